@@ -1,0 +1,1 @@
+//! The browser shell: web-sys adapters for the core (stores, transport, page context, lifecycle).

@@ -1,0 +1,10 @@
+//! The pure core of wasm-analytics: every rule and decision, no I/O.
+//!
+//! Owns: identity rules, argument forms, the event envelope, persisted formats (cookie and
+//! localStorage codecs), cookie domain candidates, queue/retry/batch policy.
+//! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
+//! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`store::Store`].
+//! `scripts/check-core-purity` fails the build when this rule is broken.
+
+pub mod random;
+pub mod store;

@@ -1,0 +1,83 @@
+//! The three-method storage interface every persistence adapter implements, and its in-memory twin.
+//!
+//! Values are raw strings exactly as the backing store holds them (a cookie's value as it appears
+//! in `document.cookie`, a localStorage item's text). Encoding and decoding of those strings is
+//! owned by the persisted-format modules, never by adapters. Adapters must never panic or throw:
+//! a blocked or failing store reports `false` from `set` and behaves as empty on `get`.
+
+use std::collections::BTreeMap;
+
+/// Which kind of browser storage a [`Store`] stands for; persisted-format rules differ per kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreKind {
+    /// `document.cookie`: shared across subdomains, small, travels with requests.
+    Cookie,
+    /// `window.localStorage`: per origin, survives cookie expiry.
+    LocalStorage,
+    /// Per page instance; the fallback when nothing else works.
+    Memory,
+}
+
+/// Raw string storage. Implemented by the browser adapters and by [`MemoryStore`].
+pub trait Store {
+    /// The kind of storage, which selects the value codec.
+    fn kind(&self) -> StoreKind;
+    /// The raw stored text for `key`, or `None` when absent or unreadable.
+    fn get(&self, key: &str) -> Option<String>;
+    /// Stores raw text; returns `false` when the store refused (blocked, quota, sandbox).
+    fn set(&mut self, key: &str, raw: &str) -> bool;
+    /// Removes `key`; silently does nothing when the store is unavailable.
+    fn remove(&mut self, key: &str);
+}
+
+/// An in-memory store: the fallback when browser storage is blocked, and the test double.
+#[derive(Debug)]
+pub struct MemoryStore {
+    kind: StoreKind,
+    items: BTreeMap<String, String>,
+    /// When true every `set` fails, imitating a blocked or full browser store.
+    pub refuse_writes: bool,
+}
+
+impl MemoryStore {
+    /// An empty store that answers as the given kind (tests use `Cookie` / `LocalStorage` twins).
+    pub fn new(kind: StoreKind) -> Self {
+        MemoryStore { kind, items: BTreeMap::new(), refuse_writes: false }
+    }
+}
+
+impl Store for MemoryStore {
+    fn kind(&self) -> StoreKind {
+        self.kind
+    }
+    fn get(&self, key: &str) -> Option<String> {
+        self.items.get(key).cloned()
+    }
+    fn set(&mut self, key: &str, raw: &str) -> bool {
+        if self.refuse_writes {
+            return false;
+        }
+        self.items.insert(key.to_owned(), raw.to_owned());
+        true
+    }
+    fn remove(&mut self, key: &str) {
+        self.items.remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_store_round_trips_and_refuses_when_blocked() {
+        let mut store = MemoryStore::new(StoreKind::LocalStorage);
+        assert!(store.set("k", "\"v\""));
+        assert_eq!(store.get("k").as_deref(), Some("\"v\""));
+        store.remove("k");
+        assert_eq!(store.get("k"), None);
+        store.refuse_writes = true;
+        assert!(!store.set("k", "v"));
+        assert_eq!(store.get("k"), None);
+    }
+}
