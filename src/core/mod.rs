@@ -6,5 +6,7 @@
 //! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`store::Store`].
 //! `scripts/check-core-purity` fails the build when this rule is broken.
 
+pub mod json;
 pub mod random;
 pub mod store;
+pub mod time;

@@ -1,0 +1,292 @@
+//! Just enough JSON for the core, without a JSON tree: string literals out and in, the top-level
+//! entries of an object, and a shallow merge of two objects.
+//!
+//! Property bags arrive already serialised by the browser's `JSON.stringify`; the core splices those
+//! texts into envelopes and only ever looks one level deep. Owns no formats (see `persisted`).
+//! Must not import anything platform-specific; no `serde`, no `format!` (bytes are a budget).
+
+/// Appends `s` as a JSON string literal (quoted, with the escapes JSON requires).
+pub fn push_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(hex_digit((c as u32) >> 4));
+                out.push(hex_digit((c as u32) & 0xf));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends an unsigned integer in decimal.
+pub fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits[..len].iter().rev() {
+        out.push(d as char);
+    }
+}
+
+fn hex_digit(n: u32) -> char {
+    char::from_digit(n, 16).unwrap_or('0')
+}
+
+/// Decodes `raw` when it is exactly one JSON string literal (surrounding whitespace allowed).
+pub fn parse_str(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let (text, rest) = scan_string(raw)?;
+    if rest.is_empty() {
+        Some(text)
+    } else {
+        None
+    }
+}
+
+/// True when `raw` is a JSON object text (checked one level deep).
+pub fn is_object(raw: &str) -> bool {
+    object_entries(raw).is_some()
+}
+
+/// The top-level entries of a JSON object, keys decoded and values as raw JSON slices.
+/// `None` when `raw` is not an object or is malformed at the top level.
+pub fn object_entries(raw: &str) -> Option<Vec<(String, &str)>> {
+    let mut rest = raw.trim().strip_prefix('{')?.trim_start();
+    let mut entries = Vec::new();
+    if let Some(after) = rest.strip_prefix('}') {
+        return after.trim().is_empty().then_some(entries);
+    }
+    loop {
+        let (key, after_key) = scan_string(rest)?;
+        let after_colon = after_key.trim_start().strip_prefix(':')?.trim_start();
+        let value_len = value_length(after_colon)?;
+        entries.push((key, after_colon[..value_len].trim_end()));
+        let after_value = after_colon[value_len..].trim_start();
+        if let Some(next) = after_value.strip_prefix(',') {
+            rest = next.trim_start();
+        } else {
+            let tail = after_value.strip_prefix('}')?;
+            return tail.trim().is_empty().then_some(entries);
+        }
+    }
+}
+
+/// The value text for `key` in a JSON object, if present (last occurrence wins, as in JSON.parse).
+pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
+    object_entries(raw)?.into_iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
+/// keys only `over` has, in their order. A non-object on either side counts as `{}`.
+pub fn merge_objects(base: &str, over: &str) -> String {
+    let base = object_entries(base).unwrap_or_default();
+    let over = object_entries(over).unwrap_or_default();
+    let mut merged: Vec<(String, &str)> = Vec::with_capacity(base.len() + over.len());
+    for (key, value) in base.into_iter().chain(over) {
+        match merged.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => merged.push((key, value)),
+        }
+    }
+    write_object(&merged)
+}
+
+/// Writes entries back out as a JSON object text.
+pub fn write_object(entries: &[(String, &str)]) -> String {
+    let mut out = String::from("{");
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_str(&mut out, key);
+        out.push(':');
+        out.push_str(value);
+    }
+    out.push('}');
+    out
+}
+
+/// Reads one string literal at the start of `s`; returns it decoded and the text after it.
+fn scan_string(s: &str) -> Option<(String, &str)> {
+    let body = s.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &body[i + 1..])),
+            '\\' => {
+                let (_, esc) = chars.next()?;
+                match esc {
+                    '"' | '\\' | '/' => out.push(esc),
+                    'n' => out.push('\n'),
+                    'r' => out.push('\r'),
+                    't' => out.push('\t'),
+                    'b' => out.push('\u{8}'),
+                    'f' => out.push('\u{c}'),
+                    'u' => out.push(read_unicode_escape(&mut chars)?),
+                    _ => return None,
+                }
+            }
+            c if (c as u32) < 0x20 => return None,
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+fn read_hex4(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
+    let mut n = 0;
+    for _ in 0..4 {
+        n = n * 16 + chars.next()?.1.to_digit(16)?;
+    }
+    Some(n)
+}
+
+/// Decodes the XXXX of `\uXXXX` (and a following low surrogate when XXXX is a high one).
+fn read_unicode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
+    let first = read_hex4(chars)?;
+    if (0xD800..0xDC00).contains(&first) {
+        let mut lookahead = chars.clone();
+        if lookahead.next()?.1 == '\\' && lookahead.next()?.1 == 'u' {
+            let second = read_hex4(&mut lookahead)?;
+            if (0xDC00..0xE000).contains(&second) {
+                *chars = lookahead;
+                return char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00));
+            }
+        }
+        return Some('\u{FFFD}');
+    }
+    Some(char::from_u32(first).unwrap_or('\u{FFFD}'))
+}
+
+/// The byte length of the JSON value at the start of `s` (strings and nesting aware).
+fn value_length(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    match bytes.first()? {
+        b'"' => scan_string(s).map(|(_, rest)| s.len() - rest.len()),
+        b'{' | b'[' => nested_length(bytes),
+        _ => {
+            let end = bytes.iter().position(|b| matches!(b, b',' | b'}' | b']')).unwrap_or(bytes.len());
+            (end > 0).then_some(end)
+        }
+    }
+}
+
+fn nested_length(bytes: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_round_trip_through_escapes() {
+        let cases = ["plain", "quote\" back\\slash", "line\nbreak\ttab\r", "\u{1}ctl", "ünï 🎉", ""];
+        for case in cases {
+            let mut out = String::new();
+            push_str(&mut out, case);
+            assert_eq!(parse_str(&out).as_deref(), Some(case), "{out}");
+        }
+        let mut out = String::new();
+        push_str(&mut out, "a\u{1f}\"");
+        assert_eq!(out, r#""a\u001f\"""#);
+    }
+
+    #[test]
+    fn parse_str_decodes_unicode_escapes_and_rejects_non_strings() {
+        let table: &[(&str, Option<&str>)] = &[
+            (r#""\u00e9\ud83c\udf89""#, Some("é🎉")),
+            (r#"  "x"  "#, Some("x")),
+            (r#""\/""#, Some("/")),
+            (r#""\ud83c""#, Some("\u{FFFD}")),
+            ("123", None),
+            ("null", None),
+            (r#""open"#, None),
+            (r#""a" "b""#, None),
+            (r#""bad\q""#, None),
+        ];
+        for (raw, want) in table {
+            assert_eq!(parse_str(raw).as_deref(), *want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn object_entries_reads_one_level_with_nested_values() {
+        let raw = r#" { "a" : 1, "b":{"c":[1,"}"]}, "d":"x,y", "e": null , "f":true } "#;
+        let entries = object_entries(raw).unwrap();
+        let got: Vec<(&str, &str)> = entries.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(
+            got,
+            vec![("a", "1"), ("b", r#"{"c":[1,"}"]}"#), ("d", r#""x,y""#), ("e", "null"), ("f", "true")]
+        );
+        assert_eq!(object_entries("{}").unwrap().len(), 0);
+        for bad in ["[]", "null", "\"s\"", "{", r#"{"a"}"#, r#"{"a":1"#, r#"{"a":1}x"#, ""] {
+            assert!(object_entries(bad).is_none(), "{bad}");
+        }
+        assert_eq!(get(r#"{"a":1,"a":2}"#, "a"), Some("2"));
+    }
+
+    #[test]
+    fn merge_objects_is_shallow_and_over_wins() {
+        let table = [
+            (r#"{"a":1,"b":{"x":1}}"#, r#"{"b":{"y":2},"c":3}"#, r#"{"a":1,"b":{"y":2},"c":3}"#),
+            ("{}", r#"{"a":1}"#, r#"{"a":1}"#),
+            ("null", r#"{"a":1}"#, r#"{"a":1}"#),
+            (r#"{"a":1}"#, "[1]", r#"{"a":1}"#),
+            (r#"{"k\"":1}"#, "{}", r#"{"k\"":1}"#),
+        ];
+        for (base, over, want) in table {
+            assert_eq!(merge_objects(base, over), want);
+        }
+    }
+
+    #[test]
+    fn push_u64_writes_decimal() {
+        for (n, want) in [(0u64, "0"), (7, "7"), (1_700_000_000_123, "1700000000123"), (u64::MAX, "18446744073709551615")] {
+            let mut out = String::new();
+            push_u64(&mut out, n);
+            assert_eq!(out, want);
+        }
+    }
+}

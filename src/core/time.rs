@@ -1,0 +1,111 @@
+//! Calendar formatting of epoch milliseconds: ISO-8601 for event timestamps, the HTTP date for
+//! cookie `expires`. The clock itself is an input (`now_ms`), never read here.
+
+/// A UTC calendar time broken into fields.
+struct Civil {
+    year: i64,
+    month: u32,
+    day: u32,
+    weekday: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    millis: u32,
+}
+
+fn civil(ms: f64) -> Civil {
+    let ms = if ms.is_finite() { ms as i64 } else { 0 };
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000) as u32;
+    // Howard Hinnant's days-from-civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Civil {
+        year,
+        month,
+        day,
+        weekday: (days + 4).rem_euclid(7) as u32,
+        hour: in_day / 3_600_000,
+        minute: in_day / 60_000 % 60,
+        second: in_day / 1000 % 60,
+        millis: in_day % 1000,
+    }
+}
+
+fn push_padded(out: &mut String, n: u32, width: usize) {
+    let mut digits = String::new();
+    crate::core::json::push_u64(&mut digits, u64::from(n));
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(&digits);
+}
+
+fn push_year(out: &mut String, year: i64) {
+    push_padded(out, year.clamp(0, 9999) as u32, 4);
+}
+
+/// `2026-11-23T00:16:33.123Z`, as `Date.prototype.toISOString` writes it (years 0–9999).
+pub fn iso8601(ms: f64) -> String {
+    let c = civil(ms);
+    let mut out = String::with_capacity(24);
+    push_year(&mut out, c.year);
+    for (sep, n) in [('-', c.month), ('-', c.day), ('T', c.hour), (':', c.minute), (':', c.second)] {
+        out.push(sep);
+        push_padded(&mut out, n, 2);
+    }
+    out.push('.');
+    push_padded(&mut out, c.millis, 3);
+    out.push('Z');
+    out
+}
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// `Mon, 23 Nov 2026 00:16:33 GMT`, as `Date.prototype.toUTCString` writes it (cookie `expires`).
+pub fn http_date(ms: f64) -> String {
+    let c = civil(ms);
+    let mut out = String::with_capacity(29);
+    out.push_str(WEEKDAYS[c.weekday as usize % 7]);
+    out.push_str(", ");
+    push_padded(&mut out, c.day, 2);
+    out.push(' ');
+    out.push_str(MONTHS[(c.month as usize + 11) % 12]);
+    out.push(' ');
+    push_year(&mut out, c.year);
+    for (sep, n) in [(' ', c.hour), (':', c.minute), (':', c.second)] {
+        out.push(sep);
+        push_padded(&mut out, n, 2);
+    }
+    out.push_str(" GMT");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_match_javascript_date() {
+        // Expected strings from `new Date(ms).toISOString()` / `.toUTCString()`.
+        let table: &[(f64, &str, &str)] = &[
+            (0.0, "1970-01-01T00:00:00.000Z", "Thu, 01 Jan 1970 00:00:00 GMT"),
+            (1_795_393_993_123.0, "2026-11-23T00:33:13.123Z", "Mon, 23 Nov 2026 00:33:13 GMT"),
+            (951_782_400_000.0, "2000-02-29T00:00:00.000Z", "Tue, 29 Feb 2000 00:00:00 GMT"),
+            (1_830_297_599_999.0, "2027-12-31T23:59:59.999Z", "Fri, 31 Dec 2027 23:59:59 GMT"),
+            (-1.0, "1969-12-31T23:59:59.999Z", "Wed, 31 Dec 1969 23:59:59 GMT"),
+        ];
+        for &(ms, iso, http) in table {
+            assert_eq!(iso8601(ms), iso, "{ms}");
+            assert_eq!(http_date(ms), http, "{ms}");
+        }
+    }
+}
