@@ -10,3 +10,6 @@ pub mod json;
 pub mod random;
 pub mod store;
 pub mod time;
+pub mod cookie_codec;
+pub mod cookie_domain;
+pub mod uuid;

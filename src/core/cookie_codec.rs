@@ -1,0 +1,205 @@
+//! The `document.cookie` text format, compatible with js-cookie 3 (which analytics.js 2.0 uses):
+//! encoding of cookie names and values, reading one cookie out of the `document.cookie` string,
+//! and the full assignment string with attributes (and the deletion string).
+//!
+//! Safety contract: whatever the name, value or attribute text, an assignment string built here
+//! sets exactly one cookie and carries exactly the attributes we put there. `;`, `,`, spaces,
+//! quotes, backslashes, control characters and all non-ASCII are percent-encoded in names and
+//! values (js-cookie leaves `=` and a few other harmless characters bare in values, so do we).
+//! Owns no key names or value formats (see `persisted`). Must not import platform crates.
+
+use crate::core::time;
+
+/// The attributes written with every identity cookie (the `cookie` init option after defaults).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CookieAttributes {
+    /// `domain=` value without a leading dot; `None` writes a host-only cookie.
+    pub domain: Option<String>,
+    /// `path=` value (default `/`).
+    pub path: String,
+    /// `SameSite=` value (default `Lax`); empty writes no SameSite attribute.
+    pub same_site: String,
+    /// Whether to add `Secure`.
+    pub secure: bool,
+}
+
+impl Default for CookieAttributes {
+    fn default() -> Self {
+        CookieAttributes { domain: None, path: "/".into(), same_site: "Lax".into(), secure: false }
+    }
+}
+
+/// True for the bytes `encodeURIComponent` leaves alone.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b)
+}
+
+/// Bytes js-cookie un-escapes again after `encodeURIComponent` in values (`2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD]`).
+const VALUE_BARE: &[u8] = b"#$&+/:<=>?@[]^`{|}";
+/// Bytes js-cookie un-escapes again in names (`2[346B]|5E|60|7C`); it escapes `(` and `)` there.
+const NAME_BARE: &[u8] = b"#$&+^`|";
+
+fn push_percent(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(HEX[(b >> 4) as usize] as char);
+    out.push(HEX[(b & 0x0f) as usize] as char);
+}
+
+/// Encodes a cookie value exactly as js-cookie 3 writes it (`encodeURIComponent`, then some bare).
+pub fn encode_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for &b in value.as_bytes() {
+        if is_unreserved(b) || VALUE_BARE.contains(&b) {
+            out.push(b as char);
+        } else {
+            push_percent(&mut out, b);
+        }
+    }
+    out
+}
+
+/// Encodes a cookie name exactly as js-cookie 3 writes it.
+pub fn encode_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        if (is_unreserved(b) && b != b'(' && b != b')') || NAME_BARE.contains(&b) {
+            out.push(b as char);
+        } else {
+            push_percent(&mut out, b);
+        }
+    }
+    out
+}
+
+/// Makes an already-encoded value safe to splice: bytes outside js-cookie's output alphabet
+/// (which includes `%`) are percent-encoded. Idempotent on [`encode_value`] output.
+fn safe_raw_value(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for &b in raw.as_bytes() {
+        if is_unreserved(b) || VALUE_BARE.contains(&b) || b == b'%' {
+            out.push(b as char);
+        } else {
+            push_percent(&mut out, b);
+        }
+    }
+    out
+}
+
+fn hex_pair(bytes: &[u8], i: usize) -> Option<u8> {
+    let hi = (*bytes.get(i + 1)? as char).to_digit(16)?;
+    let lo = (*bytes.get(i + 2)? as char).to_digit(16)?;
+    Some((hi * 16 + lo) as u8)
+}
+
+/// Decodes `%XX` runs as UTF-8. A run that is not valid UTF-8 fails (like `decodeURIComponent`);
+/// a `%` without two hex digits fails when `strict`, else stays literal (js-cookie's value reader).
+fn percent_decode(s: &str, strict: bool) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut run: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(b) = hex_pair(bytes, i) {
+                run.push(b);
+                i += 3;
+                continue;
+            }
+            if strict {
+                return None;
+            }
+        }
+        flush_run(&mut out, &mut run)?;
+        let len = utf8_len(bytes[i]);
+        out.push_str(s.get(i..i + len)?);
+        i += len;
+    }
+    flush_run(&mut out, &mut run)?;
+    Some(out)
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+fn flush_run(out: &mut String, run: &mut Vec<u8>) -> Option<()> {
+    if !run.is_empty() {
+        out.push_str(std::str::from_utf8(run).ok()?);
+        run.clear();
+    }
+    Some(())
+}
+
+/// Reads a raw cookie value as js-cookie does: one leading `"` drops the first and last
+/// character, then `%XX` runs are decoded. `None` when a run is not valid UTF-8 (js-cookie then
+/// ignores the cookie).
+pub fn decode_value(raw: &str) -> Option<String> {
+    let unquoted = match raw.strip_prefix('"') {
+        Some(rest) => rest.get(..rest.len().saturating_sub(1)).unwrap_or(""),
+        None => raw,
+    };
+    percent_decode(unquoted, false)
+}
+
+/// Decodes a cookie name with `decodeURIComponent` semantics (`None` where that would throw).
+pub fn decode_name(raw: &str) -> Option<String> {
+    percent_decode(raw, true)
+}
+
+/// The raw value of cookie `name` in a `document.cookie` string: the first `; `-separated entry
+/// whose decoded name is `name` and whose value decodes (js-cookie skips undecodable entries).
+pub fn find_raw<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
+    cookie_header.split("; ").find_map(|entry| {
+        let (raw_name, raw_value) = entry.split_once('=').unwrap_or((entry, ""));
+        let matches = decode_name(raw_name).is_some_and(|n| n == name);
+        (matches && decode_value(raw_value).is_some()).then_some(raw_value)
+    })
+}
+
+/// An attribute value as js-cookie writes it (up to the first `;`), minus control characters.
+fn push_attribute(out: &mut String, label: &str, value: &str) {
+    let value = value.split(';').next().unwrap_or("");
+    if value.is_empty() {
+        return;
+    }
+    out.push_str("; ");
+    out.push_str(label);
+    out.push('=');
+    out.extend(value.chars().filter(|c| !c.is_control()));
+}
+
+/// The `document.cookie = …` text that stores `raw_value` (an encoded value, re-checked here)
+/// under `name` until `expires_ms` (ms since the epoch), with `attrs`:
+/// `name=value; expires=<http date>; path=/; domain=…; SameSite=Lax[; Secure]`.
+pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes) -> String {
+    let mut out = encode_name(name);
+    out.push('=');
+    out.push_str(&safe_raw_value(raw_value));
+    out.push_str("; expires=");
+    out.push_str(&time::http_date(expires_ms));
+    push_attribute(&mut out, "path", &attrs.path);
+    if let Some(domain) = &attrs.domain {
+        push_attribute(&mut out, "domain", domain);
+    }
+    push_attribute(&mut out, "SameSite", &attrs.same_site);
+    if attrs.secure {
+        out.push_str("; Secure");
+    }
+    out
+}
+
+/// The `document.cookie = …` text that deletes cookie `name` written with `attrs`
+/// (empty value, expired at the epoch; domain, path and Secure must match the original).
+pub fn deletion(name: &str, attrs: &CookieAttributes) -> String {
+    assignment(name, "", 0.0, attrs)
+}
+
+#[cfg(test)]
+#[path = "cookie_codec_tests.rs"]
+mod tests;

@@ -1,0 +1,146 @@
+//! Golden tables for the cookie codec. Expected encodings were printed by js-cookie 3.0.8
+//! (`Cookies.converter.write/read`, `Cookies.set`) under Node with a stub `document`.
+
+use super::*;
+
+#[test]
+fn values_encode_like_js_cookie() {
+    let table: &[(&str, &str)] = &[
+        ("39ee7ea5-b6d8-4174-b612-04e1ef3fa952", "39ee7ea5-b6d8-4174-b612-04e1ef3fa952"),
+        ("user@x.com", "user@x.com"),
+        ("a b", "a%20b"),
+        ("a;b", "a%3Bb"),
+        ("a,b", "a%2Cb"),
+        ("a=b", "a=b"),
+        ("x\ny", "x%0Ay"),
+        ("ünï 🎉", "%C3%BCn%C3%AF%20%F0%9F%8E%89"),
+        ("\"q\"", "%22q%22"),
+        ("it's(ok)!*~", "it's(ok)!*~"),
+        ("#$&+/:<=>?@[]^`{|}", "#$&+/:<=>?@[]^`{|}"),
+        ("%41", "%2541"),
+        ("\\", "%5C"),
+        ("{\"a\":1}", "{%22a%22:1}"),
+    ];
+    for (value, want) in table {
+        assert_eq!(encode_value(value), *want, "{value:?}");
+        assert_eq!(decode_value(want).as_deref(), Some(*value), "{want:?}");
+    }
+}
+
+#[test]
+fn names_encode_like_js_cookie() {
+    let table: &[(&str, &str)] = &[
+        ("ajs_user_id", "ajs_user_id"),
+        ("s:context.referrer", "s%3Acontext.referrer"),
+        ("a b(c)", "a%20b%28c%29"),
+        ("#$&+^`|=;,", "#$&+^`|%3D%3B%2C"),
+        ("ü", "%C3%BC"),
+    ];
+    for (name, want) in table {
+        assert_eq!(encode_name(name), *want, "{name:?}");
+        assert_eq!(decode_name(want).as_deref(), Some(*name));
+    }
+}
+
+#[test]
+fn values_decode_like_js_cookie() {
+    let table: &[(&str, Option<&str>)] = &[
+        ("%22abc%22", Some("\"abc\"")),
+        ("\"abc\"", Some("abc")),
+        ("\"", Some("")),
+        ("a%zzb", Some("a%zzb")),
+        ("%E2%82%AC", Some("€")),
+        ("%E2%82", None),
+        ("%41%42c%4", Some("ABc%4")),
+        ("abc%", Some("abc%")),
+        ("", Some("")),
+    ];
+    for (raw, want) in table {
+        assert_eq!(decode_value(raw).as_deref(), *want, "{raw:?}");
+    }
+    assert_eq!(decode_name("a%zz"), None);
+    assert_eq!(decode_name("%C3"), None);
+}
+
+#[test]
+fn find_raw_reads_one_cookie_out_of_document_cookie() {
+    let header = "a=1; ajs_user_id=u%3B1; s%3Actx=x; ajs_user_id=second; bad%E2=v; empty=; flag; eq=a=b";
+    let table: &[(&str, Option<&str>)] = &[
+        ("ajs_user_id", Some("u%3B1")),
+        ("s:ctx", Some("x")),
+        ("a", Some("1")),
+        ("empty", Some("")),
+        ("flag", Some("")),
+        ("eq", Some("a=b")),
+        ("missing", None),
+        ("ajs", None),
+    ];
+    for (name, want) in table {
+        assert_eq!(find_raw(header, name), *want, "{name}");
+    }
+    assert_eq!(find_raw("", "a"), None);
+    assert_eq!(find_raw("k=%E2%82; k=ok", "k"), Some("ok"), "an undecodable entry is skipped");
+}
+
+fn attrs(domain: Option<&str>, secure: bool) -> CookieAttributes {
+    CookieAttributes { domain: domain.map(String::from), secure, ..CookieAttributes::default() }
+}
+
+#[test]
+fn assignment_and_deletion_strings() {
+    let year_ms = 1_795_393_993_123.0 + 365.0 * 86_400_000.0;
+    let table: &[(CookieAttributes, &str)] = &[
+        (attrs(None, false), "ajs_anonymous_id=v; expires=Tue, 23 Nov 2027 00:33:13 GMT; path=/; SameSite=Lax"),
+        (
+            attrs(Some("example.co.uk"), true),
+            "ajs_anonymous_id=v; expires=Tue, 23 Nov 2027 00:33:13 GMT; path=/; domain=example.co.uk; SameSite=Lax; Secure",
+        ),
+        (
+            CookieAttributes { domain: Some("a.com; x=1".into()), path: "/p\n; q".into(), same_site: "".into(), secure: false },
+            "ajs_anonymous_id=v; expires=Tue, 23 Nov 2027 00:33:13 GMT; path=/p; domain=a.com",
+        ),
+    ];
+    for (a, want) in table {
+        assert_eq!(assignment("ajs_anonymous_id", "v", year_ms, a), *want);
+    }
+    assert_eq!(
+        deletion("ajs_user_id", &attrs(Some("example.com"), false)),
+        "ajs_user_id=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/; domain=example.com; SameSite=Lax"
+    );
+}
+
+/// Splits an assignment the way a browser does: the first `;` ends name=value, the rest are attributes.
+fn browser_view(assignment: &str) -> (String, String, Vec<String>) {
+    let mut parts = assignment.split(';');
+    let pair = parts.next().unwrap();
+    let (name, value) = pair.split_once('=').unwrap();
+    (name.to_string(), value.to_string(), parts.map(|p| p.trim().to_string()).collect())
+}
+
+#[test]
+fn no_input_can_inject_an_attribute_or_a_second_cookie() {
+    let attacks = [
+        "x; domain=evil.com",
+        "x, other=1",
+        "x\r\nSet-Cookie: a=b",
+        "x; Max-Age=0",
+        "x=y; path=/admin",
+        "\"x\"; secure",
+        "ünï;=, \t\u{0}",
+        "%3B already-encoded%3b;",
+    ];
+    let a = attrs(Some("example.com"), false);
+    for attack in attacks {
+        for text in [assignment(attack, &encode_value(attack), 0.0, &a), assignment("k", attack, 0.0, &a)] {
+            let (name, value, attributes) = browser_view(&text);
+            assert!(!text.contains(['\r', '\n', '\0', '\t']), "{text:?}");
+            assert!(!name.contains([' ', ',', '\n', '=']) && !value.contains([' ', ',', '\n', '"', '\\']), "{text:?}");
+            let labels: Vec<&str> = attributes.iter().map(|p| p.split('=').next().unwrap()).collect();
+            assert_eq!(labels, ["expires", "path", "domain", "SameSite"], "{text:?}");
+        }
+        let encoded = encode_value(attack);
+        let text = assignment("ajs_user_id", &encoded, 0.0, &a);
+        let header = browser_view(&text);
+        assert_eq!(decode_value(&header.1).as_deref(), Some(attack), "round trip of {attack:?}");
+    }
+}

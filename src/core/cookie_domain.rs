@@ -1,0 +1,60 @@
+//! Candidate cookie domains for the `__tld__` probe (analytics.js `core/user/tld.ts`).
+//!
+//! The browser shell sets `__tld__=1` with `domain=<candidate>` for each candidate from shortest to
+//! longest; the first one the browser accepts is the registrable domain (browsers refuse cookies
+//! on public suffixes). Hosts with no sensible shared domain get `None`: the cookie stays host-only.
+//! Owns only the candidate list; must not import platform crates.
+
+/// The name of the probe cookie (set, read back and removed at once).
+pub const PROBE_NAME: &str = "__tld__";
+
+/// Candidates for `hostname` (as in `location.hostname`), shortest first:
+/// `www.shop.example.co.uk` → `co.uk`, `example.co.uk`, `shop.example.co.uk`, `www.shop.example.co.uk`.
+/// `None` for single-label hosts (`localhost`), IPv4 and IPv6 addresses, and anything that is not a
+/// plain DNS name (empty labels, spaces, ports, non-ASCII).
+pub fn candidates(hostname: &str) -> Option<Vec<String>> {
+    let labels: Vec<&str> = hostname.split('.').collect();
+    let valid = labels.iter().all(|label| {
+        !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    let last = labels.last()?;
+    // A numeric last label means an IPv4 address (no top-level domain is all digits).
+    if !valid || labels.len() < 2 || last.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((0..labels.len() - 1).rev().map(|start| labels[start..].join(".")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_shortest_first_or_none() {
+        let table: &[(&str, Option<&[&str]>)] = &[
+            (
+                "www.shop.example.co.uk",
+                Some(&["co.uk", "example.co.uk", "shop.example.co.uk", "www.shop.example.co.uk"]),
+            ),
+            ("example.com", Some(&["example.com"])),
+            ("a-b.example.com", Some(&["example.com", "a-b.example.com"])),
+            ("localhost", None),
+            ("127.0.0.1", None),
+            ("10.0.0.0", None),
+            ("[::1]", None),
+            ("::1", None),
+            ("[2001:db8::1]", None),
+            ("", None),
+            ("example..com", None),
+            ("example.com.", None),
+            ("exa mple.com", None),
+            ("example.com:8080", None),
+            ("bücher.de", None),
+        ];
+        for (host, want) in table {
+            let got = candidates(host);
+            let want: Option<Vec<String>> = want.map(|w| w.iter().map(|s| s.to_string()).collect());
+            assert_eq!(got, want, "{host}");
+        }
+    }
+}
