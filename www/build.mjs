@@ -1,0 +1,35 @@
+// Bundles the JS around the wasm (run by scripts/build after www/pkg exists):
+//   dist/wasm-analytics.js     the script the snippet loads (ES module, minified) + its .wasm
+//   dist/snippet.min.js        the snippet to paste into a page
+//   npm/dist/index.js          the npm entry (ES module) + its .wasm, next to npm/index.d.ts
+// Prints raw / gzip / brotli bytes of what a page loads.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const www = dirname(fileURLToPath(import.meta.url));
+const wasm = join(www, 'pkg/wasm_analytics_bg.wasm');
+const common = { bundle: true, minify: true, format: 'esm', target: 'es2020', legalComments: 'none', logLevel: 'warning' };
+
+mkdirSync(join(www, 'dist'), { recursive: true });
+mkdirSync(join(www, 'npm/dist'), { recursive: true });
+await build({ ...common, entryPoints: [join(www, 'src/standalone.js')], outfile: join(www, 'dist/wasm-analytics.js') });
+await build({ ...common, entryPoints: [join(www, 'npm/index.js')], outfile: join(www, 'npm/dist/index.js') });
+await build({ entryPoints: [join(www, 'snippet.js')], outfile: join(www, 'dist/snippet.min.js'), minify: true, target: 'es5', logLevel: 'warning', legalComments: 'none' });
+copyFileSync(wasm, join(www, 'dist/wasm_analytics_bg.wasm'));
+copyFileSync(wasm, join(www, 'npm/dist/wasm_analytics_bg.wasm'));
+
+const sizes = (file) => {
+  const bytes = readFileSync(file);
+  const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  return [bytes.length, gzipSync(bytes, { level: 9 }).length, br.length];
+};
+let total = [0, 0, 0];
+for (const name of ['dist/snippet.min.js', 'dist/wasm-analytics.js', 'dist/wasm_analytics_bg.wasm']) {
+  const s = sizes(join(www, name));
+  total = total.map((t, i) => t + s[i]);
+  console.log(`   ${name.padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli`);
+}
+console.log(`   ${'total a page loads'.padEnd(32)} ${String(total[0]).padStart(7)} B raw ${String(total[1]).padStart(6)} B gzip ${String(total[2]).padStart(6)} B brotli`);

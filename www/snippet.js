@@ -1,0 +1,56 @@
+/*! wasm-analytics snippet: defines window.analytics, queues calls (with page context and time)
+ * until the library has loaded, then the library replays them in the order they were made.
+ * If the visitor leaves before the library arrives, the queued calls are saved to localStorage
+ * (`wa:snippet-calls:v1`) and replayed by the next page that loads the library. */
+(function () {
+  var analytics = (window.analytics = window.analytics || []);
+  if (analytics.initialize) return;
+  if (analytics.invoked) {
+    if (window.console && console.error) console.error('wasm-analytics snippet included twice.');
+    return;
+  }
+  analytics.invoked = true;
+  var contextual = { track: 1, screen: 1, alias: 1, group: 1, page: 1, identify: 1 };
+  analytics.methods = ['trackSubmit', 'trackClick', 'trackLink', 'trackForm', 'pageview', 'identify',
+    'reset', 'group', 'track', 'ready', 'alias', 'debug', 'page', 'screen', 'once', 'off', 'on',
+    'addSourceMiddleware', 'addIntegrationMiddleware', 'setAnonymousId', 'addDestinationMiddleware',
+    'register', 'deregister', 'flush'];
+  analytics.factory = function (method) {
+    return function () {
+      if (window.analytics.initialized) return window.analytics[method].apply(window.analytics, arguments);
+      var args = Array.prototype.slice.call(arguments);
+      if (contextual[method]) {
+        var canonical = document.querySelector("link[rel='canonical']");
+        args.push({ __t: 'bpc', c: (canonical && canonical.getAttribute('href')) || undefined,
+          p: location.pathname, u: location.href, s: location.search, t: document.title,
+          r: document.referrer, d: Date.now() });
+      }
+      args.unshift(method);
+      analytics.push(args);
+      return analytics;
+    };
+  };
+  for (var i = 0; i < analytics.methods.length; i++) {
+    analytics[analytics.methods[i]] = analytics.factory(analytics.methods[i]);
+  }
+  analytics.load = function (writeKey, options) {
+    var script = document.createElement('script');
+    script.type = 'module';
+    script.async = true;
+    script.src = (options && options.scriptUrl) || (analytics._cdn || '/dist') + '/wasm-analytics.js';
+    var first = document.getElementsByTagName('script')[0];
+    if (first && first.parentNode) first.parentNode.insertBefore(script, first);
+    else document.head.appendChild(script);
+    analytics._writeKey = writeKey;
+    analytics._loadOptions = options;
+  };
+  addEventListener('pagehide', function () {
+    if (window.analytics.initialized || !analytics.length) return;
+    try {
+      var saved = JSON.parse(localStorage.getItem('wa:snippet-calls:v1') || '[]');
+      localStorage.setItem('wa:snippet-calls:v1', JSON.stringify(saved.concat(analytics)));
+      analytics.length = 0;
+    } catch (e) {}
+  });
+  analytics.SNIPPET_VERSION = 'wa-1';
+})();

@@ -1,0 +1,212 @@
+// The analytics.js 2.0 call API over the wasm core. Every public method catches everything: a
+// tracking call on someone else's page returns normally, whatever it was given. The core decides
+// (argument roles, identity, the envelope, delivery); this file passes values and runs callbacks.
+
+import { Emitter } from './emitter.js';
+import { kindOf, toJson } from './serialize.js';
+import { pageSnapshot } from './page.js';
+import { Delivery } from './delivery.js';
+import { User, Group } from './user.js';
+
+export const VERSION = '0.1.0';
+const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'];
+
+export class Analytics {
+  constructor(core, settings) {
+    this.core = core;
+    this.settings = settings;
+    this.emitter = new Emitter();
+    this.middleware = [];
+    this._debug = false;
+    this._timeout = 300;
+    this.delivery = new Delivery(core, settings.apiHost, this.emitter);
+    this._user = new User(core);
+    this._group = new Group(core);
+    this.VERSION = VERSION;
+    this.initialized = true;
+    this.emitter.on('diagnostics', (lines) => lines.forEach((line) => this.warn(line)));
+  }
+
+  warn(message) {
+    if (this._debug) console.warn('[wasm-analytics] ' + message);
+  }
+
+  track(...args) { return this.dispatch('track', args); }
+  page(...args) { return this.dispatch('page', args); }
+  screen(...args) { return this.dispatch('screen', args); }
+  identify(...args) { return this.dispatch('identify', args); }
+  alias(...args) { return this.dispatch('alias', args); }
+  group(...args) {
+    if (args.length === 0) return this._group;
+    return this.dispatch('group', args);
+  }
+
+  /** One event call: normalise → core.build → middleware → core.enqueue → callbacks. */
+  dispatch(type, args) {
+    let callback;
+    try {
+      let page;
+      let at = Date.now();
+      const last = args[args.length - 1];
+      if (last && typeof last === 'object' && last.__t === 'bpc') {
+        args = args.slice(0, -1);
+        page = last;
+        if (typeof last.d === 'number') at = last.d;
+      } else {
+        page = pageSnapshot();
+      }
+      callback = args.find((a) => typeof a === 'function');
+      const body = this.build(type, args.slice(0, 5), page, at);
+      if (!body) return this.finish(callback, null);
+      if (!this.middleware.length) return this.accept(type, body, callback);
+      return this.runMiddleware(JSON.parse(body)).then(
+        (event) => (event ? this.accept(type, JSON.stringify(event), callback) : this.finish(callback, null)),
+        () => this.finish(callback, null),
+      );
+    } catch (e) {
+      this.warn(type + '() failed: ' + (e && e.message));
+      return this.finish(callback, null);
+    }
+  }
+
+  build(type, args, page, at) {
+    const warn = (why) => this.warn(type + '(): ' + why);
+    const kinds = args.map(kindOf).join('');
+    const values = args.map((a, i) => {
+      const kind = kinds[i];
+      if (kind === 's') return a;
+      if (kind === 'n') return String(a);
+      if (kind === 'o') return toJson(a, warn);
+      return undefined;
+    });
+    const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], toJson(page), at);
+    this.delivery.report();
+    return body;
+  }
+
+  accept(type, body, callback) {
+    this.core.enqueue(body, Date.now());
+    this.delivery.report();
+    this.delivery.schedule();
+    const ctx = new Context(body);
+    if (this.emitter.has(type)) emitEvent(this.emitter, type, ctx.event);
+    return this.finish(callback, ctx);
+  }
+
+  finish(callback, ctx) {
+    return new Promise((resolve) => {
+      setTimeout(() => {
+        if (callback) {
+          try { callback(ctx); } catch (e) { console.warn('[wasm-analytics] callback threw', e); }
+        }
+        resolve(ctx);
+      }, callback ? this._timeout : 0);
+    });
+  }
+
+  runMiddleware(event) {
+    return this.middleware.reduce((previous, fn) => previous.then((current) => current && new Promise((resolve) => {
+      const payload = facade(current);
+      try {
+        fn({ payload, integrations: current.integrations || {}, next: (next) => resolve((next && next.obj) || current) });
+      } catch (e) {
+        this.warn('source middleware threw: ' + (e && e.message));
+        resolve(null);
+      }
+    })), Promise.resolve(event));
+  }
+
+  addSourceMiddleware(fn) {
+    if (typeof fn === 'function') this.middleware.push(fn);
+    else this.warn('addSourceMiddleware() needs a function');
+    return Promise.resolve(this);
+  }
+
+  user() { return this._user; }
+
+  setAnonymousId(id) { return this._user.anonymousId(id === undefined ? undefined : id); }
+
+  reset() {
+    this.guard('reset', () => this.core.reset());
+    this.emitter.emit('reset');
+  }
+
+  ready(callback) {
+    if (typeof callback === 'function') {
+      try { callback(); } catch (e) { console.warn('[wasm-analytics] ready callback threw', e); }
+    }
+    return Promise.resolve();
+  }
+
+  flush() { this.delivery.drain(-1); return this.delivery.idle(); }
+
+  /** Observable queue state: pending, inFlight, delivered, dropped (by reason). */
+  queueState() { return this.guard('queueState', () => JSON.parse(this.core.queueState())); }
+
+  debug(on) {
+    this._debug = on !== false;
+    if (!this._debug) { try { localStorage.removeItem('debug'); } catch (e) { /* storage blocked */ } }
+    return this;
+  }
+
+  timeout(ms) { if (typeof ms === 'number' && ms >= 0) this._timeout = ms; }
+
+  on(name, fn) { this.emitter.on(name, fn); return this; }
+  once(name, fn) { this.emitter.once(name, fn); return this; }
+  off(name, fn) { this.emitter.off(name, fn); return this; }
+
+  trackLink(links, event, properties) { return this.trackElements(links, event, properties, 'click'); }
+  trackForm(forms, event, properties) { return this.trackElements(forms, event, properties, 'submit'); }
+
+  trackElements(elements, event, properties, domEvent) {
+    const list = !elements ? [] : elements.length !== undefined ? Array.from(elements) : [elements];
+    for (const el of list) {
+      if (!el || typeof el.addEventListener !== 'function') continue;
+      el.addEventListener(domEvent, () => {
+        const name = typeof event === 'function' ? event(el) : event;
+        const props = typeof properties === 'function' ? properties(el) : properties;
+        this.track(name, props);
+      });
+    }
+    return this;
+  }
+
+  register() { this.warn('register(): plugins are not supported yet'); return Promise.resolve(); }
+  deregister() { return Promise.resolve(); }
+  addDestinationMiddleware() { return Promise.resolve(this); }
+  addIntegrationMiddleware() { return Promise.resolve(this); }
+  pageview(url) { return this.page({ path: url }); }
+
+  guard(name, fn) {
+    try { return fn(); } catch (e) { this.warn(name + '() failed: ' + (e && e.message)); return undefined; }
+  }
+}
+
+// Aliases analytics.js users know.
+Analytics.prototype.trackClick = Analytics.prototype.trackLink;
+Analytics.prototype.trackSubmit = Analytics.prototype.trackForm;
+
+/** What event methods resolve with: analytics.js's Context, with the event parsed on first use. */
+class Context {
+  constructor(body) { this.body = body; this.parsed = undefined; }
+  get event() { return this.parsed || (this.parsed = JSON.parse(this.body)); }
+}
+
+function facade(event) {
+  return { obj: event, type: () => event.type, event: () => event.event, userId: () => event.userId, anonymousId: () => event.anonymousId };
+}
+
+function emitEvent(emitter, type, e) {
+  const options = { context: e.context, integrations: e.integrations };
+  switch (type) {
+    case 'track': return emitter.emit('track', e.event, e.properties, options);
+    case 'page':
+    case 'screen': return emitter.emit(type, e.category || null, e.name || null, e.properties, options);
+    case 'identify': return emitter.emit('identify', e.userId, e.traits, options);
+    case 'group': return emitter.emit('group', e.groupId, e.traits, options);
+    case 'alias': return emitter.emit('alias', e.userId, e.previousId, options);
+    default: return undefined;
+  }
+}
+
+export { EVENT_TYPES };

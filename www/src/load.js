@@ -1,0 +1,56 @@
+// Starting the library: instantiate the wasm core with the init options, wire page lifecycle,
+// and replay calls that were made before it was ready (the snippet's queue, the npm proxy's queue,
+// and calls a previous page saved because the visitor left before the library arrived).
+
+import init, { Analytics as Core } from '../pkg/wasm_analytics.js';
+import { Analytics } from './analytics.js';
+import { browserFacts } from './page.js';
+import { toJson } from './serialize.js';
+
+const SAVED_CALLS_KEY = 'wa:snippet-calls:v1';
+// Applied before any event call, as analytics.js does, so buffered events see them.
+const SETUP_METHODS = { setAnonymousId: 1, on: 1, once: 1, off: 1, debug: 1, addSourceMiddleware: 1, register: 1 };
+
+/** Loads the wasm and returns a ready Analytics instance. */
+export async function start(writeKey, options, wasmUrl) {
+  await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  const settings = Object.assign({}, options || {}, { writeKey: String(writeKey || '') });
+  settings.apiHost = settings.apiHost || 'https://api.segment.io/v1';
+  if (!/^[a-z]+:\/\//i.test(settings.apiHost)) settings.apiHost = 'https://' + settings.apiHost;
+  const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
+  const analytics = new Analytics(core, settings);
+  watchLifecycle(analytics);
+  return analytics;
+}
+
+function watchLifecycle(analytics) {
+  const hide = () => analytics.delivery.flushOnHide();
+  addEventListener('pagehide', hide);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') hide(); });
+  addEventListener('online', () => { analytics.core.setOnline(true); analytics.delivery.drain(-1); });
+  addEventListener('offline', () => analytics.core.setOnline(false));
+  if (navigator.onLine === false) analytics.core.setOnline(false);
+}
+
+/** Calls a previous page queued in the snippet but could not hand to the library. */
+export function takeSavedCalls() {
+  try {
+    const saved = localStorage.getItem(SAVED_CALLS_KEY);
+    if (!saved) return [];
+    localStorage.removeItem(SAVED_CALLS_KEY);
+    const calls = JSON.parse(saved);
+    return Array.isArray(calls) ? calls : [];
+  } catch (e) {
+    return [];
+  }
+}
+
+/** Replays `[method, ...args]` calls: setup calls first, then every other call in its original order. */
+export function replay(analytics, calls) {
+  const valid = calls.filter((call) => Array.isArray(call) && typeof analytics[call[0]] === 'function');
+  const setup = valid.filter((call) => SETUP_METHODS[call[0]]);
+  const rest = valid.filter((call) => !SETUP_METHODS[call[0]]);
+  for (const [method, ...args] of setup.concat(rest)) {
+    try { analytics[method](...args); } catch (e) { analytics.warn('replayed ' + method + '() failed'); }
+  }
+}

@@ -1,0 +1,47 @@
+// Turns caller-supplied values into JSON text for the wasm core, never throwing.
+// Cycles, BigInt, functions, symbols and DOM nodes are repaired (dropped or stringified) and
+// reported through `warn`, so bad input costs the event a field, never the page its script.
+
+/** @returns {string|undefined} JSON text of a plain object, or undefined when it cannot be serialised. */
+export function toJson(value, warn) {
+  const stack = [];
+  let repaired = '';
+  const replacer = function (key, v) {
+    if (typeof v === 'bigint') { repaired = 'BigInt converted to string'; return v.toString(); }
+    if (typeof v === 'function' || typeof v === 'symbol') { repaired = typeof v + ' dropped'; return undefined; }
+    if (v !== null && typeof v === 'object') {
+      if (typeof Node !== 'undefined' && v instanceof Node) { repaired = 'DOM node dropped'; return undefined; }
+      if (typeof Window !== 'undefined' && v instanceof Window) { repaired = 'window dropped'; return undefined; }
+      // `this` is the holder: unwind the ancestor stack to it, then check for a cycle.
+      while (stack.length && stack[stack.length - 1] !== this) stack.pop();
+      if (stack.includes(v)) { repaired = 'circular reference dropped'; return undefined; }
+      stack.push(v);
+    }
+    return v;
+  };
+  try {
+    const text = JSON.stringify(value, replacer);
+    if (repaired && warn) warn(repaired);
+    return text;
+  } catch (e) {
+    if (warn) warn('value could not be serialised: ' + (e && e.message));
+    return undefined;
+  }
+}
+
+/** One letter per argument, the vocabulary of the core's argument resolvers. */
+export function kindOf(value) {
+  if (value === null || value === undefined) return 'x';
+  switch (typeof value) {
+    case 'string': return 's';
+    case 'number': return Number.isFinite(value) ? 'n' : '?';
+    case 'function': return 'f';
+    case 'object': return isPlainObject(value) ? 'o' : '?';
+    default: return '?';
+  }
+}
+
+function isPlainObject(value) {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
