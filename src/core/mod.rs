@@ -6,6 +6,7 @@
 //! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`store::Store`].
 //! `scripts/check-core-purity` fails the build when this rule is broken.
 
+pub mod args;
 pub mod json;
 pub mod random;
 pub mod store;
@@ -13,3 +14,4 @@ pub mod time;
 pub mod cookie_codec;
 pub mod cookie_domain;
 pub mod uuid;
+pub mod persisted;

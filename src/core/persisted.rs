@@ -1,0 +1,160 @@
+//! The one owner of persisted identity formats: key names and how ids and traits are written to
+//! and read from each [`StoreKind`], byte-compatible with analytics.js 2.0 (and reading 1.0).
+//!
+//! | kind | id written as | traits written as |
+//! | --- | --- | --- |
+//! | cookie | bare js-cookie-encoded string (`ajs_anonymous_id=39ee…`, `user@x.com`, `a%20b`) | never |
+//! | localStorage, memory | JSON string (`"39ee…"`) | JSON object text (`{"plan":"pro"}`) |
+//!
+//! Reading accepts what analytics.js 1.0 and 2.0 wrote: js-cookie decoding, then JSON parsing with
+//! fallback to the raw text (`%22abc%22` → `abc`, `abc` → `abc`), numbers as their text (`123` →
+//! `"123"`), and `null`, `""` and undecodable text as absent. Legacy read-only cookies: `ajs_user`
+//! (`{"id":…,"traits":{…}}` or a bare id) and `_sio` (`<anonymousId>----<userId>`).
+//!
+//! One deliberate refinement: an id that analytics.js would *misread* if written bare (`null`,
+//! `true`, `1.0`, `"quoted"`, `{…}`) is written to the cookie JSON-quoted (`%22null%22`), which both
+//! libraries read back exactly. Every id therefore round-trips through every store.
+//! Must not import platform crates; adapters never encode (see `store`).
+
+use crate::core::cookie_codec;
+use crate::core::json;
+use crate::core::store::StoreKind;
+
+/// Key of the anonymous id (fixed in analytics.js; not configurable).
+pub const ANONYMOUS_ID: &str = "ajs_anonymous_id";
+/// Default key of the user id (cookie + localStorage); option `user.cookie.key`.
+pub const USER_ID: &str = "ajs_user_id";
+/// Default key of the user traits (localStorage only); option `user.localStorage.key`.
+pub const USER_TRAITS: &str = "ajs_user_traits";
+/// Default key of the group id (cookie + localStorage); option `group.cookie.key`.
+pub const GROUP_ID: &str = "ajs_group_id";
+/// Default key of the group traits (localStorage only); option `group.localStorage.key`.
+pub const GROUP_PROPERTIES: &str = "ajs_group_properties";
+/// Legacy (analytics.js 1.0) cookie holding `{id, traits}` or a bare user id. Read only.
+pub const LEGACY_USER: &str = "ajs_user";
+/// Legacy cookie holding `<anonymousId>----<userId>`. Read only.
+pub const LEGACY_SIO: &str = "_sio";
+
+/// What a JSON parse of a stored text yields, as far as ids care.
+#[derive(Debug, PartialEq)]
+enum Parsed {
+    /// `JSON.parse` would throw: the raw text is the value.
+    NotJson,
+    /// `null`.
+    Null,
+    /// A string literal, decoded.
+    Str(String),
+    /// A number, `true`/`false`, an object or an array (text kept as written, trimmed).
+    Other,
+}
+
+fn parse(text: &str) -> Parsed {
+    let trimmed = text.trim();
+    match trimmed.as_bytes().first() {
+        _ if trimmed == "null" => Parsed::Null,
+        _ if trimmed == "true" || trimmed == "false" || is_json_number(trimmed) => Parsed::Other,
+        Some(b'"') => json::parse_str(trimmed).map_or(Parsed::NotJson, Parsed::Str),
+        Some(b'{') | Some(b'[') => Parsed::Other,
+        _ => Parsed::NotJson,
+    }
+}
+
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+fn is_json_number(s: &str) -> bool {
+    let s = s.strip_prefix('-').unwrap_or(s);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = mantissa.split_once('.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    let exponent_ok = exponent.map_or(true, |e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    digits(int) && (int == "0" || !int.starts_with('0')) && frac.map_or(true, digits) && exponent_ok
+}
+
+/// An integer whose JavaScript `Number#toString` is the same text (safe to store bare).
+fn is_canonical_integer(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    is_json_number(s) && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && s != "-0"
+}
+
+/// An id out of decoded text (JSON parse with fallback to the raw text); `None` when absent.
+fn id_from_text(text: &str) -> Option<String> {
+    let id = match parse(text) {
+        Parsed::NotJson => text.to_owned(),
+        Parsed::Null => return None,
+        Parsed::Str(s) => s,
+        Parsed::Other => text.trim().to_owned(),
+    };
+    (!id.is_empty()).then_some(id)
+}
+
+/// The stored text for `id` in a store of `kind`.
+pub fn encode_id(kind: StoreKind, id: &str) -> String {
+    let mut quoted = String::with_capacity(id.len() + 2);
+    json::push_str(&mut quoted, id);
+    match kind {
+        StoreKind::Cookie if parse(id) == Parsed::NotJson || is_canonical_integer(id) => cookie_codec::encode_value(id),
+        StoreKind::Cookie => cookie_codec::encode_value(&quoted),
+        StoreKind::LocalStorage | StoreKind::Memory => quoted,
+    }
+}
+
+/// The id held by stored text `raw` of a store of `kind`; `None` when absent or unreadable.
+pub fn decode_id(kind: StoreKind, raw: &str) -> Option<String> {
+    match kind {
+        StoreKind::Cookie => id_from_text(&cookie_codec::decode_value(raw)?),
+        StoreKind::LocalStorage | StoreKind::Memory => id_from_text(raw),
+    }
+}
+
+/// The stored text for a traits object (`traits_json` must already be an object text).
+pub fn encode_traits(kind: StoreKind, traits_json: &str) -> String {
+    match kind {
+        StoreKind::Cookie => cookie_codec::encode_value(traits_json),
+        StoreKind::LocalStorage | StoreKind::Memory => traits_json.to_owned(),
+    }
+}
+
+/// The traits object text held by `raw`; `None` when absent or not a JSON object.
+pub fn decode_traits(kind: StoreKind, raw: &str) -> Option<String> {
+    let text = match kind {
+        StoreKind::Cookie => cookie_codec::decode_value(raw)?,
+        StoreKind::LocalStorage | StoreKind::Memory => raw.to_owned(),
+    };
+    json::is_object(&text).then(|| text.trim().to_owned())
+}
+
+/// What a legacy `ajs_user` cookie carries.
+#[derive(Debug, Default, PartialEq)]
+pub struct LegacyUser {
+    /// The user id (`.id` of the object, or the bare value).
+    pub id: Option<String>,
+    /// The traits object text (`.traits` when it is an object).
+    pub traits: Option<String>,
+}
+
+/// Reads the raw value of an `ajs_user` cookie; `None` when it holds nothing usable.
+pub fn decode_legacy_user(raw: &str) -> Option<LegacyUser> {
+    let text = cookie_codec::decode_value(raw)?;
+    let legacy = if json::is_object(&text) {
+        LegacyUser {
+            id: json::get(&text, "id").and_then(id_from_text),
+            traits: json::get(&text, "traits").filter(|t| json::is_object(t)).map(str::to_owned),
+        }
+    } else {
+        LegacyUser { id: id_from_text(&text), traits: None }
+    };
+    (legacy != LegacyUser::default()).then_some(legacy)
+}
+
+/// The anonymous id half of a raw `_sio` cookie (`anon----user`); `None` when empty.
+pub fn decode_legacy_sio(raw: &str) -> Option<String> {
+    let text = id_from_text(&cookie_codec::decode_value(raw)?)?;
+    let anonymous = text.split("----").next().unwrap_or("");
+    (!anonymous.is_empty()).then(|| anonymous.to_owned())
+}
+
+#[cfg(test)]
+#[path = "persisted_tests.rs"]
+mod tests;
