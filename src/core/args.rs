@@ -1,0 +1,238 @@
+//! Argument forms of the analytics.js call API: which argument plays which role.
+//!
+//! The JS facade never hands JS values to the core. It classifies each call argument into one
+//! letter (a "kinds" string, one byte per argument, in call order) and passes strings, numbers
+//! (already stringified) and plain objects (already `JSON.stringify`-ed) as text alongside. The
+//! resolvers here read only the kinds string and answer with argument *indexes* by role, plus the
+//! repairs made ([`Warning`]) or the reason the call cannot produce an event ([`DropReason`]).
+//!
+//! The rules are analytics.js 2.0's `arguments-resolver` (`resolveArguments`,
+//! `resolvePageArguments`, `resolveUserArguments`, `resolveAliasArguments`); see the tables in
+//! `args/tests.rs`. Imports nothing platform-specific; pure and allocation-free.
+//!
+//! Kinds: `s` string, `n` number, `o` plain object (`Object.prototype.toString` says `Object`),
+//! `x` null, `u` undefined, `f` function, `?` anything else (array, boolean, DOM node, BigInt…).
+//! Unknown letters count as `?`.
+
+mod reasons;
+#[cfg(test)]
+mod tests;
+
+pub use reasons::{DropReason, Warning, Warnings};
+
+/// The analytics.js method a call was made to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `track(event, properties?, options?, callback?)`
+    Track,
+    /// `page(category?, name?, properties?, options?, callback?)`
+    Page,
+    /// `screen(...)`, same forms as `page`.
+    Screen,
+    /// `identify(id?, traits?, options?, callback?)`
+    Identify,
+    /// `group(id?, traits?, options?, callback?)`
+    Group,
+    /// `alias(to, from?, options?, callback?)`
+    Alias,
+}
+
+/// The JS type class of one call argument (one letter of the kinds string).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Str,
+    Num,
+    Obj,
+    Null,
+    Undef,
+    Func,
+    Other,
+    Absent,
+}
+
+fn kind_at(kinds: &[u8], i: usize) -> Kind {
+    match kinds.get(i) {
+        None => Kind::Absent,
+        Some(b's') => Kind::Str,
+        Some(b'n') => Kind::Num,
+        Some(b'o') => Kind::Obj,
+        Some(b'x') => Kind::Null,
+        Some(b'u') => Kind::Undef,
+        Some(b'f') => Kind::Func,
+        Some(_) => Kind::Other,
+    }
+}
+
+/// Argument indexes by role (`None`: the role was not given) and the repairs made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resolved {
+    /// identify/group: the id (`s`, or `n` as its text); alias: `to`. `None`: use the stored id.
+    pub id: Option<u8>,
+    /// alias: `from`. `None`: the stored user id, else the anonymous id.
+    pub previous_id: Option<u8>,
+    /// track: the event name (`s`), or the event object when `event_object` is set.
+    pub event: Option<u8>,
+    /// track: `event` points at a `{event, properties}` object (read both fields from it).
+    pub event_object: bool,
+    /// page/screen: the category.
+    pub category: Option<u8>,
+    /// page/screen: the name.
+    pub name: Option<u8>,
+    /// track/page/screen properties, identify/group traits. `None`: `{}`.
+    pub properties: Option<u8>,
+    /// The options object. `None`: `{}`.
+    pub options: Option<u8>,
+    /// The callback; the shell calls it even when the call is dropped.
+    pub callback: Option<u8>,
+    /// Repairs made while resolving.
+    pub warnings: Warnings,
+    /// Set when the call cannot produce an event.
+    pub drop: Option<DropReason>,
+}
+
+impl Resolved {
+    /// The text of argument `index` (as the facade passed it), if that role was given.
+    pub fn text<'a>(index: Option<u8>, args: &[&'a str]) -> Option<&'a str> {
+        args.get(usize::from(index?)).copied()
+    }
+}
+
+/// Resolves the arguments of a call to `method`, given its kinds string.
+/// Call first, on every call, before touching identity (identify/group need the traits index).
+pub fn resolve(method: Method, kinds: &str) -> Resolved {
+    let kinds = kinds.as_bytes();
+    let kinds = &kinds[..kinds.len().min(MAX_ARGS)];
+    let mut r = match method {
+        Method::Track => track(kinds),
+        Method::Page | Method::Screen => page(kinds),
+        Method::Identify | Method::Group => user(kinds),
+        Method::Alias => alias(kinds),
+    };
+    warn_unclaimed(&mut r, kinds, method);
+    r
+}
+
+/// Arguments past this many are not looked at (indexes must fit a `u8`).
+const MAX_ARGS: usize = 32;
+
+/// Index of the first argument of kind `want` among the first `limit`.
+fn first(kinds: &[u8], limit: usize, want: Kind) -> Option<u8> {
+    (0..kinds.len().min(limit)).find(|&i| kind_at(kinds, i) == want).map(|i| i as u8)
+}
+
+/// `track(event, properties?, options?, callback?)`, or `track({event, properties}, options?, cb?)`.
+fn track(kinds: &[u8]) -> Resolved {
+    let mut r = Resolved { callback: first(kinds, 4, Kind::Func), ..Resolved::default() };
+    match kind_at(kinds, 0) {
+        Kind::Str => r.event = Some(0),
+        Kind::Obj => {
+            r.event = Some(0);
+            r.event_object = true;
+        }
+        _ => r.drop = Some(DropReason::EventMissing),
+    }
+    if !r.event_object {
+        match kind_at(kinds, 1) {
+            Kind::Obj => r.properties = Some(1),
+            Kind::Str | Kind::Num | Kind::Other => r.warnings.add(Warning::PropertiesNotObject),
+            _ => {}
+        }
+    }
+    // analytics.js: options = args[2] unless a function; the object form then takes args[1].
+    let mut options_at = None;
+    if kind_at(kinds, 2) != Kind::Func {
+        options_at = Some(2);
+    }
+    if r.event_object && kind_at(kinds, 1) != Kind::Func {
+        options_at = Some(1);
+    }
+    if let Some(i) = options_at {
+        r.options = object_or_warn(&mut r.warnings, kinds, i);
+    }
+    r
+}
+
+/// The options slot at `i`: an object is used, null/undefined/absent mean `{}`, anything else is
+/// ignored with a warning.
+fn object_or_warn(warnings: &mut Warnings, kinds: &[u8], i: usize) -> Option<u8> {
+    match kind_at(kinds, i) {
+        Kind::Obj => Some(i as u8),
+        Kind::Null | Kind::Undef | Kind::Absent => None,
+        _ => {
+            warnings.add(Warning::OptionsNotObject);
+            None
+        }
+    }
+}
+
+/// The first two "object slots" among the first `limit` arguments: plain objects, and nulls when
+/// `null_counts` (a null then stands for an empty object in that position).
+fn object_slots(kinds: &[u8], limit: usize, null_counts: bool) -> (Option<u8>, Option<u8>) {
+    let mut slots = (0..kinds.len().min(limit)).filter(|&i| match kind_at(kinds, i) {
+        Kind::Obj => true,
+        Kind::Null => null_counts,
+        _ => false,
+    });
+    let as_object = |i: Option<usize>| i.filter(|&i| kind_at(kinds, i) == Kind::Obj).map(|i| i as u8);
+    let first = slots.next();
+    (as_object(first), as_object(slots.next()))
+}
+
+/// `page`/`screen`: one string is the name, two are category and name; the first two object
+/// slots (nulls count once a name is given) are properties and options. Only five arguments.
+fn page(kinds: &[u8]) -> Resolved {
+    let mut strings = (0..kinds.len().min(5)).filter(|&i| kind_at(kinds, i) == Kind::Str).map(|i| i as u8);
+    let (s0, s1) = (strings.next(), strings.next());
+    let (category, name) = if s1.is_some() { (s0, s1) } else { (None, s0) };
+    let (properties, options) = object_slots(kinds, 5, name.is_some());
+    Resolved { category, name, properties, options, callback: first(kinds, 5, Kind::Func), ..Resolved::default() }
+}
+
+/// `identify`/`group`: the id is the first string, else the first number; the first two object
+/// slots are traits and options. A null fills an object slot only after an explicit id: the
+/// analytics.js test suite's `(null, traits)` and `(id, null, options)` forms.
+fn user(kinds: &[u8]) -> Resolved {
+    let all = kinds.len();
+    let id = first(kinds, all, Kind::Str).or_else(|| first(kinds, all, Kind::Num));
+    let (properties, options) = object_slots(kinds, all, id.is_some());
+    Resolved { id, properties, options, callback: first(kinds, all, Kind::Func), ..Resolved::default() }
+}
+
+/// `alias(to, from?, options?, callback?)`: numbers in the first two places count as strings;
+/// the first string is `to`, the second `from`; the first object is options.
+fn alias(kinds: &[u8]) -> Resolved {
+    let is_id = |i: usize| match kind_at(kinds, i) {
+        Kind::Str => true,
+        Kind::Num => i < 2,
+        _ => false,
+    };
+    let mut ids = (0..kinds.len().min(4)).filter(|&i| is_id(i)).map(|i| i as u8);
+    Resolved {
+        id: ids.next(),
+        previous_id: ids.next(),
+        options: first(kinds, 4, Kind::Obj),
+        callback: first(kinds, 4, Kind::Func),
+        ..Resolved::default()
+    }
+}
+
+/// Adds [`Warning::ArgumentIgnored`] when an argument that carries a value (not null/undefined)
+/// got no role and no other warning already explains it.
+fn warn_unclaimed(r: &mut Resolved, kinds: &[u8], method: Method) {
+    let roles = [r.id, r.previous_id, r.event, r.category, r.name, r.properties, r.options, r.callback];
+    let explained = |i: usize| match method {
+        Method::Track => {
+            (i == 1 && r.warnings.contains(Warning::PropertiesNotObject))
+                || (i <= 2 && r.warnings.contains(Warning::OptionsNotObject))
+                || (i == 0 && r.drop.is_some())
+        }
+        _ => false,
+    };
+    for i in 0..kinds.len() {
+        let carries_value = !matches!(kind_at(kinds, i), Kind::Null | Kind::Undef);
+        if carries_value && !roles.contains(&Some(i as u8)) && !explained(i) {
+            r.warnings.add(Warning::ArgumentIgnored);
+            return;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Why a call was repaired (a [`Warning`]) or dropped (a [`DropReason`]).
+//!
+//! Tracking calls never throw into the host page: bad input is repaired or dropped, the callback
+//! still fires, and in debug mode the shell logs [`Warning::message`] / [`DropReason::message`].
+//! Pure data; imports nothing.
+
+/// A repair made to a call; the event is still sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Warning {
+    /// An argument of a type no analytics.js signature accepts (array, boolean, DOM node, BigInt,
+    /// a second object past options, …) was ignored.
+    ArgumentIgnored = 0,
+    /// `properties` (or `traits`) was not a plain object; `{}` was sent instead.
+    PropertiesNotObject = 1,
+    /// `options` was not a plain object; it was ignored.
+    OptionsNotObject = 2,
+    /// `options.context` was not a plain object; it was ignored.
+    ContextNotObject = 3,
+    /// `options.messageId` was not a string; a generated id was used.
+    MessageIdNotString = 4,
+    /// `options.integrations` was not a plain object; it was ignored.
+    IntegrationsNotObject = 5,
+}
+
+impl Warning {
+    const ALL: [Warning; 6] = [
+        Warning::ArgumentIgnored,
+        Warning::PropertiesNotObject,
+        Warning::OptionsNotObject,
+        Warning::ContextNotObject,
+        Warning::MessageIdNotString,
+        Warning::IntegrationsNotObject,
+    ];
+
+    /// The debug-mode log line for this repair.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Warning::ArgumentIgnored => "an argument of an unsupported type was ignored",
+            Warning::PropertiesNotObject => "properties/traits must be a plain object; sent {}",
+            Warning::OptionsNotObject => "options must be a plain object; ignored",
+            Warning::ContextNotObject => "options.context must be a plain object; ignored",
+            Warning::MessageIdNotString => "options.messageId must be a string; generated one",
+            Warning::IntegrationsNotObject => "options.integrations must be a plain object; ignored",
+        }
+    }
+}
+
+/// The set of repairs made to one call (a bit set; no allocation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Warnings(u8);
+
+impl Warnings {
+    /// Records `warning`.
+    pub fn add(&mut self, warning: Warning) {
+        self.0 |= 1 << warning as u8;
+    }
+
+    /// True when `warning` was recorded.
+    pub fn contains(&self, warning: Warning) -> bool {
+        self.0 & (1 << warning as u8) != 0
+    }
+
+    /// True when nothing was repaired.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// The recorded warnings, in declaration order (for logging).
+    pub fn iter(&self) -> impl Iterator<Item = Warning> + '_ {
+        Warning::ALL.into_iter().filter(move |w| self.contains(*w))
+    }
+}
+
+/// Why a call produced no event. The callback still fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// `track` without a non-empty string event name (analytics.js throws "Event missing").
+    EventMissing,
+    /// `group` without a group id, neither passed nor stored.
+    GroupIdMissing,
+    /// `alias` without a target id, neither passed nor stored.
+    AliasToMissing,
+    /// The event body is over the 32 KB per-message limit of the tracking API (it would be
+    /// rejected with HTTP 400, so it is not sent).
+    TooLarge,
+}
+
+impl DropReason {
+    /// The debug-mode log line for this drop.
+    pub fn message(&self) -> &'static str {
+        match self {
+            DropReason::EventMissing => "track: event name missing (must be a non-empty string); dropped",
+            DropReason::GroupIdMissing => "group: no group id given or stored; dropped",
+            DropReason::AliasToMissing => "alias: no target id given or stored; dropped",
+            DropReason::TooLarge => "event larger than 32 KB; dropped",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_set_records_each_reason_once_in_order() {
+        let mut set = Warnings::default();
+        assert!(set.is_empty());
+        set.add(Warning::OptionsNotObject);
+        set.add(Warning::ArgumentIgnored);
+        set.add(Warning::OptionsNotObject);
+        let got: Vec<Warning> = set.iter().collect();
+        assert_eq!(got, vec![Warning::ArgumentIgnored, Warning::OptionsNotObject]);
+        assert!(!set.contains(Warning::ContextNotObject));
+    }
+
+    #[test]
+    fn every_reason_has_a_distinct_message() {
+        let mut seen: Vec<&str> = Warning::ALL.iter().map(|w| w.message()).collect();
+        for d in [DropReason::EventMissing, DropReason::GroupIdMissing, DropReason::AliasToMissing, DropReason::TooLarge] {
+            seen.push(d.message());
+        }
+        let n = seen.len();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), n);
+        assert!(seen.iter().all(|m| !m.is_empty()));
+    }
+}
