@@ -15,3 +15,4 @@ pub mod cookie_codec;
 pub mod cookie_domain;
 pub mod uuid;
 pub mod persisted;
+pub mod settings;

@@ -1,0 +1,150 @@
+//! Identity-related init options, read from the analytics.js `load(writeKey, options)` options
+//! JSON text: `cookie {domain, path, maxage (days), sameSite, secure}`, `storage {stores}`,
+//! `disableClientPersistence`, and `user` / `group` `{localStorageFallbackDisabled, cookie:{key},
+//! localStorage:{key}}`. Anything malformed falls back to the analytics.js default for that field.
+//!
+//! Store priority rule (behaviour as data, [`DEFAULT_STORES`]): analytics.js 2.0 reads
+//! `[localStorage, cookie, memory]`; `storage.stores` replaces the order (any unknown name ignores
+//! the whole option); `disableClientPersistence` means memory only. We always keep a memory store
+//! last, so the page has a stable anonymousId even when every configured store refuses writes.
+//! Must not import platform crates.
+
+use crate::core::cookie_codec::CookieAttributes;
+use crate::core::json;
+use crate::core::persisted;
+use crate::core::store::StoreKind;
+
+/// analytics.js 2.0's default store priority for identity keys.
+pub const DEFAULT_STORES: [StoreKind; 3] = [StoreKind::LocalStorage, StoreKind::Cookie, StoreKind::Memory];
+/// Names accepted in `storage.stores`.
+const STORE_NAMES: [(&str, StoreKind); 3] =
+    [("cookie", StoreKind::Cookie), ("localStorage", StoreKind::LocalStorage), ("memory", StoreKind::Memory)];
+/// One day in milliseconds: `cookie.maxage` counts days (js-cookie `expires`).
+const DAY_MS: f64 = 86_400_000.0;
+/// Default cookie lifetime: 365 days.
+const DEFAULT_MAX_AGE_DAYS: f64 = 365.0;
+
+/// Keys and localStorage use of one identity role (the user, or the group).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleSettings {
+    /// Key of the id (cookie + localStorage + memory).
+    pub id_key: String,
+    /// Key of the traits (localStorage + memory, never a cookie).
+    pub traits_key: String,
+    /// False with `localStorageFallbackDisabled: true`: the role never touches localStorage.
+    pub local_storage: bool,
+}
+
+/// Everything identity needs from the init options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdentitySettings {
+    /// Cookie attributes; `domain: None` means "find it with the `__tld__` probe".
+    pub cookie: CookieAttributes,
+    /// Cookie lifetime in milliseconds from the time of writing.
+    pub cookie_max_age_ms: f64,
+    /// Store priority for reads; always ends with [`StoreKind::Memory`].
+    pub stores: Vec<StoreKind>,
+    /// The user's keys.
+    pub user: RoleSettings,
+    /// The group's keys.
+    pub group: RoleSettings,
+}
+
+impl Default for IdentitySettings {
+    fn default() -> Self {
+        IdentitySettings::parse("{}")
+    }
+}
+
+impl IdentitySettings {
+    /// Reads the options JSON text (the second argument of `analytics.load`); never fails.
+    pub fn parse(options_json: &str) -> Self {
+        let option = |key: &str| json::get(options_json, key);
+        let cookie = option("cookie").unwrap_or("{}");
+        let days = json::get(cookie, "maxage").and_then(parse_decimal).unwrap_or(DEFAULT_MAX_AGE_DAYS);
+        let stores = if option("disableClientPersistence") == Some("true") {
+            vec![StoreKind::Memory]
+        } else {
+            option("storage").and_then(|s| json::get(s, "stores")).and_then(parse_stores).unwrap_or(DEFAULT_STORES.to_vec())
+        };
+        IdentitySettings {
+            cookie: cookie_attributes(cookie),
+            cookie_max_age_ms: days * DAY_MS,
+            stores: with_memory_last(stores),
+            user: role(option("user"), persisted::USER_ID, persisted::USER_TRAITS),
+            group: role(option("group"), persisted::GROUP_ID, persisted::GROUP_PROPERTIES),
+        }
+    }
+}
+
+fn string_field(object: &str, key: &str) -> Option<String> {
+    json::get(object, key).and_then(json::parse_str).filter(|s| !s.is_empty())
+}
+
+fn cookie_attributes(cookie: &str) -> CookieAttributes {
+    let defaults = CookieAttributes::default();
+    CookieAttributes {
+        domain: string_field(cookie, "domain"),
+        path: string_field(cookie, "path").unwrap_or(defaults.path),
+        same_site: string_field(cookie, "sameSite").unwrap_or(defaults.same_site),
+        secure: json::get(cookie, "secure") == Some("true"),
+    }
+}
+
+fn role(options: Option<&str>, id_key: &str, traits_key: &str) -> RoleSettings {
+    let options = options.unwrap_or("{}");
+    let key_in = |section: &str| json::get(options, section).and_then(|s| string_field(s, "key"));
+    RoleSettings {
+        id_key: key_in("cookie").unwrap_or_else(|| id_key.to_owned()),
+        traits_key: key_in("localStorage").unwrap_or_else(|| traits_key.to_owned()),
+        local_storage: json::get(options, "localStorageFallbackDisabled") != Some("true"),
+    }
+}
+
+/// `["cookie","memory"]` → kinds in order; `None` (ignore the option) on any unknown element.
+fn parse_stores(raw: &str) -> Option<Vec<StoreKind>> {
+    let inner = raw.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let mut kinds = Vec::new();
+    if inner.trim().is_empty() {
+        return Some(kinds);
+    }
+    for element in inner.split(',') {
+        let name = json::parse_str(element)?;
+        let kind = STORE_NAMES.iter().find(|(n, _)| *n == name)?.1;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    Some(kinds)
+}
+
+fn with_memory_last(mut stores: Vec<StoreKind>) -> Vec<StoreKind> {
+    if !stores.contains(&StoreKind::Memory) {
+        stores.push(StoreKind::Memory);
+    }
+    stores
+}
+
+/// A JSON number without exponent (`7`, `0.5`, `-1`) as f64, without float parsing machinery.
+fn parse_decimal(raw: &str) -> Option<f64> {
+    let raw = raw.trim();
+    let (negative, digits) = raw.strip_prefix('-').map_or((false, raw), |rest| (true, rest));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() || int.len() > 9 || frac.len() > 9 || !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut value = 0.0;
+    for b in int.bytes() {
+        value = value * 10.0 + f64::from(b - b'0');
+    }
+    let mut scale = 1.0;
+    for b in frac.bytes() {
+        scale /= 10.0;
+        value += f64::from(b - b'0') * scale;
+    }
+    Some(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+#[path = "settings_tests.rs"]
+mod tests;
