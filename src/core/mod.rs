@@ -16,3 +16,5 @@ pub mod cookie_domain;
 pub mod uuid;
 pub mod persisted;
 pub mod settings;
+pub mod campaign;
+pub mod page_context;

@@ -1,0 +1,149 @@
+//! Query-string enrichment of `context`: `campaign` from `utm_*` keys and the ad-network
+//! `referrer` from `btid` / `urid`, exactly as analytics.js's Page Enrichment plugin reads them.
+//!
+//! Input is the page context's `search` (`location.search`, leading `?` optional). Owns the
+//! `+`-as-space percent-decoding (`gracefulDecodeURIComponent`). Pure; imports only `core::json`.
+
+use crate::core::json;
+
+/// The query's `key=value` pieces: a leading `?` dropped, every other `?` read as `&`
+/// (analytics.js `query.replace(/\?/g, '&').split('&')`).
+fn pieces(search: &str) -> impl Iterator<Item = &str> {
+    let query = search.strip_prefix('?').unwrap_or(search);
+    query.split(['&', '?'])
+}
+
+/// `key=value` split as JS `str.split('=')` destructured: the text before the first `=`, and the
+/// text between the first and second `=` (`None` when there is no `=`).
+fn key_value(piece: &str) -> (&str, Option<&str>) {
+    let mut parts = piece.split('=');
+    let key = parts.next().unwrap_or("");
+    (key, parts.next())
+}
+
+/// `context.campaign` as a JSON object: every key containing `utm_` (and longer than four
+/// characters) loses its first four characters, `campaign` becomes `name`, values are decoded with
+/// `+` as a space. Later duplicates win. Any query yields at least `{}`.
+/// Call only when the event's page `search` is non-empty and no campaign was set by the caller.
+pub fn campaign(search: &str) -> String {
+    let mut entries: Vec<(&str, String)> = Vec::new();
+    for (key, value) in pieces(search).map(key_value) {
+        let Some((cut, _)) = key.char_indices().nth(4) else { continue };
+        if !key.contains("utm_") {
+            continue;
+        }
+        let name = match key.get(cut..).unwrap_or("") {
+            "campaign" => "name",
+            other => other,
+        };
+        let value = decode_component(value.unwrap_or(""));
+        match entries.iter_mut().find(|(k, _)| *k == name) {
+            Some(slot) => slot.1 = value,
+            None => entries.push((name, value)),
+        }
+    }
+    let mut out = String::from("{");
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json::push_str(&mut out, key);
+        out.push(':');
+        json::push_str(&mut out, value);
+    }
+    out.push('}');
+    out
+}
+
+/// Ad-network click ids analytics.js recognises in the query, and the referrer type each means.
+const AD_KEYS: [(&str, &str); 2] = [("btid", "dataxu"), ("urid", "millennial-media")];
+
+/// `context.referrer` from the first `btid` / `urid` in the query, as `{"id":…,"type":…}`
+/// (the raw, undecoded value; no `id` when the key has no `=`). `None` when neither is present.
+/// The shell persists the result in the `s:context.referrer` cookie and passes the stored value
+/// back on later events.
+pub fn ad_referrer(search: &str) -> Option<String> {
+    pieces(search).map(key_value).find_map(|(key, value)| {
+        let (_, kind) = AD_KEYS.iter().find(|(k, _)| *k == key)?;
+        let mut out = String::from("{");
+        if let Some(id) = value {
+            out.push_str("\"id\":");
+            json::push_str(&mut out, id);
+            out.push(',');
+        }
+        out.push_str("\"type\":");
+        json::push_str(&mut out, kind);
+        out.push('}');
+        Some(out)
+    })
+}
+
+/// `gracefulDecodeURIComponent`: `+` becomes a space, then `%XX` escapes are decoded; when an
+/// escape is malformed or the bytes are not UTF-8, the input comes back unchanged (with its `+`).
+pub fn decode_component(raw: &str) -> String {
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut rest = raw.bytes();
+    while let Some(b) = rest.next() {
+        match b {
+            b'+' => bytes.push(b' '),
+            b'%' => {
+                let high = rest.next().and_then(hex_value);
+                let low = rest.next().and_then(hex_value);
+                match (high, low) {
+                    (Some(h), Some(l)) => bytes.push(h << 4 | l),
+                    _ => return raw.to_string(),
+                }
+            }
+            b => bytes.push(b),
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| raw.to_string())
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn campaign_follows_the_analytics_js_utm_rule() {
+        let table: &[(&str, &str)] = &[
+            ("?utm_source=g&utm_campaign=spring", r#"{"source":"g","name":"spring"}"#),
+            ("utm_source=g", r#"{"source":"g"}"#),
+            ("?q=1", "{}"),
+            ("?", "{}"),
+            ("?utm_term=a+b%20c&utm_content=%E2%9C%93", r#"{"term":"a b c","content":"✓"}"#),
+            ("?utm_term=100%&x", r#"{"term":"100%"}"#),
+            ("?utm_term=a+%ZZ", r#"{"term":"a+%ZZ"}"#),
+            ("?utm_term=%C3", r#"{"term":"%C3"}"#),
+            ("?utm_medium", r#"{"medium":""}"#),
+            ("?utm_=x&utm_medium=m", r#"{"medium":"m"}"#),
+            ("?utm_source=a&utm_source=b&utm_medium=m", r#"{"source":"b","medium":"m"}"#),
+            ("?a=1?utm_source=s", r#"{"source":"s"}"#),
+            ("?xutm_foo=1", r#"{"_foo":"1"}"#),
+            ("?utm_source=a=b", r#"{"source":"a"}"#),
+            ("?utm_campaign=%22q%22", r#"{"name":"\"q\""}"#),
+        ];
+        for (search, want) in table {
+            assert_eq!(campaign(search), *want, "{search}");
+        }
+    }
+
+    #[test]
+    fn ad_referrer_reads_btid_and_urid() {
+        let table: &[(&str, Option<&str>)] = &[
+            ("?btid=abc", Some(r#"{"id":"abc","type":"dataxu"}"#)),
+            ("?x=1&urid=z%20", Some(r#"{"id":"z%20","type":"millennial-media"}"#)),
+            ("?urid=1&btid=2", Some(r#"{"id":"1","type":"millennial-media"}"#)),
+            ("?btid", Some(r#"{"type":"dataxu"}"#)),
+            ("?utm_source=x", None),
+            ("", None),
+        ];
+        for (search, want) in table {
+            assert_eq!(ad_referrer(search).as_deref(), *want, "{search}");
+        }
+    }
+}
