@@ -1,1 +1,25 @@
-fn main() {}
+//! The `collector` binary: parse flags, start the server, print the address, serve forever.
+
+use std::io::Write;
+
+fn main() {
+    let config = match collector::config::parse_args(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    match collector::http::server::start(&config) {
+        Ok(running) => {
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "collector listening on http://{} (db {})", running.addr, config.db.display());
+            let _ = out.flush();
+            running.wait();
+        }
+        Err(message) => {
+            eprintln!("collector: {message}");
+            std::process::exit(1);
+        }
+    }
+}

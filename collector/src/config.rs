@@ -1,0 +1,87 @@
+//! Command-line configuration of the collector binary.
+//!
+//! Owns the flag table and its parser (hand-written: four flags do not justify an argument-parsing
+//! crate). Must not import the HTTP or storage modules.
+
+use std::path::PathBuf;
+
+/// What the collector is told to do at start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Address to listen on, e.g. `127.0.0.1:8787` (port 0 picks a free port).
+    pub listen: String,
+    /// SQLite database file.
+    pub db: PathBuf,
+    /// Accepted write keys; empty means any key is accepted (demo mode).
+    pub write_keys: Vec<String>,
+    /// Directory served as static files for any GET that is not an API route.
+    pub serve_dir: Option<PathBuf>,
+    /// HTTP worker threads (each blocks while its request waits for the group commit).
+    pub workers: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8787".into(),
+            db: PathBuf::from("collector.sqlite"),
+            write_keys: Vec::new(),
+            serve_dir: None,
+            workers: 32,
+        }
+    }
+}
+
+/// The usage text printed for `--help` and for argument errors.
+pub const USAGE: &str = "usage: collector [--listen 127.0.0.1:8787] [--db path.sqlite] [--write-key K ...] \
+[--serve-dir DIR] [--workers N]";
+
+/// Parses the arguments after the program name. `Err` carries a message for the user.
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, String> {
+    let mut config = Config::default();
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        if flag == "--help" || flag == "-h" {
+            return Err(USAGE.into());
+        }
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--listen" => config.listen = value,
+            "--db" => config.db = PathBuf::from(value),
+            "--write-key" => config.write_keys.push(value),
+            "--serve-dir" => config.serve_dir = Some(PathBuf::from(value)),
+            "--workers" => {
+                config.workers = value.parse().ok().filter(|n| *n > 0).ok_or("--workers needs a positive number")?
+            }
+            _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
+        }
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Config, String> {
+        parse_args(line.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn flags_table() {
+        let ok: &[(&str, fn(&Config) -> bool)] = &[
+            ("", |c| *c == Config::default()),
+            ("--listen 127.0.0.1:0", |c| c.listen == "127.0.0.1:0"),
+            ("--db /tmp/x.sqlite", |c| c.db == PathBuf::from("/tmp/x.sqlite")),
+            ("--write-key a --write-key b", |c| c.write_keys == ["a", "b"]),
+            ("--serve-dir www", |c| c.serve_dir == Some(PathBuf::from("www"))),
+            ("--workers 4", |c| c.workers == 4),
+        ];
+        for (line, check) in ok {
+            assert!(check(&parse(line).unwrap()), "{line}");
+        }
+        for bad in ["--listen", "--bogus 1", "--workers 0", "--workers x", "--help"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}
