@@ -1,0 +1,219 @@
+//! Ingest over real HTTP to a real collector process and a real SQLite file: endpoints, validation,
+//! gzip, write keys and Basic auth, idempotency, batch atomicity, CORS, static files.
+
+mod common;
+
+use base64::Engine;
+use common::*;
+use serde_json::json;
+
+#[test]
+fn every_endpoint_stores_into_its_table() {
+    let (_dir, s) = fresh(&[]);
+    let cases = [
+        ("/v1/t", json!({"anonymousId": "a", "event": "E", "messageId": "t1"}), "tracks"),
+        ("/v1/track", json!({"anonymousId": "a", "event": "E", "messageId": "t2"}), "tracks"),
+        ("/v1/p", json!({"anonymousId": "a", "messageId": "p1", "name": "Home"}), "pages"),
+        ("/v1/page", json!({"anonymousId": "a", "messageId": "p2"}), "pages"),
+        ("/v1/s", json!({"anonymousId": "a", "messageId": "s1"}), "screens"),
+        ("/v1/screen", json!({"anonymousId": "a", "messageId": "s2"}), "screens"),
+        ("/v1/i", json!({"anonymousId": "a", "messageId": "i1", "traits": {"x": 1}}), "identifies"),
+        ("/v1/identify", json!({"userId": "u", "messageId": "i2"}), "identifies"),
+        ("/v1/g", json!({"userId": "u", "groupId": "g", "messageId": "g1"}), "groups"),
+        ("/v1/group", json!({"userId": "u", "groupId": "g", "messageId": "g2"}), "groups"),
+        ("/v1/a", json!({"userId": "u", "previousId": "a", "messageId": "a1"}), "aliases"),
+        ("/v1/alias", json!({"userId": "u", "previousId": "a", "messageId": "a2"}), "aliases"),
+    ];
+    for (path, body, table) in cases {
+        let r = s.post(path, &body);
+        assert_eq!((r.status, r.json()), (200, json!({"success": true})), "{path}");
+        let id = body["messageId"].as_str().unwrap();
+        assert_eq!(s.count(&format!("SELECT COUNT(*) FROM {table} WHERE message_id = '{id}'")), 1, "{path} → {table}");
+    }
+    let batch = json!({"batch": [track("b1", "a", None, "E"), page("b2", "a", None)], "sentAt": "2026-11-23T00:00:01.000Z"});
+    for path in ["/v1/b", "/v1/batch"] {
+        assert_eq!(s.post(path, &batch).status, 200, "{path}");
+    }
+    assert_eq!(s.count("SELECT COUNT(*) FROM events"), 14);
+    assert_eq!(s.count("SELECT COUNT(*) FROM users WHERE user_id = 'u'"), 1);
+}
+
+#[test]
+fn malformed_input_gets_a_json_400_and_the_server_stays_up() {
+    let (_dir, s) = fresh(&[]);
+    let big = "x".repeat(33 * 1024);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("/v1/t", b"{not json".to_vec(), "not valid JSON"),
+        ("/v1/t", b"[1,2]".to_vec(), "JSON object"),
+        ("/v1/t", b"".to_vec(), "not valid JSON"),
+        ("/v1/t", br#"{"anonymousId":"a"}"#.to_vec(), "track requires \"event\""),
+        ("/v1/t", br#"{"event":"E"}"#.to_vec(), "\"userId\" or \"anonymousId\""),
+        ("/v1/i", br#"{"traits":{}}"#.to_vec(), "\"userId\" or \"anonymousId\""),
+        ("/v1/g", br#"{"userId":"u"}"#.to_vec(), "group requires \"groupId\""),
+        ("/v1/a", br#"{"userId":"u"}"#.to_vec(), "alias requires \"previousId\""),
+        ("/v1/a", br#"{"anonymousId":"a","previousId":"p"}"#.to_vec(), "alias requires \"userId\""),
+        ("/v1/t", br#"{"anonymousId":"a","event":"E","properties":[1]}"#.to_vec(), "must be an object"),
+        ("/v1/t", br#"{"anonymousId":"a","event":"E","timestamp":"noon"}"#.to_vec(), "ISO-8601"),
+        ("/v1/t", format!(r#"{{"anonymousId":"a","event":"E","p":"{big}"}}"#).into_bytes(), "exceeds 32 KB"),
+        ("/v1/b", br#"{"batch":"no"}"#.to_vec(), "\"batch\" array"),
+        ("/v1/b", br#"{"batch":[{"anonymousId":"a","event":"E"}]}"#.to_vec(), "batch[0]: requires \"type\""),
+    ];
+    for (path, body, want) in cases {
+        let r = s.post_raw(path, &[("Content-Type", "application/json")], &body);
+        let error = r.json()["error"].as_str().unwrap_or("").to_string();
+        assert_eq!(r.status, 400, "{path} {}", String::from_utf8_lossy(&body[..body.len().min(80)]));
+        assert_eq!(r.json()["success"], false);
+        assert!(error.contains(want), "{path}: {error:?} should contain {want:?}");
+    }
+    assert_eq!(s.count("SELECT COUNT(*) FROM events"), 0);
+    assert_eq!(s.post("/v1/t", &json!({"anonymousId": "a", "event": "still up"})).status, 200);
+}
+
+#[test]
+fn batch_over_500_kb_is_rejected_and_under_is_accepted() {
+    let (_dir, s) = fresh(&[]);
+    let filler = "x".repeat(20 * 1024);
+    let item = |i: usize| json!({"type": "track", "anonymousId": "a", "event": "E", "messageId": format!("m{i}"), "properties": {"f": filler}});
+    let under = json!({"batch": (0..20).map(item).collect::<Vec<_>>()});
+    let over = json!({"batch": (100..130).map(item).collect::<Vec<_>>()});
+    assert_eq!(s.post("/v1/b", &under).status, 200);
+    let r = s.post("/v1/b", &over);
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().contains("exceeds 500 KB"));
+    assert_eq!(s.count("SELECT COUNT(*) FROM events"), 20);
+}
+
+#[test]
+fn a_batch_is_all_or_nothing() {
+    let (_dir, s) = fresh(&[]);
+    let mut items: Vec<_> = (0..5).map(|i| track(&format!("ok{i}"), "a", None, "E")).collect();
+    items.push(json!({"type": "group", "anonymousId": "a", "messageId": "bad"}));
+    let r = s.post("/v1/b", &json!({"batch": items}));
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().starts_with("batch[5]: group requires \"groupId\""));
+    assert_eq!(s.count("SELECT COUNT(*) FROM events"), 0);
+    assert_eq!(s.count("SELECT COUNT(*) FROM identities"), 0);
+}
+
+#[test]
+fn gzip_bodies_are_accepted_and_bad_gzip_is_a_400() {
+    let (_dir, s) = fresh(&[]);
+    let body = json!({"batch": [track("gz1", "a", None, "E"), track("gz2", "a", None, "E")]}).to_string();
+    let r = s.post_raw("/v1/b", &[("Content-Encoding", "gzip"), ("Content-Type", "text/plain")], &gzip(body.as_bytes()));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let single = json!({"anonymousId": "a", "event": "E", "messageId": "gz3"}).to_string();
+    assert_eq!(s.post_raw("/v1/t", &[("Content-Encoding", "gzip")], &gzip(single.as_bytes())).status, 200);
+    let r = s.post_raw("/v1/t", &[("Content-Encoding", "gzip")], single.as_bytes());
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().contains("gzip"));
+    assert_eq!(s.count("SELECT COUNT(*) FROM events WHERE message_id LIKE 'gz%'"), 3);
+}
+
+#[test]
+fn configured_write_keys_via_body_or_basic_auth() {
+    let (_dir, s) = fresh(&["--write-key", "k1", "--write-key", "k2"]);
+    let basic = |key: &str| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{key}:")));
+    let event = |key: Option<&str>| json!({"anonymousId": "a", "event": "E", "writeKey": key}).to_string().into_bytes();
+    let cases: Vec<(Vec<u8>, Option<String>, u16)> = vec![
+        (event(Some("k1")), None, 200),
+        (event(Some("k2")), None, 200),
+        (event(None), Some(basic("k2")), 200),
+        (event(Some("nope")), None, 401),
+        (event(None), Some(basic("nope")), 401),
+        (event(None), None, 401),
+    ];
+    for (body, auth, want) in cases {
+        let headers: Vec<(&str, &str)> = auth.as_deref().map(|a| vec![("Authorization", a)]).unwrap_or_default();
+        let r = s.post_raw("/v1/t", &headers, &body);
+        assert_eq!(r.status, want, "{auth:?} {}", String::from_utf8_lossy(&body));
+        if want != 200 {
+            assert_eq!(r.json()["success"], false);
+        }
+    }
+    assert_eq!(s.count("SELECT COUNT(*) FROM events"), 3);
+    assert_eq!(s.count("SELECT COUNT(*) FROM events WHERE json LIKE '%writeKey%'"), 0);
+}
+
+#[test]
+fn any_key_is_accepted_without_configured_keys() {
+    let (_dir, s) = fresh(&[]);
+    for key in [json!("anything"), json!(null)] {
+        assert_eq!(s.post("/v1/t", &json!({"anonymousId": "a", "event": "E", "writeKey": key})).status, 200);
+    }
+}
+
+#[test]
+fn retried_events_are_stored_once_across_endpoints() {
+    let (_dir, s) = fresh(&[]);
+    let event = track("dup-1", "a", None, "E");
+    for _ in 0..3 {
+        assert_eq!(s.post("/v1/t", &event).status, 200);
+    }
+    let batch = json!({"batch": [event.clone(), track("dup-2", "a", None, "E"), track("dup-2", "a", None, "E")]});
+    assert_eq!(s.post("/v1/b", &batch).status, 200);
+    assert_eq!(s.post("/v1/batch", &batch).status, 200);
+    assert_eq!(s.count("SELECT COUNT(*) FROM events"), 2);
+    assert_eq!(s.count("SELECT COUNT(*) FROM tracks"), 2);
+}
+
+#[test]
+fn server_fields_and_skew_correction() {
+    let (_dir, s) = fresh(&[]);
+    let body = json!({"batch": [{"type": "track", "anonymousId": "a", "event": "E", "messageId": "skew",
+        "timestamp": "2000-01-01T00:00:00.000Z"}], "sentAt": "2000-01-01T00:00:05.000Z"});
+    assert_eq!(s.post("/v1/b", &body).status, 200);
+    let stored = &s.get("/api/events?limit=1").json()["events"][0];
+    let received = collector::time::parse_iso(stored["receivedAt"].as_str().unwrap()).unwrap();
+    let corrected = collector::time::parse_iso(stored["timestamp"].as_str().unwrap()).unwrap();
+    assert_eq!(received - corrected, 5_000);
+    assert_eq!(stored["originalTimestamp"], "2000-01-01T00:00:00.000Z");
+    assert_eq!(stored["sentAt"], "2000-01-01T00:00:05.000Z");
+    assert_eq!(stored["context"]["ip"], "127.0.0.1");
+    assert!((collector::time::now_ms() - received).abs() < 60_000);
+}
+
+#[test]
+fn cors_preflight_and_simple_requests() {
+    let (_dir, s) = fresh(&[]);
+    let pre = collector::client::request(s.addr, "OPTIONS", "/v1/b", &[("Origin", "http://shop.test"),
+        ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "authorization,content-type")], b"").unwrap();
+    assert_eq!(pre.status, 204);
+    assert_eq!(pre.header("access-control-allow-origin"), Some("http://shop.test"));
+    assert!(pre.header("access-control-allow-methods").unwrap().contains("POST"));
+    assert_eq!(pre.header("access-control-allow-headers"), Some("authorization,content-type"));
+    let r = s.post_raw("/v1/t", &[("Origin", "http://shop.test")], json!({"anonymousId": "a", "event": "E"}).to_string().as_bytes());
+    assert_eq!(r.header("access-control-allow-origin"), Some("http://shop.test"));
+    assert_eq!(s.get("/api/events").header("access-control-allow-origin"), Some("*"));
+}
+
+#[test]
+fn static_files_with_mime_types_and_no_escape() {
+    let dir = TempDir::new();
+    let www = dir.0.join("www");
+    std::fs::create_dir_all(www.join("demo")).unwrap();
+    for (name, body) in [("lib.wasm", "\0asm"), ("snippet.js", "x"), ("m.mjs", "x"), ("demo/index.html", "<p>hi</p>"), ("s.css", "x")] {
+        std::fs::write(www.join(name), body).unwrap();
+    }
+    let s = Server::start(dir.0.join("db.sqlite"), &["--serve-dir", www.to_str().unwrap()]);
+    let cases = [
+        ("/lib.wasm", 200, Some("application/wasm")),
+        ("/snippet.js", 200, Some("text/javascript; charset=utf-8")),
+        ("/m.mjs", 200, Some("text/javascript; charset=utf-8")),
+        ("/s.css", 200, Some("text/css; charset=utf-8")),
+        ("/demo/", 200, Some("text/html; charset=utf-8")),
+        ("/demo", 302, None),
+        ("/", 302, None),
+        ("/missing.js", 404, None),
+        ("/../Cargo.toml", 404, None),
+        ("/%2e%2e/db.sqlite", 404, None),
+    ];
+    for (path, status, mime) in cases {
+        let r = s.get(path);
+        assert_eq!(r.status, status, "{path}");
+        if let Some(mime) = mime {
+            assert_eq!(r.header("content-type"), Some(mime), "{path}");
+        }
+    }
+    assert_eq!(s.get("/demo/").text(), "<p>hi</p>");
+    assert_eq!(s.get("/demo").header("location"), Some("/demo/"));
+}
