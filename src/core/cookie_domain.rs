@@ -14,9 +14,9 @@ pub const PROBE_NAME: &str = "__tld__";
 /// plain DNS name (empty labels, spaces, ports, non-ASCII).
 pub fn candidates(hostname: &str) -> Option<Vec<String>> {
     let labels: Vec<&str> = hostname.split('.').collect();
-    let valid = labels.iter().all(|label| {
-        !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    });
+    let valid = labels
+        .iter()
+        .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
     let last = labels.last()?;
     // A numeric last label means an IPv4 address (no top-level domain is all digits).
     if !valid || labels.len() < 2 || last.bytes().all(|b| b.is_ascii_digit()) {

@@ -65,7 +65,10 @@ impl IdentitySettings {
         let stores = if option("disableClientPersistence") == Some("true") {
             vec![StoreKind::Memory]
         } else {
-            option("storage").and_then(|s| json::get(s, "stores")).and_then(parse_stores).unwrap_or(DEFAULT_STORES.to_vec())
+            option("storage")
+                .and_then(|s| json::get(s, "stores"))
+                .and_then(parse_stores)
+                .unwrap_or(DEFAULT_STORES.to_vec())
         };
         IdentitySettings {
             cookie: cookie_attributes(cookie),
@@ -130,7 +133,11 @@ fn parse_decimal(raw: &str) -> Option<f64> {
     let raw = raw.trim();
     let (negative, digits) = raw.strip_prefix('-').map_or((false, raw), |rest| (true, rest));
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() || int.len() > 9 || frac.len() > 9 || !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || int.len() > 9
+        || frac.len() > 9
+        || !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let mut value = 0.0;

@@ -12,8 +12,18 @@ fn defaults_match_analytics_js() {
         assert_eq!(s.cookie.same_site, "Lax");
         assert_eq!(s.cookie_max_age_ms, 365.0 * 86_400_000.0);
         assert_eq!(s.stores, vec![LocalStorage, Cookie, Memory]);
-        assert_eq!(s.user, RoleSettings { id_key: "ajs_user_id".into(), traits_key: "ajs_user_traits".into(), local_storage: true });
-        assert_eq!(s.group, RoleSettings { id_key: "ajs_group_id".into(), traits_key: "ajs_group_properties".into(), local_storage: true });
+        assert_eq!(
+            s.user,
+            RoleSettings { id_key: "ajs_user_id".into(), traits_key: "ajs_user_traits".into(), local_storage: true }
+        );
+        assert_eq!(
+            s.group,
+            RoleSettings {
+                id_key: "ajs_group_id".into(),
+                traits_key: "ajs_group_properties".into(),
+                local_storage: true
+            }
+        );
     }
 }
 
@@ -48,13 +58,24 @@ fn cookie_options_table() {
         (r#"{"cookie":{"maxage":0.5}}"#, None, "/", "Lax", false, 0.5 * day),
         (r#"{"cookie":{"maxage":"7"}}"#, None, "/", "Lax", false, 365.0 * day),
         (r#"{"cookie":{"maxage":1e3}}"#, None, "/", "Lax", false, 365.0 * day),
-        (r#"{"cookie":{"domain":"example.com","secure":true,"sameSite":"None"}}"#, Some("example.com"), "/", "None", true, 365.0 * day),
+        (
+            r#"{"cookie":{"domain":"example.com","secure":true,"sameSite":"None"}}"#,
+            Some("example.com"),
+            "/",
+            "None",
+            true,
+            365.0 * day,
+        ),
         (r#"{"cookie":{"domain":"","path":"/app","secure":"yes"}}"#, None, "/app", "Lax", false, 365.0 * day),
     ];
     for &(options, domain, path, same_site, secure, max_age_ms) in table {
         let s = IdentitySettings::parse(options);
         assert_eq!(s.cookie.domain.as_deref(), domain, "{options}");
-        assert_eq!((s.cookie.path.as_str(), s.cookie.same_site.as_str(), s.cookie.secure), (path, same_site, secure), "{options}");
+        assert_eq!(
+            (s.cookie.path.as_str(), s.cookie.same_site.as_str(), s.cookie.secure),
+            (path, same_site, secure),
+            "{options}"
+        );
         assert!((s.cookie_max_age_ms - max_age_ms).abs() < 1.0, "{options}: {}", s.cookie_max_age_ms);
     }
 }
@@ -66,13 +87,24 @@ fn role_options_table() {
             "group":{"cookie":{"key":"gid"},"localStorage":{"key":""}}}"#,
     );
     assert_eq!(s.user, RoleSettings { id_key: "uid".into(), traits_key: "utraits".into(), local_storage: false });
-    assert_eq!(s.group, RoleSettings { id_key: "gid".into(), traits_key: "ajs_group_properties".into(), local_storage: true });
+    assert_eq!(
+        s.group,
+        RoleSettings { id_key: "gid".into(), traits_key: "ajs_group_properties".into(), local_storage: true }
+    );
 }
 
 #[test]
 fn decimal_parsing() {
-    let table: &[(&str, Option<f64>)] =
-        &[("7", Some(7.0)), ("-1", Some(-1.0)), ("0.25", Some(0.25)), (" 30 ", Some(30.0)), ("", None), ("1e3", None), ("x", None), (".5", None)];
+    let table: &[(&str, Option<f64>)] = &[
+        ("7", Some(7.0)),
+        ("-1", Some(-1.0)),
+        ("0.25", Some(0.25)),
+        (" 30 ", Some(30.0)),
+        ("", None),
+        ("1e3", None),
+        ("x", None),
+        (".5", None),
+    ];
     for (raw, want) in table {
         assert_eq!(parse_decimal(raw), *want, "{raw}");
     }

@@ -1,0 +1,224 @@
+//! Who the visitor is: anonymousId, userId, user traits, group id and group traits, persisted
+//! exactly as analytics.js 2.0 persists them, with its transitions:
+//!
+//! - **anonymousId** is made lazily (UUID v4 from [`Random`]) on the first read that finds none,
+//!   so reads never return nothing; `set_anonymous_id(None)` forgets it (the next read makes a new one).
+//! - **Conflicts:** when the cookie and localStorage disagree, the cookie wins (it is shared across
+//!   subdomains: analytics.js #1398/#1400), `""` counts as absent, and the winner is written back to
+//!   every store that differs; so a cleared cookie is restored from localStorage with the same id,
+//!   and cleared localStorage from the cookie. Stores that already match are not rewritten; each
+//!   key's cookie is rewritten once per page so its expiry rolls forward a year, like analytics.js.
+//! - **identify(id, traits):** traits merge while the stored id is absent or equal, and are
+//!   replaced when it differs. Switching from one userId to another forgets the anonymousId;
+//!   anonymous → identified keeps it. An absent or `""` id keeps the current one.
+//! - **group(id, traits):** the same merge/replace rule for the group id and traits.
+//! - **reset()** removes every identity key (and the legacy `ajs_user` / `_sio` cookies) everywhere.
+//! - **Legacy:** an analytics.js 1.0 `ajs_user` cookie is adopted when no user id is stored, and
+//!   the `_sio` cookie's first half when no anonymousId is stored.
+//!
+//! Ids are strings: callers stringify numbers. Traits are JSON object texts; anything else counts
+//! as `{}`. Must not import platform crates: storage is [`Store`], randomness is [`Random`].
+
+mod sync;
+
+use crate::core::json;
+use crate::core::persisted;
+use crate::core::random::Random;
+use crate::core::settings::{IdentitySettings, RoleSettings};
+use crate::core::store::Store;
+use crate::core::uuid;
+use sync::{Format, Scope, Stores};
+
+/// The visitor's identity over an ordered list of stores (see the module docs for the rules).
+pub struct Identity {
+    stores: Stores,
+    user: RoleSettings,
+    group: RoleSettings,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    User,
+    Group,
+}
+
+const LEGACY_SCOPE: Scope = Scope { cookie: true, local_storage: false };
+
+impl Identity {
+    /// An identity over `stores` (in read priority order, as `settings.stores`); adopts a legacy
+    /// `ajs_user` cookie when no user id is stored.
+    pub fn new(settings: &IdentitySettings, stores: Vec<Box<dyn Store>>) -> Self {
+        let mut identity =
+            Identity { stores: Stores::new(stores), user: settings.user.clone(), group: settings.group.clone() };
+        identity.adopt_legacy_user();
+        identity
+    }
+
+    /// The stores, in priority order (for inspection).
+    pub fn stores(&self) -> &[Box<dyn Store>] {
+        &self.stores.list
+    }
+
+    fn settings(&self, role: Role) -> &RoleSettings {
+        match role {
+            Role::User => &self.user,
+            Role::Group => &self.group,
+        }
+    }
+
+    fn id_scope(&self, role: Role) -> Scope {
+        Scope { cookie: true, local_storage: self.settings(role).local_storage }
+    }
+
+    fn traits_scope(&self, role: Role) -> Scope {
+        Scope { cookie: false, local_storage: self.settings(role).local_storage }
+    }
+
+    fn adopt_legacy_user(&mut self) {
+        let key = self.user.id_key.clone();
+        if self.stores.read(&key, self.id_scope(Role::User), Format::Id).is_some() {
+            return;
+        }
+        let Some(legacy) =
+            self.stores.cookie_raw(persisted::LEGACY_USER).and_then(|raw| persisted::decode_legacy_user(&raw))
+        else {
+            return;
+        };
+        if let Some(id) = legacy.id {
+            self.stores.sync(&key, self.id_scope(Role::User), Format::Id, Some(&id));
+        }
+        if let Some(traits) = legacy.traits {
+            self.set_traits(Role::User, Some(&traits));
+        }
+    }
+
+    /// The anonymousId, made (or adopted from a legacy `_sio` cookie) and stored when there is none.
+    pub fn anonymous_id(&mut self, random: &mut dyn Random) -> String {
+        let scope = self.id_scope(Role::User);
+        if let Some(id) = self.stores.read_synced(persisted::ANONYMOUS_ID, scope) {
+            return id;
+        }
+        let legacy = self.stores.cookie_raw(persisted::LEGACY_SIO).and_then(|raw| persisted::decode_legacy_sio(&raw));
+        let id = legacy.unwrap_or_else(|| uuid::v4(random));
+        self.stores.sync(persisted::ANONYMOUS_ID, scope, Format::Id, Some(&id));
+        id
+    }
+
+    /// Overrides the anonymousId (`setAnonymousId(id)`); `None` or `""` forgets it. Returns the
+    /// stored id (`None` after forgetting).
+    pub fn set_anonymous_id(&mut self, id: Option<&str>) -> Option<String> {
+        let id = id.filter(|id| !id.is_empty());
+        let scope = self.id_scope(Role::User);
+        self.stores.sync(persisted::ANONYMOUS_ID, scope, Format::Id, id);
+        id.map(|id| self.stores.read_synced(persisted::ANONYMOUS_ID, scope).unwrap_or_else(|| id.to_owned()))
+    }
+
+    fn id(&mut self, role: Role) -> Option<String> {
+        let key = self.settings(role).id_key.clone();
+        self.stores.read_synced(&key, self.id_scope(role))
+    }
+
+    /// Stores (or with `None`/`""` removes) the id; a switch between two ids of the user forgets
+    /// the anonymousId.
+    fn set_id(&mut self, role: Role, id: Option<&str>) {
+        let id = id.filter(|id| !id.is_empty());
+        let previous = self.id(role);
+        let key = self.settings(role).id_key.clone();
+        self.stores.sync(&key, self.id_scope(role), Format::Id, id);
+        if role == Role::User && previous.is_some() && id.is_some() && previous.as_deref() != id {
+            self.stores.sync(persisted::ANONYMOUS_ID, self.id_scope(role), Format::Id, None);
+        }
+    }
+
+    fn traits(&self, role: Role) -> String {
+        let settings = self.settings(role);
+        self.stores.read(&settings.traits_key, self.traits_scope(role), Format::Traits).unwrap_or_else(|| "{}".into())
+    }
+
+    fn set_traits(&mut self, role: Role, traits_json: Option<&str>) {
+        let traits = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
+        let key = self.settings(role).traits_key.clone();
+        self.stores.sync(&key, self.traits_scope(role), Format::Traits, Some(traits.trim()));
+    }
+
+    /// identify/group: merge traits while the id stays (or is absent), replace them on a switch.
+    fn update(&mut self, role: Role, id: Option<&str>, traits_json: Option<&str>) {
+        let id = id.filter(|id| !id.is_empty());
+        let given = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
+        let current = self.id(role);
+        let switching = matches!((current.as_deref(), id), (Some(current), Some(id)) if current != id);
+        let traits = if switching { given.trim().to_owned() } else { json::merge_objects(&self.traits(role), given) };
+        if id.is_some() {
+            self.set_id(role, id);
+        }
+        self.set_traits(role, Some(&traits));
+    }
+
+    /// The userId, or `None` when anonymous.
+    pub fn user_id(&mut self) -> Option<String> {
+        self.id(Role::User)
+    }
+
+    /// Sets the userId directly (`user().id(x)`); traits are untouched.
+    pub fn set_user_id(&mut self, user_id: Option<&str>) {
+        self.set_id(Role::User, user_id);
+    }
+
+    /// `identify(userId?, traits?)`: see the module docs for the merge/replace rule.
+    pub fn identify(&mut self, user_id: Option<&str>, traits_json: Option<&str>) {
+        self.update(Role::User, user_id, traits_json);
+    }
+
+    /// The stored user traits as a JSON object text (`{}` when none).
+    pub fn user_traits(&self) -> String {
+        self.traits(Role::User)
+    }
+
+    /// Replaces the user traits (`user().traits(obj)`); `None` or a non-object clears them to `{}`.
+    pub fn set_user_traits(&mut self, traits_json: Option<&str>) {
+        self.set_traits(Role::User, traits_json);
+    }
+
+    /// The group id, or `None`.
+    pub fn group_id(&mut self) -> Option<String> {
+        self.id(Role::Group)
+    }
+
+    /// Sets the group id directly (`group().id(x)`); traits are untouched.
+    pub fn set_group_id(&mut self, group_id: Option<&str>) {
+        self.set_id(Role::Group, group_id);
+    }
+
+    /// `group(groupId?, traits?)`: the identify merge/replace rule for the group.
+    pub fn group(&mut self, group_id: Option<&str>, traits_json: Option<&str>) {
+        self.update(Role::Group, group_id, traits_json);
+    }
+
+    /// The stored group traits as a JSON object text (`{}` when none).
+    pub fn group_traits(&self) -> String {
+        self.traits(Role::Group)
+    }
+
+    /// Replaces the group traits; `None` or a non-object clears them to `{}`.
+    pub fn set_group_traits(&mut self, traits_json: Option<&str>) {
+        self.set_traits(Role::Group, traits_json);
+    }
+
+    /// Logs out: removes anonymousId, user id and traits, group id and traits from every store,
+    /// and the legacy `ajs_user` / `_sio` cookies (which would otherwise be adopted again).
+    pub fn reset(&mut self) {
+        let user_scope = self.id_scope(Role::User);
+        self.stores.sync(persisted::ANONYMOUS_ID, user_scope, Format::Id, None);
+        for role in [Role::User, Role::Group] {
+            let RoleSettings { id_key, traits_key, .. } = self.settings(role).clone();
+            self.stores.sync(&id_key, self.id_scope(role), Format::Id, None);
+            self.stores.sync(&traits_key, self.traits_scope(role), Format::Traits, None);
+        }
+        for legacy in [persisted::LEGACY_USER, persisted::LEGACY_SIO] {
+            self.stores.sync(legacy, LEGACY_SCOPE, Format::Id, None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,115 @@
+//! The ordered store list and the one sync rule every identity read and write goes through.
+//!
+//! Read rule (analytics.js `getConsistent`, the post-#1400 default): among the stores in scope, a
+//! cookie value wins; otherwise the first present value in priority order; `""`, `null` and
+//! undecodable text count as absent. Write rule: every store in scope is made to hold the value,
+//! but a store whose stored text already matches is left untouched, except that each key's cookie
+//! is rewritten once per page (the first sync) to roll its expiry forward like analytics.js does.
+//! Formats come from `persisted`; must not import platform crates.
+
+use crate::core::persisted;
+use crate::core::store::{Store, StoreKind};
+
+/// Which kinds of store a key lives in (memory always).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Scope {
+    /// Cookie stores (ids yes, traits never).
+    pub cookie: bool,
+    /// localStorage stores (off with `localStorageFallbackDisabled`).
+    pub local_storage: bool,
+}
+
+impl Scope {
+    fn holds(self, kind: StoreKind) -> bool {
+        match kind {
+            StoreKind::Cookie => self.cookie,
+            StoreKind::LocalStorage => self.local_storage,
+            StoreKind::Memory => true,
+        }
+    }
+}
+
+/// What a key holds, which selects its codec in `persisted`.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Format {
+    /// An id string.
+    Id,
+    /// A JSON object text.
+    Traits,
+}
+
+fn decode(format: Format, kind: StoreKind, raw: &str) -> Option<String> {
+    match format {
+        Format::Id => persisted::decode_id(kind, raw),
+        Format::Traits => persisted::decode_traits(kind, raw),
+    }
+}
+
+fn encode(format: Format, kind: StoreKind, value: &str) -> String {
+    match format {
+        Format::Id => persisted::encode_id(kind, value),
+        Format::Traits => persisted::encode_traits(kind, value),
+    }
+}
+
+/// The stores in read priority order, plus which keys' cookies were already refreshed this page.
+pub(super) struct Stores {
+    pub list: Vec<Box<dyn Store>>,
+    refreshed: Vec<String>,
+}
+
+impl Stores {
+    pub fn new(list: Vec<Box<dyn Store>>) -> Self {
+        Stores { list, refreshed: Vec::new() }
+    }
+
+    /// The current value of `key`: a cookie's wins, else the first present in priority order.
+    pub fn read(&self, key: &str, scope: Scope, format: Format) -> Option<String> {
+        let mut first = None;
+        for store in self.list.iter().filter(|s| scope.holds(s.kind())) {
+            let Some(value) = store.get(key).and_then(|raw| decode(format, store.kind(), &raw)) else {
+                continue;
+            };
+            if store.kind() == StoreKind::Cookie {
+                return Some(value);
+            }
+            first.get_or_insert(value);
+        }
+        first
+    }
+
+    /// The raw text of `key` in the first cookie store (legacy cookies are read from cookies only).
+    pub fn cookie_raw(&self, key: &str) -> Option<String> {
+        self.list.iter().filter(|s| s.kind() == StoreKind::Cookie).find_map(|s| s.get(key))
+    }
+
+    /// Makes every store in scope hold `value` (`None` removes it), touching only stores that
+    /// differ, plus the cookie once per page per key.
+    pub fn sync(&mut self, key: &str, scope: Scope, format: Format, value: Option<&str>) {
+        let refresh = value.is_some() && scope.cookie && !self.refreshed.iter().any(|k| k == key);
+        for store in self.list.iter_mut().filter(|s| scope.holds(s.kind())) {
+            let kind = store.kind();
+            let current = store.get(key);
+            match value {
+                Some(value) => {
+                    let wanted = encode(format, kind, value);
+                    if current.as_deref() != Some(wanted.as_str()) || (refresh && kind == StoreKind::Cookie) {
+                        store.set(key, &wanted);
+                    }
+                }
+                None if current.is_some() => store.remove(key),
+                None => {}
+            }
+        }
+        if refresh {
+            self.refreshed.push(key.to_owned());
+        }
+    }
+
+    /// Reads `key` and writes the winner back to every store in scope that differs.
+    pub fn read_synced(&mut self, key: &str, scope: Scope) -> Option<String> {
+        let value = self.read(key, scope, Format::Id)?;
+        self.sync(key, scope, Format::Id, Some(&value));
+        Some(value)
+    }
+}

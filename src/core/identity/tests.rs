@@ -1,0 +1,210 @@
+//! Every identity transition as a table: each row starts from given raw cookie/localStorage
+//! contents, runs steps (each with its expected result), and checks the raw store contents after.
+//! Stores are in-memory twins shared with the test (so it can clear them like a browser would,
+//! block them, count writes, and reload the page with a fresh memory store).
+
+use super::*;
+use crate::core::random::CountingRandom;
+use crate::core::store::{MemoryStore, StoreKind};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The ids CountingRandom yields, in order.
+const U1: &str = "00010203-0405-4607-8809-0a0b0c0d0e0f";
+const U2: &str = "10111213-1415-4617-9819-1a1b1c1d1e1f";
+
+/// A browser store's contents, shared between the Identity under test and the test itself.
+struct Twin {
+    items: MemoryStore,
+    blocked: bool,
+    writes: usize,
+}
+
+impl Default for Twin {
+    fn default() -> Self {
+        Twin { items: MemoryStore::new(StoreKind::Memory), blocked: false, writes: 0 }
+    }
+}
+
+struct Shared(StoreKind, Rc<RefCell<Twin>>);
+
+impl Store for Shared {
+    fn kind(&self) -> StoreKind {
+        self.0
+    }
+    fn get(&self, key: &str) -> Option<String> {
+        let twin = self.1.borrow();
+        if twin.blocked {
+            None
+        } else {
+            twin.items.get(key)
+        }
+    }
+    fn set(&mut self, key: &str, raw: &str) -> bool {
+        let mut twin = self.1.borrow_mut();
+        twin.writes += 1;
+        !twin.blocked && twin.items.set(key, raw)
+    }
+    fn remove(&mut self, key: &str) {
+        let mut twin = self.1.borrow_mut();
+        if !twin.blocked {
+            twin.items.remove(key);
+        }
+    }
+}
+
+/// Where a raw value lives.
+#[derive(Clone, Copy, Debug)]
+enum At {
+    C,
+    L,
+}
+use At::{C, L};
+
+/// One step of a scenario.
+#[derive(Debug)]
+enum Op {
+    Anon,
+    SetAnon(Option<&'static str>),
+    UserId,
+    SetUserId(Option<&'static str>),
+    Identify(Option<&'static str>, Option<&'static str>),
+    Traits,
+    SetTraits(Option<&'static str>),
+    GroupId,
+    Group(Option<&'static str>, Option<&'static str>),
+    GroupTraits,
+    Reset,
+    /// A new page: same cookie/localStorage, fresh memory, fresh Identity.
+    Reload,
+    Clear(At),
+    Block(At),
+    /// Cookie writes since the last `CookieWrites` (or the start).
+    CookieWrites,
+    /// Set a raw value directly (another tab / subdomain / server wrote it).
+    Put(At, &'static str, &'static str),
+}
+use Op::*;
+
+struct World {
+    options: &'static str,
+    cookie: Rc<RefCell<Twin>>,
+    local: Rc<RefCell<Twin>>,
+    identity: Identity,
+    random: CountingRandom,
+}
+
+impl World {
+    fn new(options: &'static str, initial: &[(At, &str, &str)]) -> World {
+        let cookie = Rc::new(RefCell::new(Twin::default()));
+        let local = Rc::new(RefCell::new(Twin::default()));
+        for (at, key, raw) in initial {
+            let twin = if matches!(at, C) { &cookie } else { &local };
+            twin.borrow_mut().items.set(key, raw);
+        }
+        let identity = Self::page(options, &cookie, &local);
+        World { options, cookie, local, identity, random: CountingRandom::default() }
+    }
+
+    fn page(options: &str, cookie: &Rc<RefCell<Twin>>, local: &Rc<RefCell<Twin>>) -> Identity {
+        let settings = IdentitySettings::parse(options);
+        let stores: Vec<Box<dyn Store>> = settings
+            .stores
+            .iter()
+            .map(|kind| -> Box<dyn Store> {
+                match kind {
+                    StoreKind::Cookie => Box::new(Shared(*kind, cookie.clone())),
+                    StoreKind::LocalStorage => Box::new(Shared(*kind, local.clone())),
+                    StoreKind::Memory => Box::new(MemoryStore::new(StoreKind::Memory)),
+                }
+            })
+            .collect();
+        Identity::new(&settings, stores)
+    }
+
+    fn twin(&self, at: At) -> &Rc<RefCell<Twin>> {
+        if matches!(at, C) {
+            &self.cookie
+        } else {
+            &self.local
+        }
+    }
+
+    fn run(&mut self, op: &Op) -> String {
+        let shown = |v: Option<String>| v.unwrap_or_else(|| "∅".into());
+        let id = &mut self.identity;
+        match *op {
+            Anon => id.anonymous_id(&mut self.random),
+            SetAnon(v) => shown(id.set_anonymous_id(v)),
+            UserId => shown(id.user_id()),
+            SetUserId(v) => {
+                id.set_user_id(v);
+                String::new()
+            }
+            Identify(u, t) => {
+                id.identify(u, t);
+                String::new()
+            }
+            Traits => id.user_traits(),
+            SetTraits(t) => {
+                id.set_user_traits(t);
+                String::new()
+            }
+            GroupId => shown(id.group_id()),
+            Group(g, t) => {
+                id.group(g, t);
+                String::new()
+            }
+            GroupTraits => id.group_traits(),
+            Reset => {
+                id.reset();
+                String::new()
+            }
+            Reload => {
+                self.identity = Self::page(self.options, &self.cookie, &self.local);
+                String::new()
+            }
+            Clear(at) => {
+                self.twin(at).borrow_mut().items = MemoryStore::new(StoreKind::Memory);
+                String::new()
+            }
+            Block(at) => {
+                self.twin(at).borrow_mut().blocked = true;
+                String::new()
+            }
+            CookieWrites => std::mem::take(&mut self.cookie.borrow_mut().writes).to_string(),
+            Put(at, key, raw) => {
+                self.twin(at).borrow_mut().items.set(key, raw);
+                String::new()
+            }
+        }
+    }
+
+    fn raw(&self, at: At, key: &str) -> Option<String> {
+        self.twin(at).borrow().items.get(key)
+    }
+}
+
+type Row = (
+    &'static str,
+    &'static str,
+    &'static [(At, &'static str, &'static str)],
+    &'static [(Op, &'static str)],
+    &'static [(At, &'static str, Option<&'static str>)],
+);
+
+fn check(rows: &[Row]) {
+    for (name, options, initial, steps, after) in rows {
+        let mut world = World::new(options, initial);
+        for (i, (op, want)) in steps.iter().enumerate() {
+            let got = world.run(op);
+            assert_eq!(got, *want, "{name}: step {i} {op:?}");
+        }
+        for (at, key, want) in after.iter() {
+            assert_eq!(world.raw(*at, key).as_deref(), *want, "{name}: {at:?} {key} after");
+        }
+    }
+}
+
+#[path = "tests_table.rs"]
+mod table;
