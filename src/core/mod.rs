@@ -18,3 +18,4 @@ pub mod persisted;
 pub mod settings;
 pub mod campaign;
 pub mod page_context;
+pub mod identity;
