@@ -18,4 +18,7 @@ pub mod persisted;
 pub mod settings;
 pub mod campaign;
 pub mod page_context;
+pub mod delivery;
 pub mod identity;
+pub mod options;
+pub mod envelope;

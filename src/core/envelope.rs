@@ -1,0 +1,221 @@
+//! The event body analytics.js would send for each call type, built as JSON text.
+//!
+//! Owns: the envelope fields (`type`, `event`/`name`/`category`/`properties`/`traits`/`groupId`/
+//! `previousId`, `messageId`, `timestamp`, `userId`/`anonymousId`, `context`, `integrations`,
+//! `writeKey`), their precedence rules, and the delivery-time stamps (`sentAt`, `_metadata`, the
+//! batch wrapper, in [`delivery`]). Property bags arrive as the facade's `JSON.stringify` text and
+//! are spliced in, never parsed deeper than one level. No serde, no `format!`, no clock (time is
+//! `now_ms`), no RNG (the uuid is an input). Imports only other `core` modules.
+//!
+//! Flow for every call (the shell, in order):
+//! 1. `args::resolve(method, kinds)`; if `drop` is set, log it, fire the callback, stop.
+//! 2. `Options::parse(options text)`; if `anonymous_id()` is set, store it as the anonymous id.
+//! 3. identify/group only: apply the id and traits to the stored user/group (identity rules).
+//! 4. [`build`] with the identity as it now stands → the body, to queue for delivery.
+//! 5. at send time: [`delivery::stamp`] (one event) or [`delivery::batch`] (several).
+
+mod context;
+pub mod delivery;
+mod fields;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+
+use crate::core::args::{DropReason, Method, Resolved, Warning, Warnings};
+use crate::core::options::Options;
+use crate::core::{json, time};
+use fields::{quoted, Fields};
+
+/// `context.library.version` for the script-tag build (analytics.js CDN naming, our version).
+pub const LIBRARY_VERSION_CDN: &str = concat!("next-", env!("CARGO_PKG_VERSION"));
+/// `context.library.version` for the npm build (analytics.js npm naming, our version).
+pub const LIBRARY_VERSION_NPM: &str = concat!("npm:next-", env!("CARGO_PKG_VERSION"));
+
+/// Events whose body is larger than this are dropped ([`DropReason::TooLarge`]): the tracking
+/// API rejects messages over 32 KB, and stamping at send time adds up to ~150 bytes.
+pub const MAX_EVENT_BYTES: usize = 32_000;
+
+/// One call, as the facade passed it.
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'a> {
+    /// The method called.
+    pub method: Method,
+    /// `args::resolve(method, kinds)` for this call.
+    pub resolved: &'a Resolved,
+    /// Argument texts by index: the value for `s`, the number text for `n`, JSON for `o`.
+    pub args: &'a [&'a str],
+    /// Call time (epoch ms); for snippet-buffered calls, the time the call was buffered.
+    pub now_ms: f64,
+    /// A fresh lowercase UUID v4 for the `messageId`.
+    pub uuid: &'a str,
+    /// `page_context::context_page` captured at call time (or from the snippet's buffer).
+    pub page: &'a str,
+}
+
+/// The identity the event carries, read after step 3 of the flow.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Identity<'a> {
+    /// The stored user id (it wins over `options.userId`).
+    pub user_id: Option<&'a str>,
+    /// The stored anonymous id (already updated from `options.anonymousId`).
+    pub anonymous_id: &'a str,
+    /// identify: the full stored user traits (JSON); otherwise unused (pass `{}`).
+    pub user_traits: &'a str,
+    /// group: the stored group id.
+    pub group_id: Option<&'a str>,
+    /// group: the full stored group traits (JSON); otherwise unused (pass `{}`).
+    pub group_traits: &'a str,
+}
+
+/// What stays the same for every event of a page: set up once at load.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Env<'a> {
+    /// The source write key.
+    pub write_key: &'a str,
+    /// [`LIBRARY_VERSION_CDN`] or [`LIBRARY_VERSION_NPM`].
+    pub library_version: &'a str,
+    /// `navigator.userAgent`.
+    pub user_agent: &'a str,
+    /// `navigator.userAgentData.toJSON()` as JSON, when supported.
+    pub user_agent_data: Option<&'a str>,
+    /// `navigator.userLanguage || navigator.language`.
+    pub locale: Option<&'a str>,
+    /// `Intl.DateTimeFormat().resolvedOptions().timeZone`.
+    pub timezone: Option<&'a str>,
+    /// Init integrations as booleans: [`integration_booleans`] of the init `integrations`.
+    pub integrations: &'a str,
+    /// The `_ga` cookie when it starts with `amp`.
+    pub amp_id: Option<&'a str>,
+    /// The `s:context.referrer` cookie's JSON, when stored.
+    pub stored_referrer: Option<&'a str>,
+}
+
+/// A built event.
+#[derive(Debug, PartialEq)]
+pub struct Event {
+    /// The body JSON without `sentAt` / `_metadata` (added by [`delivery`] at send time).
+    pub body: String,
+    /// Repairs made (argument resolution and options); log them in debug mode.
+    pub warnings: Warnings,
+    /// The ad referrer the event carries: persist it as `s:context.referrer` when it changed.
+    pub referrer: Option<String>,
+}
+
+/// The init `integrations` with every value turned into a boolean (`{A:{x:1}}` → `{"A":true}`).
+/// Call once at load; pass the result as [`Env::integrations`].
+pub fn integration_booleans(init: &str) -> String {
+    let mut out = Fields::default();
+    for (key, raw) in json::object_entries(init).unwrap_or_default() {
+        out.set(key, if crate::core::options::is_falsy(raw) { "false" } else { "true" });
+    }
+    out.to_json()
+}
+
+/// The collection endpoint path for `method` (`/t`, `/p`, `/i`, `/g`, `/a`, `/s`).
+pub fn endpoint(method: Method) -> &'static str {
+    match method {
+        Method::Track => "/t",
+        Method::Page => "/p",
+        Method::Identify => "/i",
+        Method::Group => "/g",
+        Method::Alias => "/a",
+        Method::Screen => "/s",
+    }
+}
+
+fn type_name(method: Method) -> &'static str {
+    match method {
+        Method::Track => "track",
+        Method::Page => "page",
+        Method::Identify => "identify",
+        Method::Group => "group",
+        Method::Alias => "alias",
+        Method::Screen => "screen",
+    }
+}
+
+/// Builds the event body for `call` (step 4 of the flow). `Err` means nothing is sent; the
+/// callback still fires.
+pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event, DropReason> {
+    let r = call.resolved;
+    if let Some(reason) = r.drop {
+        return Err(reason);
+    }
+    let mut warnings = r.warnings;
+    let options = Options::parse(Resolved::text(r.options, call.args));
+    let fields = type_fields(call, who, &mut warnings)?;
+    let user_id = user_id(call, who, &options).ok_or(DropReason::AliasToMissing);
+    let user_id = if call.method == Method::Alias { user_id? } else { user_id.unwrap_or(Cow::Borrowed("null")) };
+    let page_properties = (call.method == Method::Page).then_some(&fields.properties).and_then(|p| p.as_ref());
+    let context = context::build(&options, call.page, page_properties, env, &mut warnings);
+
+    let mut body = String::with_capacity(512 + call.page.len() * 2);
+    body.push_str("{\"timestamp\":");
+    match options.timestamp() {
+        Some(raw) => body.push_str(raw),
+        None => json::push_str(&mut body, &time::iso8601(call.now_ms)),
+    }
+    body.push_str(",\"integrations\":");
+    body.push_str(&integrations(env.integrations, &options, &mut warnings));
+    body.push_str(",\"userId\":");
+    body.push_str(&user_id);
+    body.push_str(",\"anonymousId\":");
+    json::push_str(&mut body, who.anonymous_id);
+    body.push_str(",\"type\":\"");
+    body.push_str(type_name(call.method));
+    body.push('"');
+    fields.write(call.method, &mut body);
+    body.push_str(",\"context\":");
+    body.push_str(&context.context);
+    body.push_str(",\"messageId\":");
+    push_message_id(&mut body, call, &options, &mut warnings);
+    body.push_str(",\"writeKey\":");
+    json::push_str(&mut body, env.write_key);
+    body.push('}');
+    if body.len() > MAX_EVENT_BYTES {
+        return Err(DropReason::TooLarge);
+    }
+    Ok(Event { body, warnings, referrer: context.referrer })
+}
+
+/// Init booleans with `options.integrations` spread on top (objects kept as given).
+fn integrations(init: &str, options: &Options<'_>, warnings: &mut Warnings) -> String {
+    match options.integrations() {
+        None => init.to_string(),
+        Some(raw) if json::is_object(raw) => json::merge_objects(init, raw),
+        Some(raw) => {
+            if raw.trim() != "null" {
+                warnings.add(Warning::IntegrationsNotObject);
+            }
+            init.to_string()
+        }
+    }
+}
+
+/// `options.messageId` verbatim when it is a string, else `ajs-next-<ms>-<uuid>`.
+fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, warnings: &mut Warnings) {
+    match options.message_id() {
+        Some(Ok(raw)) => return out.push_str(raw),
+        Some(Err(())) => warnings.add(Warning::MessageIdNotString),
+        None => {}
+    }
+    out.push_str("\"ajs-next-");
+    json::push_u64(out, call.now_ms.max(0.0) as u64);
+    out.push('-');
+    out.push_str(call.uuid);
+    out.push('"');
+}
+
+/// The top-level `userId` as JSON. alias: `to`, else the stored id, else `options.userId`
+/// (`None`: nothing to alias). Others: the stored id, else a truthy `options.userId`.
+fn user_id<'a>(call: &Call<'a>, who: &Identity<'_>, options: &Options<'a>) -> Option<Cow<'a, str>> {
+    let alias_to = match call.method {
+        Method::Alias => Resolved::text(call.resolved.id, call.args).map(|to| Cow::Owned(quoted(to))),
+        _ => None,
+    };
+    alias_to.or_else(|| who.user_id.map(|id| Cow::Owned(quoted(id)))).or_else(|| options.user_id().map(Cow::Borrowed))
+}
+
+mod type_fields;
+use type_fields::type_fields;

@@ -1,0 +1,106 @@
+//! The event's `context`: the caller's `options.context` and other option keys, then the page
+//! context, then analytics.js's Page Enrichment (userAgent, userAgentData, locale, library,
+//! campaign, amp, referrer, timezone), each with its own precedence rule.
+
+use super::fields::{quoted, Fields};
+use super::Env;
+use crate::core::args::{Warning, Warnings};
+use crate::core::options::{is_falsy, Options};
+use crate::core::{campaign, json};
+
+/// The five `context.page` keys; on page events the same keys in `properties` override them.
+pub(super) const PAGE_KEYS: [&str; 5] = ["path", "referrer", "search", "title", "url"];
+
+/// What [`build`] produced.
+pub(super) struct Built {
+    /// The `context` JSON text.
+    pub(super) context: String,
+    /// The ad referrer used (`btid`/`urid` from this page, else the stored one), to persist.
+    pub(super) referrer: Option<String>,
+}
+
+/// Builds `context`. `page` is the call-time `context.page` JSON; `page_properties` are a page
+/// event's properties (their page keys override `page`, and `options.context.page` overrides both).
+pub(super) fn build(
+    options: &Options<'_>,
+    page: &str,
+    page_properties: Option<&Fields<'_>>,
+    env: &Env<'_>,
+    warnings: &mut Warnings,
+) -> Built {
+    let mut context = from_options(options, warnings);
+    let page = merged_page(page, page_properties, context.get("page"));
+    let search = json::get(&page, "search").and_then(json::parse_str).unwrap_or_default();
+    context.set("page", page);
+    enrich(&mut context, env, &search);
+    let referrer = campaign::ad_referrer(&search).or_else(|| env.stored_referrer.map(str::to_string));
+    if let Some(ad) = &referrer {
+        let merged = json::merge_objects(context.get("referrer").unwrap_or("{}"), ad);
+        context.set("referrer", merged);
+    }
+    if let Some(zone) = env.timezone {
+        context.set("timezone", quoted(zone));
+    }
+    Built { context: context.to_json(), referrer }
+}
+
+/// `options.context`, then every other option key (except the top-level ones) set into it.
+fn from_options<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Fields<'a> {
+    let mut context = match options.context() {
+        None => Fields::default(),
+        Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
+            if raw.trim() != "null" {
+                warnings.add(Warning::ContextNotObject);
+            }
+            Fields::default()
+        }),
+    };
+    for (key, value) in options.context_extras() {
+        context.set(key.to_string(), value);
+    }
+    context
+}
+
+/// `{...pageContext, ...pageKeysOf(properties), ...options.context.page}`.
+fn merged_page(page: &str, page_properties: Option<&Fields<'_>>, from_options: Option<&str>) -> String {
+    let mut merged = Fields::parse(page).unwrap_or_default();
+    if let Some(properties) = page_properties {
+        for key in PAGE_KEYS {
+            if let Some(value) = properties.get(key) {
+                merged.set(key, value.to_string());
+            }
+        }
+    }
+    if let Some(over) = from_options.and_then(Fields::parse) {
+        merged.extend(over);
+    }
+    merged.to_json()
+}
+
+/// Page Enrichment: `userAgent` and `userAgentData` always, `locale` when absent, `library` when
+/// absent or null, `campaign` when the page has a query and no truthy campaign is set, `amp`.
+fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
+    context.set("userAgent", quoted(env.user_agent));
+    match env.user_agent_data {
+        Some(data) => context.set("userAgentData", data.to_string()),
+        None => context.remove("userAgentData"),
+    }
+    if let (None, Some(locale)) = (context.get("locale"), env.locale) {
+        context.set("locale", quoted(locale));
+    }
+    if context.get("library").map_or(true, |raw| raw == "null") {
+        let mut library = String::from("{\"name\":\"analytics.js\",\"version\":");
+        json::push_str(&mut library, env.library_version);
+        library.push('}');
+        context.set("library", library);
+    }
+    if !search.is_empty() && context.get("campaign").map_or(true, is_falsy) {
+        context.set("campaign", campaign::campaign(search));
+    }
+    if let Some(id) = env.amp_id {
+        let mut amp = String::from("{\"id\":");
+        json::push_str(&mut amp, id);
+        amp.push('}');
+        context.set("amp", amp);
+    }
+}

@@ -1,0 +1,100 @@
+//! An ordered list of object fields whose values are raw JSON: the one way the envelope edits an
+//! object (set, replace in place, remove) without building a JSON tree. Keys are written with
+//! `core::json::push_str`; values are spliced verbatim.
+
+use std::borrow::Cow;
+
+use crate::core::json;
+
+/// The fields of one JSON object, in output order.
+#[derive(Debug, Default)]
+pub(super) struct Fields<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl<'a> Fields<'a> {
+    /// The fields of `raw` when it is a JSON object.
+    pub(super) fn parse(raw: &'a str) -> Option<Fields<'a>> {
+        let entries = json::object_entries(raw)?;
+        let mut fields = Fields(Vec::with_capacity(entries.len()));
+        for (key, value) in entries {
+            fields.set(key, value);
+        }
+        Some(fields)
+    }
+
+    /// The raw value of `key`.
+    pub(super) fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_ref())
+    }
+
+    /// Sets `key` to the raw JSON `value`: replaced in place when present, appended otherwise
+    /// (JavaScript property order).
+    pub(super) fn set(&mut self, key: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) {
+        let (key, value) = (key.into(), value.into());
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// Every field of `other` set over these (a shallow `{...self, ...other}`).
+    pub(super) fn extend(&mut self, other: Fields<'a>) {
+        for (key, value) in other.0 {
+            self.set(key, value);
+        }
+    }
+
+    /// Removes `key` if present.
+    pub(super) fn remove(&mut self, key: &str) {
+        self.0.retain(|(k, _)| k != key);
+    }
+
+    /// Appends the object's JSON text to `out`.
+    pub(super) fn write(&self, out: &mut String) {
+        out.push('{');
+        for (i, (key, value)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::push_str(out, key);
+            out.push(':');
+            out.push_str(value);
+        }
+        out.push('}');
+    }
+
+    /// The object's JSON text.
+    pub(super) fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+}
+
+/// `s` as a JSON string literal.
+pub(super) fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    json::push_str(&mut out, s);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_set_replace_in_place_and_write_back() {
+        let mut f = Fields::parse(r#"{"a":1,"b":{"x":[1]},"a":3}"#).unwrap();
+        assert_eq!(f.to_json(), r#"{"a":3,"b":{"x":[1]}}"#);
+        f.set("c", "null");
+        f.set("a", quoted("q\""));
+        f.remove("b");
+        assert_eq!(f.to_json(), r#"{"a":"q\"","c":null}"#);
+        assert_eq!(f.get("c"), Some("null"));
+        let mut g = Fields::default();
+        g.set("c", "2");
+        g.set("d", "4");
+        f.extend(g);
+        assert_eq!(f.to_json(), r#"{"a":"q\"","c":2,"d":4}"#);
+        assert!(Fields::parse("[]").is_none());
+    }
+}

@@ -1,0 +1,128 @@
+//! The per-call `options` object of every analytics.js method, read one level deep.
+//!
+//! analytics.js sorts option keys three ways: `userId`, `anonymousId`, `timestamp` and `messageId`
+//! go to the top level of the event; `integrations` is merged over the init integrations;
+//! `context` starts the event's context; **every other key** becomes a `context` key
+//! (`{ip:'1.2.3.4'}` → `context.ip`, `{traits:{…}}` → `context.traits`). Values stay raw JSON
+//! slices of the facade's `JSON.stringify` output. Pure; imports only `core::json`.
+
+use crate::core::json;
+
+/// Option keys that are not copied into `context`.
+const NOT_CONTEXT: [&str; 6] = ["context", "integrations", "userId", "anonymousId", "timestamp", "messageId"];
+
+/// One call's options, as top-level entries of its JSON text.
+#[derive(Debug, Default)]
+pub struct Options<'a> {
+    entries: Vec<(String, &'a str)>,
+}
+
+impl<'a> Options<'a> {
+    /// Reads the options JSON (`None`, or text that is not an object, reads as `{}`).
+    pub fn parse(raw: Option<&'a str>) -> Options<'a> {
+        let entries = raw.and_then(json::object_entries).unwrap_or_default();
+        Options { entries }
+    }
+
+    /// The raw JSON value of `key` (the last one when repeated, as `JSON.parse` does).
+    pub fn raw(&self, key: &str) -> Option<&'a str> {
+        self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+
+    /// `options.anonymousId` when it is a non-empty string. The shell stores it as the user's
+    /// anonymous id **before** building the event (analytics.js `maybeUpdateAnonId`), so it also
+    /// applies to every later event.
+    pub fn anonymous_id(&self) -> Option<String> {
+        self.raw("anonymousId").and_then(json::parse_str).filter(|id| !id.is_empty())
+    }
+
+    /// `options.userId` as raw JSON when truthy; used only when no user id is stored.
+    pub fn user_id(&self) -> Option<&'a str> {
+        self.raw("userId").filter(|raw| !is_falsy(raw))
+    }
+
+    /// `options.timestamp` as raw JSON (sent verbatim in place of the call time).
+    pub fn timestamp(&self) -> Option<&'a str> {
+        self.raw("timestamp")
+    }
+
+    /// `options.messageId`: `Some(Ok(id))` for a string (used verbatim), `Some(Err(()))` for any
+    /// other value (ignored with a warning), `None` when absent.
+    pub fn message_id(&self) -> Option<Result<&'a str, ()>> {
+        let raw = self.raw("messageId")?;
+        Some(if raw.trim_start().starts_with('"') && json::parse_str(raw).is_some() { Ok(raw) } else { Err(()) })
+    }
+
+    /// `options.integrations` as raw JSON, if given.
+    pub fn integrations(&self) -> Option<&'a str> {
+        self.raw("integrations")
+    }
+
+    /// `options.context` as raw JSON, if given.
+    pub fn context(&self) -> Option<&'a str> {
+        self.raw("context")
+    }
+
+    /// Every other key with its raw value, in order: these become `context` keys. Dotted keys
+    /// (`'a.b'`, which analytics.js expands with `dset`) are kept as literal keys.
+    pub fn context_extras(&self) -> impl Iterator<Item = (&str, &'a str)> + '_ {
+        self.entries.iter().filter(|(k, _)| !NOT_CONTEXT.contains(&k.as_str())).map(|(k, v)| (k.as_str(), *v))
+    }
+}
+
+/// True for the JSON texts of JavaScript's falsy values: `null`, `false`, `""`, and zero.
+pub fn is_falsy(raw: &str) -> bool {
+    let raw = raw.trim();
+    match raw {
+        "null" | "false" | "\"\"" => true,
+        _ => {
+            let mantissa = raw.split(['e', 'E']).next().unwrap_or("");
+            raw.starts_with(['-', '0', '.']) && mantissa.bytes().all(|b| matches!(b, b'-' | b'0' | b'.')) && !raw.is_empty()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_sort_keys_into_top_level_integrations_and_context() {
+        let raw = r#"{"userId":"u","anonymousId":"a","timestamp":"2020-01-01T00:00:00.000Z","messageId":"m",
+            "integrations":{"X":false},"context":{"ip":"9"},"ip":"1.2.3.4","traits":{"a":1},"page.title":"t"}"#;
+        let o = Options::parse(Some(raw));
+        assert_eq!(o.user_id(), Some("\"u\""));
+        assert_eq!(o.anonymous_id().as_deref(), Some("a"));
+        assert_eq!(o.timestamp(), Some("\"2020-01-01T00:00:00.000Z\""));
+        assert_eq!(o.message_id(), Some(Ok("\"m\"")));
+        assert_eq!(o.integrations(), Some(r#"{"X":false}"#));
+        assert_eq!(o.context(), Some(r#"{"ip":"9"}"#));
+        let extras: Vec<(&str, &str)> = o.context_extras().collect();
+        assert_eq!(extras, vec![("ip", "\"1.2.3.4\""), ("traits", r#"{"a":1}"#), ("page.title", "\"t\"")]);
+    }
+
+    #[test]
+    fn odd_options_read_safely() {
+        for raw in [None, Some("null"), Some("[1]"), Some("\"s\""), Some("{")] {
+            let o = Options::parse(raw);
+            assert!(o.raw("userId").is_none() && o.context_extras().count() == 0, "{raw:?}");
+        }
+        let o = Options::parse(Some(r#"{"anonymousId":"","userId":0,"messageId":5}"#));
+        assert_eq!(o.anonymous_id(), None);
+        assert_eq!(o.user_id(), None);
+        assert_eq!(o.message_id(), Some(Err(())));
+        let o = Options::parse(Some(r#"{"anonymousId":7,"userId":42}"#));
+        assert_eq!(o.anonymous_id(), None);
+        assert_eq!(o.user_id(), Some("42"));
+    }
+
+    #[test]
+    fn falsy_matches_javascript() {
+        for raw in ["null", "false", "\"\"", "0", "-0", "0.0", "0e5", " 0 "] {
+            assert!(is_falsy(raw), "{raw}");
+        }
+        for raw in ["true", "\"0\"", "1", "0.1", "-2", "{}", "[]", "\" \"", "10", "1e-9"] {
+            assert!(!is_falsy(raw), "{raw}");
+        }
+    }
+}
