@@ -1,0 +1,111 @@
+//! What the outbox reports about itself: drops with their reasons, and the observable queue state
+//! (debug mode, `analytics.flush()`, tests). Plain data; must not import anything platform-specific.
+
+/// Why an event left the queue without being delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// The server rejected it for good with this status (see `status_policy`).
+    Rejected(u16),
+    /// It reached the retry limit on retryable server answers.
+    RetriesExhausted,
+    /// Its body exceeds the per-event size limit (32 KB, like the Segment API).
+    TooLarge,
+    /// The queue was full; the oldest waiting event made room for a newer one.
+    QueueFull,
+    /// It stayed queued longer than the retention period.
+    Expired,
+    /// A persisted line could not be read back (corrupt or from an unknown writer).
+    Unreadable,
+}
+
+/// One drop, for debug logging and the `error` event (`delivery_failure`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// The dropped event's `messageId` (empty for an unreadable persisted line).
+    pub message_id: String,
+    /// Why it was dropped.
+    pub reason: DropReason,
+    /// When, in epoch ms.
+    pub at_ms: f64,
+}
+
+/// Drop counters, one per [`DropReason`] kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DropCounts {
+    /// Rejected by a non-retryable status.
+    pub rejected: u64,
+    /// Retry limit reached.
+    pub retries_exhausted: u64,
+    /// Over the per-event size limit.
+    pub too_large: u64,
+    /// Pushed out by the queue cap.
+    pub queue_full: u64,
+    /// Older than the retention period.
+    pub expired: u64,
+    /// Unreadable persisted lines.
+    pub unreadable: u64,
+}
+
+impl DropCounts {
+    /// Counts one drop.
+    pub fn add(&mut self, reason: DropReason) {
+        let slot = match reason {
+            DropReason::Rejected(_) => &mut self.rejected,
+            DropReason::RetriesExhausted => &mut self.retries_exhausted,
+            DropReason::TooLarge => &mut self.too_large,
+            DropReason::QueueFull => &mut self.queue_full,
+            DropReason::Expired => &mut self.expired,
+            DropReason::Unreadable => &mut self.unreadable,
+        };
+        *slot += 1;
+    }
+
+    /// All drops together.
+    pub fn total(&self) -> u64 {
+        self.rejected + self.retries_exhausted + self.too_large + self.queue_full + self.expired + self.unreadable
+    }
+}
+
+/// The observable state of an outbox at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryState {
+    /// Events queued and not in any request right now.
+    pub pending: usize,
+    /// Events inside requests that have not been answered yet.
+    pub in_flight: usize,
+    /// Events accepted by the server since this outbox was created.
+    pub delivered: u64,
+    /// Events dropped since this outbox was created, by reason.
+    pub dropped: DropCounts,
+    /// True while the browser reports being offline.
+    pub offline: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_has_its_own_counter() {
+        let reasons = [
+            DropReason::Rejected(400),
+            DropReason::RetriesExhausted,
+            DropReason::TooLarge,
+            DropReason::QueueFull,
+            DropReason::Expired,
+            DropReason::Unreadable,
+        ];
+        let mut counts = DropCounts::default();
+        for (i, reason) in reasons.iter().enumerate() {
+            for _ in 0..=i {
+                counts.add(*reason);
+            }
+        }
+        let got = [
+            counts.rejected, counts.retries_exhausted, counts.too_large,
+            counts.queue_full, counts.expired, counts.unreadable,
+        ];
+        assert_eq!(got, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(counts.total(), 21);
+    }
+}

@@ -1,0 +1,174 @@
+//! Cross-tab leases in localStorage, for browsers without Web Locks: the record format, and the
+//! pure decisions (renew, acquire, wait, is the holder gone). The shell reads and writes the
+//! records and keeps the timers; it never decides.
+//!
+//! Two uses, two policies: [`LeasePolicy::LIVENESS`] (each tab keeps its own lease alive; a queue
+//! whose tab lease expired is an orphan a live tab may adopt) and [`LeasePolicy::ADOPTION`]
+//! (the short critical section during which one tab adopts orphans). localStorage has no atomic
+//! compare-and-set, so an acquirer writes its claim, waits `settle_ms` and reads back: it holds
+//! the lease only if its own claim survived. Must not import anything platform-specific.
+
+use crate::core::json;
+
+/// A lease record, stored as `{"tabId":"…","expiresMs":1795392993123}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lease {
+    /// The holder.
+    pub tab_id: String,
+    /// Epoch ms after which the lease is free.
+    pub expires_ms: f64,
+}
+
+/// Timing of one kind of lease.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeasePolicy {
+    /// A claim or renewal lasts this long.
+    pub duration_ms: f64,
+    /// The holder renews this often.
+    pub heartbeat_ms: f64,
+    /// An acquirer reads its claim back after this long.
+    pub settle_ms: f64,
+}
+
+impl LeasePolicy {
+    /// Tab liveness: renewed every 20 s, valid 120 s. Hidden tabs may run timers only once a
+    /// minute (Chromium intensive throttling), so anything under ~70 s would declare live
+    /// background tabs dead. A tab releases its lease on `pagehide`, so reloads and normal closes
+    /// hand over at once; only a killed tab's queue waits up to 2 minutes.
+    pub const LIVENESS: LeasePolicy = LeasePolicy { duration_ms: 120_000.0, heartbeat_ms: 20_000.0, settle_ms: 0.0 };
+    /// Adoption: held for one read-merge-write, so 5 s is ample; 100 ms for other tabs' writes to land.
+    pub const ADOPTION: LeasePolicy = LeasePolicy { duration_ms: 5_000.0, heartbeat_ms: 2_000.0, settle_ms: 100.0 };
+}
+
+/// What a tab should do about a lease, given the current record.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LeaseDecision {
+    /// It is ours and due for renewal: write [`claim`].
+    Renew,
+    /// It is ours and fresh: nothing to do until the given time.
+    Keep {
+        /// When to look again (next heartbeat).
+        until_ms: f64,
+    },
+    /// Free or expired: write [`claim`], then read back after `settle_ms` ([`holds`]).
+    Acquire,
+    /// Another live tab holds it: look again at the given time.
+    Wait {
+        /// The holder's expiry.
+        until_ms: f64,
+    },
+}
+
+/// Decides what `me` does about the lease `current` (as read from storage) at `now_ms`.
+pub fn decide(current: Option<&Lease>, me: &str, now_ms: f64, policy: LeasePolicy) -> LeaseDecision {
+    match current {
+        Some(lease) if is_live(Some(lease), now_ms) && lease.tab_id == me => {
+            let renew_at = lease.expires_ms - policy.duration_ms + policy.heartbeat_ms;
+            if now_ms >= renew_at {
+                LeaseDecision::Renew
+            } else {
+                LeaseDecision::Keep { until_ms: renew_at }
+            }
+        }
+        Some(lease) if is_live(Some(lease), now_ms) => LeaseDecision::Wait { until_ms: lease.expires_ms },
+        _ => LeaseDecision::Acquire,
+    }
+}
+
+/// True when a lease record exists and has not expired (an absent or unreadable record is free).
+pub fn is_live(current: Option<&Lease>, now_ms: f64) -> bool {
+    current.is_some_and(|lease| now_ms < lease.expires_ms)
+}
+
+/// True when `me` holds the lease according to the record read back.
+pub fn holds(current: Option<&Lease>, me: &str, now_ms: f64) -> bool {
+    is_live(current, now_ms) && current.is_some_and(|lease| lease.tab_id == me)
+}
+
+/// The record `me` writes to claim or renew.
+pub fn claim(me: &str, now_ms: f64, policy: LeasePolicy) -> Lease {
+    Lease { tab_id: me.to_owned(), expires_ms: now_ms + policy.duration_ms }
+}
+
+/// Writes a record.
+pub fn encode(lease: &Lease) -> String {
+    let mut out = String::from("{\"tabId\":");
+    json::push_str(&mut out, &lease.tab_id);
+    out.push_str(",\"expiresMs\":");
+    json::push_u64(&mut out, lease.expires_ms as u64);
+    out.push('}');
+    out
+}
+
+/// Reads a record; anything unreadable is `None` (a free lease).
+pub fn decode(raw: &str) -> Option<Lease> {
+    let tab_id = json::parse_str(json::get(raw, "tabId")?)?;
+    let expires_ms = json::get(raw, "expiresMs")?.parse::<u64>().ok()? as f64;
+    (!tab_id.is_empty()).then_some(Lease { tab_id, expires_ms })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: LeasePolicy = LeasePolicy { duration_ms: 100.0, heartbeat_ms: 30.0, settle_ms: 10.0 };
+
+    fn lease(tab: &str, expires_ms: f64) -> Lease {
+        Lease { tab_id: tab.to_owned(), expires_ms }
+    }
+
+    #[test]
+    fn decisions_table() {
+        let rows: &[(Option<Lease>, f64, LeaseDecision)] = &[
+            (None, 0.0, LeaseDecision::Acquire),
+            (Some(lease("me", 100.0)), 10.0, LeaseDecision::Keep { until_ms: 30.0 }),
+            (Some(lease("me", 100.0)), 30.0, LeaseDecision::Renew),
+            (Some(lease("me", 100.0)), 100.0, LeaseDecision::Acquire),
+            (Some(lease("other", 100.0)), 99.0, LeaseDecision::Wait { until_ms: 100.0 }),
+            (Some(lease("other", 100.0)), 100.0, LeaseDecision::Acquire),
+        ];
+        for (current, now, want) in rows {
+            assert_eq!(decide(current.as_ref(), "me", *now, P), *want, "{current:?} at {now}");
+        }
+    }
+
+    #[test]
+    fn takeover_when_the_holder_stops_renewing() {
+        let first = claim("a", 0.0, P);
+        assert!(holds(Some(&first), "a", 50.0));
+        assert_eq!(decide(Some(&first), "b", 50.0, P), LeaseDecision::Wait { until_ms: 100.0 });
+        assert_eq!(decide(Some(&first), "b", 100.0, P), LeaseDecision::Acquire);
+        let second = claim("b", 100.0, P);
+        assert!(holds(Some(&second), "b", 150.0));
+        assert!(!holds(Some(&second), "a", 150.0));
+        assert_eq!(decide(Some(&second), "a", 150.0, P), LeaseDecision::Wait { until_ms: 200.0 });
+    }
+
+    #[test]
+    fn racing_claims_resolve_to_the_last_writer() {
+        let stored = claim("b", 5.0, P);
+        assert!(!holds(Some(&stored), "a", 5.0 + P.settle_ms));
+        assert!(holds(Some(&stored), "b", 5.0 + P.settle_ms));
+    }
+
+    #[test]
+    fn record_round_trips_and_junk_is_free() {
+        let record = lease("t\"1", 1_795_392_993_123.0);
+        let text = encode(&record);
+        assert_eq!(text, r#"{"tabId":"t\"1","expiresMs":1795392993123}"#);
+        assert_eq!(decode(&text), Some(record));
+        for junk in ["", "{}", "1795392993123", r#"{"tabId":"","expiresMs":1}"#, r#"{"tabId":"a","expiresMs":-1}"#] {
+            assert_eq!(decode(junk), None, "{junk}");
+            assert_eq!(decide(decode(junk).as_ref(), "me", 0.0, P), LeaseDecision::Acquire);
+        }
+    }
+
+    #[test]
+    fn defaults_outlast_intensive_throttling() {
+        const {
+            assert!(LeasePolicy::LIVENESS.duration_ms >= 2.0 * 60_000.0);
+            assert!(LeasePolicy::LIVENESS.heartbeat_ms * 3.0 <= LeasePolicy::LIVENESS.duration_ms);
+            assert!(LeasePolicy::ADOPTION.settle_ms < LeasePolicy::ADOPTION.duration_ms);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Delivery that loses nothing: the write-ahead queue, batching, the status policy, backoff, the
+//! persisted queue format and cross-tab leases, driven by the sans-IO [`Outbox`].
+//!
+//! Owns every delivery decision; the browser shell (`src/browser/transport.rs`, `lifecycle.rs`,
+//! `tab_lock.rs`) only executes them. Time and jitter are arguments, storage is the shell's job
+//! (it writes [`Outbox::persist`] and reads back into [`Outbox::restore`]).
+//! Must not import `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*` or `getrandom`.
+
+pub mod backoff;
+pub mod batch;
+pub mod config;
+pub mod diagnostics;
+pub mod lease;
+pub mod outbox;
+pub mod persisted;
+pub mod queue;
+pub mod status_policy;
+pub mod transmit;
+pub mod wire;
+
+pub use backoff::Backoff;
+pub use config::Config;
+pub use diagnostics::{DeliveryState, Diagnostic, DropCounts, DropReason};
+pub use outbox::Outbox;
+pub use status_policy::{Outcome, Verdict};
+pub use transmit::{Mode, Transmit};
+pub use wire::{SegmentWire, Wire};
+
+#[cfg(test)]
+mod outbox_tests;

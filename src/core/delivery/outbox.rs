@@ -1,0 +1,326 @@
+//! The delivery state machine, sans-IO (quinn-proto style): inputs are calls with the time (and
+//! jitter) as arguments, effects are [`Transmit`]s drained with [`Outbox::poll_transmit`], the next
+//! deadline comes from [`Outbox::poll_timeout`]. It never reads a clock, storage or the network.
+//!
+//! Shell contract, after every input (`enqueue`, `on_response`, `on_timeout`, `set_online`,
+//! `restore`): if [`Outbox::needs_persist`], write [`Outbox::persist`] to the tab's queue key
+//! *before* sending (write-ahead); then send every transmit `poll_transmit(now, Normal)` yields;
+//! then arm one timer at `poll_timeout()`. On page hide use `Mode::PageHide`.
+//! Invariant: an event is in at most one unanswered transmit. Must not import anything
+//! platform-specific.
+
+use super::batch::{self, Overhead, RequestLimit};
+use super::config::Config;
+use super::diagnostics::{DeliveryState, Diagnostic, DropCounts, DropReason};
+use super::persisted;
+use super::queue::{Dropped, Item, Queue};
+use super::status_policy::{classify, Outcome, Verdict};
+use super::transmit::{path_for, Mode, Transmit};
+use super::wire::Wire;
+
+#[derive(Debug)]
+struct Flight {
+    id: u64,
+    keepalive_bytes: usize,
+}
+
+/// Most diagnostics kept between two `take_diagnostics` calls (older ones are discarded; the
+/// counters in [`DeliveryState`] keep the totals).
+const MAX_DIAGNOSTICS: usize = 256;
+
+/// The write-ahead outbox of one tab. See the module docs for how the shell drives it.
+#[derive(Debug)]
+pub struct Outbox<W: Wire> {
+    config: Config,
+    wire: W,
+    queue: Queue,
+    flights: Vec<Flight>,
+    next_id: u64,
+    online: bool,
+    rate_gate_ms: f64,
+    network_gate_ms: f64,
+    network_failures: u32,
+    delivered: u64,
+    dropped: DropCounts,
+    diagnostics: Vec<Diagnostic>,
+    dirty: bool,
+}
+
+impl<W: Wire> Outbox<W> {
+    /// An empty, online outbox.
+    pub fn new(config: Config, wire: W) -> Self {
+        Outbox {
+            config,
+            wire,
+            queue: Queue::default(),
+            flights: Vec::new(),
+            next_id: 1,
+            online: true,
+            rate_gate_ms: 0.0,
+            network_gate_ms: 0.0,
+            network_failures: 0,
+            delivered: 0,
+            dropped: DropCounts::default(),
+            diagnostics: Vec::new(),
+            dirty: false,
+        }
+    }
+
+    /// Queues an event built at call time (`body_json` without `sentAt`). Call when the event is
+    /// created; persist before the next `poll_transmit`. Oversized events and queue overflow are
+    /// reported as diagnostics, never as errors.
+    pub fn enqueue(&mut self, message_id: String, body_json: String, now_ms: f64) {
+        let next_attempt_ms = now_ms + self.config.flush_interval_ms;
+        let item = Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms, in_flight: None };
+        let mut dropped = Vec::new();
+        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
+        self.queue.push(item, &self.config, &mut dropped);
+        self.record(dropped, now_ms);
+        self.dirty = true;
+    }
+
+    /// The next request to send, if any is due in this mode. Call repeatedly until `None`.
+    pub fn poll_transmit(&mut self, now_ms: f64, mode: Mode) -> Option<Transmit> {
+        let mut dropped = Vec::new();
+        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
+        self.record(dropped, now_ms);
+        if !self.online || now_ms < self.rate_gate_ms.max(self.network_gate_ms) {
+            return None;
+        }
+        let (limit, early) = match mode {
+            Mode::PageHide { budget_bytes } => (self.page_hide_limit(budget_bytes), true),
+            Mode::Normal | Mode::Flush if self.flights.len() >= self.config.max_in_flight => return None,
+            Mode::Normal => (self.normal_limit(), self.batch_is_full()),
+            Mode::Flush => (self.normal_limit(), true),
+        };
+        let overhead = self.overhead();
+        let chosen =
+            batch::select(self.queue.items(), now_ms, early, limit, overhead, self.config.isolate_after_attempts);
+        self.build(chosen, limit, now_ms)
+    }
+
+    /// Feeds the answer to transmit `id` (stale or unknown ids are ignored). `jitter` in `[0, 1)`
+    /// spreads retry delays (the shell passes `Math.random()`).
+    pub fn on_response(&mut self, id: u64, outcome: Outcome, now_ms: f64, jitter: f64) {
+        let Some(pos) = self.flights.iter().position(|f| f.id == id) else {
+            return;
+        };
+        self.flights.swap_remove(pos);
+        let in_this = |item: &Item| item.in_flight == Some(id);
+        match (classify(outcome), outcome) {
+            (Verdict::Delivered, _) => {
+                self.delivered += self.queue.remove_where(in_this).len() as u64;
+                self.connection_works();
+            }
+            (Verdict::Drop, Outcome::Status(code, _)) => {
+                let dropped = self.queue.remove_where(in_this).into_iter();
+                self.record(dropped.map(|i| (i.message_id, DropReason::Rejected(code))).collect(), now_ms);
+                self.connection_works();
+            }
+            (Verdict::Retry, Outcome::Status(code, retry_after)) => {
+                self.retry_later(id, code, retry_after, now_ms, jitter);
+                self.connection_works();
+            }
+            (Verdict::Reconnect, _) => {
+                self.network_failures = self.network_failures.saturating_add(1);
+                self.network_gate_ms = now_ms + self.config.backoff.delay_ms(self.network_failures, jitter);
+                self.release(id, now_ms);
+            }
+            _ => {
+                self.online = false;
+                self.release(id, now_ms);
+            }
+        }
+    }
+
+    /// The next time `poll_transmit(_, Normal)` may yield something (a past time means now), or
+    /// `None` when only an answer or `set_online(true)` can make progress.
+    pub fn poll_timeout(&self) -> Option<f64> {
+        if !self.online || self.flights.len() >= self.config.max_in_flight {
+            return None;
+        }
+        let gate = self.rate_gate_ms.max(self.network_gate_ms);
+        let mut waiting = self.queue.items().iter().filter(|i| i.in_flight.is_none()).peekable();
+        waiting.peek()?;
+        let earliest = if self.batch_is_full() {
+            0.0
+        } else {
+            waiting.map(|i| i.next_attempt_ms).fold(f64::INFINITY, f64::min)
+        };
+        Some(earliest.max(gate))
+    }
+
+    /// The timer armed from `poll_timeout` fired: applies retention. Then call `poll_transmit`.
+    pub fn on_timeout(&mut self, now_ms: f64) {
+        let mut dropped = Vec::new();
+        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
+        self.record(dropped, now_ms);
+    }
+
+    /// `online`/`offline` events and the initial `navigator.onLine`. Going online ends the
+    /// network backoff; a server's `Retry-After` still holds.
+    pub fn set_online(&mut self, online: bool) {
+        self.online = online;
+        if online {
+            self.connection_works();
+        }
+    }
+
+    /// Drains the drops recorded since the last call, oldest first.
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics)
+    }
+
+    /// Counts for debug mode, `flush()` and tests.
+    pub fn state(&self) -> DeliveryState {
+        let in_flight = self.queue.items().iter().filter(|i| i.in_flight.is_some()).count();
+        DeliveryState {
+            pending: self.queue.items().len() - in_flight,
+            in_flight,
+            delivered: self.delivered,
+            dropped: self.dropped,
+            offline: !self.online,
+        }
+    }
+
+    /// True when the persisted copy is out of date.
+    pub fn needs_persist(&self) -> bool {
+        self.dirty
+    }
+
+    /// The queue in the persisted format (in-flight events included: write-ahead). Marks it saved.
+    pub fn persist(&mut self) -> String {
+        self.dirty = false;
+        persisted::encode(self.queue.items())
+    }
+
+    /// Adds the events of a persisted queue (this page's previous life after a reload, or an
+    /// orphaned tab's queue being adopted) that are not queued yet, keeping their `messageId`,
+    /// body and attempts; they are sent again as soon as due. Returns how many were added.
+    pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
+        let decoded = persisted::decode(text);
+        let mut dropped: Vec<Dropped> = (0..decoded.unreadable).map(|_| (String::new(), DropReason::Unreadable)).collect();
+        let mut added = 0;
+        for item in decoded.items {
+            if !self.queue.contains(&item.message_id) {
+                self.queue.push(item, &self.config, &mut dropped);
+                added += 1;
+            }
+        }
+        self.queue.sort_by_age();
+        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
+        self.record(dropped, now_ms);
+        self.dirty |= added > 0;
+        added
+    }
+
+    fn normal_limit(&self) -> RequestLimit {
+        let max_count = if self.config.batching { self.config.max_batch_count } else { 1 };
+        RequestLimit { max_count, max_bytes: self.config.max_batch_bytes, strict: false }
+    }
+
+    fn page_hide_limit(&self, budget_bytes: usize) -> RequestLimit {
+        let used: usize = self.flights.iter().map(|f| f.keepalive_bytes).sum();
+        let max_count = if self.config.batching { usize::MAX } else { 1 };
+        RequestLimit { max_count, max_bytes: budget_bytes.saturating_sub(used), strict: true }
+    }
+
+    fn keepalive_room(&self) -> usize {
+        let used: usize = self.flights.iter().map(|f| f.keepalive_bytes).sum();
+        self.config.keepalive_quota_bytes.saturating_sub(used)
+    }
+
+    fn overhead(&self) -> Overhead {
+        let per_request = if self.config.batching { self.wire.batch_overhead() } else { 0 };
+        Overhead { per_request, per_event: self.wire.event_overhead() }
+    }
+
+    fn batch_is_full(&self) -> bool {
+        let max_count = if self.config.batching { self.config.max_batch_count } else { 1 };
+        batch::batch_is_full(self.queue.items(), max_count, self.config.max_batch_bytes)
+    }
+
+    /// Builds the body for `chosen`; under a strict limit, sheds the newest events until it fits.
+    fn build(&mut self, mut chosen: Vec<usize>, limit: RequestLimit, now_ms: f64) -> Option<Transmit> {
+        loop {
+            let body = self.body_for(&chosen, now_ms)?;
+            if !limit.strict || body.len() <= limit.max_bytes {
+                return Some(self.launch(chosen, body));
+            }
+            chosen.pop();
+        }
+    }
+
+    fn body_for(&self, chosen: &[usize], now_ms: f64) -> Option<String> {
+        let items = self.queue.items();
+        let events: Vec<(&str, u32)> =
+            chosen.iter().filter_map(|&i| items.get(i)).map(|i| (i.body_json.as_str(), i.attempts)).collect();
+        match events.as_slice() {
+            [] => None,
+            [(body, attempts)] if !self.config.batching => Some(self.wire.single(body, *attempts, now_ms)),
+            _ => Some(self.wire.batch(&events, now_ms)),
+        }
+    }
+
+    fn launch(&mut self, chosen: Vec<usize>, body: String) -> Transmit {
+        let id = self.next_id;
+        self.next_id += 1;
+        let keepalive = body.len() <= self.keepalive_room();
+        let mut message_ids = Vec::with_capacity(chosen.len());
+        let items = self.queue.items_mut();
+        for &index in &chosen {
+            if let Some(item) = items.get_mut(index) {
+                item.in_flight = Some(id);
+                message_ids.push(item.message_id.clone());
+            }
+        }
+        let url_path = if self.config.batching { "/b" } else { path_for(&body) };
+        self.flights.push(Flight { id, keepalive_bytes: if keepalive { body.len() } else { 0 } });
+        Transmit { id, url_path, body, keepalive, timeout_ms: self.config.request_timeout_ms, message_ids }
+    }
+
+    fn retry_later(&mut self, id: u64, code: u16, retry_after: Option<u32>, now_ms: f64, jitter: f64) {
+        let (config, max_attempts) = (self.config, self.config.max_attempts);
+        let mut gate = 0.0_f64;
+        for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
+            item.in_flight = None;
+            item.attempts = item.attempts.saturating_add(1);
+            let delay = config.backoff.server_delay_ms(item.attempts, retry_after, jitter);
+            item.next_attempt_ms = now_ms + delay;
+            gate = gate.max(item.next_attempt_ms);
+        }
+        if code == 429 || retry_after.is_some() {
+            self.rate_gate_ms = self.rate_gate_ms.max(gate);
+        }
+        let exhausted = self.queue.remove_where(|i| i.in_flight.is_none() && i.attempts >= max_attempts);
+        self.record(exhausted.into_iter().map(|i| (i.message_id, DropReason::RetriesExhausted)).collect(), now_ms);
+        self.dirty = true;
+    }
+
+    /// Puts the events of an unanswered-for-good transmit back to waiting; their batching delay is
+    /// over, so they are due as soon as the gates open.
+    fn release(&mut self, id: u64, now_ms: f64) {
+        for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
+            item.in_flight = None;
+            item.next_attempt_ms = item.next_attempt_ms.min(now_ms);
+        }
+    }
+
+    fn connection_works(&mut self) {
+        self.network_failures = 0;
+        self.network_gate_ms = 0.0;
+    }
+
+    fn record(&mut self, dropped: Vec<Dropped>, now_ms: f64) {
+        if dropped.is_empty() {
+            return;
+        }
+        self.dirty = true;
+        for (message_id, reason) in dropped {
+            self.dropped.add(reason);
+            self.diagnostics.push(Diagnostic { message_id, reason, at_ms: now_ms });
+        }
+        let excess = self.diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);
+        self.diagnostics.drain(..excess);
+    }
+}

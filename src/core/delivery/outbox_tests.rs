@@ -1,0 +1,457 @@
+//! Host tests of the outbox: a fake clock and scripted server answers, every decision replayable.
+
+use super::*;
+use std::collections::{HashMap, HashSet};
+
+const T0: f64 = 1_795_392_993_123.0; // 2026-11-23T00:16:33.123Z
+const PAGE_HIDE: Mode = Mode::PageHide { budget_bytes: 64 * 1024 };
+
+fn outbox(config: Config) -> Outbox<SegmentWire> {
+    Outbox::new(config, SegmentWire::new("WK"))
+}
+
+fn body(id: &str) -> String {
+    let mut b = String::from("{\"type\":\"track\",\"messageId\":\"");
+    b.push_str(id);
+    b.push_str("\"}");
+    b
+}
+
+/// A JSON object body of exactly `len` bytes.
+fn sized(len: usize) -> String {
+    let mut b = String::from("{\"p\":\"");
+    b.push_str(&"x".repeat(len - 8));
+    b.push_str("\"}");
+    b
+}
+
+fn enqueue(o: &mut Outbox<SegmentWire>, id: &str, now: f64) {
+    o.enqueue(id.to_owned(), body(id), now);
+}
+
+fn ok() -> Outcome {
+    Outcome::Status(200, None)
+}
+
+fn reasons(o: &mut Outbox<SegmentWire>) -> Vec<(String, DropReason)> {
+    o.take_diagnostics().into_iter().map(|d| (d.message_id, d.reason)).collect()
+}
+
+#[test]
+fn every_status_row_through_the_outbox() {
+    // (status, delivered, dropped, still queued)
+    let rows: &[(u16, u64, u64, usize)] = &[
+        (200, 1, 0, 0), (204, 1, 0, 0), (302, 1, 0, 0),
+        (400, 0, 1, 0), (401, 0, 1, 0), (413, 0, 1, 0),
+        (408, 0, 0, 1), (410, 0, 0, 1), (429, 0, 0, 1), (460, 0, 0, 1),
+        (500, 0, 0, 1), (502, 0, 0, 1), (503, 0, 0, 1), (504, 0, 0, 1),
+        (501, 0, 1, 0), (505, 0, 1, 0), (511, 0, 1, 0),
+    ];
+    for &(code, delivered, dropped, queued) in rows {
+        let mut o = outbox(Config::DEFAULT);
+        enqueue(&mut o, "m1", T0);
+        let t = o.poll_transmit(T0, Mode::Flush).expect("a transmit");
+        o.on_response(t.id, Outcome::Status(code, None), T0 + 10.0, 0.0);
+        let s = o.state();
+        assert_eq!((s.delivered, s.dropped.total(), s.pending, s.in_flight), (delivered, dropped, queued, 0), "{code}");
+        if dropped == 1 {
+            assert_eq!(reasons(&mut o), [("m1".to_owned(), DropReason::Rejected(code))], "{code}");
+        }
+    }
+}
+
+#[test]
+fn server_errors_back_off_exponentially_with_exact_delays() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", T0);
+    let mut now = T0;
+    let mut delays = Vec::new();
+    for _ in 0..9 {
+        let t = o.poll_transmit(now, Mode::Flush).expect("due");
+        o.on_response(t.id, Outcome::Status(500, None), now, 0.5);
+        let due = o.poll_timeout().expect("a deadline");
+        assert!(o.poll_transmit(due - 1.0, Mode::Normal).is_none(), "not before the deadline");
+        delays.push(due - now);
+        now = due;
+    }
+    assert_eq!(delays, [450.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0, 28800.0, 54000.0, 54000.0]);
+}
+
+#[test]
+fn retries_stop_after_max_attempts_with_a_diagnostic() {
+    let mut o = outbox(Config { max_attempts: 3, ..Config::DEFAULT });
+    enqueue(&mut o, "m1", T0);
+    let mut now = T0;
+    for _ in 0..3 {
+        let t = o.poll_transmit(now, Mode::Flush).expect("due");
+        o.on_response(t.id, Outcome::Status(503, None), now, 0.0);
+        now = o.poll_timeout().unwrap_or(now);
+    }
+    assert_eq!(o.state().dropped.retries_exhausted, 1);
+    assert_eq!(reasons(&mut o), [("m1".to_owned(), DropReason::RetriesExhausted)]);
+    assert!(o.poll_timeout().is_none());
+}
+
+#[test]
+fn retry_after_is_honoured_capped_and_blocks_everything_on_429() {
+    let rows: &[(u16, Option<u32>, f64, bool)] = &[
+        (429, Some(2), 2000.0, true),
+        (429, Some(400), 300_000.0, true),
+        (429, None, 500.0, true),
+        (503, Some(7), 7000.0, true),
+        (503, None, 500.0, false),
+    ];
+    for &(code, retry_after, delay, blocks_others) in rows {
+        let mut o = outbox(Config::DEFAULT);
+        enqueue(&mut o, "m1", T0);
+        let t = o.poll_transmit(T0, Mode::Flush).expect("due");
+        o.on_response(t.id, Outcome::Status(code, retry_after), T0, 0.0);
+        assert_eq!(o.poll_timeout(), Some(T0 + delay), "{code} {retry_after:?}");
+        enqueue(&mut o, "m2", T0);
+        let other = o.poll_transmit(T0 + 1.0, Mode::Flush);
+        assert_eq!(other.is_none(), blocks_others, "{code} {retry_after:?}");
+        if let Some(other) = other {
+            assert_eq!(other.message_ids, ["m2"]);
+            o.on_response(other.id, ok(), T0 + 1.0, 0.0);
+        }
+        let page_hide = o.poll_transmit(T0 + 2.0, PAGE_HIDE);
+        assert!(!blocks_others || page_hide.is_none(), "page hide respects the server's wish");
+        let later = o.poll_transmit(T0 + delay, Mode::Flush).expect("due again");
+        assert!(later.message_ids.contains(&"m1".to_owned()));
+    }
+}
+
+#[test]
+fn network_errors_back_off_without_consuming_attempts() {
+    let mut o = outbox(Config { max_attempts: 2, ..Config::DEFAULT });
+    enqueue(&mut o, "m1", T0);
+    let mut now = T0;
+    let mut delays = Vec::new();
+    for _ in 0..30 {
+        let t = o.poll_transmit(now, Mode::Flush).expect("due");
+        o.on_response(t.id, Outcome::NetworkError, now, 0.0);
+        let due = o.poll_timeout().expect("deadline");
+        delays.push(due - now);
+        now = due;
+    }
+    assert_eq!(&delays[..9], [500.0, 1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 32000.0, 60000.0, 60000.0]);
+    assert_eq!(o.state().dropped.total(), 0);
+    let t = o.poll_transmit(now, Mode::Flush).expect("still queued");
+    o.on_response(t.id, ok(), now, 0.0);
+    assert_eq!(o.state().delivered, 1);
+}
+
+#[test]
+fn offline_pauses_and_online_resumes_at_once() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", T0);
+    let t = o.poll_transmit(T0, Mode::Flush).expect("due");
+    o.on_response(t.id, Outcome::Offline, T0, 0.0);
+    assert!(o.state().offline);
+    assert_eq!(o.poll_timeout(), None);
+    assert!(o.poll_transmit(T0 + 5000.0, Mode::Flush).is_none());
+    assert!(o.poll_transmit(T0 + 5000.0, PAGE_HIDE).is_none());
+    o.set_online(true);
+    let t = o.poll_transmit(T0 + 5000.0, Mode::Normal).expect("resumes at once");
+    assert_eq!(t.message_ids, ["m1"]);
+    o.set_online(false);
+    o.on_response(t.id, ok(), T0 + 5001.0, 0.0);
+    assert_eq!(o.state().delivered, 1);
+}
+
+#[test]
+fn going_online_ends_network_backoff() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", T0);
+    for _ in 0..5 {
+        let now = o.poll_timeout().unwrap_or(T0);
+        let t = o.poll_transmit(now, Mode::Flush).expect("due");
+        o.on_response(t.id, Outcome::NetworkError, now, 0.0);
+    }
+    let backed_off = o.poll_timeout().expect("deadline");
+    o.set_online(true);
+    assert!(o.poll_timeout().expect("deadline") < backed_off);
+}
+
+#[test]
+fn retention_drops_events_after_seven_days() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", T0);
+    o.set_online(false);
+    let week = 7.0 * 24.0 * 3600.0 * 1000.0;
+    o.on_timeout(T0 + week - 1.0);
+    assert_eq!(o.state().pending, 1);
+    o.on_timeout(T0 + week);
+    assert_eq!(o.state().pending, 0);
+    assert_eq!(o.state().dropped.expired, 1);
+    assert_eq!(reasons(&mut o), [("m1".to_owned(), DropReason::Expired)]);
+    assert!(o.needs_persist());
+}
+
+#[test]
+fn queue_cap_overflow_drops_the_oldest_with_diagnostics() {
+    let mut o = outbox(Config { max_queue_items: 3, ..Config::DEFAULT });
+    for id in ["m1", "m2", "m3", "m4", "m5"] {
+        enqueue(&mut o, id, T0);
+    }
+    assert_eq!(o.state().pending, 3);
+    let dropped = reasons(&mut o);
+    assert_eq!(dropped, [("m1".to_owned(), DropReason::QueueFull), ("m2".to_owned(), DropReason::QueueFull)]);
+    let t = o.poll_transmit(T0, Mode::Flush).expect("due");
+    assert_eq!(t.message_ids, ["m3", "m4", "m5"]);
+}
+
+#[test]
+fn events_over_32_kb_are_dropped_at_enqueue() {
+    let mut o = outbox(Config::DEFAULT);
+    o.enqueue("big".to_owned(), sized(32_001), T0);
+    o.enqueue("ok".to_owned(), sized(32_000), T0);
+    assert_eq!(o.state().pending, 1);
+    assert_eq!(reasons(&mut o), [("big".to_owned(), DropReason::TooLarge)]);
+}
+
+#[test]
+fn batches_wait_for_company_until_the_interval_or_a_full_batch() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m0", T0);
+    assert!(o.poll_transmit(T0 + 999.0, Mode::Normal).is_none());
+    assert_eq!(o.poll_timeout(), Some(T0 + 1000.0));
+    let t = o.poll_transmit(T0 + 1000.0, Mode::Normal).expect("interval reached");
+    assert_eq!((t.url_path, t.keepalive, t.timeout_ms), ("/b", true, 10_000.0));
+    assert_eq!(
+        t.body,
+        concat!(
+            r#"{"batch":[{"type":"track","messageId":"m0","_metadata":{"bundled":["Segment.io"],"#,
+            r#""unbundled":[],"bundledIds":[]}}],"sentAt":"2026-11-23T00:16:34.123Z","writeKey":"WK"}"#
+        )
+    );
+    o.on_response(t.id, ok(), T0 + 1000.0, 0.0);
+    for i in 0..20 {
+        enqueue(&mut o, &i.to_string(), T0 + 2000.0);
+    }
+    assert_eq!(o.poll_timeout(), Some(0.0), "a full batch is due now");
+    let t = o.poll_transmit(T0 + 2000.0, Mode::Normal).expect("full batch goes at once");
+    assert_eq!(t.message_ids.len(), 20);
+}
+
+#[test]
+fn standard_mode_posts_one_event_per_type_path_with_sent_at() {
+    let mut o = outbox(Config { batching: false, ..Config::DEFAULT });
+    let rows = [("track", "/t"), ("page", "/p"), ("identify", "/i"), ("group", "/g"), ("alias", "/a"), ("screen", "/s"), ("odd", "/t")];
+    for (i, (kind, _)) in rows.iter().enumerate() {
+        let mut b = String::from("{\"type\":\"");
+        b.push_str(kind);
+        b.push_str("\"}");
+        o.enqueue(i.to_string(), b, T0);
+    }
+    for (kind, path) in rows {
+        let t = o.poll_transmit(T0, PAGE_HIDE).expect("one per event");
+        assert_eq!(t.url_path, path, "{kind}");
+        assert!(t.body.ends_with(r#""bundledIds":[]},"sentAt":"2026-11-23T00:16:33.123Z"}"#));
+        assert_eq!(t.message_ids.len(), 1);
+    }
+}
+
+#[test]
+fn page_hide_splits_within_the_keepalive_budget_and_keeps_the_rest() {
+    let mut o = outbox(Config::DEFAULT);
+    for i in 0..10 {
+        o.enqueue(i.to_string(), sized(10_000), T0);
+    }
+    let normal = o.poll_transmit(T0 + 1000.0, Mode::Normal).expect("normal batch");
+    assert_eq!((normal.message_ids.len(), normal.keepalive), (3, true));
+    let mut budget_used = normal.body.len();
+    let mut sent = normal.message_ids.len();
+    while let Some(t) = o.poll_transmit(T0 + 1001.0, PAGE_HIDE) {
+        assert!(t.keepalive);
+        budget_used += t.body.len();
+        sent += t.message_ids.len();
+    }
+    assert!(budget_used <= 64 * 1024, "{budget_used}");
+    assert_eq!(sent, 6);
+    assert_eq!(o.state().pending, 4, "what does not fit stays queued");
+    o.on_response(normal.id, ok(), T0 + 1002.0, 0.0);
+    let t = o.poll_transmit(T0 + 1003.0, PAGE_HIDE).expect("budget freed by the answer");
+    assert_eq!(t.message_ids.len(), 3);
+}
+
+#[test]
+fn normal_requests_too_big_for_the_keepalive_room_go_without_keepalive() {
+    let mut o = outbox(Config { max_in_flight: 3, ..Config::DEFAULT });
+    for i in 0..6 {
+        o.enqueue(i.to_string(), sized(30_000), T0);
+    }
+    let keepalive: Vec<bool> = (0..3).filter_map(|_| o.poll_transmit(T0 + 1000.0, Mode::Normal)).map(|t| t.keepalive).collect();
+    assert_eq!(keepalive, [true, true, false]);
+}
+
+#[test]
+fn no_event_is_ever_in_two_unanswered_transmits() {
+    let mut o = outbox(Config { max_in_flight: 4, max_batch_count: 3, ..Config::DEFAULT });
+    for i in 0..10 {
+        enqueue(&mut o, &i.to_string(), T0);
+    }
+    let mut seen = HashSet::new();
+    let modes = [Mode::Normal, Mode::Flush, PAGE_HIDE, Mode::Normal, PAGE_HIDE, PAGE_HIDE];
+    for mode in modes {
+        while let Some(t) = o.poll_transmit(T0 + 1000.0, mode) {
+            for id in t.message_ids {
+                assert!(seen.insert(id), "sent twice while unanswered");
+            }
+        }
+    }
+    assert_eq!(seen.len(), 10);
+    assert_eq!(o.state().in_flight, 10);
+}
+
+#[test]
+fn stale_and_unknown_answers_are_ignored() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", T0);
+    let t = o.poll_transmit(T0, Mode::Flush).expect("due");
+    o.on_response(t.id + 1, ok(), T0, 0.0);
+    o.on_response(t.id, ok(), T0, 0.0);
+    o.on_response(t.id, Outcome::Status(400, None), T0, 0.0);
+    assert_eq!((o.state().delivered, o.state().dropped.total()), (1, 0));
+}
+
+#[test]
+fn persist_and_restore_round_trip_with_the_golden_text() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", T0);
+    enqueue(&mut o, "m2", T0 + 5.0);
+    let t = o.poll_transmit(T0, Mode::Flush).expect("due");
+    o.on_response(t.id, Outcome::Status(500, None), T0 + 10.0, 0.0);
+    enqueue(&mut o, "m3", T0 + 20.0);
+    let in_flight = o.poll_transmit(T0 + 100.0, PAGE_HIDE).expect("m3 goes out");
+    assert_eq!(in_flight.message_ids, ["m3"]);
+    assert!(o.needs_persist());
+    let text = o.persist();
+    assert!(!o.needs_persist());
+    let golden = "wa-queue\t1\n\
+        1795392993123\t1\t1795392993633\t\"m1\"\t{\"type\":\"track\",\"messageId\":\"m1\"}\n\
+        1795392993128\t1\t1795392993633\t\"m2\"\t{\"type\":\"track\",\"messageId\":\"m2\"}\n\
+        1795392993143\t0\t1795392994143\t\"m3\"\t{\"type\":\"track\",\"messageId\":\"m3\"}\n";
+    assert_eq!(text, golden);
+
+    // The page reloads while m3 is in flight: the next page resends all three, ids unchanged.
+    let mut next = outbox(Config::DEFAULT);
+    assert_eq!(next.restore(&text, T0 + 2000.0), 3);
+    assert_eq!(next.restore(&text, T0 + 2000.0), 0, "restoring twice adds nothing");
+    let t = next.poll_transmit(T0 + 2000.0, Mode::Normal).expect("due after reload");
+    assert_eq!(t.message_ids, ["m1", "m2", "m3"]);
+    assert!(t.body.contains("{\"type\":\"track\",\"messageId\":\"m1\",\"_metadata\":"));
+    next.on_response(t.id, ok(), T0 + 2010.0, 0.0);
+    assert_eq!(next.persist(), "wa-queue\t1\n");
+}
+
+#[test]
+fn restore_ignores_junk_and_reports_unreadable_lines() {
+    let mut o = outbox(Config::DEFAULT);
+    assert_eq!(o.restore("[{\"id\":1}]", T0), 0);
+    assert_eq!(o.restore("wa-queue\t1\nbroken\n1795392993123\t0\t0\t\"a\"\t{}\n", T0), 1);
+    assert_eq!(o.state().dropped.unreadable, 2);
+    assert_eq!(o.state().pending, 1);
+}
+
+#[test]
+fn adopted_events_merge_in_age_order_and_expired_ones_drop() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "mine", T0);
+    let orphan = "wa-queue\t1\n1795392990000\t0\t0\t\"older\"\t{}\n1000\t0\t0\t\"ancient\"\t{}\n";
+    assert_eq!(o.restore(orphan, T0 + 1.0), 2);
+    assert_eq!(reasons(&mut o), [("ancient".to_owned(), DropReason::Expired)]);
+    let t = o.poll_transmit(T0 + 1000.0, Mode::Normal).expect("due");
+    assert_eq!(t.message_ids, ["older", "mine"]);
+}
+
+/// xorshift64*: a tiny seeded PRNG for the simulation (tests only).
+struct Prng(u64);
+
+impl Prng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// 2,000 events, a flaky server answering out of order, page-hide flushes and offline spells;
+/// then the server recovers: every event must be accepted exactly once and never be in two
+/// unanswered requests at once.
+#[test]
+fn two_thousand_events_through_random_failures_arrive_exactly_once() {
+    for seed in [1u64, 7, 42, 2026] {
+        let mut rng = Prng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut o = outbox(Config { max_in_flight: 3, ..Config::DEFAULT });
+        let mut now = T0;
+        let mut open: Vec<Transmit> = Vec::new();
+        let mut unanswered: HashSet<String> = HashSet::new();
+        let mut accepted: HashMap<String, u32> = HashMap::new();
+        let mut enqueued = 0;
+        let mut steps = 0;
+        while accepted.len() < 2000 {
+            steps += 1;
+            assert!(steps < 200_000, "seed {seed}: no progress, state {:?}", o.state());
+            let flaky = steps < 4000;
+            if enqueued < 2000 && rng.below(3) > 0 {
+                for _ in 0..=rng.below(20) {
+                    if enqueued < 2000 {
+                        enqueue(&mut o, &enqueued.to_string(), now);
+                        enqueued += 1;
+                    }
+                }
+            }
+            let mode = if rng.below(25) == 0 { PAGE_HIDE } else { Mode::Normal };
+            while let Some(t) = o.poll_transmit(now, mode) {
+                for id in &t.message_ids {
+                    assert!(unanswered.insert(id.clone()), "seed {seed}: {id} in two unanswered transmits");
+                }
+                open.push(t);
+            }
+            if !open.is_empty() && rng.below(2) == 0 {
+                let t = open.swap_remove(rng.below(open.len() as u64) as usize);
+                for id in &t.message_ids {
+                    unanswered.remove(id);
+                }
+                let outcome = if flaky { random_failure(&mut rng) } else { ok() };
+                if outcome == ok() {
+                    for id in t.message_ids {
+                        *accepted.entry(id).or_default() += 1;
+                    }
+                }
+                if outcome == Outcome::Offline {
+                    o.on_response(t.id, outcome, now, rng.unit());
+                    o.set_online(true);
+                } else {
+                    o.on_response(t.id, outcome, now, rng.unit());
+                }
+            }
+            now = match o.poll_timeout() {
+                Some(due) if due > now && open.is_empty() => due,
+                _ => now + rng.below(200) as f64,
+            };
+        }
+        assert!(accepted.values().all(|&n| n == 1), "seed {seed}: an event was accepted twice");
+        let s = o.state();
+        assert_eq!((s.delivered, s.dropped.total(), s.pending, s.in_flight), (2000, 0, 0, 0), "seed {seed}");
+    }
+}
+
+fn random_failure(rng: &mut Prng) -> Outcome {
+    match rng.below(8) {
+        0 => Outcome::Status(500, None),
+        1 => Outcome::Status(503, Some(1)),
+        2 => Outcome::Status(429, Some(2)),
+        3 => Outcome::NetworkError,
+        4 => Outcome::Offline,
+        _ => Outcome::Status(200, None),
+    }
+}

@@ -1,0 +1,166 @@
+//! The persisted form of the queue in localStorage: key names and the versioned text format.
+//!
+//! Format v1 (read back without a JSON parser): a header line `wa-queue<TAB>1`, then one line per
+//! event: `created_ms<TAB>attempts<TAB>next_attempt_ms<TAB>"messageId"<TAB>body`, the numbers as
+//! integers, the messageId as a JSON string literal (so it holds no raw tab or newline), the body
+//! as the event's JSON object text (the queue turns raw newlines into spaces). Anything else, including
+//! analytics-next's `persisted-queue:*` JSON, is ignored; unreadable lines are counted.
+//! Golden fixture: `fixtures/queue_v1.txt`. Must not import anything platform-specific.
+
+use super::queue::Item;
+use crate::core::json;
+
+const HEADER: &str = "wa-queue\t1";
+const KEY_PREFIX: &str = "wa:queue:v1:";
+
+/// The localStorage key prefix of every queue of one source: `wa:queue:v1:<writeKey>:`.
+pub fn queue_key_prefix(write_key: &str) -> String {
+    let mut key = String::from(KEY_PREFIX);
+    key.push_str(write_key);
+    key.push(':');
+    key
+}
+
+/// The localStorage key of one tab's queue: `wa:queue:v1:<writeKey>:<tabId>`.
+pub fn queue_key(write_key: &str, tab_id: &str) -> String {
+    let mut key = queue_key_prefix(write_key);
+    key.push_str(tab_id);
+    key
+}
+
+/// The tab id of a queue key of this source, or `None` for any other key.
+pub fn tab_of_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
+    let tab = key.strip_prefix(KEY_PREFIX)?.strip_prefix(write_key)?.strip_prefix(':')?;
+    (!tab.is_empty()).then_some(tab)
+}
+
+/// Writes the items in format v1 (in-flight markers are not written: after a reload, everything
+/// is waiting again).
+pub fn encode<'a>(items: impl IntoIterator<Item = &'a Item>) -> String {
+    let mut out = String::from(HEADER);
+    out.push('\n');
+    for item in items {
+        json::push_u64(&mut out, item.created_ms as u64);
+        out.push('\t');
+        json::push_u64(&mut out, u64::from(item.attempts));
+        out.push('\t');
+        json::push_u64(&mut out, item.next_attempt_ms as u64);
+        out.push('\t');
+        json::push_str(&mut out, &item.message_id);
+        out.push('\t');
+        out.push_str(&item.body_json);
+        out.push('\n');
+    }
+    out
+}
+
+/// What [`decode`] read.
+#[derive(Debug, Default, PartialEq)]
+pub struct Decoded {
+    /// The readable items, in stored order, none in flight.
+    pub items: Vec<Item>,
+    /// Lines that could not be read (a foreign or unknown-version text counts as one).
+    pub unreadable: usize,
+}
+
+/// Reads format v1; never fails: unknown texts yield no items.
+pub fn decode(text: &str) -> Decoded {
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        let unreadable = usize::from(!text.trim().is_empty());
+        return Decoded { items: Vec::new(), unreadable };
+    }
+    let mut decoded = Decoded::default();
+    for line in lines.filter(|l| !l.is_empty()) {
+        match decode_line(line) {
+            Some(item) => decoded.items.push(item),
+            None => decoded.unreadable += 1,
+        }
+    }
+    decoded
+}
+
+fn decode_line(line: &str) -> Option<Item> {
+    let mut fields = line.splitn(5, '\t');
+    let created_ms = fields.next()?.parse::<u64>().ok()? as f64;
+    let attempts = fields.next()?.parse::<u32>().ok()?;
+    let next_attempt_ms = fields.next()?.parse::<u64>().ok()? as f64;
+    let message_id = json::parse_str(fields.next()?)?;
+    let body_json = fields.next()?.to_owned();
+    if message_id.is_empty() || !(body_json.starts_with('{') && body_json.trim_end().ends_with('}')) {
+        return None;
+    }
+    Some(Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLDEN: &str = include_str!("fixtures/queue_v1.txt");
+
+    fn golden_items() -> Vec<Item> {
+        let item = |id: &str, body: &str, created: f64, attempts: u32, next: f64| Item {
+            message_id: id.to_owned(),
+            body_json: body.to_owned(),
+            created_ms: created,
+            attempts,
+            next_attempt_ms: next,
+            in_flight: None,
+        };
+        vec![
+            item(
+                "ajs-next-1795392993123-0f8fad5b-d9cb-469f-a165-70867728950e",
+                r#"{"type":"track","event":"Signed Up","properties":{"plan":"pro","note":"tab\there"},"messageId":"ajs-next-1795392993123-0f8fad5b-d9cb-469f-a165-70867728950e","timestamp":"2026-11-23T00:16:33.123Z"}"#,
+                1_795_392_993_123.0,
+                0,
+                1_795_392_994_123.0,
+            ),
+            item("custom\tid \"quoted\"", r#"{"type":"page","name":"Home"}"#, 1_795_392_990_000.0, 2, 1_795_393_000_000.0),
+        ]
+    }
+
+    #[test]
+    fn encoding_matches_the_golden_fixture() {
+        assert_eq!(encode(&golden_items()), GOLDEN);
+    }
+
+    #[test]
+    fn golden_fixture_reads_back_exactly() {
+        assert_eq!(decode(GOLDEN), Decoded { items: golden_items(), unreadable: 0 });
+    }
+
+    #[test]
+    fn in_flight_markers_are_not_persisted() {
+        let mut items = golden_items();
+        items[0].in_flight = Some(9);
+        assert!(decode(&encode(&items)).items.iter().all(|i| i.in_flight.is_none()));
+    }
+
+    #[test]
+    fn foreign_legacy_and_broken_texts_are_ignored_safely() {
+        let rows: &[(&str, usize, usize)] = &[
+            ("", 0, 0),
+            ("[{\"id\":\"x\",\"event\":{}}]", 0, 1),
+            ("wa-queue\t2\n1\t0\t1\t\"a\"\t{}\n", 0, 1),
+            ("wa-queue\t1\n", 0, 0),
+            ("wa-queue\t1\n1\t0\t1\t\"a\"\t{}\nx\t0\t1\t\"b\"\t{}\n1\t0\t1\tb\t{}\n1\t0\t1\t\"c\"\n1\t0\t1\t\"\"\t{}\n", 1, 4),
+            ("wa-queue\t1\r\n1\t0\t1\t\"a\"\t{}\r\n", 1, 0),
+            ("wa-queue\t1\n-1\t0\t1\t\"a\"\t{}\n1\t99999999999\t1\t\"a\"\t{}\n", 0, 2),
+            ("wa-queue\t1\n1\t0\t1\t\"a\"\t[1]\n1\t0\t1\t\"b\"\t{\"a\":\n1\t0\t1\t\"c\"\t\n", 0, 3),
+        ];
+        for &(text, items, unreadable) in rows {
+            let decoded = decode(text);
+            assert_eq!((decoded.items.len(), decoded.unreadable), (items, unreadable), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn keys_are_versioned_per_write_key_and_tab() {
+        assert_eq!(queue_key("WK1", "t-1"), "wa:queue:v1:WK1:t-1");
+        assert_eq!(tab_of_queue_key("wa:queue:v1:WK1:t-1", "WK1"), Some("t-1"));
+        assert_eq!(tab_of_queue_key("wa:queue:v1:WK2:t-1", "WK1"), None);
+        assert_eq!(tab_of_queue_key("wa:queue:v1:WK1:", "WK1"), None);
+        assert_eq!(tab_of_queue_key("persisted-queue:v1:WK1:dest-Segment.io:items", "WK1"), None);
+    }
+}

@@ -1,0 +1,47 @@
+//! What the outbox asks the shell to do: the sending [`Mode`] and the [`Transmit`] record, plus the
+//! standard-mode path of each event type. Plain data; must not import anything platform-specific.
+
+use crate::core::json;
+
+/// Why the shell is asking for a transmit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Regular sending: batching delay, count/byte limits and `max_in_flight` apply.
+    Normal,
+    /// `analytics.flush()`: as `Normal`, without waiting for the batching delay.
+    Flush,
+    /// The page is being hidden or left: send what fits in the keepalive budget now, ignoring the
+    /// batching delay and `max_in_flight`. `budget_bytes` is the browser's whole keepalive quota
+    /// (64 KiB); the outbox subtracts its own unanswered keepalive bodies.
+    PageHide {
+        /// The page's keepalive quota in bytes.
+        budget_bytes: usize,
+    },
+}
+
+/// One request for the shell to perform, then answer with [`Outbox::on_response`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transmit {
+    /// Identifies the request in `on_response`.
+    pub id: u64,
+    /// Path under the API host: `/b` in batching mode, else `/t`, `/p`, `/i`, `/g`, `/a`, `/s`.
+    pub url_path: &'static str,
+    /// The `text/plain` body.
+    pub body: String,
+    /// Send with `keepalive: true` (the body fits in the remaining keepalive quota).
+    pub keepalive: bool,
+    /// Abort and report [`Outcome::NetworkError`] after this many ms without an answer.
+    pub timeout_ms: f64,
+    /// The `messageId`s inside, oldest first (debug mode, tests).
+    pub message_ids: Vec<String>,
+}
+
+/// Standard-mode path per event type (first match on the `type` field; unknown types use `/t`).
+const TYPE_PATHS: [(&str, &str); 6] =
+    [("track", "/t"), ("page", "/p"), ("identify", "/i"), ("group", "/g"), ("alias", "/a"), ("screen", "/s")];
+
+/// The standard-mode path (`/t`, `/p`, …) from the event's `type` field.
+pub fn path_for(body: &str) -> &'static str {
+    let kind = json::get(body, "type").and_then(json::parse_str).unwrap_or_default();
+    TYPE_PATHS.iter().find(|(name, _)| *name == kind).map_or("/t", |(_, path)| path)
+}

@@ -1,0 +1,88 @@
+//! How queued event texts become request bodies: the [`Wire`] seam (tests may script it) and
+//! [`SegmentWire`], which delegates to `crate::core::envelope::delivery` (`sentAt`, `_metadata`
+//! with `retryCount`, the `/b` wrapper) and states the size bounds the batcher relies on.
+//! Must not import anything platform-specific.
+
+use crate::core::envelope::delivery;
+use crate::core::json;
+
+/// Builds request bodies from queued event texts. Sizes must be upper bounds of what is added.
+pub trait Wire {
+    /// Standard mode: one event, stamped. `retries` is the event's retryable answers so far.
+    fn single(&self, body_json: &str, retries: u32, sent_at_ms: f64) -> String;
+    /// Batch mode: `{batch:[...], sentAt, writeKey}` around the events, in order.
+    fn batch(&self, events: &[(&str, u32)], sent_at_ms: f64) -> String;
+    /// Bytes a batch wrapper adds beyond its events and their separators.
+    fn batch_overhead(&self) -> usize;
+    /// Bytes stamping adds to one event, separator included.
+    fn event_overhead(&self) -> usize;
+}
+
+/// The analytics.js wire format of one source.
+#[derive(Clone, Debug)]
+pub struct SegmentWire {
+    write_key: String,
+    batch_overhead: usize,
+}
+
+/// Upper bound of what `delivery::stamp` adds to one event: `,"_metadata":{…,"retryCount":N}`
+/// (≤ 105 bytes) and `,"sentAt":"…Z"` (36 bytes).
+const EVENT_OVERHEAD: usize = 160;
+/// `{"batch":[`, `],"sentAt":"…Z"`, `,"writeKey":` and `}`, without the key itself.
+const BATCH_FRAME: usize = 10 + 11 + 26 + 12 + 1;
+
+impl SegmentWire {
+    /// The wire for the source `write_key`.
+    pub fn new(write_key: &str) -> Self {
+        let mut quoted = String::new();
+        json::push_str(&mut quoted, write_key);
+        SegmentWire { write_key: write_key.to_owned(), batch_overhead: BATCH_FRAME + quoted.len() }
+    }
+}
+
+impl Wire for SegmentWire {
+    fn single(&self, body_json: &str, retries: u32, sent_at_ms: f64) -> String {
+        delivery::stamp(body_json, sent_at_ms, retries.saturating_add(1))
+    }
+
+    fn batch(&self, events: &[(&str, u32)], sent_at_ms: f64) -> String {
+        let counted: Vec<(&str, u32)> = events.iter().map(|&(body, retries)| (body, retries.saturating_add(1))).collect();
+        delivery::batch(&self.write_key, &counted, sent_at_ms)
+    }
+
+    fn batch_overhead(&self) -> usize {
+        self.batch_overhead
+    }
+
+    fn event_overhead(&self) -> usize {
+        EVENT_OVERHEAD
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: f64 = 1_795_392_993_123.0;
+
+    #[test]
+    fn stated_overheads_bound_the_real_bodies() {
+        let wire = SegmentWire::new("w\"k");
+        let body = r#"{"type":"track","event":"x"}"#;
+        for retries in [0, 1, 9, u32::MAX - 1] {
+            assert!(wire.single(body, retries, T).len() <= body.len() + wire.event_overhead());
+            let events = [(body, retries), (body, retries), (body, retries)];
+            let batch = wire.batch(&events, T);
+            assert!(batch.len() <= wire.batch_overhead() + 3 * (body.len() + wire.event_overhead()), "{retries}");
+        }
+        assert_eq!(wire.batch(&[], T).len(), wire.batch_overhead());
+    }
+
+    #[test]
+    fn retry_count_counts_this_attempt() {
+        let wire = SegmentWire::new("wk");
+        assert!(!wire.single("{}", 0, T).contains("retryCount"));
+        assert!(wire.single("{}", 1, T).contains("\"retryCount\":2"));
+        assert!(wire.batch(&[("{}", 2)], T).contains("\"retryCount\":3"));
+    }
+}
