@@ -1,1 +1,6 @@
 //! The browser shell: web-sys adapters for the core (stores, transport, page context, lifecycle).
+
+pub mod cookie_store;
+pub mod crypto_random;
+pub mod local_store;
+pub mod runtime;

@@ -1,0 +1,89 @@
+//! `document.cookie` as a [`Store`], and the `__tld__` probe that finds the shared cookie domain.
+//!
+//! Never throws and never panics: a missing document, a sandboxed iframe (where reading or
+//! writing `document.cookie` throws) or cookies blocked by the browser all behave as an empty
+//! store whose writes report `false`. Text formats come from `core::cookie_codec`; this file only
+//! moves strings in and out of the browser. Must not hold identity rules.
+
+use crate::core::cookie_codec::{self, CookieAttributes};
+use crate::core::cookie_domain;
+use crate::core::store::{Store, StoreKind};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlDocument;
+
+/// The identity cookies of one page: attributes from the `cookie` option (domain filled by the probe).
+pub struct CookieStore {
+    document: Option<HtmlDocument>,
+    attributes: CookieAttributes,
+    max_age_ms: f64,
+}
+
+fn html_document() -> Option<HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+}
+
+fn read_jar(document: &HtmlDocument) -> String {
+    document.cookie().unwrap_or_default()
+}
+
+impl CookieStore {
+    /// A cookie store writing with `attributes`, each write expiring `max_age_ms` after it.
+    /// When `attributes.domain` is `None` the `__tld__` probe picks it (host-only when it finds none).
+    pub fn new(mut attributes: CookieAttributes, max_age_ms: f64) -> Self {
+        let document = html_document();
+        if attributes.domain.is_none() {
+            attributes.domain = document.as_ref().and_then(probe_domain);
+        }
+        CookieStore { document, attributes, max_age_ms }
+    }
+
+    /// The attributes every write uses (the probed domain included).
+    pub fn attributes(&self) -> &CookieAttributes {
+        &self.attributes
+    }
+}
+
+/// Sets `__tld__=1` on each candidate domain, shortest first, and returns the first the browser
+/// keeps (deleting the probe cookie at once); `None` on localhost, IP hosts, or when cookies fail.
+pub fn probe_domain(document: &HtmlDocument) -> Option<String> {
+    let hostname = web_sys::window()?.location().hostname().ok()?;
+    let expires = js_sys::Date::now() + 60_000.0;
+    for candidate in cookie_domain::candidates(&hostname)? {
+        let attributes = CookieAttributes { domain: Some(candidate), ..CookieAttributes::default() };
+        let probe = cookie_codec::assignment(cookie_domain::PROBE_NAME, "1", expires, &attributes);
+        document.set_cookie(&probe).ok()?;
+        if cookie_codec::find_raw(&read_jar(document), cookie_domain::PROBE_NAME) == Some("1") {
+            let _ = document.set_cookie(&cookie_codec::deletion(cookie_domain::PROBE_NAME, &attributes));
+            return attributes.domain;
+        }
+    }
+    None
+}
+
+impl Store for CookieStore {
+    fn kind(&self) -> StoreKind {
+        StoreKind::Cookie
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        let jar = read_jar(self.document.as_ref()?);
+        cookie_codec::find_raw(&jar, key).map(str::to_owned)
+    }
+
+    fn set(&mut self, key: &str, raw: &str) -> bool {
+        let Some(document) = &self.document else { return false };
+        let expires = js_sys::Date::now() + self.max_age_ms;
+        let text = cookie_codec::assignment(key, raw, expires, &self.attributes);
+        document.set_cookie(&text).is_ok() && self.get(key).as_deref() == Some(raw)
+    }
+
+    /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.
+    fn remove(&mut self, key: &str) {
+        let Some(document) = &self.document else { return };
+        let _ = document.set_cookie(&cookie_codec::deletion(key, &self.attributes));
+        if self.attributes.domain.is_some() {
+            let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
+            let _ = document.set_cookie(&cookie_codec::deletion(key, &host_only));
+        }
+    }
+}

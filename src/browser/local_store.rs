@@ -1,0 +1,44 @@
+//! `window.localStorage` as a [`Store`]. Never throws: localStorage itself can throw (sandboxed
+//! iframes, `file:` pages, privacy modes, quota); every failure behaves as an empty store whose
+//! writes report `false`. Holds raw text only; formats belong to `core::persisted`.
+
+use crate::core::store::{Store, StoreKind};
+use web_sys::Storage;
+
+/// The page's localStorage, or nothing when it is unavailable.
+pub struct LocalStore {
+    storage: Option<Storage>,
+}
+
+impl LocalStore {
+    /// Opens `window.localStorage`; a throwing or missing localStorage gives an always-empty store.
+    pub fn new() -> Self {
+        let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+        LocalStore { storage }
+    }
+
+    /// Whether localStorage could be opened at all.
+    pub fn is_available(&self) -> bool {
+        self.storage.is_some()
+    }
+}
+
+impl Store for LocalStore {
+    fn kind(&self) -> StoreKind {
+        StoreKind::LocalStorage
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.storage.as_ref()?.get_item(key).ok().flatten()
+    }
+
+    fn set(&mut self, key: &str, raw: &str) -> bool {
+        self.storage.as_ref().is_some_and(|storage| storage.set_item(key, raw).is_ok())
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some(storage) = &self.storage {
+            let _ = storage.remove_item(key);
+        }
+    }
+}
