@@ -85,6 +85,24 @@ pub fn holds(current: Option<&Lease>, me: &str, now_ms: f64) -> bool {
     is_live(current, now_ms) && current.is_some_and(|lease| lease.tab_id == me)
 }
 
+/// The tabs whose queues `me` may adopt: every other tab that has a queue but no live liveness
+/// lease (closed, crashed, or reloaded: a tab releases its lease on `pagehide`). Each entry is
+/// a queue's tab id and that tab's liveness record as read.
+pub fn orphaned<'a>(queues: &'a [(String, Option<Lease>)], me: &str, now_ms: f64) -> Vec<&'a str> {
+    queues
+        .iter()
+        .filter(|(tab, alive)| tab != me && !is_live(alive.as_ref(), now_ms))
+        .map(|(tab, _)| tab.as_str())
+        .collect()
+}
+
+/// True when another tab has written its claim into `me`'s liveness record: it adopted (or is
+/// adopting) `me`'s queue, so `me` must hand its events over (`Outbox::hand_over_all`) before
+/// sending again, then renew its own lease.
+pub fn was_adopted(own_alive: Option<&Lease>, me: &str) -> bool {
+    own_alive.is_some_and(|lease| lease.tab_id != me)
+}
+
 /// The record `me` writes to claim or renew.
 pub fn claim(me: &str, now_ms: f64, policy: LeasePolicy) -> Lease {
     Lease { tab_id: me.to_owned(), expires_ms: now_ms + policy.duration_ms }
@@ -149,6 +167,27 @@ mod tests {
         let stored = claim("b", 5.0, P);
         assert!(!holds(Some(&stored), "a", 5.0 + P.settle_ms));
         assert!(holds(Some(&stored), "b", 5.0 + P.settle_ms));
+    }
+
+    #[test]
+    fn orphans_are_other_tabs_without_a_live_lease() {
+        let queues = vec![
+            ("me".to_owned(), None),
+            ("alive".to_owned(), Some(lease("alive", 200.0))),
+            ("expired".to_owned(), Some(lease("expired", 100.0))),
+            ("released".to_owned(), Some(lease("released", 50.0))),
+            ("never-seen".to_owned(), None),
+            ("adopting".to_owned(), Some(lease("someone", 150.0))),
+        ];
+        assert_eq!(orphaned(&queues, "me", 100.0), ["expired", "released", "never-seen"]);
+        assert_eq!(orphaned(&queues, "me", 200.0), ["alive", "expired", "released", "never-seen", "adopting"]);
+    }
+
+    #[test]
+    fn a_claim_in_my_record_means_my_queue_was_adopted() {
+        assert!(!was_adopted(None, "me"));
+        assert!(!was_adopted(Some(&lease("me", 1.0)), "me"));
+        assert!(was_adopted(Some(&lease("other", 1.0)), "me"));
     }
 
     #[test]

@@ -214,6 +214,15 @@ impl<W: Wire> Outbox<W> {
         added
     }
 
+    /// Another tab adopted this tab's persisted queue: forget every event (they are that tab's to
+    /// send now) without counting them as dropped. Answers to requests still open are ignored.
+    /// Returns how many events were handed over.
+    pub fn hand_over_all(&mut self) -> usize {
+        self.flights.clear();
+        self.dirty = true;
+        self.queue.remove_where(|_| true).len()
+    }
+
     fn normal_limit(&self) -> RequestLimit {
         let max_count = if self.config.batching { self.config.max_batch_count } else { 1 };
         RequestLimit { max_count, max_bytes: self.config.max_batch_bytes, strict: false }

@@ -365,6 +365,21 @@ fn adopted_events_merge_in_age_order_and_expired_ones_drop() {
     assert_eq!(t.message_ids, ["older", "mine"]);
 }
 
+#[test]
+fn handing_over_forgets_everything_and_ignores_late_answers() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", T0);
+    enqueue(&mut o, "m2", T0);
+    let t = o.poll_transmit(T0, Mode::Flush).expect("due");
+    assert_eq!(o.hand_over_all(), 2);
+    o.on_response(t.id, ok(), T0, 0.0);
+    let s = o.state();
+    assert_eq!((s.pending, s.in_flight, s.delivered, s.dropped.total()), (0, 0, 0, 0));
+    assert_eq!(o.persist(), "wa-queue\t1\n");
+    enqueue(&mut o, "m3", T0);
+    assert!(o.poll_transmit(T0, Mode::Flush).is_some(), "a free slot again");
+}
+
 /// xorshift64*: a tiny seeded PRNG for the simulation (tests only).
 struct Prng(u64);
 

@@ -34,6 +34,23 @@ pub fn tab_of_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
     (!tab.is_empty()).then_some(tab)
 }
 
+/// The localStorage key of one tab's liveness lease: `wa:alive:v1:<writeKey>:<tabId>`.
+pub fn alive_key(write_key: &str, tab_id: &str) -> String {
+    let mut key = String::from("wa:alive:v1:");
+    key.push_str(write_key);
+    key.push(':');
+    key.push_str(tab_id);
+    key
+}
+
+/// The localStorage key of the adoption lease (browsers without Web Locks) and the Web Locks
+/// name of the adoption lock: `wa:adopt:v1:<writeKey>`.
+pub fn adoption_key(write_key: &str) -> String {
+    let mut key = String::from("wa:adopt:v1:");
+    key.push_str(write_key);
+    key
+}
+
 /// Writes the items in format v1 (in-flight markers are not written: after a reload, everything
 /// is waiting again).
 pub fn encode<'a>(items: impl IntoIterator<Item = &'a Item>) -> String {
@@ -162,5 +179,7 @@ mod tests {
         assert_eq!(tab_of_queue_key("wa:queue:v1:WK2:t-1", "WK1"), None);
         assert_eq!(tab_of_queue_key("wa:queue:v1:WK1:", "WK1"), None);
         assert_eq!(tab_of_queue_key("persisted-queue:v1:WK1:dest-Segment.io:items", "WK1"), None);
+        assert_eq!(alive_key("WK1", "t-1"), "wa:alive:v1:WK1:t-1");
+        assert_eq!(adoption_key("WK1"), "wa:adopt:v1:WK1");
     }
 }
