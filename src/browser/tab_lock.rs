@@ -1,0 +1,205 @@
+//! Cross-tab ownership of queues in the browser: each tab's liveness lease in localStorage, the
+//! list of orphaned queues, and the adoption lock (Web Locks `navigator.locks` where available,
+//! else the localStorage adoption lease with claim-settle-verify).
+//!
+//! Protocol (decisions in `core::delivery::lease`, keys in `core::delivery::persisted`): every tab
+//! sends only its own queue (`wa:queue:v1:<wk>:<tab>`) and keeps `wa:alive:v1:<wk>:<tab>` renewed;
+//! it removes that lease on `pagehide`, so a reload's or a closed tab's queue is an orphan at once,
+//! a killed tab's when the lease expires. Under the adoption lock a live tab writes its own claim
+//! into the orphan's liveness record (so a frozen-not-dead owner learns it was adopted and hands
+//! over), merges the orphan's queue into its outbox, persists, then removes the orphan's queue.
+//! Holds no delivery state; never throws.
+
+use crate::core::delivery::lease::{self, Lease, LeaseDecision, LeasePolicy};
+use crate::core::delivery::persisted;
+use js_sys::Reflect;
+use wasm_bindgen::prelude::{wasm_bindgen, Closure, JsValue};
+use wasm_bindgen::JsCast;
+use web_sys::Storage;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks` (bound here: web-sys gates it behind unstable APIs).
+    type LockManager;
+    /// `locks.request(name, options, callback)`; a synchronous throw is caught.
+    #[wasm_bindgen(method, catch, js_name = request)]
+    fn request(this: &LockManager, name: &str, options: &JsValue, callback: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// What a heartbeat found.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Heartbeat {
+    /// This tab owns its queue; beat again at `next_ms`.
+    Alive {
+        /// When to call `heartbeat` next (epoch ms).
+        next_ms: f64,
+    },
+    /// Another tab adopted this tab's queue: call `Outbox::hand_over_all` now, before sending.
+    /// The lease is already reclaimed; beat again at `next_ms`.
+    Adopted {
+        /// When to call `heartbeat` next (epoch ms).
+        next_ms: f64,
+    },
+}
+
+/// One tab's identity and leases for one source.
+pub struct TabLock {
+    write_key: String,
+    tab_id: String,
+    storage: Option<Storage>,
+}
+
+impl TabLock {
+    /// The tab `tab_id` (fresh per page load, e.g. a UUID) of source `write_key`.
+    pub fn new(write_key: &str, tab_id: &str) -> Self {
+        let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+        TabLock { write_key: write_key.to_owned(), tab_id: tab_id.to_owned(), storage }
+    }
+
+    /// This tab's id.
+    pub fn tab_id(&self) -> &str {
+        &self.tab_id
+    }
+
+    /// Where this tab persists its outbox (`Outbox::persist`).
+    pub fn queue_key(&self) -> String {
+        persisted::queue_key(&self.write_key, &self.tab_id)
+    }
+
+    /// Renews this tab's liveness lease. Call at load, at the returned time, on `pageshow`, and
+    /// before sending after the page was hidden (cheap: one small read).
+    pub fn heartbeat(&self, now_ms: f64) -> Heartbeat {
+        let key = persisted::alive_key(&self.write_key, &self.tab_id);
+        let policy = LeasePolicy::LIVENESS;
+        let current = self.read_lease(&key);
+        let adopted = lease::was_adopted(current.as_ref(), &self.tab_id);
+        let next_ms = match lease::decide(current.as_ref(), &self.tab_id, now_ms, policy) {
+            LeaseDecision::Keep { until_ms } if !adopted => until_ms,
+            _ => {
+                self.write(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, policy)));
+                now_ms + policy.heartbeat_ms
+            }
+        };
+        if adopted {
+            Heartbeat::Adopted { next_ms }
+        } else {
+            Heartbeat::Alive { next_ms }
+        }
+    }
+
+    /// On `pagehide`: frees the liveness lease so the next page (or another tab) adopts at once.
+    /// A page restored from the back-forward cache calls `heartbeat` on `pageshow`.
+    pub fn release(&self) {
+        if let Some(storage) = &self.storage {
+            let _ = storage.remove_item(&persisted::alive_key(&self.write_key, &self.tab_id));
+        }
+    }
+
+    /// The tabs whose queues may be adopted now.
+    pub fn orphans(&self, now_ms: f64) -> Vec<String> {
+        let queues: Vec<(String, Option<Lease>)> = self
+            .queue_tabs()
+            .into_iter()
+            .map(|tab| {
+                let alive = self.read_lease(&persisted::alive_key(&self.write_key, &tab));
+                (tab, alive)
+            })
+            .collect();
+        lease::orphaned(&queues, &self.tab_id, now_ms).into_iter().map(str::to_owned).collect()
+    }
+
+    /// Adopts every orphan. Call only while holding the adoption lock ([`TabLock::with_adoption_lock`]).
+    /// `merge(text)` must restore the text into this tab's outbox and persist it, returning whether
+    /// the persist succeeded; only then is the orphan's queue removed. Returns how many were merged.
+    pub fn adopt(&self, now_ms: f64, mut merge: impl FnMut(&str) -> bool) -> usize {
+        let mut merged = 0;
+        for tab in self.orphans(now_ms) {
+            let claim = lease::claim(&self.tab_id, now_ms, LeasePolicy::LIVENESS);
+            self.write(&persisted::alive_key(&self.write_key, &tab), &lease::encode(&claim));
+            let queue_key = persisted::queue_key(&self.write_key, &tab);
+            let text = self.read(&queue_key).unwrap_or_default();
+            if merge(&text) {
+                if let Some(storage) = &self.storage {
+                    let _ = storage.remove_item(&queue_key);
+                }
+                merged += 1;
+            }
+        }
+        merged
+    }
+
+    /// Runs `run` while this tab holds the origin's adoption lock; skips it when another tab holds
+    /// it (the next heartbeat tries again). Web Locks where available; else the adoption lease:
+    /// claim, wait `settle_ms`, run only if the claim survived, then free it. `run` may execute
+    /// later (always from a fresh task), so it must re-read the time and re-borrow its state.
+    pub fn with_adoption_lock(&self, now_ms: f64, run: impl FnOnce() + 'static) {
+        let name = persisted::adoption_key(&self.write_key);
+        if let Some(locks) = lock_manager() {
+            let options = js_sys::Object::new();
+            let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+            let callback = Closure::once_into_js(move |lock: JsValue| {
+                if !lock.is_null() && !lock.is_undefined() {
+                    run();
+                }
+            });
+            // A throwing request (opaque origins) means storage is unusable too: nothing to adopt.
+            let _ = locks.request(&name, &options, &callback);
+            return;
+        }
+        self.with_adoption_lease(name, now_ms, run);
+    }
+
+    fn with_adoption_lease(&self, key: String, now_ms: f64, run: impl FnOnce() + 'static) {
+        let (Some(storage), Some(window)) = (self.storage.clone(), web_sys::window()) else {
+            return;
+        };
+        let policy = LeasePolicy::ADOPTION;
+        if lease::decide(self.read_lease(&key).as_ref(), &self.tab_id, now_ms, policy) != LeaseDecision::Acquire {
+            return;
+        }
+        self.write(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, policy)));
+        let me = self.tab_id.clone();
+        let verify = Closure::once_into_js(move || {
+            let current = storage.get_item(&key).ok().flatten().and_then(|raw| lease::decode(&raw));
+            if lease::holds(current.as_ref(), &me, js_sys::Date::now()) {
+                run();
+                let _ = storage.remove_item(&key);
+            }
+        });
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(verify.unchecked_ref(), policy.settle_ms as i32);
+    }
+
+    /// Tab ids of every queue of this source in localStorage.
+    fn queue_tabs(&self) -> Vec<String> {
+        let Some(storage) = &self.storage else {
+            return Vec::new();
+        };
+        let count = storage.length().unwrap_or(0);
+        (0..count)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter_map(|key| persisted::tab_of_queue_key(&key, &self.write_key).map(str::to_owned))
+            .collect()
+    }
+
+    fn read(&self, key: &str) -> Option<String> {
+        self.storage.as_ref()?.get_item(key).ok().flatten()
+    }
+
+    fn read_lease(&self, key: &str) -> Option<Lease> {
+        self.read(key).and_then(|raw| lease::decode(&raw))
+    }
+
+    fn write(&self, key: &str, value: &str) {
+        if let Some(storage) = &self.storage {
+            let _ = storage.set_item(key, value);
+        }
+    }
+}
+
+/// `navigator.locks`, or `None` where Web Locks are missing (old browsers, insecure contexts).
+fn lock_manager() -> Option<LockManager> {
+    let navigator = web_sys::window()?.navigator();
+    let locks = Reflect::get(&navigator, &"locks".into()).ok()?;
+    (locks.is_object()).then(|| locks.unchecked_into())
+}

@@ -1,0 +1,269 @@
+//! Delivery adapters in a real browser (headless Chromium via wasm-bindgen-test-runner): the
+//! transport's request shape and outcome classification (with `fetch`/`sendBeacon`/`onLine`
+//! replaced by recording fakes), lifecycle listeners and the timer (RAII removal), and the tab
+//! leases, orphan adoption and adoption lock over the real localStorage and Web Locks.
+//! Environment: wasm32 in a browser only.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Function, Promise};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_analytics::browser::lifecycle::{Lifecycle, PageEvent, Timer};
+use wasm_analytics::browser::tab_lock::{Heartbeat, TabLock};
+use wasm_analytics::browser::transport::Transport;
+use wasm_analytics::core::delivery::{lease, persisted, Outcome, Transmit};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(body: &str) -> JsValue {
+    Function::new_no_args(body).call0(&JsValue::NULL).expect(body)
+}
+
+async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+fn local(key: &str) -> Option<String> {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item(key).unwrap()
+}
+
+fn set_local(key: &str, value: &str) {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item(key, value).unwrap();
+}
+
+fn transmit(keepalive: bool) -> Transmit {
+    Transmit {
+        id: 7,
+        url_path: "/b",
+        body: "{\"batch\":[]}".to_owned(),
+        keepalive,
+        timeout_ms: 5000.0,
+        message_ids: vec!["m1".to_owned()],
+    }
+}
+
+/// Sends and waits for the outcome; also checks it did not arrive synchronously.
+async fn send(transport: &Transport, t: &Transmit) -> Outcome {
+    let got: Rc<RefCell<Option<(u64, Outcome)>>> = Rc::default();
+    let sink = got.clone();
+    transport.send(t, move |id, outcome| *sink.borrow_mut() = Some((id, outcome)));
+    assert!(got.borrow().is_none(), "the answer must come asynchronously");
+    for _ in 0..200 {
+        if let Some((id, outcome)) = *got.borrow() {
+            assert_eq!(id, t.id);
+            return outcome;
+        }
+        sleep(10).await;
+    }
+    panic!("no answer");
+}
+
+/// Replaces fetch with a recorder answering `status` (and `Retry-After` when given).
+fn fake_fetch(status: u16, retry_after: &str) {
+    js(&format!(
+        "window.__fetch ??= window.fetch; window.__calls = [];
+         window.fetch = (url, init) => {{ __calls.push({{url, init}});
+           const headers = {retry_after:?} ? {{'Retry-After': {retry_after:?}}} : {{}};
+           return Promise.resolve(new Response(null, {{status: {status}, headers}})); }};"
+    ));
+}
+
+fn restore_apis() {
+    js("if (window.__fetch) window.fetch = window.__fetch;
+        delete navigator.onLine; delete navigator.sendBeacon; delete navigator.locks;");
+}
+
+fn call(path: &str) -> JsValue {
+    js(&format!("return __calls[0].{path}"))
+}
+
+#[wasm_bindgen_test]
+async fn transport_posts_text_plain_with_keepalive_and_classifies_statuses() {
+    let transport = Transport::new("https://collector.test/v1/");
+    let rows: &[(u16, &str, Outcome)] = &[
+        (200, "", Outcome::Status(200, None)),
+        (400, "", Outcome::Status(400, None)),
+        (429, "7", Outcome::Status(429, Some(7))),
+        (503, "junk", Outcome::Status(503, None)),
+    ];
+    for &(status, retry_after, want) in rows {
+        fake_fetch(status, retry_after);
+        assert_eq!(send(&transport, &transmit(true)).await, want, "{status}");
+        assert_eq!(call("url"), JsValue::from_str("https://collector.test/v1/b"));
+        assert_eq!(call("init.method"), JsValue::from_str("POST"));
+        assert_eq!(call("init.headers['Content-Type']"), JsValue::from_str("text/plain"));
+        assert_eq!(call("init.keepalive"), JsValue::TRUE);
+        assert_eq!(call("init.body"), JsValue::from_str("{\"batch\":[]}"));
+        assert_eq!(call("init.signal instanceof AbortSignal"), JsValue::TRUE);
+    }
+    fake_fetch(200, "");
+    send(&transport, &transmit(false)).await;
+    assert_eq!(call("init.keepalive"), JsValue::FALSE);
+    restore_apis();
+}
+
+#[wasm_bindgen_test]
+async fn retry_after_as_an_http_date_becomes_seconds_from_now() {
+    let in_ten_s = js("return new Date(Date.now() + 10000).toUTCString()").as_string().unwrap();
+    fake_fetch(429, &in_ten_s);
+    let outcome = send(&Transport::new("https://c.test"), &transmit(true)).await;
+    assert!(matches!(outcome, Outcome::Status(429, Some(9..=10))), "{outcome:?}");
+    restore_apis();
+}
+
+#[wasm_bindgen_test]
+async fn refused_connections_and_rejections_are_network_errors() {
+    restore_apis();
+    let refused = Transport::new("http://127.0.0.1:9");
+    assert_eq!(send(&refused, &transmit(false)).await, Outcome::NetworkError);
+    js("window.__fetch ??= window.fetch; window.fetch = () => Promise.reject(new TypeError('x'))");
+    assert_eq!(send(&refused, &transmit(true)).await, Outcome::NetworkError);
+    restore_apis();
+}
+
+#[wasm_bindgen_test]
+async fn offline_answers_without_sending() {
+    fake_fetch(200, "");
+    js("Object.defineProperty(navigator, 'onLine', {get: () => false, configurable: true})");
+    assert_eq!(send(&Transport::new("https://c.test"), &transmit(true)).await, Outcome::Offline);
+    assert_eq!(js("return __calls.length"), JsValue::from(0));
+    restore_apis();
+}
+
+#[wasm_bindgen_test]
+async fn a_throwing_fetch_falls_back_to_send_beacon() {
+    js("window.__fetch ??= window.fetch; window.fetch = () => { throw new Error('patched') };
+        window.__beacons = [];
+        Object.defineProperty(navigator, 'sendBeacon',
+          {value: (u, b) => { __beacons.push([u, b]); return __beacons.length === 1 }, configurable: true})");
+    let transport = Transport::new("https://c.test");
+    assert_eq!(send(&transport, &transmit(true)).await, Outcome::Status(202, None));
+    assert_eq!(js("return __beacons[0].join(' ')"), JsValue::from_str("https://c.test/b {\"batch\":[]}"));
+    assert_eq!(send(&transport, &transmit(true)).await, Outcome::NetworkError, "refused beacon");
+    restore_apis();
+}
+
+#[wasm_bindgen_test]
+async fn lifecycle_maps_events_and_removes_listeners_on_drop() {
+    let seen: Rc<RefCell<Vec<PageEvent>>> = Rc::default();
+    let sink = seen.clone();
+    let lifecycle = Lifecycle::listen(move |event| sink.borrow_mut().push(event));
+    js("dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}));
+        dispatchEvent(new PageTransitionEvent('pageshow', {persisted: false}));
+        dispatchEvent(new Event('offline')); dispatchEvent(new Event('online'));
+        document.dispatchEvent(new Event('visibilitychange'));
+        dispatchEvent(new Event('unload'));");
+    assert_eq!(
+        *seen.borrow(),
+        [
+            PageEvent::PageHide { persisted: true },
+            PageEvent::PageShow { persisted: false },
+            PageEvent::Offline,
+            PageEvent::Online,
+            PageEvent::Visible,
+        ]
+    );
+    drop(lifecycle);
+    js("dispatchEvent(new Event('online')); document.dispatchEvent(new Event('visibilitychange'))");
+    assert_eq!(seen.borrow().len(), 5, "listeners removed on drop");
+}
+
+#[wasm_bindgen_test]
+async fn timers_fire_once_and_never_after_drop() {
+    let fired: Rc<RefCell<Vec<&str>>> = Rc::default();
+    let (a, b) = (fired.clone(), fired.clone());
+    let _kept = Timer::after(5.0, move || a.borrow_mut().push("kept"));
+    let dropped = Timer::after(5.0, move || b.borrow_mut().push("dropped"));
+    drop(dropped);
+    sleep(50).await;
+    assert_eq!(*fired.borrow(), ["kept"]);
+}
+
+const WK: &str = "wk-delivery-test";
+
+fn clear_source() {
+    js(&format!(
+        "for (const k of Object.keys(localStorage)) if (k.includes({WK:?})) localStorage.removeItem(k)"
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn heartbeat_release_and_adoption_detection() {
+    clear_source();
+    let me = TabLock::new(WK, "me");
+    let now = js_sys::Date::now();
+    assert!(matches!(me.heartbeat(now), Heartbeat::Alive { .. }));
+    let alive_key = persisted::alive_key(WK, "me");
+    let record = lease::decode(&local(&alive_key).unwrap()).unwrap();
+    assert_eq!(record.tab_id, "me");
+    set_local(&alive_key, &lease::encode(&lease::claim("other", now, lease::LeasePolicy::LIVENESS)));
+    assert!(matches!(me.heartbeat(now), Heartbeat::Adopted { .. }));
+    assert_eq!(lease::decode(&local(&alive_key).unwrap()).unwrap().tab_id, "me", "reclaimed");
+    me.release();
+    assert_eq!(local(&alive_key), None);
+}
+
+#[wasm_bindgen_test]
+async fn adoption_takes_orphans_only_and_removes_them_after_a_successful_merge() {
+    clear_source();
+    let now = js_sys::Date::now();
+    let me = TabLock::new(WK, "me");
+    me.heartbeat(now);
+    let queue = "wa-queue\t1\n";
+    for tab in ["me", "dead", "live", "unmergeable"] {
+        set_local(&persisted::queue_key(WK, tab), &[queue, tab].concat());
+    }
+    let live = lease::claim("live", now, lease::LeasePolicy::LIVENESS);
+    set_local(&persisted::alive_key(WK, "live"), &lease::encode(&live));
+    let mut orphans = me.orphans(now);
+    orphans.sort();
+    assert_eq!(orphans, ["dead", "unmergeable"]);
+    let mut merged_texts = Vec::new();
+    let merged = me.adopt(now, |text| {
+        merged_texts.push(text.to_owned());
+        !text.ends_with("unmergeable")
+    });
+    assert_eq!(merged, 1);
+    merged_texts.sort();
+    assert_eq!(merged_texts, ["wa-queue\t1\ndead", "wa-queue\t1\nunmergeable"]);
+    assert_eq!(local(&persisted::queue_key(WK, "dead")), None);
+    assert!(local(&persisted::queue_key(WK, "unmergeable")).is_some(), "kept when the merge failed");
+    assert!(local(&persisted::queue_key(WK, "live")).is_some());
+    let mark = lease::decode(&local(&persisted::alive_key(WK, "dead")).unwrap()).unwrap();
+    assert_eq!(mark.tab_id, "me", "the owner, if merely frozen, will see it was adopted");
+    clear_source();
+}
+
+#[wasm_bindgen_test]
+async fn adoption_lock_with_web_locks_and_with_the_lease_fallback() {
+    clear_source();
+    let ran: Rc<RefCell<u32>> = Rc::default();
+    let me = TabLock::new(WK, "me");
+    let r = ran.clone();
+    me.with_adoption_lock(js_sys::Date::now(), move || *r.borrow_mut() += 1);
+    sleep(50).await;
+    assert_eq!(*ran.borrow(), 1, "Web Locks path");
+
+    js("Object.defineProperty(navigator, 'locks', {value: undefined, configurable: true})");
+    let r = ran.clone();
+    me.with_adoption_lock(js_sys::Date::now(), move || *r.borrow_mut() += 1);
+    assert_eq!(*ran.borrow(), 1, "waits for the claim to settle");
+    sleep(250).await;
+    assert_eq!(*ran.borrow(), 2, "lease path");
+    assert_eq!(local(&persisted::adoption_key(WK)), None, "lease freed");
+
+    let other = lease::claim("other", js_sys::Date::now(), lease::LeasePolicy::ADOPTION);
+    set_local(&persisted::adoption_key(WK), &lease::encode(&other));
+    let r = ran.clone();
+    me.with_adoption_lock(js_sys::Date::now(), move || *r.borrow_mut() += 1);
+    sleep(250).await;
+    assert_eq!(*ran.borrow(), 2, "another tab holds the lease");
+    restore_apis();
+    clear_source();
+}
