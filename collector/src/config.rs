@@ -3,6 +3,7 @@
 //! Owns the flag table and its parser (hand-written: four flags do not justify an argument-parsing
 //! crate). Must not import the HTTP or storage modules.
 
+use crate::store::schema::Durability;
 use std::path::PathBuf;
 
 /// What the collector is told to do at start.
@@ -16,8 +17,8 @@ pub struct Config {
     pub write_keys: Vec<String>,
     /// Directory served as static files for any GET that is not an API route.
     pub serve_dir: Option<PathBuf>,
-    /// HTTP worker threads (each blocks while its request waits for the group commit).
-    pub workers: usize,
+    /// `--synchronous normal|full`: what an acknowledgement guarantees (see [`Durability`]).
+    pub durability: Durability,
 }
 
 impl Default for Config {
@@ -27,14 +28,14 @@ impl Default for Config {
             db: PathBuf::from("collector.sqlite"),
             write_keys: Vec::new(),
             serve_dir: None,
-            workers: 32,
+            durability: Durability::Process,
         }
     }
 }
 
 /// The usage text printed for `--help` and for argument errors.
 pub const USAGE: &str = "usage: collector [--listen 127.0.0.1:8787] [--db path.sqlite] [--write-key K ...] \
-[--serve-dir DIR] [--workers N]";
+[--serve-dir DIR] [--synchronous normal|full]";
 
 /// Parses the arguments after the program name. `Err` carries a message for the user.
 pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, String> {
@@ -50,8 +51,12 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
             "--db" => config.db = PathBuf::from(value),
             "--write-key" => config.write_keys.push(value),
             "--serve-dir" => config.serve_dir = Some(PathBuf::from(value)),
-            "--workers" => {
-                config.workers = value.parse().ok().filter(|n| *n > 0).ok_or("--workers needs a positive number")?
+            "--synchronous" => {
+                config.durability = match value.as_str() {
+                    "normal" => Durability::Process,
+                    "full" => Durability::Power,
+                    _ => return Err("--synchronous takes normal or full".into()),
+                }
             }
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }
@@ -75,12 +80,13 @@ mod tests {
             ("--db /tmp/x.sqlite", |c| c.db == PathBuf::from("/tmp/x.sqlite")),
             ("--write-key a --write-key b", |c| c.write_keys == ["a", "b"]),
             ("--serve-dir www", |c| c.serve_dir == Some(PathBuf::from("www"))),
-            ("--workers 4", |c| c.workers == 4),
+            ("--synchronous full", |c| c.durability == Durability::Power),
+            ("--synchronous normal", |c| c.durability == Durability::Process),
         ];
         for (line, check) in ok {
             assert!(check(&parse(line).unwrap()), "{line}");
         }
-        for bad in ["--listen", "--bogus 1", "--workers 0", "--workers x", "--help"] {
+        for bad in ["--listen", "--bogus 1", "--synchronous sometimes", "--help"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -8,7 +8,7 @@
 //!
 //! # Architecture
 //! ```text
-//! http::server  (N worker threads on tiny_http)  ──► ingest::{body, rules, normalize}  (pure, per request)
+//! http::server  (a thread per connection, http::wire)  ──► ingest::{body, rules, normalize}  (pure)
 //!        │                                                   │ Vec<Event>
 //!        │                                                   ▼
 //!        │                                 store::writer (ONE thread, group commit, ack after COMMIT)
@@ -18,9 +18,10 @@
 //! ```
 //!
 //! # Dependency choices (CI compiles this on 2 cores)
-//! - `tiny_http`: a synchronous HTTP/1.1 server (deps: ascii, chunked_transfer, httpdate, log). The
-//!   workload is bounded by the single SQLite writer, not by connection count, so blocking worker threads
-//!   are enough and avoid the tokio + hyper tree. Server-sent events use the raw connection writer.
+//! - HTTP/1.1 is served on std threads, one per connection, with `httparse` (no dependencies of its
+//!   own) for request heads. The workload is bounded by the single SQLite writer, not by connection
+//!   count, so blocking threads are enough and avoid the tokio + hyper tree. (`tiny_http` was tried
+//!   first: its task pool can leave a new connection unserved for 5 s under a burst of connections.)
 //! - `rusqlite` (`bundled`): SQLite compiled in, no system library needed.
 //! - `serde_json` (`preserve_order`): events are stored in the key order the client sent.
 //! - `flate2` for `Content-Encoding: gzip`, `base64` for HTTP Basic auth.

@@ -39,7 +39,16 @@ fn sender(addr: std::net::SocketAddr, lane: usize, acked: Arc<Mutex<Vec<String>>
 
 #[test]
 fn acknowledged_events_survive_kill_9() {
-    let (_dir, mut s) = fresh(&[]);
+    kill_9_keeps_acknowledged_events(&[]);
+}
+
+#[test]
+fn acknowledged_events_survive_kill_9_with_synchronous_full() {
+    kill_9_keeps_acknowledged_events(&["--synchronous", "full"]);
+}
+
+fn kill_9_keeps_acknowledged_events(flags: &[&str]) {
+    let (_dir, mut s) = fresh(flags);
     let acked = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let lanes: Vec<_> = (0..SENDERS)

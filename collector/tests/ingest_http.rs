@@ -217,3 +217,41 @@ fn static_files_with_mime_types_and_no_escape() {
     assert_eq!(s.get("/demo/").text(), "<p>hi</p>");
     assert_eq!(s.get("/demo").header("location"), Some("/demo/"));
 }
+
+/// Sends raw bytes on one connection and returns everything the server wrote before closing.
+fn raw_exchange(addr: std::net::SocketAddr, bytes: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    stream.write_all(bytes).unwrap();
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn wire_protocol_edge_cases() {
+    let (_dir, s) = fresh(&[]);
+    // chunked request body, then a pipelined second request on the same connection, then close
+    let event = br#"{"anonymousId":"a","event":"E","messageId":"chunked"}"#;
+    let mut bytes = format!("POST /v1/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n", event.len()).into_bytes();
+    bytes.extend_from_slice(event);
+    bytes.extend_from_slice(b"\r\n0\r\n\r\nGET /api/events?limit=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let out = raw_exchange(s.addr, &bytes);
+    assert_eq!(out.matches("HTTP/1.1 200 OK").count(), 2, "{out}");
+    assert!(out.contains(r#""messageId":"chunked""#), "{out}");
+    // Expect: 100-continue is answered before the body is read
+    let body = br#"{"anonymousId":"a","event":"E","messageId":"expect"}"#;
+    let mut bytes = format!("POST /v1/t HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).into_bytes();
+    bytes.extend_from_slice(body);
+    let out = raw_exchange(s.addr, &bytes);
+    assert!(out.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK"), "{out}");
+    // garbage and oversized bodies get a 400 and a closed connection, never a crash
+    for bad in [&b"NOT HTTP AT ALL\r\n\r\n"[..], b"POST /v1/t HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n", b"POST /v1/t HTTP/1.1\r\nContent-Length: x\r\n\r\n"] {
+        let out = raw_exchange(s.addr, bad);
+        assert!(out.starts_with("HTTP/1.1 400"), "{out}");
+        assert!(out.contains(r#""success":false"#), "{out}");
+    }
+    assert_eq!(s.count("SELECT COUNT(*) FROM events"), 2);
+    assert_eq!(s.get("/api/events").status, 200);
+}

@@ -1,7 +1,8 @@
 //! Replies and the headers every reply carries (CORS, content type).
 
 use serde_json::{json, Value};
-use tiny_http::{Header, Request, Response};
+use super::wire::{write_response, Request};
+use std::io::Write;
 
 /// A response ready to send.
 #[derive(Debug)]
@@ -33,11 +34,6 @@ impl Reply {
     }
 }
 
-/// A request header's value, by case-insensitive name.
-pub fn header(req: &Request, name: &str) -> Option<String> {
-    req.headers().iter().find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name)).map(|h| h.value.as_str().to_string())
-}
-
 /// CORS headers: the caller's origin is echoed (credentials allowed), `*` without one.
 pub fn cors_headers(origin: Option<&str>) -> Vec<(&'static str, String)> {
     match origin {
@@ -52,7 +48,7 @@ pub fn cors_headers(origin: Option<&str>) -> Vec<(&'static str, String)> {
 
 /// Headers a preflight grants: the methods we serve and the headers the client asked for.
 pub fn preflight(req: &Request) -> Reply {
-    let asked = header(req, "Access-Control-Request-Headers");
+    let asked = req.header("Access-Control-Request-Headers").map(str::to_string);
     let allowed = asked.unwrap_or_else(|| "Content-Type, Authorization, Content-Encoding, X-Retry-Count".into());
     Reply {
         status: 204,
@@ -66,15 +62,10 @@ pub fn preflight(req: &Request) -> Reply {
     }
 }
 
-/// Sends `reply` with CORS headers for the request's origin.
-pub fn send(req: Request, reply: Reply) {
-    let origin = header(&req, "Origin");
-    let mut response = Response::from_data(reply.body).with_status_code(reply.status);
-    let headers = reply.headers.into_iter().chain(cors_headers(origin.as_deref())).chain([("Content-Type", reply.content_type.to_string())]);
-    for (name, value) in headers {
-        if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(h);
-        }
-    }
-    let _ = req.respond(response);
+/// Writes `reply` with CORS headers for the request's origin.
+pub fn send(out: &mut impl Write, req: &Request, reply: Reply) -> std::io::Result<()> {
+    let mut headers = reply.headers;
+    headers.extend(cors_headers(req.header("origin")));
+    headers.push(("Content-Type", reply.content_type.to_string()));
+    write_response(out, reply.status, &headers, &reply.body, req.keep_alive, req.method == "HEAD")
 }

@@ -1,20 +1,31 @@
-//! Starting the server and routing each request to its handler.
+//! Listening, one thread per connection (keep-alive), and routing each request to its handler.
+//!
+//! Thread-per-connection keeps every handler plain blocking code: an ingest request blocks its
+//! connection's thread until the group commit that holds it is on disk.
 
 use super::reply::{preflight, send, Reply};
+use super::wire::{read_request, write_response, ReadError, Request};
 use super::{api, files, ingest, sse};
 use crate::config::Config;
 use crate::ingest::endpoint::endpoint_for;
 use crate::store::read::Reader;
 use crate::store::writer::Writer;
 use crate::stream::Broadcaster;
-use std::net::SocketAddr;
+use std::io::BufReader;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
-use tiny_http::{Method, Request, Server};
+use std::time::Duration;
 
-/// Everything a handler needs, shared by all workers.
+/// Open connections beyond this are answered 503 and closed.
+const MAX_CONNECTIONS: usize = 1024;
+/// An idle keep-alive connection is closed after this long.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Everything a handler needs, shared by all connections.
 pub struct State {
     /// Accepted write keys (empty: any).
     pub write_keys: Vec<String>,
@@ -26,79 +37,106 @@ pub struct State {
     pub hub: Arc<Broadcaster>,
     /// Static file root.
     pub serve_dir: Option<PathBuf>,
+    open_connections: AtomicUsize,
 }
 
 /// A started collector.
 pub struct Running {
     /// The address actually bound (useful with port 0).
     pub addr: SocketAddr,
-    workers: Vec<JoinHandle<()>>,
+    acceptor: JoinHandle<()>,
 }
 
 impl Running {
     /// Blocks for as long as the server runs.
     pub fn wait(self) {
-        for worker in self.workers {
-            let _ = worker.join();
-        }
+        let _ = self.acceptor.join();
     }
 }
 
-/// Opens the database, binds the address and starts the worker threads.
+/// Opens the database, binds the address and starts accepting connections.
 pub fn start(config: &Config) -> Result<Running, String> {
     let hub = Arc::new(Broadcaster::default());
-    let writer = Writer::start(&config.db, hub.clone()).map_err(|e| format!("cannot open {}: {e}", config.db.display()))?;
-    let server = Arc::new(Server::http(&config.listen).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?);
-    let addr = server.server_addr().to_ip().ok_or("not an IP listener")?;
+    let writer = Writer::start(&config.db, config.durability, hub.clone()).map_err(|e| format!("cannot open {}: {e}", config.db.display()))?;
+    let listener = TcpListener::bind(&config.listen).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let state = Arc::new(State {
         write_keys: config.write_keys.clone(),
         writer,
         reader: Reader::new(&config.db),
         hub,
         serve_dir: config.serve_dir.clone(),
+        open_connections: AtomicUsize::new(0),
     });
-    let workers = (0..config.workers)
-        .map(|i| {
-            let (server, state) = (server.clone(), state.clone());
-            thread::Builder::new().name(format!("http-{i}")).spawn(move || {
-                while let Ok(req) = server.recv() {
-                    let _ = catch_unwind(AssertUnwindSafe(|| route(&state, req)));
-                }
-            })
+    let acceptor = thread::Builder::new()
+        .name("accept".into())
+        .spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = state.clone();
+                let _ = thread::Builder::new().name("conn".into()).spawn(move || connection(&state, stream));
+            }
         })
-        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
-    Ok(Running { addr, workers })
+    Ok(Running { addr, acceptor })
 }
 
-/// Dispatches one request.
-fn route(state: &State, mut req: Request) {
-    let url = req.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let method = req.method().clone();
-    if method == Method::Options {
-        let reply = preflight(&req);
-        return send(req, reply);
+/// Serves requests on one connection until it closes.
+fn connection(state: &State, stream: TcpStream) {
+    let open = state.open_connections.fetch_add(1, Ordering::AcqRel) + 1;
+    let _ = serve(state, stream, open > MAX_CONNECTIONS);
+    state.open_connections.fetch_sub(1, Ordering::AcqRel);
+}
+
+fn serve(state: &State, stream: TcpStream, overloaded: bool) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    let mut out = stream.try_clone()?;
+    if overloaded {
+        return write_response(&mut out, 503, &[], b"too many connections", false, false);
     }
-    if let Some(endpoint) = endpoint_for(path) {
-        let reply = match method {
-            Method::Post => ingest::handle(state, &mut req, endpoint),
+    let mut reader = BufReader::new(stream);
+    loop {
+        let req = match read_request(&mut reader) {
+            Ok(req) => req,
+            Err(ReadError::Closed) => return Ok(()),
+            Err(ReadError::Bad(message)) => {
+                let body = serde_json::json!({"success": false, "error": message}).to_string();
+                let headers = [("Content-Type", "application/json".to_string())];
+                return write_response(&mut out, 400, &headers, body.as_bytes(), false, false);
+            }
+        };
+        if req.method == "GET" && req.path == "/api/stream" {
+            sse::stream(&state.hub, &req, out);
+            return Ok(());
+        }
+        let reply = catch_unwind(AssertUnwindSafe(|| route(state, &req))).unwrap_or_else(|_| Reply::error(500, "internal error"));
+        send(&mut out, &req, reply)?;
+        if !req.keep_alive {
+            return Ok(());
+        }
+    }
+}
+
+/// The reply to one (non-streaming) request.
+fn route(state: &State, req: &Request) -> Reply {
+    let method = req.method.as_str();
+    if method == "OPTIONS" {
+        return preflight(req);
+    }
+    if let Some(endpoint) = endpoint_for(&req.path) {
+        return match method {
+            "POST" => ingest::handle(state, req, endpoint),
             _ => Reply::error(405, "use POST"),
         };
-        return send(req, reply);
     }
-    if method != Method::Get && method != Method::Head {
-        return send(req, Reply::error(405, "method not allowed"));
+    if method != "GET" && method != "HEAD" {
+        return Reply::error(405, "method not allowed");
     }
-    if path == "/api/stream" {
-        return sse::stream(&state.hub, req);
+    if let Some(reply) = api::handle(state, &req.path, &req.query) {
+        return reply;
     }
-    if let Some(reply) = api::handle(state, path, query) {
-        return send(req, reply);
-    }
-    let reply = match &state.serve_dir {
-        Some(root) => files::serve(root, path),
+    match &state.serve_dir {
+        Some(root) => files::serve(root, &req.path),
         None => Reply::error(404, "not found"),
-    };
-    send(req, reply)
+    }
 }

@@ -4,9 +4,11 @@
 use super::{identity, schema::COMMON_COLUMNS, traits};
 use crate::ingest::kind::Kind;
 use crate::ingest::Event;
-use rusqlite::{params, types::Value as Sql, Connection};
+use rusqlite::types::{ToSql, ToSqlOutput};
+use rusqlite::{params, Connection};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// An event that was stored (not a duplicate).
 #[derive(Debug, Clone)]
@@ -29,18 +31,37 @@ const TYPED_COLUMNS: [(Kind, &[(&str, &str)]); 6] = [
     (Kind::Alias, &[("previous_id", "previousId")]),
 ];
 
+/// A column value borrowed from the event where possible (the write path avoids copies).
+enum Column<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+    Owned(String),
+}
+
+impl ToSql for Column<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Column::Null => ToSqlOutput::from(rusqlite::types::Null),
+            Column::Int(n) => ToSqlOutput::from(*n),
+            Column::Text(s) => ToSqlOutput::from(*s),
+            Column::Owned(s) => ToSqlOutput::from(s.as_str()),
+        })
+    }
+}
+
 /// A field as a column value: strings as text, other JSON as its text, missing or null as NULL.
-fn column(value: Option<&Value>) -> Sql {
+fn column(value: Option<&Value>) -> Column<'_> {
     match value {
-        None | Some(Value::Null) => Sql::Null,
-        Some(Value::String(s)) => Sql::Text(s.clone()),
-        Some(other) => Sql::Text(other.to_string()),
+        None | Some(Value::Null) => Column::Null,
+        Some(Value::String(s)) => Column::Text(s),
+        Some(other) => Column::Owned(serde_json::to_string(other).unwrap_or_default()),
     }
 }
 
 /// Stores one event inside the writer's transaction. `Ok(None)` means its messageId was already stored.
 pub fn store_event(tx: &Connection, event: &Event, changed: &mut BTreeSet<i64>) -> rusqlite::Result<Option<StoredEvent>> {
-    let json = event.value.to_string();
+    let json = serde_json::to_string(&event.value).unwrap_or_default();
     let inserted = tx
         .prepare_cached(
             "INSERT OR IGNORE INTO events (message_id, type, user_id, anonymous_id, received_at, timestamp, json)
@@ -75,22 +96,28 @@ fn typed_sql(kind: Kind, extra: &[(&str, &str)]) -> String {
     format!("INSERT INTO {} (seq, {}) VALUES (?1, {})", kind.table(), names.join(", "), marks.join(", "))
 }
 
+/// The INSERT statement of each warehouse table, built once, in [`TYPED_COLUMNS`] order.
+fn typed_statements() -> &'static [String; 6] {
+    static STATEMENTS: OnceLock<[String; 6]> = OnceLock::new();
+    STATEMENTS.get_or_init(|| TYPED_COLUMNS.map(|(kind, extra)| typed_sql(kind, extra)))
+}
+
 fn insert_typed(tx: &Connection, seq: i64, event: &Event) -> rusqlite::Result<()> {
-    let extra = TYPED_COLUMNS.iter().find(|t| t.0 == event.kind).map(|t| t.1).unwrap_or(&[]);
+    let Some(at) = TYPED_COLUMNS.iter().position(|t| t.0 == event.kind) else { return Ok(()) };
     let v = &event.value;
-    let mut values: Vec<Sql> = vec![
-        Sql::Integer(seq),
-        Sql::Text(event.message_id.clone()),
+    let mut values: Vec<Column> = vec![
+        Column::Int(seq),
+        Column::Text(&event.message_id),
         column(v.get("userId")),
         column(v.get("anonymousId")),
-        Sql::Text(event.timestamp.clone()),
+        Column::Text(&event.timestamp),
         column(v.get("originalTimestamp")),
         column(v.get("sentAt")),
-        Sql::Text(event.received_at.clone()),
+        Column::Text(&event.received_at),
         column(v.get("context")),
     ];
-    values.extend(extra.iter().map(|(_, field)| column(v.get(*field))));
-    tx.prepare_cached(&typed_sql(event.kind, extra))?.execute(rusqlite::params_from_iter(values))?;
+    values.extend(TYPED_COLUMNS[at].1.iter().map(|(_, field)| column(v.get(*field))));
+    tx.prepare_cached(&typed_statements()[at])?.execute(rusqlite::params_from_iter(values))?;
     Ok(())
 }
 

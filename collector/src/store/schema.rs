@@ -39,13 +39,36 @@ CREATE INDEX IF NOT EXISTS identities_by_profile ON identities(profile_id);
 CREATE INDEX IF NOT EXISTS identities_by_id ON identities(id);
 ";
 
-/// Opens (creating if needed) the database for the writer: WAL, `synchronous=FULL` (a commit is on
-/// disk before the writer acknowledges it), schema applied.
-pub fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
+/// How hard a commit is pushed to disk before the writer acknowledges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=NORMAL` (default): a commit is written to the WAL file before the acknowledgement,
+    /// so it survives the process being killed (`kill -9`, crash); the WAL is fsynced at checkpoints,
+    /// so an OS crash or power cut can lose the last commits (never corrupting the file).
+    Process,
+    /// `synchronous=FULL`: the WAL is fsynced at every commit, before the acknowledgement, so commits
+    /// also survive power loss. Slower on disks with slow fsync.
+    Power,
+}
+
+impl Durability {
+    fn pragma(self) -> &'static str {
+        match self {
+            Durability::Process => "NORMAL",
+            Durability::Power => "FULL",
+        }
+    }
+}
+
+/// Opens (creating if needed) the database for the writer: WAL, the given durability, a 64 MiB page
+/// cache, schema applied.
+pub fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
+    conn.set_prepared_statement_cache_capacity(64); // every statement of the write path stays prepared
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "synchronous", durability.pragma())?;
+    conn.pragma_update(None, "cache_size", -65536)?;
     apply_schema(&conn)?;
     Ok(conn)
 }

@@ -2,7 +2,7 @@
 //!
 //! HTTP workers [`Writer::submit`] a request's events and block on the reply. The writer takes every
 //! job that is waiting (up to [`MAX_GROUP_EVENTS`] events), stores them in ONE transaction, commits
-//! (`synchronous=FULL`: on disk), then answers each job. A job is all-or-nothing: if the group
+//! (see [`schema::Durability`]), then answers each job. A job is all-or-nothing: if the group
 //! transaction fails, the writer retries each job in its own transaction so one bad job cannot fail
 //! the others, and a failed job leaves no row behind.
 
@@ -44,8 +44,8 @@ pub struct Writer {
 
 impl Writer {
     /// Opens the database (creating the schema) and starts the writer thread.
-    pub fn start(path: &Path, hub: Arc<Broadcaster>) -> rusqlite::Result<Writer> {
-        let conn = schema::open_writer(path)?;
+    pub fn start(path: &Path, durability: schema::Durability, hub: Arc<Broadcaster>) -> rusqlite::Result<Writer> {
+        let conn = schema::open_writer(path, durability)?;
         let (jobs, queue) = sync_channel(QUEUE_DEPTH);
         thread::Builder::new()
             .name("sqlite-writer".into())
