@@ -155,7 +155,9 @@ pub fn decode_name(raw: &str) -> Option<String> {
 /// The raw value of cookie `name` in a `document.cookie` string: the first `; `-separated entry
 /// whose decoded name is `name` and whose value decodes (js-cookie skips undecodable entries).
 pub fn find_raw<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
-    cookie_header.split("; ").find_map(|entry| {
+    // Entries are separated by "; " (a cookie value never holds ';', so split on it and drop the space).
+    cookie_header.split(';').find_map(|entry| {
+        let entry = entry.strip_prefix(' ').unwrap_or(entry);
         let (raw_name, raw_value) = entry.split_once('=').unwrap_or((entry, ""));
         let matches = decode_name(raw_name).is_some_and(|n| n == name);
         (matches && decode_value(raw_value).is_some()).then_some(raw_value)

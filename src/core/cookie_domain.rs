@@ -13,16 +13,21 @@ pub const PROBE_NAME: &str = "__tld__";
 /// `None` for single-label hosts (`localhost`), IPv4 and IPv6 addresses, and anything that is not a
 /// plain DNS name (empty labels, spaces, ports, non-ASCII).
 pub fn candidates(hostname: &str) -> Option<Vec<String>> {
-    let labels: Vec<&str> = hostname.split('.').collect();
-    let valid = labels
-        .iter()
-        .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-    let last = labels.last()?;
+    let valid = hostname.split('.').all(|label| {
+        !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    let (_, last) = hostname.rsplit_once('.')?;
     // A numeric last label means an IPv4 address (no top-level domain is all digits).
-    if !valid || labels.len() < 2 || last.bytes().all(|b| b.is_ascii_digit()) {
+    if !valid || last.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some((0..labels.len() - 1).rev().map(|start| labels[start..].join(".")).collect())
+    // Every suffix that starts after a dot, except the top-level label alone, then the whole host.
+    let dots = hostname.bytes().enumerate().filter(|(_, b)| *b == b'.').map(|(i, _)| i);
+    let mut suffixes: Vec<String> = dots.filter_map(|i| hostname.get(i + 1..)).map(str::to_owned).collect();
+    suffixes.pop();
+    suffixes.reverse();
+    suffixes.push(hostname.to_owned());
+    Some(suffixes)
 }
 
 #[cfg(test)]

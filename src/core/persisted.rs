@@ -62,10 +62,7 @@ fn parse(text: &str) -> Parsed {
 /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
 fn is_json_number(s: &str) -> bool {
     let s = s.strip_prefix('-').unwrap_or(s);
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
+    let (mantissa, exponent) = s.split_once(['e', 'E']).map_or((s, None), |(m, e)| (m, Some(e)));
     let (int, frac) = mantissa.split_once('.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
     let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
     let exponent_ok = exponent.map_or(true, |e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
@@ -151,7 +148,8 @@ pub fn decode_legacy_user(raw: &str) -> Option<LegacyUser> {
 /// The anonymous id half of a raw `_sio` cookie (`anon----user`); `None` when empty.
 pub fn decode_legacy_sio(raw: &str) -> Option<String> {
     let text = id_from_text(&cookie_codec::decode_value(raw)?)?;
-    let anonymous = text.split("----").next().unwrap_or("");
+    let end = text.as_bytes().windows(4).position(|w| w == b"----").unwrap_or(text.len());
+    let anonymous = text.get(..end).unwrap_or("");
     (!anonymous.is_empty()).then(|| anonymous.to_owned())
 }
 
