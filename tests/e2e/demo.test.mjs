@@ -1,0 +1,153 @@
+// The demo end to end: the real collector binary on 127.0.0.1 (fresh SQLite file) serving www/, the demo
+// shop pages loading the library through the script-tag snippet, and the inspector page. A visitor browses
+// anonymously, then signs up; the collector's read API must show ONE profile holding the anonymous
+// history, and the inspector must show it (event content as text, never HTML).
+// Needs: the library built into www/dist (scripts/build) and the collector binary (built here if missing).
+// Environment: Node's test runner, playwright-core, /usr/bin/chromium. COLLECTOR_BIN overrides the binary.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { openPage, closeSharedBrowser } from './lib/browser.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WWW = path.join(ROOT, 'www');
+const LIBRARY = path.join(WWW, 'dist', 'wasm-analytics.js');
+
+/** The collector binary: $COLLECTOR_BIN, an existing debug/release build, or a fresh debug build. */
+function collectorBinary() {
+  if (process.env.COLLECTOR_BIN) return process.env.COLLECTOR_BIN;
+  const targetDir = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
+  const built = ['debug', 'release', 'collector-release'].map((p) => path.join(targetDir, p, 'collector')).find((p) => existsSync(p));
+  if (built) return built;
+  const build = spawnSync('cargo', ['build', '-p', 'collector'], { cwd: ROOT, stdio: 'inherit' });
+  assert.equal(build.status, 0, 'cargo build -p collector failed');
+  return path.join(targetDir, 'debug', 'collector');
+}
+
+/** Starts the collector on a free port; resolves { origin, close }. */
+async function startCollector() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'demo-e2e-'));
+  const child = spawn(collectorBinary(), ['--listen', '127.0.0.1:0', '--db', path.join(dir, 'demo.sqlite'), '--serve-dir', WWW], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
+  });
+  const origin = /http:\/\/(\S+)/.exec(line)?.[0];
+  assert.ok(origin, `no address in ${JSON.stringify(line)}`);
+  return {
+    origin,
+    close() {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let collector;
+before(async () => { collector = await startCollector(); });
+after(async () => {
+  await closeSharedBrowser();
+  collector?.close();
+});
+
+async function api(p) {
+  const r = await fetch(collector.origin + p);
+  assert.equal(r.status, 200, `${p} → ${r.status}`);
+  return r.json();
+}
+
+/** Polls `probe()` until it returns a truthy value (or fails with the last value after `ms`). */
+async function eventually(probe, what, ms = 10000) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+/** Opens a demo page and waits until the snippet has been replaced by the loaded library. */
+async function openDemo(page, p) {
+  await page.goto(collector.origin + p);
+  try {
+    await page.waitForFunction(() => window.analytics && window.analytics.initialized === true, null, { timeout: 10000 });
+  } catch (e) {
+    const hint = existsSync(LIBRARY) ? 'the library did not initialize' : `the library is not built (${LIBRARY} missing: run scripts/build)`;
+    assert.fail(`${p}: ${hint}; page errors: ${JSON.stringify(page.errors)}`);
+  }
+}
+
+test('demo pages and inspector are served by the collector with the right types', async () => {
+  for (const [p, type] of [['/demo/', 'text/html'], ['/demo/signup.html', 'text/html'], ['/demo/demo.js', 'text/javascript'],
+    ['/inspector/', 'text/html'], ['/inspector/inspector.js', 'text/javascript'], ['/snippet.js', 'text/javascript']]) {
+    const r = await fetch(collector.origin + p);
+    assert.equal(r.status, 200, p);
+    assert.ok(r.headers.get('content-type').startsWith(type), `${p}: ${r.headers.get('content-type')}`);
+  }
+});
+
+test('browse anonymously → sign up → one profile holds the anonymous history; the inspector shows it', async (t) => {
+  const { page } = await openPage(t);
+  await openDemo(page, '/demo/');
+  const anonymousId = await page.evaluate(() => window.analytics.user().anonymousId());
+  assert.ok(anonymousId, 'an anonymousId is assigned on the first visit');
+  await page.click('[data-product="kettle-2"]');
+  await page.click('[data-product="grinder-3"]');
+  await eventually(async () => {
+    const p = (await fetch(`${collector.origin}/api/profiles/${encodeURIComponent(anonymousId)}`));
+    return p.status === 200 && (await p.json()).timeline.filter((e) => e.event === 'Product Viewed').length === 2;
+  }, 'the two anonymous Product Viewed events');
+
+  await openDemo(page, '/demo/signup.html');
+  await page.fill('input[name=name]', 'Peter <b>Gibbons</b>');
+  await page.fill('input[name=email]', 'peter@example.com');
+  await page.click('button[type=submit]');
+  const userId = await page.evaluate(() => window.demo.userIdFor('peter@example.com'));
+
+  const profile = await eventually(async () => {
+    const r = await fetch(`${collector.origin}/api/profiles/${encodeURIComponent(userId)}`);
+    if (r.status !== 200) return null;
+    const p = await r.json();
+    return p.timeline.some((e) => e.type === 'track' && e.event === 'Signed Up') ? p : null;
+  }, 'the identified profile with Signed Up');
+  assert.deepEqual(profile.userIds, [userId]);
+  assert.ok(profile.anonymousIds.includes(anonymousId), `anonymous id ${anonymousId} joined: ${JSON.stringify(profile.anonymousIds)}`);
+  assert.equal(profile.traits.email, 'peter@example.com');
+  const anonymous = profile.timeline.filter((e) => e.userId === null || e.userId === undefined);
+  assert.ok(anonymous.some((e) => e.type === 'page'), 'the anonymous page view is in the timeline');
+  assert.equal(anonymous.filter((e) => e.event === 'Product Viewed').length, 2, 'both anonymous product views are in the timeline');
+  assert.ok(profile.timeline.some((e) => e.type === 'identify' && e.userId === userId), 'the identify is in the timeline');
+  const holders = (await api('/api/profiles')).profiles.filter((p) => p.anonymousIds.includes(anonymousId) || p.userIds.includes(userId));
+  assert.equal(holders.length, 1, `exactly one profile holds the visitor: ${JSON.stringify(holders)}`);
+
+  // The inspector shows the profile with both ids and the history; data is text, never markup.
+  const { page: inspector } = await openPage(t);
+  await inspector.goto(collector.origin + '/inspector/');
+  const row = inspector.locator(`#profiles li[data-profile-id="${profile.profileId}"]`);
+  await row.waitFor({ timeout: 10000 });
+  assert.match(await row.textContent(), new RegExp(anonymousId));
+  await row.click();
+  await inspector.locator('#detail .traits').waitFor();
+  const detail = await inspector.locator('#detail').textContent();
+  assert.ok(detail.includes(userId) && detail.includes(anonymousId), 'both ids are listed');
+  assert.ok(detail.includes('Peter <b>Gibbons</b>'), 'the trait is shown literally');
+  assert.equal(await inspector.locator('#detail b, #profiles b').count(), 0, 'no markup from event data');
+  await inspector.locator('#events li', { hasText: 'Signed Up' }).first().waitFor();
+
+  // A new event arrives live over /api/stream.
+  await openDemo(page, '/demo/');
+  await page.click('[data-product="cup-1"]');
+  await inspector.locator('#events li.fresh', { hasText: 'Product Viewed' }).first().waitFor({ timeout: 10000 });
+  assert.deepEqual(inspector.errors, [], 'the inspector threw nothing');
+  assert.deepEqual(page.errors, [], 'the demo pages threw nothing');
+});
