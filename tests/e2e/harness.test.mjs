@@ -2,7 +2,7 @@
 // server, requests to the recorder with and without injected faults. Environment: Node's test runner.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, closeSharedBrowser, launchBrowser, readCookies, readLocalStorage } from './lib/browser.mjs';
+import { openPage, closeSharedBrowser, launchBrowser, readCookies, readLocalStorage, crashPage } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
 import { startRecorder } from './lib/recorder.mjs';
 
@@ -140,4 +140,20 @@ test('browser: extra hostnames map to 127.0.0.1, so registrable-domain cookies c
   assert.equal(accepted, 'ajs_probe=1');
   const [record] = await context.cookies(url);
   assert.equal(record.domain, '.example.co.uk');
+});
+
+test('browser: crashPage kills a tab without pagehide; page.close() runs pagehide', async (t) => {
+  recorder.clear();
+  const beaconOnHide = `<script>addEventListener('pagehide', () =>
+    navigator.sendBeacon('${recorder.url('/v1/t')}', JSON.stringify({ messageId: 'hide-' + location.hash.slice(1) })));</script>`;
+  site.pages['/hide.html'] = beaconOnHide;
+  const { context, page: first } = await openPage(t);
+  await first.goto(site.url('/hide.html#crashed'));
+  await crashPage(first);
+  const second = await context.newPage();
+  await second.goto(site.url('/hide.html#closed'));
+  await second.close();
+  await recorder.waitForEvents(1, { timeout: 5000 });
+  await new Promise((r) => setTimeout(r, 300)); // a beacon from the crashed tab would have arrived by now
+  assert.deepEqual(recorder.messageIds(), ['hide-closed']);
 });

@@ -106,11 +106,15 @@ export async function clearLocalStorage(page) {
 }
 
 /**
- * Kills the page's renderer process without running any page handler (no pagehide, no visibilitychange):
- * the "tab killed" case. Other pages of the same site in the same context may share the process and die too.
+ * Kills the page's renderer process without running any page handler (no pagehide, no visibilitychange,
+ * no beacon): the "tab killed" case. Other pages of the same site in the same context may share the process
+ * and die too. By contrast page.close(), context.close() and CDP Page.close all run pagehide and
+ * visibilitychange handlers (checked in harness.test.mjs).
  */
 export async function crashPage(page) {
+  const crashed = new Promise((resolve) => page.once('crash', resolve));
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Page.crash').catch(() => {});
+  cdp.send('Page.crash').catch(() => {}); // never answers: the renderer is gone
+  await Promise.race([crashed, new Promise((resolve) => setTimeout(resolve, 5000))]);
   await page.close().catch(() => {});
 }

@@ -24,7 +24,8 @@ export const MIME = {
  * Serves `root` on `host`:`port` (port 0 = any free port).
  * `pages`: { '/path.html': 'content' or { body, type } } served from memory before the disk (for fixtures).
  * `headers`: extra response headers on every answer.
- * Returns { origin, url(p), localhostUrl(p), port, requests, close() }; `requests` lists the paths asked for.
+ * Returns { origin, url(p), localhostUrl(p), port, pages, requests, close() }; `requests` lists the paths asked
+ * for; `pages` is the live in-memory map (add fixtures to it at any time).
  * `localhostUrl` is the same server reached as http://localhost:PORT (a different origin, same cookies host-wise).
  */
 export async function startStaticServer({ root, host = '127.0.0.1', port = 0, pages = {}, headers = {} } = {}) {
@@ -58,6 +59,7 @@ export async function startStaticServer({ root, host = '127.0.0.1', port = 0, pa
   return {
     origin,
     port: actualPort,
+    pages,
     requests,
     url: (p = '/') => origin + p,
     localhostUrl: (p = '/') => `http://localhost:${actualPort}${p}`,
