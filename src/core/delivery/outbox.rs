@@ -207,7 +207,6 @@ impl<W: Wire> Outbox<W> {
                 added += 1;
             }
         }
-        self.queue.sort_by_age();
         self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
         self.record(dropped, now_ms);
         self.dirty |= added > 0;

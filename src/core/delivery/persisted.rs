@@ -82,7 +82,7 @@ pub struct Decoded {
 
 /// Reads format v1; never fails: unknown texts yield no items.
 pub fn decode(text: &str) -> Decoded {
-    let mut lines = text.lines();
+    let mut lines = text.split('\n').map(|line| line.strip_suffix('\r').unwrap_or(line));
     if lines.next() != Some(HEADER) {
         let unreadable = usize::from(!text.trim().is_empty());
         return Decoded { items: Vec::new(), unreadable };
@@ -98,12 +98,15 @@ pub fn decode(text: &str) -> Decoded {
 }
 
 fn decode_line(line: &str) -> Option<Item> {
-    let mut fields = line.splitn(5, '\t');
-    let created_ms = fields.next()?.parse::<u64>().ok()? as f64;
-    let attempts = fields.next()?.parse::<u32>().ok()?;
-    let next_attempt_ms = fields.next()?.parse::<u64>().ok()? as f64;
-    let message_id = json::parse_str(fields.next()?)?;
-    let body_json = fields.next()?.to_owned();
+    let (created_ms, rest) = line.split_once('\t')?;
+    let (attempts, rest) = rest.split_once('\t')?;
+    let (next_attempt_ms, rest) = rest.split_once('\t')?;
+    let (message_id, body_json) = rest.split_once('\t')?;
+    let created_ms = created_ms.parse::<u64>().ok()? as f64;
+    let attempts = attempts.parse::<u32>().ok()?;
+    let next_attempt_ms = next_attempt_ms.parse::<u64>().ok()? as f64;
+    let message_id = json::parse_str(message_id)?;
+    let body_json = body_json.to_owned();
     if message_id.is_empty() || !(body_json.starts_with('{') && body_json.trim_end().ends_with('}')) {
         return None;
     }

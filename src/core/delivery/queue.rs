@@ -55,9 +55,10 @@ impl Queue {
         self.items.iter().any(|item| item.message_id == message_id)
     }
 
-    /// Adds an item unless it is too large, then enforces the queue caps by dropping the oldest
-    /// item not in flight (the new one itself when everything else is in flight). Raw newlines in
-    /// the body (only possible as JSON whitespace) become spaces so the persisted format holds.
+    /// Adds an item in age order (after every item not younger; at the end for a fresh event)
+    /// unless it is too large, then enforces the queue caps by dropping the oldest items not in
+    /// flight (possibly the new one: an adopted event older than all others). Raw newlines in the body
+    /// (only possible as JSON whitespace) become spaces so the persisted format holds.
     pub fn push(&mut self, mut item: Item, config: &Config, dropped: &mut Vec<Dropped>) {
         if item.body_json.len() > config.max_event_bytes {
             dropped.push((item.message_id, DropReason::TooLarge));
@@ -67,10 +68,11 @@ impl Queue {
             item.body_json = item.body_json.replace(['\n', '\r'], " ");
         }
         self.bytes += item.body_json.len();
-        self.items.push(item);
+        let at = self.items.iter().rposition(|i| i.created_ms <= item.created_ms).map_or(0, |p| p + 1);
+        self.items.insert(at, item);
         while self.items.len() > config.max_queue_items || self.bytes > config.max_queue_bytes {
-            let newest = self.items.len() - 1;
-            let victim = self.items[..newest].iter().position(|i| i.in_flight.is_none()).unwrap_or(newest);
+            // The new item is never in flight, so there always is a victim.
+            let Some(victim) = self.items.iter().position(|i| i.in_flight.is_none()) else { break };
             let item = self.take(victim);
             dropped.push((item.message_id, DropReason::QueueFull));
         }
@@ -101,11 +103,6 @@ impl Queue {
         }
         self.items = kept;
         removed
-    }
-
-    /// Orders items by enqueue time (stable), after adopting events from elsewhere.
-    pub fn sort_by_age(&mut self) {
-        self.items.sort_by(|a, b| a.created_ms.total_cmp(&b.created_ms));
     }
 
     fn take(&mut self, index: usize) -> Item {
@@ -194,6 +191,28 @@ mod tests {
         q.expire(100.0, 100.0, &mut dropped);
         assert_eq!(ids(&q), ["old-in-flight", "young"]);
         assert_eq!(dropped, [("old".to_owned(), DropReason::Expired)]);
+    }
+
+    #[test]
+    fn older_items_are_inserted_in_age_order() {
+        let mut q = Queue::default();
+        let config = Config::DEFAULT;
+        for (id, created) in [("b", 20.0), ("d", 40.0), ("a", 10.0), ("c", 20.0), ("e", 50.0)] {
+            q.push(item(id, 1, created), &config, &mut Vec::new());
+        }
+        assert_eq!(ids(&q), ["a", "b", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn an_adopted_item_older_than_all_is_the_one_dropped_at_the_cap() {
+        let config = Config { max_queue_items: 2, ..Config::DEFAULT };
+        let mut q = Queue::default();
+        let mut dropped = Vec::new();
+        q.push(item("new1", 1, 30.0), &config, &mut dropped);
+        q.push(item("new2", 1, 40.0), &config, &mut dropped);
+        q.push(item("old", 1, 10.0), &config, &mut dropped);
+        assert_eq!(ids(&q), ["new1", "new2"]);
+        assert_eq!(dropped, [("old".to_owned(), DropReason::QueueFull)]);
     }
 
     #[test]
