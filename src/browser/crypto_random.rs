@@ -11,6 +11,12 @@ pub struct CryptoRandom {
     warned: bool,
 }
 
+impl Default for CryptoRandom {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl CryptoRandom {
     /// Looks up `window.crypto` once.
     pub fn new() -> Self {

@@ -10,6 +10,12 @@ pub struct LocalStore {
     storage: Option<Storage>,
 }
 
+impl Default for LocalStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl LocalStore {
     /// Opens `window.localStorage`; a throwing or missing localStorage gives an always-empty store.
     pub fn new() -> Self {
