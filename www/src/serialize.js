@@ -31,7 +31,8 @@ export function toJson(value, warn) {
 
 /** One letter per argument, the vocabulary of the core's argument resolvers. */
 export function kindOf(value) {
-  if (value === null || value === undefined) return 'x';
+  if (value === null) return 'x';
+  if (value === undefined) return 'u';
   switch (typeof value) {
     case 'string': return 's';
     case 'number': return Number.isFinite(value) ? 'n' : '?';
