@@ -39,6 +39,7 @@ pub enum Method {
 
 /// The JS type class of one call argument (one letter of the kinds string).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Kind {
     Str,
     Num,
@@ -49,6 +50,14 @@ enum Kind {
     Other,
     Absent,
 }
+
+/// A set of kinds, as a bit mask (`1 << Kind as u8`).
+type Kinds = u8;
+const STR: Kinds = 1 << Kind::Str as u8;
+const NUM: Kinds = 1 << Kind::Num as u8;
+const OBJ: Kinds = 1 << Kind::Obj as u8;
+const NULL: Kinds = 1 << Kind::Null as u8;
+const FUNC: Kinds = 1 << Kind::Func as u8;
 
 fn kind_at(kinds: &[u8], i: usize) -> Kind {
     match kinds.get(i) {
@@ -61,6 +70,11 @@ fn kind_at(kinds: &[u8], i: usize) -> Kind {
         Some(b'f') => Kind::Func,
         Some(_) => Kind::Other,
     }
+}
+
+/// True when argument `i` has a kind in `set`.
+fn is(kinds: &[u8], i: usize, set: Kinds) -> bool {
+    set & (1 << kind_at(kinds, i) as u8) != 0
 }
 
 /// Argument indexes by role (`None`: the role was not given) and the repairs made.
@@ -115,14 +129,27 @@ pub fn resolve(method: Method, kinds: &str) -> Resolved {
 /// Arguments past this many are not looked at (indexes must fit a `u8`).
 const MAX_ARGS: usize = 32;
 
-/// Index of the first argument of kind `want` among the first `limit`.
-fn first(kinds: &[u8], limit: usize, want: Kind) -> Option<u8> {
-    (0..kinds.len().min(limit)).find(|&i| kind_at(kinds, i) == want).map(|i| i as u8)
+/// Index of the `n`-th (from 0) argument among the first `limit` whose kind is in `set`.
+fn nth(kinds: &[u8], limit: usize, set: Kinds, mut n: usize) -> Option<u8> {
+    for i in 0..kinds.len().min(limit) {
+        if is(kinds, i, set) {
+            if n == 0 {
+                return Some(i as u8);
+            }
+            n -= 1;
+        }
+    }
+    None
+}
+
+/// Index of the first argument among the first `limit` whose kind is in `set`.
+fn first(kinds: &[u8], limit: usize, set: Kinds) -> Option<u8> {
+    nth(kinds, limit, set, 0)
 }
 
 /// `track(event, properties?, options?, callback?)`, or `track({event, properties}, options?, cb?)`.
 fn track(kinds: &[u8]) -> Resolved {
-    let mut r = Resolved { callback: first(kinds, 4, Kind::Func), ..Resolved::default() };
+    let mut r = Resolved { callback: first(kinds, 4, FUNC), ..Resolved::default() };
     match kind_at(kinds, 0) {
         Kind::Str => r.event = Some(0),
         Kind::Obj => {
@@ -168,24 +195,18 @@ fn object_or_warn(warnings: &mut Warnings, kinds: &[u8], i: usize) -> Option<u8>
 /// The first two "object slots" among the first `limit` arguments: plain objects, and nulls when
 /// `null_counts` (a null then stands for an empty object in that position).
 fn object_slots(kinds: &[u8], limit: usize, null_counts: bool) -> (Option<u8>, Option<u8>) {
-    let mut slots = (0..kinds.len().min(limit)).filter(|&i| match kind_at(kinds, i) {
-        Kind::Obj => true,
-        Kind::Null => null_counts,
-        _ => false,
-    });
-    let as_object = |i: Option<usize>| i.filter(|&i| kind_at(kinds, i) == Kind::Obj).map(|i| i as u8);
-    let first = slots.next();
-    (as_object(first), as_object(slots.next()))
+    let set = if null_counts { OBJ | NULL } else { OBJ };
+    let object = |slot: Option<u8>| slot.filter(|&i| is(kinds, usize::from(i), OBJ));
+    (object(nth(kinds, limit, set, 0)), object(nth(kinds, limit, set, 1)))
 }
 
 /// `page`/`screen`: one string is the name, two are category and name; the first two object
 /// slots (nulls count once a name is given) are properties and options. Only five arguments.
 fn page(kinds: &[u8]) -> Resolved {
-    let mut strings = (0..kinds.len().min(5)).filter(|&i| kind_at(kinds, i) == Kind::Str).map(|i| i as u8);
-    let (s0, s1) = (strings.next(), strings.next());
+    let (s0, s1) = (nth(kinds, 5, STR, 0), nth(kinds, 5, STR, 1));
     let (category, name) = if s1.is_some() { (s0, s1) } else { (None, s0) };
     let (properties, options) = object_slots(kinds, 5, name.is_some());
-    Resolved { category, name, properties, options, callback: first(kinds, 5, Kind::Func), ..Resolved::default() }
+    Resolved { category, name, properties, options, callback: first(kinds, 5, FUNC), ..Resolved::default() }
 }
 
 /// `identify`/`group`: the id is the first string, else the first number; the first two object
@@ -193,27 +214,25 @@ fn page(kinds: &[u8]) -> Resolved {
 /// analytics.js test suite's `(null, traits)` and `(id, null, options)` forms.
 fn user(kinds: &[u8]) -> Resolved {
     let all = kinds.len();
-    let id = first(kinds, all, Kind::Str).or_else(|| first(kinds, all, Kind::Num));
+    let id = first(kinds, all, STR).or_else(|| first(kinds, all, NUM));
     let (properties, options) = object_slots(kinds, all, id.is_some());
-    Resolved { id, properties, options, callback: first(kinds, all, Kind::Func), ..Resolved::default() }
+    Resolved { id, properties, options, callback: first(kinds, all, FUNC), ..Resolved::default() }
 }
 
 /// `alias(to, from?, options?, callback?)`: numbers in the first two places count as strings;
 /// the first string is `to`, the second `from`; the first object is options.
 fn alias(kinds: &[u8]) -> Resolved {
-    let is_id = |i: usize| match kind_at(kinds, i) {
-        Kind::Str => true,
-        Kind::Num => i < 2,
-        _ => false,
-    };
-    let mut ids = (0..kinds.len().min(4)).filter(|&i| is_id(i)).map(|i| i as u8);
-    Resolved {
-        id: ids.next(),
-        previous_id: ids.next(),
-        options: first(kinds, 4, Kind::Obj),
-        callback: first(kinds, 4, Kind::Func),
-        ..Resolved::default()
+    let mut r = Resolved { options: first(kinds, 4, OBJ), callback: first(kinds, 4, FUNC), ..Resolved::default() };
+    for i in 0..kinds.len().min(4) {
+        if is(kinds, i, if i < 2 { STR | NUM } else { STR }) {
+            match r.id {
+                None => r.id = Some(i as u8),
+                Some(_) if r.previous_id.is_none() => r.previous_id = Some(i as u8),
+                Some(_) => {}
+            }
+        }
     }
+    r
 }
 
 /// Adds [`Warning::ArgumentIgnored`] when an argument that carries a value (not null/undefined)

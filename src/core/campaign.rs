@@ -6,19 +6,41 @@
 
 use crate::core::json;
 
-/// The query's `key=value` pieces: a leading `?` dropped, every other `?` read as `&`
-/// (analytics.js `query.replace(/\?/g, '&').split('&')`).
-fn pieces(search: &str) -> impl Iterator<Item = &str> {
-    let query = search.strip_prefix('?').unwrap_or(search);
-    query.split(['&', '?'])
+/// The query's `(key, value)` pairs as analytics.js reads them: a leading `?` dropped, every other
+/// `?` read as `&` (`query.replace(/\?/g, '&').split('&')`), then each piece split like JS
+/// `piece.split('=')` destructured: the text before the first `=`, and the text between the first
+/// and second `=` (`None` when there is no `=`).
+fn query_pairs(search: &str) -> Vec<(&str, Option<&str>)> {
+    let mut rest = search.strip_prefix('?').unwrap_or(search);
+    let mut pairs = Vec::new();
+    loop {
+        let piece = before(rest, b'&');
+        let piece = before(piece, b'?');
+        let end = piece.len();
+        let key = before(piece, b'=');
+        let value = piece.get(key.len() + 1..).map(|value| before(value, b'='));
+        pairs.push((key, value));
+        match rest.get(end + 1..) {
+            Some(next) if end < rest.len() => rest = next,
+            _ => return pairs,
+        }
+    }
 }
 
-/// `key=value` split as JS `str.split('=')` destructured: the text before the first `=`, and the
-/// text between the first and second `=` (`None` when there is no `=`).
-fn key_value(piece: &str) -> (&str, Option<&str>) {
-    let mut parts = piece.split('=');
-    let key = parts.next().unwrap_or("");
-    (key, parts.next())
+/// `s` up to the first `stop` byte (all of `s` when there is none).
+fn before(s: &str, stop: u8) -> &str {
+    s.get(..s.bytes().position(|b| b == stop).unwrap_or(s.len())).unwrap_or(s)
+}
+
+/// The campaign field for a query key: keys containing `utm_` lose their first four characters
+/// (`campaign` becomes `name`); keys of four characters or fewer, and other keys, give `None`.
+fn campaign_field(key: &str) -> Option<&str> {
+    if !key.as_bytes().windows(4).any(|w| w == b"utm_") {
+        return None;
+    }
+    // JS `k.length > 4 && k.slice(4)`; query keys are percent-encoded ASCII in `location.search`.
+    let field = key.get(4..).filter(|f| !f.is_empty())?;
+    Some(if field == "campaign" { "name" } else { field })
 }
 
 /// `context.campaign` as a JSON object: every key containing `utm_` (and longer than four
@@ -27,15 +49,8 @@ fn key_value(piece: &str) -> (&str, Option<&str>) {
 /// Call only when the event's page `search` is non-empty and no campaign was set by the caller.
 pub fn campaign(search: &str) -> String {
     let mut entries: Vec<(&str, String)> = Vec::new();
-    for (key, value) in pieces(search).map(key_value) {
-        let Some((cut, _)) = key.char_indices().nth(4) else { continue };
-        if !key.contains("utm_") {
-            continue;
-        }
-        let name = match key.get(cut..).unwrap_or("") {
-            "campaign" => "name",
-            other => other,
-        };
+    for (key, value) in query_pairs(search) {
+        let Some(name) = campaign_field(key) else { continue };
         let value = decode_component(value.unwrap_or(""));
         match entries.iter_mut().find(|(k, _)| *k == name) {
             Some(slot) => slot.1 = value,
@@ -43,8 +58,8 @@ pub fn campaign(search: &str) -> String {
         }
     }
     let mut out = String::from("{");
-    for (i, (key, value)) in entries.iter().enumerate() {
-        if i > 0 {
+    for (key, value) in &entries {
+        if out.len() > 1 {
             out.push(',');
         }
         json::push_str(&mut out, key);
@@ -63,7 +78,7 @@ const AD_KEYS: [(&str, &str); 2] = [("btid", "dataxu"), ("urid", "millennial-med
 /// The shell persists the result in the `s:context.referrer` cookie and passes the stored value
 /// back on later events.
 pub fn ad_referrer(search: &str) -> Option<String> {
-    pieces(search).map(key_value).find_map(|(key, value)| {
+    query_pairs(search).into_iter().find_map(|(key, value)| {
         let (_, kind) = AD_KEYS.iter().find(|(k, _)| *k == key)?;
         let mut out = String::from("{");
         if let Some(id) = value {

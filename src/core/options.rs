@@ -70,16 +70,10 @@ impl<'a> Options<'a> {
     }
 }
 
-/// True for the JSON texts of JavaScript's falsy values: `null`, `false`, `""`, and zero.
+/// True for the JSON texts of JavaScript's falsy values as `JSON.stringify` writes them:
+/// `null`, `false`, `""` and `0` (it writes `-0`, `0.0` and `0e5` as `0`).
 pub fn is_falsy(raw: &str) -> bool {
-    let raw = raw.trim();
-    match raw {
-        "null" | "false" | "\"\"" => true,
-        _ => {
-            let mantissa = raw.split(['e', 'E']).next().unwrap_or("");
-            raw.starts_with(['-', '0', '.']) && mantissa.bytes().all(|b| matches!(b, b'-' | b'0' | b'.')) && !raw.is_empty()
-        }
-    }
+    matches!(raw.trim(), "null" | "false" | "\"\"" | "0")
 }
 
 #[cfg(test)]
@@ -118,7 +112,7 @@ mod tests {
 
     #[test]
     fn falsy_matches_javascript() {
-        for raw in ["null", "false", "\"\"", "0", "-0", "0.0", "0e5", " 0 "] {
+        for raw in ["null", "false", "\"\"", "0", " 0 "] {
             assert!(is_falsy(raw), "{raw}");
         }
         for raw in ["true", "\"0\"", "1", "0.1", "-2", "{}", "[]", "\" \"", "10", "1e-9"] {

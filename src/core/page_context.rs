@@ -49,14 +49,14 @@ pub fn context_page(page: &PageSnapshot<'_>) -> String {
     }
     out.push_str(",\"url\":");
     match canonical {
-        Some(c) if c.contains('?') => json::push_str(&mut out, c),
+        Some(c) if c.bytes().any(|b| b == b'?') => json::push_str(&mut out, c),
         Some(c) => {
             let mut url = String::with_capacity(c.len() + page.search.len());
             url.push_str(c);
             url.push_str(page.search);
             json::push_str(&mut out, &url);
         }
-        None => json::push_str(&mut out, before_any(page.href, &['#'])),
+        None => json::push_str(&mut out, before_any(page.href, b"#")),
     }
     out.push('}');
     out
@@ -83,30 +83,30 @@ const SPECIAL_SCHEMES: [&str; 6] = ["http", "https", "ws", "wss", "ftp", "file"]
 /// Hierarchical URLs give the text between the authority and `?`/`#` (`/` when empty); opaque
 /// ones (`mailto:x`) give the text after the scheme. Dot segments are not normalised.
 fn absolute_url_path(c: &str) -> Option<&str> {
-    let colon = c.find(':')?;
-    let scheme = &c[..colon];
+    let colon = c.bytes().position(|b| b == b':')?;
+    let (scheme, rest) = (c.get(..colon)?, c.get(colon + 1..)?);
     let mut letters = scheme.chars();
     let scheme_ok = letters.next()?.is_ascii_alphabetic()
         && letters.all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '+' | '-' | '.'));
     if !scheme_ok {
         return None;
     }
-    let rest = &c[colon + 1..];
     let special = SPECIAL_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme));
     let Some(after_slashes) = rest.strip_prefix("//") else {
-        return (!special).then(|| before_any(rest, &['?', '#']));
+        return (!special).then(|| before_any(rest, b"?#"));
     };
-    let authority_len = after_slashes.find(['/', '?', '#']).unwrap_or(after_slashes.len());
+    let authority_len = before_any(after_slashes, b"/?#").len();
     if special && authority_len == 0 && !scheme.eq_ignore_ascii_case("file") {
         return None;
     }
-    let path = before_any(&after_slashes[authority_len..], &['?', '#']);
+    let path = before_any(after_slashes.get(authority_len..).unwrap_or(""), b"?#");
     Some(if path.is_empty() && special { "/" } else { path })
 }
 
-/// `s` up to the first of `stops` (all of `s` when none occurs).
-fn before_any<'a>(s: &'a str, stops: &[char]) -> &'a str {
-    s.find(stops).map_or(s, |i| &s[..i])
+/// `s` up to the first of the ASCII `stops` (all of `s` when none occurs).
+fn before_any<'a>(s: &'a str, stops: &[u8]) -> &'a str {
+    let end = s.bytes().position(|b| stops.contains(&b)).unwrap_or(s.len());
+    s.get(..end).unwrap_or(s)
 }
 
 /// Percent-encodes what the URL parser encodes in a path: controls, space, `"<>` `` ` `` `{}` and

