@@ -11,6 +11,7 @@ pub mod json;
 pub mod random;
 pub mod store;
 pub mod time;
+pub mod tracker;
 pub mod cookie_codec;
 pub mod cookie_domain;
 pub mod uuid;

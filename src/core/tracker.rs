@@ -1,0 +1,224 @@
+//! One analytics source on one page, as a sans-IO state machine: a tracking call goes in as
+//! argument texts, an event comes out into the write-ahead outbox, and requests come out of
+//! [`Tracker::poll_transmit`]. The browser shell only carries values and bytes.
+//!
+//! Flow of a call ([`Tracker::build`]): resolve the argument roles → `options.anonymousId` is
+//! stored first (it applies to this and every later event) → identify/group update the stored
+//! identity → the envelope is built from the identity as it now stands. Then the shell (after any
+//! source middleware) hands the body to [`Tracker::enqueue`]. The queue is written to its store at
+//! the end of each drive ([`Tracker::persist`]): always before the first send attempt of an event.
+//! Must not import platform crates: storage is [`Store`], randomness [`Random`], time `now_ms`.
+
+use crate::core::args::{self, DropReason, Method, Resolved, Warnings};
+use crate::core::delivery::{Config, DeliveryState, Diagnostic, Mode, Outbox, Outcome, SegmentWire, Transmit};
+use crate::core::envelope::{self, Call, Env};
+use crate::core::identity::Identity;
+use crate::core::options::Options;
+use crate::core::page_context::{context_page, PageSnapshot};
+use crate::core::random::Random;
+use crate::core::store::Store;
+use crate::core::{json, uuid};
+
+/// What stays the same for every event of a page, read once from the init options.
+#[derive(Debug, Default)]
+pub struct PageEnv {
+    write_key: String,
+    library_version: &'static str,
+    user_agent: String,
+    locale: Option<String>,
+    timezone: Option<String>,
+    integrations: String,
+}
+
+impl PageEnv {
+    /// Reads `writeKey`, `integrations`, `_npm` and the browser facts `_env: {userAgent, locale,
+    /// timezone}` the facade adds to the init options JSON.
+    pub fn parse(options_json: &str) -> Self {
+        let text = |raw: Option<&str>, key: &str| raw.and_then(|r| json::get(r, key)).and_then(json::parse_str);
+        let facts = json::get(options_json, "_env");
+        let npm = json::get(options_json, "_npm") == Some("true");
+        PageEnv {
+            write_key: text(Some(options_json), "writeKey").unwrap_or_default(),
+            library_version: if npm { envelope::LIBRARY_VERSION_NPM } else { envelope::LIBRARY_VERSION_CDN },
+            user_agent: text(facts, "userAgent").unwrap_or_default(),
+            locale: text(facts, "locale"),
+            timezone: text(facts, "timezone"),
+            integrations: envelope::integration_booleans(json::get(options_json, "integrations").unwrap_or("{}")),
+        }
+    }
+
+    /// The source's write key.
+    pub fn write_key(&self) -> &str {
+        &self.write_key
+    }
+
+    fn envelope_env(&self) -> Env<'_> {
+        Env {
+            write_key: &self.write_key,
+            library_version: self.library_version,
+            user_agent: &self.user_agent,
+            locale: self.locale.as_deref(),
+            timezone: self.timezone.as_deref(),
+            integrations: &self.integrations,
+            ..Env::default()
+        }
+    }
+}
+
+/// The page as the facade captured it: the snippet's buffered-page-context shape `{c,p,u,s,t,r}`.
+fn page_snapshot_json(raw: &str) -> String {
+    let text = |key: &str| json::get(raw, key).and_then(json::parse_str);
+    let (href, canonical, path) = (text("u").unwrap_or_default(), text("c"), text("p").unwrap_or_default());
+    let (search, title, referrer) =
+        (text("s").unwrap_or_default(), text("t").unwrap_or_default(), text("r").unwrap_or_default());
+    context_page(&PageSnapshot {
+        href: &href,
+        canonical: canonical.as_deref(),
+        path: &path,
+        search: &search,
+        title: &title,
+        referrer: &referrer,
+    })
+}
+
+/// One source on one page: identity, environment and the delivery outbox with its store.
+pub struct Tracker {
+    /// The visitor's identity (also used directly by `user()` / `group()`).
+    pub identity: Identity,
+    env: PageEnv,
+    outbox: Outbox<SegmentWire>,
+    queue_store: Box<dyn Store>,
+    queue_key: String,
+    warnings: Vec<&'static str>,
+}
+
+impl Tracker {
+    /// A tracker whose queue lives at `queue_key` in `queue_store`; events a previous page left
+    /// there are restored (same messageId, body and attempts) and sent again.
+    pub fn new(env: PageEnv, identity: Identity, config: Config, queue_store: Box<dyn Store>, queue_key: String, now_ms: f64) -> Self {
+        let outbox = Outbox::new(config, SegmentWire::new(env.write_key()));
+        let mut tracker = Tracker { identity, env, outbox, queue_store, queue_key, warnings: Vec::new() };
+        if let Some(saved) = tracker.queue_store.get(&tracker.queue_key) {
+            tracker.outbox.restore(&saved, now_ms);
+        }
+        tracker
+    }
+
+    /// Builds the event for one call (`kinds` and `args` as the facade classified and serialised
+    /// them; `page_json` the page at call time). `Err` means the call produces no event.
+    pub fn build(&mut self, method: Method, kinds: &str, args: &[&str], page_json: &str, now_ms: f64, random: &mut dyn Random) -> Result<String, DropReason> {
+        let resolved = args::resolve(method, kinds);
+        self.note(resolved.warnings);
+        if let Some(reason) = resolved.drop {
+            return Err(reason);
+        }
+        if let Some(id) = Options::parse(Resolved::text(resolved.options, args)).anonymous_id() {
+            self.identity.set_anonymous_id(Some(&id));
+        }
+        let given_traits = Resolved::text(resolved.properties, args);
+        let given_id = Resolved::text(resolved.id, args);
+        match method {
+            Method::Identify => self.identity.identify(given_id, given_traits),
+            Method::Group => self.identity.group(given_id, given_traits),
+            _ => {}
+        }
+        let anonymous_id = self.identity.anonymous_id(random);
+        let user_id = self.identity.user_id();
+        let (user_traits, group_id, group_traits) = match method {
+            Method::Identify => (self.identity.user_traits(), None, String::from("{}")),
+            Method::Group => (String::from("{}"), self.identity.group_id(), self.identity.group_traits()),
+            _ => (String::from("{}"), None, String::from("{}")),
+        };
+        let who = envelope::Identity {
+            user_id: user_id.as_deref(),
+            anonymous_id: &anonymous_id,
+            user_traits: &user_traits,
+            group_id: group_id.as_deref(),
+            group_traits: &group_traits,
+        };
+        let page = page_snapshot_json(page_json);
+        let uuid = uuid::v4(random);
+        let call = Call { method, resolved: &resolved, args, now_ms, uuid: &uuid, page: &page };
+        let event = envelope::build(&call, &who, &self.env.envelope_env())?;
+        self.note(event.warnings);
+        Ok(event.body)
+    }
+
+    /// Queues a built (and possibly middleware-modified) event for delivery.
+    pub fn enqueue(&mut self, body: String, now_ms: f64) {
+        let message_id = json::get(&body, "messageId").and_then(json::parse_str).unwrap_or_default();
+        self.outbox.enqueue(message_id, body, now_ms);
+    }
+
+    /// Writes the queue to its store when it changed. The shell calls it at the end of every
+    /// drive, so an event is persisted before its first send attempt. A refusing store (quota,
+    /// blocked) leaves the events in memory; they are still sent.
+    pub fn persist(&mut self) {
+        if self.outbox.needs_persist() {
+            let text = self.outbox.persist();
+            let state = self.outbox.state();
+            if state.pending + state.in_flight == 0 {
+                self.queue_store.remove(&self.queue_key);
+            } else if !self.queue_store.set(&self.queue_key, &text) {
+                self.warnings.push("queue could not be saved (storage full or blocked); events kept in memory");
+            }
+        }
+    }
+
+    /// The next request to send now, if any (call until `None`).
+    pub fn poll_transmit(&mut self, now_ms: f64, mode: Mode) -> Option<Transmit> {
+        self.outbox.poll_transmit(now_ms, mode)
+    }
+
+    /// Feeds a request's answer back. `jitter` in [0, 1) spreads retries.
+    pub fn on_response(&mut self, id: u64, outcome: Outcome, now_ms: f64, jitter: f64) {
+        self.outbox.on_response(id, outcome, now_ms, jitter);
+    }
+
+    /// When the shell's one timer should fire next (epoch ms), if at all.
+    pub fn poll_timeout(&self) -> Option<f64> {
+        self.outbox.poll_timeout()
+    }
+
+    /// The timer fired.
+    pub fn on_timeout(&mut self, now_ms: f64) {
+        self.outbox.on_timeout(now_ms);
+    }
+
+    /// The browser went on- or offline.
+    pub fn set_online(&mut self, online: bool) {
+        self.outbox.set_online(online);
+    }
+
+    /// Another tab's queue text to take over (its events are sent from here from now on).
+    pub fn adopt(&mut self, text: &str, now_ms: f64) -> usize {
+        self.outbox.restore(text, now_ms)
+    }
+
+    /// Another tab adopted this tab's queue: forget its events without sending them.
+    pub fn hand_over_all(&mut self) -> usize {
+        self.outbox.hand_over_all()
+    }
+
+    /// Queue counts for `flush()`, debug mode and tests.
+    pub fn state(&self) -> DeliveryState {
+        self.outbox.state()
+    }
+
+    /// Drops since the last call, for the `error` event and debug logs.
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        self.outbox.take_diagnostics()
+    }
+
+    /// Repairs and refusals since the last call, as debug-mode log lines.
+    pub fn take_warnings(&mut self) -> Vec<&'static str> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn note(&mut self, warnings: Warnings) {
+        self.warnings.extend(warnings.iter().map(|w| w.message()));
+    }
+}
+
+#[cfg(test)]
+mod tests;

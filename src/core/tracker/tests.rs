@@ -1,0 +1,132 @@
+//! The call pipeline end to end on the host: argument texts in, persisted queue and request bodies out.
+
+use super::*;
+use crate::core::delivery::{Config, Mode, Outcome};
+use crate::core::random::CountingRandom;
+use crate::core::settings::IdentitySettings;
+use crate::core::store::{MemoryStore, Store, StoreKind};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A store the test keeps a handle to while the tracker owns it.
+#[derive(Clone)]
+struct Shared(Rc<RefCell<MemoryStore>>);
+
+impl Store for Shared {
+    fn kind(&self) -> StoreKind {
+        StoreKind::LocalStorage
+    }
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.borrow().get(key)
+    }
+    fn set(&mut self, key: &str, raw: &str) -> bool {
+        self.0.borrow_mut().set(key, raw)
+    }
+    fn remove(&mut self, key: &str) {
+        self.0.borrow_mut().remove(key)
+    }
+}
+
+const NOW: f64 = 1_795_393_993_123.0;
+const OPTIONS: &str = r#"{"writeKey":"wk","_env":{"userAgent":"UA","locale":"en-GB","timezone":"Europe/London"}}"#;
+const PAGE: &str = r#"{"p":"/shop","u":"https://ex.com/shop?utm_source=g#top","s":"?utm_source=g","t":"Shop","r":""}"#;
+
+struct Page {
+    tracker: Tracker,
+    random: CountingRandom,
+    identity_store: Shared,
+}
+
+fn page_load(queue: &Shared, identity_store: &Shared) -> Page {
+    let settings = IdentitySettings::parse("{}");
+    let identity = Identity::new(&settings, vec![Box::new(identity_store.clone())]);
+    let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
+    let tracker = Tracker::new(PageEnv::parse(OPTIONS), identity, config, Box::new(queue.clone()), "q".into(), NOW);
+    Page { tracker, random: CountingRandom::default(), identity_store: identity_store.clone() }
+}
+
+fn shared() -> Shared {
+    Shared(Rc::new(RefCell::new(MemoryStore::new(StoreKind::LocalStorage))))
+}
+
+fn call(page: &mut Page, method: Method, kinds: &str, args: &[&str]) -> Result<String, DropReason> {
+    page.tracker.build(method, kinds, args, PAGE, NOW, &mut page.random)
+}
+
+fn field(body: &str, key: &str) -> String {
+    json::get(body, key).unwrap_or("<absent>").to_string()
+}
+
+#[test]
+fn track_builds_an_analytics_js_envelope_with_page_context() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    let body = call(&mut page, Method::Track, "so", &["Clicked", r#"{"plan":"pro"}"#]).unwrap();
+    assert_eq!(field(&body, "type"), r#""track""#);
+    assert_eq!(field(&body, "event"), r#""Clicked""#);
+    assert_eq!(field(&body, "properties"), r#"{"plan":"pro"}"#);
+    assert_eq!(field(&body, "userId"), "null");
+    assert_eq!(field(&body, "writeKey"), r#""wk""#);
+    let context = field(&body, "context");
+    assert_eq!(json::get(&context, "userAgent"), Some(r#""UA""#));
+    assert_eq!(json::get(&context, "campaign"), Some(r#"{"source":"g"}"#));
+    let page_ctx = json::get(&context, "page").unwrap();
+    assert_eq!(json::get(page_ctx, "url"), Some(r#""https://ex.com/shop?utm_source=g""#));
+    let anonymous_id = json::parse_str(&field(&body, "anonymousId")).unwrap();
+    assert_eq!(page.tracker.identity.anonymous_id(&mut page.random), anonymous_id);
+}
+
+#[test]
+fn identify_stores_traits_and_the_event_carries_all_of_them() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    call(&mut page, Method::Identify, "so", &["u1", r#"{"a":1}"#]).unwrap();
+    let body = call(&mut page, Method::Identify, "o", &[r#"{"b":2}"#]).unwrap();
+    assert_eq!(field(&body, "userId"), r#""u1""#);
+    assert_eq!(field(&body, "traits"), r#"{"a":1,"b":2}"#);
+    assert_eq!(ids.get("ajs_user_traits").as_deref(), Some(r#"{"a":1,"b":2}"#));
+    let page2 = call(&mut page, Method::Track, "s", &["After"]).unwrap();
+    assert_eq!(field(&page2, "userId"), r#""u1""#);
+}
+
+#[test]
+fn options_anonymous_id_is_stored_before_the_event_is_built() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    let body = call(&mut page, Method::Track, "soo", &["x", "{}", r#"{"anonymousId":"fixed"}"#]).unwrap();
+    assert_eq!(field(&body, "anonymousId"), r#""fixed""#);
+    let later = call(&mut page, Method::Page, "", &[]).unwrap();
+    assert_eq!(field(&later, "anonymousId"), r#""fixed""#);
+    assert_eq!(page.identity_store.get("ajs_anonymous_id").as_deref(), Some(r#""fixed""#));
+}
+
+#[test]
+fn calls_that_cannot_make_an_event_are_refused() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    assert_eq!(call(&mut page, Method::Track, "o", &["{}"]), Err(DropReason::EventMissing));
+    assert_eq!(call(&mut page, Method::Track, "x", &[""]), Err(DropReason::EventMissing));
+    let huge = format!(r#"{{"blob":"{}"}}"#, "x".repeat(40_000));
+    assert_eq!(call(&mut page, Method::Track, "so", &["Big", &huge]), Err(DropReason::TooLarge));
+}
+
+#[test]
+fn queued_events_are_persisted_before_sending_and_resent_after_a_reload() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    let body = call(&mut page, Method::Track, "s", &["Saved"]).unwrap();
+    let message_id = field(&body, "messageId");
+    page.tracker.enqueue(body, NOW);
+    page.tracker.persist();
+    assert!(queue.get("q").unwrap().contains(&message_id[1..message_id.len() - 1]));
+    let sent = page.tracker.poll_transmit(NOW, Mode::Normal).expect("a request");
+    assert!(sent.body.contains(&message_id));
+    // The page goes away before the answer: the next page load sends the same event again.
+    let mut next = page_load(&queue, &ids);
+    let resent = next.tracker.poll_transmit(NOW + 10.0, Mode::Normal).expect("the saved event");
+    assert!(resent.body.contains(&message_id));
+    next.tracker.on_response(resent.id, Outcome::Status(200, None), NOW + 20.0, 0.5);
+    next.tracker.persist();
+    assert_eq!(queue.get("q"), None);
+    assert_eq!(next.tracker.state().delivered, 1);
+}
