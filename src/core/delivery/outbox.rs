@@ -5,11 +5,12 @@
 //! Shell contract, after every input (`enqueue`, `on_response`, `on_timeout`, `set_online`,
 //! `restore`): if [`Outbox::needs_persist`], write [`Outbox::persist`] to the tab's queue key
 //! *before* sending (write-ahead); then send every transmit `poll_transmit(now, Normal)` yields;
-//! then arm one timer at `poll_timeout()`. On page hide use `Mode::PageHide`.
+//! then persist again in the same task (sending marks events in flight, see `launch`); then arm
+//! one timer at `poll_timeout()`. On page hide use `Mode::PageHide`.
 //! Invariant: an event is in at most one unanswered transmit. Must not import anything
 //! platform-specific.
 
-use super::batch::{self, Overhead, RequestLimit};
+use super::batch::{self, Overhead, RequestLimit, Timing};
 use super::config::Config;
 use super::diagnostics::{DeliveryState, Diagnostic, DropCounts, DropReason};
 use super::persisted;
@@ -70,8 +71,7 @@ impl<W: Wire> Outbox<W> {
     /// created; persist before the next `poll_transmit`. Oversized events and queue overflow are
     /// reported as diagnostics, never as errors.
     pub fn enqueue(&mut self, message_id: String, body_json: String, now_ms: f64) {
-        let next_attempt_ms = now_ms + self.config.flush_interval_ms;
-        let item = Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms, in_flight: None };
+        let item = Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None };
         let mut dropped = Vec::new();
         self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
         self.queue.push(item, &self.config, &mut dropped);
@@ -94,8 +94,8 @@ impl<W: Wire> Outbox<W> {
             Mode::Flush => (self.normal_limit(), true),
         };
         let overhead = self.overhead();
-        let chosen =
-            batch::select(self.queue.items(), now_ms, early, limit, overhead, self.config.isolate_after_attempts);
+        let timing = Timing { now_ms, early, flush_interval_ms: self.config.flush_interval_ms };
+        let chosen = batch::select(self.queue.items(), timing, limit, overhead, self.config.isolate_after_attempts);
         self.build(chosen, limit, now_ms)
     }
 
@@ -142,11 +142,8 @@ impl<W: Wire> Outbox<W> {
         let gate = self.rate_gate_ms.max(self.network_gate_ms);
         let mut waiting = self.queue.items().iter().filter(|i| i.in_flight.is_none()).peekable();
         waiting.peek()?;
-        let earliest = if self.batch_is_full() {
-            0.0
-        } else {
-            waiting.map(|i| i.next_attempt_ms).fold(f64::INFINITY, f64::min)
-        };
+        let (full, interval) = (self.batch_is_full(), self.config.flush_interval_ms);
+        let earliest = waiting.map(|i| batch::due_ms(i, full, interval)).fold(f64::INFINITY, f64::min);
         Some(earliest.max(gate))
     }
 
@@ -253,7 +250,7 @@ impl<W: Wire> Outbox<W> {
         loop {
             let body = self.body_for(&chosen, now_ms)?;
             if !limit.strict || body.len() <= limit.max_bytes {
-                return Some(self.launch(chosen, body));
+                return Some(self.launch(chosen, body, now_ms));
             }
             chosen.pop();
         }
@@ -270,18 +267,24 @@ impl<W: Wire> Outbox<W> {
         }
     }
 
-    fn launch(&mut self, chosen: Vec<usize>, body: String) -> Transmit {
+    /// Marks the events as in flight. Their `next_attempt_ms` becomes the end of the request's
+    /// timeout and is persisted: if this page dies now, the next one does not resend them while
+    /// this (keepalive) request may still be running, so no event is ever in two requests at once.
+    fn launch(&mut self, chosen: Vec<usize>, body: String, now_ms: f64) -> Transmit {
         let id = self.next_id;
         self.next_id += 1;
         let keepalive = body.len() <= self.keepalive_room();
         let mut message_ids = Vec::with_capacity(chosen.len());
+        let guard_ms = now_ms + self.config.request_timeout_ms;
         let items = self.queue.items_mut();
         for &index in &chosen {
             if let Some(item) = items.get_mut(index) {
                 item.in_flight = Some(id);
+                item.next_attempt_ms = guard_ms;
                 message_ids.push(item.message_id.clone());
             }
         }
+        self.dirty = true;
         let url_path = if self.config.batching { "/b" } else { path_for(&body) };
         self.flights.push(Flight { id, keepalive_bytes: if keepalive { body.len() } else { 0 } });
         Transmit { id, url_path, body, keepalive, timeout_ms: self.config.request_timeout_ms, message_ids }

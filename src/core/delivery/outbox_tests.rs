@@ -123,7 +123,7 @@ fn retry_after_is_honoured_capped_and_blocks_everything_on_429() {
 
 #[test]
 fn network_errors_back_off_without_consuming_attempts() {
-    let mut o = outbox(Config { max_attempts: 2, ..Config::DEFAULT });
+    let mut o = outbox(Config { max_attempts: 2, flush_interval_ms: 0.0, ..Config::DEFAULT });
     enqueue(&mut o, "m1", T0);
     let mut now = T0;
     let mut delays = Vec::new();
@@ -229,7 +229,7 @@ fn batches_wait_for_company_until_the_interval_or_a_full_batch() {
     for i in 0..20 {
         enqueue(&mut o, &i.to_string(), T0 + 2000.0);
     }
-    assert_eq!(o.poll_timeout(), Some(0.0), "a full batch is due now");
+    assert_eq!(o.poll_timeout(), Some(T0 + 2000.0), "a full batch is due now");
     let t = o.poll_transmit(T0 + 2000.0, Mode::Normal).expect("full batch goes at once");
     assert_eq!(t.message_ids.len(), 20);
 }
@@ -320,7 +320,8 @@ fn persist_and_restore_round_trip_with_the_golden_text() {
     let mut o = outbox(Config::DEFAULT);
     enqueue(&mut o, "m1", T0);
     enqueue(&mut o, "m2", T0 + 5.0);
-    let t = o.poll_transmit(T0, Mode::Flush).expect("due");
+    let t = o.poll_transmit(T0 + 5.0, Mode::Flush).expect("due");
+    assert_eq!(t.message_ids, ["m1", "m2"]);
     o.on_response(t.id, Outcome::Status(500, None), T0 + 10.0, 0.0);
     enqueue(&mut o, "m3", T0 + 20.0);
     let in_flight = o.poll_transmit(T0 + 100.0, PAGE_HIDE).expect("m3 goes out");
@@ -331,17 +332,23 @@ fn persist_and_restore_round_trip_with_the_golden_text() {
     let golden = "wa-queue\t1\n\
         1795392993123\t1\t1795392993633\t\"m1\"\t{\"type\":\"track\",\"messageId\":\"m1\"}\n\
         1795392993128\t1\t1795392993633\t\"m2\"\t{\"type\":\"track\",\"messageId\":\"m2\"}\n\
-        1795392993143\t0\t1795392994143\t\"m3\"\t{\"type\":\"track\",\"messageId\":\"m3\"}\n";
+        1795392993143\t0\t1795393003223\t\"m3\"\t{\"type\":\"track\",\"messageId\":\"m3\"}\n";
     assert_eq!(text, golden);
 
-    // The page reloads while m3 is in flight: the next page resends all three, ids unchanged.
+    // The page reloads while m3 is in flight: the next page resends m1 and m2 at once, and m3
+    // (whose keepalive request may still be running) only once that request's timeout is over.
     let mut next = outbox(Config::DEFAULT);
     assert_eq!(next.restore(&text, T0 + 2000.0), 3);
     assert_eq!(next.restore(&text, T0 + 2000.0), 0, "restoring twice adds nothing");
     let t = next.poll_transmit(T0 + 2000.0, Mode::Normal).expect("due after reload");
-    assert_eq!(t.message_ids, ["m1", "m2", "m3"]);
+    assert_eq!(t.message_ids, ["m1", "m2"]);
     assert!(t.body.contains("{\"type\":\"track\",\"messageId\":\"m1\",\"_metadata\":"));
     next.on_response(t.id, ok(), T0 + 2010.0, 0.0);
+    assert!(next.poll_transmit(T0 + 2010.0, PAGE_HIDE).is_none(), "not even on page hide");
+    assert_eq!(next.poll_timeout(), Some(T0 + 10_100.0));
+    let t = next.poll_transmit(T0 + 10_100.0, Mode::Normal).expect("guard over");
+    assert_eq!(t.message_ids, ["m3"]);
+    next.on_response(t.id, ok(), T0 + 10_110.0, 0.0);
     assert_eq!(next.persist(), "wa-queue\t1\n");
 }
 
@@ -468,5 +475,77 @@ fn random_failure(rng: &mut Prng) -> Outcome {
         3 => Outcome::NetworkError,
         4 => Outcome::Offline,
         _ => Outcome::Status(200, None),
+    }
+}
+
+/// Reloads at random moments while requests are open (keepalive requests outlive their page and
+/// are accepted by the server, unseen by any page): no event may ever be in two open requests,
+/// and every event must be accepted at least once (again only after a reload, with its messageId).
+#[test]
+fn reloads_mid_flight_never_put_an_event_in_two_open_requests() {
+    struct Open {
+        t: Transmit,
+        page: u32,
+        answer_at: f64,
+    }
+    for seed in [3u64, 11, 99] {
+        let mut rng = Prng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let config = Config { max_in_flight: 2, ..Config::DEFAULT };
+        let mut page = outbox(config);
+        let (mut page_no, mut stored, mut now) = (0u32, String::new(), T0);
+        let mut open: Vec<Open> = Vec::new();
+        let mut accepted: HashMap<String, u32> = HashMap::new();
+        let (mut enqueued, mut reloads, mut steps) = (0, 0, 0);
+        while accepted.len() < 1000 {
+            steps += 1;
+            assert!(steps < 100_000, "seed {seed}: stuck at {} accepted, {:?}", accepted.len(), page.state());
+            for _ in 0..rng.below(4) {
+                if enqueued < 1000 {
+                    enqueue(&mut page, &enqueued.to_string(), now);
+                    enqueued += 1;
+                }
+            }
+            if page.needs_persist() {
+                stored = page.persist();
+            }
+            let mode = if rng.below(10) == 0 { PAGE_HIDE } else { Mode::Normal };
+            while let Some(t) = page.poll_transmit(now, mode) {
+                for id in &t.message_ids {
+                    let clash = open.iter().any(|o| o.t.message_ids.contains(id));
+                    assert!(!clash, "seed {seed}: {id} sent while an earlier request with it is open");
+                }
+                let answer_at = now + rng.below((0.9 * config.request_timeout_ms) as u64) as f64;
+                open.push(Open { t, page: page_no, answer_at });
+            }
+            if page.needs_persist() {
+                stored = page.persist();
+            }
+            let mut i = 0;
+            while i < open.len() {
+                if open[i].answer_at > now {
+                    i += 1;
+                    continue;
+                }
+                let done = open.swap_remove(i);
+                let outcome = if steps < 3000 && rng.below(4) == 0 { Outcome::Status(503, None) } else { ok() };
+                if outcome == ok() {
+                    for id in &done.t.message_ids {
+                        *accepted.entry(id.clone()).or_default() += 1;
+                    }
+                }
+                if done.page == page_no {
+                    page.on_response(done.t.id, outcome, now, rng.unit());
+                }
+            }
+            if rng.below(30) == 0 {
+                reloads += 1;
+                page_no += 1;
+                page = outbox(config);
+                page.restore(&stored, now);
+            }
+            now += 1.0 + rng.below(300) as f64;
+        }
+        assert!(reloads > 5, "seed {seed}: only {reloads} reloads");
+        assert_eq!(enqueued, 1000);
     }
 }
