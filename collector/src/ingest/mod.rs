@@ -29,6 +29,21 @@ pub struct Event {
     pub timestamp: String,
     /// The whole normalized event object (server fields included, `writeKey` removed).
     pub value: Value,
+    /// `value` serialized, as stored. Serialized here, on the request's thread, so the single store
+    /// writer spends its time in SQLite only.
+    pub json: String,
+    /// Object fields serialized for the warehouse columns (`context`, `properties`, `traits`).
+    pub object_json: Vec<(&'static str, String)>,
+}
+
+/// Object-valued fields that warehouse tables store as JSON text.
+pub const OBJECT_FIELDS: [&str; 3] = ["context", "properties", "traits"];
+
+impl Event {
+    /// The serialized text of an object field (see [`OBJECT_FIELDS`]), if present.
+    pub fn object_text(&self, field: &str) -> Option<&str> {
+        self.object_json.iter().find(|(f, _)| *f == field).map(|(_, text)| text.as_str())
+    }
 }
 
 /// Why a request is refused: an HTTP status and a message for the JSON error body.

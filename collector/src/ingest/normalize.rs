@@ -10,7 +10,7 @@
 use super::endpoint::Endpoint;
 use super::kind::Kind;
 use super::rules::{id_text, validate, ID_FIELDS, MAX_EVENT_BYTES};
-use super::{Event, Rejection};
+use super::{Event, Rejection, OBJECT_FIELDS};
 use crate::time::{format_iso, parse_iso};
 use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -89,14 +89,24 @@ pub fn normalize(kind: Kind, mut map: Map<String, Value>, batch_sent_at: Option<
     map.insert("timestamp".into(), Value::String(timestamp.clone()));
     map.insert("receivedAt".into(), Value::String(received_at.clone()));
     add_ip(&mut map, arrival.ip.as_deref());
+    let object_json = OBJECT_FIELDS
+        .iter()
+        .filter_map(|f| match map.get(*f) {
+            Some(v @ Value::Object(_)) => Some((*f, v.to_string())),
+            _ => None,
+        })
+        .collect();
+    let value = Value::Object(map);
     Ok(Event {
         kind,
         message_id,
-        user_id: id_text(map.get("userId")),
-        anonymous_id: id_text(map.get("anonymousId")),
+        user_id: id_text(value.get("userId")),
+        anonymous_id: id_text(value.get("anonymousId")),
         received_at,
         timestamp,
-        value: Value::Object(map),
+        json: serde_json::to_string(&value).map_err(|e| e.to_string())?,
+        object_json,
+        value,
     })
 }
 

@@ -27,28 +27,71 @@ use super::traits;
 use crate::ingest::kind::Kind;
 use crate::ingest::Event;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// `identities.kind` of a userId.
 pub const USER: &str = "userId";
 /// `identities.kind` of an anonymousId.
 pub const ANONYMOUS: &str = "anonymousId";
 
+/// The writer's memory of the identity graph, `id → profile` per kind. Only the writer changes the
+/// graph, so the memory stays exact as long as it is cleared when a transaction is rolled back and
+/// whenever profiles merge (merges are rare; re-reading is cheap).
+#[derive(Default)]
+pub struct Graph {
+    users: HashMap<String, i64>,
+    anonymous: HashMap<String, i64>,
+}
+
+/// Remembered ids beyond this are forgotten (the database stays the truth).
+const GRAPH_MEMORY: usize = 1_000_000;
+
+impl Graph {
+    fn map(&mut self, kind: &str) -> &mut HashMap<String, i64> {
+        if kind == USER { &mut self.users } else { &mut self.anonymous }
+    }
+
+    fn remember(&mut self, kind: &str, id: &str, profile: i64) {
+        if self.users.len() + self.anonymous.len() >= GRAPH_MEMORY {
+            self.forget();
+        }
+        self.map(kind).insert(id.to_string(), profile);
+    }
+
+    /// Drops everything remembered (after a rollback, and on merges).
+    pub fn forget(&mut self) {
+        self.users.clear();
+        self.anonymous.clear();
+    }
+
+    /// The profile an id belongs to.
+    fn lookup(&mut self, tx: &Connection, kind: &str, id: &str) -> rusqlite::Result<Option<i64>> {
+        if let Some(profile) = self.map(kind).get(id) {
+            return Ok(Some(*profile));
+        }
+        let found = lookup(tx, kind, id)?;
+        if let Some(profile) = found {
+            self.remember(kind, id, profile);
+        }
+        Ok(found)
+    }
+}
+
 /// Links the ids of one stored event and returns the profile the event is attributed to. Profiles
 /// created, linked or merged are added to `changed`.
-pub fn observe(tx: &Connection, event: &Event, changed: &mut BTreeSet<i64>) -> rusqlite::Result<i64> {
+pub fn observe(tx: &Connection, graph: &mut Graph, event: &Event, changed: &mut BTreeSet<i64>) -> rusqlite::Result<i64> {
     let at = event.received_at.as_str();
     let user = event.user_id.as_deref();
     let anonymous = event.anonymous_id.as_deref();
     let owner = match (user, anonymous) {
-        (Some(u), Some(a)) => link_pair(tx, u, a, at, changed)?,
-        (Some(u), None) => find_or_create(tx, USER, u, at, changed)?,
-        (None, Some(a)) => find_or_create(tx, ANONYMOUS, a, at, changed)?,
+        (Some(u), Some(a)) => link_pair(tx, graph, u, a, at, changed)?,
+        (Some(u), None) => find_or_create(tx, graph, USER, u, at, changed)?,
+        (None, Some(a)) => find_or_create(tx, graph, ANONYMOUS, a, at, changed)?,
         (None, None) => unreachable_profile(tx, at)?,
     };
     if event.kind == Kind::Alias {
         if let Some(previous) = event.value.get("previousId").and_then(|v| v.as_str()) {
-            alias(tx, owner, previous, at, changed)?;
+            alias(tx, graph, owner, previous, at, changed)?;
         }
     }
     Ok(owner)
@@ -66,58 +109,58 @@ pub fn lookup(tx: &Connection, kind: &str, id: &str) -> rusqlite::Result<Option<
         .optional()
 }
 
-fn find_or_create(tx: &Connection, kind: &str, id: &str, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<i64> {
-    if let Some(profile) = lookup(tx, kind, id)? {
+fn find_or_create(tx: &Connection, graph: &mut Graph, kind: &str, id: &str, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<i64> {
+    if let Some(profile) = graph.lookup(tx, kind, id)? {
         return Ok(profile);
     }
     let profile = create_profile(tx, at)?;
-    link(tx, kind, id, profile, at)?;
+    link(tx, graph, kind, id, profile, at)?;
     changed.insert(profile);
     Ok(profile)
 }
 
 /// Rules 1–3 for an event carrying both ids; returns the user's profile.
-fn link_pair(tx: &Connection, user: &str, anonymous: &str, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<i64> {
-    let by_user = lookup(tx, USER, user)?;
-    let by_anonymous = lookup(tx, ANONYMOUS, anonymous)?;
+fn link_pair(tx: &Connection, graph: &mut Graph, user: &str, anonymous: &str, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<i64> {
+    let by_user = graph.lookup(tx, USER, user)?;
+    let by_anonymous = graph.lookup(tx, ANONYMOUS, anonymous)?;
     match (by_user, by_anonymous) {
         (Some(p), Some(q)) if p == q => Ok(p),
         (Some(p), Some(q)) => {
             if !is_identified(tx, q)? {
-                merge(tx, q, p, at, changed)?;
+                merge(tx, graph, q, p, at, changed)?;
             }
             Ok(p)
         }
         (Some(p), None) => {
-            link(tx, ANONYMOUS, anonymous, p, at)?;
+            link(tx, graph, ANONYMOUS, anonymous, p, at)?;
             changed.insert(p);
             Ok(p)
         }
         (None, Some(q)) if !is_identified(tx, q)? => {
-            link(tx, USER, user, q, at)?;
+            link(tx, graph, USER, user, q, at)?;
             changed.insert(q);
             Ok(q)
         }
-        (None, Some(_shared_device)) => find_or_create(tx, USER, user, at, changed),
+        (None, Some(_shared_device)) => find_or_create(tx, graph, USER, user, at, changed),
         (None, None) => {
-            let p = find_or_create(tx, USER, user, at, changed)?;
-            link(tx, ANONYMOUS, anonymous, p, at)?;
+            let p = find_or_create(tx, graph, USER, user, at, changed)?;
+            link(tx, graph, ANONYMOUS, anonymous, p, at)?;
             Ok(p)
         }
     }
 }
 
 /// Rule 4: merges the profile of `previous` into `owner`.
-fn alias(tx: &Connection, owner: i64, previous: &str, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<()> {
-    let found = match lookup(tx, USER, previous)? {
+fn alias(tx: &Connection, graph: &mut Graph, owner: i64, previous: &str, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<()> {
+    let found = match graph.lookup(tx, USER, previous)? {
         Some(p) => Some(p),
-        None => lookup(tx, ANONYMOUS, previous)?,
+        None => graph.lookup(tx, ANONYMOUS, previous)?,
     };
     match found {
         Some(p) if p == owner => Ok(()),
-        Some(p) => merge(tx, p, owner, at, changed),
+        Some(p) => merge(tx, graph, p, owner, at, changed),
         None => {
-            link(tx, ANONYMOUS, previous, owner, at)?;
+            link(tx, graph, ANONYMOUS, previous, owner, at)?;
             changed.insert(owner);
             Ok(())
         }
@@ -135,15 +178,17 @@ fn create_profile(tx: &Connection, at: &str) -> rusqlite::Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-fn link(tx: &Connection, kind: &str, id: &str, profile: i64, at: &str) -> rusqlite::Result<()> {
+fn link(tx: &Connection, graph: &mut Graph, kind: &str, id: &str, profile: i64, at: &str) -> rusqlite::Result<()> {
     tx.prepare_cached("INSERT INTO identities (kind, id, profile_id, linked_at) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![kind, id, profile, at])?;
+    graph.remember(kind, id, profile);
     tx.prepare_cached("UPDATE profiles SET updated_at = ?2 WHERE profile_id = ?1")?.execute(params![profile, at])?;
     Ok(())
 }
 
 /// Rule 5: moves every identity of `loser` to `winner`.
-fn merge(tx: &Connection, loser: i64, winner: i64, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<()> {
+fn merge(tx: &Connection, graph: &mut Graph, loser: i64, winner: i64, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<()> {
+    graph.forget();
     tx.prepare_cached("UPDATE identities SET profile_id = ?2, linked_at = ?3 WHERE profile_id = ?1")?
         .execute(params![loser, winner, at])?;
     tx.prepare_cached("UPDATE profiles SET merged_into = ?2, updated_at = ?3 WHERE profile_id = ?1 OR merged_into = ?1")?

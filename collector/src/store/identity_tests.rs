@@ -13,6 +13,7 @@ type Call = (Kind, Option<&'static str>, Option<&'static str>, Option<&'static s
 fn run(calls: &[Call]) -> Connection {
     let conn = Connection::open_in_memory().unwrap();
     schema::apply_schema(&conn).unwrap();
+    let mut graph = super::Graph::default();
     for (i, (kind, user, anonymous, previous)) in calls.iter().enumerate() {
         let mut body = json!({"event": "E", "messageId": format!("m{i}"), "traits": {"step": i}});
         body["userId"] = json!(user);
@@ -22,7 +23,7 @@ fn run(calls: &[Call]) -> Connection {
         }
         let Value::Object(map) = body else { unreachable!() };
         let event = normalize(*kind, map, None, &Arrival { now_ms: 1_000 + i as i64, ip: None }).unwrap();
-        store_event(&conn, &event, &mut BTreeSet::new()).unwrap();
+        store_event(&conn, &mut graph, &event, &mut BTreeSet::new()).unwrap();
     }
     conn
 }

@@ -17,8 +17,6 @@ pub struct StoredEvent {
     pub seq: i64,
     /// Profile the event is attributed to when it was stored.
     pub profile_id: i64,
-    /// The stored JSON.
-    pub json: String,
 }
 
 /// Type-specific warehouse columns: (kind, [(column, event field)]).
@@ -50,18 +48,21 @@ impl ToSql for Column<'_> {
     }
 }
 
-/// A field as a column value: strings as text, other JSON as its text, missing or null as NULL.
-fn column(value: Option<&Value>) -> Column<'_> {
-    match value {
+/// A field as a column value: strings as text, objects as their pre-serialized text, other JSON as
+/// its text, missing or null as NULL.
+fn column<'a>(event: &'a Event, field: &str) -> Column<'a> {
+    if let Some(text) = event.object_text(field) {
+        return Column::Text(text);
+    }
+    match event.value.get(field) {
         None | Some(Value::Null) => Column::Null,
         Some(Value::String(s)) => Column::Text(s),
-        Some(other) => Column::Owned(serde_json::to_string(other).unwrap_or_default()),
+        Some(other) => Column::Owned(other.to_string()),
     }
 }
 
 /// Stores one event inside the writer's transaction. `Ok(None)` means its messageId was already stored.
-pub fn store_event(tx: &Connection, event: &Event, changed: &mut BTreeSet<i64>) -> rusqlite::Result<Option<StoredEvent>> {
-    let json = serde_json::to_string(&event.value).unwrap_or_default();
+pub fn store_event(tx: &Connection, graph: &mut identity::Graph, event: &Event, changed: &mut BTreeSet<i64>) -> rusqlite::Result<Option<StoredEvent>> {
     let inserted = tx
         .prepare_cached(
             "INSERT OR IGNORE INTO events (message_id, type, user_id, anonymous_id, received_at, timestamp, json)
@@ -74,18 +75,18 @@ pub fn store_event(tx: &Connection, event: &Event, changed: &mut BTreeSet<i64>) 
             event.anonymous_id,
             event.received_at,
             event.timestamp,
-            json
+            event.json
         ])?;
     if inserted == 0 {
         return Ok(None);
     }
     let seq = tx.last_insert_rowid();
-    let profile_id = identity::observe(tx, event, changed)?;
+    let profile_id = identity::observe(tx, graph, event, changed)?;
     insert_typed(tx, seq, event)?;
     if event.kind == Kind::Identify {
         traits::apply_identify(tx, event, profile_id, changed)?;
     }
-    Ok(Some(StoredEvent { seq, profile_id, json }))
+    Ok(Some(StoredEvent { seq, profile_id }))
 }
 
 /// The INSERT statement of one warehouse table.
@@ -104,19 +105,18 @@ fn typed_statements() -> &'static [String; 6] {
 
 fn insert_typed(tx: &Connection, seq: i64, event: &Event) -> rusqlite::Result<()> {
     let Some(at) = TYPED_COLUMNS.iter().position(|t| t.0 == event.kind) else { return Ok(()) };
-    let v = &event.value;
     let mut values: Vec<Column> = vec![
         Column::Int(seq),
         Column::Text(&event.message_id),
-        column(v.get("userId")),
-        column(v.get("anonymousId")),
+        column(event, "userId"),
+        column(event, "anonymousId"),
         Column::Text(&event.timestamp),
-        column(v.get("originalTimestamp")),
-        column(v.get("sentAt")),
+        column(event, "originalTimestamp"),
+        column(event, "sentAt"),
         Column::Text(&event.received_at),
-        column(v.get("context")),
+        column(event, "context"),
     ];
-    values.extend(TYPED_COLUMNS[at].1.iter().map(|(_, field)| column(v.get(*field))));
+    values.extend(TYPED_COLUMNS[at].1.iter().map(|(_, field)| column(event, field)));
     tx.prepare_cached(&typed_statements()[at])?.execute(rusqlite::params_from_iter(values))?;
     Ok(())
 }

@@ -69,6 +69,9 @@ pub fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Conn
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", durability.pragma())?;
     conn.pragma_update(None, "cache_size", -65536)?;
+    // Checkpoint every 16 MiB of WAL instead of 4 MiB: index pages dirtied by many commits are copied
+    // to the database file once per checkpoint, and the fsync at checkpoints is paid 4x less often.
+    conn.pragma_update(None, "wal_autocheckpoint", 4096)?;
     apply_schema(&conn)?;
     Ok(conn)
 }

@@ -6,6 +6,7 @@
 //! transaction fails, the writer retries each job in its own transaction so one bad job cannot fail
 //! the others, and a failed job leaves no row behind.
 
+use super::identity::Graph;
 use super::insert::{store_event, StoredEvent};
 use super::{read, schema};
 use crate::ingest::Event;
@@ -65,10 +66,12 @@ impl Writer {
 /// Effects of a committed job, published after the commit.
 struct Committed {
     outcome: Outcome,
-    stored: Vec<StoredEvent>,
+    /// (index in the job, what was stored) for every event that was not a duplicate.
+    stored: Vec<(usize, StoredEvent)>,
 }
 
 fn run(mut conn: Connection, queue: Receiver<Job>, hub: Arc<Broadcaster>) {
+    let mut graph = Graph::default();
     while let Ok(first) = queue.recv() {
         let mut count = first.events.len();
         let mut group = vec![first];
@@ -82,46 +85,48 @@ fn run(mut conn: Connection, queue: Receiver<Job>, hub: Arc<Broadcaster>) {
             }
         }
         let mut changed = BTreeSet::new();
-        let results = match commit(&mut conn, &group, &mut changed) {
+        let results = match commit(&mut conn, &mut graph, &group, &mut changed) {
             Ok(all) => all.into_iter().map(Ok).collect(),
             Err(_) => {
                 changed.clear();
-                group.iter().map(|job| commit_alone(&mut conn, job, &mut changed)).collect::<Vec<_>>()
+                graph.forget();
+                group.iter().map(|job| commit_alone(&mut conn, &mut graph, job, &mut changed)).collect::<Vec<_>>()
             }
         };
-        publish(&conn, &hub, &results, &changed);
+        publish(&conn, &hub, &group, &results, &changed);
         for (job, result) in group.into_iter().zip(results) {
             let _ = job.reply.send(result.map(|c| c.outcome));
         }
     }
 }
 
-fn commit(conn: &mut Connection, group: &[Job], changed: &mut BTreeSet<i64>) -> rusqlite::Result<Vec<Committed>> {
+fn commit(conn: &mut Connection, graph: &mut Graph, group: &[Job], changed: &mut BTreeSet<i64>) -> rusqlite::Result<Vec<Committed>> {
     let tx = conn.transaction()?;
     let mut all = Vec::with_capacity(group.len());
     for job in group {
-        all.push(store_job(&tx, job, changed)?);
+        all.push(store_job(&tx, graph, job, changed)?);
     }
     tx.commit()?;
     Ok(all)
 }
 
-fn commit_alone(conn: &mut Connection, job: &Job, changed: &mut BTreeSet<i64>) -> Result<Committed, String> {
+fn commit_alone(conn: &mut Connection, graph: &mut Graph, job: &Job, changed: &mut BTreeSet<i64>) -> Result<Committed, String> {
     let mut mine = BTreeSet::new();
-    let result = commit(conn, std::slice::from_ref(job), &mut mine).map_err(|e| format!("storage error: {e}"));
-    if result.is_ok() {
-        changed.extend(mine);
+    let result = commit(conn, graph, std::slice::from_ref(job), &mut mine).map_err(|e| format!("storage error: {e}"));
+    match result {
+        Ok(_) => changed.extend(mine),
+        Err(_) => graph.forget(),
     }
     result.and_then(|mut v| v.pop().ok_or_else(|| "storage error".to_string()))
 }
 
-fn store_job(tx: &Connection, job: &Job, changed: &mut BTreeSet<i64>) -> rusqlite::Result<Committed> {
+fn store_job(tx: &Connection, graph: &mut Graph, job: &Job, changed: &mut BTreeSet<i64>) -> rusqlite::Result<Committed> {
     let mut committed = Committed { outcome: Outcome::default(), stored: Vec::new() };
-    for event in &job.events {
-        match store_event(tx, event, changed)? {
+    for (index, event) in job.events.iter().enumerate() {
+        match store_event(tx, graph, event, changed)? {
             Some(stored) => {
                 committed.outcome.stored += 1;
-                committed.stored.push(stored);
+                committed.stored.push((index, stored));
             }
             None => committed.outcome.duplicates += 1,
         }
@@ -130,13 +135,15 @@ fn store_job(tx: &Connection, job: &Job, changed: &mut BTreeSet<i64>) -> rusqlit
 }
 
 /// Sends `event` frames for stored events, then `profile` frames for changed profiles.
-fn publish(conn: &Connection, hub: &Broadcaster, results: &[Result<Committed, String>], changed: &BTreeSet<i64>) {
+fn publish(conn: &Connection, hub: &Broadcaster, group: &[Job], results: &[Result<Committed, String>], changed: &BTreeSet<i64>) {
     if !hub.has_subscribers() {
         return;
     }
-    for committed in results.iter().flatten() {
-        for e in &committed.stored {
-            hub.publish("event", &format!(r#"{{"seq":{},"profileId":{},"event":{}}}"#, e.seq, e.profile_id, e.json));
+    for (job, committed) in group.iter().zip(results) {
+        let Ok(committed) = committed else { continue };
+        for (index, stored) in &committed.stored {
+            let json = job.events.get(*index).map(|e| e.json.as_str()).unwrap_or("null");
+            hub.publish("event", &format!(r#"{{"seq":{},"profileId":{},"event":{json}}}"#, stored.seq, stored.profile_id));
         }
     }
     for profile in changed {
