@@ -112,7 +112,36 @@ pub fn decode_component(raw: &str) -> String {
             b => bytes.push(b),
         }
     }
-    String::from_utf8(bytes).unwrap_or_else(|_| raw.to_string())
+    utf8_string(&bytes).unwrap_or_else(|| raw.to_string())
+}
+
+/// Decodes UTF-8 as `decodeURIComponent` accepts it: no overlong forms, no surrogates, nothing
+/// above U+10FFFF. (Smaller in wasm than `String::from_utf8`.)
+fn utf8_string(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        let (len, min, mut code) = match lead {
+            0x00..=0x7F => (1, 0, u32::from(lead)),
+            0xC0..=0xDF => (2, 0x80, u32::from(lead & 0x1F)),
+            0xE0..=0xEF => (3, 0x800, u32::from(lead & 0x0F)),
+            0xF0..=0xF7 => (4, 0x1_0000, u32::from(lead & 0x07)),
+            _ => return None,
+        };
+        for k in 1..len {
+            let next = *bytes.get(i + k)?;
+            if next & 0xC0 != 0x80 {
+                return None;
+            }
+            code = code << 6 | u32::from(next & 0x3F);
+        }
+        if code < min {
+            return None;
+        }
+        out.push(char::from_u32(code)?);
+        i += len;
+    }
+    Some(out)
 }
 
 fn hex_value(b: u8) -> Option<u8> {
@@ -134,6 +163,12 @@ mod tests {
             ("?utm_term=100%&x", r#"{"term":"100%"}"#),
             ("?utm_term=a+%ZZ", r#"{"term":"a+%ZZ"}"#),
             ("?utm_term=%C3", r#"{"term":"%C3"}"#),
+            ("?utm_term=%C0%80", r#"{"term":"%C0%80"}"#),
+            ("?utm_term=%ED%A0%80", r#"{"term":"%ED%A0%80"}"#),
+            ("?utm_term=%F4%90%80%80", r#"{"term":"%F4%90%80%80"}"#),
+            ("?utm_term=%F0%9F%8E%89%E2%82%AC%C3%A9", r#"{"term":"🎉€é"}"#),
+            ("?utm_term=%E2%82", r#"{"term":"%E2%82"}"#),
+            ("?utm_term=%80", r#"{"term":"%80"}"#),
             ("?utm_medium", r#"{"medium":""}"#),
             ("?utm_=x&utm_medium=m", r#"{"medium":"m"}"#),
             ("?utm_source=a&utm_source=b&utm_medium=m", r#"{"source":"b","medium":"m"}"#),

@@ -36,12 +36,12 @@ impl Warning {
     /// The debug-mode log line for this repair.
     pub fn message(&self) -> &'static str {
         match self {
-            Warning::ArgumentIgnored => "an argument of an unsupported type was ignored",
-            Warning::PropertiesNotObject => "properties/traits must be a plain object; sent {}",
-            Warning::OptionsNotObject => "options must be a plain object; ignored",
-            Warning::ContextNotObject => "options.context must be a plain object; ignored",
-            Warning::MessageIdNotString => "options.messageId must be a string; generated one",
-            Warning::IntegrationsNotObject => "options.integrations must be a plain object; ignored",
+            Warning::ArgumentIgnored => "argument of unsupported type ignored",
+            Warning::PropertiesNotObject => "properties/traits not an object; sent {}",
+            Warning::OptionsNotObject => "options not an object; ignored",
+            Warning::ContextNotObject => "options.context not an object; ignored",
+            Warning::MessageIdNotString => "options.messageId not a string; ignored",
+            Warning::IntegrationsNotObject => "options.integrations not an object; ignored",
         }
     }
 }
@@ -90,10 +90,10 @@ impl DropReason {
     /// The debug-mode log line for this drop.
     pub fn message(&self) -> &'static str {
         match self {
-            DropReason::EventMissing => "track: event name missing (must be a non-empty string); dropped",
-            DropReason::GroupIdMissing => "group: no group id given or stored; dropped",
-            DropReason::AliasToMissing => "alias: no target id given or stored; dropped",
-            DropReason::TooLarge => "event larger than 32 KB; dropped",
+            DropReason::EventMissing => "track: no event name; dropped",
+            DropReason::GroupIdMissing => "group: no group id; dropped",
+            DropReason::AliasToMissing => "alias: no user id; dropped",
+            DropReason::TooLarge => "event over 32 KB; dropped",
         }
     }
 }
