@@ -43,17 +43,33 @@ fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> Str
     };
     let resolved = resolve(method, kinds);
     let page = page();
-    let call = Call { method, resolved: &resolved, args, now_ms: NOW_MS, uuid: UUID, page: &page };
+    let call = Call {
+        method,
+        resolved: &resolved,
+        args,
+        now_ms: NOW_MS,
+        uuid: UUID,
+        page: &page,
+    };
     let event = build(&call, who, &env).expect("fixture calls are valid");
     delivery::stamp(&event.body, SENT_MS, 1)
 }
 
 fn anonymous() -> Identity<'static> {
-    Identity { user_id: None, anonymous_id: ANONYMOUS_ID, user_traits: "{}", group_id: None, group_traits: "{}" }
+    Identity {
+        user_id: None,
+        anonymous_id: ANONYMOUS_ID,
+        user_traits: "{}",
+        group_id: None,
+        group_traits: "{}",
+    }
 }
 
 fn identified() -> Identity<'static> {
-    Identity { user_id: Some("user-1"), ..anonymous() }
+    Identity {
+        user_id: Some("user-1"),
+        ..anonymous()
+    }
 }
 
 /// The JSON text without whitespace outside strings.
@@ -150,7 +166,12 @@ fn track_matches_fixture() {
 
 #[test]
 fn page_matches_fixture() {
-    let body = render(Method::Page, "sso", &["Docs", "Install", r#"{"title":"Install guide","section":2}"#], &identified());
+    let body = render(
+        Method::Page,
+        "sso",
+        &["Docs", "Install", r#"{"title":"Install guide","section":2}"#],
+        &identified(),
+    );
     check("page", &body);
 }
 
@@ -162,15 +183,32 @@ fn screen_matches_fixture() {
 
 #[test]
 fn identify_matches_fixture() {
-    let who = Identity { user_traits: r#"{"name":"Ann","email":"ann@example.com"}"#, ..identified() };
-    let body = render(Method::Identify, "so", &["user-1", r#"{"email":"ann@example.com"}"#], &who);
+    let who = Identity {
+        user_traits: r#"{"name":"Ann","email":"ann@example.com"}"#,
+        ..identified()
+    };
+    let body = render(
+        Method::Identify,
+        "so",
+        &["user-1", r#"{"email":"ann@example.com"}"#],
+        &who,
+    );
     check("identify", &body);
 }
 
 #[test]
 fn group_matches_fixture() {
-    let who = Identity { group_id: Some("g-42"), group_traits: r#"{"plan":"enterprise","seats":40}"#, ..identified() };
-    let body = render(Method::Group, "so", &["g-42", r#"{"plan":"enterprise","seats":40}"#], &who);
+    let who = Identity {
+        group_id: Some("g-42"),
+        group_traits: r#"{"plan":"enterprise","seats":40}"#,
+        ..identified()
+    };
+    let body = render(
+        Method::Group,
+        "so",
+        &["g-42", r#"{"plan":"enterprise","seats":40}"#],
+        &who,
+    );
     check("group", &body);
 }
 

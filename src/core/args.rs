@@ -149,7 +149,10 @@ fn first(kinds: &[u8], limit: usize, set: Kinds) -> Option<u8> {
 
 /// `track(event, properties?, options?, callback?)`, or `track({event, properties}, options?, cb?)`.
 fn track(kinds: &[u8]) -> Resolved {
-    let mut r = Resolved { callback: first(kinds, 4, FUNC), ..Resolved::default() };
+    let mut r = Resolved {
+        callback: first(kinds, 4, FUNC),
+        ..Resolved::default()
+    };
     match kind_at(kinds, 0) {
         Kind::Str => r.event = Some(0),
         Kind::Obj => {
@@ -206,7 +209,14 @@ fn page(kinds: &[u8]) -> Resolved {
     let (s0, s1) = (nth(kinds, 5, STR, 0), nth(kinds, 5, STR, 1));
     let (category, name) = if s1.is_some() { (s0, s1) } else { (None, s0) };
     let (properties, options) = object_slots(kinds, 5, name.is_some());
-    Resolved { category, name, properties, options, callback: first(kinds, 5, FUNC), ..Resolved::default() }
+    Resolved {
+        category,
+        name,
+        properties,
+        options,
+        callback: first(kinds, 5, FUNC),
+        ..Resolved::default()
+    }
 }
 
 /// `identify`/`group`: the id is the first string, else the first number; the first two object
@@ -216,13 +226,23 @@ fn user(kinds: &[u8]) -> Resolved {
     let all = kinds.len();
     let id = first(kinds, all, STR).or_else(|| first(kinds, all, NUM));
     let (properties, options) = object_slots(kinds, all, id.is_some());
-    Resolved { id, properties, options, callback: first(kinds, all, FUNC), ..Resolved::default() }
+    Resolved {
+        id,
+        properties,
+        options,
+        callback: first(kinds, all, FUNC),
+        ..Resolved::default()
+    }
 }
 
 /// `alias(to, from?, options?, callback?)`: numbers in the first two places count as strings;
 /// the first string is `to`, the second `from`; the first object is options.
 fn alias(kinds: &[u8]) -> Resolved {
-    let mut r = Resolved { options: first(kinds, 4, OBJ), callback: first(kinds, 4, FUNC), ..Resolved::default() };
+    let mut r = Resolved {
+        options: first(kinds, 4, OBJ),
+        callback: first(kinds, 4, FUNC),
+        ..Resolved::default()
+    };
     for i in 0..kinds.len().min(4) {
         if is(kinds, i, if i < 2 { STR | NUM } else { STR }) {
             match r.id {
@@ -238,7 +258,16 @@ fn alias(kinds: &[u8]) -> Resolved {
 /// Adds [`Warning::ArgumentIgnored`] when an argument that carries a value (not null/undefined)
 /// got no role and no other warning already explains it.
 fn warn_unclaimed(r: &mut Resolved, kinds: &[u8], method: Method) {
-    let roles = [r.id, r.previous_id, r.event, r.category, r.name, r.properties, r.options, r.callback];
+    let roles = [
+        r.id,
+        r.previous_id,
+        r.event,
+        r.category,
+        r.name,
+        r.properties,
+        r.options,
+        r.callback,
+    ];
     let explained = |i: usize| match method {
         Method::Track => {
             (i == 1 && r.warnings.contains(Warning::PropertiesNotObject))

@@ -29,7 +29,8 @@ fn query_pairs(search: &str) -> Vec<(&str, Option<&str>)> {
 
 /// `s` up to the first `stop` byte (all of `s` when there is none).
 fn before(s: &str, stop: u8) -> &str {
-    s.get(..s.bytes().position(|b| b == stop).unwrap_or(s.len())).unwrap_or(s)
+    s.get(..s.bytes().position(|b| b == stop).unwrap_or(s.len()))
+        .unwrap_or(s)
 }
 
 /// The campaign field for a query key: keys containing `utm_` lose their first four characters
@@ -159,7 +160,10 @@ mod tests {
             ("utm_source=g", r#"{"source":"g"}"#),
             ("?q=1", "{}"),
             ("?", "{}"),
-            ("?utm_term=a+b%20c&utm_content=%E2%9C%93", r#"{"term":"a b c","content":"✓"}"#),
+            (
+                "?utm_term=a+b%20c&utm_content=%E2%9C%93",
+                r#"{"term":"a b c","content":"✓"}"#,
+            ),
             ("?utm_term=100%&x", r#"{"term":"100%"}"#),
             ("?utm_term=a+%ZZ", r#"{"term":"a+%ZZ"}"#),
             ("?utm_term=%C3", r#"{"term":"%C3"}"#),
@@ -171,7 +175,10 @@ mod tests {
             ("?utm_term=%80", r#"{"term":"%80"}"#),
             ("?utm_medium", r#"{"medium":""}"#),
             ("?utm_=x&utm_medium=m", r#"{"medium":"m"}"#),
-            ("?utm_source=a&utm_source=b&utm_medium=m", r#"{"source":"b","medium":"m"}"#),
+            (
+                "?utm_source=a&utm_source=b&utm_medium=m",
+                r#"{"source":"b","medium":"m"}"#,
+            ),
             ("?a=1?utm_source=s", r#"{"source":"s"}"#),
             ("?xutm_foo=1", r#"{"_foo":"1"}"#),
             ("?utm_source=a=b", r#"{"source":"a"}"#),

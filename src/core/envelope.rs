@@ -107,7 +107,15 @@ pub struct Event {
 pub fn integration_booleans(init: &str) -> String {
     let mut out = Fields::default();
     for (key, raw) in json::object_entries(init).unwrap_or_default() {
-        out.set(key, if crate::core::options::is_falsy(raw) { "false" } else { "true" });
+        out.set(
+            key.into(),
+            (if crate::core::options::is_falsy(raw) {
+                "false"
+            } else {
+                "true"
+            })
+            .into(),
+        );
     }
     out.to_json()
 }
@@ -146,8 +154,14 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     let options = Options::parse(Resolved::text(r.options, call.args));
     let fields = type_fields(call, who, &mut warnings)?;
     let user_id = user_id(call, who, &options).ok_or(DropReason::AliasToMissing);
-    let user_id = if call.method == Method::Alias { user_id? } else { user_id.unwrap_or(Cow::Borrowed("null")) };
-    let page_properties = (call.method == Method::Page).then_some(&fields.properties).and_then(|p| p.as_ref());
+    let user_id = if call.method == Method::Alias {
+        user_id?
+    } else {
+        user_id.unwrap_or(Cow::Borrowed("null"))
+    };
+    let page_properties = (call.method == Method::Page)
+        .then_some(&fields.properties)
+        .and_then(|p| p.as_ref());
     let context = context::build(&options, call.page, page_properties, env, &mut warnings);
 
     let mut body = String::with_capacity(512 + call.page.len() * 2);
@@ -176,7 +190,11 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     if body.len() > MAX_EVENT_BYTES {
         return Err(DropReason::TooLarge);
     }
-    Ok(Event { body, warnings, referrer: context.referrer })
+    Ok(Event {
+        body,
+        warnings,
+        referrer: context.referrer,
+    })
 }
 
 /// Init booleans with `options.integrations` spread on top (objects kept as given).
@@ -214,7 +232,9 @@ fn user_id<'a>(call: &Call<'a>, who: &Identity<'_>, options: &Options<'a>) -> Op
         Method::Alias => Resolved::text(call.resolved.id, call.args).map(|to| Cow::Owned(quoted(to))),
         _ => None,
     };
-    alias_to.or_else(|| who.user_id.map(|id| Cow::Owned(quoted(id)))).or_else(|| options.user_id().map(Cow::Borrowed))
+    alias_to
+        .or_else(|| who.user_id.map(|id| Cow::Owned(quoted(id))))
+        .or_else(|| options.user_id().map(Cow::Borrowed))
 }
 
 mod type_fields;

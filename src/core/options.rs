@@ -9,7 +9,14 @@
 use crate::core::json;
 
 /// Option keys that are not copied into `context`.
-const NOT_CONTEXT: [&str; 6] = ["context", "integrations", "userId", "anonymousId", "timestamp", "messageId"];
+const NOT_CONTEXT: [&str; 6] = [
+    "context",
+    "integrations",
+    "userId",
+    "anonymousId",
+    "timestamp",
+    "messageId",
+];
 
 /// One call's options, as top-level entries of its JSON text.
 #[derive(Debug, Default)]
@@ -33,7 +40,9 @@ impl<'a> Options<'a> {
     /// anonymous id **before** building the event (analytics.js `maybeUpdateAnonId`), so it also
     /// applies to every later event.
     pub fn anonymous_id(&self) -> Option<String> {
-        self.raw("anonymousId").and_then(json::parse_str).filter(|id| !id.is_empty())
+        self.raw("anonymousId")
+            .and_then(json::parse_str)
+            .filter(|id| !id.is_empty())
     }
 
     /// `options.userId` as raw JSON when truthy; used only when no user id is stored.
@@ -50,7 +59,11 @@ impl<'a> Options<'a> {
     /// other value (ignored with a warning), `None` when absent.
     pub fn message_id(&self) -> Option<Result<&'a str, ()>> {
         let raw = self.raw("messageId")?;
-        Some(if raw.trim_start().starts_with('"') && json::parse_str(raw).is_some() { Ok(raw) } else { Err(()) })
+        Some(if raw.trim_start().starts_with('"') && json::parse_str(raw).is_some() {
+            Ok(raw)
+        } else {
+            Err(())
+        })
     }
 
     /// `options.integrations` as raw JSON, if given.
@@ -66,7 +79,10 @@ impl<'a> Options<'a> {
     /// Every other key with its raw value, in order: these become `context` keys. Dotted keys
     /// (`'a.b'`, which analytics.js expands with `dset`) are kept as literal keys.
     pub fn context_extras(&self) -> impl Iterator<Item = (&str, &'a str)> + '_ {
-        self.entries.iter().filter(|(k, _)| !NOT_CONTEXT.contains(&k.as_str())).map(|(k, v)| (k.as_str(), *v))
+        self.entries
+            .iter()
+            .filter(|(k, _)| !NOT_CONTEXT.contains(&k.as_str()))
+            .map(|(k, v)| (k.as_str(), *v))
     }
 }
 
@@ -92,7 +108,10 @@ mod tests {
         assert_eq!(o.integrations(), Some(r#"{"X":false}"#));
         assert_eq!(o.context(), Some(r#"{"ip":"9"}"#));
         let extras: Vec<(&str, &str)> = o.context_extras().collect();
-        assert_eq!(extras, vec![("ip", "\"1.2.3.4\""), ("traits", r#"{"a":1}"#), ("page.title", "\"t\"")]);
+        assert_eq!(
+            extras,
+            vec![("ip", "\"1.2.3.4\""), ("traits", r#"{"a":1}"#), ("page.title", "\"t\"")]
+        );
     }
 
     #[test]

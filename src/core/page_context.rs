@@ -41,7 +41,11 @@ pub fn context_page(page: &PageSnapshot<'_>) -> String {
         Some(c) => json::push_str(&mut out, &canonical_path(c)),
         None => json::push_str(&mut out, page.path),
     }
-    for (key, value) in [("referrer", page.referrer), ("search", page.search), ("title", page.title)] {
+    for (key, value) in [
+        ("referrer", page.referrer),
+        ("search", page.search),
+        ("title", page.title),
+    ] {
         out.push_str(",\"");
         out.push_str(key);
         out.push_str("\":");
@@ -131,30 +135,75 @@ mod tests {
     use super::*;
 
     fn page<'a>(href: &'a str, canonical: Option<&'a str>, path: &'a str, search: &'a str) -> PageSnapshot<'a> {
-        PageSnapshot { href, canonical, path, search, title: "T", referrer: "https://ref.example/" }
+        PageSnapshot {
+            href,
+            canonical,
+            path,
+            search,
+            title: "T",
+            referrer: "https://ref.example/",
+        }
     }
 
     fn expect(path: &str, search: &str, url: &str) -> String {
-        format!(r#"{{"path":"{path}","referrer":"https://ref.example/","search":"{search}","title":"T","url":"{url}"}}"#)
+        format!(
+            r#"{{"path":"{path}","referrer":"https://ref.example/","search":"{search}","title":"T","url":"{url}"}}"#
+        )
     }
 
     #[test]
     fn context_page_applies_the_canonical_and_fragment_rules() {
         let table: &[(PageSnapshot, String)] = &[
-            (page("https://a.com/x?q=1#frag", None, "/x", "?q=1"), expect("/x", "?q=1", "https://a.com/x?q=1")),
-            (page("https://a.com/x", None, "/x", ""), expect("/x", "", "https://a.com/x")),
-            (page("https://a.com/x#a#b", Some(""), "/x", ""), expect("/x", "", "https://a.com/x")),
+            (
+                page("https://a.com/x?q=1#frag", None, "/x", "?q=1"),
+                expect("/x", "?q=1", "https://a.com/x?q=1"),
+            ),
+            (
+                page("https://a.com/x", None, "/x", ""),
+                expect("/x", "", "https://a.com/x"),
+            ),
+            (
+                page("https://a.com/x#a#b", Some(""), "/x", ""),
+                expect("/x", "", "https://a.com/x"),
+            ),
             // checklist 42
-            (page("https://a.com/x?q=1", Some("https://ex.com/c"), "/x", "?q=1"), expect("/c", "?q=1", "https://ex.com/c?q=1")),
-            (page("https://a.com/x?q=1", Some("https://ex.com/c?k=2"), "/x", "?q=1"), expect("/c", "?q=1", "https://ex.com/c?k=2")),
-            (page("https://a.com/", Some("https://ex.com"), "/", ""), expect("/", "", "https://ex.com")),
-            (page("https://a.com/", Some("https://ex.com/a b/é"), "/", ""), expect("/a%20b/%C3%A9", "", "https://ex.com/a b/é")),
-            (page("https://a.com/", Some("https://ex.com/c#h"), "/", "?s"), expect("/c", "?s", "https://ex.com/c#h?s")),
-            (page("https://a.com/", Some("/rel/path"), "/", "?s"), expect("/rel/path", "?s", "/rel/path?s")),
+            (
+                page("https://a.com/x?q=1", Some("https://ex.com/c"), "/x", "?q=1"),
+                expect("/c", "?q=1", "https://ex.com/c?q=1"),
+            ),
+            (
+                page("https://a.com/x?q=1", Some("https://ex.com/c?k=2"), "/x", "?q=1"),
+                expect("/c", "?q=1", "https://ex.com/c?k=2"),
+            ),
+            (
+                page("https://a.com/", Some("https://ex.com"), "/", ""),
+                expect("/", "", "https://ex.com"),
+            ),
+            (
+                page("https://a.com/", Some("https://ex.com/a b/é"), "/", ""),
+                expect("/a%20b/%C3%A9", "", "https://ex.com/a b/é"),
+            ),
+            (
+                page("https://a.com/", Some("https://ex.com/c#h"), "/", "?s"),
+                expect("/c", "?s", "https://ex.com/c#h?s"),
+            ),
+            (
+                page("https://a.com/", Some("/rel/path"), "/", "?s"),
+                expect("/rel/path", "?s", "/rel/path?s"),
+            ),
             (page("https://a.com/", Some("rel"), "/", ""), expect("/rel", "", "rel")),
-            (page("https://a.com/", Some("http://"), "/", ""), expect("/http://", "", "http://")),
-            (page("https://a.com/", Some("mailto:x@y"), "/", ""), expect("x@y", "", "mailto:x@y")),
-            (page("https://a.com/", Some("1http://x/y"), "/", ""), expect("/1http://x/y", "", "1http://x/y")),
+            (
+                page("https://a.com/", Some("http://"), "/", ""),
+                expect("/http://", "", "http://"),
+            ),
+            (
+                page("https://a.com/", Some("mailto:x@y"), "/", ""),
+                expect("x@y", "", "mailto:x@y"),
+            ),
+            (
+                page("https://a.com/", Some("1http://x/y"), "/", ""),
+                expect("/1http://x/y", "", "1http://x/y"),
+            ),
         ];
         for (snapshot, want) in table {
             assert_eq!(&context_page(snapshot), want, "{snapshot:?}");
@@ -163,7 +212,12 @@ mod tests {
 
     #[test]
     fn context_page_escapes_user_text() {
-        let snapshot = PageSnapshot { href: "https://a.com/", path: "/", title: "say \"hi\"\n", ..PageSnapshot::default() };
+        let snapshot = PageSnapshot {
+            href: "https://a.com/",
+            path: "/",
+            title: "say \"hi\"\n",
+            ..PageSnapshot::default()
+        };
         let body = context_page(&snapshot);
         assert!(body.contains(r#""title":"say \"hi\"\n""#), "{body}");
         assert!(json::is_object(&body));

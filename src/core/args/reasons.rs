@@ -117,7 +117,12 @@ mod tests {
     #[test]
     fn every_reason_has_a_distinct_message() {
         let mut seen: Vec<&str> = Warning::ALL.iter().map(|w| w.message()).collect();
-        for d in [DropReason::EventMissing, DropReason::GroupIdMissing, DropReason::AliasToMissing, DropReason::TooLarge] {
+        for d in [
+            DropReason::EventMissing,
+            DropReason::GroupIdMissing,
+            DropReason::AliasToMissing,
+            DropReason::TooLarge,
+        ] {
             seen.push(d.message());
         }
         let n = seen.len();

@@ -17,7 +17,13 @@ fn show(r: &Resolved) -> String {
     if r.event_object {
         parts.push("obj".into());
     }
-    let roles = [("cat", r.category), ("name", r.name), ("props", r.properties), ("opts", r.options), ("cb", r.callback)];
+    let roles = [
+        ("cat", r.category),
+        ("name", r.name),
+        ("props", r.properties),
+        ("opts", r.options),
+        ("cb", r.callback),
+    ];
     for (label, index) in roles {
         if let Some(i) = index {
             parts.push(format!("{label}={i}"));
@@ -66,7 +72,11 @@ fn identify_forms() {
             ("identify({t},{o}) reference", "oo", "props=0 opts=1"),
             ("identify(null,{t},{o},cb) reference", "xoof", "props=1 opts=2 cb=3"),
             ("identify(42) reference", "n", "id=0"),
-            ("(id, traits, options, callback) ajs test", "soof", "id=0 props=1 opts=2 cb=3"),
+            (
+                "(id, traits, options, callback) ajs test",
+                "soof",
+                "id=0 props=1 opts=2 cb=3",
+            ),
             ("(id, traits, callback) ajs test", "sof", "id=0 props=1 cb=2"),
             ("(id, callback) ajs test", "sf", "id=0 cb=1"),
             ("(traits, options, callback) ajs test", "oof", "props=0 opts=1 cb=2"),
@@ -79,10 +89,18 @@ fn identify_forms() {
             ("identify(null)", "x", ""),
             ("identify(cb)", "f", "cb=0"),
             ("identify(42,{t})", "no", "id=0 props=1"),
-            ("identify('u', undefined, {o}): undefined never fills a slot", "suo", "id=0 props=2"),
+            (
+                "identify('u', undefined, {o}): undefined never fills a slot",
+                "suo",
+                "id=0 props=2",
+            ),
             ("identify('u',{t},null,cb)", "soxf", "id=0 props=1 cb=3"),
             ("identify('u',null)", "sx", "id=0"),
-            ("identify({t},'u'): the first string anywhere is the id", "os", "id=1 props=0"),
+            (
+                "identify({t},'u'): the first string anywhere is the id",
+                "os",
+                "id=1 props=0",
+            ),
             ("identify(1,'u'): a string beats a number", "ns", &a),
             ("identify('u',[1],{t})", "s?o", &b),
             ("identify('u',{t},{o},{x})", "sooo", &c),
@@ -117,32 +135,76 @@ fn track_forms() {
         ("track('e')", "s", "event=0".into()),
         ("track('e',{p})", "so", "event=0 props=1".into()),
         ("track('e',{p},{o})", "soo", "event=0 props=1 opts=2".into()),
-        ("resolves all args ajs test", "soof", "event=0 props=1 opts=2 cb=3".into()),
+        (
+            "resolves all args ajs test",
+            "soof",
+            "event=0 props=1 opts=2 cb=3".into(),
+        ),
         ("event, props, callback ajs test", "sof", "event=0 props=1 cb=2".into()),
         ("event, callback ajs test", "sf", "event=0 cb=1".into()),
-        ("options set if properties undefined ajs test", "suo", "event=0 opts=2".into()),
+        (
+            "options set if properties undefined ajs test",
+            "suo",
+            "event=0 opts=2".into(),
+        ),
         ("track('e',null,{o})", "sxo", "event=0 opts=2".into()),
         ("track('e',cb,{o})", "sfo", "event=0 opts=2 cb=1".into()),
         ("track('e',{p},null,cb)", "soxf", "event=0 props=1 cb=3".into()),
-        ("event object: all args ajs test", "oof", "event=0 obj opts=1 cb=2".into()),
-        ("event object: event, options ajs test", "oo", "event=0 obj opts=1".into()),
-        ("event object: event, callback ajs test", "of", "event=0 obj cb=1".into()),
+        (
+            "event object: all args ajs test",
+            "oof",
+            "event=0 obj opts=1 cb=2".into(),
+        ),
+        (
+            "event object: event, options ajs test",
+            "oo",
+            "event=0 obj opts=1".into(),
+        ),
+        (
+            "event object: event, callback ajs test",
+            "of",
+            "event=0 obj cb=1".into(),
+        ),
         ("event object alone", "o", "event=0 obj".into()),
-        ("track({e},cb,{o}): options fall back to args[2]", "ofo", "event=0 obj opts=2 cb=1".into()),
+        (
+            "track({e},cb,{o}): options fall back to args[2]",
+            "ofo",
+            "event=0 obj opts=2 cb=1".into(),
+        ),
         ("track()", "", "drop=EventMissing".into()),
         ("track(null)", "x", "drop=EventMissing".into()),
         ("track(undefined,{p})", "uo", "props=1 drop=EventMissing".into()),
-        ("track(42): numbers are not event names", "n", "drop=EventMissing".into()),
+        (
+            "track(42): numbers are not event names",
+            "n",
+            "drop=EventMissing".into(),
+        ),
         ("track(['e'])", "?", "drop=EventMissing".into()),
-        ("track(cb): the callback still fires", "f", "cb=0 drop=EventMissing".into()),
+        (
+            "track(cb): the callback still fires",
+            "f",
+            "cb=0 drop=EventMissing".into(),
+        ),
         ("track('e','props')", "ss", format!("event=0 {props_warn}")),
         ("track('e',42)", "sn", format!("event=0 {props_warn}")),
         ("track('e',[1],{o})", "s?o", format!("event=0 opts=2 {props_warn}")),
         ("track('e',{p},'opts')", "sos", format!("event=0 props=1 {opts_warn}")),
-        ("track('e',{p},true,cb)", "so?f", format!("event=0 props=1 cb=3 {opts_warn}")),
+        (
+            "track('e',{p},true,cb)",
+            "so?f",
+            format!("event=0 props=1 cb=3 {opts_warn}"),
+        ),
         ("track({e},'opts')", "os", format!("event=0 obj {opts_warn}")),
-        ("track('e',{p},{o},cb,{x}): a fifth argument", "soofo", format!("event=0 props=1 opts=2 cb=3 {IGNORED}")),
-        ("track('e',{p},{o},{x})", "sooo", format!("event=0 props=1 opts=2 {IGNORED}")),
+        (
+            "track('e',{p},{o},cb,{x}): a fifth argument",
+            "soofo",
+            format!("event=0 props=1 opts=2 cb=3 {IGNORED}"),
+        ),
+        (
+            "track('e',{p},{o},{x})",
+            "sooo",
+            format!("event=0 props=1 opts=2 {IGNORED}"),
+        ),
     ];
     let table: Vec<(&str, &str, &str)> = rows.iter().map(|(a, b, c)| (*a, *b, c.as_str())).collect();
     check(Method::Track, &table);
@@ -157,24 +219,64 @@ fn page_forms() {
         ("page({p}) reference", "o", "props=0".into()),
         ("page({p},{o}) reference", "oo", "props=0 opts=1".into()),
         ("page('Name',{p},{o}) reference", "soo", "name=0 props=1 opts=2".into()),
-        ("page('Cat','Name',{p},{o},cb) reference", "ssoof", "cat=0 name=1 props=2 opts=3 cb=4".into()),
-        ("empty strings ('', '', null, {integrations}) ajs test", "ssxo", "cat=0 name=1 opts=3".into()),
-        ("(category, name, properties, callback) ajs test", "ssof", "cat=0 name=1 props=2 cb=3".into()),
+        (
+            "page('Cat','Name',{p},{o},cb) reference",
+            "ssoof",
+            "cat=0 name=1 props=2 opts=3 cb=4".into(),
+        ),
+        (
+            "empty strings ('', '', null, {integrations}) ajs test",
+            "ssxo",
+            "cat=0 name=1 opts=3".into(),
+        ),
+        (
+            "(category, name, properties, callback) ajs test",
+            "ssof",
+            "cat=0 name=1 props=2 cb=3".into(),
+        ),
         ("(category, name, callback) ajs test", "ssf", "cat=0 name=1 cb=2".into()),
-        ("(name, properties, options, callback) ajs test", "soof", "name=0 props=1 opts=2 cb=3".into()),
-        ("(name, properties, callback) ajs test", "sof", "name=0 props=1 cb=2".into()),
+        (
+            "(name, properties, options, callback) ajs test",
+            "soof",
+            "name=0 props=1 opts=2 cb=3".into(),
+        ),
+        (
+            "(name, properties, callback) ajs test",
+            "sof",
+            "name=0 props=1 cb=2".into(),
+        ),
         ("(name, callback) ajs test", "sf", "name=0 cb=1".into()),
-        ("(properties, options, callback) ajs test", "oof", "props=0 opts=1 cb=2".into()),
+        (
+            "(properties, options, callback) ajs test",
+            "oof",
+            "props=0 opts=1 cb=2".into(),
+        ),
         ("(properties, callback) ajs test", "of", "props=0 cb=1".into()),
         ("page(null,{p}): no name, so null fills no slot", "xo", "props=1".into()),
-        ("page('Name',null,{o}): a name, so null is the properties", "sxo", "name=0 opts=2".into()),
+        (
+            "page('Name',null,{o}): a name, so null is the properties",
+            "sxo",
+            "name=0 opts=2".into(),
+        ),
         ("page(undefined,'Name',{p})", "uso", "name=1 props=2".into()),
         ("page({p},'Name')", "os", "name=1 props=0".into()),
-        ("page('Cat','Name',undefined,{o})", "ssuo", "cat=0 name=1 props=3".into()),
+        (
+            "page('Cat','Name',undefined,{o})",
+            "ssuo",
+            "cat=0 name=1 props=3".into(),
+        ),
         ("page('a','b','c')", "sss", format!("cat=0 name=1 {IGNORED}")),
-        ("page(42,'Name'): numbers are not names", "ns", format!("name=1 {IGNORED}")),
+        (
+            "page(42,'Name'): numbers are not names",
+            "ns",
+            format!("name=1 {IGNORED}"),
+        ),
         ("page(42)", "n", IGNORED.into()),
-        ("page('C','N',{p},{o},{x},cb): only five arguments", "ssooof", format!("cat=0 name=1 props=2 opts=3 {IGNORED}")),
+        (
+            "page('C','N',{p},{o},{x},cb): only five arguments",
+            "ssooof",
+            format!("cat=0 name=1 props=2 opts=3 {IGNORED}"),
+        ),
         ("page(true,{p})", "?o", format!("props=1 {IGNORED}")),
     ];
     let table: Vec<(&str, &str, &str)> = rows.iter().map(|(a, b, c)| (*a, *b, c.as_str())).collect();
@@ -188,7 +290,11 @@ fn alias_forms() {
         ("alias('to') reference", "s", "id=0".into()),
         ("alias('to','from') reference", "ss", "id=0 prev=1".into()),
         ("alias(1, 2) reference", "nn", "id=0 prev=1".into()),
-        ("(to, from, options, callback) ajs test", "ssof", "id=0 prev=1 opts=2 cb=3".into()),
+        (
+            "(to, from, options, callback) ajs test",
+            "ssof",
+            "id=0 prev=1 opts=2 cb=3".into(),
+        ),
         ("(to, options, callback) ajs test", "sof", "id=0 opts=1 cb=2".into()),
         ("(to, callback) ajs test", "sf", "id=0 cb=1".into()),
         ("(to, from, callback) ajs test", "ssf", "id=0 prev=1 cb=2".into()),
@@ -196,8 +302,16 @@ fn alias_forms() {
         ("alias(null,'x'): the first string is `to`", "xs", "id=1".into()),
         ("alias({o})", "o", "opts=0".into()),
         ("alias(1,'from')", "ns", "id=0 prev=1".into()),
-        ("alias('to','from',3): numbers count only in the first two places", "ssn", format!("id=0 prev=1 {IGNORED}")),
-        ("alias('to','from',{o},{x})", "ssoo", format!("id=0 prev=1 opts=2 {IGNORED}")),
+        (
+            "alias('to','from',3): numbers count only in the first two places",
+            "ssn",
+            format!("id=0 prev=1 {IGNORED}"),
+        ),
+        (
+            "alias('to','from',{o},{x})",
+            "ssoo",
+            format!("id=0 prev=1 opts=2 {IGNORED}"),
+        ),
         ("alias([1],'to')", "?s", format!("id=1 {IGNORED}")),
         ("alias('a','b','c')", "sss", format!("id=0 prev=1 {IGNORED}")),
     ];
@@ -210,7 +324,10 @@ fn long_argument_lists_do_not_panic() {
     let kinds = "o".repeat(300);
     let r = resolve(Method::Identify, &kinds);
     assert_eq!(show(&r), format!("props=0 opts=1 {IGNORED}"));
-    assert_eq!(show(&resolve(Method::Track, &"s".repeat(300))), "event=0 warn=[ArgumentIgnored,PropertiesNotObject,OptionsNotObject]");
+    assert_eq!(
+        show(&resolve(Method::Track, &"s".repeat(300))),
+        "event=0 warn=[ArgumentIgnored,PropertiesNotObject,OptionsNotObject]"
+    );
 }
 
 #[test]

@@ -33,17 +33,20 @@ pub(super) fn build<'a>(
     let mut context = from_options(options, warnings);
     let page = merged_page(page, page_properties, context.get("page"));
     let search = json::get(&page, "search").and_then(json::parse_str).unwrap_or_default();
-    context.set("page", page);
+    context.set("page".into(), page.into());
     enrich(&mut context, env, &search);
     let referrer = campaign::ad_referrer(&search).or_else(|| env.stored_referrer.map(str::to_string));
     if let Some(ad) = &referrer {
         let merged = json::merge_objects(context.get("referrer").unwrap_or("{}"), ad);
-        context.set("referrer", merged);
+        context.set("referrer".into(), merged.into());
     }
     if let Some(zone) = env.timezone {
-        context.set("timezone", quoted(zone));
+        context.set("timezone".into(), quoted(zone).into());
     }
-    Built { context: context.to_json(), referrer }
+    Built {
+        context: context.to_json(),
+        referrer,
+    }
 }
 
 /// `options.context`, then every other option key (except the top-level ones) set into it.
@@ -58,7 +61,7 @@ fn from_options<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Fields<'a
         }),
     };
     for (key, value) in options.context_extras() {
-        context.set(key.to_string(), value);
+        context.set(key.to_string().into(), value.into());
     }
     context
 }
@@ -73,7 +76,7 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&Fields<'_>>, from_opt
     if let Some(properties) = page_properties {
         for key in PAGE_KEYS {
             if let Some(value) = properties.get(key) {
-                merged.set(key, value.to_string());
+                merged.set(key.into(), value.to_string().into());
             }
         }
     }
@@ -86,27 +89,27 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&Fields<'_>>, from_opt
 /// Page Enrichment: `userAgent` and `userAgentData` always, `locale` when absent, `library` when
 /// absent or null, `campaign` when the page has a query and no truthy campaign is set, `amp`.
 fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
-    context.set("userAgent", quoted(env.user_agent));
+    context.set("userAgent".into(), quoted(env.user_agent).into());
     match env.user_agent_data {
-        Some(data) => context.set("userAgentData", data.to_string()),
+        Some(data) => context.set("userAgentData".into(), data.to_string().into()),
         None => context.remove("userAgentData"),
     }
     if let (None, Some(locale)) = (context.get("locale"), env.locale) {
-        context.set("locale", quoted(locale));
+        context.set("locale".into(), quoted(locale).into());
     }
     if context.get("library").is_none_or(|raw| raw == "null") {
         let mut library = String::from("{\"name\":\"analytics.js\",\"version\":");
         json::push_str(&mut library, env.library_version);
         library.push('}');
-        context.set("library", library);
+        context.set("library".into(), library.into());
     }
     if !search.is_empty() && context.get("campaign").is_none_or(is_falsy) {
-        context.set("campaign", campaign::campaign(search));
+        context.set("campaign".into(), campaign::campaign(search).into());
     }
     if let Some(id) = env.amp_id {
         let mut amp = String::from("{\"id\":");
         json::push_str(&mut amp, id);
         amp.push('}');
-        context.set("amp", amp);
+        context.set("amp".into(), amp.into());
     }
 }

@@ -29,7 +29,9 @@ fn open(body: &str) -> Option<&str> {
 /// Standard mode: the body of one request. Call at send time, on every attempt; `attempts`
 /// counts this one (1 for the first send).
 pub fn stamp(body: &str, sent_at_ms: f64, attempts: u32) -> String {
-    let Some(head) = open(body) else { return body.to_string() };
+    let Some(head) = open(body) else {
+        return body.to_string();
+    };
     let mut out = String::with_capacity(body.len() + 128);
     out.push_str(head);
     push_metadata(&mut out, attempts);
@@ -99,6 +101,9 @@ mod tests {
             r#""sentAt":"2026-11-23T00:33:13.123Z","writeKey":"wk\""}"#
         );
         assert_eq!(got, want);
-        assert_eq!(batch("k", &[], T), r#"{"batch":[],"sentAt":"2026-11-23T00:33:13.123Z","writeKey":"k"}"#);
+        assert_eq!(
+            batch("k", &[], T),
+            r#"{"batch":[],"sentAt":"2026-11-23T00:33:13.123Z","writeKey":"k"}"#
+        );
     }
 }

@@ -16,7 +16,7 @@ impl<'a> Fields<'a> {
         let entries = json::object_entries(raw)?;
         let mut fields = Fields(Vec::with_capacity(entries.len()));
         for (key, value) in entries {
-            fields.set(key, value);
+            fields.set(key.into(), value.into());
         }
         Some(fields)
     }
@@ -28,8 +28,7 @@ impl<'a> Fields<'a> {
 
     /// Sets `key` to the raw JSON `value`: replaced in place when present, appended otherwise
     /// (JavaScript property order).
-    pub(super) fn set(&mut self, key: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) {
-        let (key, value) = (key.into(), value.into());
+    pub(super) fn set(&mut self, key: Cow<'a, str>, value: Cow<'a, str>) {
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key, value)),
@@ -85,14 +84,14 @@ mod tests {
     fn fields_set_replace_in_place_and_write_back() {
         let mut f = Fields::parse(r#"{"a":1,"b":{"x":[1]},"a":3}"#).unwrap();
         assert_eq!(f.to_json(), r#"{"a":3,"b":{"x":[1]}}"#);
-        f.set("c", "null");
-        f.set("a", quoted("q\""));
+        f.set("c".into(), "null".into());
+        f.set("a".into(), quoted("q\"").into());
         f.remove("b");
         assert_eq!(f.to_json(), r#"{"a":"q\"","c":null}"#);
         assert_eq!(f.get("c"), Some("null"));
         let mut g = Fields::default();
-        g.set("c", "2");
-        g.set("d", "4");
+        g.set("c".into(), "2".into());
+        g.set("d".into(), "4".into());
         f.extend(g);
         assert_eq!(f.to_json(), r#"{"a":"q\"","c":2,"d":4}"#);
         assert!(Fields::parse("[]").is_none());

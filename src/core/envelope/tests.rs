@@ -26,7 +26,12 @@ fn case<'a>(method: Method, kinds: &'a str, args: &[&'a str]) -> Case<'a> {
         kinds,
         args: args.to_vec(),
         search: "",
-        who: Identity { anonymous_id: ANON, user_traits: "{}", group_traits: "{}", ..Identity::default() },
+        who: Identity {
+            anonymous_id: ANON,
+            user_traits: "{}",
+            group_traits: "{}",
+            ..Identity::default()
+        },
         env: Env {
             write_key: "wk",
             library_version: LIBRARY_VERSION_NPM,
@@ -41,9 +46,22 @@ fn case<'a>(method: Method, kinds: &'a str, args: &[&'a str]) -> Case<'a> {
 
 fn run(c: &Case<'_>) -> Result<Event, DropReason> {
     let resolved = resolve(c.method, c.kinds);
-    let snapshot = PageSnapshot { href: "https://a.com/p", path: "/p", search: c.search, title: "T", ..PageSnapshot::default() };
+    let snapshot = PageSnapshot {
+        href: "https://a.com/p",
+        path: "/p",
+        search: c.search,
+        title: "T",
+        ..PageSnapshot::default()
+    };
     let page = context_page(&snapshot);
-    let call = Call { method: c.method, resolved: &resolved, args: &c.args, now_ms: NOW, uuid: UUID, page: &page };
+    let call = Call {
+        method: c.method,
+        resolved: &resolved,
+        args: &c.args,
+        now_ms: NOW,
+        uuid: UUID,
+        page: &page,
+    };
     let built = build(&call, &c.who, &c.env);
     if let Ok(event) = &built {
         serde_json::from_str::<serde_json::Value>(&event.body).unwrap_or_else(|e| panic!("{e}: {}", event.body));
@@ -82,7 +100,10 @@ fn options_become_context_and_top_level_fields() {
             ("context.messageId", "<absent>"),
         ],
     );
-    expect(case(Method::Track, "suo", &["e", "", r#"{"timestamp":1700000000000}"#]), &[("timestamp", "1700000000000")]);
+    expect(
+        case(Method::Track, "suo", &["e", "", r#"{"timestamp":1700000000000}"#]),
+        &[("timestamp", "1700000000000")],
+    );
 }
 
 #[test]
@@ -95,10 +116,17 @@ fn generated_fields_have_the_analytics_js_shape() {
     assert_eq!(&rest[14..], UUID);
     assert_eq!(at(&event.body, "timestamp"), Some(r#""2026-11-23T00:33:13.123Z""#));
     assert_eq!(at(&event.body, "writeKey"), Some(r#""wk""#));
-    assert_eq!(at(&event.body, "context.library"), Some(r#"{"name":"analytics.js","version":"npm:next-0.1.0"}"#));
+    assert_eq!(
+        at(&event.body, "context.library"),
+        Some(r#"{"name":"analytics.js","version":"npm:next-0.1.0"}"#)
+    );
     assert_eq!(LIBRARY_VERSION_CDN, concat!("next-", env!("CARGO_PKG_VERSION")));
     let page = at(&event.body, "context.page").unwrap();
-    let keys: Vec<String> = json::object_entries(page).unwrap().into_iter().map(|(k, _)| k).collect();
+    let keys: Vec<String> = json::object_entries(page)
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     assert_eq!(keys, ["path", "referrer", "search", "title", "url"]);
 }
 
@@ -110,9 +138,18 @@ fn user_id_precedence() {
     };
     let rows: Vec<(Case<'static>, &str)> = vec![
         (case(Method::Track, "s", &["e"]), "null"),
-        (case(Method::Track, "suo", &["e", "", r#"{"userId":"opt"}"#]), r#""opt""#),
+        (
+            case(Method::Track, "suo", &["e", "", r#"{"userId":"opt"}"#]),
+            r#""opt""#,
+        ),
         (case(Method::Track, "suo", &["e", "", r#"{"userId":""}"#]), "null"),
-        (with_user(case(Method::Track, "suo", &["e", "", r#"{"userId":"opt"}"#]), Some("stored")), r#""stored""#),
+        (
+            with_user(
+                case(Method::Track, "suo", &["e", "", r#"{"userId":"opt"}"#]),
+                Some("stored"),
+            ),
+            r#""stored""#,
+        ),
         (with_user(case(Method::Identify, "s", &["u"]), Some("u")), r#""u""#),
         (case(Method::Alias, "s", &["new"]), r#""new""#),
         (with_user(case(Method::Alias, "s", &["new"]), Some("old")), r#""new""#),
@@ -133,7 +170,10 @@ fn alias_previous_id_falls_back_to_user_then_anonymous_id() {
     identified.who.user_id = Some("old");
     expect(identified, &[("previousId", r#""old""#)]);
     expect(case(Method::Alias, "s", &["new"]), &[("previousId", r#""anon-1""#)]);
-    expect(case(Method::Alias, "nn", &["1", "2"]), &[("userId", r#""1""#), ("previousId", r#""2""#)]);
+    expect(
+        case(Method::Alias, "nn", &["1", "2"]),
+        &[("userId", r#""1""#), ("previousId", r#""2""#)],
+    );
 }
 
 #[test]
@@ -150,12 +190,28 @@ fn page_and_screen_fields() {
     );
     expect(
         case(Method::Page, "ss", &["", ""]),
-        &[("category", r#""""#), ("name", r#""""#), ("properties.category", r#""""#), ("properties.name", "<absent>")],
+        &[
+            ("category", r#""""#),
+            ("name", r#""""#),
+            ("properties.category", r#""""#),
+            ("properties.name", "<absent>"),
+        ],
     );
-    expect(case(Method::Page, "", &[]), &[("name", "<absent>"), ("category", "<absent>"), ("properties.path", r#""/p""#)]);
+    expect(
+        case(Method::Page, "", &[]),
+        &[
+            ("name", "<absent>"),
+            ("category", "<absent>"),
+            ("properties.path", r#""/p""#),
+        ],
+    );
     let opts = r#"{"context":{"page":{"url":"https://opt/"}}}"#;
     expect(
-        case(Method::Page, "oo", &[r#"{"url":"https://prop/","path":"/prop","category":"own"}"#, opts]),
+        case(
+            Method::Page,
+            "oo",
+            &[r#"{"url":"https://prop/","path":"/prop","category":"own"}"#, opts],
+        ),
         &[
             ("properties.url", r#""https://prop/""#),
             ("context.page.url", r#""https://opt/""#),
@@ -165,7 +221,12 @@ fn page_and_screen_fields() {
     );
     expect(
         case(Method::Screen, "sso", &["Cat", "Home", r#"{"a":1}"#]),
-        &[("category", r#""Cat""#), ("name", r#""Home""#), ("properties", r#"{"a":1}"#), ("context.page.path", r#""/p""#)],
+        &[
+            ("category", r#""Cat""#),
+            ("name", r#""Home""#),
+            ("properties", r#"{"a":1}"#),
+            ("context.page.path", r#""/p""#),
+        ],
     );
 }
 
@@ -191,14 +252,29 @@ fn integrations_merge_init_booleans_with_per_event_objects() {
         r#"{"Amplitude":true,"A":false,"B":false,"C":true,"D":false}"#
     );
     assert_eq!(integration_booleans("null"), "{}");
-    let mut c = case(Method::Track, "suo", &["e", "", r#"{"integrations":{"Amplitude":{"s":1},"New":false}}"#]);
+    let mut c = case(
+        Method::Track,
+        "suo",
+        &["e", "", r#"{"integrations":{"Amplitude":{"s":1},"New":false}}"#],
+    );
     c.env.integrations = r#"{"Amplitude":true,"All":true}"#;
-    expect(c, &[("integrations", r#"{"Amplitude":{"s":1},"All":true,"New":false}"#)]);
+    expect(
+        c,
+        &[("integrations", r#"{"Amplitude":{"s":1},"All":true,"New":false}"#)],
+    );
 }
 
 #[test]
 fn enrichment_precedence() {
-    let mut c = case(Method::Track, "suo", &["e", "", r#"{"context":{"locale":null,"library":{"name":"mine"},"userAgent":"x","userAgentData":{}}}"#]);
+    let mut c = case(
+        Method::Track,
+        "suo",
+        &[
+            "e",
+            "",
+            r#"{"context":{"locale":null,"library":{"name":"mine"},"userAgent":"x","userAgentData":{}}}"#,
+        ],
+    );
     c.search = "?utm_source=g&utm_campaign=spring";
     expect(
         c,
@@ -211,7 +287,11 @@ fn enrichment_precedence() {
             ("context.timezone", r#""UTC""#),
         ],
     );
-    let mut c = case(Method::Track, "suo", &["e", "", r#"{"context":{"library":null,"campaign":{"name":"mine"}}}"#]);
+    let mut c = case(
+        Method::Track,
+        "suo",
+        &["e", "", r#"{"context":{"library":null,"campaign":{"name":"mine"}}}"#],
+    );
     c.search = "?utm_source=g";
     c.env.user_agent_data = Some(r#"{"mobile":false}"#);
     c.env.amp_id = Some("amp-1");
@@ -228,8 +308,19 @@ fn enrichment_precedence() {
     let mut c = case(Method::Track, "s", &["e"]);
     c.env.locale = None;
     c.env.timezone = None;
-    expect(c, &[("context.campaign", "<absent>"), ("context.locale", "<absent>"), ("context.timezone", "<absent>")]);
-    let mut c = case(Method::Track, "suo", &["e", "", r#"{"context":{"page":{"search":"?utm_medium=m"}}}"#]);
+    expect(
+        c,
+        &[
+            ("context.campaign", "<absent>"),
+            ("context.locale", "<absent>"),
+            ("context.timezone", "<absent>"),
+        ],
+    );
+    let mut c = case(
+        Method::Track,
+        "suo",
+        &["e", "", r#"{"context":{"page":{"search":"?utm_medium=m"}}}"#],
+    );
     c.search = "?utm_source=g";
     expect(c, &[("context.campaign", r#"{"medium":"m"}"#)]);
 }
@@ -239,12 +330,22 @@ fn ad_referrer_comes_from_the_query_or_the_stored_cookie() {
     let mut c = case(Method::Track, "s", &["e"]);
     c.search = "?btid=b1";
     let event = run(&c).unwrap();
-    assert_eq!(at(&event.body, "context.referrer"), Some(r#"{"id":"b1","type":"dataxu"}"#));
+    assert_eq!(
+        at(&event.body, "context.referrer"),
+        Some(r#"{"id":"b1","type":"dataxu"}"#)
+    );
     assert_eq!(event.referrer.as_deref(), Some(r#"{"id":"b1","type":"dataxu"}"#));
-    let mut c = case(Method::Track, "suo", &["e", "", r#"{"context":{"referrer":{"link":"x"}}}"#]);
+    let mut c = case(
+        Method::Track,
+        "suo",
+        &["e", "", r#"{"context":{"referrer":{"link":"x"}}}"#],
+    );
     c.env.stored_referrer = Some(r#"{"id":"u1","type":"millennial-media"}"#);
     let event = run(&c).unwrap();
-    assert_eq!(at(&event.body, "context.referrer"), Some(r#"{"link":"x","id":"u1","type":"millennial-media"}"#));
+    assert_eq!(
+        at(&event.body, "context.referrer"),
+        Some(r#"{"link":"x","id":"u1","type":"millennial-media"}"#)
+    );
     assert!(run(&case(Method::Track, "s", &["e"])).unwrap().referrer.is_none());
 }
 
@@ -253,7 +354,10 @@ fn bad_input_is_dropped_or_repaired_with_a_reason() {
     let drops: Vec<(Case<'static>, DropReason)> = vec![
         (case(Method::Track, "", &[]), DropReason::EventMissing),
         (case(Method::Track, "s", &[""]), DropReason::EventMissing),
-        (case(Method::Track, "o", &[r#"{"properties":{}}"#]), DropReason::EventMissing),
+        (
+            case(Method::Track, "o", &[r#"{"properties":{}}"#]),
+            DropReason::EventMissing,
+        ),
         (case(Method::Track, "o", &[r#"{"event":5}"#]), DropReason::EventMissing),
         (case(Method::Group, "s", &["g"]), DropReason::GroupIdMissing),
         (case(Method::Alias, "", &[]), DropReason::AliasToMissing),
@@ -266,17 +370,57 @@ fn bad_input_is_dropped_or_repaired_with_a_reason() {
     assert_eq!(run(&case(Method::Track, "so", &["e", big])), Err(DropReason::TooLarge));
 
     let repairs: Vec<(Case<'static>, Warning, &str, &str)> = vec![
-        (case(Method::Track, "o", &[r#"{"event":"E","properties":"x"}"#]), Warning::PropertiesNotObject, "properties", "{}"),
-        (case(Method::Track, "ss", &["e", "x"]), Warning::PropertiesNotObject, "properties", "{}"),
-        (case(Method::Track, "sos", &["e", "{}", "x"]), Warning::OptionsNotObject, "context.page.path", r#""/p""#),
-        (case(Method::Track, "suo", &["e", "", r#"{"context":"x"}"#]), Warning::ContextNotObject, "context.userAgent", r#""UA""#),
-        (case(Method::Track, "suo", &["e", "", r#"{"messageId":7}"#]), Warning::MessageIdNotString, "messageId", ""),
-        (case(Method::Track, "suo", &["e", "", r#"{"integrations":[1]}"#]), Warning::IntegrationsNotObject, "integrations", "{}"),
-        (case(Method::Identify, "s?", &["u", ""]), Warning::ArgumentIgnored, "type", r#""identify""#),
+        (
+            case(Method::Track, "o", &[r#"{"event":"E","properties":"x"}"#]),
+            Warning::PropertiesNotObject,
+            "properties",
+            "{}",
+        ),
+        (
+            case(Method::Track, "ss", &["e", "x"]),
+            Warning::PropertiesNotObject,
+            "properties",
+            "{}",
+        ),
+        (
+            case(Method::Track, "sos", &["e", "{}", "x"]),
+            Warning::OptionsNotObject,
+            "context.page.path",
+            r#""/p""#,
+        ),
+        (
+            case(Method::Track, "suo", &["e", "", r#"{"context":"x"}"#]),
+            Warning::ContextNotObject,
+            "context.userAgent",
+            r#""UA""#,
+        ),
+        (
+            case(Method::Track, "suo", &["e", "", r#"{"messageId":7}"#]),
+            Warning::MessageIdNotString,
+            "messageId",
+            "",
+        ),
+        (
+            case(Method::Track, "suo", &["e", "", r#"{"integrations":[1]}"#]),
+            Warning::IntegrationsNotObject,
+            "integrations",
+            "{}",
+        ),
+        (
+            case(Method::Identify, "s?", &["u", ""]),
+            Warning::ArgumentIgnored,
+            "type",
+            r#""identify""#,
+        ),
     ];
     for (c, warning, path, want) in repairs {
         let event = run(&c).unwrap_or_else(|d| panic!("{:?} dropped {d:?}", c.args));
-        assert!(event.warnings.contains(warning), "{warning:?} for {:?}: {:?}", c.args, event.warnings);
+        assert!(
+            event.warnings.contains(warning),
+            "{warning:?} for {:?}: {:?}",
+            c.args,
+            event.warnings
+        );
         if !want.is_empty() {
             assert_eq!(at(&event.body, path), Some(want), "{path} in {}", event.body);
         }
@@ -290,7 +434,10 @@ fn bad_input_is_dropped_or_repaired_with_a_reason() {
 #[test]
 fn strings_from_the_page_are_escaped() {
     let event = run(&case(Method::Track, "s", &["quote \" and \u{1} and </script>"])).unwrap();
-    assert_eq!(at(&event.body, "event").and_then(json::parse_str).as_deref(), Some("quote \" and \u{1} and </script>"));
+    assert_eq!(
+        at(&event.body, "event").and_then(json::parse_str).as_deref(),
+        Some("quote \" and \u{1} and </script>")
+    );
 }
 
 #[test]

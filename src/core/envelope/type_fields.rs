@@ -32,14 +32,21 @@ pub(super) fn type_fields<'a>(
     who: &Identity<'_>,
     warnings: &mut Warnings,
 ) -> Result<TypeFields<'a>, DropReason> {
-    let mut out = TypeFields { properties: None, json: String::new() };
+    let mut out = TypeFields {
+        properties: None,
+        json: String::new(),
+    };
     let json = &mut out.json;
     match call.method {
         Method::Track => track(call, json, warnings)?,
         Method::Page => out.properties = Some(page(call, json)),
         Method::Screen => {
             push_category_and_name(call, json);
-            push_field(json, "properties", object_or_empty(Resolved::text(call.resolved.properties, call.args)));
+            push_field(
+                json,
+                "properties",
+                object_or_empty(Resolved::text(call.resolved.properties, call.args)),
+            );
         }
         Method::Identify => push_field(json, "traits", object_or_empty(Some(who.user_traits))),
         Method::Group => {
@@ -84,7 +91,10 @@ fn track(call: &Call<'_>, out: &mut String, warnings: &mut Warnings) -> Result<(
         };
         (name.map(std::borrow::Cow::Owned), properties)
     } else {
-        (event.map(std::borrow::Cow::Borrowed), Resolved::text(r.properties, call.args).unwrap_or("{}"))
+        (
+            event.map(std::borrow::Cow::Borrowed),
+            Resolved::text(r.properties, call.args).unwrap_or("{}"),
+        )
     };
     let name = name.filter(|n| !n.is_empty()).ok_or(DropReason::EventMissing)?;
     push_field(out, "event", &quoted(&name));
@@ -112,10 +122,10 @@ fn page<'a>(call: &Call<'a>, out: &mut String) -> Fields<'a> {
         properties.extend(own);
     }
     if let Some(category) = Resolved::text(r.category, call.args) {
-        properties.set("category", quoted(category));
+        properties.set("category".into(), quoted(category).into());
     }
     if let Some(name) = Resolved::text(r.name, call.args).filter(|n| !n.is_empty()) {
-        properties.set("name", quoted(name));
+        properties.set("name".into(), quoted(name).into());
     }
     properties
 }
