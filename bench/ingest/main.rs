@@ -3,6 +3,11 @@
 //! of 100 on `/v1/b`, then single events on `/v1/t`), and prints sustained events/s and request
 //! latency percentiles. Every acknowledged event is then counted in the database file.
 //!
+//! Load shape: every request comes from one simulated browser (one of [`DEVICES`] anonymousIds, a
+//! quarter of them signed in), as analytics.js sends: a batch request carries up to 100 events of ONE
+//! visitor (tracks and pages, one identify in 20); a single-event request carries one track. Events are
+//! ~700 bytes, shaped like analytics.js payloads, each with a unique messageId.
+//!
 //! Usage: `bench-ingest [--collector PATH] [--seconds N] [--connections C]` (see `scripts/bench-ingest`).
 //! Traffic goes to 127.0.0.1 only; each scenario stops by itself after its duration.
 
@@ -38,6 +43,8 @@ struct Options {
 }
 
 struct Measured {
+    /// Collector CPU time (user + system) spent during the run, in seconds.
+    server_cpu: f64,
     requests: usize,
     events: usize,
     elapsed: Duration,
@@ -49,15 +56,19 @@ fn main() {
     let options = parse_options();
     println!("ingest benchmark: {} connections, {} s per scenario, collector {}", options.connections, options.seconds, options.collector.display());
     println!();
-    println!("{:<14} {:>9} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8}", "scenario", "requests", "events", "events/s", "req/s", "p50 ms", "p99 ms", "max ms");
+    println!(
+        "{:<14} {:>9} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>13}",
+        "scenario", "requests", "events", "events/s", "req/s", "p50 ms", "p99 ms", "max ms", "server µs/ev"
+    );
     let mut batch_result = None;
     for scenario in &SCENARIOS {
         let m = run_scenario(&options, scenario);
         let secs = m.elapsed.as_secs_f64();
         println!(
-            "{:<14} {:>9} {:>10} {:>10.0} {:>8.0} {:>8.2} {:>8.2} {:>8.2}",
+            "{:<14} {:>9} {:>10} {:>10.0} {:>8.0} {:>8.2} {:>8.2} {:>8.2} {:>13.1}",
             scenario.name, m.requests, m.events, m.events as f64 / secs, m.requests as f64 / secs,
-            percentile(&m.latencies_us, 50.0), percentile(&m.latencies_us, 99.0), percentile(&m.latencies_us, 100.0)
+            percentile(&m.latencies_us, 50.0), percentile(&m.latencies_us, 99.0), percentile(&m.latencies_us, 100.0),
+            m.server_cpu * 1e6 / m.events.max(1) as f64
         );
         assert!(m.stored >= m.events as i64, "{}: {} acknowledged but only {} stored", scenario.name, m.events, m.stored);
         if scenario.events_per_request > 1 {
@@ -123,7 +134,9 @@ fn run_scenario(options: &Options, scenario: &Scenario) -> Measured {
     let db = dir.join("bench.sqlite");
     let collector = start_collector(&options.collector, &db);
     let warm = drive(collector.1, scenario, options.connections, Duration::from_millis(500), "warm");
-    let m = drive(collector.1, scenario, options.connections, Duration::from_secs(options.seconds), "run");
+    let cpu_before = cpu_seconds(collector.0.id());
+    let mut m = drive(collector.1, scenario, options.connections, Duration::from_secs(options.seconds), "run");
+    m.server_cpu = cpu_seconds(collector.0.id()) - cpu_before;
     drop(collector);
     let conn = rusqlite::Connection::open(&db).expect("open db");
     let stored: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).expect("count");
@@ -144,7 +157,7 @@ fn drive(addr: SocketAddr, scenario: &Scenario, connections: usize, duration: Du
         .collect();
     thread::sleep(duration);
     stop.store(true, Ordering::Relaxed);
-    let mut all = Measured { requests: 0, events: 0, elapsed: Duration::ZERO, latencies_us: Vec::new(), stored: 0 };
+    let mut all = Measured { server_cpu: 0.0, requests: 0, events: 0, elapsed: Duration::ZERO, latencies_us: Vec::new(), stored: 0 };
     for lane in lanes {
         let (requests, latencies) = lane.join().expect("sender");
         all.requests += requests;
@@ -162,10 +175,11 @@ fn sender(addr: SocketAddr, path: &str, per_request: usize, lane: usize, tag: &s
     let mut latencies = Vec::new();
     let mut n = 0usize;
     while !stop.load(Ordering::Relaxed) {
+        let device = (lane * 7919 + n * 31) % DEVICES;
         let body = if per_request == 1 {
-            event_json(tag, lane, n, false)
+            event_json(tag, lane, n, device, false)
         } else {
-            let items: Vec<String> = (0..per_request).map(|i| event_json(tag, lane, n * per_request + i, true)).collect();
+            let items: Vec<String> = (0..per_request).map(|i| event_json(tag, lane, n * per_request + i, device, true)).collect();
             format!(r#"{{"writeKey":"bench","sentAt":"2026-11-23T00:00:01.000Z","batch":[{}]}}"#, items.join(","))
         };
         let sent = Instant::now();
@@ -177,9 +191,9 @@ fn sender(addr: SocketAddr, path: &str, per_request: usize, lane: usize, tag: &s
     (n, latencies)
 }
 
-/// An analytics.js-shaped event (~700 bytes): mostly tracks and pages, one identify in 20.
-fn event_json(tag: &str, lane: usize, n: usize, typed: bool) -> String {
-    let device = (lane * 7919 + n * 31) % DEVICES;
+/// An analytics.js-shaped event (~700 bytes) of visitor `device`: mostly tracks and pages, one
+/// identify in 20. `n` numbers the lane's events (unique messageIds).
+fn event_json(tag: &str, lane: usize, n: usize, device: usize, typed: bool) -> String {
     let kind = if !typed { "track" } else if n % 20 == 0 { "identify" } else if n % 3 == 0 { "page" } else { "track" };
     let user = if device % 4 == 0 { format!(r#""user-{device}""#) } else { "null".into() };
     let type_field = if typed { format!(r#""type":"{kind}","#) } else { String::new() };
@@ -191,6 +205,15 @@ fn event_json(tag: &str, lane: usize, n: usize, typed: bool) -> String {
     format!(
         r#"{{{type_field}"messageId":"ajs-next-{tag}-{lane}-{n}","anonymousId":"anon-{device:05}-4b1c-9a7e-2f5f7d856513","userId":{user},{specific},"timestamp":"2026-11-23T00:00:00.000Z","integrations":{{}},"context":{{"library":{{"name":"analytics.js","version":"next-1.84.0"}},"locale":"en-US","userAgent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36","page":{{"path":"/products","referrer":"","search":"","title":"Products","url":"https://shop.example/products"}}}}}}"#
     )
+}
+
+/// CPU time (user + system) a process has used, from `/proc/<pid>/stat` (0 where unavailable).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: f64 = [11, 12].iter().filter_map(|i| fields.get(*i)?.parse::<f64>().ok()).sum();
+    ticks / 100.0
 }
 
 /// The `p`-th percentile of sorted microsecond samples, in milliseconds.

@@ -154,7 +154,7 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, ReadError>
                 }
             }
         }
-        if body.len() + size > MAX_BODY_BYTES {
+        if size > MAX_BODY_BYTES - body.len() {
             return Err(too_large());
         }
         let start = body.len();

@@ -87,7 +87,7 @@ pub fn observe(tx: &Connection, graph: &mut Graph, event: &Event, changed: &mut 
         (Some(u), Some(a)) => link_pair(tx, graph, u, a, at, changed)?,
         (Some(u), None) => find_or_create(tx, graph, USER, u, at, changed)?,
         (None, Some(a)) => find_or_create(tx, graph, ANONYMOUS, a, at, changed)?,
-        (None, None) => unreachable_profile(tx, at)?,
+        (None, None) => profile_without_ids(tx, at)?,
     };
     if event.kind == Kind::Alias {
         if let Some(previous) = event.value.get("previousId").and_then(|v| v.as_str()) {
@@ -98,7 +98,7 @@ pub fn observe(tx: &Connection, graph: &mut Graph, event: &Event, changed: &mut 
 }
 
 /// Validation guarantees an id; an event without one still gets a (new, empty) profile.
-fn unreachable_profile(tx: &Connection, at: &str) -> rusqlite::Result<i64> {
+fn profile_without_ids(tx: &Connection, at: &str) -> rusqlite::Result<i64> {
     create_profile(tx, at)
 }
 
