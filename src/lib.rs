@@ -13,99 +13,169 @@ pub use exports::Analytics;
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
-    //! The `#[wasm_bindgen]` surface: thin forwards into `browser::runtime::Runtime`. Every method is
-    //! infallible: strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever throws.
-    use crate::browser::runtime::Runtime;
+    //! The `#[wasm_bindgen]` surface: thin forwards into `browser::runtime`. Every method is
+    //! infallible: strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever
+    //! throws (a re-entrant call that finds the state busy answers with a neutral value).
+    use crate::browser::runtime::{self, Runtime, Shared};
+    use crate::core::args::Method;
+    use crate::core::delivery::Mode;
     use wasm_bindgen::prelude::wasm_bindgen;
 
     /// One analytics instance (the JS facade wraps it in the analytics.js API).
     #[wasm_bindgen]
     pub struct Analytics {
-        runtime: Runtime,
+        shared: Shared,
+    }
+
+    const METHODS: [(&str, Method); 6] = [
+        ("track", Method::Track),
+        ("page", Method::Page),
+        ("screen", Method::Screen),
+        ("identify", Method::Identify),
+        ("group", Method::Group),
+        ("alias", Method::Alias),
+    ];
+
+    impl Analytics {
+        fn with<T>(&self, busy: T, f: impl FnOnce(&mut Runtime) -> T) -> T {
+            match self.shared.try_borrow_mut() {
+                Ok(mut runtime) => f(&mut runtime),
+                Err(_) => busy,
+            }
+        }
     }
 
     #[wasm_bindgen]
     impl Analytics {
-        /// Creates the instance from the analytics.js init options as JSON text.
+        /// Creates the instance from the init options as JSON text (plus `writeKey`, `apiHost`
+        /// and the facade's `_env` browser facts) and starts delivery.
         #[wasm_bindgen(constructor)]
         pub fn new(options_json: String) -> Analytics {
-            Analytics { runtime: Runtime::new(&options_json) }
+            Analytics { shared: runtime::start(&options_json) }
+        }
+
+        /// One tracking call: `method` (`track`, `page`, …), the argument kinds string and the
+        /// argument texts, the page snapshot `{c,p,u,s,t,r}` JSON and the call time. Returns the
+        /// event body, or `None` when the call produces no event (see `takeWarnings`).
+        #[allow(clippy::too_many_arguments)]
+        pub fn build(
+            &self,
+            method: &str,
+            kinds: &str,
+            a0: Option<String>,
+            a1: Option<String>,
+            a2: Option<String>,
+            a3: Option<String>,
+            a4: Option<String>,
+            page_json: Option<String>,
+            now_ms: f64,
+        ) -> Option<String> {
+            let method = METHODS.iter().find(|(name, _)| *name == method)?.1;
+            let owned = [a0, a1, a2, a3, a4];
+            let args: Vec<&str> = owned.iter().map(|a| a.as_deref().unwrap_or("")).collect();
+            let page = page_json.unwrap_or_default();
+            self.with(None, |rt| match rt.tracker.build(method, kinds, &args, &page, now_ms, &mut rt.random) {
+                Ok(body) => Some(body),
+                Err(reason) => {
+                    rt.tracker.note_drop(reason);
+                    None
+                }
+            })
+        }
+
+        /// Queues a built (possibly middleware-modified) event; it is persisted and sent at the end
+        /// of the current task.
+        pub fn enqueue(&self, body: String) {
+            self.with((), |rt| rt.tracker.enqueue(body, js_sys::Date::now()));
+            runtime::schedule(&self.shared);
+        }
+
+        /// `analytics.flush()`: sends what is queued now, without the batching delay.
+        pub fn flush(&self) {
+            runtime::drive(&self.shared, Mode::Flush);
+        }
+
+        /// The queue state as JSON: `{pending, inFlight, delivered, dropped, offline}`.
+        #[wasm_bindgen(js_name = queueState)]
+        pub fn queue_state(&self) -> String {
+            self.with(String::from("{}"), |rt| rt.tracker.state_json())
+        }
+
+        /// Debug-mode log lines (repairs, refusals) since the last call, newline-separated.
+        #[wasm_bindgen(js_name = takeWarnings)]
+        pub fn take_warnings(&self) -> String {
+            self.with(String::new(), |rt| rt.tracker.take_warnings().join("\n"))
+        }
+
+        /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
+        #[wasm_bindgen(js_name = onDrop)]
+        pub fn on_drop(&self, listener: Option<js_sys::Function>) {
+            self.with((), |rt| rt.set_drop_listener(listener));
         }
 
         /// `user().anonymousId()`: the anonymousId, made and stored when there is none.
         #[wasm_bindgen(js_name = anonymousId)]
-        pub fn anonymous_id(&mut self) -> String {
-            let runtime = &mut self.runtime;
-            runtime.identity.anonymous_id(&mut runtime.random)
+        pub fn anonymous_id(&self) -> String {
+            self.with(String::new(), |rt| rt.tracker.identity.anonymous_id(&mut rt.random))
         }
 
         /// `setAnonymousId(id)`: overrides it; `null` forgets it. Returns the stored id.
         #[wasm_bindgen(js_name = setAnonymousId)]
-        pub fn set_anonymous_id(&mut self, id: Option<String>) -> Option<String> {
-            self.runtime.identity.set_anonymous_id(id.as_deref())
+        pub fn set_anonymous_id(&self, id: Option<String>) -> Option<String> {
+            self.with(None, |rt| rt.tracker.identity.set_anonymous_id(id.as_deref()))
         }
 
         /// `user().id()`: the userId or `null`.
         #[wasm_bindgen(js_name = userId)]
-        pub fn user_id(&mut self) -> Option<String> {
-            self.runtime.identity.user_id()
+        pub fn user_id(&self) -> Option<String> {
+            self.with(None, |rt| rt.tracker.identity.user_id())
         }
 
         /// `user().id(x)`: sets (or with `null` clears) the userId; traits untouched.
         #[wasm_bindgen(js_name = setUserId)]
-        pub fn set_user_id(&mut self, id: Option<String>) {
-            self.runtime.identity.set_user_id(id.as_deref());
-        }
-
-        /// The identity part of `identify(userId?, traits?)` (traits as JSON object text).
-        pub fn identify(&mut self, user_id: Option<String>, traits_json: Option<String>) {
-            self.runtime.identity.identify(user_id.as_deref(), traits_json.as_deref());
+        pub fn set_user_id(&self, id: Option<String>) {
+            self.with((), |rt| rt.tracker.identity.set_user_id(id.as_deref()));
         }
 
         /// `user().traits()` as JSON object text.
         #[wasm_bindgen(js_name = userTraits)]
         pub fn user_traits(&self) -> String {
-            self.runtime.identity.user_traits()
+            self.with(String::from("{}"), |rt| rt.tracker.identity.user_traits())
         }
 
         /// `user().traits(obj)`: replaces them; `null` clears to `{}`.
         #[wasm_bindgen(js_name = setUserTraits)]
-        pub fn set_user_traits(&mut self, traits_json: Option<String>) {
-            self.runtime.identity.set_user_traits(traits_json.as_deref());
+        pub fn set_user_traits(&self, traits_json: Option<String>) {
+            self.with((), |rt| rt.tracker.identity.set_user_traits(traits_json.as_deref()));
         }
 
         /// `group().id()`: the group id or `null`.
         #[wasm_bindgen(js_name = groupId)]
-        pub fn group_id(&mut self) -> Option<String> {
-            self.runtime.identity.group_id()
+        pub fn group_id(&self) -> Option<String> {
+            self.with(None, |rt| rt.tracker.identity.group_id())
         }
 
         /// `group().id(x)`: sets (or clears) the group id; traits untouched.
         #[wasm_bindgen(js_name = setGroupId)]
-        pub fn set_group_id(&mut self, id: Option<String>) {
-            self.runtime.identity.set_group_id(id.as_deref());
-        }
-
-        /// The identity part of `group(groupId?, traits?)`.
-        pub fn group(&mut self, group_id: Option<String>, traits_json: Option<String>) {
-            self.runtime.identity.group(group_id.as_deref(), traits_json.as_deref());
+        pub fn set_group_id(&self, id: Option<String>) {
+            self.with((), |rt| rt.tracker.identity.set_group_id(id.as_deref()));
         }
 
         /// `group().traits()` as JSON object text.
         #[wasm_bindgen(js_name = groupTraits)]
         pub fn group_traits(&self) -> String {
-            self.runtime.identity.group_traits()
+            self.with(String::from("{}"), |rt| rt.tracker.identity.group_traits())
         }
 
         /// `group().traits(obj)`: replaces them; `null` clears to `{}`.
         #[wasm_bindgen(js_name = setGroupTraits)]
-        pub fn set_group_traits(&mut self, traits_json: Option<String>) {
-            self.runtime.identity.set_group_traits(traits_json.as_deref());
+        pub fn set_group_traits(&self, traits_json: Option<String>) {
+            self.with((), |rt| rt.tracker.identity.set_group_traits(traits_json.as_deref()));
         }
 
         /// `reset()`: forgets anonymousId, userId, traits and group in every store.
-        pub fn reset(&mut self) {
-            self.runtime.identity.reset();
+        pub fn reset(&self) {
+            self.with((), |rt| rt.tracker.identity.reset());
         }
     }
 }

@@ -1,20 +1,46 @@
-//! The state behind one exported `Analytics` instance. Identity lives in its own field; events
-//! and delivery are added next to it. Builds the browser stores in the configured priority order
-//! (running the cookie-domain probe once, when cookies are in use and no domain is configured).
+//! The state behind one exported `Analytics` instance, and the drive loop that executes the
+//! core's decisions: after every input the loop persists the queue, sends every request the core
+//! releases, and re-arms the one timer. Fetch answers, timers and page lifecycle events re-enter
+//! through [`drive`]. No `RefCell` borrow is held across a call that can run our own code.
+//!
+//! No business `if`s: what to send, when, and what an answer means are the core's (`Tracker`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::browser::cookie_store::CookieStore;
 use crate::browser::crypto_random::CryptoRandom;
+use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
 use crate::browser::local_store::LocalStore;
+use crate::browser::tab_lock::{Heartbeat, TabLock};
+use crate::browser::transport::{self, Transport};
+use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::identity::Identity;
+use crate::core::json;
 use crate::core::settings::IdentitySettings;
 use crate::core::store::{MemoryStore, Store, StoreKind};
+use crate::core::tracker::{PageEnv, Tracker};
+use crate::core::uuid;
+use js_sys::{Date, Function, Math};
+use wasm_bindgen::JsValue;
+
+/// The runtime shared by the exports, the transport callbacks, the timer and the listeners.
+pub type Shared = Rc<RefCell<Runtime>>;
 
 /// One page's library state.
 pub struct Runtime {
-    /// anonymousId, userId, traits and group over cookie / localStorage / memory.
-    pub identity: Identity,
+    /// Identity, envelope and the write-ahead outbox.
+    pub tracker: Tracker,
     /// The CSPRNG for ids.
     pub random: CryptoRandom,
+    transport: Transport,
+    tab: TabLock,
+    timer: Option<Timer>,
+    kick: Option<Timer>,
+    heartbeat: Option<Timer>,
+    drive_scheduled: bool,
+    on_drop: Option<Function>,
+    _lifecycle: Option<Lifecycle>,
 }
 
 /// The stores of `settings.stores`, in order, as browser adapters.
@@ -32,10 +58,160 @@ fn browser_stores(settings: &IdentitySettings) -> Vec<Box<dyn Store>> {
         .collect()
 }
 
-impl Runtime {
-    /// State for the analytics.js init options JSON text (malformed text means defaults).
-    pub fn new(options_json: &str) -> Self {
-        let settings = IdentitySettings::parse(options_json);
-        Runtime { identity: Identity::new(&settings, browser_stores(&settings)), random: CryptoRandom::new() }
+/// Where the delivery queue is written: localStorage unless persistence is off or unavailable.
+fn queue_store(settings: &IdentitySettings) -> Box<dyn Store> {
+    let local = LocalStore::new();
+    if settings.stores.contains(&StoreKind::LocalStorage) && local.is_available() {
+        Box::new(local)
+    } else {
+        Box::new(MemoryStore::new(StoreKind::Memory))
     }
+}
+
+/// Creates the runtime for the init options JSON text and starts delivery (restores this tab's
+/// and orphaned tabs' queues, listens to the page lifecycle).
+pub fn start(options_json: &str) -> Shared {
+    let settings = IdentitySettings::parse(options_json);
+    let env = PageEnv::parse(options_json);
+    let mut random = CryptoRandom::new();
+    let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random));
+    let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
+    let config = Config::from_options(options_json);
+    let identity = Identity::new(&settings, browser_stores(&settings));
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.queue_key(), Date::now());
+    let runtime = Runtime {
+        tracker,
+        random,
+        transport: Transport::new(&api_host),
+        tab,
+        timer: None,
+        kick: None,
+        heartbeat: None,
+        drive_scheduled: false,
+        on_drop: None,
+        _lifecycle: None,
+    };
+    let shared = Rc::new(RefCell::new(runtime));
+    let listener = shared.clone();
+    let lifecycle = Lifecycle::listen(move |event| on_page_event(&listener, event));
+    shared.borrow_mut()._lifecycle = Some(lifecycle);
+    shared.borrow_mut().tracker.set_online(transport::is_online());
+    beat(&shared);
+    shared
+}
+
+impl Runtime {
+    /// Registers the JS function told about every dropped event (`(reason, messageId)`).
+    pub fn set_drop_listener(&mut self, listener: Option<Function>) {
+        self.on_drop = listener;
+    }
+}
+
+/// Schedules one drive at the end of the current task (a burst of calls becomes one drive).
+pub fn schedule(shared: &Shared) {
+    let Ok(mut runtime) = shared.try_borrow_mut() else { return };
+    if runtime.drive_scheduled {
+        return;
+    }
+    runtime.drive_scheduled = true;
+    let again = shared.clone();
+    runtime.kick = Timer::after(0.0, move || drive(&again, Mode::Normal));
+}
+
+/// Persists, sends what the core releases in `mode`, reports drops and re-arms the timer.
+pub fn drive(shared: &Shared, mode: Mode) {
+    let (transmits, transport_base, on_drop, drops) = {
+        let Ok(mut runtime) = shared.try_borrow_mut() else { return };
+        runtime.drive_scheduled = false;
+        let now = Date::now();
+        runtime.tracker.persist();
+        let mut transmits = Vec::new();
+        while let Some(transmit) = runtime.tracker.poll_transmit(now, mode) {
+            transmits.push(transmit);
+        }
+        runtime.tracker.persist();
+        let next = runtime.tracker.poll_timeout();
+        let again = shared.clone();
+        runtime.timer = next.and_then(|at| {
+            Timer::after(at - now, move || {
+                if let Ok(mut runtime) = again.try_borrow_mut() {
+                    runtime.tracker.on_timeout(Date::now());
+                }
+                drive(&again, Mode::Normal);
+            })
+        });
+        let drops = runtime.tracker.take_diagnostics();
+        (transmits, runtime.transport.clone(), runtime.on_drop.clone(), drops)
+    };
+    if let Some(listener) = on_drop {
+        for drop in drops {
+            let _ = listener.call2(&JsValue::NULL, &JsValue::from_str(drop.reason.message()), &JsValue::from_str(&drop.message_id));
+        }
+    }
+    for transmit in transmits {
+        let answered = shared.clone();
+        transport_base.send(&transmit, move |id, outcome| on_answer(&answered, id, outcome));
+    }
+}
+
+fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
+    if let Ok(mut runtime) = shared.try_borrow_mut() {
+        runtime.tracker.on_response(id, outcome, Date::now(), Math::random());
+    }
+    drive(shared, Mode::Normal);
+}
+
+/// Page hide: free this tab's lease (so the next page adopts its queue at once) and hand what
+/// fits to keepalive requests. Other lifecycle changes feed the core's online state.
+fn on_page_event(shared: &Shared, event: PageEvent) {
+    match event {
+        PageEvent::Hidden | PageEvent::PageHide { .. } => {
+            if let (PageEvent::PageHide { .. }, Ok(runtime)) = (event, shared.try_borrow()) {
+                runtime.tab.release();
+            }
+            drive(shared, Mode::PageHide { budget_bytes: crate::core::delivery::Config::DEFAULT.keepalive_quota_bytes });
+        }
+        PageEvent::PageShow { .. } | PageEvent::Visible => beat(shared),
+        PageEvent::Online | PageEvent::Offline => {
+            if let Ok(mut runtime) = shared.try_borrow_mut() {
+                runtime.tracker.set_online(event == PageEvent::Online);
+            }
+            drive(shared, Mode::Normal);
+        }
+    }
+}
+
+/// Renews this tab's liveness lease, adopts orphaned queues (closed tabs, this page's previous
+/// life) under the adoption lock, and schedules the next beat.
+fn beat(shared: &Shared) {
+    let Ok(mut runtime) = shared.try_borrow_mut() else { return };
+    let now = Date::now();
+    let next_ms = match runtime.tab.heartbeat(now) {
+        Heartbeat::Alive { next_ms } => next_ms,
+        Heartbeat::Adopted { next_ms } => {
+            runtime.tracker.hand_over_all();
+            next_ms
+        }
+    };
+    let again = shared.clone();
+    runtime.heartbeat = Timer::after(next_ms - now, move || beat(&again));
+    if runtime.tab.orphans(now).is_empty() {
+        return;
+    }
+    let adopter = shared.clone();
+    runtime.tab.with_adoption_lock(now, move || adopt_orphans(&adopter));
+}
+
+fn adopt_orphans(shared: &Shared) {
+    {
+        let Ok(mut guard) = shared.try_borrow_mut() else { return };
+        let runtime = &mut *guard;
+        let now = Date::now();
+        let tracker = &mut runtime.tracker;
+        runtime.tab.adopt(now, |text| {
+            tracker.adopt(text, now);
+            tracker.persist()
+        });
+    }
+    drive(shared, Mode::Normal);
 }

@@ -31,6 +31,7 @@ extern "C" {
 }
 
 /// Where requests go: the API base such as `https://api.segment.io/v1` (no trailing slash).
+#[derive(Clone)]
 pub struct Transport {
     api_base: String,
 }

@@ -152,17 +152,23 @@ impl Tracker {
 
     /// Writes the queue to its store when it changed. The shell calls it at the end of every
     /// drive, so an event is persisted before its first send attempt. A refusing store (quota,
-    /// blocked) leaves the events in memory; they are still sent.
-    pub fn persist(&mut self) {
-        if self.outbox.needs_persist() {
-            let text = self.outbox.persist();
-            let state = self.outbox.state();
-            if state.pending + state.in_flight == 0 {
-                self.queue_store.remove(&self.queue_key);
-            } else if !self.queue_store.set(&self.queue_key, &text) {
-                self.warnings.push("queue could not be saved (storage full or blocked); events kept in memory");
-            }
+    /// blocked) leaves the events in memory; they are still sent. Returns whether the stored copy
+    /// is now up to date.
+    pub fn persist(&mut self) -> bool {
+        if !self.outbox.needs_persist() {
+            return true;
         }
+        let text = self.outbox.persist();
+        let state = self.outbox.state();
+        if state.pending + state.in_flight == 0 {
+            self.queue_store.remove(&self.queue_key);
+            return true;
+        }
+        let saved = self.queue_store.set(&self.queue_key, &text);
+        if !saved {
+            self.warnings.push("queue could not be saved (storage full or blocked); events kept in memory");
+        }
+        saved
     }
 
     /// The next request to send now, if any (call until `None`).
@@ -213,6 +219,26 @@ impl Tracker {
     /// Repairs and refusals since the last call, as debug-mode log lines.
     pub fn take_warnings(&mut self) -> Vec<&'static str> {
         std::mem::take(&mut self.warnings)
+    }
+
+    /// Records why a call produced no event, as a debug-mode log line.
+    pub fn note_drop(&mut self, reason: DropReason) {
+        self.warnings.push(reason.message());
+    }
+
+    /// [`Tracker::state`] as JSON: `{"pending":n,"inFlight":n,"delivered":n,"dropped":n,"offline":b}`.
+    pub fn state_json(&self) -> String {
+        let state = self.outbox.state();
+        let mut out = String::from("{\"pending\":");
+        json::push_u64(&mut out, state.pending as u64);
+        out.push_str(",\"inFlight\":");
+        json::push_u64(&mut out, state.in_flight as u64);
+        out.push_str(",\"delivered\":");
+        json::push_u64(&mut out, state.delivered);
+        out.push_str(",\"dropped\":");
+        json::push_u64(&mut out, state.dropped.total());
+        out.push_str(if state.offline { ",\"offline\":true}" } else { ",\"offline\":false}" });
+        out
     }
 
     fn note(&mut self, warnings: Warnings) {

@@ -24,7 +24,7 @@ export class AnalyticsBrowser {
   static load(settings, options) {
     const browser = new AnalyticsBrowser();
     const { writeKey, apiHost, wasmUrl } = settings || {};
-    start(writeKey, Object.assign({}, options, apiHost ? { apiHost } : {}), wasmUrl).then((analytics) => {
+    start(writeKey, Object.assign({}, options, apiHost ? { apiHost } : {}, { _npm: true }), wasmUrl).then((analytics) => {
       browser.instance = analytics;
       replay(analytics, browser.queue.splice(0));
       browser.resolveReady([analytics]);

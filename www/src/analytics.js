@@ -5,7 +5,6 @@
 import { Emitter } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
 import { pageSnapshot } from './page.js';
-import { Delivery } from './delivery.js';
 import { User, Group } from './user.js';
 
 export const VERSION = '0.1.0';
@@ -19,12 +18,14 @@ export class Analytics {
     this.middleware = [];
     this._debug = false;
     this._timeout = 300;
-    this.delivery = new Delivery(core, settings.apiHost, this.emitter);
     this._user = new User(core);
     this._group = new Group(core);
     this.VERSION = VERSION;
     this.initialized = true;
-    this.emitter.on('diagnostics', (lines) => lines.forEach((line) => this.warn(line)));
+    core.onDrop((reason, messageId) => {
+      this.warn('event ' + messageId + ' dropped: ' + reason);
+      this.emitter.emit('error', { code: 'delivery_failure', reason, messageId });
+    });
   }
 
   warn(message) {
@@ -80,14 +81,12 @@ export class Analytics {
       return undefined;
     });
     const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], toJson(page), at);
-    this.delivery.report();
+    if (this._debug) this.core.takeWarnings().split('\n').forEach((line) => line && warn(line));
     return body;
   }
 
   accept(type, body, callback) {
-    this.core.enqueue(body, Date.now());
-    this.delivery.report();
-    this.delivery.schedule();
+    this.core.enqueue(body);
     const ctx = new Context(body);
     if (this.emitter.has(type)) emitEvent(this.emitter, type, ctx.event);
     return this.finish(callback, ctx);
@@ -138,7 +137,20 @@ export class Analytics {
     return Promise.resolve();
   }
 
-  flush() { this.delivery.drain(-1); return this.delivery.idle(); }
+  /** Sends what is queued now; resolves with the queue state once nothing is pending or in
+   * flight, or after `maxWaitMs` (default 10 s) when the endpoint is unreachable. */
+  flush(maxWaitMs) {
+    this.guard('flush', () => this.core.flush());
+    const until = Date.now() + (typeof maxWaitMs === 'number' ? maxWaitMs : 10000);
+    return new Promise((resolve) => {
+      const check = () => {
+        const state = this.queueState() || {};
+        if ((!state.pending && !state.inFlight) || Date.now() >= until) resolve(state);
+        else setTimeout(check, 25);
+      };
+      check();
+    });
+  }
 
   /** Observable queue state: pending, inFlight, delivered, dropped (by reason). */
   queueState() { return this.guard('queueState', () => JSON.parse(this.core.queueState())); }

@@ -18,18 +18,7 @@ export async function start(writeKey, options, wasmUrl) {
   settings.apiHost = settings.apiHost || 'https://api.segment.io/v1';
   if (!/^[a-z]+:\/\//i.test(settings.apiHost)) settings.apiHost = 'https://' + settings.apiHost;
   const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
-  const analytics = new Analytics(core, settings);
-  watchLifecycle(analytics);
-  return analytics;
-}
-
-function watchLifecycle(analytics) {
-  const hide = () => analytics.delivery.flushOnHide();
-  addEventListener('pagehide', hide);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') hide(); });
-  addEventListener('online', () => { analytics.core.setOnline(true); analytics.delivery.drain(-1); });
-  addEventListener('offline', () => analytics.core.setOnline(false));
-  if (navigator.onLine === false) analytics.core.setOnline(false);
+  return new Analytics(core, settings);
 }
 
 /** Calls a previous page queued in the snippet but could not hand to the library. */

@@ -83,3 +83,55 @@ impl Default for Config {
         Config::DEFAULT
     }
 }
+
+/// Where analytics.js keeps delivery settings in the init options:
+/// `integrations["Segment.io"].deliveryStrategy = {strategy, config: {size, timeout}}`.
+const STRATEGY_PATH: [&str; 3] = ["integrations", "Segment.io", "deliveryStrategy"];
+
+impl Config {
+    /// [`Config::DEFAULT`] with analytics.js's delivery options applied: `strategy: "standard"`
+    /// sends one event per request; `config.size` (events per batch, 1–500) and `config.timeout`
+    /// (ms an event may wait for company, 0–60,000) tune batching. Anything malformed is ignored.
+    pub fn from_options(options_json: &str) -> Config {
+        let mut config = Config::DEFAULT;
+        let Some(strategy) = STRATEGY_PATH.iter().try_fold(options_json, |raw, key| crate::core::json::get(raw, key)) else {
+            return config;
+        };
+        if crate::core::json::get(strategy, "strategy").and_then(crate::core::json::parse_str).as_deref() == Some("standard") {
+            config.batching = false;
+        }
+        let settings = crate::core::json::get(strategy, "config").unwrap_or("{}");
+        if let Some(size) = crate::core::json::get(settings, "size").and_then(whole_number).filter(|n| (1..=500).contains(n)) {
+            config.max_batch_count = size as usize;
+        }
+        if let Some(timeout) = crate::core::json::get(settings, "timeout").and_then(whole_number).filter(|n| *n <= 60_000) {
+            config.flush_interval_ms = timeout as f64;
+        }
+        config
+    }
+}
+
+/// A JSON number text that is a whole number (`"20"`, not `"2.5"` or `"-1"`).
+fn whole_number(raw: &str) -> Option<u64> {
+    raw.trim().parse::<u64>().ok()
+}
+
+#[cfg(test)]
+mod options_tests {
+    use super::*;
+
+    #[test]
+    fn analytics_js_delivery_strategy_options_apply() {
+        let table: &[(&str, bool, usize, f64)] = &[
+            ("{}", true, Config::DEFAULT.max_batch_count, Config::DEFAULT.flush_interval_ms),
+            (r#"{"integrations":{"Segment.io":{"deliveryStrategy":{"strategy":"standard"}}}}"#, false, Config::DEFAULT.max_batch_count, Config::DEFAULT.flush_interval_ms),
+            (r#"{"integrations":{"Segment.io":{"deliveryStrategy":{"strategy":"batching","config":{"size":3,"timeout":5000}}}}}"#, true, 3, 5000.0),
+            (r#"{"integrations":{"Segment.io":{"deliveryStrategy":{"config":{"size":0,"timeout":-5}}}}}"#, true, Config::DEFAULT.max_batch_count, Config::DEFAULT.flush_interval_ms),
+            (r#"{"integrations":{"Segment.io":{"deliveryStrategy":{"config":{"size":"9","timeout":2.5}}}}}"#, true, Config::DEFAULT.max_batch_count, Config::DEFAULT.flush_interval_ms),
+        ];
+        for &(options, batching, size, timeout) in table {
+            let config = Config::from_options(options);
+            assert_eq!((config.batching, config.max_batch_count, config.flush_interval_ms), (batching, size, timeout), "{options}");
+        }
+    }
+}

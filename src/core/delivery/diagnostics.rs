@@ -18,6 +18,20 @@ pub enum DropReason {
     Unreadable,
 }
 
+impl DropReason {
+    /// The reason as a short stable text (debug logs, the `error` event's `reason`).
+    pub fn message(&self) -> &'static str {
+        match self {
+            DropReason::Rejected(_) => "rejected by the server (non-retryable status)",
+            DropReason::RetriesExhausted => "retry limit reached",
+            DropReason::TooLarge => "event larger than 32 KB",
+            DropReason::QueueFull => "queue full: oldest event dropped",
+            DropReason::Expired => "older than the retention period",
+            DropReason::Unreadable => "unreadable persisted queue entry",
+        }
+    }
+}
+
 /// One drop, for debug logging and the `error` event (`delivery_failure`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
