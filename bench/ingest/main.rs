@@ -194,8 +194,8 @@ fn sender(addr: SocketAddr, path: &str, per_request: usize, lane: usize, tag: &s
 /// An analytics.js-shaped event (~700 bytes) of visitor `device`: mostly tracks and pages, one
 /// identify in 20. `n` numbers the lane's events (unique messageIds).
 fn event_json(tag: &str, lane: usize, n: usize, device: usize, typed: bool) -> String {
-    let kind = if !typed { "track" } else if n % 20 == 0 { "identify" } else if n % 3 == 0 { "page" } else { "track" };
-    let user = if device % 4 == 0 { format!(r#""user-{device}""#) } else { "null".into() };
+    let kind = if !typed { "track" } else if n.is_multiple_of(20) { "identify" } else if n.is_multiple_of(3) { "page" } else { "track" };
+    let user = if device.is_multiple_of(4) { format!(r#""user-{device}""#) } else { "null".into() };
     let type_field = if typed { format!(r#""type":"{kind}","#) } else { String::new() };
     let specific = match kind {
         "identify" => format!(r#""traits":{{"email":"user{device}@example.com","plan":"premium"}}"#),

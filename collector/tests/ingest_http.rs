@@ -255,3 +255,39 @@ fn wire_protocol_edge_cases() {
     assert_eq!(s.count("SELECT COUNT(*) FROM events"), 2);
     assert_eq!(s.get("/api/events").status, 200);
 }
+
+#[test]
+fn a_storage_failure_fails_only_its_own_request_and_stores_none_of_it() {
+    let dir = TempDir::new();
+    let db = dir.0.join("events.sqlite");
+    drop(Server::start(db.clone(), &[])); // creates the schema
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("CREATE TRIGGER boom BEFORE INSERT ON tracks WHEN NEW.event = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END;").unwrap();
+    drop(conn);
+    let s = Server::start(db, &[]);
+    let addr = s.addr;
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let name = if i % 2 == 0 { "fine" } else { "boom" };
+                let batch: Vec<_> = (0..10).map(|j| track(&format!("{name}-{i}-{j}"), "a", None, if j == 9 { name } else { "ok" })).collect();
+                let body = json!({"batch": batch}).to_string();
+                let r = collector::client::request(addr, "POST", "/v1/b", &[], body.as_bytes()).unwrap();
+                (name, r.status, r.json())
+            })
+        })
+        .collect();
+    for t in threads {
+        let (name, status, body) = t.join().unwrap();
+        match name {
+            "fine" => assert_eq!(status, 200, "{body}"),
+            _ => {
+                assert_eq!(status, 500, "{body}");
+                assert_eq!(body["success"], false);
+            }
+        }
+    }
+    assert_eq!(s.count("SELECT COUNT(*) FROM events WHERE message_id LIKE 'fine-%'"), 40);
+    assert_eq!(s.count("SELECT COUNT(*) FROM events WHERE message_id LIKE 'boom-%'"), 0);
+    assert_eq!(s.count("SELECT COUNT(*) FROM tracks"), 40);
+}
