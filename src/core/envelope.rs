@@ -13,6 +13,16 @@
 //! 3. identify/group only: apply the id and traits to the stored user/group (identity rules).
 //! 4. [`build`] with the identity as it now stands → the body, to queue for delivery.
 //! 5. at send time: [`delivery::stamp`] (one event) or [`delivery::batch`] (several).
+//!
+//! Decisions where we differ from analytics.js 1.84.1 on purpose (each tested):
+//! - `context.library` is `{name:'analytics.js', version:'next-<ours>' | 'npm:next-<ours>'}`: the
+//!   analytics.js name keeps server-side and destination logic that keys on it working; the
+//!   version is this crate's, so our events stay distinguishable.
+//! - `alias(to)` while identified sends `userId: to` (analytics.js overwrites it with the stored id,
+//!   which makes `userId == previousId`).
+//! - Calls that analytics.js would send only to have the API reject them are dropped with a
+//!   [`DropReason`]: no `groupId`, no alias target, a body over [`MAX_EVENT_BYTES`].
+//! - Dotted option keys (`{'page.title': x}`) become literal `context` keys (no `dset` expansion).
 
 mod context;
 pub mod delivery;
