@@ -72,13 +72,18 @@ export class Analytics {
 
   build(type, args, page, at) {
     const warn = (why) => this.warn(type + '(): ' + why);
-    const kinds = args.map(kindOf).join('');
-    const values = args.map((a, i) => {
-      const kind = kinds[i];
-      if (kind === 's') return a;
-      if (kind === 'n') return String(a);
-      if (kind === 'o') return toJson(a, warn);
-      return undefined;
+    let kinds = '';
+    const values = args.map((a) => {
+      let kind = kindOf(a);
+      let text;
+      if (kind === 's') text = a;
+      else if (kind === 'n') text = String(a);
+      else if (kind === 'o') {
+        text = toJson(a, warn);
+        if (text === undefined) kind = '?'; // unserialisable: the core treats it as a wrong-typed argument
+      }
+      kinds += kind;
+      return text;
     });
     const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], toJson(page), at);
     if (this._debug) this.core.takeWarnings().split('\n').forEach((line) => line && warn(line));
