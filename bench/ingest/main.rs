@@ -45,6 +45,8 @@ struct Options {
 struct Measured {
     /// Collector CPU time (user + system) spent during the run, in seconds.
     server_cpu: f64,
+    /// Size of the WAL file when the run ended (checkpoints keep it bounded).
+    wal_bytes: u64,
     requests: usize,
     events: usize,
     elapsed: Duration,
@@ -57,18 +59,19 @@ fn main() {
     println!("ingest benchmark: {} connections, {} s per scenario, collector {}", options.connections, options.seconds, options.collector.display());
     println!();
     println!(
-        "{:<14} {:>9} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>13}",
-        "scenario", "requests", "events", "events/s", "req/s", "p50 ms", "p99 ms", "max ms", "server µs/ev"
+        "{:<14} {:>9} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>13} {:>8}",
+        "scenario", "requests", "events", "events/s", "req/s", "p50 ms", "p99 ms", "max ms", "server µs/ev", "WAL MiB"
     );
     let mut batch_result = None;
     for scenario in &SCENARIOS {
         let m = run_scenario(&options, scenario);
         let secs = m.elapsed.as_secs_f64();
         println!(
-            "{:<14} {:>9} {:>10} {:>10.0} {:>8.0} {:>8.2} {:>8.2} {:>8.2} {:>13.1}",
+            "{:<14} {:>9} {:>10} {:>10.0} {:>8.0} {:>8.2} {:>8.2} {:>8.2} {:>13.1} {:>8.1}",
             scenario.name, m.requests, m.events, m.events as f64 / secs, m.requests as f64 / secs,
             percentile(&m.latencies_us, 50.0), percentile(&m.latencies_us, 99.0), percentile(&m.latencies_us, 100.0),
-            m.server_cpu * 1e6 / m.events.max(1) as f64
+            m.server_cpu * 1e6 / m.events.max(1) as f64,
+            m.wal_bytes as f64 / (1024.0 * 1024.0)
         );
         assert!(m.stored >= m.events as i64, "{}: {} acknowledged but only {} stored", scenario.name, m.events, m.stored);
         if scenario.events_per_request > 1 {
@@ -137,6 +140,7 @@ fn run_scenario(options: &Options, scenario: &Scenario) -> Measured {
     let cpu_before = cpu_seconds(collector.0.id());
     let mut m = drive(collector.1, scenario, options.connections, Duration::from_secs(options.seconds), "run");
     m.server_cpu = cpu_seconds(collector.0.id()) - cpu_before;
+    m.wal_bytes = std::fs::metadata(dir.join("bench.sqlite-wal")).map(|md| md.len()).unwrap_or(0);
     drop(collector);
     let conn = rusqlite::Connection::open(&db).expect("open db");
     let stored: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).expect("count");
@@ -157,7 +161,7 @@ fn drive(addr: SocketAddr, scenario: &Scenario, connections: usize, duration: Du
         .collect();
     thread::sleep(duration);
     stop.store(true, Ordering::Relaxed);
-    let mut all = Measured { server_cpu: 0.0, requests: 0, events: 0, elapsed: Duration::ZERO, latencies_us: Vec::new(), stored: 0 };
+    let mut all = Measured { server_cpu: 0.0, wal_bytes: 0, requests: 0, events: 0, elapsed: Duration::ZERO, latencies_us: Vec::new(), stored: 0 };
     for lane in lanes {
         let (requests, latencies) = lane.join().expect("sender");
         all.requests += requests;

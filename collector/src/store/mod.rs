@@ -3,6 +3,7 @@
 //! Owns every SQL statement. Must not import `http`. Input is [`crate::ingest::Event`] values that are
 //! already validated; output is JSON for the read API and frames for [`crate::stream::Broadcaster`].
 
+pub mod checkpoint;
 pub mod identity;
 pub mod insert;
 pub mod read;

@@ -61,7 +61,7 @@ impl Durability {
 }
 
 /// Opens (creating if needed) the database for the writer: WAL, the given durability, a 64 MiB page
-/// cache, schema applied.
+/// cache, no automatic checkpoints (see [`super::checkpoint`]), schema applied.
 pub fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.set_prepared_statement_cache_capacity(64); // every statement of the write path stays prepared
@@ -69,9 +69,9 @@ pub fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Conn
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", durability.pragma())?;
     conn.pragma_update(None, "cache_size", -65536)?;
-    // Checkpoint every 16 MiB of WAL instead of 4 MiB: index pages dirtied by many commits are copied
-    // to the database file once per checkpoint, and the fsync at checkpoints is paid 4x less often.
-    conn.pragma_update(None, "wal_autocheckpoint", 4096)?;
+    // Checkpoints run on their own thread (see `checkpoint`), never inside a commit.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     apply_schema(&conn)?;
     Ok(conn)
 }
