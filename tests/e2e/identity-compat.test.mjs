@@ -1,19 +1,18 @@
 // Storage compatibility with the real analytics.js 2.0 (@segment/analytics-next from node_modules, bundled
 // here with esbuild, no network): the same calls leave byte-identical cookies and localStorage, a visitor
 // known to analytics.js keeps their ids when a site switches to wasm-analytics, and back again.
-// Our side is the identity fixture page (tests/e2e/fixtures/identity.html over www/pkg).
+// Our side is the library as a site loads it: the snippet, then www/dist; its events go to a local recorder.
 // Environment: Node's test runner, playwright-core, esbuild, www/ built by scripts/build.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { openPage, closeSharedBrowser, readCookies, readCookieRecords, readLocalStorage } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
+import { startRecorder } from './lib/recorder.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WWW = process.env.IDENTITY_E2E_WWW || `${ROOT}www/`;
-const FIXTURE = readFileSync(new URL('./fixtures/identity.html', import.meta.url), 'utf8');
 
 // analytics.js 2.0 without loading any destination: `new Analytics(settings)` owns the real User/Group
 // and storage classes, which is all that touches cookies and localStorage.
@@ -24,23 +23,27 @@ const ajsBundle = await build({
   stdin: { contents: AJS_ENTRY, resolveDir: ROOT, loader: 'js' },
   bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', logLevel: 'silent',
 });
+const recorder = await startRecorder();
+const SNIPPET_PAGE = `<!doctype html><title>wasm-analytics</title><script src="/snippet.js"></script>
+<script>analytics.load('compat', { apiHost: '${recorder.origin}/v1' });</script>`;
 const site = await startStaticServer({
   root: WWW,
   pages: {
-    '/identity-fixture.html': FIXTURE,
+    '/wasm.html': SNIPPET_PAGE,
     '/ajs.js': ajsBundle.outputFiles[0].text,
     '/ajs.html': '<!doctype html><title>analytics.js 2.0</title><script src="/ajs.js"></script>',
   },
 });
 after(async () => {
   await closeSharedBrowser();
+  await recorder.close();
   await site.close();
 });
 
-const PAGES = { ajs: '/ajs.html', wasm: '/identity-fixture.html' };
+const PAGES = { ajs: '/ajs.html', wasm: '/wasm.html' };
 
 async function load(page, lib) {
-  await page.goto(site.url(PAGES[lib]));
+  await page.goto(site.url(PAGES[lib]), { waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => window.analytics && window.analytics.initialized === true, null, { timeout: 10000 });
 }
 

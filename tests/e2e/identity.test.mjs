@@ -1,20 +1,17 @@
 // Identity end to end: the seed scenarios (Segment, Customer.io, Intilery docs) on real cookies and
 // localStorage in headless Chromium, through the analytics.js call API (`analytics.identify`, `reset`,
 // `setAnonymousId`, `user().anonymousId()/id()/traits()`, `group()`).
-// Pages: `fixture` = tests/e2e/fixtures/identity.html (the wasm identity exports behind the facade's
-// user()/group() handles; always run); `snippet` = the real snippet + www/dist library (run when
-// www/dist/wasm-analytics.js exists; IDENTITY_E2E_MODES=fixture,snippet overrides).
+// Pages load the library the way a site does: the snippet (www/snippet.js), then `analytics.load()`, which
+// fetches www/dist (built by scripts/build); events go to a local recorder.
 // Environment: Node's test runner, playwright-core, www/ built by scripts/build.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openPage, closeSharedBrowser, launchBrowser, readCookies, readCookieRecords, readLocalStorage, watchPage } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
 import { startRecorder } from './lib/recorder.mjs';
 
 const WWW = process.env.IDENTITY_E2E_WWW || fileURLToPath(new URL('../../www/', import.meta.url));
-const FIXTURE = readFileSync(new URL('./fixtures/identity.html', import.meta.url), 'utf8');
 const SNIPPET_PAGE = `<!doctype html><title>identity snippet</title>
 <script src="/snippet.js"></script>
 <script>analytics.load('identity-e2e', JSON.parse(new URLSearchParams(location.search).get('options') || '{}'));</script>`;
@@ -23,13 +20,12 @@ const PRELOAD_PAGE = `<!doctype html><title>identity snippet, calls before load<
 <script src="/snippet.js"></script>
 <script>analytics.setAnonymousId('pre-load-anon'); analytics.identify('pre-load-user', { early: true });
 analytics.load('identity-e2e', JSON.parse(new URLSearchParams(location.search).get('options') || '{}'));</script>`;
-const PAGES = { fixture: '/identity-fixture.html', snippet: '/identity-snippet.html', preload: '/identity-preload.html' };
-const MODES = (process.env.IDENTITY_E2E_MODES || (existsSync(`${WWW}dist/wasm-analytics.js`) ? 'fixture,snippet' : 'fixture')).split(',');
+const PAGES = { snippet: '/identity-snippet.html', preload: '/identity-preload.html' };
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const DAY_S = 86400;
 const SHARED_HOSTS = ['www.shop.example.co.uk', 'blog.shop.example.co.uk'];
 
-const site = await startStaticServer({ root: WWW, pages: { [PAGES.fixture]: FIXTURE, [PAGES.snippet]: SNIPPET_PAGE, [PAGES.preload]: PRELOAD_PAGE } });
+const site = await startStaticServer({ root: WWW, pages: { [PAGES.snippet]: SNIPPET_PAGE, [PAGES.preload]: PRELOAD_PAGE } });
 const recorder = await startRecorder();
 let sharedDomainBrowser = null;
 after(async () => {
@@ -39,30 +35,10 @@ after(async () => {
   await site.close();
 });
 
-/**
- * identify/group/track through the snippet go through the event pipeline (`core.build`). Until the page's
- * core has it, those snippet-mode tests are reported as `todo` (visible in the TAP output, not failing);
- * they enforce themselves as soon as the pipeline is there.
- */
-async function probePipeline() {
-  if (!MODES.includes('snippet')) return true;
-  const { launchBrowser: launch } = await import('./lib/browser.mjs');
-  const browser = await launch();
-  try {
-    const page = await browser.newPage();
-    await load(page, 'snippet');
-    return await page.evaluate(() => typeof (window.analytics.core && window.analytics.core.build) === 'function');
-  } catch {
-    return false;
-  } finally {
-    await browser.close();
-  }
-}
-
-/** Opens the mode's page with init `options` and waits until `window.analytics` is the loaded library. */
-async function load(page, mode, { options = {}, origin = site.origin } = {}) {
-  const opts = mode !== 'fixture' ? { apiHost: `${recorder.hostPort}/v1`, ...options } : options;
-  await page.goto(`${origin}${PAGES[mode]}?options=${encodeURIComponent(JSON.stringify(opts))}`);
+/** Opens a snippet page with init `options` and waits until `window.analytics` is the loaded library. */
+async function load(page, { options = {}, origin = site.origin, kind = 'snippet' } = {}) {
+  const opts = { apiHost: `${recorder.origin}/v1`, ...options };
+  await page.goto(`${origin}${PAGES[kind]}?options=${encodeURIComponent(JSON.stringify(opts))}`, { waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => window.analytics && window.analytics.initialized === true, null, { timeout: 10000 });
 }
 
@@ -86,243 +62,243 @@ async function stored(context, page, origin = site.origin) {
   return { cookies: pick(cookies), local: pick(local) };
 }
 
-const PIPELINE = await probePipeline();
-/** Test options: `todo` in snippet mode while the page has no event pipeline. */
-const viaEvents = (mode) => ({ todo: mode !== 'fixture' && !PIPELINE && 'needs the event pipeline (core.build) to apply identify/group/track' });
+test(`first visit: a UUID v4 in a bare cookie (path=/, Lax, ~1 year, host-only) and JSON localStorage`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  assert.match(id, UUID_V4);
+  assert.equal(await anonymousId(page), id, 'stable within the page');
+  assert.deepEqual(await stored(context, page), { cookies: { ajs_anonymous_id: id }, local: { ajs_anonymous_id: `"${id}"` } });
+  const [record] = (await readCookieRecords(context, site.origin)).filter((c) => c.name === 'ajs_anonymous_id');
+  assert.equal(record.path, '/');
+  assert.equal(record.sameSite, 'Lax');
+  assert.equal(record.secure, false);
+  assert.equal(record.domain, '127.0.0.1', 'host-only on an IP host');
+  assert.ok(Math.abs(record.expires - (Date.now() / 1000 + 365 * DAY_S)) < 120, `expires ${record.expires}`);
+  assert.deepEqual(page.errors, []);
+});
 
-for (const mode of MODES) {
-  test(`[${mode}] first visit: a UUID v4 in a bare cookie (path=/, Lax, ~1 year, host-only) and JSON localStorage`, async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
+test(`a later visit keeps the id`, async (t) => {
+  const { page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  await load(page);
+  assert.equal(await anonymousId(page), id);
+});
+
+test(`cookie cleared: the same id comes back from localStorage and the cookie is rewritten`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  await context.clearCookies();
+  await load(page);
+  assert.equal(await anonymousId(page), id);
+  assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, id);
+});
+
+test(`localStorage cleared: the same id comes back from the cookie`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  await page.evaluate(() => localStorage.clear());
+  await load(page);
+  assert.equal(await anonymousId(page), id);
+  assert.equal((await stored(context, page)).local.ajs_anonymous_id, `"${id}"`);
+});
+
+test(`cookie and localStorage both cleared: a new id`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  await context.clearCookies();
+  await page.evaluate(() => localStorage.clear());
+  await load(page);
+  const next = await anonymousId(page);
+  assert.match(next, UUID_V4);
+  assert.notEqual(next, id);
+});
+
+test(`identify: userId in cookie + localStorage, traits only in localStorage, anonymousId kept`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  await call(page, (a) => a.identify('97980cfea0067', { name: 'Peter Gibbons', plan: 'premium' }));
+  assert.equal(await userId(page), '97980cfea0067');
+  assert.equal(await anonymousId(page), id);
+  const state = await stored(context, page);
+  assert.deepEqual(state.cookies, { ajs_anonymous_id: id, ajs_user_id: '97980cfea0067' });
+  assert.equal(state.local.ajs_user_id, '"97980cfea0067"');
+  assert.deepEqual(JSON.parse(state.local.ajs_user_traits), { name: 'Peter Gibbons', plan: 'premium' });
+
+  await call(page, (a) => a.identify({ email: 'peter@example.com' }));
+  await load(page);
+  assert.equal(await userId(page), '97980cfea0067');
+  assert.deepEqual(await traits(page), { name: 'Peter Gibbons', plan: 'premium', email: 'peter@example.com' });
+  await call(page, (a) => a.identify(42));
+  assert.equal(await userId(page), '42', 'numbers become strings');
+});
+
+test(`identify as someone else: new anonymousId, traits replaced, and the events say so`, async (t) => {
+  const { page } = await openPage(t);
+  await load(page);
+  await call(page, (a) => a.identify('switch-a', { x: 1 }));
+  const before = await anonymousId(page);
+  await call(page, (a) => a.identify('switch-b', { y: 2 }));
+  const after = await anonymousId(page);
+  assert.match(after, UUID_V4);
+  assert.notEqual(after, before);
+  assert.deepEqual(await traits(page), { y: 2 });
+
+  const mine = (events) => events.filter((e) => e.type === 'identify' && String(e.userId).startsWith('switch-'));
+  const events = mine(await recorder.waitForEvents((all) => mine(all).length >= 2));
+  const byUser = Object.fromEntries(events.map((e) => [e.userId, e]));
+  assert.equal(byUser['switch-a'].anonymousId, before);
+  assert.deepEqual(byUser['switch-a'].traits, { x: 1 });
+  assert.equal(byUser['switch-b'].anonymousId, after, 'the identify for b carries the new anonymousId');
+  assert.deepEqual(byUser['switch-b'].traits, { y: 2 });
+});
+
+test(`anonymous traits stay with the visitor when they sign up`, async (t) => {
+  const { page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  await call(page, (a) => a.identify({ email: 'jvisitor@thissite.com' }));
+  await call(page, (a) => a.identify('123abc', { phone: '555-555-5555' }));
+  assert.equal(await anonymousId(page), id);
+  assert.deepEqual(await traits(page), { email: 'jvisitor@thissite.com', phone: '555-555-5555' });
+});
+
+test(`reset: every identity cookie and localStorage key is gone, and a new id follows`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  await call(page, (a) => a.identify('u', { x: 1 }));
+  await call(page, (a) => a.group('g1', { plan: 'pro' }));
+  await call(page, (a) => a.reset());
+  assert.deepEqual(await stored(context, page), { cookies: {}, local: {} });
+  assert.equal(await userId(page), null);
+  assert.deepEqual(await traits(page), {});
+  await load(page);
+  const next = await anonymousId(page);
+  assert.notEqual(next, id);
+  assert.match(next, UUID_V4);
+});
+
+test(`setAnonymousId survives a reload; user().anonymousId(null) forgets it`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  assert.equal(await call(page, (a) => a.setAnonymousId('fixed-anon')), 'fixed-anon');
+  await load(page);
+  assert.equal(await anonymousId(page), 'fixed-anon');
+  assert.deepEqual(await stored(context, page), { cookies: { ajs_anonymous_id: 'fixed-anon' }, local: { ajs_anonymous_id: '"fixed-anon"' } });
+  assert.equal(await call(page, (a) => a.user().anonymousId(null)), null);
+  assert.deepEqual(await stored(context, page), { cookies: {}, local: {} });
+  assert.match(await anonymousId(page), UUID_V4);
+});
+
+test(`group: id in cookie + localStorage, properties only in localStorage`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  await call(page, (a) => a.group('g1', { plan: 'pro' }));
+  await load(page);
+  assert.equal(await call(page, (a) => a.group().id()), 'g1');
+  assert.deepEqual(await call(page, (a) => a.group().traits()), { plan: 'pro' });
+  const state = await stored(context, page);
+  assert.equal(state.cookies.ajs_group_id, 'g1');
+  assert.equal(state.cookies.ajs_group_properties, undefined);
+  assert.equal(state.local.ajs_group_properties, '{"plan":"pro"}');
+});
+
+test(`an analytics.js 1.0 visitor is adopted: %22quoted%22 cookies, ajs_user, _sio`, async (t) => {
+  const { context, page } = await openPage(t);
+  await context.addCookies([
+    { name: 'ajs_anonymous_id', value: '%22abc%22', url: site.origin },
+    { name: 'ajs_user', value: '{%22id%22:%22legacy-user%22%2C%22traits%22:{%22plan%22:%22gold%22}}', url: site.origin },
+  ]);
+  await load(page);
+  assert.equal(await anonymousId(page), 'abc');
+  assert.equal(await userId(page), 'legacy-user');
+  assert.deepEqual(await traits(page), { plan: 'gold' });
+  const state = await stored(context, page);
+  assert.equal(state.cookies.ajs_anonymous_id, 'abc', 'rewritten in the 2.0 format');
+  assert.equal(state.local.ajs_anonymous_id, '"abc"');
+
+  const { context: other, page: sio } = await openPage(t);
+  await other.addCookies([{ name: '_sio', value: 'anon1----user1', url: site.origin }]);
+  await load(sio);
+  assert.equal(await anonymousId(sio), 'anon1');
+});
+
+test(`an analytics.js 2.0 visitor keeps their id; on disagreement the cookie wins`, async (t) => {
+  const { context, page } = await openPage(t);
+  const id = '39ee7ea5-b6d8-4174-b612-04e1ef3fa952';
+  await context.addCookies([{ name: 'ajs_anonymous_id', value: id, url: site.origin }, { name: 'ajs_user_id', value: 'u2', url: site.origin }]);
+  await page.goto(`${site.origin}/nothing-here`);
+  await page.evaluate(() => localStorage.setItem('ajs_anonymous_id', '"other-subdomain-id"'));
+  await load(page);
+  assert.equal(await anonymousId(page), id);
+  assert.equal(await userId(page), 'u2');
+  assert.equal((await stored(context, page)).local.ajs_anonymous_id, `"${id}"`);
+});
+
+test(`ids with ; = , spaces, newlines and unicode round-trip without extra cookies`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  await anonymousId(page);
+  const hostile = 'x; domain=evil.example; path=/admin, y=1\nü🎉';
+  await call(page, (a, id) => a.identify(id), hostile);
+  await page.evaluate(() => localStorage.removeItem('ajs_user_id'));
+  await load(page);
+  assert.equal(await userId(page), hostile);
+  assert.deepEqual(Object.keys((await stored(context, page)).cookies).sort(), ['ajs_anonymous_id', 'ajs_user_id']);
+  assert.equal((await readCookieRecords(context, site.origin)).find((c) => c.name === 'ajs_user_id').path, '/');
+  assert.deepEqual(page.errors, []);
+});
+
+test(`disableClientPersistence: nothing stored, an id for the page`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page, { options: { disableClientPersistence: true } });
+  const id = await anonymousId(page);
+  await call(page, (a) => a.identify('u', { a: 1 }));
+  assert.equal(await anonymousId(page), id);
+  assert.deepEqual(await stored(context, page), { cookies: {}, local: {} });
+});
+
+test(`on a real-looking host the cookie goes to the registrable domain and is shared by subdomains`, async () => {
+  sharedDomainBrowser ??= await launchBrowser({ hosts: SHARED_HOSTS });
+  const context = await sharedDomainBrowser.newContext();
+  try {
+    const page = watchPage(await context.newPage());
+    const www = `http://${SHARED_HOSTS[0]}:${site.port}`;
+    const blog = `http://${SHARED_HOSTS[1]}:${site.port}`;
+    await load(page, { origin: www });
     const id = await anonymousId(page);
-    assert.match(id, UUID_V4);
-    assert.equal(await anonymousId(page), id, 'stable within the page');
-    assert.deepEqual(await stored(context, page), { cookies: { ajs_anonymous_id: id }, local: { ajs_anonymous_id: `"${id}"` } });
-    const [record] = (await readCookieRecords(context, site.origin)).filter((c) => c.name === 'ajs_anonymous_id');
-    assert.equal(record.path, '/');
-    assert.equal(record.sameSite, 'Lax');
-    assert.equal(record.secure, false);
-    assert.equal(record.domain, '127.0.0.1', 'host-only on an IP host');
-    assert.ok(Math.abs(record.expires - (Date.now() / 1000 + 365 * DAY_S)) < 120, `expires ${record.expires}`);
+    const records = await readCookieRecords(context, www);
+    assert.deepEqual(records.map((c) => [c.name, c.domain]), [['ajs_anonymous_id', '.example.co.uk']]);
+    await load(page, { origin: blog });
+    assert.equal(await anonymousId(page), id, 'the subdomain sees the shared cookie');
+    assert.equal((await readLocalStorage(page)).ajs_anonymous_id, `"${id}"`);
     assert.deepEqual(page.errors, []);
-  });
+  } finally {
+    await context.close();
+  }
+});
 
-  test(`[${mode}] a later visit keeps the id`, async (t) => {
-    const { page } = await openPage(t);
-    await load(page, mode);
-    const id = await anonymousId(page);
-    await load(page, mode);
-    assert.equal(await anonymousId(page), id);
-  });
+test(`options.anonymousId on an event call is persisted and survives a reload`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  await anonymousId(page);
+  await call(page, (a) => a.track('Viewed', {}, { anonymousId: 'from-options' }));
+  await load(page);
+  assert.equal(await anonymousId(page), 'from-options');
+  assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, 'from-options');
+});
 
-  test(`[${mode}] cookie cleared: the same id comes back from localStorage and the cookie is rewritten`, async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    const id = await anonymousId(page);
-    await context.clearCookies();
-    await load(page, mode);
-    assert.equal(await anonymousId(page), id);
-    assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, id);
-  });
-
-  test(`[${mode}] localStorage cleared: the same id comes back from the cookie`, async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    const id = await anonymousId(page);
-    await page.evaluate(() => localStorage.clear());
-    await load(page, mode);
-    assert.equal(await anonymousId(page), id);
-    assert.equal((await stored(context, page)).local.ajs_anonymous_id, `"${id}"`);
-  });
-
-  test(`[${mode}] cookie and localStorage both cleared: a new id`, async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    const id = await anonymousId(page);
-    await context.clearCookies();
-    await page.evaluate(() => localStorage.clear());
-    await load(page, mode);
-    const next = await anonymousId(page);
-    assert.match(next, UUID_V4);
-    assert.notEqual(next, id);
-  });
-
-  test(`[${mode}] identify: userId in cookie + localStorage, traits only in localStorage, anonymousId kept`, viaEvents(mode), async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    const id = await anonymousId(page);
-    await call(page, (a) => a.identify('97980cfea0067', { name: 'Peter Gibbons', plan: 'premium' }));
-    assert.equal(await userId(page), '97980cfea0067');
-    assert.equal(await anonymousId(page), id);
-    const state = await stored(context, page);
-    assert.deepEqual(state.cookies, { ajs_anonymous_id: id, ajs_user_id: '97980cfea0067' });
-    assert.equal(state.local.ajs_user_id, '"97980cfea0067"');
-    assert.deepEqual(JSON.parse(state.local.ajs_user_traits), { name: 'Peter Gibbons', plan: 'premium' });
-
-    await call(page, (a) => a.identify({ email: 'peter@example.com' }));
-    await load(page, mode);
-    assert.equal(await userId(page), '97980cfea0067');
-    assert.deepEqual(await traits(page), { name: 'Peter Gibbons', plan: 'premium', email: 'peter@example.com' });
-    await call(page, (a) => a.identify(42));
-    assert.equal(await userId(page), '42', 'numbers become strings');
-  });
-
-  test(`[${mode}] identify as someone else: new anonymousId, traits replaced`, viaEvents(mode), async (t) => {
-    const { page } = await openPage(t);
-    await load(page, mode);
-    await call(page, (a) => a.identify('a', { x: 1 }));
-    const before = await anonymousId(page);
-    await call(page, (a) => a.identify('b', { y: 2 }));
-    const after = await anonymousId(page);
-    assert.match(after, UUID_V4);
-    assert.notEqual(after, before);
-    assert.deepEqual(await traits(page), { y: 2 });
-  });
-
-  test(`[${mode}] anonymous traits stay with the visitor when they sign up`, viaEvents(mode), async (t) => {
-    const { page } = await openPage(t);
-    await load(page, mode);
-    const id = await anonymousId(page);
-    await call(page, (a) => a.identify({ email: 'jvisitor@thissite.com' }));
-    await call(page, (a) => a.identify('123abc', { phone: '555-555-5555' }));
-    assert.equal(await anonymousId(page), id);
-    assert.deepEqual(await traits(page), { email: 'jvisitor@thissite.com', phone: '555-555-5555' });
-  });
-
-  test(`[${mode}] reset: every identity cookie and localStorage key is gone, and a new id follows`, viaEvents(mode), async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    const id = await anonymousId(page);
-    await call(page, (a) => a.identify('u', { x: 1 }));
-    await call(page, (a) => a.group('g1', { plan: 'pro' }));
-    await call(page, (a) => a.reset());
-    assert.deepEqual(await stored(context, page), { cookies: {}, local: {} });
-    assert.equal(await userId(page), null);
-    assert.deepEqual(await traits(page), {});
-    await load(page, mode);
-    const next = await anonymousId(page);
-    assert.notEqual(next, id);
-    assert.match(next, UUID_V4);
-  });
-
-  test(`[${mode}] setAnonymousId survives a reload; user().anonymousId(null) forgets it`, async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    assert.equal(await call(page, (a) => a.setAnonymousId('fixed-anon')), 'fixed-anon');
-    await load(page, mode);
-    assert.equal(await anonymousId(page), 'fixed-anon');
-    assert.deepEqual(await stored(context, page), { cookies: { ajs_anonymous_id: 'fixed-anon' }, local: { ajs_anonymous_id: '"fixed-anon"' } });
-    assert.equal(await call(page, (a) => a.user().anonymousId(null)), null);
-    assert.deepEqual(await stored(context, page), { cookies: {}, local: {} });
-    assert.match(await anonymousId(page), UUID_V4);
-  });
-
-  test(`[${mode}] group: id in cookie + localStorage, properties only in localStorage`, viaEvents(mode), async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    await call(page, (a) => a.group('g1', { plan: 'pro' }));
-    await load(page, mode);
-    assert.equal(await call(page, (a) => a.group().id()), 'g1');
-    assert.deepEqual(await call(page, (a) => a.group().traits()), { plan: 'pro' });
-    const state = await stored(context, page);
-    assert.equal(state.cookies.ajs_group_id, 'g1');
-    assert.equal(state.cookies.ajs_group_properties, undefined);
-    assert.equal(state.local.ajs_group_properties, '{"plan":"pro"}');
-  });
-
-  test(`[${mode}] an analytics.js 1.0 visitor is adopted: %22quoted%22 cookies, ajs_user, _sio`, async (t) => {
-    const { context, page } = await openPage(t);
-    await context.addCookies([
-      { name: 'ajs_anonymous_id', value: '%22abc%22', url: site.origin },
-      { name: 'ajs_user', value: '{%22id%22:%22legacy-user%22%2C%22traits%22:{%22plan%22:%22gold%22}}', url: site.origin },
-    ]);
-    await load(page, mode);
-    assert.equal(await anonymousId(page), 'abc');
-    assert.equal(await userId(page), 'legacy-user');
-    assert.deepEqual(await traits(page), { plan: 'gold' });
-    const state = await stored(context, page);
-    assert.equal(state.cookies.ajs_anonymous_id, 'abc', 'rewritten in the 2.0 format');
-    assert.equal(state.local.ajs_anonymous_id, '"abc"');
-
-    const { context: other, page: sio } = await openPage(t);
-    await other.addCookies([{ name: '_sio', value: 'anon1----user1', url: site.origin }]);
-    await load(sio, mode);
-    assert.equal(await anonymousId(sio), 'anon1');
-  });
-
-  test(`[${mode}] an analytics.js 2.0 visitor keeps their id; on disagreement the cookie wins`, async (t) => {
-    const { context, page } = await openPage(t);
-    const id = '39ee7ea5-b6d8-4174-b612-04e1ef3fa952';
-    await context.addCookies([{ name: 'ajs_anonymous_id', value: id, url: site.origin }, { name: 'ajs_user_id', value: 'u2', url: site.origin }]);
-    await page.goto(`${site.origin}/nothing-here`);
-    await page.evaluate(() => localStorage.setItem('ajs_anonymous_id', '"other-subdomain-id"'));
-    await load(page, mode);
-    assert.equal(await anonymousId(page), id);
-    assert.equal(await userId(page), 'u2');
-    assert.equal((await stored(context, page)).local.ajs_anonymous_id, `"${id}"`);
-  });
-
-  test(`[${mode}] ids with ; = , spaces, newlines and unicode round-trip without extra cookies`, viaEvents(mode), async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    await anonymousId(page);
-    const hostile = 'x; domain=evil.example; path=/admin, y=1\nü🎉';
-    await call(page, (a, id) => a.identify(id), hostile);
-    await page.evaluate(() => localStorage.removeItem('ajs_user_id'));
-    await load(page, mode);
-    assert.equal(await userId(page), hostile);
-    assert.deepEqual(Object.keys((await stored(context, page)).cookies).sort(), ['ajs_anonymous_id', 'ajs_user_id']);
-    assert.equal((await readCookieRecords(context, site.origin)).find((c) => c.name === 'ajs_user_id').path, '/');
-    assert.deepEqual(page.errors, []);
-  });
-
-  test(`[${mode}] disableClientPersistence: nothing stored, an id for the page`, async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode, { options: { disableClientPersistence: true } });
-    const id = await anonymousId(page);
-    await call(page, (a) => a.identify('u', { a: 1 }));
-    assert.equal(await anonymousId(page), id);
-    assert.deepEqual(await stored(context, page), { cookies: {}, local: {} });
-  });
-
-  test(`[${mode}] on a real-looking host the cookie goes to the registrable domain and is shared by subdomains`, async () => {
-    sharedDomainBrowser ??= await launchBrowser({ hosts: SHARED_HOSTS });
-    const context = await sharedDomainBrowser.newContext();
-    try {
-      const page = watchPage(await context.newPage());
-      const www = `http://${SHARED_HOSTS[0]}:${site.port}`;
-      const blog = `http://${SHARED_HOSTS[1]}:${site.port}`;
-      await load(page, mode, { origin: www });
-      const id = await anonymousId(page);
-      const records = await readCookieRecords(context, www);
-      assert.deepEqual(records.map((c) => [c.name, c.domain]), [['ajs_anonymous_id', '.example.co.uk']]);
-      await load(page, mode, { origin: blog });
-      assert.equal(await anonymousId(page), id, 'the subdomain sees the shared cookie');
-      assert.equal((await readLocalStorage(page)).ajs_anonymous_id, `"${id}"`);
-      assert.deepEqual(page.errors, []);
-    } finally {
-      await context.close();
-    }
-  });
-
-  if (mode !== 'snippet') continue;
-
-  test(`[${mode}] options.anonymousId on an event call is persisted and survives a reload`, viaEvents(mode), async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, mode);
-    await anonymousId(page);
-    await call(page, (a) => a.track('Viewed', {}, { anonymousId: 'from-options' }));
-    await load(page, mode);
-    assert.equal(await anonymousId(page), 'from-options');
-    assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, 'from-options');
-  });
-
-  test(`[${mode}] setAnonymousId and identify called before the library loads are applied`, viaEvents(mode), async (t) => {
-    const { context, page } = await openPage(t);
-    await load(page, 'preload');
-    assert.equal(await anonymousId(page), 'pre-load-anon');
-    assert.equal(await userId(page), 'pre-load-user');
-    assert.deepEqual(await traits(page), { early: true });
-    assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, 'pre-load-anon');
-  });
-}
+test(`setAnonymousId and identify called before the library loads are applied`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page, { kind: 'preload' });
+  assert.equal(await anonymousId(page), 'pre-load-anon');
+  assert.equal(await userId(page), 'pre-load-user');
+  assert.deepEqual(await traits(page), { early: true });
+  assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, 'pre-load-anon');
+});
