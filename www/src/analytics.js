@@ -22,6 +22,10 @@ export class Analytics {
     this._group = new Group(core);
     this.VERSION = VERSION;
     this.initialized = true;
+    // Methods work detached too (`const { track } = analytics`, `analytics.track.call(null)`).
+    for (const name of Object.getOwnPropertyNames(Analytics.prototype)) {
+      if (name !== 'constructor' && typeof this[name] === 'function') this[name] = this[name].bind(this);
+    }
     core.onDrop((reason, messageId) => {
       this.warn('event ' + messageId + ' dropped: ' + reason);
       this.emitter.emit('error', { code: 'delivery_failure', reason, messageId });
