@@ -112,16 +112,22 @@ export class Analytics {
     });
   }
 
+  /** Runs source middleware in order, as analytics.js does: a middleware that has returned (or whose
+   * returned promise has settled) without calling `next` cancels the event; `next(null)` keeps it. */
   runMiddleware(event) {
-    return this.middleware.reduce((previous, fn) => previous.then((current) => current && new Promise((resolve) => {
-      const payload = facade(current);
+    return this.middleware.reduce((previous, fn) => previous.then(async (current) => {
+      if (!current) return null;
+      let called = false;
+      let replacement = null;
       try {
-        fn({ payload, integrations: current.integrations || {}, next: (next) => resolve((next && next.obj) || current) });
+        await fn({ payload: facade(current), integrations: current.integrations || {}, next: (next) => { called = true; replacement = next; } });
       } catch (e) {
         this.warn('source middleware threw: ' + (e && e.message));
-        resolve(null);
+        return null;
       }
-    })), Promise.resolve(event));
+      if (!called) this.warn('source middleware did not call next(): event cancelled');
+      return called ? (replacement && replacement.obj) || current : null;
+    }), Promise.resolve(event));
   }
 
   addSourceMiddleware(fn) {
