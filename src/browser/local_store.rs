@@ -47,4 +47,10 @@ impl Store for LocalStore {
             let _ = storage.remove_item(key);
         }
     }
+
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        let Some(storage) = &self.storage else { return Vec::new() };
+        let count = storage.length().unwrap_or(0);
+        (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|key| key.starts_with(prefix)).collect()
+    }
 }

@@ -36,7 +36,6 @@ pub struct Runtime {
     transport: Transport,
     tab: TabLock,
     timer: Option<Timer>,
-    kick: Option<Timer>,
     heartbeat: Option<Timer>,
     drive_scheduled: bool,
     on_drop: Option<Function>,
@@ -74,18 +73,17 @@ pub fn start(options_json: &str) -> Shared {
     let settings = IdentitySettings::parse(options_json);
     let env = PageEnv::parse(options_json);
     let mut random = CryptoRandom::new();
-    let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random));
-    let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     let config = Config::from_options(options_json);
+    let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random), config.liveness);
+    let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     let identity = Identity::new(&settings, browser_stores(&settings));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.queue_key(), Date::now());
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.tab_id(), Date::now());
     let runtime = Runtime {
         tracker,
         random,
         transport: Transport::new(&api_host),
         tab,
         timer: None,
-        kick: None,
         heartbeat: None,
         drive_scheduled: false,
         on_drop: None,
@@ -107,7 +105,9 @@ impl Runtime {
     }
 }
 
-/// Schedules one drive at the end of the current task (a burst of calls becomes one drive).
+/// Schedules one drive in a microtask: after the calling script, still in the current task (a
+/// synchronous burst of calls becomes one drive; a click handler that navigates away right after
+/// its call has the request started before the page starts unloading).
 pub fn schedule(shared: &Shared) {
     let Ok(mut runtime) = shared.try_borrow_mut() else { return };
     if runtime.drive_scheduled {
@@ -115,16 +115,16 @@ pub fn schedule(shared: &Shared) {
     }
     runtime.drive_scheduled = true;
     let again = shared.clone();
-    runtime.kick = Timer::after(0.0, move || drive(&again, Mode::Normal));
+    transport::later(move || drive(&again, Mode::Normal));
 }
 
-/// Persists, sends what the core releases in `mode`, reports drops and re-arms the timer.
+/// Takes what the core releases in `mode`, persists (write-ahead: before any request starts),
+/// sends, reports drops and re-arms the timer.
 pub fn drive(shared: &Shared, mode: Mode) {
     let (transmits, transport_base, on_drop, drops) = {
         let Ok(mut runtime) = shared.try_borrow_mut() else { return };
         runtime.drive_scheduled = false;
         let now = Date::now();
-        runtime.tracker.persist();
         let mut transmits = Vec::new();
         while let Some(transmit) = runtime.tracker.poll_transmit(now, mode) {
             transmits.push(transmit);
@@ -208,9 +208,8 @@ fn adopt_orphans(shared: &Shared) {
         let runtime = &mut *guard;
         let now = Date::now();
         let tracker = &mut runtime.tracker;
-        runtime.tab.adopt(now, |text| {
-            tracker.adopt(text, now);
-            tracker.persist()
+        runtime.tab.adopt(now, |tab| {
+            tracker.adopt(tab, now);
         });
     }
     drive(shared, Mode::Normal);

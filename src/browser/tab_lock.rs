@@ -3,11 +3,12 @@
 //! else the localStorage adoption lease with claim-settle-verify).
 //!
 //! Protocol (decisions in `core::delivery::lease`, keys in `core::delivery::persisted`): every tab
-//! sends only its own queue (`wa:queue:v1:<wk>:<tab>`) and keeps `wa:alive:v1:<wk>:<tab>` renewed;
+//! sends only its own queue (`wa:q:v2:<wk>:<tab>:*`; `wa:queue:v1:<wk>:<tab>` from older builds is
+//! still adopted) and keeps `wa:alive:v1:<wk>:<tab>` renewed;
 //! it removes that lease on `pagehide`, so a reload's or a closed tab's queue is an orphan at once,
 //! a killed tab's when the lease expires. Under the adoption lock a live tab writes its own claim
 //! into the orphan's liveness record (so a frozen-not-dead owner learns it was adopted and hands
-//! over), merges the orphan's queue into its outbox, persists, then removes the orphan's queue.
+//! over), then the tracker moves the orphan's events into its own outbox and keys.
 //! Holds no delivery state; never throws.
 
 use crate::core::delivery::lease::{self, Lease, LeaseDecision, LeasePolicy};
@@ -47,13 +48,15 @@ pub struct TabLock {
     write_key: String,
     tab_id: String,
     storage: Option<Storage>,
+    liveness: LeasePolicy,
 }
 
 impl TabLock {
-    /// The tab `tab_id` (fresh per page load, e.g. a UUID) of source `write_key`.
-    pub fn new(write_key: &str, tab_id: &str) -> Self {
+    /// The tab `tab_id` (fresh per page load, e.g. a UUID) of source `write_key`, with the
+    /// liveness lease timing `liveness` (`Config::liveness`).
+    pub fn new(write_key: &str, tab_id: &str, liveness: LeasePolicy) -> Self {
         let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
-        TabLock { write_key: write_key.to_owned(), tab_id: tab_id.to_owned(), storage }
+        TabLock { write_key: write_key.to_owned(), tab_id: tab_id.to_owned(), storage, liveness }
     }
 
     /// This tab's id.
@@ -61,16 +64,11 @@ impl TabLock {
         &self.tab_id
     }
 
-    /// Where this tab persists its outbox (`Outbox::persist`).
-    pub fn queue_key(&self) -> String {
-        persisted::queue_key(&self.write_key, &self.tab_id)
-    }
-
     /// Renews this tab's liveness lease. Call at load, at the returned time, on `pageshow`, and
     /// before sending after the page was hidden (cheap: one small read).
     pub fn heartbeat(&self, now_ms: f64) -> Heartbeat {
         let key = persisted::alive_key(&self.write_key, &self.tab_id);
-        let policy = LeasePolicy::LIVENESS;
+        let policy = self.liveness;
         let current = self.read_lease(&key);
         let adopted = lease::was_adopted(current.as_ref(), &self.tab_id);
         let next_ms = match lease::decide(current.as_ref(), &self.tab_id, now_ms, policy) {
@@ -109,23 +107,16 @@ impl TabLock {
     }
 
     /// Adopts every orphan. Call only while holding the adoption lock ([`TabLock::with_adoption_lock`]).
-    /// `merge(text)` must restore the text into this tab's outbox and persist it, returning whether
-    /// the persist succeeded; only then is the orphan's queue removed. Returns how many were merged.
-    pub fn adopt(&self, now_ms: f64, mut merge: impl FnMut(&str) -> bool) -> usize {
-        let mut merged = 0;
-        for tab in self.orphans(now_ms) {
-            let claim = lease::claim(&self.tab_id, now_ms, LeasePolicy::LIVENESS);
-            self.write(&persisted::alive_key(&self.write_key, &tab), &lease::encode(&claim));
-            let queue_key = persisted::queue_key(&self.write_key, &tab);
-            let text = self.read(&queue_key).unwrap_or_default();
-            if merge(&text) {
-                if let Some(storage) = &self.storage {
-                    let _ = storage.remove_item(&queue_key);
-                }
-                merged += 1;
-            }
+    /// Claims each orphan's liveness record, then `merge(tab)` moves that tab's stored events into
+    /// this tab (`Tracker::adopt`). Returns how many tabs were adopted.
+    pub fn adopt(&self, now_ms: f64, mut merge: impl FnMut(&str)) -> usize {
+        let orphans = self.orphans(now_ms);
+        for tab in &orphans {
+            let claim = lease::claim(&self.tab_id, now_ms, self.liveness);
+            self.write(&persisted::alive_key(&self.write_key, tab), &lease::encode(&claim));
+            merge(tab);
         }
-        merged
+        orphans.len()
     }
 
     /// Runs `run` while this tab holds the origin's adoption lock; skips it when another tab holds
@@ -170,16 +161,21 @@ impl TabLock {
             .set_timeout_with_callback_and_timeout_and_arguments_0(verify.unchecked_ref(), policy.settle_ms as i32);
     }
 
-    /// Tab ids of every queue of this source in localStorage.
+    /// Tab ids of every queue of this source in localStorage (either layout), each once.
     fn queue_tabs(&self) -> Vec<String> {
         let Some(storage) = &self.storage else {
             return Vec::new();
         };
         let count = storage.length().unwrap_or(0);
-        (0..count)
-            .filter_map(|i| storage.key(i).ok().flatten())
-            .filter_map(|key| persisted::tab_of_queue_key(&key, &self.write_key).map(str::to_owned))
-            .collect()
+        let mut tabs: Vec<String> = Vec::new();
+        for key in (0..count).filter_map(|i| storage.key(i).ok().flatten()) {
+            if let Some(tab) = persisted::tab_of_any_queue_key(&key, &self.write_key) {
+                if !tabs.iter().any(|t| t == tab) {
+                    tabs.push(tab.to_owned());
+                }
+            }
+        }
+        tabs
     }
 
     fn read(&self, key: &str) -> Option<String> {

@@ -127,8 +127,8 @@ pub fn is_online() -> bool {
     web_sys::window().is_none_or(|window| window.navigator().on_line())
 }
 
-/// Runs `f` in a microtask.
-fn later(f: impl FnOnce() + 'static) {
+/// Runs `f` in a microtask (after the current script, before the next task).
+pub fn later(f: impl FnOnce() + 'static) {
     let run = Closure::once_into_js(move |_: JsValue| f());
     resolved().then_both(&run, &run);
 }

@@ -28,6 +28,11 @@ pub trait Store {
     fn set(&mut self, key: &str, raw: &str) -> bool;
     /// Removes `key`; silently does nothing when the store is unavailable.
     fn remove(&mut self, key: &str);
+    /// Every key starting with `prefix` (any order); empty when unsupported or unavailable.
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        let _ = prefix;
+        Vec::new()
+    }
 }
 
 /// An in-memory store: the fallback when browser storage is blocked, and the test double.
@@ -63,6 +68,9 @@ impl Store for MemoryStore {
     fn remove(&mut self, key: &str) {
         self.items.remove(key);
     }
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.items.range(prefix.to_owned()..).map(|(k, _)| k).take_while(|k| k.starts_with(prefix)).cloned().collect()
+    }
 }
 
 #[cfg(test)]
@@ -76,6 +84,11 @@ mod tests {
         assert_eq!(store.get("k").as_deref(), Some("\"v\""));
         store.remove("k");
         assert_eq!(store.get("k"), None);
+        for key in ["a:1", "a:2", "a", "b:1", "a:"] {
+            store.set(key, "v");
+        }
+        assert_eq!(store.keys_with_prefix("a:"), ["a:", "a:1", "a:2"]);
+        assert!(store.keys_with_prefix("c").is_empty());
         store.refuse_writes = true;
         assert!(!store.set("k", "v"));
         assert_eq!(store.get("k"), None);

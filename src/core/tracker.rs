@@ -6,10 +6,12 @@
 //! stored first (it applies to this and every later event) → identify/group update the stored
 //! identity → the envelope is built from the identity as it now stands. Then the shell (after any
 //! source middleware) hands the body to [`Tracker::enqueue`]. The queue is written to its store at
-//! the end of each drive ([`Tracker::persist`]): always before the first send attempt of an event.
+//! the end of each drive ([`Tracker::persist`]): always before the first send attempt of an event,
+//! one item per event (`persisted` layout v2), writing only what changed since the last drive.
 //! Must not import platform crates: storage is [`Store`], randomness [`Random`], time `now_ms`.
 
 use crate::core::args::{self, DropReason, Method, Resolved, Warnings};
+use crate::core::delivery::persisted;
 use crate::core::delivery::{Config, DeliveryState, Diagnostic, Mode, Outbox, Outcome, SegmentWire, Transmit};
 use crate::core::envelope::{self, Call, Env};
 use crate::core::identity::Identity;
@@ -88,7 +90,7 @@ pub struct Tracker {
     env: PageEnv,
     outbox: Outbox<SegmentWire>,
     queue_store: Box<dyn Store>,
-    queue_key: String,
+    queue_prefix: String,
     warnings: Vec<&'static str>,
 }
 
@@ -96,15 +98,19 @@ pub struct Tracker {
 /// mode, so without a cap a page that keeps sending bad input would grow them forever.
 const MAX_WARNINGS: usize = 64;
 
+/// Logged when the store refuses an event's write: that event lives in memory only.
+const NOT_SAVED: &str = "queue could not be saved (storage full or blocked); events kept in memory";
+
 impl Tracker {
-    /// A tracker whose queue lives at `queue_key` in `queue_store`; events a previous page left
-    /// there are restored (same messageId, body and attempts) and sent again.
-    pub fn new(env: PageEnv, identity: Identity, config: Config, queue_store: Box<dyn Store>, queue_key: String, now_ms: f64) -> Self {
+    /// A tracker whose queue lives under tab `tab_id`'s keys in `queue_store`; events already
+    /// stored there are restored (same messageId, body and attempts) and sent again.
+    pub fn new(env: PageEnv, identity: Identity, config: Config, queue_store: Box<dyn Store>, tab_id: &str, now_ms: f64) -> Self {
         let outbox = Outbox::new(config, SegmentWire::new(env.write_key()));
-        let mut tracker = Tracker { identity, env, outbox, queue_store, queue_key, warnings: Vec::new() };
-        if let Some(saved) = tracker.queue_store.get(&tracker.queue_key) {
-            tracker.outbox.restore(&saved, now_ms);
-        }
+        let queue_prefix = persisted::event_key_prefix(env.write_key(), tab_id);
+        let mut tracker = Tracker { identity, env, outbox, queue_store, queue_prefix, warnings: Vec::new() };
+        let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
+        let values: Vec<String> = keys.iter().filter_map(|key| tracker.queue_store.get(key)).collect();
+        tracker.outbox.restore_items(values.iter().map(String::as_str), now_ms);
         tracker
     }
 
@@ -154,25 +160,33 @@ impl Tracker {
         self.outbox.enqueue(message_id, body, now_ms);
     }
 
-    /// Writes the queue to its store when it changed. The shell calls it at the end of every
-    /// drive, so an event is persisted before its first send attempt. A refusing store (quota,
-    /// blocked) leaves the events in memory; they are still sent. Returns whether the stored copy
-    /// is now up to date.
+    /// Brings the stored queue up to date: removes the items of events that left, then writes the
+    /// items of events that are new or changed (O(changed events)). The shell calls it before
+    /// starting the requests of a drive, so an event is stored before its first send attempt. A
+    /// refused write (quota, blocked) leaves that event in memory only, where it is still sent;
+    /// every event stored earlier stays stored. Returns whether every write succeeded.
     pub fn persist(&mut self) -> bool {
         if !self.outbox.needs_persist() {
             return true;
         }
-        let text = self.outbox.persist();
-        let state = self.outbox.state();
-        if state.pending + state.in_flight == 0 {
-            self.queue_store.remove(&self.queue_key);
-            return true;
+        let changes = self.outbox.take_changes();
+        let mut key = self.queue_prefix.clone();
+        let base = key.len();
+        for message_id in &changes.removed {
+            key.truncate(base);
+            key.push_str(message_id);
+            self.queue_store.remove(&key);
         }
-        let saved = self.queue_store.set(&self.queue_key, &text);
-        if !saved {
-            self.warn("queue could not be saved (storage full or blocked); events kept in memory");
+        let mut all_saved = true;
+        for (message_id, value) in &changes.saved {
+            key.truncate(base);
+            key.push_str(message_id);
+            all_saved &= self.queue_store.set(&key, value);
         }
-        saved
+        if !all_saved {
+            self.warn(NOT_SAVED);
+        }
+        all_saved
     }
 
     /// The next request to send now, if any (call until `None`).
@@ -200,9 +214,26 @@ impl Tracker {
         self.outbox.set_online(online);
     }
 
-    /// Another tab's queue text to take over (its events are sent from here from now on).
-    pub fn adopt(&mut self, text: &str, now_ms: f64) -> usize {
-        self.outbox.restore(text, now_ms)
+    /// Takes over the stored queue of tab `tab_id` (closed, crashed or this page's previous life;
+    /// both layouts): its events join this outbox, the orphan's items are removed, then this tab's
+    /// copies are written. Removing first frees the quota the copies need; an event whose copy is
+    /// still refused is sent from memory. Call only while holding the adoption lock. Returns how
+    /// many events were added.
+    pub fn adopt(&mut self, tab_id: &str, now_ms: f64) -> usize {
+        let write_key = self.env.write_key();
+        let legacy_key = persisted::queue_key(write_key, tab_id);
+        let mut keys = self.queue_store.keys_with_prefix(&persisted::event_key_prefix(write_key, tab_id));
+        let values: Vec<String> = keys.iter().filter_map(|key| self.queue_store.get(key)).collect();
+        let mut added = self.outbox.restore_items(values.iter().map(String::as_str), now_ms);
+        if let Some(text) = self.queue_store.get(&legacy_key) {
+            added += self.outbox.restore(&text, now_ms);
+            keys.push(legacy_key);
+        }
+        for key in &keys {
+            self.queue_store.remove(key);
+        }
+        self.persist();
+        added
     }
 
     /// Another tab adopted this tab's queue: forget its events without sending them.

@@ -111,6 +111,7 @@ mod tests {
             attempts,
             next_attempt_ms,
             in_flight: None,
+            saved: false,
         }
     }
 

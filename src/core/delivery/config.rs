@@ -4,6 +4,7 @@
 //! Must not import anything platform-specific.
 
 use super::backoff::Backoff;
+use super::lease::LeasePolicy;
 
 /// How the outbox batches, bounds and retries. Start from [`Config::DEFAULT`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,6 +38,8 @@ pub struct Config {
     pub keepalive_quota_bytes: usize,
     /// Retry delays.
     pub backoff: Backoff,
+    /// Tab liveness lease timing (how soon a killed tab's queue is adopted).
+    pub liveness: LeasePolicy,
 }
 
 /// One day in ms.
@@ -44,11 +47,22 @@ const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
 
 impl Config {
     /// The defaults:
-    /// - batching on, 20 events / 32 KiB / 1 s: a burst leaves in few requests, a lone event
-    ///   within a second; 32 KiB keeps a normal request keepalive-able while leaving half the
-    ///   64 KiB keepalive budget to a page-hide flush. (Phase 2 tunes these by measurement.)
-    /// - one normal request in flight: ordering stays simple and a failing server sees one
-    ///   request at a time; 10 s request timeout so a hanging server cannot stall the queue.
+    /// - batching on, no batching delay (`flush_interval_ms` 0), one normal request in flight:
+    ///   an idle outbox sends a new event at the end of the task that queued it (a lone event goes
+    ///   to its standard path `/t`, `/p`, …, exactly as analytics.js's default strategy sends it),
+    ///   and everything queued while a request is open leaves together in the next one (`/b`), so
+    ///   a burst batches itself without any timer. Measured (bench/delivery): a 1 s delay made the
+    ///   first event arrive ~1 s after the call; without it wasm-analytics' first event arrives
+    ///   before analytics-next's.
+    /// - 500 events / 480,000 bytes per request: the Segment API takes batches up to 500 KB
+    ///   (events up to 32 KB) and analytics.js allows at most 500 events per batch. Bigger
+    ///   batches mean fewer round trips for a burst (2,000 events: 4 requests, not 100). A request
+    ///   goes with `keepalive` only while its body fits the remaining 64 KiB keepalive budget, so
+    ///   normal lone events and small batches survive a navigation; a big burst batch does not,
+    ///   its events stay stored with their in-flight guard and the page-hide flush or the next
+    ///   page sends what is left.
+    /// - 10 s request timeout so a hanging server cannot stall the queue (and the in-flight guard
+    ///   a reloaded page honours before resending is as long).
     /// - 32,000 bytes per event (`envelope::MAX_EVENT_BYTES`): the Segment API rejects events over
     ///   32 KB, and send-time stamping adds up to ~150 bytes.
     /// - 5,000 events / 2 MiB queue: holds a 2,000-event synchronous burst of ~800-byte events,
@@ -60,11 +74,12 @@ impl Config {
     /// - 20 retryable answers before a drop: with 0.5 s → 60 s backoff that rides out about
     ///   14 minutes of continuous 5xx (a deploy, an outage), where analytics-next's 10 gives up
     ///   after about 3 minutes; an event failing 3 times travels alone.
+    /// - tab liveness: [`LeasePolicy::LIVENESS`] (a killed tab's queue is adopted within 2 min).
     pub const DEFAULT: Config = Config {
         batching: true,
-        max_batch_count: 20,
-        max_batch_bytes: 32 * 1024,
-        flush_interval_ms: 1000.0,
+        max_batch_count: 500,
+        max_batch_bytes: 480_000,
+        flush_interval_ms: 0.0,
         max_in_flight: 1,
         request_timeout_ms: 10_000.0,
         max_event_bytes: crate::core::envelope::MAX_EVENT_BYTES,
@@ -75,6 +90,7 @@ impl Config {
         isolate_after_attempts: 3,
         keepalive_quota_bytes: 64 * 1024,
         backoff: Backoff::DEFAULT,
+        liveness: LeasePolicy::LIVENESS,
     };
 }
 
@@ -89,11 +105,11 @@ impl Default for Config {
 const STRATEGY_PATH: [&str; 3] = ["integrations", "Segment.io", "deliveryStrategy"];
 
 impl Config {
-    /// [`Config::DEFAULT`] with analytics.js's delivery options applied: `strategy: "standard"`
+    /// [`Config::DEFAULT`] with the `_delivery` knobs and analytics.js's delivery options applied: `strategy: "standard"`
     /// sends one event per request; `config.size` (events per batch, 1–500) and `config.timeout`
     /// (ms an event may wait for company, 0–60,000) tune batching. Anything malformed is ignored.
     pub fn from_options(options_json: &str) -> Config {
-        let mut config = Config::DEFAULT;
+        let mut config = Config::DEFAULT.apply_delivery_knobs(options_json);
         let Some(strategy) = STRATEGY_PATH.iter().try_fold(options_json, |raw, key| crate::core::json::get(raw, key)) else {
             return config;
         };
@@ -108,6 +124,27 @@ impl Config {
             config.flush_interval_ms = timeout as f64;
         }
         config
+    }
+
+    /// Applies wasm-analytics' own `_delivery` init option (for tests and benchmarks, not part of
+    /// the analytics.js API): `maxBatchBytes` (1,000–480,000), `tabLeaseMs` (1,000–600,000) and
+    /// `tabHeartbeatMs` (100 up to a third of the lease). Out-of-range values are ignored.
+    fn apply_delivery_knobs(mut self, options_json: &str) -> Config {
+        let Some(knobs) = crate::core::json::get(options_json, "_delivery") else { return self };
+        let number = |key: &str, range: std::ops::RangeInclusive<u64>| {
+            crate::core::json::get(knobs, key).and_then(whole_number).filter(|n| range.contains(n))
+        };
+        if let Some(bytes) = number("maxBatchBytes", 1_000..=480_000) {
+            self.max_batch_bytes = bytes as usize;
+        }
+        if let Some(lease) = number("tabLeaseMs", 1_000..=600_000) {
+            self.liveness.duration_ms = lease as f64;
+            self.liveness.heartbeat_ms = self.liveness.heartbeat_ms.min(lease as f64 / 3.0);
+        }
+        if let Some(beat) = number("tabHeartbeatMs", 100..=200_000).filter(|n| *n as f64 * 3.0 <= self.liveness.duration_ms) {
+            self.liveness.heartbeat_ms = beat as f64;
+        }
+        self
     }
 }
 
@@ -132,6 +169,24 @@ mod options_tests {
         for &(options, batching, size, timeout) in table {
             let config = Config::from_options(options);
             assert_eq!((config.batching, config.max_batch_count, config.flush_interval_ms), (batching, size, timeout), "{options}");
+        }
+    }
+
+    #[test]
+    fn delivery_knobs_tune_batch_bytes_and_tab_liveness_within_bounds() {
+        let d = Config::DEFAULT;
+        let table: &[(&str, usize, f64, f64)] = &[
+            ("{}", d.max_batch_bytes, d.liveness.duration_ms, d.liveness.heartbeat_ms),
+            (r#"{"_delivery":{"maxBatchBytes":32768}}"#, 32_768, d.liveness.duration_ms, d.liveness.heartbeat_ms),
+            (r#"{"_delivery":{"tabLeaseMs":3000,"tabHeartbeatMs":500}}"#, d.max_batch_bytes, 3000.0, 500.0),
+            (r#"{"_delivery":{"tabLeaseMs":3000}}"#, d.max_batch_bytes, 3000.0, 1000.0),
+            (r#"{"_delivery":{"tabLeaseMs":3000,"tabHeartbeatMs":2000}}"#, d.max_batch_bytes, 3000.0, 1000.0),
+            (r#"{"_delivery":{"maxBatchBytes":999999,"tabLeaseMs":5}}"#, d.max_batch_bytes, d.liveness.duration_ms, d.liveness.heartbeat_ms),
+            (r#"{"_delivery":"junk"}"#, d.max_batch_bytes, d.liveness.duration_ms, d.liveness.heartbeat_ms),
+        ];
+        for &(options, bytes, lease, beat) in table {
+            let c = Config::from_options(options);
+            assert_eq!((c.max_batch_bytes, c.liveness.duration_ms, c.liveness.heartbeat_ms), (bytes, lease, beat), "{options}");
         }
     }
 }

@@ -21,7 +21,7 @@ pub mod wire;
 pub use backoff::Backoff;
 pub use config::Config;
 pub use diagnostics::{DeliveryState, Diagnostic, DropCounts, DropReason};
-pub use outbox::Outbox;
+pub use outbox::{Changes, Outbox};
 pub use status_policy::{Outcome, Verdict};
 pub use transmit::{Mode, Transmit};
 pub use wire::{SegmentWire, Wire};

@@ -3,10 +3,11 @@
 //! deadline comes from [`Outbox::poll_timeout`]. It never reads a clock, storage or the network.
 //!
 //! Shell contract, after every input (`enqueue`, `on_response`, `on_timeout`, `set_online`,
-//! `restore`): if [`Outbox::needs_persist`], write [`Outbox::persist`] to the tab's queue key
-//! *before* sending (write-ahead); then send every transmit `poll_transmit(now, Normal)` yields;
-//! then persist again in the same task (sending marks events in flight, see `launch`); then arm
-//! one timer at `poll_timeout()`. On page hide use `Mode::PageHide`.
+//! `restore`): collect every transmit `poll_transmit(now, Normal)` yields (without sending yet);
+//! then, if [`Outbox::needs_persist`], apply [`Outbox::take_changes`] to the tab's per-event keys;
+//! only then start the requests (write-ahead: an event and its in-flight guard are stored before
+//! its first attempt); then arm one timer at `poll_timeout()`. On page hide use `Mode::PageHide`.
+//! Persisting is O(changed events): each item knows whether its stored copy is current.
 //! Invariant: an event is in at most one unanswered transmit. Must not import anything
 //! platform-specific.
 
@@ -15,6 +16,16 @@ use super::config::Config;
 use super::diagnostics::{DeliveryState, Diagnostic, DropCounts, DropReason};
 use super::persisted;
 use super::queue::{Dropped, Item, Queue};
+
+/// What the store must do to match the queue: the events to remove (delivered, dropped, handed
+/// over), then the events to write, each as `(messageId, stored value)`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Changes {
+    /// `messageId`s whose stored copies must go (some may never have been stored).
+    pub removed: Vec<String>,
+    /// `(messageId, value)` to write under the tab's per-event prefix.
+    pub saved: Vec<(String, String)>,
+}
 use super::status_policy::{classify, Outcome, Verdict};
 use super::transmit::{path_for, Mode, Transmit};
 use super::wire::Wire;
@@ -44,6 +55,7 @@ pub struct Outbox<W: Wire> {
     delivered: u64,
     dropped: DropCounts,
     diagnostics: Vec<Diagnostic>,
+    removed: Vec<String>,
     dirty: bool,
 }
 
@@ -63,6 +75,7 @@ impl<W: Wire> Outbox<W> {
             delivered: 0,
             dropped: DropCounts::default(),
             diagnostics: Vec::new(),
+            removed: Vec::new(),
             dirty: false,
         }
     }
@@ -71,7 +84,8 @@ impl<W: Wire> Outbox<W> {
     /// created; persist before the next `poll_transmit`. Oversized events and queue overflow are
     /// reported as diagnostics, never as errors.
     pub fn enqueue(&mut self, message_id: String, body_json: String, now_ms: f64) {
-        let item = Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None };
+        let item =
+            Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None, saved: false };
         let mut dropped = Vec::new();
         self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
         self.queue.push(item, &self.config, &mut dropped);
@@ -109,7 +123,9 @@ impl<W: Wire> Outbox<W> {
         let in_this = |item: &Item| item.in_flight == Some(id);
         match (classify(outcome), outcome) {
             (Verdict::Delivered, _) => {
-                self.delivered += self.queue.remove_where(in_this).len() as u64;
+                let done = self.queue.remove_where(in_this);
+                self.delivered += done.len() as u64;
+                self.forget(done);
                 self.connection_works();
             }
             (Verdict::Drop, Outcome::Status(code, _)) => {
@@ -180,25 +196,49 @@ impl<W: Wire> Outbox<W> {
         }
     }
 
-    /// True when the persisted copy is out of date.
+    /// True when the stored copy is out of date.
     pub fn needs_persist(&self) -> bool {
         self.dirty
     }
 
-    /// The queue in the persisted format (in-flight events included: write-ahead). Marks it saved.
-    pub fn persist(&mut self) -> String {
+    /// What changed since the last call (in-flight events included: write-ahead), in the per-event
+    /// layout of `persisted`; marks everything saved. Costs O(changed events) in values built.
+    pub fn take_changes(&mut self) -> Changes {
         self.dirty = false;
-        persisted::encode(self.queue.items())
+        let mut saved = Vec::new();
+        for item in self.queue.items_mut().iter_mut().filter(|i| !i.saved) {
+            item.saved = true;
+            saved.push((item.message_id.clone(), persisted::encode_item(item)));
+        }
+        Changes { removed: std::mem::take(&mut self.removed), saved }
     }
 
-    /// Adds the events of a persisted queue (this page's previous life after a reload, or an
-    /// orphaned tab's queue being adopted) that are not queued yet, keeping their `messageId`,
-    /// body and attempts; they are sent again as soon as due. Returns how many were added.
+    /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet.
+    /// See [`Outbox::restore_items`].
     pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
         let decoded = persisted::decode(text);
-        let mut dropped: Vec<Dropped> = (0..decoded.unreadable).map(|_| (String::new(), DropReason::Unreadable)).collect();
+        self.merge(decoded.items, decoded.unreadable, now_ms)
+    }
+
+    /// Adds stored per-event values (this page's previous life, or an orphaned tab's queue being
+    /// adopted) that are not queued yet, keeping their `messageId`, body and attempts; they are
+    /// sent again as soon as due and stored again under this tab's keys. Returns how many were added.
+    pub fn restore_items<'a>(&mut self, values: impl IntoIterator<Item = &'a str>, now_ms: f64) -> usize {
+        let mut unreadable = 0;
+        let mut items = Vec::new();
+        for value in values {
+            match persisted::decode_item(value) {
+                Some(item) => items.push(item),
+                None => unreadable += 1,
+            }
+        }
+        self.merge(items, unreadable, now_ms)
+    }
+
+    fn merge(&mut self, items: Vec<Item>, unreadable: usize, now_ms: f64) -> usize {
+        let mut dropped: Vec<Dropped> = (0..unreadable).map(|_| (String::new(), DropReason::Unreadable)).collect();
         let mut added = 0;
-        for item in decoded.items {
+        for item in items {
             if !self.queue.contains(&item.message_id) {
                 self.queue.push(item, &self.config, &mut dropped);
                 added += 1;
@@ -215,8 +255,16 @@ impl<W: Wire> Outbox<W> {
     /// Returns how many events were handed over.
     pub fn hand_over_all(&mut self) -> usize {
         self.flights.clear();
-        self.dirty = true;
-        self.queue.remove_where(|_| true).len()
+        let gone = self.queue.remove_where(|_| true);
+        let count = gone.len();
+        self.forget(gone);
+        count
+    }
+
+    /// Schedules the stored copies of items that left the queue for removal.
+    fn forget(&mut self, gone: Vec<Item>) {
+        self.dirty |= !gone.is_empty();
+        self.removed.extend(gone.into_iter().map(|i| i.message_id));
     }
 
     fn normal_limit(&self) -> RequestLimit {
@@ -262,30 +310,33 @@ impl<W: Wire> Outbox<W> {
             chosen.iter().filter_map(|&i| items.get(i)).map(|i| (i.body_json.as_str(), i.attempts)).collect();
         match events.as_slice() {
             [] => None,
-            [(body, attempts)] if !self.config.batching => Some(self.wire.single(body, *attempts, now_ms)),
+            [(body, attempts)] => Some(self.wire.single(body, *attempts, now_ms)),
             _ => Some(self.wire.batch(&events, now_ms)),
         }
     }
 
-    /// Marks the events as in flight. Their `next_attempt_ms` becomes the end of the request's
-    /// timeout and is persisted: if this page dies now, the next one does not resend them while
-    /// this (keepalive) request may still be running, so no event is ever in two requests at once.
+    /// Marks the events as in flight. For a keepalive request their `next_attempt_ms` becomes the
+    /// end of the request's timeout and is persisted: if this page dies now, the next one does not
+    /// resend them while this request may still be running (keepalive requests outlive their
+    /// page), so no event is ever in two open requests. A request without keepalive dies with
+    /// its page, so the next page may resend its events at once.
     fn launch(&mut self, chosen: Vec<usize>, body: String, now_ms: f64) -> Transmit {
         let id = self.next_id;
         self.next_id += 1;
         let keepalive = body.len() <= self.keepalive_room();
         let mut message_ids = Vec::with_capacity(chosen.len());
-        let guard_ms = now_ms + self.config.request_timeout_ms;
+        let guard_ms = if keepalive { now_ms + self.config.request_timeout_ms } else { now_ms };
         let items = self.queue.items_mut();
         for &index in &chosen {
             if let Some(item) = items.get_mut(index) {
                 item.in_flight = Some(id);
                 item.next_attempt_ms = guard_ms;
+                item.saved = false;
                 message_ids.push(item.message_id.clone());
             }
         }
         self.dirty = true;
-        let url_path = if self.config.batching { "/b" } else { path_for(&body) };
+        let url_path = if chosen.len() > 1 { "/b" } else { path_for(&body) };
         self.flights.push(Flight { id, keepalive_bytes: if keepalive { body.len() } else { 0 } });
         Transmit { id, url_path, body, keepalive, timeout_ms: self.config.request_timeout_ms, message_ids }
     }
@@ -295,6 +346,7 @@ impl<W: Wire> Outbox<W> {
         let mut gate = 0.0_f64;
         for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
             item.in_flight = None;
+            item.saved = false;
             item.attempts = item.attempts.saturating_add(1);
             let delay = config.backoff.server_delay_ms(item.attempts, retry_after, jitter);
             item.next_attempt_ms = now_ms + delay;
@@ -313,8 +365,10 @@ impl<W: Wire> Outbox<W> {
     fn release(&mut self, id: u64, now_ms: f64) {
         for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
             item.in_flight = None;
+            item.saved = false;
             item.next_attempt_ms = item.next_attempt_ms.min(now_ms);
         }
+        self.dirty = true;
     }
 
     fn connection_works(&mut self) {
@@ -329,6 +383,9 @@ impl<W: Wire> Outbox<W> {
         self.dirty = true;
         for (message_id, reason) in dropped {
             self.dropped.add(reason);
+            if !message_id.is_empty() {
+                self.removed.push(message_id.clone());
+            }
             self.diagnostics.push(Diagnostic { message_id, reason, at_ms: now_ms });
         }
         let excess = self.diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);

@@ -1,10 +1,14 @@
 //! Host tests of the outbox: a fake clock and scripted server answers, every decision replayable.
 
 use super::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 const T0: f64 = 1_795_392_993_123.0; // 2026-11-23T00:16:33.123Z
 const PAGE_HIDE: Mode = Mode::PageHide { budget_bytes: 64 * 1024 };
+
+/// The batching numbers before phase 2 (20 events / 32 KiB / 1 s), for the batching-delay and
+/// keepalive-budget tests: small numbers make the arithmetic readable.
+const WAITING: Config = Config { max_batch_count: 20, max_batch_bytes: 32 * 1024, flush_interval_ms: 1000.0, ..Config::DEFAULT };
 
 fn outbox(config: Config) -> Outbox<SegmentWire> {
     Outbox::new(config, SegmentWire::new("WK"))
@@ -27,6 +31,24 @@ fn sized(len: usize) -> String {
 
 fn enqueue(o: &mut Outbox<SegmentWire>, id: &str, now: f64) {
     o.enqueue(id.to_owned(), body(id), now);
+}
+
+/// A tab's per-event keys as the store holds them: messageId → stored value.
+type Stored = BTreeMap<String, String>;
+
+/// Applies the outbox's changes to `stored`; returns how many writes and removals it took.
+fn persist(o: &mut Outbox<SegmentWire>, stored: &mut Stored) -> (usize, usize) {
+    let changes = o.take_changes();
+    for id in &changes.removed {
+        stored.remove(id);
+    }
+    let writes = changes.saved.len();
+    stored.extend(changes.saved);
+    (writes, changes.removed.len())
+}
+
+fn restore(o: &mut Outbox<SegmentWire>, stored: &Stored, now: f64) -> usize {
+    o.restore_items(stored.values().map(String::as_str), now)
 }
 
 fn ok() -> Outcome {
@@ -212,26 +234,54 @@ fn events_over_32_kb_are_dropped_at_enqueue() {
 
 #[test]
 fn batches_wait_for_company_until_the_interval_or_a_full_batch() {
-    let mut o = outbox(Config::DEFAULT);
+    let mut o = outbox(WAITING);
     enqueue(&mut o, "m0", T0);
+    enqueue(&mut o, "m1", T0 + 1.0);
     assert!(o.poll_transmit(T0 + 999.0, Mode::Normal).is_none());
     assert_eq!(o.poll_timeout(), Some(T0 + 1000.0));
     let t = o.poll_transmit(T0 + 1000.0, Mode::Normal).expect("interval reached");
-    assert_eq!((t.url_path, t.keepalive, t.timeout_ms), ("/b", true, 10_000.0));
+    assert_eq!((t.url_path, t.keepalive, t.timeout_ms), ("/t", true, 10_000.0));
+    assert_eq!(t.message_ids, ["m0"], "m1's own delay is not over");
     assert_eq!(
         t.body,
         concat!(
-            r#"{"batch":[{"type":"track","messageId":"m0","_metadata":{"bundled":["Segment.io"],"#,
-            r#""unbundled":[],"bundledIds":[]}}],"sentAt":"2026-11-23T00:16:34.123Z","writeKey":"WK"}"#
+            r#"{"type":"track","messageId":"m0","_metadata":{"bundled":["Segment.io"],"#,
+            r#""unbundled":[],"bundledIds":[]},"sentAt":"2026-11-23T00:16:34.123Z"}"#
         )
     );
     o.on_response(t.id, ok(), T0 + 1000.0, 0.0);
+    let t = o.poll_transmit(T0 + 1001.0, Mode::Flush).expect("m1");
+    o.on_response(t.id, ok(), T0 + 1001.0, 0.0);
     for i in 0..20 {
         enqueue(&mut o, &i.to_string(), T0 + 2000.0);
     }
     assert_eq!(o.poll_timeout(), Some(T0 + 2000.0), "a full batch is due now");
     let t = o.poll_transmit(T0 + 2000.0, Mode::Normal).expect("full batch goes at once");
     assert_eq!(t.message_ids.len(), 20);
+}
+
+#[test]
+fn by_default_an_idle_outbox_sends_at_once_and_a_busy_one_batches_what_arrives_meanwhile() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "first", T0);
+    assert_eq!(o.poll_timeout(), Some(T0));
+    let t = o.poll_transmit(T0, Mode::Normal).expect("no batching delay");
+    assert_eq!((t.url_path, t.message_ids.as_slice()), ("/t", ["first".to_owned()].as_slice()));
+    for i in 0..1200 {
+        o.enqueue(i.to_string(), sized(700), T0 + 1.0);
+    }
+    assert!(o.poll_transmit(T0 + 1.0, Mode::Normal).is_none(), "one request at a time");
+    assert_eq!(o.poll_timeout(), None, "only the answer makes progress");
+    o.on_response(t.id, ok(), T0 + 5.0, 0.0);
+    let mut sizes = Vec::new();
+    while let Some(t) = o.poll_transmit(T0 + 5.0, Mode::Normal) {
+        assert_eq!(t.url_path, "/b");
+        assert!(t.body.len() <= 500_000, "{} bytes", t.body.len());
+        assert_eq!(t.keepalive, t.body.len() <= 64 * 1024);
+        sizes.push(t.message_ids.len());
+        o.on_response(t.id, ok(), T0 + 6.0, 0.0);
+    }
+    assert_eq!(sizes, [500, 500, 200], "the burst left in three requests");
 }
 
 #[test]
@@ -254,7 +304,7 @@ fn standard_mode_posts_one_event_per_type_path_with_sent_at() {
 
 #[test]
 fn page_hide_splits_within_the_keepalive_budget_and_keeps_the_rest() {
-    let mut o = outbox(Config::DEFAULT);
+    let mut o = outbox(WAITING);
     for i in 0..10 {
         o.enqueue(i.to_string(), sized(10_000), T0);
     }
@@ -277,7 +327,7 @@ fn page_hide_splits_within_the_keepalive_budget_and_keeps_the_rest() {
 
 #[test]
 fn normal_requests_too_big_for_the_keepalive_room_go_without_keepalive() {
-    let mut o = outbox(Config { max_in_flight: 3, ..Config::DEFAULT });
+    let mut o = outbox(Config { max_in_flight: 3, ..WAITING });
     for i in 0..6 {
         o.enqueue(i.to_string(), sized(30_000), T0);
     }
@@ -327,19 +377,25 @@ fn persist_and_restore_round_trip_with_the_golden_text() {
     let in_flight = o.poll_transmit(T0 + 100.0, PAGE_HIDE).expect("m3 goes out");
     assert_eq!(in_flight.message_ids, ["m3"]);
     assert!(o.needs_persist());
-    let text = o.persist();
+    let mut stored = Stored::new();
+    persist(&mut o, &mut stored);
     assert!(!o.needs_persist());
-    let golden = "wa-queue\t1\n\
-        1795392993123\t1\t1795392993633\t\"m1\"\t{\"type\":\"track\",\"messageId\":\"m1\"}\n\
-        1795392993128\t1\t1795392993633\t\"m2\"\t{\"type\":\"track\",\"messageId\":\"m2\"}\n\
-        1795392993143\t0\t1795393003223\t\"m3\"\t{\"type\":\"track\",\"messageId\":\"m3\"}\n";
-    assert_eq!(text, golden);
+    let golden = [
+        "1795392993123\t1\t1795392993633\t\"m1\"\t{\"type\":\"track\",\"messageId\":\"m1\"}",
+        "1795392993128\t1\t1795392993633\t\"m2\"\t{\"type\":\"track\",\"messageId\":\"m2\"}",
+        "1795392993143\t0\t1795393003223\t\"m3\"\t{\"type\":\"track\",\"messageId\":\"m3\"}",
+    ];
+    assert_eq!(stored.values().collect::<Vec<_>>(), golden);
+    assert_eq!(stored.keys().collect::<Vec<_>>(), ["m1", "m2", "m3"]);
 
     // The page reloads while m3 is in flight: the next page resends m1 and m2 at once, and m3
     // (whose keepalive request may still be running) only once that request's timeout is over.
     let mut next = outbox(Config::DEFAULT);
-    assert_eq!(next.restore(&text, T0 + 2000.0), 3);
-    assert_eq!(next.restore(&text, T0 + 2000.0), 0, "restoring twice adds nothing");
+    assert_eq!(restore(&mut next, &stored, T0 + 2000.0), 3);
+    assert_eq!(restore(&mut next, &stored, T0 + 2000.0), 0, "restoring twice adds nothing");
+    let mut legacy = outbox(Config::DEFAULT);
+    let v1_text = "wa-queue\t1\n".to_owned() + &golden.join("\n") + "\n";
+    assert_eq!(legacy.restore(&v1_text, T0 + 2000.0), 3, "a v1 whole-queue text reads the same");
     let t = next.poll_transmit(T0 + 2000.0, Mode::Normal).expect("due after reload");
     assert_eq!(t.message_ids, ["m1", "m2"]);
     assert!(t.body.contains("{\"type\":\"track\",\"messageId\":\"m1\",\"_metadata\":"));
@@ -349,7 +405,28 @@ fn persist_and_restore_round_trip_with_the_golden_text() {
     let t = next.poll_transmit(T0 + 10_100.0, Mode::Normal).expect("guard over");
     assert_eq!(t.message_ids, ["m3"]);
     next.on_response(t.id, ok(), T0 + 10_110.0, 0.0);
-    assert_eq!(next.persist(), "wa-queue\t1\n");
+    persist(&mut next, &mut stored);
+    assert!(stored.is_empty());
+}
+
+#[test]
+fn persisting_writes_only_what_changed() {
+    let mut o = outbox(Config { flush_interval_ms: 0.0, max_batch_count: 500, max_batch_bytes: 500_000, ..Config::DEFAULT });
+    let mut stored = Stored::new();
+    for i in 0..2000 {
+        enqueue(&mut o, &i.to_string(), T0);
+    }
+    let t = o.poll_transmit(T0, Mode::Normal).expect("a batch");
+    assert_eq!(t.message_ids.len(), 500);
+    assert_eq!(persist(&mut o, &mut stored), (2000, 0), "one write per new event, guard included");
+    assert_eq!(persist(&mut o, &mut stored), (0, 0), "nothing changed, nothing written");
+    o.on_response(t.id, ok(), T0 + 5.0, 0.0);
+    let t = o.poll_transmit(T0 + 5.0, Mode::Normal).expect("the next batch");
+    assert_eq!(persist(&mut o, &mut stored), (500, 500), "500 delivered removed, 500 launched rewritten");
+    assert_eq!(stored.len(), 1500);
+    o.on_response(t.id, Outcome::Status(503, None), T0 + 10.0, 0.0);
+    assert_eq!(persist(&mut o, &mut stored), (500, 0), "a retry rewrites only its own events");
+    assert!(stored.values().filter(|v| v.contains("\t1\t")).count() >= 500);
 }
 
 #[test]
@@ -365,9 +442,11 @@ fn restore_ignores_junk_and_reports_unreadable_lines() {
 fn adopted_events_merge_in_age_order_and_expired_ones_drop() {
     let mut o = outbox(Config::DEFAULT);
     enqueue(&mut o, "mine", T0);
-    let orphan = "wa-queue\t1\n1795392990000\t0\t0\t\"older\"\t{}\n1000\t0\t0\t\"ancient\"\t{}\n";
-    assert_eq!(o.restore(orphan, T0 + 1.0), 2);
-    assert_eq!(reasons(&mut o), [("ancient".to_owned(), DropReason::Expired)]);
+    let orphan = ["1795392990000\t0\t0\t\"older\"\t{}", "1000\t0\t0\t\"ancient\"\t{}", "junk"];
+    assert_eq!(o.restore_items(orphan, T0 + 1.0), 2);
+    assert_eq!(o.state().dropped.unreadable, 1);
+    let got: Vec<_> = reasons(&mut o).into_iter().filter(|(_, r)| *r != DropReason::Unreadable).collect();
+    assert_eq!(got, [("ancient".to_owned(), DropReason::Expired)]);
     let t = o.poll_transmit(T0 + 1000.0, Mode::Normal).expect("due");
     assert_eq!(t.message_ids, ["older", "mine"]);
 }
@@ -382,7 +461,8 @@ fn handing_over_forgets_everything_and_ignores_late_answers() {
     o.on_response(t.id, ok(), T0, 0.0);
     let s = o.state();
     assert_eq!((s.pending, s.in_flight, s.delivered, s.dropped.total()), (0, 0, 0, 0));
-    assert_eq!(o.persist(), "wa-queue\t1\n");
+    let changes = o.take_changes();
+    assert_eq!((changes.removed, changes.saved), (vec!["m1".to_owned(), "m2".to_owned()], vec![]));
     enqueue(&mut o, "m3", T0);
     assert!(o.poll_transmit(T0, Mode::Flush).is_some(), "a free slot again");
 }
@@ -492,7 +572,7 @@ fn reloads_mid_flight_never_put_an_event_in_two_open_requests() {
         let mut rng = Prng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let config = Config { max_in_flight: 2, ..Config::DEFAULT };
         let mut page = outbox(config);
-        let (mut page_no, mut stored, mut now) = (0u32, String::new(), T0);
+        let (mut page_no, mut stored, mut now) = (0u32, Stored::new(), T0);
         let mut open: Vec<Open> = Vec::new();
         let mut accepted: HashMap<String, u32> = HashMap::new();
         let (mut enqueued, mut reloads, mut steps) = (0, 0, 0);
@@ -506,7 +586,7 @@ fn reloads_mid_flight_never_put_an_event_in_two_open_requests() {
                 }
             }
             if page.needs_persist() {
-                stored = page.persist();
+                persist(&mut page, &mut stored);
             }
             let mode = if rng.below(10) == 0 { PAGE_HIDE } else { Mode::Normal };
             while let Some(t) = page.poll_transmit(now, mode) {
@@ -518,7 +598,7 @@ fn reloads_mid_flight_never_put_an_event_in_two_open_requests() {
                 open.push(Open { t, page: page_no, answer_at });
             }
             if page.needs_persist() {
-                stored = page.persist();
+                persist(&mut page, &mut stored);
             }
             let mut i = 0;
             while i < open.len() {
@@ -538,10 +618,22 @@ fn reloads_mid_flight_never_put_an_event_in_two_open_requests() {
                 }
             }
             if rng.below(30) == 0 {
+                // Requests without keepalive die with their page, maybe after the server took them.
+                open.retain(|o| {
+                    if o.t.keepalive {
+                        return true;
+                    }
+                    if rng.below(2) == 0 {
+                        for id in &o.t.message_ids {
+                            *accepted.entry(id.clone()).or_default() += 1;
+                        }
+                    }
+                    false
+                });
                 reloads += 1;
                 page_no += 1;
                 page = outbox(config);
-                page.restore(&stored, now);
+                restore(&mut page, &stored, now);
             }
             now += 1.0 + rng.below(300) as f64;
         }

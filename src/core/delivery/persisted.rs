@@ -1,17 +1,57 @@
-//! The persisted form of the queue in localStorage: key names and the versioned text format.
+//! The persisted form of the queue in localStorage: key names and the versioned text formats.
 //!
-//! Format v1 (read back without a JSON parser): a header line `wa-queue<TAB>1`, then one line per
-//! event: `created_ms<TAB>attempts<TAB>next_attempt_ms<TAB>"messageId"<TAB>body`, the numbers as
+//! Layout v2 (written): one localStorage item per event, key `wa:q:v2:<writeKey>:<tabId>:<messageId>`,
+//! value one event line (below). A drive writes only the events that changed and removes only the
+//! ones that left, so persisting costs O(changed events), not O(queue), and a quota error refuses
+//! one event's write while every event already stored stays stored. Golden fixture:
+//! `fixtures/queue_v2.txt` (key line, value line, …).
+//!
+//! Event line (read back without a JSON parser):
+//! `created_ms<TAB>attempts<TAB>next_attempt_ms<TAB>"messageId"<TAB>body`, the numbers as
 //! integers, the messageId as a JSON string literal (so it holds no raw tab or newline), the body
-//! as the event's JSON object text (the queue turns raw newlines into spaces). Anything else, including
-//! analytics-next's `persisted-queue:*` JSON, is ignored; unreadable lines are counted.
-//! Golden fixture: `fixtures/queue_v1.txt`. Must not import anything platform-specific.
+//! as the event's JSON object text (the queue turns raw newlines into spaces).
+//!
+//! Format v1 (read only, for queues an older build left): the whole queue as one item at
+//! `wa:queue:v1:<writeKey>:<tabId>`: a header line `wa-queue<TAB>1`, then one event line per event.
+//! Golden fixture: `fixtures/queue_v1.txt`. Anything else, including analytics-next's
+//! `persisted-queue:*` JSON, is ignored; unreadable lines are counted.
+//! Must not import anything platform-specific.
 
 use super::queue::Item;
 use crate::core::json;
 
 const HEADER: &str = "wa-queue\t1";
 const KEY_PREFIX: &str = "wa:queue:v1:";
+const EVENT_KEY_PREFIX: &str = "wa:q:v2:";
+
+/// The key prefix of one tab's per-event items (layout v2): `wa:q:v2:<writeKey>:<tabId>:`; an
+/// event's key is this prefix followed by its `messageId`.
+pub fn event_key_prefix(write_key: &str, tab_id: &str) -> String {
+    let mut key = String::from(EVENT_KEY_PREFIX);
+    key.push_str(write_key);
+    key.push(':');
+    key.push_str(tab_id);
+    key.push(':');
+    key
+}
+
+/// The key prefix of every per-event item of one source: `wa:q:v2:<writeKey>:`.
+pub fn event_source_prefix(write_key: &str) -> String {
+    let mut key = String::from(EVENT_KEY_PREFIX);
+    key.push_str(write_key);
+    key.push(':');
+    key
+}
+
+/// The tab id of a queue key of this source in either layout (a v2 per-event key or a v1
+/// whole-queue key), or `None` for any other key. Tab ids hold no `:`.
+pub fn tab_of_any_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
+    if let Some(rest) = key.strip_prefix(EVENT_KEY_PREFIX).and_then(|r| r.strip_prefix(write_key)) {
+        let (tab, _) = rest.strip_prefix(':')?.split_once(':')?;
+        return (!tab.is_empty()).then_some(tab);
+    }
+    tab_of_queue_key(key, write_key)
+}
 
 /// The localStorage key prefix of every queue of one source: `wa:queue:v1:<writeKey>:`.
 pub fn queue_key_prefix(write_key: &str) -> String {
@@ -52,23 +92,39 @@ pub fn adoption_key(write_key: &str) -> String {
 }
 
 /// Writes the items in format v1 (in-flight markers are not written: after a reload, everything
-/// is waiting again).
+/// is waiting again). Only tests and fixtures write v1 now.
 pub fn encode<'a>(items: impl IntoIterator<Item = &'a Item>) -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
     for item in items {
-        json::push_u64(&mut out, item.created_ms as u64);
-        out.push('\t');
-        json::push_u64(&mut out, u64::from(item.attempts));
-        out.push('\t');
-        json::push_u64(&mut out, item.next_attempt_ms as u64);
-        out.push('\t');
-        json::push_str(&mut out, &item.message_id);
-        out.push('\t');
-        out.push_str(&item.body_json);
+        push_line(&mut out, item);
         out.push('\n');
     }
     out
+}
+
+/// One event's stored value in layout v2: its event line (no in-flight marker).
+pub fn encode_item(item: &Item) -> String {
+    let mut out = String::with_capacity(item.body_json.len() + item.message_id.len() + 48);
+    push_line(&mut out, item);
+    out
+}
+
+/// Reads one event's stored value (layout v2); `None` when unreadable.
+pub fn decode_item(text: &str) -> Option<Item> {
+    decode_line(text.strip_suffix('\n').unwrap_or(text))
+}
+
+fn push_line(out: &mut String, item: &Item) {
+    json::push_u64(out, item.created_ms as u64);
+    out.push('\t');
+    json::push_u64(out, u64::from(item.attempts));
+    out.push('\t');
+    json::push_u64(out, item.next_attempt_ms as u64);
+    out.push('\t');
+    json::push_str(out, &item.message_id);
+    out.push('\t');
+    out.push_str(&item.body_json);
 }
 
 /// What [`decode`] read.
@@ -110,7 +166,7 @@ fn decode_line(line: &str) -> Option<Item> {
     if message_id.is_empty() || !(body_json.starts_with('{') && body_json.trim_end().ends_with('}')) {
         return None;
     }
-    Some(Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None })
+    Some(Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false })
 }
 
 #[cfg(test)]
@@ -127,6 +183,7 @@ mod tests {
             attempts,
             next_attempt_ms: next,
             in_flight: None,
+            saved: false,
         };
         vec![
             item(
@@ -173,6 +230,54 @@ mod tests {
             let decoded = decode(text);
             assert_eq!((decoded.items.len(), decoded.unreadable), (items, unreadable), "{text:?}");
         }
+    }
+
+    const GOLDEN_V2: &str = include_str!("fixtures/queue_v2.txt");
+
+    #[test]
+    fn per_event_layout_matches_the_golden_fixture_and_reads_back() {
+        let prefix = event_key_prefix("WK1", "0f8fad5b-d9cb-469f-a165-70867728950e");
+        let mut written = String::new();
+        for item in golden_items() {
+            written.push_str(&prefix);
+            written.push_str(&item.message_id);
+            written.push('\n');
+            written.push_str(&encode_item(&item));
+            written.push('\n');
+        }
+        assert_eq!(written, GOLDEN_V2);
+        let lines: Vec<&str> = GOLDEN_V2.lines().collect();
+        let read: Vec<Item> = lines.chunks(2).map(|pair| decode_item(pair[1]).expect("readable")).collect();
+        assert_eq!(read, golden_items());
+        for pair in lines.chunks(2) {
+            assert_eq!(tab_of_any_queue_key(pair[0], "WK1"), Some("0f8fad5b-d9cb-469f-a165-70867728950e"));
+        }
+    }
+
+    #[test]
+    fn unreadable_event_values_are_none() {
+        for junk in ["", "wa-queue\t1", "1\t0\t1\t\"a\"", "1\t0\t1\t\"a\"\t[1]", "x\t0\t1\t\"a\"\t{}", "1\t0\t1\t\"\"\t{}"] {
+            assert_eq!(decode_item(junk), None, "{junk:?}");
+        }
+        assert!(decode_item("1\t0\t1\t\"a\"\t{}").is_some());
+    }
+
+    #[test]
+    fn queue_keys_of_both_layouts_name_their_tab() {
+        let rows: &[(&str, Option<&str>)] = &[
+            ("wa:q:v2:WK1:t-1:m-1", Some("t-1")),
+            ("wa:q:v2:WK1:t-1:m:with:colons", Some("t-1")),
+            ("wa:q:v2:WK1:t-1", None),
+            ("wa:q:v2:WK1::m", None),
+            ("wa:q:v2:WK2:t-1:m", None),
+            ("wa:q:v2:WK10:t-1:m", None),
+            ("wa:queue:v1:WK1:t-2", Some("t-2")),
+            ("wa:alive:v1:WK1:t-1", None),
+        ];
+        for &(key, tab) in rows {
+            assert_eq!(tab_of_any_queue_key(key, "WK1"), tab, "{key}");
+        }
+        assert_eq!(event_source_prefix("WK1"), "wa:q:v2:WK1:");
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Item {
     pub next_attempt_ms: f64,
     /// The request carrying it right now, if any. Never persisted: after a reload nothing is in flight.
     pub in_flight: Option<u64>,
+    /// True when its stored copy (its own localStorage key) is up to date.
+    pub saved: bool,
 }
 
 /// A drop the queue made; the outbox turns these into diagnostics.
@@ -124,6 +126,7 @@ mod tests {
             attempts: 0,
             next_attempt_ms: created_ms,
             in_flight: None,
+            saved: false,
         }
     }
 

@@ -24,7 +24,8 @@ pub enum Mode {
 pub struct Transmit {
     /// Identifies the request in `on_response`.
     pub id: u64,
-    /// Path under the API host: `/b` in batching mode, else `/t`, `/p`, `/i`, `/g`, `/a`, `/s`.
+    /// Path under the API host: `/b` for several events, else the event's own `/t`, `/p`, `/i`, `/g`, `/a`, `/s`
+    /// (a lone event travels exactly as analytics.js's default strategy sends it).
     pub url_path: &'static str,
     /// The `text/plain` body.
     pub body: String,

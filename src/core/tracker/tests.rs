@@ -25,6 +25,9 @@ impl Store for Shared {
     fn remove(&mut self, key: &str) {
         self.0.borrow_mut().remove(key)
     }
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.0.borrow().keys_with_prefix(prefix)
+    }
 }
 
 const NOW: f64 = 1_795_393_993_123.0;
@@ -41,7 +44,7 @@ fn page_load(queue: &Shared, identity_store: &Shared) -> Page {
     let settings = IdentitySettings::parse("{}");
     let identity = Identity::new(&settings, vec![Box::new(identity_store.clone())]);
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
-    let tracker = Tracker::new(PageEnv::parse(OPTIONS), identity, config, Box::new(queue.clone()), "q".into(), NOW);
+    let tracker = Tracker::new(PageEnv::parse(OPTIONS), identity, config, Box::new(queue.clone()), "tab-1", NOW);
     Page { tracker, random: CountingRandom::default(), identity_store: identity_store.clone() }
 }
 
@@ -117,18 +120,69 @@ fn queued_events_are_persisted_before_sending_and_resent_after_a_reload() {
     let body = call(&mut page, Method::Track, "s", &["Saved"]).unwrap();
     let message_id = field(&body, "messageId");
     page.tracker.enqueue(body, NOW);
-    page.tracker.persist();
-    assert!(queue.get("q").unwrap().contains(&message_id[1..message_id.len() - 1]));
     let sent = page.tracker.poll_transmit(NOW, Mode::Normal).expect("a request");
     assert!(sent.body.contains(&message_id));
+    page.tracker.persist();
+    let key = format!("wa:q:v2:wk:tab-1:{}", &message_id[1..message_id.len() - 1]);
+    assert!(queue.get(&key).unwrap().contains(&message_id), "stored under its own key before the request starts");
     // The page goes away before the answer: the next page load sends the same event again.
     let mut next = page_load(&queue, &ids);
-    let resent = next.tracker.poll_transmit(NOW + 10.0, Mode::Normal).expect("the saved event");
+    // Not while the first request may still be running (its keepalive outlives the page)…
+    assert!(next.tracker.poll_transmit(NOW + 10.0, Mode::Normal).is_none());
+    // …but once its timeout is over, with the same messageId.
+    let resent = next.tracker.poll_transmit(NOW + 10_000.0, Mode::Normal).expect("the saved event");
     assert!(resent.body.contains(&message_id));
     next.tracker.on_response(resent.id, Outcome::Status(200, None), NOW + 20.0, 0.5);
     next.tracker.persist();
-    assert_eq!(queue.get("q"), None);
+    assert_eq!(queue.0.borrow().keys_with_prefix("wa:q:"), Vec::<String>::new());
     assert_eq!(next.tracker.state().delivered, 1);
+}
+
+fn tracked(page: &mut Page, name: &str) -> String {
+    let body = call(page, Method::Track, "s", &[name]).unwrap();
+    let id = json::parse_str(&field(&body, "messageId")).unwrap();
+    page.tracker.enqueue(body, NOW);
+    id
+}
+
+#[test]
+fn an_orphaned_tab_queue_of_either_layout_is_adopted_and_removed() {
+    let (queue, ids) = (shared(), shared());
+    let mut dead = page_load(&queue, &ids);
+    let lost = tracked(&mut dead, "From a killed tab");
+    dead.tracker.persist();
+    let v1_line = "1795393993000\t0\t1795393993000\t\"legacy-1\"\t{\"type\":\"track\",\"messageId\":\"legacy-1\"}";
+    queue.clone().set("wa:queue:v1:wk:old-tab", &format!("wa-queue\t1\n{v1_line}\n"));
+    let settings = IdentitySettings::parse("{}");
+    let identity = Identity::new(&settings, vec![Box::new(ids.clone())]);
+    let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
+    let mut live = Tracker::new(PageEnv::parse(OPTIONS), identity, config, Box::new(queue.clone()), "tab-2", NOW);
+    assert_eq!(live.adopt("tab-1", NOW), 1);
+    assert_eq!(live.adopt("old-tab", NOW), 1);
+    let keys = queue.0.borrow().keys_with_prefix("wa:");
+    assert_eq!(keys, [format!("wa:q:v2:wk:tab-2:{lost}"), "wa:q:v2:wk:tab-2:legacy-1".to_owned()]);
+    let sent = live.poll_transmit(NOW, Mode::Normal).expect("adopted events are sent");
+    assert_eq!(sent.message_ids, ["legacy-1".to_owned(), lost]);
+}
+
+#[test]
+fn a_full_store_keeps_what_it_holds_and_sends_the_rest_from_memory() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    let first = tracked(&mut page, "Stored");
+    assert!(page.tracker.persist());
+    queue.0.borrow_mut().refuse_writes = true;
+    let second = tracked(&mut page, "Memory only");
+    assert!(!page.tracker.persist(), "the quota error is reported");
+    assert_eq!(page.tracker.take_warnings(), [NOT_SAVED]);
+    assert!(queue.get(&format!("wa:q:v2:wk:tab-1:{first}")).is_some(), "already stored events stay stored");
+    let sent = page.tracker.poll_transmit(NOW, Mode::Normal).expect("both are sent");
+    assert_eq!(sent.message_ids, [first.clone(), second]);
+    assert!(!page.tracker.persist(), "the in-flight guard cannot be written either");
+    assert!(queue.get(&format!("wa:q:v2:wk:tab-1:{first}")).is_some());
+    page.tracker.on_response(sent.id, Outcome::Status(200, None), NOW + 5.0, 0.0);
+    page.tracker.persist();
+    assert!(queue.0.borrow().keys_with_prefix("wa:q:").is_empty(), "removals work on a full store");
 }
 
 #[test]
