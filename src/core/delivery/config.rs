@@ -127,8 +127,9 @@ impl Config {
     }
 
     /// Applies wasm-analytics' own `_delivery` init option (for tests and benchmarks, not part of
-    /// the analytics.js API): `maxBatchBytes` (1,000–480,000), `tabLeaseMs` (1,000–600,000) and
-    /// `tabHeartbeatMs` (100 up to a third of the lease). Out-of-range values are ignored.
+    /// the analytics.js API): `maxBatchBytes` (1,000–480,000), `requestTimeoutMs` (500–60,000),
+    /// `tabLeaseMs` (1,000–600,000) and `tabHeartbeatMs` (100 up to a third of the lease).
+    /// Out-of-range values are ignored.
     fn apply_delivery_knobs(mut self, options_json: &str) -> Config {
         let Some(knobs) = crate::core::json::get(options_json, "_delivery") else { return self };
         let number = |key: &str, range: std::ops::RangeInclusive<u64>| {
@@ -136,6 +137,9 @@ impl Config {
         };
         if let Some(bytes) = number("maxBatchBytes", 1_000..=480_000) {
             self.max_batch_bytes = bytes as usize;
+        }
+        if let Some(ms) = number("requestTimeoutMs", 500..=60_000) {
+            self.request_timeout_ms = ms as f64;
         }
         if let Some(lease) = number("tabLeaseMs", 1_000..=600_000) {
             self.liveness.duration_ms = lease as f64;
@@ -178,6 +182,7 @@ mod options_tests {
         let table: &[(&str, usize, f64, f64)] = &[
             ("{}", d.max_batch_bytes, d.liveness.duration_ms, d.liveness.heartbeat_ms),
             (r#"{"_delivery":{"maxBatchBytes":32768}}"#, 32_768, d.liveness.duration_ms, d.liveness.heartbeat_ms),
+            (r#"{"_delivery":{"requestTimeoutMs":2000}}"#, d.max_batch_bytes, d.liveness.duration_ms, d.liveness.heartbeat_ms),
             (r#"{"_delivery":{"tabLeaseMs":3000,"tabHeartbeatMs":500}}"#, d.max_batch_bytes, 3000.0, 500.0),
             (r#"{"_delivery":{"tabLeaseMs":3000}}"#, d.max_batch_bytes, 3000.0, 1000.0),
             (r#"{"_delivery":{"tabLeaseMs":3000,"tabHeartbeatMs":2000}}"#, d.max_batch_bytes, 3000.0, 1000.0),
@@ -186,6 +191,8 @@ mod options_tests {
         ];
         for &(options, bytes, lease, beat) in table {
             let c = Config::from_options(options);
+            let timeout = if options.contains("requestTimeoutMs") { 2000.0 } else { d.request_timeout_ms };
+            assert_eq!(c.request_timeout_ms, timeout, "{options}");
             assert_eq!((c.max_batch_bytes, c.liveness.duration_ms, c.liveness.heartbeat_ms), (bytes, lease, beat), "{options}");
         }
     }
