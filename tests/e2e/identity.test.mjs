@@ -302,3 +302,33 @@ test(`setAnonymousId and identify called before the library loads are applied`, 
   assert.deepEqual(await traits(page), { early: true });
   assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, 'pre-load-anon');
 });
+
+test(`bad input to the identity calls never throws and never breaks later calls`, async (t) => {
+  const { page } = await openPage(t);
+  await load(page);
+  const id = await anonymousId(page);
+  const thrown = await call(page, async (a) => {
+    const errors = [];
+    const cyclic = { name: 'c' };
+    cyclic.self = cyclic;
+    const calls = [
+      () => a.identify(), () => a.identify(undefined, undefined), () => a.identify(null, null), () => a.identify({}, {}),
+      () => a.identify(NaN), () => a.identify(() => 1), () => a.identify(Symbol('s')), () => a.identify(cyclic),
+      () => a.identify('big', { blob: 'x'.repeat(200000) }), () => a.group(undefined), () => a.group(null, 5),
+      () => a.user().id(undefined), () => a.user().traits(5), () => a.user().traits('str'), () => a.user().anonymousId(undefined),
+      () => a.group().traits([1, 2]), () => a.setAnonymousId(undefined), () => a.setAnonymousId({}), () => a.reset(7),
+    ];
+    for (const f of calls) {
+      try { await f(); } catch (e) { errors.push(String(e)); }
+    }
+    return errors;
+  });
+  assert.deepEqual(thrown, []);
+  assert.deepEqual(page.errors, []);
+  assert.match(await anonymousId(page), UUID_V4, 'still has an anonymousId after reset(7)');
+  assert.notEqual(await anonymousId(page), id);
+  await call(page, (a) => a.identify(7, { ok: true }));
+  assert.equal(await userId(page), '7');
+  assert.deepEqual(await traits(page), { ok: true });
+  assert.equal(await call(page, (a) => a.setAnonymousId(12)), '12', 'numbers become strings');
+});
