@@ -70,11 +70,23 @@ impl Store for CookieStore {
         cookie_codec::find_raw(&jar, key).map(str::to_owned)
     }
 
+    /// Writes the cookie; when an older host-only cookie of the same name shadows our domain
+    /// cookie (it is listed first, so it would win every read), that host-only copy is removed.
     fn set(&mut self, key: &str, raw: &str) -> bool {
         let Some(document) = &self.document else { return false };
         let expires = js_sys::Date::now() + self.max_age_ms;
         let text = cookie_codec::assignment(key, raw, expires, &self.attributes);
-        document.set_cookie(&text).is_ok() && self.get(key).as_deref() == Some(raw)
+        if document.set_cookie(&text).is_err() {
+            return false;
+        }
+        if self.get(key).as_deref() == Some(raw) {
+            return true;
+        }
+        if self.attributes.domain.is_some() {
+            let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
+            let _ = document.set_cookie(&cookie_codec::deletion(key, &host_only));
+        }
+        self.get(key).as_deref() == Some(raw)
     }
 
     /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.

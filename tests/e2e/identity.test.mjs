@@ -332,3 +332,22 @@ test(`bad input to the identity calls never throws and never breaks later calls`
   assert.deepEqual(await traits(page), { ok: true });
   assert.equal(await call(page, (a) => a.setAnonymousId(12)), '12', 'numbers become strings');
 });
+
+test(`a host-only cookie (e.g. set by a server) cannot shadow the shared-domain cookie`, async () => {
+  sharedDomainBrowser ??= await launchBrowser({ hosts: SHARED_HOSTS });
+  const context = await sharedDomainBrowser.newContext();
+  try {
+    const www = `http://${SHARED_HOSTS[0]}:${site.port}`;
+    await context.addCookies([{ name: 'ajs_anonymous_id', value: 'server-set', url: www }]);
+    const page = watchPage(await context.newPage());
+    await load(page, { origin: www });
+    assert.equal(await anonymousId(page), 'server-set', 'the existing id is adopted');
+    assert.equal(await call(page, (a) => a.setAnonymousId('chosen')), 'chosen');
+    assert.equal(await anonymousId(page), 'chosen');
+    const records = await readCookieRecords(context, www);
+    assert.deepEqual(records.map((c) => [c.name, c.value, c.domain]), [['ajs_anonymous_id', 'chosen', '.example.co.uk']]);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
