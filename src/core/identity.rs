@@ -8,6 +8,8 @@
 //!   every store that differs; so a cleared cookie is restored from localStorage with the same id,
 //!   and cleared localStorage from the cookie. Stores that already match are not rewritten; each
 //!   key's cookie is rewritten once per page so its expiry rolls forward a year, like analytics.js.
+//! - **Memory is a fallback:** it answers only while no cookie or localStorage store has accepted the
+//!   key, so a `reset()` in another tab is not undone by this page (analytics.js resurrects it).
 //! - **identify(id, traits):** traits merge while the stored id is absent or equal, and are
 //!   replaced when it differs. Switching from one userId to another forgets the anonymousId;
 //!   anonymous → identified keeps it. An absent or `""` id keeps the current one.

@@ -351,3 +351,19 @@ test(`a host-only cookie (e.g. set by a server) cannot shadow the shared-domain 
     await context.close();
   }
 });
+
+test(`a reset in another tab is not undone by this tab`, async (t) => {
+  const { context, page } = await openPage(t);
+  await load(page);
+  await call(page, (a) => a.identify('tab-user', { x: 1 }));
+  const before = await anonymousId(page);
+  const other = watchPage(await context.newPage());
+  await load(other);
+  assert.equal(await anonymousId(other), before);
+  await call(other, (a) => a.reset());
+  assert.equal(await userId(page), null, 'this tab sees the logout');
+  const after = await anonymousId(page);
+  assert.notEqual(after, before);
+  assert.equal(await anonymousId(other), after, 'both tabs agree on the new id');
+  assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, after);
+});

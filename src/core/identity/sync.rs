@@ -5,6 +5,8 @@
 //! undecodable text count as absent. Write rule: every store in scope is made to hold the value,
 //! but a store whose stored text already matches is left untouched, except that each key's cookie
 //! is rewritten once per page (the first sync) to roll its expiry forward like analytics.js does.
+//! Memory is a fallback, not a source: once a cookie or localStorage store holds a key, memory is
+//! ignored for it, so when another tab clears the key (reset) this page does not bring it back.
 //! Formats come from `persisted`; must not import platform crates.
 
 use crate::core::persisted;
@@ -52,21 +54,25 @@ fn encode(format: Format, kind: StoreKind, value: &str) -> String {
     }
 }
 
-/// The stores in read priority order, plus which keys' cookies were already refreshed this page.
+/// The stores in read priority order, which keys' cookies were already refreshed this page, and
+/// which keys a browser store (not memory) accepted, so memory no longer speaks for them.
 pub(super) struct Stores {
     pub list: Vec<Box<dyn Store>>,
     refreshed: Vec<String>,
+    durable: Vec<String>,
 }
 
 impl Stores {
     pub fn new(list: Vec<Box<dyn Store>>) -> Self {
-        Stores { list, refreshed: Vec::new() }
+        Stores { list, refreshed: Vec::new(), durable: Vec::new() }
     }
 
     /// The current value of `key`: a cookie's wins, else the first present in priority order.
     pub fn read(&self, key: &str, scope: Scope, format: Format) -> Option<String> {
+        let memory_speaks = !self.durable.iter().any(|k| k == key);
         let mut first = None;
-        for store in self.list.iter().filter(|s| scope.holds(s.kind())) {
+        let readable = |s: &&Box<dyn Store>| scope.holds(s.kind()) && (memory_speaks || s.kind() != StoreKind::Memory);
+        for store in self.list.iter().filter(readable) {
             let Some(value) = store.get(key).and_then(|raw| decode(format, store.kind(), &raw)) else {
                 continue;
             };
@@ -87,15 +93,17 @@ impl Stores {
     /// differ, plus the cookie once per page per key.
     pub fn sync(&mut self, key: &str, scope: Scope, format: Format, value: Option<&str>) {
         let refresh = value.is_some() && scope.cookie && !self.refreshed.iter().any(|k| k == key);
+        let mut durable = false;
         for store in self.list.iter_mut().filter(|s| scope.holds(s.kind())) {
             let kind = store.kind();
             let current = store.get(key);
             match value {
                 Some(value) => {
                     let wanted = encode(format, kind, value);
-                    if current.as_deref() != Some(wanted.as_str()) || (refresh && kind == StoreKind::Cookie) {
-                        store.set(key, &wanted);
-                    }
+                    let held = current.as_deref() == Some(wanted.as_str());
+                    let stored =
+                        if !held || (refresh && kind == StoreKind::Cookie) { store.set(key, &wanted) } else { held };
+                    durable |= stored && kind != StoreKind::Memory;
                 }
                 None if current.is_some() => store.remove(key),
                 None => {}
@@ -103,6 +111,10 @@ impl Stores {
         }
         if refresh {
             self.refreshed.push(key.to_owned());
+        }
+        self.durable.retain(|k| k != key);
+        if durable {
+            self.durable.push(key.to_owned());
         }
     }
 

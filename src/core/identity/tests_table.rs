@@ -43,6 +43,14 @@ fn anonymous_id_lifecycle() {
             &[(Anon, U1), (SetAnon(None), "∅"), (Anon, U2)], &[(C, A, Some(U2))]),
         ("setAnonymousId(\"\") forgets like null", "{}", &[(C, A, "x")],
             &[(SetAnon(Some("")), "∅"), (Anon, U1)], &[]),
+        ("another tab's reset is respected: memory does not bring the id back", "{}", &[],
+            &[(Anon, U1), (Clear(C), ""), (Clear(L), ""), (Anon, U2)], &[(C, A, Some(U2)), (L, A, Some("\"10111213-1415-4617-9819-1a1b1c1d1e1f\""))]),
+        ("another tab's logout is respected: the user id is gone here too", "{}", &[],
+            &[(Identify(Some("u"), None), ""), (UserId, "u"), (Clear(C), ""), (Clear(L), ""), (UserId, "∅")], &[]),
+        ("with both stores blocked, memory keeps the page's id", "{}", &[],
+            &[(Block(C), ""), (Block(L), ""), (Anon, U1), (Clear(C), ""), (Clear(L), ""), (Anon, U1)], &[]),
+        ("with cookies blocked, localStorage is the source: clearing it gives a new id", "{}", &[],
+            &[(Block(C), ""), (Anon, U1), (Clear(L), ""), (Anon, U2)], &[]),
     ]);
 }
 
