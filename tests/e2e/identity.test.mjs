@@ -367,3 +367,12 @@ test(`a reset in another tab is not undone by this tab`, async (t) => {
   assert.equal(await anonymousId(other), after, 'both tabs agree on the new id');
   assert.equal((await stored(context, page)).cookies.ajs_anonymous_id, after);
 });
+
+test(`on localhost the cookie is host-only and the domain probe leaves nothing behind`, async (t) => {
+  const { context, page } = await openPage(t);
+  const origin = site.localhostUrl('').replace(/\/$/, '');
+  await load(page, { origin });
+  const id = await anonymousId(page);
+  const records = await readCookieRecords(context, origin);
+  assert.deepEqual(records.map((c) => [c.name, c.value, c.domain]), [['ajs_anonymous_id', id, 'localhost']]);
+});
