@@ -80,8 +80,12 @@ impl Queue {
         }
     }
 
-    /// Drops items (not in flight) enqueued `retention_ms` or longer ago.
+    /// Drops items (not in flight) enqueued `retention_ms` or longer ago. O(1) when nothing
+    /// expired: the items are in age order, so only the oldest needs a look.
     pub fn expire(&mut self, now_ms: f64, retention_ms: f64, dropped: &mut Vec<Dropped>) {
+        if self.items.first().is_none_or(|oldest| now_ms - oldest.created_ms < retention_ms) {
+            return;
+        }
         let expired = |item: &Item| item.in_flight.is_none() && now_ms - item.created_ms >= retention_ms;
         if !self.items.iter().any(expired) {
             return;
