@@ -5,8 +5,6 @@
 //! owned by the persisted-format modules, never by adapters. Adapters must never panic or throw:
 //! a blocked or failing store reports `false` from `set` and behaves as empty on `get`.
 
-use std::collections::BTreeMap;
-
 /// Which kind of browser storage a [`Store`] stands for; persisted-format rules differ per kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoreKind {
@@ -39,7 +37,8 @@ pub trait Store {
 #[derive(Debug)]
 pub struct MemoryStore {
     kind: StoreKind,
-    items: BTreeMap<String, String>,
+    /// A plain list: a handful of keys, and a `BTreeMap` costs ~4 KB gzip of wasm.
+    items: Vec<(String, String)>,
     /// When true every `set` fails, imitating a blocked or full browser store.
     pub refuse_writes: bool,
 }
@@ -47,7 +46,7 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// An empty store that answers as the given kind (tests use `Cookie` / `LocalStorage` twins).
     pub fn new(kind: StoreKind) -> Self {
-        MemoryStore { kind, items: BTreeMap::new(), refuse_writes: false }
+        MemoryStore { kind, items: Vec::new(), refuse_writes: false }
     }
 }
 
@@ -56,20 +55,23 @@ impl Store for MemoryStore {
         self.kind
     }
     fn get(&self, key: &str) -> Option<String> {
-        self.items.get(key).cloned()
+        self.items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
     }
     fn set(&mut self, key: &str, raw: &str) -> bool {
         if self.refuse_writes {
             return false;
         }
-        self.items.insert(key.to_owned(), raw.to_owned());
+        match self.items.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => raw.clone_into(&mut slot.1),
+            None => self.items.push((key.to_owned(), raw.to_owned())),
+        }
         true
     }
     fn remove(&mut self, key: &str) {
-        self.items.remove(key);
+        self.items.retain(|(k, _)| k != key);
     }
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
-        self.items.range(prefix.to_owned()..).map(|(k, _)| k).take_while(|k| k.starts_with(prefix)).cloned().collect()
+        self.items.iter().filter(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()).collect()
     }
 }
 
@@ -87,7 +89,12 @@ mod tests {
         for key in ["a:1", "a:2", "a", "b:1", "a:"] {
             store.set(key, "v");
         }
-        assert_eq!(store.keys_with_prefix("a:"), ["a:", "a:1", "a:2"]);
+        let mut keys = store.keys_with_prefix("a:");
+        keys.sort();
+        assert_eq!(keys, ["a:", "a:1", "a:2"]);
+        store.set("a:1", "w");
+        assert_eq!(store.get("a:1").as_deref(), Some("w"));
+        assert_eq!(store.keys_with_prefix("a:1").len(), 1);
         assert!(store.keys_with_prefix("c").is_empty());
         store.refuse_writes = true;
         assert!(!store.set("k", "v"));
