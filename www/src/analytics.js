@@ -101,14 +101,17 @@ export class Analytics {
     return this.finish(callback, ctx);
   }
 
+  /** Resolves with the context; a callback runs after the `timeout` (300 ms by default), as in analytics.js.
+   * Without a callback no timer is armed: a timer per call cost more than the rest of track(). */
   finish(callback, ctx) {
+    if (!callback) return Promise.resolve(ctx);
     return new Promise((resolve) => {
       setTimeout(() => {
         if (callback) {
           try { callback(ctx); } catch (e) { console.warn('[wasm-analytics] callback threw', e); }
         }
         resolve(ctx);
-      }, callback ? this._timeout : 0);
+      }, this._timeout);
     });
   }
 
