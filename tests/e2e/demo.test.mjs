@@ -151,3 +151,49 @@ test('browse anonymously → sign up → one profile holds the anonymous history
   assert.deepEqual(inspector.errors, [], 'the inspector threw nothing');
   assert.deepEqual(page.errors, [], 'the demo pages threw nothing');
 });
+
+test('a second device that logs in joins the profile; one that never logs in stays anonymous; logout starts a new visitor', async (t) => {
+  const email = 'second-device@example.com';
+  const { page: laptop } = await openPage(t);
+  await openDemo(laptop, '/demo/signup.html');
+  const laptopAnon = await laptop.evaluate(() => window.analytics.user().anonymousId());
+  await laptop.fill('input[name=name]', 'Sam');
+  await laptop.fill('input[name=email]', email);
+  await laptop.click('button[type=submit]');
+  const userId = await laptop.evaluate((e) => window.demo.userIdFor(e), email);
+
+  const { page: phone } = await openPage(t); // a separate context: its own cookies and storage
+  await openDemo(phone, '/demo/');
+  const phoneAnon = await phone.evaluate(() => window.analytics.user().anonymousId());
+  await phone.click('[data-product="cup-1"]');
+  const { page: tablet } = await openPage(t);
+  await openDemo(tablet, '/demo/');
+  const tabletAnon = await tablet.evaluate(() => window.analytics.user().anonymousId());
+  await openDemo(phone, '/demo/login.html');
+  await phone.fill('input[name=email]', email);
+  await phone.click('button[type=submit]');
+
+  const profile = await eventually(async () => {
+    const r = await fetch(`${collector.origin}/api/profiles/${encodeURIComponent(userId)}`);
+    const p = r.status === 200 ? await r.json() : null;
+    return p && p.anonymousIds.includes(laptopAnon) && p.anonymousIds.includes(phoneAnon) && p.timeline.some((e) => e.event === 'Logged In') ? p : null;
+  }, 'both devices in one profile');
+  assert.ok(profile.timeline.some((e) => e.event === 'Product Viewed' && e.anonymousId === phoneAnon && !e.userId), 'the phone\'s anonymous history joined');
+  const tabletProfile = await eventually(async () => {
+    const r = await fetch(`${collector.origin}/api/profiles/${encodeURIComponent(tabletAnon)}`);
+    return r.status === 200 ? r.json() : null;
+  }, 'the tablet profile');
+  assert.notEqual(tabletProfile.profileId, profile.profileId);
+  assert.deepEqual(tabletProfile.userIds, []);
+
+  await openDemo(phone, '/demo/logout.html');
+  await openDemo(phone, '/demo/');
+  const afterLogout = await phone.evaluate(() => [window.analytics.user().anonymousId(), window.analytics.user().id()]);
+  assert.notEqual(afterLogout[0], phoneAnon, 'reset() gave the phone a new anonymousId');
+  assert.equal(afterLogout[1], null);
+  const fresh = await eventually(async () => {
+    const r = await fetch(`${collector.origin}/api/profiles/${encodeURIComponent(afterLogout[0])}`);
+    return r.status === 200 ? r.json() : null;
+  }, 'the new visitor after logout');
+  assert.notEqual(fresh.profileId, profile.profileId, 'the new visitor is not merged into the logged-out user');
+});
