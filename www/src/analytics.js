@@ -189,7 +189,9 @@ export class Analytics {
   trackForm(forms, event, properties) { return this.trackElements(forms, event, properties, 'submit'); }
 
   trackElements(elements, event, properties, domEvent) {
-    const list = !elements ? [] : elements.length !== undefined ? Array.from(elements) : [elements];
+    // One element (a <form> or <select> has a `length` too), or a list (array, NodeList, jQuery object).
+    const single = elements && typeof elements.addEventListener === 'function';
+    const list = !elements ? [] : single ? [elements] : Array.from(elements);
     for (const el of list) {
       if (!el || typeof el.addEventListener !== 'function') continue;
       el.addEventListener(domEvent, () => {
