@@ -6,6 +6,7 @@ import init, { Analytics as Core } from '../pkg/wasm_analytics.js';
 import { Analytics } from './analytics.js';
 import { browserFacts } from './page.js';
 import { toJson } from './serialize.js';
+import { NULL_CORE, isDisabled } from './null-core.js';
 
 const SAVED_CALLS_KEY = 'wa:snippet-calls:v1';
 // Applied before any event call, as analytics.js does, so buffered events see them.
@@ -13,8 +14,9 @@ const SETUP_METHODS = { setAnonymousId: 1, on: 1, once: 1, off: 1, debug: 1, add
 
 /** Loads the wasm and returns a ready Analytics instance. */
 export async function start(writeKey, options, wasmUrl) {
-  await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
   const settings = Object.assign({}, options || {}, { writeKey: String(writeKey || '') });
+  if (await isDisabled(options)) return new Analytics(NULL_CORE, settings);
+  await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
   settings.apiHost = settings.apiHost || 'https://api.segment.io/v1';
   if (!/^[a-z]+:\/\//i.test(settings.apiHost)) settings.apiHost = 'https://' + settings.apiHost;
   const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
