@@ -434,3 +434,61 @@ test('bad input before and after load: nothing thrown, the page script runs on, 
   assert.ok(warnings.length >= 5, `debug mode warns about dropped/repaired input (${warnings.length} warnings)`);
   assert.deepEqual(page.errors, [], 'no uncaught error in the page');
 });
+
+test('trackLink / trackForm: the event of a click that navigates away still arrives; the page navigates', async (t) => {
+  const { page, writeKey } = await open(t);
+  await page.evaluate(() => {
+    document.body.insertAdjacentHTML('beforeend', '<a id="go" href="/events/page.html?after=link">go</a>');
+    window.analytics.trackLink(document.getElementById('go'), 'Clicked Link', { where: 'body' });
+  });
+  await Promise.all([page.waitForURL(/after=link/), page.click('#go')]);
+  await page.waitForFunction(() => window.analytics && window.analytics.initialized === true);
+  await page.evaluate(() => {
+    document.body.insertAdjacentHTML('beforeend', '<form id="f" action="/events/page.html"><input name="after" value="form"><button id="send">send</button></form>');
+    window.analytics.trackForm(document.getElementById('f'), (form) => 'Submitted ' + form.id, { form: true });
+  });
+  await Promise.all([page.waitForURL(/after=form/), page.click('#send')]);
+  await recorder.waitForEvents(() => ['Clicked Link', 'Submitted f'].every((n) => eventsOf(writeKey).some((e) => e.event === n)));
+  const link = eventsOf(writeKey).find((e) => e.event === 'Clicked Link');
+  assert.deepEqual(link.properties, { where: 'body' });
+  assert.equal(link.context.page.search, '', 'made on the page with the link');
+  assert.deepEqual(eventsOf(writeKey).find((e) => e.event === 'Submitted f').properties, { form: true });
+  assert.deepEqual(page.errors, []);
+});
+
+test('disable: true sends nothing, stores nothing and fetches no wasm; calls and callbacks still work', async (t) => {
+  const requestsBefore = site.requests.length;
+  const { context, page, writeKey } = await open(t, { options: { disable: true } });
+  const fired = await call(page, async (a) => {
+    const fired = [];
+    await a.track('disabled', {}, (ctx) => fired.push(ctx));
+    await a.identify('disabled-user', { x: 1 });
+    await a.page();
+    await a.flush();
+    return fired;
+  });
+  assert.deepEqual(fired, [null], 'the callback fires (no context: no event was built)');
+  await new Promise((r) => setTimeout(r, 500)); // absence: give a wrongly sent request time to arrive
+  assert.deepEqual(eventsOf(writeKey), []);
+  assert.deepEqual(await context.cookies(site.origin), []);
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+  assert.ok(!site.requests.slice(requestsBefore).some((p) => p.endsWith('.wasm')), 'the wasm is not fetched');
+  assert.deepEqual(page.errors, []);
+});
+
+// Known issue (delivery): the request started in the click handler usually arrives, but the page unloads
+// before its answer, and the next page re-sends the stored copy (same messageId). Segment drops the
+// duplicate by messageId; the recorder shows two. Kept as todo until delivery guards that case.
+test('a link click that navigates away is delivered exactly once', { todo: 'duplicate after navigation (delivery)' }, async (t) => {
+  const { page, writeKey } = await open(t);
+  await page.evaluate(() => {
+    document.body.insertAdjacentHTML('beforeend', '<a id="go" href="/events/page.html?after=once">go</a>');
+    window.analytics.trackLink(document.getElementById('go'), 'Clicked Once');
+  });
+  await Promise.all([page.waitForURL(/after=once/), page.click('#go')]);
+  await page.waitForFunction(() => window.analytics && window.analytics.initialized === true);
+  await recorder.waitForEvents(() => eventsOf(writeKey).some((e) => e.event === 'Clicked Once'));
+  await flush(page);
+  await new Promise((r) => setTimeout(r, 1500)); // absence of a late duplicate
+  assert.equal(eventsOf(writeKey).filter((e) => e.event === 'Clicked Once').length, 1);
+});
