@@ -26,6 +26,8 @@ export interface InitOptions {
   cookie?: CookieOptions;
   storage?: { stores: StoreType[] };
   disableClientPersistence?: boolean;
+  /** `true` (or a function returning true): send nothing, store nothing, load no wasm. */
+  disable?: boolean | ((cdnSettings: Record<string, unknown>) => boolean | Promise<boolean>);
   integrations?: Record<string, boolean | JSONObject>;
   user?: { localStorageFallbackDisabled?: boolean; cookie?: { key?: string }; localStorage?: { key?: string } };
   group?: { cookie?: { key?: string }; localStorage?: { key?: string } };
