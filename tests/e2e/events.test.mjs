@@ -291,7 +291,7 @@ test('snippet calls made before load arrive in the order made, each with its own
   [first, first, second, second, third, third].forEach((expected, i) => assert.deepEqual(events[i].context.page, expected, `event ${i}`));
   events.forEach((e, i) => {
     const at = Date.parse(e.timestamp);
-    assert.ok(at >= madeAt[i] && at <= madeAt[i] + 5, `event ${i}: the time the call was made (${at} vs ${madeAt[i]})`);
+    assert.ok(at >= madeAt[i] && at < madeAt[i] + 50, `event ${i}: the time the call was made (${at} vs ${madeAt[i]})`);
     assert.ok(at < readyAt, `event ${i}: made before the library was ready`);
     assert.equal(Number(e.messageId.slice(9, 22)), at, `event ${i}: messageId carries the call time`);
   });
