@@ -1,18 +1,24 @@
 // The two pages the speed benchmark loads, and what each library costs in bytes.
-//   wasm-analytics: the snippet inlined in the page, then www/dist/wasm-analytics.js + its .wasm (scripts/build).
+//   wasm-analytics: the snippet inlined in the page, then wasm-analytics.js + its .wasm, from a copy of www/dist
+//     (scripts/build) taken when the run starts.
 //   analytics-next: @segment/analytics-next from node_modules, bundled here with esbuild (ESM, code splitting,
 //     minified, like its CDN build splits lazy chunks), loaded with `cdnSettings` so it never asks a CDN for
 //     settings, and pointed at the same local recorder.
 // Both pages read `window.BENCH = {writeKey, apiHost}` (set by an init script), call page() at once, and set
 // `window.benchTarget` to the loaded instance. Owns no browser or server: see session.mjs and run.mjs.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import path from 'node:path';
 
 /** Builds what the pages need under `outDir` and returns the page table. `root` is the repo (served at /). */
 export async function preparePages(root, outDir) {
-  const snippet = readFileSync(path.join(root, 'www/dist/snippet.min.js'), 'utf8');
+  // A snapshot of www/dist, so a rebuild during the run cannot mix two builds.
+  const wasmDir = path.join(outDir, 'wasm-analytics');
+  rmSync(wasmDir, { recursive: true, force: true });
+  cpSync(path.join(root, 'www/dist'), wasmDir, { recursive: true });
+  const wasmUrlDir = '/' + path.relative(root, wasmDir).split(path.sep).join('/');
+  const snippet = readFileSync(path.join(wasmDir, 'snippet.min.js'), 'utf8');
   const ajsDir = path.join(outDir, 'ajs');
   rmSync(ajsDir, { recursive: true, force: true });
   mkdirSync(ajsDir, { recursive: true });
@@ -28,11 +34,11 @@ export async function preparePages(root, outDir) {
     'wasm-analytics': {
       url: '/bench/wasm-analytics.html',
       html: page('wasm-analytics', `<script>${snippet}</script>
-<script>analytics.load(BENCH.writeKey, { apiHost: 'http://' + BENCH.apiHost, scriptUrl: '/www/dist/wasm-analytics.js' });
+<script>analytics.load(BENCH.writeKey, { apiHost: 'http://' + BENCH.apiHost, scriptUrl: '${wasmUrlDir}/wasm-analytics.js' });
 analytics.page();
 analytics.ready(function () { window.benchTarget = window.analytics; });</script>`),
       inline: { 'snippet (inline)': Buffer.from(snippet) },
-      owns: (p) => p.startsWith('/www/dist/'),
+      owns: (p) => p.startsWith(`${wasmUrlDir}/`),
     },
     'analytics-next': {
       url: '/bench/analytics-next.html',
