@@ -60,7 +60,10 @@ impl Transport {
         let url = self.url(transmit.url_path);
         match fetch_checked(&url, &request_init(transmit)) {
             Ok(promise) => {
-                let settle = Closure::once_into_js(move |answer: JsValue| on_done(id, classify(&answer)));
+                let settle = Closure::once_into_js(move |answer: JsValue| {
+                    let outcome = classify(&answer);
+                    after_body(&answer, move || on_done(id, outcome));
+                });
                 promise.then_both(&settle, &settle);
             }
             Err(_) => {
@@ -92,6 +95,20 @@ fn classify(answer: &JsValue) -> Outcome {
     match answer.dyn_ref::<Response>() {
         Some(response) if response.status() > 0 => Outcome::Status(response.status(), retry_after(response)),
         _ => Outcome::NetworkError,
+    }
+}
+
+/// Runs `f` once the response body has been read to the end (at once for a network error).
+/// Chromium counts a keepalive request against the page's 64 KiB keepalive budget until its body
+/// is consumed: unread, the next keepalive requests fail with "Failed to fetch" (measured: two
+/// back-to-back 58 KB keepalive posts failed every other time; reading the body fixed it).
+fn after_body(answer: &JsValue, f: impl FnOnce() + 'static) {
+    match answer.dyn_ref::<Response>().and_then(|response| response.text().ok()) {
+        Some(reading) => {
+            let done = Closure::once_into_js(move |_: JsValue| f());
+            reading.unchecked_into::<Thenable>().then_both(&done, &done);
+        }
+        None => f(),
     }
 }
 

@@ -112,6 +112,7 @@ mod tests {
             next_attempt_ms,
             in_flight: None,
             saved: false,
+            stored: false,
         }
     }
 

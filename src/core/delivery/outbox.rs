@@ -85,7 +85,7 @@ impl<W: Wire> Outbox<W> {
     /// reported as diagnostics, never as errors.
     pub fn enqueue(&mut self, message_id: String, body_json: String, now_ms: f64) {
         let item =
-            Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None, saved: false };
+            Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None, saved: false, stored: false };
         let mut dropped = Vec::new();
         self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
         self.queue.push(item, &self.config, &mut dropped);
@@ -203,11 +203,23 @@ impl<W: Wire> Outbox<W> {
 
     /// What changed since the last call (in-flight events included: write-ahead), in the per-event
     /// layout of `persisted`; marks everything saved. Costs O(changed events) in values built.
+    /// Oldest first, events are stored while the stored bytes stay within `max_stored_bytes`;
+    /// younger ones stay in memory only and are written once older ones have left.
     pub fn take_changes(&mut self) -> Changes {
         self.dirty = false;
+        let budget = self.config.max_stored_bytes;
+        let items = self.queue.items_mut();
+        let mut stored_bytes: usize = items.iter().filter(|i| i.stored).map(|i| i.body_json.len()).sum();
         let mut saved = Vec::new();
-        for item in self.queue.items_mut().iter_mut().filter(|i| !i.saved) {
+        for item in items.iter_mut().filter(|i| !i.saved || !i.stored) {
             item.saved = true;
+            if !item.stored && stored_bytes + item.body_json.len() > budget {
+                continue;
+            }
+            if !item.stored {
+                item.stored = true;
+                stored_bytes += item.body_json.len();
+            }
             saved.push((item.message_id.clone(), persisted::encode_item(item)));
         }
         Changes { removed: std::mem::take(&mut self.removed), saved }
@@ -298,7 +310,8 @@ impl<W: Wire> Outbox<W> {
         loop {
             let body = self.body_for(&chosen, now_ms)?;
             if !limit.strict || body.len() <= limit.max_bytes {
-                return Some(self.launch(chosen, body, now_ms));
+                let cap = if limit.strict { usize::MAX } else { self.config.max_normal_keepalive_bytes };
+                return Some(self.launch(chosen, body, cap, now_ms));
             }
             chosen.pop();
         }
@@ -320,10 +333,10 @@ impl<W: Wire> Outbox<W> {
     /// resend them while this request may still be running (keepalive requests outlive their
     /// page), so no event is ever in two open requests. A request without keepalive dies with
     /// its page, so the next page may resend its events at once.
-    fn launch(&mut self, chosen: Vec<usize>, body: String, now_ms: f64) -> Transmit {
+    fn launch(&mut self, chosen: Vec<usize>, body: String, keepalive_cap: usize, now_ms: f64) -> Transmit {
         let id = self.next_id;
         self.next_id += 1;
-        let keepalive = body.len() <= self.keepalive_room();
+        let keepalive = body.len() <= self.keepalive_room().min(keepalive_cap);
         let mut message_ids = Vec::with_capacity(chosen.len());
         let guard_ms = if keepalive { now_ms + self.config.request_timeout_ms } else { now_ms };
         let items = self.queue.items_mut();

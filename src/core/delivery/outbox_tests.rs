@@ -277,7 +277,7 @@ fn by_default_an_idle_outbox_sends_at_once_and_a_busy_one_batches_what_arrives_m
     while let Some(t) = o.poll_transmit(T0 + 5.0, Mode::Normal) {
         assert_eq!(t.url_path, "/b");
         assert!(t.body.len() <= 500_000, "{} bytes", t.body.len());
-        assert_eq!(t.keepalive, t.body.len() <= 64 * 1024);
+        assert_eq!(t.keepalive, t.body.len() <= 32 * 1024);
         sizes.push(t.message_ids.len());
         o.on_response(t.id, ok(), T0 + 6.0, 0.0);
     }
@@ -333,6 +333,22 @@ fn normal_requests_too_big_for_the_keepalive_room_go_without_keepalive() {
     }
     let keepalive: Vec<bool> = (0..3).filter_map(|_| o.poll_transmit(T0 + 1000.0, Mode::Normal)).map(|t| t.keepalive).collect();
     assert_eq!(keepalive, [true, true, false]);
+}
+
+/// Normal requests use keepalive only up to half the 64 KiB budget, so a page-hide flush always
+/// finds at least half of it free.
+#[test]
+fn normal_requests_over_half_the_keepalive_budget_go_without_keepalive_but_page_hide_may_use_it_all() {
+    let mut o = outbox(Config::DEFAULT);
+    o.enqueue("a".into(), sized(20_000), T0);
+    o.enqueue("b".into(), sized(20_000), T0);
+    let t = o.poll_transmit(T0, Mode::Normal).expect("both");
+    assert!(t.body.len() > 32 * 1024 && !t.keepalive);
+    o.on_response(t.id, ok(), T0, 0.0);
+    o.enqueue("c".into(), sized(20_000), T0);
+    o.enqueue("d".into(), sized(20_000), T0);
+    let t = o.poll_transmit(T0, PAGE_HIDE).expect("both, on page hide");
+    assert!(t.body.len() > 32 * 1024 && t.keepalive);
 }
 
 #[test]
@@ -640,4 +656,40 @@ fn reloads_mid_flight_never_put_an_event_in_two_open_requests() {
         assert!(reloads > 5, "seed {seed}: only {reloads} reloads");
         assert_eq!(enqueued, 1000);
     }
+}
+
+#[test]
+fn a_burst_limited_by_bytes_sends_its_tail_after_the_answers() {
+    let mut o = outbox(Config::DEFAULT);
+    for i in 0..2000 {
+        o.enqueue(i.to_string(), sized(1012), T0);
+    }
+    let mut sizes = Vec::new();
+    let mut now = T0;
+    while let Some(t) = o.poll_transmit(now, Mode::Normal) {
+        sizes.push(t.message_ids.len());
+        now += 5.0;
+        o.on_response(t.id, ok(), now, 0.0);
+    }
+    assert_eq!(sizes.iter().sum::<usize>(), 2000, "{sizes:?} then timeout {:?}", o.poll_timeout());
+}
+
+#[test]
+fn a_burst_beyond_the_storage_budget_is_kept_whole_and_stored_as_room_frees_up() {
+    let config = Config::DEFAULT;
+    let mut o = outbox(config);
+    let mut stored = Stored::new();
+    for i in 0..2000 {
+        o.enqueue(i.to_string(), sized(1500), T0);
+    }
+    assert_eq!((o.state().pending, o.state().dropped.total()), (2000, 0), "3 MB burst held whole");
+    let t = o.poll_transmit(T0, Mode::Normal).expect("a batch");
+    let (writes, _) = persist(&mut o, &mut stored);
+    assert_eq!(writes, config.max_stored_bytes / 1500, "oldest first, up to the storage budget");
+    assert!(stored.values().map(String::len).sum::<usize>() <= config.max_stored_bytes + writes * 60);
+    assert!(stored.contains_key("0") && !stored.contains_key("1999"));
+    o.on_response(t.id, ok(), T0 + 5.0, 0.0);
+    let (writes, removals) = persist(&mut o, &mut stored);
+    assert_eq!((writes, removals), (t.message_ids.len(), t.message_ids.len()), "freed room goes to waiting events");
+    assert_eq!(persist(&mut o, &mut stored), (0, 0));
 }

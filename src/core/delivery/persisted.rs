@@ -166,7 +166,7 @@ fn decode_line(line: &str) -> Option<Item> {
     if message_id.is_empty() || !(body_json.starts_with('{') && body_json.trim_end().ends_with('}')) {
         return None;
     }
-    Some(Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false })
+    Some(Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false })
 }
 
 #[cfg(test)]
@@ -184,6 +184,7 @@ mod tests {
             next_attempt_ms: next,
             in_flight: None,
             saved: false,
+            stored: false,
         };
         vec![
             item(

@@ -22,8 +22,11 @@ pub struct Item {
     pub next_attempt_ms: f64,
     /// The request carrying it right now, if any. Never persisted: after a reload nothing is in flight.
     pub in_flight: Option<u64>,
-    /// True when its stored copy (its own localStorage key) is up to date.
+    /// True when its stored copy (its own localStorage key) is up to date, or it was decided
+    /// to keep it in memory only.
     pub saved: bool,
+    /// True when it has a stored copy (within `Config::max_stored_bytes`).
+    pub stored: bool,
 }
 
 /// A drop the queue made; the outbox turns these into diagnostics.
@@ -131,6 +134,7 @@ mod tests {
             next_attempt_ms: created_ms,
             in_flight: None,
             saved: false,
+            stored: false,
         }
     }
 
