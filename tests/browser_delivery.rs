@@ -196,7 +196,7 @@ fn clear_source() {
 #[wasm_bindgen_test]
 async fn heartbeat_release_and_adoption_detection() {
     clear_source();
-    let me = TabLock::new(WK, "me");
+    let me = TabLock::new(WK, "me", lease::LeasePolicy::LIVENESS);
     let now = js_sys::Date::now();
     assert!(matches!(me.heartbeat(now), Heartbeat::Alive { .. }));
     let alive_key = persisted::alive_key(WK, "me");
@@ -210,31 +210,26 @@ async fn heartbeat_release_and_adoption_detection() {
 }
 
 #[wasm_bindgen_test]
-async fn adoption_takes_orphans_only_and_removes_them_after_a_successful_merge() {
+async fn adoption_takes_orphans_only_and_marks_them_adopted() {
     clear_source();
     let now = js_sys::Date::now();
-    let me = TabLock::new(WK, "me");
+    let me = TabLock::new(WK, "me", lease::LeasePolicy::LIVENESS);
     me.heartbeat(now);
     let queue = "wa-queue\t1\n";
-    for tab in ["me", "dead", "live", "unmergeable"] {
+    for tab in ["me", "dead", "live", "gone"] {
         set_local(&persisted::queue_key(WK, tab), &[queue, tab].concat());
     }
     let live = lease::claim("live", now, lease::LeasePolicy::LIVENESS);
     set_local(&persisted::alive_key(WK, "live"), &lease::encode(&live));
     let mut orphans = me.orphans(now);
     orphans.sort();
-    assert_eq!(orphans, ["dead", "unmergeable"]);
-    let mut merged_texts = Vec::new();
-    let merged = me.adopt(now, |text| {
-        merged_texts.push(text.to_owned());
-        !text.ends_with("unmergeable")
-    });
-    assert_eq!(merged, 1);
-    merged_texts.sort();
-    assert_eq!(merged_texts, ["wa-queue\t1\ndead", "wa-queue\t1\nunmergeable"]);
-    assert_eq!(local(&persisted::queue_key(WK, "dead")), None);
-    assert!(local(&persisted::queue_key(WK, "unmergeable")).is_some(), "kept when the merge failed");
-    assert!(local(&persisted::queue_key(WK, "live")).is_some());
+    assert_eq!(orphans, ["dead", "gone"]);
+    let mut merged_tabs = Vec::new();
+    let merged = me.adopt(now, |tab| merged_tabs.push(tab.to_owned()));
+    assert_eq!(merged, 2);
+    merged_tabs.sort();
+    assert_eq!(merged_tabs, ["dead", "gone"]);
+    assert!(local(&persisted::queue_key(WK, "live")).is_some(), "a live tab's queue is never touched");
     let mark = lease::decode(&local(&persisted::alive_key(WK, "dead")).unwrap()).unwrap();
     assert_eq!(mark.tab_id, "me", "the owner, if merely frozen, will see it was adopted");
     clear_source();
@@ -244,7 +239,7 @@ async fn adoption_takes_orphans_only_and_removes_them_after_a_successful_merge()
 async fn adoption_lock_with_web_locks_and_with_the_lease_fallback() {
     clear_source();
     let ran: Rc<RefCell<u32>> = Rc::default();
-    let me = TabLock::new(WK, "me");
+    let me = TabLock::new(WK, "me", lease::LeasePolicy::LIVENESS);
     let r = ran.clone();
     me.with_adoption_lock(js_sys::Date::now(), move || *r.borrow_mut() += 1);
     sleep(50).await;
