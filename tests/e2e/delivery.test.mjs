@@ -104,7 +104,7 @@ async function row(name, trials, trial, { maxDuplicates = 0 } = {}) {
 }
 
 test('server answers 500 for a while: retried with backoff, all arrive once', async (t) => {
-  await row('500 for 1.5 s', 3, async () => {
+  await row('500 for 1.5 s', 2, async () => {
     const { page } = await openPage(t);
     const wk = freshKey('500');
     await load(page, wk);
@@ -133,7 +133,7 @@ test('429 with Retry-After: the retry waits as told (header readable cross-origi
 });
 
 test('server down (connection refused) then back: all arrive once', async (t) => {
-  await row('refused 1.5 s then back', 3, async () => {
+  await row('refused 1.5 s then back', 2, async () => {
     const { page } = await openPage(t);
     const wk = freshKey('down');
     await load(page, wk);
@@ -162,7 +162,7 @@ test('server hangs: the request is aborted after the timeout and retried; nothin
 });
 
 test('offline then online: nothing is sent offline, everything once online', async (t) => {
-  await row('offline 1 s → online', 3, async () => {
+  await row('offline 1 s → online', 2, async () => {
     const { context, page } = await openPage(t);
     const wk = freshKey('offline');
     await load(page, wk);
@@ -240,11 +240,13 @@ for (const tabs of [2, 5]) {
 }
 
 test('localStorage full: events are sent from memory', async (t) => {
-  await row('localStorage full', 3, async () => {
+  await row('localStorage full', 2, async () => {
     const { context, page } = await openPage(t);
     await context.addInitScript(FILL_STORAGE);
     const wk = freshKey('full');
     await load(page, wk);
+    const full = await page.evaluate(() => { try { localStorage.setItem('probe', 'x'.repeat(4096)); return false; } catch (e) { return true; } });
+    assert.ok(full, 'localStorage refuses a 4 KB write');
     await trackMany(page, 50);
     const result = await waitDelivered(wk, 50);
     assert.deepEqual(page.errors, []);
@@ -253,11 +255,12 @@ test('localStorage full: events are sent from memory', async (t) => {
 });
 
 test('localStorage blocked: events are sent from memory', async (t) => {
-  await row('localStorage blocked', 3, async () => {
+  await row('localStorage blocked', 2, async () => {
     const { context, page } = await openPage(t);
     await context.addInitScript(BLOCK_STORAGE);
     const wk = freshKey('blocked');
     await load(page, wk);
+    assert.ok(await page.evaluate(() => { try { return !window.localStorage; } catch (e) { return true; } }), 'localStorage throws');
     await trackMany(page, 50);
     const result = await waitDelivered(wk, 50);
     assert.deepEqual(page.errors, []);
@@ -266,7 +269,7 @@ test('localStorage blocked: events are sent from memory', async (t) => {
 });
 
 test('a burst of 2,000 track() calls in one synchronous loop: all arrive', async (t) => {
-  await row('2,000-call burst', 3, async () => {
+  await row('2,000-call burst', 2, async () => {
     const { page } = await openPage(t);
     const wk = freshKey('burst');
     await load(page, wk);

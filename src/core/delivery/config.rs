@@ -61,12 +61,15 @@ impl Config {
     ///   first event arrive ~1 s after the call; without it wasm-analytics' first event arrives
     ///   before analytics-next's.
     /// - 500 events / 480,000 bytes per request: the Segment API takes batches up to 500 KB
-    ///   (events up to 32 KB) and analytics.js allows at most 500 events per batch. Bigger
-    ///   batches mean fewer round trips for a burst (2,000 events: 4 requests, not 100). A request
-    ///   goes with `keepalive` only while its body fits the remaining 64 KiB keepalive budget, so
-    ///   normal lone events and small batches survive a navigation; a big burst batch does not,
-    ///   its events stay stored with their in-flight guard and the page-hide flush or the next
-    ///   page sends what is left.
+    ///   (events up to 32 KB) and analytics.js allows at most 500 events per batch. Measured
+    ///   (headless Chromium, 2,000 `track()` calls in one loop, ~870-byte events, loaded 2-core
+    ///   machine): 32 KiB batches took 68 requests and 2.9 s after the loop to deliver everything,
+    ///   128 KiB 17 requests and 1.0–1.4 s, 480,000 bytes 4 requests and 0.09–0.59 s.
+    ///   A normal request goes with `keepalive` only up to 32 KiB (half the page's 64 KiB
+    ///   keepalive budget, the other half stays free for a page-hide flush), so lone events and
+    ///   small batches survive a navigation; a big burst batch does not, and since a request
+    ///   without keepalive dies with its page, its events are resent by the page-hide flush or the
+    ///   next page at once (no in-flight guard for them).
     /// - 10 s request timeout so a hanging server cannot stall the queue (and the in-flight guard
     ///   a reloaded page honours before resending is as long).
     /// - 32,000 bytes per event (`envelope::MAX_EVENT_BYTES`): the Segment API rejects events over

@@ -3,7 +3,8 @@
 //!
 //! Owns every delivery decision; the browser shell (`src/browser/transport.rs`, `lifecycle.rs`,
 //! `tab_lock.rs`) only executes them. Time and jitter are arguments, storage is the shell's job
-//! (it writes [`Outbox::persist`] and reads back into [`Outbox::restore`]).
+//! (it applies [`Outbox::take_changes`] to per-event keys and reads them back with
+//! [`Outbox::restore_items`]).
 //! Must not import `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*` or `getrandom`.
 
 pub mod backoff;

@@ -14,18 +14,11 @@
 use super::batch::{self, Overhead, RequestLimit, Timing};
 use super::config::Config;
 use super::diagnostics::{DeliveryState, Diagnostic, DropCounts, DropReason};
-use super::persisted;
 use super::queue::{Dropped, Item, Queue};
 
-/// What the store must do to match the queue: the events to remove (delivered, dropped, handed
-/// over), then the events to write, each as `(messageId, stored value)`.
-#[derive(Debug, Default, PartialEq)]
-pub struct Changes {
-    /// `messageId`s whose stored copies must go (some may never have been stored).
-    pub removed: Vec<String>,
-    /// `(messageId, value)` to write under the tab's per-event prefix.
-    pub saved: Vec<(String, String)>,
-}
+mod stored;
+pub use stored::Changes;
+
 use super::status_policy::{classify, Outcome, Verdict};
 use super::transmit::{path_for, Mode, Transmit};
 use super::wire::Wire;
@@ -199,84 +192,6 @@ impl<W: Wire> Outbox<W> {
     /// True when the stored copy is out of date.
     pub fn needs_persist(&self) -> bool {
         self.dirty
-    }
-
-    /// What changed since the last call (in-flight events included: write-ahead), in the per-event
-    /// layout of `persisted`; marks everything saved. Costs O(changed events) in values built.
-    /// Oldest first, events are stored while the stored bytes stay within `max_stored_bytes`;
-    /// younger ones stay in memory only and are written once older ones have left.
-    pub fn take_changes(&mut self) -> Changes {
-        self.dirty = false;
-        let budget = self.config.max_stored_bytes;
-        let items = self.queue.items_mut();
-        let mut stored_bytes: usize = items.iter().filter(|i| i.stored).map(|i| i.body_json.len()).sum();
-        let mut saved = Vec::new();
-        for item in items.iter_mut().filter(|i| !i.saved || !i.stored) {
-            item.saved = true;
-            if !item.stored && stored_bytes + item.body_json.len() > budget {
-                continue;
-            }
-            if !item.stored {
-                item.stored = true;
-                stored_bytes += item.body_json.len();
-            }
-            saved.push((item.message_id.clone(), persisted::encode_item(item)));
-        }
-        Changes { removed: std::mem::take(&mut self.removed), saved }
-    }
-
-    /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet.
-    /// See [`Outbox::restore_items`].
-    pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
-        let decoded = persisted::decode(text);
-        self.merge(decoded.items, decoded.unreadable, now_ms)
-    }
-
-    /// Adds stored per-event values (this page's previous life, or an orphaned tab's queue being
-    /// adopted) that are not queued yet, keeping their `messageId`, body and attempts; they are
-    /// sent again as soon as due and stored again under this tab's keys. Returns how many were added.
-    pub fn restore_items<'a>(&mut self, values: impl IntoIterator<Item = &'a str>, now_ms: f64) -> usize {
-        let mut unreadable = 0;
-        let mut items = Vec::new();
-        for value in values {
-            match persisted::decode_item(value) {
-                Some(item) => items.push(item),
-                None => unreadable += 1,
-            }
-        }
-        self.merge(items, unreadable, now_ms)
-    }
-
-    fn merge(&mut self, items: Vec<Item>, unreadable: usize, now_ms: f64) -> usize {
-        let mut dropped: Vec<Dropped> = (0..unreadable).map(|_| (String::new(), DropReason::Unreadable)).collect();
-        let mut added = 0;
-        for item in items {
-            if !self.queue.contains(&item.message_id) {
-                self.queue.push(item, &self.config, &mut dropped);
-                added += 1;
-            }
-        }
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.record(dropped, now_ms);
-        self.dirty |= added > 0;
-        added
-    }
-
-    /// Another tab adopted this tab's persisted queue: forget every event (they are that tab's to
-    /// send now) without counting them as dropped. Answers to requests still open are ignored.
-    /// Returns how many events were handed over.
-    pub fn hand_over_all(&mut self) -> usize {
-        self.flights.clear();
-        let gone = self.queue.remove_where(|_| true);
-        let count = gone.len();
-        self.forget(gone);
-        count
-    }
-
-    /// Schedules the stored copies of items that left the queue for removal.
-    fn forget(&mut self, gone: Vec<Item>) {
-        self.dirty |= !gone.is_empty();
-        self.removed.extend(gone.into_iter().map(|i| i.message_id));
     }
 
     fn normal_limit(&self) -> RequestLimit {

@@ -19,7 +19,7 @@ pub enum Mode {
     },
 }
 
-/// One request for the shell to perform, then answer with [`Outbox::on_response`].
+/// One request for the shell to perform, then answer with [`Outbox::on_response`](super::Outbox::on_response).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transmit {
     /// Identifies the request in `on_response`.
@@ -31,7 +31,7 @@ pub struct Transmit {
     pub body: String,
     /// Send with `keepalive: true` (the body fits in the remaining keepalive quota).
     pub keepalive: bool,
-    /// Abort and report [`Outcome::NetworkError`] after this many ms without an answer.
+    /// Abort and report [`Outcome::NetworkError`](super::Outcome::NetworkError) after this many ms without an answer.
     pub timeout_ms: f64,
     /// The `messageId`s inside, oldest first (debug mode, tests).
     pub message_ids: Vec<String>,
