@@ -4,22 +4,33 @@
 //   npm/dist/index.js          the npm entry (ES module) + its .wasm, next to npm/index.d.ts
 // Prints raw / gzip / brotli bytes of what a page loads.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkLinks, shortenNames } from './short-names.mjs';
 
 const www = dirname(fileURLToPath(import.meta.url));
 const wasm = join(www, 'pkg/wasm_analytics_bg.wasm');
-const common = { bundle: true, minify: true, format: 'esm', target: 'es2020', legalComments: 'none', logLevel: 'warning' };
+const glue = join(www, 'pkg/wasm_analytics.js');
+// The glue and the wasm with short import/export names (www/short-names.mjs): -~1.9 KB gzip, same behaviour.
+const short = shortenNames(readFileSync(glue, 'utf8'), readFileSync(wasm));
+await checkLinks(short);
+const shortGlue = {
+  name: 'short-names',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pkg[\\/]wasm_analytics\.js$/ }, () => ({ contents: short.glue, loader: 'js' }));
+  },
+};
+const common = { bundle: true, minify: true, format: 'esm', target: 'es2020', legalComments: 'none', logLevel: 'warning', plugins: [shortGlue] };
 
 mkdirSync(join(www, 'dist'), { recursive: true });
 mkdirSync(join(www, 'npm/dist'), { recursive: true });
 await build({ ...common, entryPoints: [join(www, 'src/standalone.js')], outfile: join(www, 'dist/wasm-analytics.js') });
 await build({ ...common, entryPoints: [join(www, 'npm/index.js')], outfile: join(www, 'npm/dist/index.js') });
 await build({ entryPoints: [join(www, 'snippet.js')], outfile: join(www, 'dist/snippet.min.js'), minify: true, target: 'es5', logLevel: 'warning', legalComments: 'none' });
-copyFileSync(wasm, join(www, 'dist/wasm_analytics_bg.wasm'));
-copyFileSync(wasm, join(www, 'npm/dist/wasm_analytics_bg.wasm'));
+writeFileSync(join(www, 'dist/wasm_analytics_bg.wasm'), short.wasm);
+writeFileSync(join(www, 'npm/dist/wasm_analytics_bg.wasm'), short.wasm);
 
 const sizes = (file) => {
   const bytes = readFileSync(file);
