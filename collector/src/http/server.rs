@@ -95,8 +95,9 @@ fn serve(state: &State, stream: TcpStream, overloaded: bool) -> std::io::Result<
         return write_response(&mut out, 503, &[], b"too many connections", false, false);
     }
     let mut reader = BufReader::new(stream);
+    let mut recycled = Vec::new();
     loop {
-        let req = match read_request(&mut reader) {
+        let mut req = match read_request(&mut reader, std::mem::take(&mut recycled)) {
             Ok(req) => req,
             Err(ReadError::Closed) => return Ok(()),
             Err(ReadError::Bad(message)) => {
@@ -114,6 +115,7 @@ fn serve(state: &State, stream: TcpStream, overloaded: bool) -> std::io::Result<
         if !req.keep_alive {
             return Ok(());
         }
+        recycled = std::mem::take(&mut req.body);
     }
 }
 
