@@ -63,33 +63,65 @@ pub fn is_object(raw: &str) -> bool {
     object_entries(raw).is_some()
 }
 
-/// The top-level entries of a JSON object, keys decoded and values as raw JSON slices.
-/// `None` when `raw` is not an object or is malformed at the top level.
-pub fn object_entries(raw: &str) -> Option<Vec<(String, &str)>> {
+/// Calls `visit(raw_key, raw_value)` for each top-level entry of a JSON object, in order, without
+/// decoding or allocating (`raw_key` keeps its quotes). `None` when `raw` is not an object or is
+/// malformed at the top level. Every tracking call reads several option and page fields, so this
+/// walk is on the hot path.
+fn walk<'a>(raw: &'a str, mut visit: impl FnMut(&'a str, &'a str)) -> Option<()> {
     let mut rest = raw.trim().strip_prefix('{')?.trim_start();
-    let mut entries = Vec::new();
     if let Some(after) = rest.strip_prefix('}') {
-        return after.trim().is_empty().then_some(entries);
+        return after.trim().is_empty().then_some(());
     }
     loop {
-        let (key, after_key) = scan_string(rest)?;
-        let after_colon = after_key.trim_start().strip_prefix(':')?.trim_start();
+        let key_len = string_length(rest)?;
+        let key = rest.get(..key_len)?;
+        let after_colon = rest.get(key_len..)?.trim_start().strip_prefix(':')?.trim_start();
         let value_len = value_length(after_colon)?;
         // `get`, not `[..]`: the same bytes, but no str slicing panic path (its formatting costs ~4 KB of wasm).
-        entries.push((key, after_colon.get(..value_len)?.trim_end()));
+        visit(key, after_colon.get(..value_len)?.trim_end());
         let after_value = after_colon.get(value_len..)?.trim_start();
         if let Some(next) = after_value.strip_prefix(',') {
             rest = next.trim_start();
         } else {
             let tail = after_value.strip_prefix('}')?;
-            return tail.trim().is_empty().then_some(entries);
+            return tail.trim().is_empty().then_some(());
         }
     }
 }
 
+/// A raw key (with quotes) decoded; the common escape-free key is copied, not parsed.
+fn decode_key(raw_key: &str) -> Option<String> {
+    let inner = raw_key.get(1..raw_key.len().saturating_sub(1))?;
+    if inner.contains('\\') {
+        parse_str(raw_key)
+    } else {
+        Some(inner.to_owned())
+    }
+}
+
+/// The top-level entries of a JSON object, keys decoded and values as raw JSON slices.
+/// `None` when `raw` is not an object or is malformed at the top level.
+pub fn object_entries(raw: &str) -> Option<Vec<(String, &str)>> {
+    let mut entries = Vec::new();
+    let mut keys_ok = true;
+    walk(raw, |key, value| match decode_key(key) {
+        Some(key) => entries.push((key, value)),
+        None => keys_ok = false,
+    })?;
+    keys_ok.then_some(entries)
+}
+
 /// The value text for `key` in a JSON object, if present (last occurrence wins, as in JSON.parse).
 pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
-    object_entries(raw)?.into_iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    let mut found = None;
+    walk(raw, |raw_key, value| {
+        let inner = raw_key.get(1..raw_key.len().saturating_sub(1)).unwrap_or_default();
+        let matches = if inner.contains('\\') { decode_key(raw_key).as_deref() == Some(key) } else { inner == key };
+        if matches {
+            found = Some(value);
+        }
+    })?;
+    found
 }
 
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
@@ -175,11 +207,29 @@ fn read_unicode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
     Some(char::from_u32(first).unwrap_or('\u{FFFD}'))
 }
 
+/// The byte length of the string literal at the start of `s`, quotes included, without decoding it.
+fn string_length(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    if bytes.first() != Some(&b'"') {
+        return None;
+    }
+    let mut i = 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            b if b < 0x20 => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// The byte length of the JSON value at the start of `s` (strings and nesting aware).
 fn value_length(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     match bytes.first()? {
-        b'"' => scan_string(s).map(|(_, rest)| s.len() - rest.len()),
+        b'"' => string_length(s),
         b'{' | b'[' => nested_length(bytes),
         _ => {
             let end = bytes.iter().position(|b| matches!(b, b',' | b'}' | b']')).unwrap_or(bytes.len());
