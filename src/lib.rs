@@ -56,7 +56,8 @@ mod exports {
 
         /// One tracking call: `method` (`track`, `page`, …), the argument kinds string and the
         /// argument texts, the page snapshot `{c,p,u,s,t,r}` JSON and the call time. Returns the
-        /// event body, or `None` when the call produces no event (see `takeWarnings`).
+        /// event body, or `None` when the call produces no event (see `takeWarnings`). With
+        /// `enqueue` the event is also queued (no source middleware to run first).
         #[allow(clippy::too_many_arguments)]
         pub fn build(
             &self,
@@ -69,18 +70,28 @@ mod exports {
             a4: Option<String>,
             page_json: Option<String>,
             now_ms: f64,
+            enqueue: bool,
         ) -> Option<String> {
             let method = METHODS.iter().find(|(name, _)| *name == method)?.1;
             let owned = [a0, a1, a2, a3, a4];
             let args: Vec<&str> = owned.iter().map(|a| a.as_deref().unwrap_or("")).collect();
             let page = page_json.unwrap_or_default();
-            self.with(None, |rt| match rt.tracker.build(method, kinds, &args, &page, now_ms, &mut rt.random) {
-                Ok(body) => Some(body),
+            let body = self.with(None, |rt| match rt.tracker.build(method, kinds, &args, &page, now_ms, &mut rt.random) {
+                Ok(body) => {
+                    if enqueue {
+                        rt.tracker.enqueue(body.clone(), js_sys::Date::now());
+                    }
+                    Some(body)
+                }
                 Err(reason) => {
                     rt.tracker.note_drop(reason);
                     None
                 }
-            })
+            });
+            if enqueue && body.is_some() {
+                runtime::schedule(&self.shared);
+            }
+            body
         }
 
         /// Queues a built (possibly middleware-modified) event; it is persisted and sent at the end

@@ -61,9 +61,10 @@ export class Analytics {
         page = pageSnapshot();
       }
       callback = args.find((a) => typeof a === 'function');
-      const body = this.build(type, args.slice(0, 5), page, at);
+      const direct = !this.middleware.length;
+      const body = this.build(type, args.slice(0, 5), page, at, direct);
       if (!body) return this.finish(callback, null);
-      if (!this.middleware.length) return this.accept(type, body, callback);
+      if (direct) return this.accepted(type, body, callback);
       return this.runMiddleware(JSON.parse(body)).then(
         (event) => (event ? this.accept(type, JSON.stringify(event), callback) : this.finish(callback, null)),
         () => this.finish(callback, null),
@@ -74,7 +75,8 @@ export class Analytics {
     }
   }
 
-  build(type, args, page, at) {
+  /** `enqueue`: the core queues the event itself (no middleware to run first). */
+  build(type, args, page, at, enqueue) {
     const warn = (why) => this.warn(type + '(): ' + why);
     let kinds = '';
     const values = args.map((a) => {
@@ -89,13 +91,17 @@ export class Analytics {
       kinds += kind;
       return text;
     });
-    const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], toJson(page), at);
+    const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], toJson(page), at, enqueue);
     if (this._debug) this.core.takeWarnings().split('\n').forEach((line) => line && warn(line));
     return body;
   }
 
   accept(type, body, callback) {
     this.core.enqueue(body);
+    return this.accepted(type, body, callback);
+  }
+
+  accepted(type, body, callback) {
     const ctx = new Context(body);
     if (this.emitter.has(type)) emitEvent(this.emitter, type, ctx.event);
     return this.finish(callback, ctx);
