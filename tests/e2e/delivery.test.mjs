@@ -188,7 +188,16 @@ test('reload mid-flight: the next page resends with the same messageIds', async 
     await trackMany(page, 9, 1);
     await page.reload();
     await page.waitForFunction(() => window.analytics && window.analytics.initialized === true);
-    return waitDelivered(wk, 10);
+    const result = await waitDelivered(wk, 10);
+    // Never concurrent: a resent event left only after the in-flight guard (the 2 s request timeout).
+    const firstSeen = new Map();
+    for (const r of recorder.records.filter((r) => r.writeKey === wk)) {
+      for (const e of r.events) {
+        if (!firstSeen.has(e.messageId)) firstSeen.set(e.messageId, r.at);
+        else if (process.env.DLV_DEBUG) console.log(recorder.records.filter((x) => x.writeKey === wk).map((x) => [x.seq, x.path, x.status, x.at % 100000, x.events.map((ev) => ev.properties.n + ':' + ev.messageId.slice(-4)).join(',')].join(' ')).join('\n')); else assert.ok(r.at - firstSeen.get(e.messageId) >= 1500, `${e.messageId} resent ${r.at - firstSeen.get(e.messageId)} ms later`);
+      }
+    }
+    return result;
   }, { maxDuplicates: 10 });
 });
 

@@ -91,7 +91,10 @@ impl<W: Wire> Outbox<W> {
         let mut dropped = Vec::new();
         self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
         self.record(dropped, now_ms);
-        if !self.online || now_ms < self.rate_gate_ms.max(self.network_gate_ms) {
+        // A page hide ignores the network backoff (a navigation cancels the page's open fetches,
+        // which look like network errors) but still honours the server's Retry-After.
+        let gate = if matches!(mode, Mode::PageHide { .. }) { self.rate_gate_ms } else { self.rate_gate_ms.max(self.network_gate_ms) };
+        if !self.online || now_ms < gate {
             return None;
         }
         let (limit, early) = match mode {
@@ -112,7 +115,7 @@ impl<W: Wire> Outbox<W> {
         let Some(pos) = self.flights.iter().position(|f| f.id == id) else {
             return;
         };
-        self.flights.swap_remove(pos);
+        let kept_alive = self.flights.swap_remove(pos).keepalive_bytes > 0;
         let in_this = |item: &Item| item.in_flight == Some(id);
         match (classify(outcome), outcome) {
             (Verdict::Delivered, _) => {
@@ -133,11 +136,11 @@ impl<W: Wire> Outbox<W> {
             (Verdict::Reconnect, _) => {
                 self.network_failures = self.network_failures.saturating_add(1);
                 self.network_gate_ms = now_ms + self.config.backoff.delay_ms(self.network_failures, jitter);
-                self.release(id, now_ms);
+                self.release(id, kept_alive, now_ms);
             }
             _ => {
                 self.online = false;
-                self.release(id, now_ms);
+                self.release(id, false, now_ms);
             }
         }
     }
@@ -289,12 +292,19 @@ impl<W: Wire> Outbox<W> {
     }
 
     /// Puts the events of an unanswered-for-good transmit back to waiting; their batching delay is
-    /// over, so they are due as soon as the gates open.
-    fn release(&mut self, id: u64, now_ms: f64) {
+    /// over, so they are due as soon as the gates open. With `may_still_fly` (a network error of a
+    /// keepalive request: a navigation cancels the page's side of its fetches while the browser
+    /// goes on delivering keepalive ones, and a page cannot tell that from a real failure) they
+    /// keep their in-flight guard, in memory and stored, so neither a page-hide flush nor a next
+    /// page resends them while that request may still be on its way; they are retried when the
+    /// guard ends (the request timeout), other events after the network backoff.
+    fn release(&mut self, id: u64, may_still_fly: bool, now_ms: f64) {
         for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
             item.in_flight = None;
-            item.saved = false;
-            item.next_attempt_ms = item.next_attempt_ms.min(now_ms);
+            if !may_still_fly {
+                item.saved = false;
+                item.next_attempt_ms = item.next_attempt_ms.min(now_ms);
+            }
         }
         self.dirty = true;
     }

@@ -145,7 +145,8 @@ fn retry_after_is_honoured_capped_and_blocks_everything_on_429() {
 
 #[test]
 fn network_errors_back_off_without_consuming_attempts() {
-    let mut o = outbox(Config { max_attempts: 2, flush_interval_ms: 0.0, ..Config::DEFAULT });
+    // Without keepalive (a keepalive request's events wait for their guard: see below).
+    let mut o = outbox(Config { max_attempts: 2, max_normal_keepalive_bytes: 0, ..Config::DEFAULT });
     enqueue(&mut o, "m1", T0);
     let mut now = T0;
     let mut delays = Vec::new();
@@ -183,7 +184,7 @@ fn offline_pauses_and_online_resumes_at_once() {
 
 #[test]
 fn going_online_ends_network_backoff() {
-    let mut o = outbox(Config::DEFAULT);
+    let mut o = outbox(Config { max_normal_keepalive_bytes: 0, ..Config::DEFAULT });
     enqueue(&mut o, "m1", T0);
     for _ in 0..5 {
         let now = o.poll_timeout().unwrap_or(T0);
@@ -692,4 +693,47 @@ fn a_burst_beyond_the_storage_budget_is_kept_whole_and_stored_as_room_frees_up()
     let (writes, removals) = persist(&mut o, &mut stored);
     assert_eq!((writes, removals), (t.message_ids.len(), t.message_ids.len()), "freed room goes to waiting events");
     assert_eq!(persist(&mut o, &mut stored), (0, 0));
+}
+
+/// A navigation cancels the page's side of its open fetches around `pagehide` (a network error
+/// here) while the browser goes on sending keepalive requests: their events keep the guard, in
+/// memory and stored, so no one resends them while they may still be on their way; requests
+/// without keepalive die with the page, so theirs are free at once; the network backoff does not
+/// block a page-hide flush.
+#[test]
+fn a_cancelled_keepalive_fetch_keeps_its_guard_and_page_hide_still_flushes() {
+    let mut o = outbox(Config { max_in_flight: 2, ..Config::DEFAULT });
+    let mut stored = Stored::new();
+    enqueue(&mut o, "first", T0);
+    let kept = o.poll_transmit(T0, Mode::Normal).expect("at once");
+    o.enqueue("failed-a".into(), sized(20_000), T0 + 1.0);
+    o.enqueue("failed-b".into(), sized(20_000), T0 + 1.0);
+    let failed = o.poll_transmit(T0 + 1.0, Mode::Normal).expect("a second slot");
+    assert!(kept.keepalive && !failed.keepalive, "over half the keepalive budget goes without");
+    enqueue(&mut o, "second", T0 + 2.0);
+    persist(&mut o, &mut stored);
+    let guarded = stored["first"].clone();
+    o.on_response(kept.id, Outcome::NetworkError, T0 + 50.0, 0.0);
+    o.on_response(failed.id, Outcome::NetworkError, T0 + 50.0, 0.0);
+    assert!(o.poll_transmit(T0 + 51.0, Mode::Normal).is_none(), "network backoff");
+    let flushed = o.poll_transmit(T0 + 51.0, PAGE_HIDE).expect("the network backoff does not block a page hide");
+    assert_eq!(flushed.message_ids, ["failed-a", "failed-b", "second"], "not the event that may still be on its way");
+    o.on_response(flushed.id, Outcome::NetworkError, T0 + 52.0, 0.0);
+    persist(&mut o, &mut stored);
+    assert_eq!(stored["first"], guarded, "the stored guard stays");
+    let mut next = outbox(Config::DEFAULT);
+    restore(&mut next, &stored, T0 + 300.0);
+    assert!(next.poll_transmit(T0 + 300.0, Mode::Normal).is_none(), "every event is guarded");
+    let t = next.poll_transmit(T0 + Config::DEFAULT.request_timeout_ms + 60.0, Mode::Normal).expect("after the guards");
+    assert_eq!(t.message_ids, ["first", "failed-a", "failed-b", "second"]);
+    assert_eq!(o.poll_timeout(), Some(T0 + Config::DEFAULT.request_timeout_ms), "this page retries when the first guard ends");
+}
+
+#[test]
+fn a_retry_after_still_holds_on_page_hide() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m", T0);
+    let t = o.poll_transmit(T0, Mode::Normal).expect("at once");
+    o.on_response(t.id, Outcome::Status(429, Some(30)), T0 + 10.0, 0.0);
+    assert!(o.poll_transmit(T0 + 20.0, PAGE_HIDE).is_none());
 }

@@ -9,7 +9,10 @@
 pub enum Outcome {
     /// The server answered: HTTP status and the `Retry-After` header as whole seconds, if any.
     Status(u16, Option<u32>),
-    /// No HTTP answer: connection refused, DNS, CORS failure, abort after the request timeout.
+    /// No HTTP answer: connection refused, DNS, CORS failure, abort after the request timeout,
+    /// or the page's side of the fetch cancelled by a navigation (Chromium: "Failed to fetch",
+    /// measured just before or after `pagehide`) while the browser still delivers a keepalive
+    /// request. The outbox cannot tell these apart, see `Outbox::on_response`.
     NetworkError,
     /// The request was not attempted because `navigator.onLine` is false.
     Offline,
