@@ -7,3 +7,8 @@ pub mod runtime;
 pub mod transport;
 pub mod lifecycle;
 pub mod tab_lock;
+pub mod size_class_alloc;
+
+/// The wasm build's allocator: size classes instead of dlmalloc (see `size_class_alloc`).
+#[global_allocator]
+static ALLOCATOR: size_class_alloc::SizeClassAlloc = size_class_alloc::SizeClassAlloc::new();
