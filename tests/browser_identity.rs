@@ -82,7 +82,7 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 /// `analytics.identify(id, traits?)` / `analytics.group(id, traits?)` as the facade passes them to the core.
 fn call(analytics: &Analytics, method: &str, id: &str, traits: Option<&str>) {
     let kinds = if traits.is_some() { "so" } else { "s" };
-    let body = analytics.build(method, kinds, Some(id.into()), traits.map(String::from), None, None, None, None, js_sys::Date::now());
+    let body = analytics.build(method, kinds, Some(id.into()), traits.map(String::from), None, None, None, None, js_sys::Date::now(), false);
     assert!(body.is_some(), "{method}({id:?}) produced no event");
 }
 
