@@ -35,6 +35,8 @@ pub struct Timing {
     pub early: bool,
     /// The batching delay of fresh events, counted from enqueue.
     pub flush_interval_ms: f64,
+    /// A page-hide flush: events that may still be on their way in a keepalive request are skipped.
+    pub hiding: bool,
 }
 
 /// When an item may go: its `next_attempt_ms` (backoff, `Retry-After`, or the guard of a request
@@ -50,7 +52,9 @@ pub fn due_ms(item: &Item, early: bool, flush_interval_ms: f64) -> f64 {
 
 /// Whether an item may be sent now.
 pub fn is_eligible(item: &Item, timing: Timing) -> bool {
-    item.in_flight.is_none() && due_ms(item, timing.early, timing.flush_interval_ms) <= timing.now_ms
+    item.in_flight.is_none()
+        && due_ms(item, timing.early, timing.flush_interval_ms) <= timing.now_ms
+        && !(timing.hiding && item.flying_until_ms > timing.now_ms)
 }
 
 /// True when the fresh waiting events already fill a batch, so waiting longer gains nothing.
@@ -113,6 +117,7 @@ mod tests {
             in_flight: None,
             saved: false,
             stored: false,
+            flying_until_ms: 0.0,
         }
     }
 
@@ -122,30 +127,30 @@ mod tests {
     fn count_and_byte_limits() {
         let items: Vec<Item> = (0..5).map(|_| item(10, 0, 0.0)).collect();
         let by_count = RequestLimit { max_count: 3, max_bytes: 1000, strict: false };
-        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0 }, by_count, NONE, 3), [0, 1, 2]);
+        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, by_count, NONE, 3), [0, 1, 2]);
         let by_bytes = RequestLimit { max_count: 99, max_bytes: 45, strict: false };
         let overhead = Overhead { per_request: 4, per_event: 1 };
-        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0 }, by_bytes, overhead, 3), [0, 1, 2]);
+        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, by_bytes, overhead, 3), [0, 1, 2]);
     }
 
     #[test]
     fn a_lone_large_event_goes_unless_the_limit_is_strict() {
         let items = vec![item(100, 0, 0.0), item(10, 0, 0.0)];
         let soft = RequestLimit { max_count: 9, max_bytes: 50, strict: false };
-        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0 }, soft, NONE, 3), [0]);
+        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, soft, NONE, 3), [0]);
         let strict = RequestLimit { strict: true, ..soft };
-        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0 }, strict, NONE, 3), [1]);
+        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, strict, NONE, 3), [1]);
         let tiny = RequestLimit { max_bytes: 5, ..strict };
-        assert!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0 }, tiny, NONE, 3).is_empty());
+        assert!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, tiny, NONE, 3).is_empty());
     }
 
     #[test]
     fn page_hide_budget_skips_what_does_not_fit_and_takes_what_does() {
         let items = vec![item(30, 0, 0.0), item(30, 0, 0.0), item(5, 0, 0.0), item(30, 0, 0.0)];
         let budget = RequestLimit { max_count: usize::MAX, max_bytes: 64, strict: true };
-        assert_eq!(select(&items, Timing { now_ms: 0.0, early: true, flush_interval_ms: 0.0 }, budget, NONE, 3), [0, 1]);
+        assert_eq!(select(&items, Timing { now_ms: 0.0, early: true, flush_interval_ms: 0.0, hiding: false }, budget, NONE, 3), [0, 1]);
         let budget = RequestLimit { max_bytes: 40, ..budget };
-        assert_eq!(select(&items, Timing { now_ms: 0.0, early: true, flush_interval_ms: 0.0 }, budget, NONE, 3), [0, 2]);
+        assert_eq!(select(&items, Timing { now_ms: 0.0, early: true, flush_interval_ms: 0.0, hiding: false }, budget, NONE, 3), [0, 2]);
     }
 
     #[test]
@@ -171,7 +176,7 @@ mod tests {
         let mut items = vec![item(1, 0, 0.0), item(1, 1, 100.0), item(1, 0, 0.0)];
         items[2].in_flight = Some(1);
         let limit = RequestLimit { max_count: 9, max_bytes: 99, strict: false };
-        let at = |now_ms, early| Timing { now_ms, early, flush_interval_ms: 80.0 };
+        let at = |now_ms, early| Timing { now_ms, early, flush_interval_ms: 80.0, hiding: false };
         assert!(select(&items, at(50.0, false), limit, NONE, 3).is_empty());
         assert_eq!(select(&items, at(50.0, true), limit, NONE, 3), [0]);
         assert_eq!(select(&items, at(80.0, false), limit, NONE, 3), [0]);
@@ -182,8 +187,8 @@ mod tests {
     fn repeatedly_failing_events_travel_alone() {
         let items = vec![item(1, 0, 0.0), item(1, 3, 0.0), item(1, 0, 0.0)];
         let limit = RequestLimit { max_count: 9, max_bytes: 99, strict: false };
-        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0 }, limit, NONE, 3), [0, 2]);
-        assert_eq!(select(&items[1..], Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0 }, limit, NONE, 3), [0]);
+        assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, limit, NONE, 3), [0, 2]);
+        assert_eq!(select(&items[1..], Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, limit, NONE, 3), [0]);
     }
 
     #[test]

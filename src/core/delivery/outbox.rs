@@ -78,7 +78,7 @@ impl<W: Wire> Outbox<W> {
     /// reported as diagnostics, never as errors.
     pub fn enqueue(&mut self, message_id: String, body_json: String, now_ms: f64) {
         let item =
-            Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None, saved: false, stored: false };
+            Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 };
         let mut dropped = Vec::new();
         self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
         self.queue.push(item, &self.config, &mut dropped);
@@ -104,7 +104,8 @@ impl<W: Wire> Outbox<W> {
             Mode::Flush => (self.normal_limit(), true),
         };
         let overhead = self.overhead();
-        let timing = Timing { now_ms, early, flush_interval_ms: self.config.flush_interval_ms };
+        let hiding = matches!(mode, Mode::PageHide { .. });
+        let timing = Timing { now_ms, early, flush_interval_ms: self.config.flush_interval_ms, hiding };
         let chosen = batch::select(self.queue.items(), timing, limit, overhead, self.config.isolate_after_attempts);
         self.build(chosen, limit, now_ms)
     }
@@ -262,6 +263,7 @@ impl<W: Wire> Outbox<W> {
             if let Some(item) = items.get_mut(index) {
                 item.in_flight = Some(id);
                 item.next_attempt_ms = guard_ms;
+                item.flying_until_ms = guard_ms;
                 item.saved = false;
                 message_ids.push(item.message_id.clone());
             }
@@ -278,6 +280,7 @@ impl<W: Wire> Outbox<W> {
         for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
             item.in_flight = None;
             item.saved = false;
+            item.flying_until_ms = 0.0;
             item.attempts = item.attempts.saturating_add(1);
             let delay = config.backoff.server_delay_ms(item.attempts, retry_after, jitter);
             item.next_attempt_ms = now_ms + delay;
@@ -293,18 +296,19 @@ impl<W: Wire> Outbox<W> {
 
     /// Puts the events of an unanswered-for-good transmit back to waiting; their batching delay is
     /// over, so they are due as soon as the gates open. With `may_still_fly` (a network error of a
-    /// keepalive request: a navigation cancels the page's side of its fetches while the browser
-    /// goes on delivering keepalive ones, and a page cannot tell that from a real failure) they
-    /// keep their in-flight guard, in memory and stored, so neither a page-hide flush nor a next
-    /// page resends them while that request may still be on its way; they are retried when the
-    /// guard ends (the request timeout), other events after the network backoff.
+    /// keepalive request: a navigation cancels the page's side of its fetches around `pagehide`
+    /// while the browser goes on delivering keepalive ones, and a page cannot tell that from a
+    /// real failure) the stored copies keep the request's guard and a page-hide flush skips them
+    /// (`flying_until_ms`), so neither a next page nor the flush resends them while that request
+    /// may still be on its way; a page that lives on retries them after the network backoff.
     fn release(&mut self, id: u64, may_still_fly: bool, now_ms: f64) {
         for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
             item.in_flight = None;
+            item.saved &= may_still_fly;
             if !may_still_fly {
-                item.saved = false;
-                item.next_attempt_ms = item.next_attempt_ms.min(now_ms);
+                item.flying_until_ms = 0.0;
             }
+            item.next_attempt_ms = item.next_attempt_ms.min(now_ms);
         }
         self.dirty = true;
     }

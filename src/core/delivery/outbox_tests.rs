@@ -145,8 +145,7 @@ fn retry_after_is_honoured_capped_and_blocks_everything_on_429() {
 
 #[test]
 fn network_errors_back_off_without_consuming_attempts() {
-    // Without keepalive (a keepalive request's events wait for their guard: see below).
-    let mut o = outbox(Config { max_attempts: 2, max_normal_keepalive_bytes: 0, ..Config::DEFAULT });
+    let mut o = outbox(Config { max_attempts: 2, ..Config::DEFAULT });
     enqueue(&mut o, "m1", T0);
     let mut now = T0;
     let mut delays = Vec::new();
@@ -184,7 +183,7 @@ fn offline_pauses_and_online_resumes_at_once() {
 
 #[test]
 fn going_online_ends_network_backoff() {
-    let mut o = outbox(Config { max_normal_keepalive_bytes: 0, ..Config::DEFAULT });
+    let mut o = outbox(Config::DEFAULT);
     enqueue(&mut o, "m1", T0);
     for _ in 0..5 {
         let now = o.poll_timeout().unwrap_or(T0);
@@ -696,10 +695,10 @@ fn a_burst_beyond_the_storage_budget_is_kept_whole_and_stored_as_room_frees_up()
 }
 
 /// A navigation cancels the page's side of its open fetches around `pagehide` (a network error
-/// here) while the browser goes on sending keepalive requests: their events keep the guard, in
-/// memory and stored, so no one resends them while they may still be on their way; requests
-/// without keepalive die with the page, so theirs are free at once; the network backoff does not
-/// block a page-hide flush.
+/// here) while the browser goes on sending keepalive requests: their stored copies keep the guard
+/// and a page-hide flush skips them, so no one resends them while they may still be on their way
+/// (a page that lives on retries them after the backoff); requests without keepalive die with the
+/// page, so theirs are free at once; the network backoff does not block a page-hide flush.
 #[test]
 fn a_cancelled_keepalive_fetch_keeps_its_guard_and_page_hide_still_flushes() {
     let mut o = outbox(Config { max_in_flight: 2, ..Config::DEFAULT });
@@ -718,6 +717,7 @@ fn a_cancelled_keepalive_fetch_keeps_its_guard_and_page_hide_still_flushes() {
     assert!(o.poll_transmit(T0 + 51.0, Mode::Normal).is_none(), "network backoff");
     let flushed = o.poll_transmit(T0 + 51.0, PAGE_HIDE).expect("the network backoff does not block a page hide");
     assert_eq!(flushed.message_ids, ["failed-a", "failed-b", "second"], "not the event that may still be on its way");
+    persist(&mut o, &mut stored); // the shell persists before it sends
     o.on_response(flushed.id, Outcome::NetworkError, T0 + 52.0, 0.0);
     persist(&mut o, &mut stored);
     assert_eq!(stored["first"], guarded, "the stored guard stays");
@@ -726,7 +726,10 @@ fn a_cancelled_keepalive_fetch_keeps_its_guard_and_page_hide_still_flushes() {
     assert!(next.poll_transmit(T0 + 300.0, Mode::Normal).is_none(), "every event is guarded");
     let t = next.poll_transmit(T0 + Config::DEFAULT.request_timeout_ms + 60.0, Mode::Normal).expect("after the guards");
     assert_eq!(t.message_ids, ["first", "failed-a", "failed-b", "second"]);
-    assert_eq!(o.poll_timeout(), Some(T0 + Config::DEFAULT.request_timeout_ms), "this page retries when the first guard ends");
+    let retry = o.poll_timeout().expect("a retry");
+    assert!(retry < T0 + 5000.0, "a page that lives on retries after the network backoff, not the guard");
+    let t = o.poll_transmit(retry, Mode::Normal).expect("the retry");
+    assert!(t.message_ids.contains(&"first".to_owned()));
 }
 
 #[test]

@@ -166,7 +166,7 @@ fn decode_line(line: &str) -> Option<Item> {
     if message_id.is_empty() || !(body_json.starts_with('{') && body_json.trim_end().ends_with('}')) {
         return None;
     }
-    Some(Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false })
+    Some(Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 })
 }
 
 #[cfg(test)]
@@ -185,6 +185,7 @@ mod tests {
             in_flight: None,
             saved: false,
             stored: false,
+            flying_until_ms: 0.0,
         };
         vec![
             item(

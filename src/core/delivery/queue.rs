@@ -27,6 +27,10 @@ pub struct Item {
     pub saved: bool,
     /// True when it has a stored copy (within `Config::max_stored_bytes`).
     pub stored: bool,
+    /// Until when a keepalive request that carried it may still be on its way although this page
+    /// saw it fail (a navigation cancels the page's side of its fetches); a page-hide flush skips
+    /// it until then. In memory only (the stored copy keeps the request's guard instead).
+    pub flying_until_ms: f64,
 }
 
 /// A drop the queue made; the outbox turns these into diagnostics.
@@ -135,6 +139,7 @@ mod tests {
             in_flight: None,
             saved: false,
             stored: false,
+            flying_until_ms: 0.0,
         }
     }
 
