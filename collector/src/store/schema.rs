@@ -69,7 +69,7 @@ pub fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Conn
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", durability.pragma())?;
     conn.pragma_update(None, "cache_size", -65536)?;
-    // Checkpoints run on their own thread (see `checkpoint`), never inside a commit.
+    // Checkpoints run between groups (see `checkpoint`), never inside a commit.
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     apply_schema(&conn)?;

@@ -17,16 +17,12 @@ use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant};
 
 /// Most events stored in one transaction.
 pub const MAX_GROUP_EVENTS: usize = 20_000;
 /// Jobs that may wait for the writer before `submit` blocks (back-pressure).
 const QUEUE_DEPTH: usize = 1024;
-/// How often the writer finishes a checkpoint itself, after answering a group. The checkpoint thread
-/// has copied most frames already, so this is short; completing it lets the next transaction restart
-/// the WAL from its beginning, which keeps the WAL small under a sustained load.
-const WRITER_CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
 
 /// What happened to a submitted job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,7 +48,6 @@ impl Writer {
     /// Opens the database (creating the schema) and starts the writer thread.
     pub fn start(path: &Path, durability: schema::Durability, hub: Arc<Broadcaster>) -> rusqlite::Result<Writer> {
         let conn = schema::open_writer(path, durability)?;
-        super::checkpoint::start(path)?;
         let (jobs, queue) = sync_channel(QUEUE_DEPTH);
         thread::Builder::new()
             .name("sqlite-writer".into())
@@ -78,7 +73,7 @@ struct Committed {
 
 fn run(mut conn: Connection, queue: Receiver<Job>, hub: Arc<Broadcaster>) {
     let mut graph = Graph::default();
-    let mut last_checkpoint = Instant::now();
+    let mut checkpointer = super::checkpoint::Checkpointer::default();
     while let Ok(first) = queue.recv() {
         let mut count = first.events.len();
         let mut group = vec![first];
@@ -104,10 +99,7 @@ fn run(mut conn: Connection, queue: Receiver<Job>, hub: Arc<Broadcaster>) {
         for (job, result) in group.into_iter().zip(results) {
             let _ = job.reply.send(result.map(|c| c.outcome));
         }
-        if last_checkpoint.elapsed() >= WRITER_CHECKPOINT_EVERY {
-            let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-            last_checkpoint = Instant::now();
-        }
+        checkpointer.maybe_run(&conn);
     }
 }
 
