@@ -75,9 +75,10 @@ test('fault injection: status for a time window, slow answers, hang', async (t) 
   recorder.clear();
   const { page } = await openPage(t);
   await page.goto(site.url('/index.html'));
-  recorder.respondWith(503, { ms: 300 });
+  // A window long enough for a loaded CI machine to get the first request in.
+  recorder.respondWith(503, { ms: 1500 });
   assert.equal((await postFromPage(page, recorder.url('/v1/p'), '{}')).status, 503);
-  await new Promise((r) => setTimeout(r, 350));
+  await new Promise((r) => setTimeout(r, 1600));
   assert.equal((await postFromPage(page, recorder.url('/v1/p'), '{}')).status, 200);
 
   recorder.slow(400, { count: 1 });
