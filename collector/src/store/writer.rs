@@ -6,6 +6,7 @@
 //! transaction fails, the writer retries each job in its own transaction so one bad job cannot fail
 //! the others, and a failed job leaves no row behind.
 
+use super::checkpoint::Checkpointer;
 use super::identity::Graph;
 use super::insert::{store_event, StoredEvent};
 use super::{read, schema};
@@ -48,10 +49,11 @@ impl Writer {
     /// Opens the database (creating the schema) and starts the writer thread.
     pub fn start(path: &Path, durability: schema::Durability, hub: Arc<Broadcaster>) -> rusqlite::Result<Writer> {
         let conn = schema::open_writer(path, durability)?;
+        let checkpointer = Checkpointer::start(path)?;
         let (jobs, queue) = sync_channel(QUEUE_DEPTH);
         thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run(conn, queue, hub))
+            .spawn(move || run(conn, checkpointer, queue, hub))
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         Ok(Writer { jobs })
     }
@@ -71,9 +73,8 @@ struct Committed {
     stored: Vec<(usize, StoredEvent)>,
 }
 
-fn run(mut conn: Connection, queue: Receiver<Job>, hub: Arc<Broadcaster>) {
+fn run(mut conn: Connection, mut checkpointer: Checkpointer, queue: Receiver<Job>, hub: Arc<Broadcaster>) {
     let mut graph = Graph::default();
-    let mut checkpointer = super::checkpoint::Checkpointer::default();
     while let Ok(first) = queue.recv() {
         let mut count = first.events.len();
         let mut group = vec![first];
