@@ -8,9 +8,7 @@
 use crate::core::cookie_codec::{self, CookieAttributes};
 use crate::core::cookie_domain;
 use crate::core::store::{Store, StoreKind};
-use std::cell::RefCell;
-use std::rc::Rc;
-use wasm_bindgen::prelude::Closure;
+use crate::browser::task_cache::TaskCache;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlDocument;
 
@@ -23,7 +21,7 @@ pub struct CookieStore {
     /// a tracking call does in Chromium, and one call reads several keys (a burst of calls in one
     /// task, thousands), so the jar is read once per task and forgotten in the next microtask;
     /// every write forgets it at once. Changes by other tabs are seen from the next task on.
-    jar: Rc<RefCell<Option<String>>>,
+    jar: TaskCache<String>,
 }
 
 fn html_document() -> Option<HtmlDocument> {
@@ -42,7 +40,7 @@ impl CookieStore {
         if attributes.domain.is_none() {
             attributes.domain = document.as_ref().and_then(probe_domain);
         }
-        CookieStore { document, attributes, max_age_ms, jar: Rc::new(RefCell::new(None)) }
+        CookieStore { document, attributes, max_age_ms, jar: TaskCache::new() }
     }
 
     /// The attributes every write uses (the probed domain included).
@@ -68,38 +66,25 @@ pub fn probe_domain(document: &HtmlDocument) -> Option<String> {
     None
 }
 
-impl CookieStore {
-    /// Keeps `jar` until the next microtask (when it cannot be scheduled, keeps nothing).
-    fn remember_for_this_task(&self, jar: String) {
-        let Some(window) = web_sys::window() else { return };
-        let cache = self.jar.clone();
-        let forget = Closure::once_into_js(move || {
-            cache.replace(None);
-        });
-        window.queue_microtask(forget.unchecked_ref());
-        self.jar.replace(Some(jar));
-    }
-}
-
 impl Store for CookieStore {
     fn kind(&self) -> StoreKind {
         StoreKind::Cookie
     }
 
     fn get(&self, key: &str) -> Option<String> {
-        if let Some(jar) = self.jar.borrow().as_deref() {
-            return cookie_codec::find_raw(jar, key).map(str::to_owned);
+        if let Some(found) = self.jar.with(|jar| cookie_codec::find_raw(jar, key).map(str::to_owned)) {
+            return found;
         }
         let jar = read_jar(self.document.as_ref()?);
         let found = cookie_codec::find_raw(&jar, key).map(str::to_owned);
-        self.remember_for_this_task(jar);
+        self.jar.remember(jar);
         found
     }
 
     /// Writes the cookie; when an older host-only cookie of the same name shadows our domain
     /// cookie (it is listed first, so it would win every read), that host-only copy is removed.
     fn set(&mut self, key: &str, raw: &str) -> bool {
-        self.jar.replace(None);
+        self.jar.forget();
         let Some(document) = &self.document else { return false };
         let expires = js_sys::Date::now() + self.max_age_ms;
         let text = cookie_codec::assignment(key, raw, expires, &self.attributes);
@@ -113,13 +98,13 @@ impl Store for CookieStore {
             let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
             let _ = document.set_cookie(&cookie_codec::deletion(key, &host_only));
         }
-        self.jar.replace(None);
+        self.jar.forget();
         self.get(key).as_deref() == Some(raw)
     }
 
     /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.
     fn remove(&mut self, key: &str) {
-        self.jar.replace(None);
+        self.jar.forget();
         let Some(document) = &self.document else { return };
         let _ = document.set_cookie(&cookie_codec::deletion(key, &self.attributes));
         if self.attributes.domain.is_some() {

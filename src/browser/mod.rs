@@ -4,6 +4,7 @@ pub mod cookie_store;
 pub mod crypto_random;
 pub mod local_store;
 pub mod runtime;
+pub mod task_cache;
 pub mod transport;
 pub mod lifecycle;
 pub mod tab_lock;
