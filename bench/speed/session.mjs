@@ -45,15 +45,34 @@ export async function measure({ browser, site, library, name, calls, memoryCalls
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await metrics(cdp)).JSHeapUsedSize;
     const wasmMemory = await page.evaluate(() => window.benchMemories.reduce((sum, m) => sum + m.buffer.byteLength, 0));
+    const plainLoopMs = await plainTrackLoop({ browser, site, library, writeKey, apiHost: recorder.hostPort + '/v1', calls });
     return {
       paths, firstEventMs, external: external.length,
       trackUs: (loopMs * 1000) / calls,
+      plainTrackUs: (plainLoopMs * 1000) / calls,
       totalUs: arrived === calls ? ((after.TaskDuration - before.TaskDuration) * 1e6) / calls : NaN,
       arrived, requests, heap, wasmMemory,
     };
   } finally {
     await context.close().catch(() => {});
     await recorder.close();
+  }
+}
+
+/**
+ * The same loop on a fresh page of its own, with no CDP domain enabled: the Performance domain's
+ * instrumentation itself costs tens of µs per call, so this is what a visitor's browser pays.
+ */
+async function plainTrackLoop({ browser, site, library, writeKey, apiHost, calls }) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(initScript, { writeKey: writeKey + '-plain', apiHost });
+    await page.goto(site.origin + library.url);
+    await page.waitForFunction(() => window.benchTarget, null, { timeout: 30000 });
+    return await page.evaluate(trackLoop, { event: EVENT + ' (plain)', calls });
+  } finally {
+    await context.close().catch(() => {});
   }
 }
 
