@@ -15,21 +15,13 @@ import { launchBrowser, crashPage, watchPage } from '../../tests/e2e/lib/browser
 import { startStaticServer } from '../../tests/e2e/lib/static-server.mjs';
 import { startRecorder } from '../../tests/e2e/lib/recorder.mjs';
 import { SCENARIOS } from './scenarios.mjs';
+import { analyticsNextEntry } from '../analytics-next-entry.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'bench/out/delivery');
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 
-const AJS_ENTRY = `import { AnalyticsBrowser } from '@segment/analytics-next';
-const q = new URLSearchParams(location.search);
-const writeKey = q.get('wk');
-const analytics = AnalyticsBrowser.load({
-  writeKey,
-  cdnURL: location.origin,
-  cdnSettings: { integrations: { 'Segment.io': { apiKey: writeKey, apiHost: q.get('api'), protocol: 'http' } }, metrics: { sampleRate: 0 } },
-});
-analytics.then(([instance]) => { window.benchTarget = instance; });
-`;
+const AJS_ENTRY = analyticsNextEntry("(() => { const q = new URLSearchParams(location.search); return { writeKey: q.get('wk'), apiHost: q.get('api') }; })()");
 
 async function bundleAnalyticsNext() {
   mkdirSync(OUT, { recursive: true });

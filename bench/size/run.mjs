@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { analyticsNextEntry } from '../analytics-next-entry.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.join(root, 'bench/out/size');
@@ -46,15 +47,7 @@ function wasmAnalyticsRows() {
   return rows;
 }
 
-const AJS_ENTRY = `import { AnalyticsBrowser } from '@segment/analytics-next';
-const { writeKey, apiHost } = window.BENCH;
-const analytics = AnalyticsBrowser.load({
-  writeKey,
-  cdnURL: location.origin,
-  cdnSettings: { integrations: { 'Segment.io': { apiKey: writeKey, apiHost, protocol: 'http' } }, metrics: { sampleRate: 0 } },
-});
-analytics.page();
-`;
+const AJS_ENTRY = analyticsNextEntry('window.BENCH', 'analytics.page();');
 
 /** The npm entry bundled with esbuild; startup = entry + its static-import closure. */
 async function analyticsNextNpmRows() {

@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import path from 'node:path';
+import { analyticsNextEntry } from '../analytics-next-entry.mjs';
 
 /** Builds what the pages need under `outDir` and returns the page table. `root` is the repo (served at /). */
 export async function preparePages(root, outDir) {
@@ -49,16 +50,7 @@ analytics.ready(function () { window.benchTarget = window.analytics; });</script
   };
 }
 
-const AJS_ENTRY = `import { AnalyticsBrowser } from '@segment/analytics-next';
-const { writeKey, apiHost } = window.BENCH;
-const analytics = AnalyticsBrowser.load({
-  writeKey,
-  cdnURL: location.origin,
-  cdnSettings: { integrations: { 'Segment.io': { apiKey: writeKey, apiHost, protocol: 'http' } }, metrics: { sampleRate: 0 } },
-});
-analytics.page();
-analytics.then(([instance]) => { window.benchTarget = instance; });
-`;
+const AJS_ENTRY = analyticsNextEntry('window.BENCH', 'analytics.page();');
 
 function page(name, body) {
   return `<!doctype html><html><head><meta charset="utf-8"><title>bench ${name}</title>
