@@ -72,7 +72,7 @@ const ROWS = [
   ['library files loaded', (r) => r.bytes.files, String],
   ['first event received after navigation', (r) => r.firstEventMs, (v) => v.toFixed(0) + ' ms'],
   [`track() main thread per call (${calls} calls)`, (r) => r.trackUs, (v) => v.toFixed(1) + ' µs'],
-  [`  same, no CDP domain enabled`, (r) => r.plainTrackUs, (v) => v.toFixed(1) + ' µs'],
+  [`  same loop at once after load, no CDP domain`, (r) => r.plainTrackUs, (v) => v.toFixed(1) + ' µs'],
   ['main thread per event until delivered', (r) => r.totalUs, (v) => v.toFixed(0) + ' µs'],
   [`requests for the ${calls} events`, (r) => r.requests, (v) => v.toFixed(0)],
   [`events of ${calls} arrived`, (r) => r.arrived, (v) => v.toFixed(0)],

@@ -60,8 +60,9 @@ export async function measure({ browser, site, library, name, calls, memoryCalls
 }
 
 /**
- * The same loop on a fresh page of its own, with no CDP domain enabled: the Performance domain's
- * instrumentation itself costs tens of µs per call, so this is what a visitor's browser pays.
+ * The same loop on a fresh page of its own with no CDP domain enabled, run as soon as the library
+ * is ready (cold: first calls, the first page() still in flight). The main loop runs after the
+ * first event arrived; the two together bracket what a visitor's browser pays.
  */
 async function plainTrackLoop({ browser, site, library, writeKey, apiHost, calls }) {
   const context = await browser.newContext();
