@@ -130,18 +130,6 @@ pub fn integration_booleans(init: &str) -> String {
     out.to_json()
 }
 
-/// The collection endpoint path for `method` (`/t`, `/p`, `/i`, `/g`, `/a`, `/s`).
-pub fn endpoint(method: Method) -> &'static str {
-    match method {
-        Method::Track => "/t",
-        Method::Page => "/p",
-        Method::Identify => "/i",
-        Method::Group => "/g",
-        Method::Alias => "/a",
-        Method::Screen => "/s",
-    }
-}
-
 fn type_name(method: Method) -> &'static str {
     match method {
         Method::Track => "track",

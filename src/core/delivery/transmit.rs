@@ -46,3 +46,25 @@ pub fn path_for(body: &str) -> &'static str {
     let kind = json::get(body, "type").and_then(json::parse_str).unwrap_or_default();
     TYPE_PATHS.iter().find(|(name, _)| *name == kind).map_or("/t", |(_, path)| path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_path_per_event_type() {
+        let table = [
+            ("track", "/t"),
+            ("page", "/p"),
+            ("identify", "/i"),
+            ("group", "/g"),
+            ("alias", "/a"),
+            ("screen", "/s"),
+            ("unknown", "/t"),
+        ];
+        for (kind, path) in table {
+            let body = ["{\"messageId\":\"m\",\"type\":\"", kind, "\"}"].concat();
+            assert_eq!(path_for(&body), path, "{kind}");
+        }
+    }
+}

@@ -439,18 +439,3 @@ fn strings_from_the_page_are_escaped() {
         Some("quote \" and \u{1} and </script>")
     );
 }
-
-#[test]
-fn endpoints_per_method() {
-    let table = [
-        (Method::Track, "/t"),
-        (Method::Page, "/p"),
-        (Method::Identify, "/i"),
-        (Method::Group, "/g"),
-        (Method::Alias, "/a"),
-        (Method::Screen, "/s"),
-    ];
-    for (method, path) in table {
-        assert_eq!(endpoint(method), path);
-    }
-}
