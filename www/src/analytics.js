@@ -8,7 +8,6 @@ import { pageSnapshot } from './page.js';
 import { User, Group } from './user.js';
 
 export const VERSION = '0.1.0';
-const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'];
 
 export class Analytics {
   constructor(core, settings) {
@@ -247,4 +246,3 @@ function emitEvent(emitter, type, e) {
   }
 }
 
-export { EVENT_TYPES };
