@@ -166,10 +166,13 @@ fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
 fn on_page_event(shared: &Shared, event: PageEvent) {
     match event {
         PageEvent::Hidden | PageEvent::PageHide { .. } => {
-            if let (PageEvent::PageHide { .. }, Ok(runtime)) = (event, shared.try_borrow()) {
+            let Ok(runtime) = shared.try_borrow() else { return };
+            if let PageEvent::PageHide { .. } = event {
                 runtime.tab.release();
             }
-            drive(shared, Mode::PageHide { budget_bytes: crate::core::delivery::Config::DEFAULT.keepalive_quota_bytes });
+            let mode = runtime.tracker.page_hide_mode();
+            drop(runtime);
+            drive(shared, mode);
         }
         PageEvent::PageShow { .. } | PageEvent::Visible => beat(shared),
         PageEvent::Online | PageEvent::Offline => {

@@ -209,6 +209,11 @@ impl Tracker {
         self.outbox.on_timeout(now_ms);
     }
 
+    /// The mode to drive with when the page is hidden or left.
+    pub fn page_hide_mode(&self) -> Mode {
+        self.outbox.page_hide_mode()
+    }
+
     /// The browser went on- or offline.
     pub fn set_online(&mut self, online: bool) {
         self.outbox.set_online(online);

@@ -167,6 +167,11 @@ impl<W: Wire> Outbox<W> {
         self.record(dropped, now_ms);
     }
 
+    /// The mode for a page-hide flush: the whole keepalive quota this outbox was configured with.
+    pub fn page_hide_mode(&self) -> Mode {
+        Mode::PageHide { budget_bytes: self.config.keepalive_quota_bytes }
+    }
+
     /// `online`/`offline` events and the initial `navigator.onLine`. Going online ends the
     /// network backoff; a server's `Retry-After` still holds.
     pub fn set_online(&mut self, online: bool) {
