@@ -5,24 +5,32 @@
 //! texts into envelopes and only ever looks one level deep. Owns no formats (see `persisted`).
 //! Must not import anything platform-specific; no `serde`, no `format!` (bytes are a budget).
 
-/// Appends `s` as a JSON string literal (quoted, with the escapes JSON requires).
+/// Appends `s` as a JSON string literal (quoted, with the escapes JSON requires). Runs of bytes
+/// that need no escape are copied whole (the common case is one copy).
 pub fn push_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.push_str(s.get(run..i).unwrap_or_default());
+        run = i + 1;
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
                 out.push_str("\\u00");
-                out.push(hex_digit((c as u32) >> 4));
-                out.push(hex_digit((c as u32) & 0xf));
+                out.push(hex_digit(u32::from(b) >> 4));
+                out.push(hex_digit(u32::from(b) & 0xf));
             }
-            c => out.push(c),
         }
     }
+    out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
 }
 
@@ -49,13 +57,35 @@ fn hex_digit(n: u32) -> char {
 
 /// Decodes `raw` when it is exactly one JSON string literal (surrounding whitespace allowed).
 pub fn parse_str(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    let (text, rest) = scan_string(raw)?;
-    if rest.is_empty() {
-        Some(text)
-    } else {
-        None
+    let raw = trim_ws(raw);
+    let len = string_length(raw)?;
+    if len != raw.len() {
+        return None;
     }
+    let inner = raw.get(1..len - 1)?;
+    if !inner.as_bytes().contains(&b'\\') {
+        // No escapes (the common case): the text between the quotes is the value.
+        return Some(inner.to_owned());
+    }
+    let (text, rest) = scan_string(raw)?;
+    rest.is_empty().then_some(text)
+}
+
+/// `s` without leading and trailing JSON whitespace (space, tab, newline, carriage return).
+fn trim_ws(s: &str) -> &str {
+    let s = trim_ws_start(s);
+    let keep = s.len() - s.as_bytes().iter().rev().take_while(|b| is_ws(**b)).count();
+    s.get(..keep).unwrap_or_default()
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// `s` without leading JSON whitespace.
+fn trim_ws_start(s: &str) -> &str {
+    let skip = s.as_bytes().iter().take_while(|b| is_ws(**b)).count();
+    s.get(skip..).unwrap_or_default()
 }
 
 /// True when `raw` is a JSON object text (checked one level deep).
@@ -68,23 +98,23 @@ pub fn is_object(raw: &str) -> bool {
 /// malformed at the top level. Every tracking call reads several option and page fields, so this
 /// walk is on the hot path.
 fn walk<'a>(raw: &'a str, mut visit: impl FnMut(&'a str, &'a str)) -> Option<()> {
-    let mut rest = raw.trim().strip_prefix('{')?.trim_start();
+    let mut rest = trim_ws_start(trim_ws(raw).strip_prefix('{')?);
     if let Some(after) = rest.strip_prefix('}') {
-        return after.trim().is_empty().then_some(());
+        return trim_ws(after).is_empty().then_some(());
     }
     loop {
         let key_len = string_length(rest)?;
         let key = rest.get(..key_len)?;
-        let after_colon = rest.get(key_len..)?.trim_start().strip_prefix(':')?.trim_start();
+        let after_colon = trim_ws_start(trim_ws_start(rest.get(key_len..)?).strip_prefix(':')?);
         let value_len = value_length(after_colon)?;
         // `get`, not `[..]`: the same bytes, but no str slicing panic path (its formatting costs ~4 KB of wasm).
-        visit(key, after_colon.get(..value_len)?.trim_end());
-        let after_value = after_colon.get(value_len..)?.trim_start();
+        visit(key, trim_ws(after_colon.get(..value_len)?));
+        let after_value = trim_ws_start(after_colon.get(value_len..)?);
         if let Some(next) = after_value.strip_prefix(',') {
-            rest = next.trim_start();
+            rest = trim_ws_start(next);
         } else {
             let tail = after_value.strip_prefix('}')?;
-            return tail.trim().is_empty().then_some(());
+            return trim_ws(tail).is_empty().then_some(());
         }
     }
 }
@@ -92,7 +122,7 @@ fn walk<'a>(raw: &'a str, mut visit: impl FnMut(&'a str, &'a str)) -> Option<()>
 /// A raw key (with quotes) decoded; the common escape-free key is copied, not parsed.
 fn decode_key(raw_key: &str) -> Option<String> {
     let inner = raw_key.get(1..raw_key.len().saturating_sub(1))?;
-    if inner.contains('\\') {
+    if inner.as_bytes().contains(&b'\\') {
         parse_str(raw_key)
     } else {
         Some(inner.to_owned())
@@ -116,8 +146,7 @@ pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
     let mut found = None;
     walk(raw, |raw_key, value| {
         let inner = raw_key.get(1..raw_key.len().saturating_sub(1)).unwrap_or_default();
-        let matches = if inner.contains('\\') { decode_key(raw_key).as_deref() == Some(key) } else { inner == key };
-        if matches {
+        if inner == key || (inner.as_bytes().contains(&b'\\') && decode_key(raw_key).as_deref() == Some(key)) {
             found = Some(value);
         }
     })?;
@@ -208,7 +237,7 @@ fn read_unicode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
 }
 
 /// The byte length of the string literal at the start of `s`, quotes included, without decoding it.
-fn string_length(s: &str) -> Option<usize> {
+pub(crate) fn string_length(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     if bytes.first() != Some(&b'"') {
         return None;

@@ -60,11 +60,25 @@ pub(super) struct Stores {
     pub list: Vec<Box<dyn Store>>,
     refreshed: Vec<String>,
     durable: Vec<String>,
+    memo: Vec<Memo>,
+}
+
+/// The outcome of the last [`Stores::read_synced`] of a key and the raw texts the stores held
+/// after it: while every store still holds exactly those texts, the answer is the same, so the
+/// decode/encode/compare work of a read is skipped (every tracking call reads the ids).
+struct Memo {
+    key: String,
+    raws: Vec<Option<String>>,
+    value: Option<String>,
 }
 
 impl Stores {
     pub fn new(list: Vec<Box<dyn Store>>) -> Self {
-        Stores { list, refreshed: Vec::new(), durable: Vec::new() }
+        Stores { list, refreshed: Vec::new(), durable: Vec::new(), memo: Vec::new() }
+    }
+
+    fn raws(&self, key: &str, scope: Scope) -> Vec<Option<String>> {
+        self.list.iter().map(|s| if scope.holds(s.kind()) { s.get(key) } else { None }).collect()
     }
 
     /// The current value of `key`: a cookie's wins, else the first present in priority order.
@@ -112,6 +126,7 @@ impl Stores {
         if refresh {
             self.refreshed.push(key.to_owned());
         }
+        self.memo.retain(|m| m.key != key);
         self.durable.retain(|k| k != key);
         if durable {
             self.durable.push(key.to_owned());
@@ -120,8 +135,17 @@ impl Stores {
 
     /// Reads `key` and writes the winner back to every store in scope that differs.
     pub fn read_synced(&mut self, key: &str, scope: Scope) -> Option<String> {
-        let value = self.read(key, scope, Format::Id)?;
-        self.sync(key, scope, Format::Id, Some(&value));
-        Some(value)
+        let raws = self.raws(key, scope);
+        if let Some(memo) = self.memo.iter().find(|m| m.key == key && m.raws == raws) {
+            return memo.value.clone();
+        }
+        let value = self.read(key, scope, Format::Id);
+        if let Some(value) = &value {
+            self.sync(key, scope, Format::Id, Some(value));
+        }
+        let raws = self.raws(key, scope);
+        self.memo.retain(|m| m.key != key);
+        self.memo.push(Memo { key: key.to_owned(), raws, value: value.clone() });
+        value
     }
 }

@@ -196,3 +196,45 @@ fn warnings_nobody_reads_stay_bounded() {
     assert_eq!(page.tracker.take_warnings().len(), MAX_WARNINGS);
     assert!(page.tracker.take_warnings().is_empty());
 }
+
+#[test]
+fn message_id_is_read_from_the_tail_or_by_walking_the_body() {
+    let table: &[(&str, Option<&str>)] = &[
+        // Our builder's order: the tail is recognised.
+        (r#"{"type":"track","messageId":"m1","writeKey":"wk"}"#, Some("m1")),
+        // A nested messageId after the top-level one (middleware reordered): walked, top level wins.
+        (r#"{"messageId":"top","properties":{"x":1,"messageId":"inner","writeKey":"w"}}"#, Some("top")),
+        // The tail pattern inside a nested object, top level elsewhere: walked.
+        (r#"{"messageId":"top","p":{"a":1,"messageId":"in","writeKey":"w"}}"#, Some("top")),
+        // Escapes in the id are decoded.
+        (r#"{"messageId":"a\"b","writeKey":"wk"}"#, Some("a\"b")),
+        // No messageId at all.
+        (r#"{"type":"track","writeKey":"wk"}"#, None),
+        (r#"{"p":{"messageId":"in","writeKey":"w"}}"#, None),
+    ];
+    for (body, want) in table {
+        assert_eq!(message_id_of(body).as_deref(), *want, "{body}");
+    }
+}
+
+/// Host timing of the call pipeline (not an assertion; run with `--ignored --nocapture`).
+#[test]
+#[ignore]
+fn host_timing_of_build_and_enqueue() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    let props = r#"{"i":1,"plan":"pro","price":9.99,"currency":"EUR","tags":["a","b"]}"#;
+    let (mut best_build, mut best_queue) = (f64::MAX, f64::MAX);
+    for _ in 0..15 {
+        let start = std::time::Instant::now();
+        let bodies: Vec<String> = (0..2000).map(|_| call(&mut page, Method::Track, "so", &["Bench Event", props]).unwrap()).collect();
+        best_build = best_build.min(start.elapsed().as_secs_f64() * 1e6 / 2000.0);
+        let start = std::time::Instant::now();
+        for body in bodies {
+            page.tracker.enqueue(body, NOW);
+        }
+        best_queue = best_queue.min(start.elapsed().as_secs_f64() * 1e6 / 2000.0);
+        page.tracker.outbox = Outbox::new(Config::DEFAULT, SegmentWire::new("wk"));
+    }
+    println!("best of 15 rounds: build {best_build:.2} µs, enqueue {best_queue:.2} µs per call");
+}
