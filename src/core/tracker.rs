@@ -27,14 +27,16 @@ pub struct PageEnv {
     write_key: String,
     library_version: &'static str,
     user_agent: String,
+    user_agent_data: Option<String>,
     locale: Option<String>,
     timezone: Option<String>,
     integrations: String,
 }
 
 impl PageEnv {
-    /// Reads `writeKey`, `integrations`, `_npm` and the browser facts `_env: {userAgent, locale,
-    /// timezone}` the facade adds to the init options JSON.
+    /// Reads `writeKey`, `integrations`, `_npm` and the browser facts `_env: {userAgent,
+    /// userAgentData, locale, timezone}` the facade adds to the init options JSON (`userAgentData` is
+    /// `navigator.userAgentData.toJSON()`, an object, where the browser has it).
     pub fn parse(options_json: &str) -> Self {
         let text = |raw: Option<&str>, key: &str| raw.and_then(|r| json::get(r, key)).and_then(json::parse_str);
         let facts = json::get(options_json, "_env");
@@ -43,6 +45,7 @@ impl PageEnv {
             write_key: text(Some(options_json), "writeKey").unwrap_or_default(),
             library_version: if npm { envelope::LIBRARY_VERSION_NPM } else { envelope::LIBRARY_VERSION_CDN },
             user_agent: text(facts, "userAgent").unwrap_or_default(),
+            user_agent_data: facts.and_then(|f| json::get(f, "userAgentData")).filter(|d| json::is_object(d)).map(str::to_owned),
             locale: text(facts, "locale"),
             timezone: text(facts, "timezone"),
             integrations: envelope::integration_booleans(json::get(options_json, "integrations").unwrap_or("{}")),
@@ -59,6 +62,7 @@ impl PageEnv {
             write_key: &self.write_key,
             library_version: self.library_version,
             user_agent: &self.user_agent,
+            user_agent_data: self.user_agent_data.as_deref(),
             locale: self.locale.as_deref(),
             timezone: self.timezone.as_deref(),
             integrations: &self.integrations,

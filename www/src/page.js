@@ -18,8 +18,11 @@ export function pageSnapshot() {
 export function browserFacts() {
   let timezone;
   try { timezone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { timezone = undefined; }
+  let userAgentData;
+  try { userAgentData = navigator.userAgentData && navigator.userAgentData.toJSON(); } catch (e) { userAgentData = undefined; }
   return {
     userAgent: navigator.userAgent,
+    userAgentData,
     locale: navigator.language || navigator.userLanguage,
     timezone,
   };

@@ -238,3 +238,24 @@ fn host_timing_of_build_and_enqueue() {
     }
     println!("best of 15 rounds: build {best_build:.2} µs, enqueue {best_queue:.2} µs per call");
 }
+
+#[test]
+fn user_agent_data_from_the_browser_facts_is_sent_when_it_is_an_object() {
+    let table: &[(&str, &str)] = &[
+        (r#"{"userAgent":"UA","userAgentData":{"brands":[{"brand":"B","version":"1"}],"mobile":false,"platform":"Linux"}}"#,
+            r#"{"brands":[{"brand":"B","version":"1"}],"mobile":false,"platform":"Linux"}"#),
+        (r#"{"userAgent":"UA"}"#, "<absent>"),
+        (r#"{"userAgent":"UA","userAgentData":null}"#, "<absent>"),
+        (r#"{"userAgent":"UA","userAgentData":"x"}"#, "<absent>"),
+    ];
+    for (facts, want) in table {
+        let options = String::from(r#"{"writeKey":"wk","_env":"#) + facts + "}";
+        let (queue, ids) = (shared(), shared());
+        let settings = IdentitySettings::parse("{}");
+        let identity = Identity::new(&settings, vec![Box::new(ids.clone())]);
+        let mut tracker = Tracker::new(PageEnv::parse(&options), identity, Config::DEFAULT, Box::new(queue.clone()), "t", NOW);
+        let body = tracker.build(Method::Track, "s", &["E"], PAGE, NOW, &mut CountingRandom::default()).unwrap();
+        let context = field(&body, "context");
+        assert_eq!(json::get(&context, "userAgentData").unwrap_or("<absent>"), *want, "{facts}");
+    }
+}
