@@ -4,7 +4,7 @@
 
 import { Emitter } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
-import { pageSnapshot } from './page.js';
+import { pageJson } from './page.js';
 import { User, Group } from './user.js';
 
 export const VERSION = '0.1.0';
@@ -49,19 +49,22 @@ export class Analytics {
   dispatch(type, args) {
     let callback;
     try {
+      let count = args.length;
       let page;
-      let at = Date.now();
-      const last = args[args.length - 1];
+      let at;
+      const last = args[count - 1];
       if (last && typeof last === 'object' && last.__t === 'bpc') {
-        args = args.slice(0, -1);
-        page = last;
-        if (typeof last.d === 'number') at = last.d;
+        count--;
+        page = toJson(last);
+        at = last.d;
       } else {
-        page = pageSnapshot();
+        page = pageJson();
       }
-      callback = args.find((a) => typeof a === 'function');
+      for (let i = 0; i < count; i++) {
+        if (typeof args[i] === 'function') { callback = args[i]; break; }
+      }
       const direct = !this.middleware.length;
-      const body = this.build(type, args.slice(0, 5), page, at, direct);
+      const body = this.build(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
       if (!body) return this.finish(callback, null);
       if (direct) return this.accepted(type, body, callback);
       return this.runMiddleware(JSON.parse(body)).then(
@@ -74,11 +77,14 @@ export class Analytics {
     }
   }
 
-  /** `enqueue`: the core queues the event itself (no middleware to run first). */
-  build(type, args, page, at, enqueue) {
-    const warn = (why) => this.warn(type + '(): ' + why);
+  /** The first five of `count` arguments as kinds + texts for the core. `enqueue`: the core queues the
+   * event itself (no middleware to run first). */
+  build(type, args, count, page, at, enqueue) {
+    const warn = this._debug ? (why) => this.warn(type + '(): ' + why) : undefined;
     let kinds = '';
-    const values = args.map((a) => {
+    const values = [];
+    for (let i = 0; i < 5 && i < count; i++) {
+      const a = args[i];
       let kind = kindOf(a);
       let text;
       if (kind === 's') text = a;
@@ -88,10 +94,10 @@ export class Analytics {
         if (text === undefined) kind = '?'; // unserialisable: the core treats it as a wrong-typed argument
       }
       kinds += kind;
-      return text;
-    });
-    const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], toJson(page), at, enqueue);
-    if (this._debug) this.core.takeWarnings().split('\n').forEach((line) => line && warn(line));
+      values.push(text);
+    }
+    const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
+    if (warn) this.core.takeWarnings().split('\n').forEach((line) => line && warn(line));
     return body;
   }
 
