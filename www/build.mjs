@@ -9,12 +9,14 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkLinks, shortenNames } from './short-names.mjs';
+import { trimGlue } from './trim-glue.mjs';
 
 const www = dirname(fileURLToPath(import.meta.url));
 const wasm = join(www, 'pkg/wasm_analytics_bg.wasm');
 const glue = join(www, 'pkg/wasm_analytics.js');
-// The glue and the wasm with short import/export names (www/short-names.mjs): -~1.9 KB gzip, same behaviour.
-const short = shortenNames(readFileSync(glue, 'utf8'), readFileSync(wasm));
+// The glue without the parts this library never uses (www/trim-glue.mjs), then the glue and the wasm with
+// short import/export names (www/short-names.mjs): -~1.9 KB gzip, same behaviour.
+const short = shortenNames(trimGlue(readFileSync(glue, 'utf8')), readFileSync(wasm));
 await checkLinks(short);
 const shortGlue = {
   name: 'short-names',
@@ -22,7 +24,11 @@ const shortGlue = {
     b.onLoad({ filter: /[\\/]pkg[\\/]wasm_analytics\.js$/ }, () => ({ contents: short.glue, loader: 'js' }));
   },
 };
-const common = { bundle: true, minify: true, format: 'esm', target: 'es2020', legalComments: 'none', logLevel: 'warning', plugins: [shortGlue] };
+// Members whose names end in `_` are internal to the bundle (never part of the analytics.js API): shortened.
+const common = {
+  bundle: true, minify: true, format: 'esm', target: 'es2020', legalComments: 'none', logLevel: 'warning', plugins: [shortGlue],
+  mangleProps: /[^_]_$/,
+};
 
 mkdirSync(join(www, 'dist'), { recursive: true });
 mkdirSync(join(www, 'npm/dist'), { recursive: true });

@@ -11,14 +11,14 @@ export const VERSION = '0.1.0';
 
 export class Analytics {
   constructor(core, settings) {
-    this.core = core;
+    this.core_ = core;
     this.settings = settings;
-    this.emitter = new Emitter();
-    this.middleware = [];
-    this._debug = false;
-    this._timeout = 300;
-    this._user = new User(core);
-    this._group = new Group(core);
+    this.emitter_ = new Emitter();
+    this.middleware_ = [];
+    this.debug_ = false;
+    this.timeout_ = 300;
+    this.user_ = new User(core);
+    this.group_ = new Group(core);
     this.VERSION = VERSION;
     this.initialized = true;
     // Methods work detached too (`const { track } = analytics`, `analytics.track.call(null)`).
@@ -26,27 +26,27 @@ export class Analytics {
       if (name !== 'constructor' && typeof this[name] === 'function') this[name] = this[name].bind(this);
     }
     core.onDrop((reason, messageId) => {
-      this.warn('event ' + messageId + ' dropped: ' + reason);
-      this.emitter.emit('error', { code: 'delivery_failure', reason, messageId });
+      this.warn_('event ' + messageId + ' dropped: ' + reason);
+      this.emitter_.emit('error', { code: 'delivery_failure', reason, messageId });
     });
   }
 
-  warn(message) {
-    if (this._debug) console.warn('[wasm-analytics] ' + message);
+  warn_(message) {
+    if (this.debug_) console.warn('[wasm-analytics] ' + message);
   }
 
-  track(...args) { return this.dispatch('track', args); }
-  page(...args) { return this.dispatch('page', args); }
-  screen(...args) { return this.dispatch('screen', args); }
-  identify(...args) { return this.dispatch('identify', args); }
-  alias(...args) { return this.dispatch('alias', args); }
+  track(...args) { return this.dispatch_('track', args); }
+  page(...args) { return this.dispatch_('page', args); }
+  screen(...args) { return this.dispatch_('screen', args); }
+  identify(...args) { return this.dispatch_('identify', args); }
+  alias(...args) { return this.dispatch_('alias', args); }
   group(...args) {
-    if (args.length === 0) return this._group;
-    return this.dispatch('group', args);
+    if (args.length === 0) return this.group_;
+    return this.dispatch_('group', args);
   }
 
   /** One event call: normalise → core.build → middleware → core.enqueue → callbacks. */
-  dispatch(type, args) {
+  dispatch_(type, args) {
     let callback;
     try {
       let count = args.length;
@@ -63,24 +63,24 @@ export class Analytics {
       for (let i = 0; i < count; i++) {
         if (typeof args[i] === 'function') { callback = args[i]; break; }
       }
-      const direct = !this.middleware.length;
-      const body = this.build(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
-      if (!body) return this.finish(callback, null);
-      if (direct) return this.accepted(type, body, callback);
-      return this.runMiddleware(JSON.parse(body)).then(
-        (event) => (event ? this.accept(type, JSON.stringify(event), callback) : this.finish(callback, null)),
-        () => this.finish(callback, null),
+      const direct = !this.middleware_.length;
+      const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
+      if (!body) return this.finish_(callback, null);
+      if (direct) return this.accepted_(type, body, callback);
+      return this.runMiddleware_(JSON.parse(body)).then(
+        (event) => (event ? this.accept_(type, JSON.stringify(event), callback) : this.finish_(callback, null)),
+        () => this.finish_(callback, null),
       );
     } catch (e) {
-      this.warn(type + '() failed: ' + (e && e.message));
-      return this.finish(callback, null);
+      this.warn_(type + '() failed: ' + (e && e.message));
+      return this.finish_(callback, null);
     }
   }
 
   /** The first five of `count` arguments as kinds + texts for the core. `enqueue`: the core queues the
    * event itself (no middleware to run first). */
-  build(type, args, count, page, at, enqueue) {
-    const warn = this._debug ? (why) => this.warn(type + '(): ' + why) : undefined;
+  build_(type, args, count, page, at, enqueue) {
+    const warn = this.debug_ ? (why) => this.warn_(type + '(): ' + why) : undefined;
     let kinds = '';
     const values = [];
     for (let i = 0; i < 5 && i < count; i++) {
@@ -96,25 +96,25 @@ export class Analytics {
       kinds += kind;
       values.push(text);
     }
-    const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
-    if (warn) this.core.takeWarnings().split('\n').forEach((line) => line && warn(line));
+    const body = this.core_.build(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
+    if (warn) this.core_.takeWarnings().split('\n').forEach((line) => line && warn(line));
     return body;
   }
 
-  accept(type, body, callback) {
-    this.core.enqueue(body);
-    return this.accepted(type, body, callback);
+  accept_(type, body, callback) {
+    this.core_.enqueue(body);
+    return this.accepted_(type, body, callback);
   }
 
-  accepted(type, body, callback) {
+  accepted_(type, body, callback) {
     const ctx = new Context(body);
-    if (this.emitter.has(type)) emitEvent(this.emitter, type, ctx.event);
-    return this.finish(callback, ctx);
+    if (this.emitter_.has_(type)) emitEvent(this.emitter_, type, ctx.event);
+    return this.finish_(callback, ctx);
   }
 
   /** Resolves with the context; a callback runs after the `timeout` (300 ms by default), as in analytics.js.
    * Without a callback no timer is armed: a timer per call cost more than the rest of track(). */
-  finish(callback, ctx) {
+  finish_(callback, ctx) {
     if (!callback) return Promise.resolve(ctx);
     return new Promise((resolve) => {
       setTimeout(() => {
@@ -122,41 +122,41 @@ export class Analytics {
           try { callback(ctx); } catch (e) { console.warn('[wasm-analytics] callback threw', e); }
         }
         resolve(ctx);
-      }, this._timeout);
+      }, this.timeout_);
     });
   }
 
   /** Runs source middleware in order, as analytics.js does: a middleware that has returned (or whose
    * returned promise has settled) without calling `next` cancels the event; `next(null)` keeps it. */
-  runMiddleware(event) {
-    return this.middleware.reduce((previous, fn) => previous.then(async (current) => {
+  runMiddleware_(event) {
+    return this.middleware_.reduce((previous, fn) => previous.then(async (current) => {
       if (!current) return null;
       let called = false;
       let replacement = null;
       try {
         await fn({ payload: facade(current), integrations: current.integrations || {}, next: (next) => { called = true; replacement = next; } });
       } catch (e) {
-        this.warn('source middleware threw: ' + (e && e.message));
+        this.warn_('source middleware threw: ' + (e && e.message));
         return null;
       }
-      if (!called) this.warn('source middleware did not call next(): event cancelled');
+      if (!called) this.warn_('source middleware did not call next(): event cancelled');
       return called ? (replacement && replacement.obj) || current : null;
     }), Promise.resolve(event));
   }
 
   addSourceMiddleware(fn) {
-    if (typeof fn === 'function') this.middleware.push(fn);
-    else this.warn('addSourceMiddleware() needs a function');
+    if (typeof fn === 'function') this.middleware_.push(fn);
+    else this.warn_('addSourceMiddleware() needs a function');
     return Promise.resolve(this);
   }
 
-  user() { return this._user; }
+  user() { return this.user_; }
 
-  setAnonymousId(id) { return this._user.anonymousId(id === undefined ? undefined : id); }
+  setAnonymousId(id) { return this.user_.anonymousId(id === undefined ? undefined : id); }
 
   reset() {
-    this.guard('reset', () => this.core.reset());
-    this.emitter.emit('reset');
+    this.guard_('reset', () => this.core_.reset());
+    this.emitter_.emit('reset');
   }
 
   ready(callback) {
@@ -169,7 +169,7 @@ export class Analytics {
   /** Sends what is queued now; resolves with the queue state once nothing is pending or in
    * flight, or after `maxWaitMs` (default 10 s) when the endpoint is unreachable. */
   flush(maxWaitMs) {
-    this.guard('flush', () => this.core.flush());
+    this.guard_('flush', () => this.core_.flush());
     const until = Date.now() + (typeof maxWaitMs === 'number' ? maxWaitMs : 10000);
     return new Promise((resolve) => {
       const check = () => {
@@ -182,24 +182,24 @@ export class Analytics {
   }
 
   /** Observable queue state: pending, inFlight, delivered, dropped (by reason). */
-  queueState() { return this.guard('queueState', () => JSON.parse(this.core.queueState())); }
+  queueState() { return this.guard_('queueState', () => JSON.parse(this.core_.queueState())); }
 
   debug(on) {
-    this._debug = on !== false;
-    if (!this._debug) { try { localStorage.removeItem('debug'); } catch (e) { /* storage blocked */ } }
+    this.debug_ = on !== false;
+    if (!this.debug_) { try { localStorage.removeItem('debug'); } catch (e) { /* storage blocked */ } }
     return this;
   }
 
-  timeout(ms) { if (typeof ms === 'number' && ms >= 0) this._timeout = ms; }
+  timeout(ms) { if (typeof ms === 'number' && ms >= 0) this.timeout_ = ms; }
 
-  on(name, fn) { this.emitter.on(name, fn); return this; }
-  once(name, fn) { this.emitter.once(name, fn); return this; }
-  off(name, fn) { this.emitter.off(name, fn); return this; }
+  on(name, fn) { this.emitter_.on(name, fn); return this; }
+  once(name, fn) { this.emitter_.once(name, fn); return this; }
+  off(name, fn) { this.emitter_.off(name, fn); return this; }
 
-  trackLink(links, event, properties) { return this.trackElements(links, event, properties, 'click'); }
-  trackForm(forms, event, properties) { return this.trackElements(forms, event, properties, 'submit'); }
+  trackLink(links, event, properties) { return this.trackElements_(links, event, properties, 'click'); }
+  trackForm(forms, event, properties) { return this.trackElements_(forms, event, properties, 'submit'); }
 
-  trackElements(elements, event, properties, domEvent) {
+  trackElements_(elements, event, properties, domEvent) {
     // One element (a <form> or <select> has a `length` too), or a list (array, NodeList, jQuery object).
     const single = elements && typeof elements.addEventListener === 'function';
     const list = !elements ? [] : single ? [elements] : Array.from(elements);
@@ -214,14 +214,14 @@ export class Analytics {
     return this;
   }
 
-  register() { this.warn('register(): plugins are not supported yet'); return Promise.resolve(); }
+  register() { this.warn_('register(): plugins are not supported yet'); return Promise.resolve(); }
   deregister() { return Promise.resolve(); }
   addDestinationMiddleware() { return Promise.resolve(this); }
   addIntegrationMiddleware() { return Promise.resolve(this); }
   pageview(url) { return this.page({ path: url }); }
 
-  guard(name, fn) {
-    try { return fn(); } catch (e) { this.warn(name + '() failed: ' + (e && e.message)); return undefined; }
+  guard_(name, fn) {
+    try { return fn(); } catch (e) { this.warn_(name + '() failed: ' + (e && e.message)); return undefined; }
   }
 }
 
@@ -231,8 +231,8 @@ Analytics.prototype.trackSubmit = Analytics.prototype.trackForm;
 
 /** What event methods resolve with: analytics.js's Context, with the event parsed on first use. */
 class Context {
-  constructor(body) { this.body = body; this.parsed = undefined; }
-  get event() { return this.parsed || (this.parsed = JSON.parse(this.body)); }
+  constructor(body) { this.body_ = body; this.parsed_ = undefined; }
+  get event() { return this.parsed_ || (this.parsed_ = JSON.parse(this.body_)); }
 }
 
 function facade(event) {

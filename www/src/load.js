@@ -42,6 +42,6 @@ export function replay(analytics, calls) {
   const setup = valid.filter((call) => SETUP_METHODS[call[0]]);
   const rest = valid.filter((call) => !SETUP_METHODS[call[0]]);
   for (const [method, ...args] of setup.concat(rest)) {
-    try { analytics[method](...args); } catch (e) { analytics.warn('replayed ' + method + '() failed'); }
+    try { analytics[method](...args); } catch (e) { analytics.warn_('replayed ' + method + '() failed'); }
   }
 }
