@@ -35,11 +35,7 @@ export class Analytics {
     if (this.debug_) console.warn('[wasm-analytics] ' + message);
   }
 
-  track(...args) { return this.dispatch_('track', args); }
-  page(...args) { return this.dispatch_('page', args); }
-  screen(...args) { return this.dispatch_('screen', args); }
-  identify(...args) { return this.dispatch_('identify', args); }
-  alias(...args) { return this.dispatch_('alias', args); }
+  // track, page, screen, identify, alias: defined below the class, one line each.
   group(...args) {
     if (args.length === 0) return this.group_;
     return this.dispatch_('group', args);
@@ -225,6 +221,9 @@ export class Analytics {
   }
 }
 
+for (const type of ['track', 'page', 'screen', 'identify', 'alias']) {
+  Analytics.prototype[type] = function (...args) { return this.dispatch_(type, args); };
+}
 // Aliases analytics.js users know.
 Analytics.prototype.trackClick = Analytics.prototype.trackLink;
 Analytics.prototype.trackSubmit = Analytics.prototype.trackForm;
@@ -239,16 +238,16 @@ function facade(event) {
   return { obj: event, type: () => event.type, event: () => event.event, userId: () => event.userId, anonymousId: () => event.anonymousId };
 }
 
-function emitEvent(emitter, type, e) {
-  const options = { context: e.context, integrations: e.integrations };
-  switch (type) {
-    case 'track': return emitter.emit('track', e.event, e.properties, options);
-    case 'page':
-    case 'screen': return emitter.emit(type, e.category || null, e.name || null, e.properties, options);
-    case 'identify': return emitter.emit('identify', e.userId, e.traits, options);
-    case 'group': return emitter.emit('group', e.groupId, e.traits, options);
-    case 'alias': return emitter.emit('alias', e.userId, e.previousId, options);
-    default: return undefined;
-  }
-}
+/** The listener arguments of each event type before `options`, as analytics.js emits them. */
+const EMITTED = {
+  track: (e) => [e.event, e.properties],
+  page: (e) => [e.category || null, e.name || null, e.properties],
+  identify: (e) => [e.userId, e.traits],
+  group: (e) => [e.groupId, e.traits],
+  alias: (e) => [e.userId, e.previousId],
+};
+EMITTED.screen = EMITTED.page;
 
+function emitEvent(emitter, type, e) {
+  emitter.emit(type, ...EMITTED[type](e), { context: e.context, integrations: e.integrations });
+}
