@@ -20,9 +20,9 @@ export class AnalyticsBrowser {
   static load(settings, options) {
     const browser = new AnalyticsBrowser();
     const { writeKey, apiHost, wasmUrl } = settings || {};
-    start(writeKey, Object.assign({}, options, apiHost ? { apiHost } : {}, { _npm: true }), wasmUrl).then((analytics) => {
+    start(writeKey, Object.assign({}, options, apiHost ? { apiHost } : {}, { _npm: true }), wasmUrl).then(async (analytics) => {
       browser.instance_ = analytics;
-      replay(analytics, browser.queue_.splice(0));
+      await replay(analytics, browser.queue_.splice(0));
       browser.resolve_([analytics]);
     }, (error) => {
       console.warn('[wasm-analytics] failed to load', error);
