@@ -40,7 +40,8 @@ async function __wbg_load(url) {
 export { initSync, __wbg_init as default };
 `;
 
-/** [what, pattern, replacement, expected matches]. Patterns are literal strings unless RegExp. */
+/** [what, pattern, replacement (text, or a function of the match), expected matches]. Patterns are literal
+ * strings unless RegExp. */
 export const TRIMS = [
   // The instance lives as long as the page: nothing calls free(), so no finalizer or dispose hook.
   ['Analytics.free / __destroy_into_raw', /\n    __destroy_into_raw\(\) \{[\s\S]*?\n    \}\n    free\(\) \{[\s\S]*?\n    \}\n/g, '\n', 1],
@@ -54,6 +55,9 @@ export const TRIMS = [
   // Glue-internal property names end in `_` so the bundler shortens them (build.mjs mangleProps).
   ['__wbg_ptr property', /\b__wbg_ptr\b/g, 'ptr_', 18],
   ['_wbg_cb_unref property', /\b_wbg_cb_unref\b/g, 'unref_', 3],
+  // Imports that catch into the wasm as arrows: `(...a) => handleError((x, y) => {…}, a)` (no `this`/`arguments` inside).
+  ['handleError wrappers', /function\(\) \{ return handleError\(function \(([^)]*)\) \{([\s\S]*?)\n        \}, arguments\); \}/g,
+    (_, params, body) => `(...a) => handleError((${params}) => {${body}\n        }, a)`, 23],
   // wasm-bindgen's loader (deprecated-argument warnings, Response/Request/bytes/Module forms, MIME warning).
   ['wasm-bindgen loader', /\nasync function __wbg_load\(module, imports\) \{[\s\S]*$/g, LOADER, 1],
 ];
@@ -63,9 +67,9 @@ export function trimGlue(glue) {
   for (const [what, pattern, replacement, expected] of TRIMS) {
     const regex = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'g') : pattern;
     let seen = 0;
-    glue = glue.replace(regex, () => {
+    glue = glue.replace(regex, (...match) => {
       seen++;
-      return replacement;
+      return typeof replacement === 'function' ? replacement(...match) : replacement;
     });
     if (seen !== expected) throw new Error(`trim-glue: ${what}: expected ${expected} match(es), found ${seen}`);
   }
