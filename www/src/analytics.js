@@ -1,6 +1,7 @@
 // The analytics.js 2.0 call API over the wasm core. Every public method catches everything: a
 // tracking call on someone else's page returns normally, whatever it was given. The core decides
 // (argument roles, identity, the envelope, delivery); this file passes values and runs callbacks.
+// Members whose names end in `_` are internal, not analytics.js API: the build shortens them (mangleProps).
 
 import { Emitter } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
