@@ -4,17 +4,19 @@
 //   npm/dist/index.js          the npm entry (ES module) + its .wasm, next to npm/index.d.ts
 // Prints raw / gzip / brotli bytes of what a page loads.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkLinks, shortenNames } from './short-names.mjs';
+import { trimGlue } from './trim-glue.mjs';
 
 const www = dirname(fileURLToPath(import.meta.url));
 const wasm = join(www, 'pkg/wasm_analytics_bg.wasm');
 const glue = join(www, 'pkg/wasm_analytics.js');
-// The glue and the wasm with short import/export names (www/short-names.mjs): -~1.9 KB gzip, same behaviour.
-const short = shortenNames(readFileSync(glue, 'utf8'), readFileSync(wasm));
+// The glue without the parts this library never uses (www/trim-glue.mjs), then the glue and the wasm with
+// short import/export names (www/short-names.mjs): -~1.9 KB gzip, same behaviour.
+const short = shortenNames(trimGlue(readFileSync(glue, 'utf8')), readFileSync(wasm));
 await checkLinks(short);
 const shortGlue = {
   name: 'short-names',
@@ -22,11 +24,21 @@ const shortGlue = {
     b.onLoad({ filter: /[\\/]pkg[\\/]wasm_analytics\.js$/ }, () => ({ contents: short.glue, loader: 'js' }));
   },
 };
-const common = { bundle: true, minify: true, format: 'esm', target: 'es2020', legalComments: 'none', logLevel: 'warning', plugins: [shortGlue] };
+// Members whose names end in `_` are internal to the bundle (never part of the analytics.js API): shortened.
+const common = {
+  bundle: true, minify: true, format: 'esm', target: 'es2020', legalComments: 'none', logLevel: 'warning', plugins: [shortGlue],
+  mangleProps: /[^_]_$/,
+};
 
 mkdirSync(join(www, 'dist'), { recursive: true });
 mkdirSync(join(www, 'npm/dist'), { recursive: true });
-await build({ ...common, entryPoints: [join(www, 'src/standalone.js')], outfile: join(www, 'dist/wasm-analytics.js') });
+// The script-tag build splits the query-string module (www/src/query-string.js) into its own chunk, fetched
+// only when the URL holds `ajs_`; the npm build keeps it inline (a dynamic import esbuild bundles in place).
+rmSync(join(www, 'dist'), { recursive: true, force: true });
+await build({
+  ...common, entryPoints: { 'wasm-analytics': join(www, 'src/standalone.js') }, outdir: join(www, 'dist'),
+  splitting: true, chunkNames: 'wa-[name]',
+});
 await build({ ...common, entryPoints: [join(www, 'npm/index.js')], outfile: join(www, 'npm/dist/index.js') });
 await build({ entryPoints: [join(www, 'snippet.js')], outfile: join(www, 'dist/snippet.min.js'), minify: true, target: 'es5', logLevel: 'warning', legalComments: 'none' });
 writeFileSync(join(www, 'dist/wasm_analytics_bg.wasm'), short.wasm);
@@ -42,5 +54,9 @@ for (const name of ['dist/snippet.min.js', 'dist/wasm-analytics.js', 'dist/wasm_
   const s = sizes(join(www, name));
   total = total.map((t, i) => t + s[i]);
   console.log(`   ${name.padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli`);
+}
+for (const name of readdirSync(join(www, 'dist')).filter((f) => f.startsWith('wa-'))) {
+  const s = sizes(join(www, 'dist', name));
+  console.log(`   ${('dist/' + name).padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli  (only with ajs_ in the URL)`);
 }
 console.log(`   ${'total a page loads'.padEnd(32)} ${String(total[0]).padStart(7)} B raw ${String(total[1]).padStart(6)} B gzip ${String(total[2]).padStart(6)} B brotli`);

@@ -5,20 +5,16 @@
 (function () {
   var analytics = (window.analytics = window.analytics || []);
   if (analytics.initialize) return;
-  if (analytics.invoked) {
-    if (window.console && console.error) console.error('wasm-analytics snippet included twice.');
-    return;
-  }
+  if (analytics.invoked) return console.error('wasm-analytics snippet included twice.');
   analytics.invoked = true;
   var contextual = { track: 1, screen: 1, alias: 1, group: 1, page: 1, identify: 1 };
-  analytics.methods = ['trackSubmit', 'trackClick', 'trackLink', 'trackForm', 'pageview', 'identify',
-    'reset', 'group', 'track', 'ready', 'alias', 'debug', 'page', 'screen', 'once', 'off', 'on',
-    'addSourceMiddleware', 'addIntegrationMiddleware', 'setAnonymousId', 'addDestinationMiddleware',
-    'register', 'deregister', 'flush'];
+  analytics.methods = ('trackSubmit trackClick trackLink trackForm pageview identify reset group track ready ' +
+    'alias debug page screen once off on addSourceMiddleware addIntegrationMiddleware setAnonymousId ' +
+    'addDestinationMiddleware register deregister flush').split(' ');
   analytics.factory = function (method) {
     return function () {
       if (window.analytics.initialized) return window.analytics[method].apply(window.analytics, arguments);
-      var args = Array.prototype.slice.call(arguments);
+      var args = [].slice.call(arguments);
       if (contextual[method]) {
         var canonical = document.querySelector("link[rel='canonical']");
         args.push({ __t: 'bpc', c: (canonical && canonical.getAttribute('href')) || undefined,
@@ -34,13 +30,11 @@
     analytics[analytics.methods[i]] = analytics.factory(analytics.methods[i]);
   }
   analytics.load = function (writeKey, options) {
+    // A script added this way is async; every browser that runs module scripts has document.head.
     var script = document.createElement('script');
     script.type = 'module';
-    script.async = true;
     script.src = (options && options.scriptUrl) || (analytics._cdn || '/dist') + '/wasm-analytics.js';
-    var first = document.getElementsByTagName('script')[0];
-    if (first && first.parentNode) first.parentNode.insertBefore(script, first);
-    else document.head.appendChild(script);
+    document.head.appendChild(script);
     analytics._writeKey = writeKey;
     analytics._loadOptions = options;
   };

@@ -33,6 +33,8 @@ export interface InitOptions {
   group?: { cookie?: { key?: string }; localStorage?: { key?: string } };
   /** Delivery tuning: events per request, interval in ms. */
   batch?: { size?: number; timeout?: number };
+  /** The `ajs_` query-string API (on by default): `false` turns it off; RegExps accept only matching ids. */
+  useQueryString?: boolean | { aid?: RegExp; uid?: RegExp };
 }
 
 export interface AnalyticsBrowserSettings { writeKey: string; apiHost?: string; wasmUrl?: string | URL }

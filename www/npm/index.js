@@ -11,43 +11,39 @@ const METHODS = ['track', 'page', 'screen', 'identify', 'group', 'alias', 'reset
 
 export class AnalyticsBrowser {
   constructor() {
-    this.instance = null;
-    this.queue = [];
-    let resolveReady;
-    let rejectReady;
-    this.loaded = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
-    this.resolveReady = resolveReady;
-    this.rejectReady = rejectReady;
+    this.instance_ = null;
+    this.queue_ = [];
+    this.loaded_ = new Promise((resolve, reject) => { this.resolve_ = resolve; this.reject_ = reject; });
   }
 
   /** Starts loading and returns the buffered proxy at once. */
   static load(settings, options) {
     const browser = new AnalyticsBrowser();
     const { writeKey, apiHost, wasmUrl } = settings || {};
-    start(writeKey, Object.assign({}, options, apiHost ? { apiHost } : {}, { _npm: true }), wasmUrl).then((analytics) => {
-      browser.instance = analytics;
-      replay(analytics, browser.queue.splice(0));
-      browser.resolveReady([analytics]);
+    start(writeKey, Object.assign({}, options, apiHost ? { apiHost } : {}, { _npm: true }), wasmUrl).then(async (analytics) => {
+      browser.instance_ = analytics;
+      await replay(analytics, browser.queue_.splice(0));
+      browser.resolve_([analytics]);
     }, (error) => {
       console.warn('[wasm-analytics] failed to load', error);
-      browser.rejectReady(error);
+      browser.reject_(error);
     });
     return browser;
   }
 
-  then(onFulfilled, onRejected) { return this.loaded.then(onFulfilled, onRejected); }
+  then(onFulfilled, onRejected) { return this.loaded_.then(onFulfilled, onRejected); }
 
-  user() { return this.loaded.then(([analytics]) => analytics.user()); }
+  user() { return this.loaded_.then(([analytics]) => analytics.user()); }
 }
 
 for (const method of METHODS) {
   AnalyticsBrowser.prototype[method] = function (...args) {
-    if (this.instance) return this.instance[method](...args);
-    if (method === 'group' && args.length === 0) return this.loaded.then(([a]) => a.group());
+    if (this.instance_) return this.instance_[method](...args);
+    if (method === 'group' && args.length === 0) return this.loaded_.then(([a]) => a.group());
     if (CONTEXTUAL[method]) args.push(Object.assign({ __t: 'bpc', d: Date.now() }, pageSnapshot()));
     return new Promise((resolve) => {
-      this.queue.push([method, ...args]);
-      this.loaded.then(() => resolve(), () => resolve());
+      this.queue_.push([method, ...args]);
+      this.loaded_.then(() => resolve(), () => resolve());
     });
   };
 }

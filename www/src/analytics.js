@@ -1,24 +1,25 @@
 // The analytics.js 2.0 call API over the wasm core. Every public method catches everything: a
 // tracking call on someone else's page returns normally, whatever it was given. The core decides
 // (argument roles, identity, the envelope, delivery); this file passes values and runs callbacks.
+// Members whose names end in `_` are internal, not analytics.js API: the build shortens them (mangleProps).
 
 import { Emitter } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
-import { pageSnapshot } from './page.js';
+import { pageJson } from './page.js';
 import { User, Group } from './user.js';
 
 export const VERSION = '0.1.0';
 
 export class Analytics {
   constructor(core, settings) {
-    this.core = core;
+    this.core_ = core;
     this.settings = settings;
-    this.emitter = new Emitter();
-    this.middleware = [];
-    this._debug = false;
-    this._timeout = 300;
-    this._user = new User(core);
-    this._group = new Group(core);
+    this.emitter_ = new Emitter();
+    this.middleware_ = [];
+    this.debug_ = false;
+    this.timeout_ = 300;
+    this.user_ = new User(core);
+    this.group_ = new Group(core);
     this.VERSION = VERSION;
     this.initialized = true;
     // Methods work detached too (`const { track } = analytics`, `analytics.track.call(null)`).
@@ -26,59 +27,61 @@ export class Analytics {
       if (name !== 'constructor' && typeof this[name] === 'function') this[name] = this[name].bind(this);
     }
     core.onDrop((reason, messageId) => {
-      this.warn('event ' + messageId + ' dropped: ' + reason);
-      this.emitter.emit('error', { code: 'delivery_failure', reason, messageId });
+      this.warn_('event ' + messageId + ' dropped: ' + reason);
+      this.emitter_.emit('error', { code: 'delivery_failure', reason, messageId });
     });
   }
 
-  warn(message) {
-    if (this._debug) console.warn('[wasm-analytics] ' + message);
+  warn_(message) {
+    if (this.debug_) console.warn('[wasm-analytics] ' + message);
   }
 
-  track(...args) { return this.dispatch('track', args); }
-  page(...args) { return this.dispatch('page', args); }
-  screen(...args) { return this.dispatch('screen', args); }
-  identify(...args) { return this.dispatch('identify', args); }
-  alias(...args) { return this.dispatch('alias', args); }
+  // track, page, screen, identify, alias: defined below the class, one line each.
   group(...args) {
-    if (args.length === 0) return this._group;
-    return this.dispatch('group', args);
+    if (args.length === 0) return this.group_;
+    return this.dispatch_('group', args);
   }
 
   /** One event call: normalise → core.build → middleware → core.enqueue → callbacks. */
-  dispatch(type, args) {
+  dispatch_(type, args) {
     let callback;
     try {
+      let count = args.length;
       let page;
-      let at = Date.now();
-      const last = args[args.length - 1];
+      let at;
+      const last = args[count - 1];
       if (last && typeof last === 'object' && last.__t === 'bpc') {
-        args = args.slice(0, -1);
-        page = last;
-        if (typeof last.d === 'number') at = last.d;
+        count--;
+        page = toJson(last);
+        at = last.d;
       } else {
-        page = pageSnapshot();
+        page = pageJson();
       }
-      callback = args.find((a) => typeof a === 'function');
-      const direct = !this.middleware.length;
-      const body = this.build(type, args.slice(0, 5), page, at, direct);
-      if (!body) return this.finish(callback, null);
-      if (direct) return this.accepted(type, body, callback);
-      return this.runMiddleware(JSON.parse(body)).then(
-        (event) => (event ? this.accept(type, JSON.stringify(event), callback) : this.finish(callback, null)),
-        () => this.finish(callback, null),
+      for (let i = 0; i < count; i++) {
+        if (typeof args[i] === 'function') { callback = args[i]; break; }
+      }
+      const direct = !this.middleware_.length;
+      const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
+      if (!body) return this.finish_(callback, null);
+      if (direct) return this.accepted_(type, body, callback);
+      return this.runMiddleware_(JSON.parse(body)).then(
+        (event) => (event ? this.accept_(type, JSON.stringify(event), callback) : this.finish_(callback, null)),
+        () => this.finish_(callback, null),
       );
     } catch (e) {
-      this.warn(type + '() failed: ' + (e && e.message));
-      return this.finish(callback, null);
+      this.warn_(type + '() failed: ' + (e && e.message));
+      return this.finish_(callback, null);
     }
   }
 
-  /** `enqueue`: the core queues the event itself (no middleware to run first). */
-  build(type, args, page, at, enqueue) {
-    const warn = (why) => this.warn(type + '(): ' + why);
+  /** The first five of `count` arguments as kinds + texts for the core. `enqueue`: the core queues the
+   * event itself (no middleware to run first). */
+  build_(type, args, count, page, at, enqueue) {
+    const warn = this.debug_ ? (why) => this.warn_(type + '(): ' + why) : undefined;
     let kinds = '';
-    const values = args.map((a) => {
+    const values = [];
+    for (let i = 0; i < 5 && i < count; i++) {
+      const a = args[i];
       let kind = kindOf(a);
       let text;
       if (kind === 's') text = a;
@@ -88,27 +91,27 @@ export class Analytics {
         if (text === undefined) kind = '?'; // unserialisable: the core treats it as a wrong-typed argument
       }
       kinds += kind;
-      return text;
-    });
-    const body = this.core.build(type, kinds, values[0], values[1], values[2], values[3], values[4], toJson(page), at, enqueue);
-    if (this._debug) this.core.takeWarnings().split('\n').forEach((line) => line && warn(line));
+      values.push(text);
+    }
+    const body = this.core_.build(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
+    if (warn) this.core_.takeWarnings().split('\n').forEach((line) => line && warn(line));
     return body;
   }
 
-  accept(type, body, callback) {
-    this.core.enqueue(body);
-    return this.accepted(type, body, callback);
+  accept_(type, body, callback) {
+    this.core_.enqueue(body);
+    return this.accepted_(type, body, callback);
   }
 
-  accepted(type, body, callback) {
+  accepted_(type, body, callback) {
     const ctx = new Context(body);
-    if (this.emitter.has(type)) emitEvent(this.emitter, type, ctx.event);
-    return this.finish(callback, ctx);
+    if (this.emitter_.has_(type)) emitEvent(this.emitter_, type, ctx.event);
+    return this.finish_(callback, ctx);
   }
 
   /** Resolves with the context; a callback runs after the `timeout` (300 ms by default), as in analytics.js.
    * Without a callback no timer is armed: a timer per call cost more than the rest of track(). */
-  finish(callback, ctx) {
+  finish_(callback, ctx) {
     if (!callback) return Promise.resolve(ctx);
     return new Promise((resolve) => {
       setTimeout(() => {
@@ -116,41 +119,41 @@ export class Analytics {
           try { callback(ctx); } catch (e) { console.warn('[wasm-analytics] callback threw', e); }
         }
         resolve(ctx);
-      }, this._timeout);
+      }, this.timeout_);
     });
   }
 
   /** Runs source middleware in order, as analytics.js does: a middleware that has returned (or whose
    * returned promise has settled) without calling `next` cancels the event; `next(null)` keeps it. */
-  runMiddleware(event) {
-    return this.middleware.reduce((previous, fn) => previous.then(async (current) => {
+  runMiddleware_(event) {
+    return this.middleware_.reduce((previous, fn) => previous.then(async (current) => {
       if (!current) return null;
       let called = false;
       let replacement = null;
       try {
         await fn({ payload: facade(current), integrations: current.integrations || {}, next: (next) => { called = true; replacement = next; } });
       } catch (e) {
-        this.warn('source middleware threw: ' + (e && e.message));
+        this.warn_('source middleware threw: ' + (e && e.message));
         return null;
       }
-      if (!called) this.warn('source middleware did not call next(): event cancelled');
+      if (!called) this.warn_('source middleware did not call next(): event cancelled');
       return called ? (replacement && replacement.obj) || current : null;
     }), Promise.resolve(event));
   }
 
   addSourceMiddleware(fn) {
-    if (typeof fn === 'function') this.middleware.push(fn);
-    else this.warn('addSourceMiddleware() needs a function');
+    if (typeof fn === 'function') this.middleware_.push(fn);
+    else this.warn_('addSourceMiddleware() needs a function');
     return Promise.resolve(this);
   }
 
-  user() { return this._user; }
+  user() { return this.user_; }
 
-  setAnonymousId(id) { return this._user.anonymousId(id === undefined ? undefined : id); }
+  setAnonymousId(id) { return this.user_.anonymousId(id === undefined ? undefined : id); }
 
   reset() {
-    this.guard('reset', () => this.core.reset());
-    this.emitter.emit('reset');
+    this.guard_('reset', () => this.core_.reset());
+    this.emitter_.emit('reset');
   }
 
   ready(callback) {
@@ -163,7 +166,7 @@ export class Analytics {
   /** Sends what is queued now; resolves with the queue state once nothing is pending or in
    * flight, or after `maxWaitMs` (default 10 s) when the endpoint is unreachable. */
   flush(maxWaitMs) {
-    this.guard('flush', () => this.core.flush());
+    this.guard_('flush', () => this.core_.flush());
     const until = Date.now() + (typeof maxWaitMs === 'number' ? maxWaitMs : 10000);
     return new Promise((resolve) => {
       const check = () => {
@@ -176,24 +179,24 @@ export class Analytics {
   }
 
   /** Observable queue state: pending, inFlight, delivered, dropped (by reason). */
-  queueState() { return this.guard('queueState', () => JSON.parse(this.core.queueState())); }
+  queueState() { return this.guard_('queueState', () => JSON.parse(this.core_.queueState())); }
 
   debug(on) {
-    this._debug = on !== false;
-    if (!this._debug) { try { localStorage.removeItem('debug'); } catch (e) { /* storage blocked */ } }
+    this.debug_ = on !== false;
+    if (!this.debug_) { try { localStorage.removeItem('debug'); } catch (e) { /* storage blocked */ } }
     return this;
   }
 
-  timeout(ms) { if (typeof ms === 'number' && ms >= 0) this._timeout = ms; }
+  timeout(ms) { if (typeof ms === 'number' && ms >= 0) this.timeout_ = ms; }
 
-  on(name, fn) { this.emitter.on(name, fn); return this; }
-  once(name, fn) { this.emitter.once(name, fn); return this; }
-  off(name, fn) { this.emitter.off(name, fn); return this; }
+  on(name, fn) { this.emitter_.on(name, fn); return this; }
+  once(name, fn) { this.emitter_.once(name, fn); return this; }
+  off(name, fn) { this.emitter_.off(name, fn); return this; }
 
-  trackLink(links, event, properties) { return this.trackElements(links, event, properties, 'click'); }
-  trackForm(forms, event, properties) { return this.trackElements(forms, event, properties, 'submit'); }
+  trackLink(links, event, properties) { return this.trackElements_(links, event, properties, 'click'); }
+  trackForm(forms, event, properties) { return this.trackElements_(forms, event, properties, 'submit'); }
 
-  trackElements(elements, event, properties, domEvent) {
+  trackElements_(elements, event, properties, domEvent) {
     // One element (a <form> or <select> has a `length` too), or a list (array, NodeList, jQuery object).
     const single = elements && typeof elements.addEventListener === 'function';
     const list = !elements ? [] : single ? [elements] : Array.from(elements);
@@ -208,41 +211,44 @@ export class Analytics {
     return this;
   }
 
-  register() { this.warn('register(): plugins are not supported yet'); return Promise.resolve(); }
+  register() { this.warn_('register(): plugins are not supported yet'); return Promise.resolve(); }
   deregister() { return Promise.resolve(); }
   addDestinationMiddleware() { return Promise.resolve(this); }
   addIntegrationMiddleware() { return Promise.resolve(this); }
   pageview(url) { return this.page({ path: url }); }
 
-  guard(name, fn) {
-    try { return fn(); } catch (e) { this.warn(name + '() failed: ' + (e && e.message)); return undefined; }
+  guard_(name, fn) {
+    try { return fn(); } catch (e) { this.warn_(name + '() failed: ' + (e && e.message)); return undefined; }
   }
 }
 
+for (const type of ['track', 'page', 'screen', 'identify', 'alias']) {
+  Analytics.prototype[type] = function (...args) { return this.dispatch_(type, args); };
+}
 // Aliases analytics.js users know.
 Analytics.prototype.trackClick = Analytics.prototype.trackLink;
 Analytics.prototype.trackSubmit = Analytics.prototype.trackForm;
 
 /** What event methods resolve with: analytics.js's Context, with the event parsed on first use. */
 class Context {
-  constructor(body) { this.body = body; this.parsed = undefined; }
-  get event() { return this.parsed || (this.parsed = JSON.parse(this.body)); }
+  constructor(body) { this.body_ = body; this.parsed_ = undefined; }
+  get event() { return this.parsed_ || (this.parsed_ = JSON.parse(this.body_)); }
 }
 
 function facade(event) {
   return { obj: event, type: () => event.type, event: () => event.event, userId: () => event.userId, anonymousId: () => event.anonymousId };
 }
 
-function emitEvent(emitter, type, e) {
-  const options = { context: e.context, integrations: e.integrations };
-  switch (type) {
-    case 'track': return emitter.emit('track', e.event, e.properties, options);
-    case 'page':
-    case 'screen': return emitter.emit(type, e.category || null, e.name || null, e.properties, options);
-    case 'identify': return emitter.emit('identify', e.userId, e.traits, options);
-    case 'group': return emitter.emit('group', e.groupId, e.traits, options);
-    case 'alias': return emitter.emit('alias', e.userId, e.previousId, options);
-    default: return undefined;
-  }
-}
+/** The listener arguments of each event type before `options`, as analytics.js emits them. */
+const EMITTED = {
+  track: (e) => [e.event, e.properties],
+  page: (e) => [e.category || null, e.name || null, e.properties],
+  identify: (e) => [e.userId, e.traits],
+  group: (e) => [e.groupId, e.traits],
+  alias: (e) => [e.userId, e.previousId],
+};
+EMITTED.screen = EMITTED.page;
 
+function emitEvent(emitter, type, e) {
+  emitter.emit(type, ...EMITTED[type](e), { context: e.context, integrations: e.integrations });
+}

@@ -2,9 +2,9 @@
 // reported and skipped: one site's bad listener must not stop the others or the library.
 
 export class Emitter {
-  constructor() { this.listeners = {}; }
+  constructor() { this.listeners_ = {}; }
   on(name, fn) {
-    if (typeof fn === 'function') (this.listeners[name] = this.listeners[name] || []).push(fn);
+    if (typeof fn === 'function') (this.listeners_[name] = this.listeners_[name] || []).push(fn);
     return this;
   }
   once(name, fn) {
@@ -12,14 +12,14 @@ export class Emitter {
     return this.on(name, wrapped);
   }
   off(name, fn) {
-    const list = this.listeners[name];
-    if (list) this.listeners[name] = fn ? list.filter((l) => l !== fn) : [];
+    const list = this.listeners_[name];
+    if (list) this.listeners_[name] = fn ? list.filter((l) => l !== fn) : [];
     return this;
   }
   emit(name, ...args) {
-    for (const fn of (this.listeners[name] || []).slice()) {
+    for (const fn of (this.listeners_[name] || []).slice()) {
       try { fn(...args); } catch (e) { console.warn('[wasm-analytics] listener for "' + name + '" threw', e); }
     }
   }
-  has(name) { return !!(this.listeners[name] && this.listeners[name].length); }
+  has_(name) { return !!(this.listeners_[name] && this.listeners_[name].length); }
 }

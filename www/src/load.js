@@ -14,13 +14,18 @@ const SETUP_METHODS = { setAnonymousId: 1, on: 1, once: 1, off: 1, debug: 1, add
 
 /** Loads the wasm and returns a ready Analytics instance. */
 export async function start(writeKey, options, wasmUrl) {
+  // The `ajs_` query (analytics.js: location.search, else the hash from its last `?`), read now: the page may
+  // change its URL while the wasm loads.
+  const query = location.search || location.hash.replace(/.*\?/, '?');
   const settings = Object.assign({}, options || {}, { writeKey: String(writeKey || '') });
   if (await isDisabled(options)) return new Analytics(NULL_CORE, settings);
   await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
   settings.apiHost = settings.apiHost || 'https://api.segment.io/v1';
   if (!/^[a-z]+:\/\//i.test(settings.apiHost)) settings.apiHost = 'https://' + settings.apiHost;
   const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
-  return new Analytics(core, settings);
+  const analytics = new Analytics(core, settings);
+  analytics.query_ = query;
+  return analytics;
 }
 
 /** Calls a previous page queued in the snippet but could not hand to the library. */
@@ -36,12 +41,19 @@ export function takeSavedCalls() {
   }
 }
 
-/** Replays `[method, ...args]` calls: setup calls first, then every other call in its original order. */
-export function replay(analytics, calls) {
+/** Replays `[method, ...args]` calls: setup calls first, then the `ajs_` query-string calls, then every
+ * other call in its original order (analytics.js's order). Synchronous unless the URL holds an `ajs_`
+ * query: then the query-string module is fetched first (a separate chunk of the script-tag build). */
+export async function replay(analytics, calls) {
   const valid = calls.filter((call) => Array.isArray(call) && typeof analytics[call[0]] === 'function');
-  const setup = valid.filter((call) => SETUP_METHODS[call[0]]);
-  const rest = valid.filter((call) => !SETUP_METHODS[call[0]]);
-  for (const [method, ...args] of setup.concat(rest)) {
-    try { analytics[method](...args); } catch (e) { analytics.warn('replayed ' + method + '() failed'); }
+  const run = (list) => {
+    for (const [method, ...args] of list) {
+      try { analytics[method](...args); } catch (e) { analytics.warn_('replayed ' + method + '() failed'); }
+    }
+  };
+  run(valid.filter((call) => SETUP_METHODS[call[0]]));
+  if (analytics.query_ && analytics.query_.includes('ajs_')) {
+    try { (await import('./query-string.js')).default(analytics, analytics.query_); } catch (e) { /* not loaded */ }
   }
+  run(valid.filter((call) => !SETUP_METHODS[call[0]]));
 }

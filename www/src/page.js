@@ -3,15 +3,33 @@
 // `context.page` with analytics.js's canonical-URL rule.
 
 export function pageSnapshot() {
-  const canonical = document.querySelector("link[rel='canonical']");
-  return {
-    c: (canonical && canonical.getAttribute('href')) || undefined,
-    p: location.pathname,
-    u: location.href,
-    s: location.search,
-    t: document.title,
-    r: document.referrer,
-  };
+  return { c: canonicalHref(), p: location.pathname, u: location.href, s: location.search, t: document.title, r: document.referrer };
+}
+
+function canonicalHref() {
+  const link = document.querySelector("link[rel='canonical']");
+  return (link && link.getAttribute('href')) || undefined;
+}
+
+let lastUrl;
+let lastTitle;
+let lastCanonical;
+let lastJson;
+
+/** pageSnapshot() as JSON text. Reads three values per call and rebuilds the text only when one changed:
+ * path and search are parts of the url and the referrer is fixed for the document. `document.URL` is the
+ * same string as `location.href` (pushState and hash changes included) at a tenth of the cost. */
+export function pageJson() {
+  const url = document.URL;
+  const title = document.title;
+  const canonical = canonicalHref();
+  if (url !== lastUrl || title !== lastTitle || canonical !== lastCanonical) {
+    lastUrl = url;
+    lastTitle = title;
+    lastCanonical = canonical;
+    lastJson = JSON.stringify(pageSnapshot());
+  }
+  return lastJson;
 }
 
 /** Facts about the browser that do not change during a page's life, sent once to the core. */

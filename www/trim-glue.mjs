@@ -1,0 +1,77 @@
+// Build step (run by www/build.mjs before short-names.mjs, never shipped): cuts parts of the wasm-bindgen
+// `--target web` glue this library never uses, so every page loads fewer bytes. Each rewrite is a row of
+// TRIMS: what it removes, the exact text (or pattern) it expects, and its replacement. A row that does not
+// match exactly the expected number of times throws, so a wasm-bindgen upgrade that changes the glue fails
+// the build instead of shipping a half-trimmed file. The loader at the end replaces wasm-bindgen's.
+//
+// Owns: glue text rewriting. Must not change what crosses the wasm boundary (imports/exports keep their
+// signatures; short-names.mjs and its link check run after this).
+
+/** The loader that replaces wasm-bindgen's `__wbg_load` / `__wbg_init` / `initSync`. Same contract for
+ * what the library passes (`{module_or_path: url}` or nothing): one instance per page however often it is
+ * called, retried after a failure; streaming compile, falling back to bytes when the server sends the wasm
+ * with a wrong MIME type. `initSync({module})` is kept for the build's link check. */
+const LOADER = `
+function initSync({ module }) {
+    const instance = new WebAssembly.Instance(module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module), __wbg_get_imports());
+    return __wbg_finalize_init(instance, module);
+}
+
+let __wbg_init_promise;
+function __wbg_init(options) {
+    return __wbg_init_promise ??= __wbg_load((options && options.module_or_path) || new URL('wasm_analytics_bg.wasm', import.meta.url)).catch((e) => {
+        __wbg_init_promise = undefined;
+        throw e;
+    });
+}
+
+async function __wbg_load(url) {
+    const imports = __wbg_get_imports();
+    const response = fetch(url);
+    let result;
+    try {
+        result = await WebAssembly.instantiateStreaming(response, imports);
+    } catch (e) {
+        result = await WebAssembly.instantiate(await (await response).arrayBuffer(), imports);
+    }
+    return __wbg_finalize_init(result.instance, result.module);
+}
+
+export { initSync, __wbg_init as default };
+`;
+
+/** [what, pattern, replacement (text, or a function of the match), expected matches]. Patterns are literal
+ * strings unless RegExp. */
+export const TRIMS = [
+  // The instance lives as long as the page: nothing calls free(), so no finalizer or dispose hook.
+  ['Analytics.free / __destroy_into_raw', /\n    __destroy_into_raw\(\) \{[\s\S]*?\n    \}\n    free\(\) \{[\s\S]*?\n    \}\n/g, '\n', 1],
+  ['Analytics finalizer registration', '\n        AnalyticsFinalization.register(this, this.__wbg_ptr, this);', '', 1],
+  ['Symbol.dispose hook', /\nif \(Symbol\.dispose\) Analytics\.prototype\[Symbol\.dispose\] = Analytics\.prototype\.free;/g, '', 1],
+  ['AnalyticsFinalization registry', /\nconst AnalyticsFinalization = [^;]*;\n/g, '\n', 1],
+  // TextEncoder.encodeInto is in every browser that runs this wasm (reference types, bulk memory).
+  ['encodeInto polyfill', /\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{[\s\S]*?\n\}\n/g, '\n', 1],
+  // Every call passes realloc, so the encode-then-copy branch never runs.
+  ['passStringToWasm0 without realloc', /\n    if \(realloc === undefined\) \{[\s\S]*?\n    \}\n/g, '\n', 1],
+  // Glue-internal property names end in `_` so the bundler shortens them (build.mjs mangleProps).
+  ['__wbg_ptr property', /\b__wbg_ptr\b/g, 'ptr_', 18],
+  ['_wbg_cb_unref property', /\b_wbg_cb_unref\b/g, 'unref_', 3],
+  // Imports that catch into the wasm as arrows: `(...a) => handleError((x, y) => {…}, a)` (no `this`/`arguments` inside).
+  ['handleError wrappers', /function\(\) \{ return handleError\(function \(([^)]*)\) \{([\s\S]*?)\n        \}, arguments\); \}/g,
+    (_, params, body) => `(...a) => handleError((${params}) => {${body}\n        }, a)`, 23],
+  // wasm-bindgen's loader (deprecated-argument warnings, Response/Request/bytes/Module forms, MIME warning).
+  ['wasm-bindgen loader', /\nasync function __wbg_load\(module, imports\) \{[\s\S]*$/g, LOADER, 1],
+];
+
+/** Returns the glue with every TRIMS row applied; throws when a row does not match as expected. */
+export function trimGlue(glue) {
+  for (const [what, pattern, replacement, expected] of TRIMS) {
+    const regex = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'g') : pattern;
+    let seen = 0;
+    glue = glue.replace(regex, (...match) => {
+      seen++;
+      return typeof replacement === 'function' ? replacement(...match) : replacement;
+    });
+    if (seen !== expected) throw new Error(`trim-glue: ${what}: expected ${expected} match(es), found ${seen}`);
+  }
+  return glue;
+}
