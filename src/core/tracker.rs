@@ -123,6 +123,9 @@ pub struct Tracker {
     queue_store: Box<dyn Store>,
     queue_prefix: String,
     warnings: Vec<&'static str>,
+    /// The last page snapshot text and the `context.page` built from it: a page's calls repeat the same
+    /// snapshot, and building it (URL rules, canonical link) is a pure function of the text.
+    page_cache: (String, String),
 }
 
 /// Most warnings held between two `take_warnings` calls: the facade drains them only in debug
@@ -138,7 +141,7 @@ impl Tracker {
     pub fn new(env: PageEnv, identity: Identity, config: Config, queue_store: Box<dyn Store>, tab_id: &str, now_ms: f64) -> Self {
         let outbox = Outbox::new(config, SegmentWire::new(env.write_key()));
         let queue_prefix = persisted::event_key_prefix(env.write_key(), tab_id);
-        let mut tracker = Tracker { identity, env, outbox, queue_store, queue_prefix, warnings: Vec::new() };
+        let mut tracker = Tracker { identity, env, outbox, queue_store, queue_prefix, warnings: Vec::new(), page_cache: Default::default() };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
         let values: Vec<String> = keys.iter().filter_map(|key| tracker.queue_store.get(key)).collect();
         tracker.outbox.restore_items(values.iter().map(String::as_str), now_ms);
@@ -177,9 +180,12 @@ impl Tracker {
             group_id: group_id.as_deref(),
             group_traits: &group_traits,
         };
-        let page = page_snapshot_json(page_json);
+        if self.page_cache.0 != page_json || self.page_cache.1.is_empty() {
+            self.page_cache = (page_json.to_owned(), page_snapshot_json(page_json));
+        }
+        let page = self.page_cache.1.as_str();
         let uuid = uuid::v4(random);
-        let call = Call { method, resolved: &resolved, args, now_ms, uuid: &uuid, page: &page };
+        let call = Call { method, resolved: &resolved, args, now_ms, uuid: &uuid, page };
         let event = envelope::build(&call, &who, &self.env.envelope_env())?;
         self.note(event.warnings);
         Ok(event.body)

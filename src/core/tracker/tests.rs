@@ -259,3 +259,17 @@ fn user_agent_data_from_the_browser_facts_is_sent_when_it_is_an_object() {
         assert_eq!(json::get(&context, "userAgentData").unwrap_or("<absent>"), *want, "{facts}");
     }
 }
+
+#[test]
+fn each_call_gets_the_page_it_was_made_on_even_when_snapshots_repeat() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    let a = r#"{"p":"/a","u":"https://ex.com/a","s":"","t":"A","r":""}"#;
+    let b = r#"{"p":"/b","u":"https://ex.com/b#x","s":"","t":"B","r":""}"#;
+    let urls: Vec<String> = [a, a, b, a].iter().map(|snapshot| {
+        let body = page.tracker.build(Method::Track, "s", &["E"], snapshot, NOW, &mut page.random).unwrap();
+        let context = field(&body, "context");
+        json::get(json::get(&context, "page").unwrap(), "url").unwrap().to_string()
+    }).collect();
+    assert_eq!(urls, [r#""https://ex.com/a""#, r#""https://ex.com/a""#, r#""https://ex.com/b""#, r#""https://ex.com/a""#]);
+}
