@@ -13,8 +13,8 @@
 
 use super::batch::{self, Overhead, RequestLimit, Timing};
 use super::config::Config;
-use super::diagnostics::{DeliveryState, Diagnostic, DropCounts, DropReason};
-use super::queue::{Dropped, Item, Queue};
+use super::diagnostics::{DeliveryState, Diagnostic, DropReason};
+use super::queue::{Item, Queue};
 
 mod stored;
 pub use stored::Changes;
@@ -29,10 +29,6 @@ struct Flight {
     keepalive_bytes: usize,
 }
 
-/// Most diagnostics kept between two `take_diagnostics` calls (older ones are discarded; the
-/// counters in [`DeliveryState`] keep the totals).
-const MAX_DIAGNOSTICS: usize = 256;
-
 /// The write-ahead outbox of one tab. See the module docs for how the shell drives it.
 #[derive(Debug)]
 pub struct Outbox<W: Wire> {
@@ -46,9 +42,6 @@ pub struct Outbox<W: Wire> {
     network_gate_ms: f64,
     network_failures: u32,
     delivered: u64,
-    dropped: DropCounts,
-    diagnostics: Vec<Diagnostic>,
-    removed: Vec<String>,
     dirty: bool,
 }
 
@@ -66,9 +59,6 @@ impl<W: Wire> Outbox<W> {
             network_gate_ms: 0.0,
             network_failures: 0,
             delivered: 0,
-            dropped: DropCounts::default(),
-            diagnostics: Vec::new(),
-            removed: Vec::new(),
             dirty: false,
         }
     }
@@ -77,20 +67,14 @@ impl<W: Wire> Outbox<W> {
     /// created; persist before the next `poll_transmit`. Oversized events and queue overflow are
     /// reported as diagnostics, never as errors.
     pub fn enqueue(&mut self, message_id: String, body_json: String, now_ms: f64) {
-        let item =
-            Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 };
-        let mut dropped = Vec::new();
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.queue.push(item, &self.config, &mut dropped);
-        self.record(dropped, now_ms);
+        self.queue.expire(now_ms, self.config.retention_ms);
+        self.queue.push(Item::new(message_id, body_json, now_ms, 0, now_ms), &self.config, now_ms);
         self.dirty = true;
     }
 
     /// The next request to send, if any is due in this mode. Call repeatedly until `None`.
     pub fn poll_transmit(&mut self, now_ms: f64, mode: Mode) -> Option<Transmit> {
-        let mut dropped = Vec::new();
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.record(dropped, now_ms);
+        self.queue.expire(now_ms, self.config.retention_ms);
         // A page hide ignores the network backoff (a navigation cancels the page's open fetches,
         // which look like network errors) but still honours the server's Retry-After.
         let gate = if matches!(mode, Mode::PageHide { .. }) { self.rate_gate_ms } else { self.rate_gate_ms.max(self.network_gate_ms) };
@@ -120,14 +104,11 @@ impl<W: Wire> Outbox<W> {
         let in_this = |item: &Item| item.in_flight == Some(id);
         match (classify(outcome), outcome) {
             (Verdict::Delivered, _) => {
-                let done = self.queue.remove_where(in_this);
-                self.delivered += done.len() as u64;
-                self.forget(done);
+                self.delivered += self.queue.remove_where(&in_this, None, now_ms) as u64;
                 self.connection_works();
             }
             (Verdict::Drop, Outcome::Status(code, _)) => {
-                let dropped = self.queue.remove_where(in_this).into_iter();
-                self.record(dropped.map(|i| (i.message_id, DropReason::Rejected(code))).collect(), now_ms);
+                self.queue.remove_where(&in_this, Some(DropReason::Rejected(code)), now_ms);
                 self.connection_works();
             }
             (Verdict::Retry, Outcome::Status(code, retry_after)) => {
@@ -162,9 +143,7 @@ impl<W: Wire> Outbox<W> {
 
     /// The timer armed from `poll_timeout` fired: applies retention. Then call `poll_transmit`.
     pub fn on_timeout(&mut self, now_ms: f64) {
-        let mut dropped = Vec::new();
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.record(dropped, now_ms);
+        self.queue.expire(now_ms, self.config.retention_ms);
     }
 
     /// The mode for a page-hide flush: the whole keepalive quota this outbox was configured with.
@@ -183,7 +162,7 @@ impl<W: Wire> Outbox<W> {
 
     /// Drains the drops recorded since the last call, oldest first.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
-        std::mem::take(&mut self.diagnostics)
+        std::mem::take(&mut self.queue.log.recent)
     }
 
     /// Counts for debug mode, `flush()` and tests.
@@ -193,14 +172,14 @@ impl<W: Wire> Outbox<W> {
             pending: self.queue.items().len() - in_flight,
             in_flight,
             delivered: self.delivered,
-            dropped: self.dropped,
+            dropped: self.queue.log.counts,
             offline: !self.online,
         }
     }
 
     /// True when the stored copy is out of date.
     pub fn needs_persist(&self) -> bool {
-        self.dirty
+        self.dirty || !self.queue.removed.is_empty()
     }
 
     fn normal_limit(&self) -> RequestLimit {
@@ -294,8 +273,8 @@ impl<W: Wire> Outbox<W> {
         if code == 429 || retry_after.is_some() {
             self.rate_gate_ms = self.rate_gate_ms.max(gate);
         }
-        let exhausted = self.queue.remove_where(|i| i.in_flight.is_none() && i.attempts >= max_attempts);
-        self.record(exhausted.into_iter().map(|i| (i.message_id, DropReason::RetriesExhausted)).collect(), now_ms);
+        let exhausted = |i: &Item| i.in_flight.is_none() && i.attempts >= max_attempts;
+        self.queue.remove_where(&exhausted, Some(DropReason::RetriesExhausted), now_ms);
         self.dirty = true;
     }
 
@@ -321,21 +300,5 @@ impl<W: Wire> Outbox<W> {
     fn connection_works(&mut self) {
         self.network_failures = 0;
         self.network_gate_ms = 0.0;
-    }
-
-    fn record(&mut self, dropped: Vec<Dropped>, now_ms: f64) {
-        if dropped.is_empty() {
-            return;
-        }
-        self.dirty = true;
-        for (message_id, reason) in dropped {
-            self.dropped.add(reason);
-            if !message_id.is_empty() {
-                self.removed.push(message_id.clone());
-            }
-            self.diagnostics.push(Diagnostic { message_id, reason, at_ms: now_ms });
-        }
-        let excess = self.diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);
-        self.diagnostics.drain(..excess);
     }
 }

@@ -5,7 +5,7 @@
 
 use super::super::diagnostics::DropReason;
 use super::super::persisted;
-use super::super::queue::{Dropped, Item};
+use super::super::queue::Item;
 use super::super::wire::Wire;
 use super::Outbox;
 
@@ -41,7 +41,7 @@ impl<W: Wire> Outbox<W> {
             }
             saved.push((item.message_id.clone(), persisted::encode_item(item)));
         }
-        Changes { removed: std::mem::take(&mut self.removed), saved }
+        Changes { removed: std::mem::take(&mut self.queue.removed), saved }
     }
 
     /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet.
@@ -67,16 +67,17 @@ impl<W: Wire> Outbox<W> {
     }
 
     fn merge(&mut self, items: Vec<Item>, unreadable: usize, now_ms: f64) -> usize {
-        let mut dropped: Vec<Dropped> = (0..unreadable).map(|_| (String::new(), DropReason::Unreadable)).collect();
+        for _ in 0..unreadable {
+            self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
+        }
         let mut added = 0;
         for item in items {
             if !self.queue.contains(&item.message_id) {
-                self.queue.push(item, &self.config, &mut dropped);
+                self.queue.push(item, &self.config, now_ms);
                 added += 1;
             }
         }
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.record(dropped, now_ms);
+        self.queue.expire(now_ms, self.config.retention_ms);
         self.dirty |= added > 0;
         added
     }
@@ -86,15 +87,6 @@ impl<W: Wire> Outbox<W> {
     /// Returns how many events were handed over.
     pub fn hand_over_all(&mut self) -> usize {
         self.flights.clear();
-        let gone = self.queue.remove_where(|_| true);
-        let count = gone.len();
-        self.forget(gone);
-        count
-    }
-
-    /// Schedules the stored copies of items that left the queue for removal.
-    pub(super) fn forget(&mut self, gone: Vec<Item>) {
-        self.dirty |= !gone.is_empty();
-        self.removed.extend(gone.into_iter().map(|i| i.message_id));
+        self.queue.remove_where(&|_| true, None, 0.0)
     }
 }
