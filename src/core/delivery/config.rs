@@ -5,6 +5,7 @@
 
 use super::backoff::Backoff;
 use super::lease::LeasePolicy;
+use super::persisted::whole_number;
 
 /// How the outbox batches, bounds and retries. Start from [`Config::DEFAULT`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -166,10 +167,6 @@ impl Config {
     }
 }
 
-/// A JSON number text that is a whole number (`"20"`, not `"2.5"` or `"-1"`).
-fn whole_number(raw: &str) -> Option<u64> {
-    raw.trim().parse::<u64>().ok()
-}
 
 #[cfg(test)]
 mod options_tests {

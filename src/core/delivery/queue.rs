@@ -82,8 +82,13 @@ impl Queue {
             self.drop_item(item, DropReason::TooLarge, now_ms);
             return;
         }
-        if item.body_json.contains(['\n', '\r']) {
-            item.body_json = item.body_json.replace(['\n', '\r'], " ");
+        if item.body_json.bytes().any(|b| b == b'\n' || b == b'\r') {
+            let mut bytes = std::mem::take(&mut item.body_json).into_bytes();
+            for byte in bytes.iter_mut().filter(|b| **b == b'\n' || **b == b'\r') {
+                *byte = b' ';
+            }
+            // ASCII for ASCII keeps the text valid UTF-8, so this never yields the empty default.
+            item.body_json = String::from_utf8(bytes).unwrap_or_default();
         }
         self.bytes += item.body_json.len();
         let at = self.items.iter().rposition(|i| i.created_ms <= item.created_ms).map_or(0, |p| p + 1);

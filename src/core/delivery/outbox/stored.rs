@@ -5,7 +5,6 @@
 
 use super::super::diagnostics::DropReason;
 use super::super::persisted;
-use super::super::queue::Item;
 use super::super::wire::Wire;
 use super::Outbox;
 
@@ -44,37 +43,39 @@ impl<W: Wire> Outbox<W> {
         Changes { removed: std::mem::take(&mut self.queue.removed), saved }
     }
 
-    /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet.
+    /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet;
+    /// a text that is not v1 (unless blank) counts as one unreadable entry.
     /// See [`Outbox::restore_items`].
     pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
-        let decoded = persisted::decode(text);
-        self.merge(decoded.items, decoded.unreadable, now_ms)
+        match persisted::v1_lines(text) {
+            Some(mut lines) => self.restore_values(&mut lines, now_ms),
+            None => {
+                if !text.trim().is_empty() {
+                    self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
+                }
+                0
+            }
+        }
     }
 
     /// Adds stored per-event values (this page's previous life, or an orphaned tab's queue being
     /// adopted) that are not queued yet, keeping their `messageId`, body and attempts; they are
-    /// sent again as soon as due and stored again under this tab's keys. Returns how many were added.
+    /// sent again as soon as due and stored again under this tab's keys. Unreadable values count
+    /// as dropped. Returns how many were added.
     pub fn restore_items<'a>(&mut self, values: impl IntoIterator<Item = &'a str>, now_ms: f64) -> usize {
-        let mut unreadable = 0;
-        let mut items = Vec::new();
-        for value in values {
-            match persisted::decode_item(value) {
-                Some(item) => items.push(item),
-                None => unreadable += 1,
-            }
-        }
-        self.merge(items, unreadable, now_ms)
+        self.restore_values(&mut values.into_iter(), now_ms)
     }
 
-    fn merge(&mut self, items: Vec<Item>, unreadable: usize, now_ms: f64) -> usize {
-        for _ in 0..unreadable {
-            self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
-        }
+    fn restore_values(&mut self, values: &mut dyn Iterator<Item = &str>, now_ms: f64) -> usize {
         let mut added = 0;
-        for item in items {
-            if !self.queue.contains(&item.message_id) {
-                self.queue.push(item, &self.config, now_ms);
-                added += 1;
+        for value in values {
+            match persisted::decode_item(value) {
+                Some(item) if self.queue.contains(&item.message_id) => {}
+                Some(item) => {
+                    self.queue.push(item, &self.config, now_ms);
+                    added += 1;
+                }
+                None => self.queue.log.add(String::new(), DropReason::Unreadable, now_ms),
             }
         }
         self.queue.expire(now_ms, self.config.retention_ms);
