@@ -133,12 +133,15 @@ impl<W: Wire> Outbox<W> {
         if !self.online || self.flights.len() >= self.config.max_in_flight {
             return None;
         }
-        let gate = self.rate_gate_ms.max(self.network_gate_ms);
-        let mut waiting = self.queue.items().iter().filter(|i| i.in_flight.is_none()).peekable();
-        waiting.peek()?;
         let (full, interval) = (self.batch_is_full(), self.config.flush_interval_ms);
-        let earliest = waiting.map(|i| batch::due_ms(i, full, interval)).fold(f64::INFINITY, f64::min);
-        Some(earliest.max(gate))
+        let mut earliest = None;
+        for item in self.queue.items() {
+            if item.in_flight.is_none() {
+                let due = batch::due_ms(item, full, interval);
+                earliest = Some(earliest.map_or(due, |e: f64| e.min(due)));
+            }
+        }
+        Some(earliest?.max(self.rate_gate_ms).max(self.network_gate_ms))
     }
 
     /// The timer armed from `poll_timeout` fired: applies retention. Then call `poll_transmit`.
@@ -167,7 +170,10 @@ impl<W: Wire> Outbox<W> {
 
     /// Counts for debug mode, `flush()` and tests.
     pub fn state(&self) -> DeliveryState {
-        let in_flight = self.queue.items().iter().filter(|i| i.in_flight.is_some()).count();
+        let mut in_flight = 0;
+        for item in self.queue.items() {
+            in_flight += usize::from(item.in_flight.is_some());
+        }
         DeliveryState {
             pending: self.queue.items().len() - in_flight,
             in_flight,
@@ -188,14 +194,17 @@ impl<W: Wire> Outbox<W> {
     }
 
     fn page_hide_limit(&self, budget_bytes: usize) -> RequestLimit {
-        let used: usize = self.flights.iter().map(|f| f.keepalive_bytes).sum();
         let max_count = if self.config.batching { usize::MAX } else { 1 };
-        RequestLimit { max_count, max_bytes: budget_bytes.saturating_sub(used), strict: true }
+        RequestLimit { max_count, max_bytes: budget_bytes.saturating_sub(self.keepalive_used()), strict: true }
     }
 
-    fn keepalive_room(&self) -> usize {
-        let used: usize = self.flights.iter().map(|f| f.keepalive_bytes).sum();
-        self.config.keepalive_quota_bytes.saturating_sub(used)
+    /// Body bytes of this page's unanswered keepalive requests.
+    fn keepalive_used(&self) -> usize {
+        let mut used = 0;
+        for flight in &self.flights {
+            used += flight.keepalive_bytes;
+        }
+        used
     }
 
     fn overhead(&self) -> Overhead {
@@ -222,11 +231,15 @@ impl<W: Wire> Outbox<W> {
 
     fn body_for(&self, chosen: &[usize], now_ms: f64) -> Option<String> {
         let items = self.queue.items();
-        let events: Vec<(&str, u32)> =
-            chosen.iter().filter_map(|&i| items.get(i)).map(|i| (i.body_json.as_str(), i.attempts)).collect();
+        let mut events = Vec::with_capacity(chosen.len());
+        for &index in chosen {
+            if let Some(item) = items.get(index) {
+                events.push((item.body_json.as_str(), item.attempts.saturating_add(1)));
+            }
+        }
         match events.as_slice() {
             [] => None,
-            [(body, attempts)] => Some(self.wire.single(body, *attempts, now_ms)),
+            [(body, attempt)] => Some(self.wire.single(body, *attempt, now_ms)),
             _ => Some(self.wire.batch(&events, now_ms)),
         }
     }
@@ -239,7 +252,8 @@ impl<W: Wire> Outbox<W> {
     fn launch(&mut self, chosen: Vec<usize>, body: String, keepalive_cap: usize, now_ms: f64) -> Transmit {
         let id = self.next_id;
         self.next_id += 1;
-        let keepalive = body.len() <= self.keepalive_room().min(keepalive_cap);
+        let room = self.config.keepalive_quota_bytes.saturating_sub(self.keepalive_used());
+        let keepalive = body.len() <= room.min(keepalive_cap);
         let mut message_ids = Vec::with_capacity(chosen.len());
         let guard_ms = if keepalive { now_ms + self.config.request_timeout_ms } else { now_ms };
         let items = self.queue.items_mut();
@@ -261,7 +275,10 @@ impl<W: Wire> Outbox<W> {
     fn retry_later(&mut self, id: u64, code: u16, retry_after: Option<u32>, now_ms: f64, jitter: f64) {
         let (config, max_attempts) = (self.config, self.config.max_attempts);
         let mut gate = 0.0_f64;
-        for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
+        for item in self.queue.items_mut() {
+            if item.in_flight != Some(id) {
+                continue;
+            }
             item.in_flight = None;
             item.saved = false;
             item.flying_until_ms = 0.0;
@@ -286,7 +303,10 @@ impl<W: Wire> Outbox<W> {
     /// (`flying_until_ms`), so neither a next page nor the flush resends them while that request
     /// may still be on its way; a page that lives on retries them after the network backoff.
     fn release(&mut self, id: u64, may_still_fly: bool, now_ms: f64) {
-        for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
+        for item in self.queue.items_mut() {
+            if item.in_flight != Some(id) {
+                continue;
+            }
             item.in_flight = None;
             item.saved &= may_still_fly;
             if !may_still_fly {
