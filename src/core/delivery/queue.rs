@@ -79,10 +79,11 @@ impl Queue {
     /// (only possible as JSON whitespace) become spaces so the persisted format holds.
     pub fn push(&mut self, mut item: Item, config: &Config, now_ms: f64) {
         if item.body_json.len() > config.max_event_bytes {
-            self.drop_item(item, DropReason::TooLarge, now_ms);
+            self.removed.push(item.message_id.clone());
+            self.log.add(item.message_id, DropReason::TooLarge, now_ms);
             return;
         }
-        if item.body_json.bytes().any(|b| b == b'\n' || b == b'\r') {
+        if item.body_json.as_bytes().iter().any(|b| *b == b'\n' || *b == b'\r') {
             let mut bytes = std::mem::take(&mut item.body_json).into_bytes();
             for byte in bytes.iter_mut().filter(|b| **b == b'\n' || **b == b'\r') {
                 *byte = b' ';
@@ -93,13 +94,22 @@ impl Queue {
         self.bytes += item.body_json.len();
         let at = self.items.iter().rposition(|i| i.created_ms <= item.created_ms).map_or(0, |p| p + 1);
         self.items.insert(at, item);
-        while self.items.len() > config.max_queue_items || self.bytes > config.max_queue_bytes {
-            // The new item is never in flight, so there always is a victim.
-            let Some(victim) = self.items.iter().position(|i| i.in_flight.is_none()) else { break };
-            let item = self.items.remove(victim);
-            self.bytes -= item.body_json.len();
-            self.drop_item(item, DropReason::QueueFull, now_ms);
+        // Over a cap, the oldest waiting items go, as many as it takes (the new item is never in
+        // flight, so there always are enough).
+        let mut excess_items = self.items.len().saturating_sub(config.max_queue_items);
+        let mut excess_bytes = self.bytes.saturating_sub(config.max_queue_bytes);
+        if excess_items == 0 && excess_bytes == 0 {
+            return;
         }
+        let mut oldest_waiting = |item: &Item| {
+            if item.in_flight.is_some() || (excess_items == 0 && excess_bytes == 0) {
+                return false;
+            }
+            excess_items = excess_items.saturating_sub(1);
+            excess_bytes = excess_bytes.saturating_sub(item.body_json.len());
+            true
+        };
+        self.remove_where(&mut oldest_waiting, Some(DropReason::QueueFull), now_ms);
     }
 
     /// Drops items (not in flight) enqueued `retention_ms` or longer ago. O(1) when nothing
@@ -108,13 +118,13 @@ impl Queue {
         if self.items.first().is_none_or(|oldest| now_ms - oldest.created_ms < retention_ms) {
             return;
         }
-        let expired = |item: &Item| item.in_flight.is_none() && now_ms - item.created_ms >= retention_ms;
-        self.remove_where(&expired, Some(DropReason::Expired), now_ms);
+        let mut expired = |item: &Item| item.in_flight.is_none() && now_ms - item.created_ms >= retention_ms;
+        self.remove_where(&mut expired, Some(DropReason::Expired), now_ms);
     }
 
     /// Removes every item matching `pred`, keeping the order of the rest, and schedules their
     /// stored copies for removal; with a `reason` each counts as dropped. Returns how many left.
-    pub fn remove_where(&mut self, pred: &dyn Fn(&Item) -> bool, reason: Option<DropReason>, now_ms: f64) -> usize {
+    pub fn remove_where(&mut self, pred: &mut dyn FnMut(&Item) -> bool, reason: Option<DropReason>, now_ms: f64) -> usize {
         let Queue { items, bytes, removed, log } = self;
         let before = items.len();
         items.retain_mut(|item| {
@@ -130,11 +140,6 @@ impl Queue {
             false
         });
         before - items.len()
-    }
-
-    fn drop_item(&mut self, item: Item, reason: DropReason, now_ms: f64) {
-        self.removed.push(item.message_id.clone());
-        self.log.add(item.message_id, reason, now_ms);
     }
 }
 
@@ -239,8 +244,8 @@ mod tests {
         for id in ["a", "b", "c", "d"] {
             q.push(item(id, 10, 0.0), &Config::DEFAULT, 0.0);
         }
-        assert_eq!(q.remove_where(&|i| i.message_id == "b", None, 5.0), 1);
-        assert_eq!(q.remove_where(&|i| i.message_id != "c", Some(DropReason::Rejected(400)), 6.0), 2);
+        assert_eq!(q.remove_where(&mut |i| i.message_id == "b", None, 5.0), 1);
+        assert_eq!(q.remove_where(&mut |i| i.message_id != "c", Some(DropReason::Rejected(400)), 6.0), 2);
         assert_eq!((ids(&q), q.bytes()), (vec!["c"], 10));
         assert_eq!(q.removed, ["b", "a", "d"]);
         assert_eq!(dropped(&q), [("a".to_owned(), DropReason::Rejected(400)), ("d".to_owned(), DropReason::Rejected(400))]);

@@ -88,6 +88,6 @@ impl<W: Wire> Outbox<W> {
     /// Returns how many events were handed over.
     pub fn hand_over_all(&mut self) -> usize {
         self.flights.clear();
-        self.queue.remove_where(&|_| true, None, 0.0)
+        self.queue.remove_where(&mut |_| true, None, 0.0)
     }
 }
