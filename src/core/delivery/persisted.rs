@@ -27,67 +27,53 @@ const EVENT_KEY_PREFIX: &str = "wa:q:v2:";
 /// The key prefix of one tab's per-event items (layout v2): `wa:q:v2:<writeKey>:<tabId>:`; an
 /// event's key is this prefix followed by its `messageId`.
 pub fn event_key_prefix(write_key: &str, tab_id: &str) -> String {
-    let mut key = String::from(EVENT_KEY_PREFIX);
-    key.push_str(write_key);
-    key.push(':');
-    key.push_str(tab_id);
-    key.push(':');
-    key
+    key(&[EVENT_KEY_PREFIX, write_key, ":", tab_id, ":"])
 }
 
 /// The key prefix of every per-event item of one source: `wa:q:v2:<writeKey>:`.
 pub fn event_source_prefix(write_key: &str) -> String {
-    let mut key = String::from(EVENT_KEY_PREFIX);
-    key.push_str(write_key);
-    key.push(':');
-    key
+    key(&[EVENT_KEY_PREFIX, write_key, ":"])
 }
 
-/// The tab id of a queue key of this source in either layout (a v2 per-event key or a v1
-/// whole-queue key), or `None` for any other key. Tab ids hold no `:`.
+/// The tab id of a queue key of this source in either layout (a v2 per-event key
+/// `…:<tabId>:<messageId>` or a v1 whole-queue key `…:<tabId>`), or `None` for any other key.
+/// Tab ids hold no `:`.
 pub fn tab_of_any_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
-    if let Some(rest) = key.strip_prefix(EVENT_KEY_PREFIX).and_then(|r| r.strip_prefix(write_key)) {
-        let (tab, _) = rest.strip_prefix(':')?.split_once(':')?;
-        return (!tab.is_empty()).then_some(tab);
-    }
-    tab_of_queue_key(key, write_key)
+    let (per_event, rest) = match key.strip_prefix(EVENT_KEY_PREFIX) {
+        Some(rest) => (true, rest),
+        None => (false, key.strip_prefix(KEY_PREFIX)?),
+    };
+    let rest = rest.strip_prefix(write_key)?.strip_prefix(':')?;
+    let tab = if per_event { rest.split_once(':')?.0 } else { rest };
+    (!tab.is_empty()).then_some(tab)
 }
 
 /// The localStorage key prefix of every queue of one source: `wa:queue:v1:<writeKey>:`.
 pub fn queue_key_prefix(write_key: &str) -> String {
-    let mut key = String::from(KEY_PREFIX);
-    key.push_str(write_key);
-    key.push(':');
-    key
+    key(&[KEY_PREFIX, write_key, ":"])
 }
 
 /// The localStorage key of one tab's queue: `wa:queue:v1:<writeKey>:<tabId>`.
 pub fn queue_key(write_key: &str, tab_id: &str) -> String {
-    let mut key = queue_key_prefix(write_key);
-    key.push_str(tab_id);
-    key
-}
-
-/// The tab id of a queue key of this source, or `None` for any other key.
-pub fn tab_of_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
-    let tab = key.strip_prefix(KEY_PREFIX)?.strip_prefix(write_key)?.strip_prefix(':')?;
-    (!tab.is_empty()).then_some(tab)
+    key(&[KEY_PREFIX, write_key, ":", tab_id])
 }
 
 /// The localStorage key of one tab's liveness lease: `wa:alive:v1:<writeKey>:<tabId>`.
 pub fn alive_key(write_key: &str, tab_id: &str) -> String {
-    let mut key = String::from("wa:alive:v1:");
-    key.push_str(write_key);
-    key.push(':');
-    key.push_str(tab_id);
-    key
+    key(&["wa:alive:v1:", write_key, ":", tab_id])
 }
 
 /// The localStorage key of the adoption lease (browsers without Web Locks) and the Web Locks
 /// name of the adoption lock: `wa:adopt:v1:<writeKey>`.
 pub fn adoption_key(write_key: &str) -> String {
-    let mut key = String::from("wa:adopt:v1:");
-    key.push_str(write_key);
+    key(&["wa:adopt:v1:", write_key])
+}
+
+fn key(parts: &[&str]) -> String {
+    let mut key = String::new();
+    for part in parts {
+        key.push_str(part);
+    }
     key
 }
 
@@ -291,10 +277,12 @@ mod tests {
     #[test]
     fn keys_are_versioned_per_write_key_and_tab() {
         assert_eq!(queue_key("WK1", "t-1"), "wa:queue:v1:WK1:t-1");
-        assert_eq!(tab_of_queue_key("wa:queue:v1:WK1:t-1", "WK1"), Some("t-1"));
-        assert_eq!(tab_of_queue_key("wa:queue:v1:WK2:t-1", "WK1"), None);
-        assert_eq!(tab_of_queue_key("wa:queue:v1:WK1:", "WK1"), None);
-        assert_eq!(tab_of_queue_key("persisted-queue:v1:WK1:dest-Segment.io:items", "WK1"), None);
+        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK1:t-1", "WK1"), Some("t-1"));
+        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK2:t-1", "WK1"), None);
+        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK1:", "WK1"), None);
+        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK10:t-1", "WK1"), None);
+        assert_eq!(tab_of_any_queue_key("persisted-queue:v1:WK1:dest-Segment.io:items", "WK1"), None);
+        assert_eq!(queue_key_prefix("WK1"), "wa:queue:v1:WK1:");
         assert_eq!(alive_key("WK1", "t-1"), "wa:alive:v1:WK1:t-1");
         assert_eq!(adoption_key("WK1"), "wa:adopt:v1:WK1");
     }
