@@ -109,11 +109,12 @@ pub fn decode_item(text: &str) -> Option<Item> {
     Some(Item::new(message_id, body_json.to_owned(), created_ms, attempts, next_attempt_ms))
 }
 
-/// The event lines of a format v1 text (line ends `\n` or `\r\n`, blank lines skipped), or `None`
-/// when the text does not start with the v1 header (a foreign or unknown-version text).
-pub fn v1_lines(text: &str) -> Option<impl Iterator<Item = &str>> {
-    let mut lines = text.split('\n').map(|line| line.strip_suffix('\r').unwrap_or(line));
-    (lines.next()? == HEADER).then(|| lines.filter(|line| !line.is_empty()))
+/// The lines after the header of a format v1 text (line ends `\n` or `\r\n`; blank lines are the
+/// caller's to skip), or `None` when the text does not start with the v1 header (a foreign or
+/// unknown-version text).
+pub fn v1_lines(text: &str) -> Option<std::str::Lines<'_>> {
+    let mut lines = text.lines();
+    (lines.next()? == HEADER).then_some(lines)
 }
 
 /// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every
@@ -157,7 +158,7 @@ mod tests {
             return (Vec::new(), usize::from(!text.trim().is_empty()));
         };
         let (mut items, mut unreadable) = (Vec::new(), 0);
-        for line in lines {
+        for line in lines.filter(|line| !line.is_empty()) {
             match decode_item(line) {
                 Some(item) => items.push(item),
                 None => unreadable += 1,

@@ -47,15 +47,17 @@ impl<W: Wire> Outbox<W> {
     /// a text that is not v1 (unless blank) counts as one unreadable entry.
     /// See [`Outbox::restore_items`].
     pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
-        match persisted::v1_lines(text) {
-            Some(mut lines) => self.restore_values(&mut lines, now_ms),
-            None => {
-                if !text.trim().is_empty() {
-                    self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
-                }
-                0
+        let Some(lines) = persisted::v1_lines(text) else {
+            if !text.trim().is_empty() {
+                self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
             }
+            return 0;
+        };
+        let mut added = 0;
+        for line in lines.filter(|line| !line.is_empty()) {
+            added += usize::from(self.restore_one(line, now_ms));
         }
+        self.restored(added, now_ms)
     }
 
     /// Adds stored per-event values (this page's previous life, or an orphaned tab's queue being
@@ -63,21 +65,30 @@ impl<W: Wire> Outbox<W> {
     /// sent again as soon as due and stored again under this tab's keys. Unreadable values count
     /// as dropped. Returns how many were added.
     pub fn restore_items<'a>(&mut self, values: impl IntoIterator<Item = &'a str>, now_ms: f64) -> usize {
-        self.restore_values(&mut values.into_iter(), now_ms)
-    }
-
-    fn restore_values(&mut self, values: &mut dyn Iterator<Item = &str>, now_ms: f64) -> usize {
         let mut added = 0;
         for value in values {
-            match persisted::decode_item(value) {
-                Some(item) if self.queue.contains(&item.message_id) => {}
-                Some(item) => {
-                    self.queue.push(item, &self.config, now_ms);
-                    added += 1;
-                }
-                None => self.queue.log.add(String::new(), DropReason::Unreadable, now_ms),
+            added += usize::from(self.restore_one(value, now_ms));
+        }
+        self.restored(added, now_ms)
+    }
+
+    /// Queues one stored event unless it is queued already; true when added.
+    fn restore_one(&mut self, value: &str, now_ms: f64) -> bool {
+        match persisted::decode_item(value) {
+            Some(item) if self.queue.contains(&item.message_id) => false,
+            Some(item) => {
+                self.queue.push(item, &self.config, now_ms);
+                true
+            }
+            None => {
+                self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
+                false
             }
         }
+    }
+
+    /// After a restore: old enough events expire at once; returns `added`.
+    fn restored(&mut self, added: usize, now_ms: f64) -> usize {
         self.queue.expire(now_ms, self.config.retention_ms);
         self.dirty |= added > 0;
         added
