@@ -14,7 +14,7 @@
 use super::batch::{self, Overhead, RequestLimit, Timing};
 use super::config::Config;
 use super::diagnostics::{DeliveryState, Diagnostic, DropReason};
-use super::queue::{Item, Queue};
+use super::queue::{Item, Pick, Queue};
 
 mod stored;
 pub use stored::Changes;
@@ -101,14 +101,13 @@ impl<W: Wire> Outbox<W> {
             return;
         };
         let kept_alive = self.flights.swap_remove(pos).keepalive_bytes > 0;
-        let mut in_this = |item: &Item| item.in_flight == Some(id);
         match (classify(outcome), outcome) {
             (Verdict::Delivered, _) => {
-                self.delivered += self.queue.remove_where(&mut in_this, None, now_ms) as u64;
+                self.delivered += self.queue.remove_where(Pick::InRequest(id), None, now_ms) as u64;
                 self.connection_works();
             }
             (Verdict::Drop, Outcome::Status(code, _)) => {
-                self.queue.remove_where(&mut in_this, Some(DropReason::Rejected(code)), now_ms);
+                self.queue.remove_where(Pick::InRequest(id), Some(DropReason::Rejected(code)), now_ms);
                 self.connection_works();
             }
             (Verdict::Retry, Outcome::Status(code, retry_after)) => {
@@ -290,8 +289,7 @@ impl<W: Wire> Outbox<W> {
         if code == 429 || retry_after.is_some() {
             self.rate_gate_ms = self.rate_gate_ms.max(gate);
         }
-        let mut exhausted = |i: &Item| i.in_flight.is_none() && i.attempts >= max_attempts;
-        self.queue.remove_where(&mut exhausted, Some(DropReason::RetriesExhausted), now_ms);
+        self.queue.remove_where(Pick::OutOfAttempts(max_attempts), Some(DropReason::RetriesExhausted), now_ms);
         self.dirty = true;
     }
 

@@ -40,6 +40,52 @@ impl Item {
     }
 }
 
+/// Which items [`Queue::remove_where`] takes ("waiting": not in flight).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Pick {
+    /// The items inside request `id`.
+    InRequest(u64),
+    /// Waiting items enqueued `retention_ms` or longer before `now_ms`.
+    Expired {
+        /// The current time.
+        now_ms: f64,
+        /// The retention period.
+        retention_ms: f64,
+    },
+    /// Waiting items with at least this many attempts.
+    OutOfAttempts(u32),
+    /// The oldest waiting items, as many as it takes to shed `items` items and `bytes` body bytes.
+    OldestWaiting {
+        /// Items still to shed.
+        items: usize,
+        /// Body bytes still to shed.
+        bytes: usize,
+    },
+    /// Every item.
+    All,
+}
+
+impl Pick {
+    /// Whether `item`, the next one in queue order, is taken.
+    fn takes(&mut self, item: &Item) -> bool {
+        let waiting = item.in_flight.is_none();
+        match self {
+            Pick::InRequest(id) => item.in_flight == Some(*id),
+            Pick::Expired { now_ms, retention_ms } => waiting && *now_ms - item.created_ms >= *retention_ms,
+            Pick::OutOfAttempts(max) => waiting && item.attempts >= *max,
+            Pick::OldestWaiting { items, bytes } => {
+                if !waiting || (*items == 0 && *bytes == 0) {
+                    return false;
+                }
+                *items = items.saturating_sub(1);
+                *bytes = bytes.saturating_sub(item.body_json.len());
+                true
+            }
+            Pick::All => true,
+        }
+    }
+}
+
 /// Events in enqueue order, with their total body size, and the record of every event that left.
 #[derive(Debug, Default)]
 pub struct Queue {
@@ -96,20 +142,11 @@ impl Queue {
         self.items.insert(at, item);
         // Over a cap, the oldest waiting items go, as many as it takes (the new item is never in
         // flight, so there always are enough).
-        let mut excess_items = self.items.len().saturating_sub(config.max_queue_items);
-        let mut excess_bytes = self.bytes.saturating_sub(config.max_queue_bytes);
-        if excess_items == 0 && excess_bytes == 0 {
-            return;
+        let items = self.items.len().saturating_sub(config.max_queue_items);
+        let bytes = self.bytes.saturating_sub(config.max_queue_bytes);
+        if items > 0 || bytes > 0 {
+            self.remove_where(Pick::OldestWaiting { items, bytes }, Some(DropReason::QueueFull), now_ms);
         }
-        let mut oldest_waiting = |item: &Item| {
-            if item.in_flight.is_some() || (excess_items == 0 && excess_bytes == 0) {
-                return false;
-            }
-            excess_items = excess_items.saturating_sub(1);
-            excess_bytes = excess_bytes.saturating_sub(item.body_json.len());
-            true
-        };
-        self.remove_where(&mut oldest_waiting, Some(DropReason::QueueFull), now_ms);
     }
 
     /// Drops items (not in flight) enqueued `retention_ms` or longer ago. O(1) when nothing
@@ -118,17 +155,16 @@ impl Queue {
         if self.items.first().is_none_or(|oldest| now_ms - oldest.created_ms < retention_ms) {
             return;
         }
-        let mut expired = |item: &Item| item.in_flight.is_none() && now_ms - item.created_ms >= retention_ms;
-        self.remove_where(&mut expired, Some(DropReason::Expired), now_ms);
+        self.remove_where(Pick::Expired { now_ms, retention_ms }, Some(DropReason::Expired), now_ms);
     }
 
-    /// Removes every item matching `pred`, keeping the order of the rest, and schedules their
+    /// Removes the items `pick` names, keeping the order of the rest, and schedules their
     /// stored copies for removal; with a `reason` each counts as dropped. Returns how many left.
-    pub fn remove_where(&mut self, pred: &mut dyn FnMut(&Item) -> bool, reason: Option<DropReason>, now_ms: f64) -> usize {
+    pub fn remove_where(&mut self, mut pick: Pick, reason: Option<DropReason>, now_ms: f64) -> usize {
         let Queue { items, bytes, removed, log } = self;
         let before = items.len();
         items.retain_mut(|item| {
-            if !pred(item) {
+            if !pick.takes(item) {
                 return true;
             }
             *bytes -= item.body_json.len();
@@ -244,12 +280,44 @@ mod tests {
         for id in ["a", "b", "c", "d"] {
             q.push(item(id, 10, 0.0), &Config::DEFAULT, 0.0);
         }
-        assert_eq!(q.remove_where(&mut |i| i.message_id == "b", None, 5.0), 1);
-        assert_eq!(q.remove_where(&mut |i| i.message_id != "c", Some(DropReason::Rejected(400)), 6.0), 2);
+        q.items_mut()[1].in_flight = Some(7);
+        q.items_mut()[2].in_flight = Some(8);
+        assert_eq!(q.remove_where(Pick::InRequest(7), None, 5.0), 1);
+        assert_eq!(q.remove_where(Pick::OutOfAttempts(0), Some(DropReason::Rejected(400)), 6.0), 2);
         assert_eq!((ids(&q), q.bytes()), (vec!["c"], 10));
         assert_eq!(q.removed, ["b", "a", "d"]);
         assert_eq!(dropped(&q), [("a".to_owned(), DropReason::Rejected(400)), ("d".to_owned(), DropReason::Rejected(400))]);
         assert_eq!(q.log.counts.total(), 2);
+    }
+
+    #[test]
+    fn picks_table() {
+        let waiting = item("w", 10, 100.0);
+        let in_flight = Item { in_flight: Some(7), ..item("f", 10, 100.0) };
+        let tried = Item { attempts: 3, ..item("t", 10, 100.0) };
+        let expired = Pick::Expired { now_ms: 200.0, retention_ms: 100.0 };
+        // (pick, item, taken)
+        let rows: &[(Pick, &Item, bool)] = &[
+            (Pick::InRequest(7), &in_flight, true),
+            (Pick::InRequest(8), &in_flight, false),
+            (Pick::InRequest(7), &waiting, false),
+            (expired, &waiting, true),
+            (expired, &in_flight, false),
+            (Pick::Expired { now_ms: 199.0, retention_ms: 100.0 }, &waiting, false),
+            (Pick::OutOfAttempts(3), &tried, true),
+            (Pick::OutOfAttempts(4), &tried, false),
+            (Pick::OldestWaiting { items: 1, bytes: 0 }, &waiting, true),
+            (Pick::OldestWaiting { items: 0, bytes: 1 }, &waiting, true),
+            (Pick::OldestWaiting { items: 0, bytes: 0 }, &waiting, false),
+            (Pick::OldestWaiting { items: 1, bytes: 0 }, &in_flight, false),
+            (Pick::All, &in_flight, true),
+        ];
+        for &(pick, it, taken) in rows {
+            let mut once = pick;
+            assert_eq!(once.takes(it), taken, "{pick:?} {}", it.message_id);
+        }
+        let mut shed = Pick::OldestWaiting { items: 0, bytes: 15 };
+        assert_eq!([shed.takes(&waiting), shed.takes(&waiting), shed.takes(&waiting)], [true, true, false]);
     }
 
     #[test]

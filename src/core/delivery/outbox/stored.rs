@@ -5,6 +5,7 @@
 
 use super::super::diagnostics::DropReason;
 use super::super::persisted;
+use super::super::queue::Pick;
 use super::super::wire::Wire;
 use super::Outbox;
 
@@ -99,6 +100,6 @@ impl<W: Wire> Outbox<W> {
     /// Returns how many events were handed over.
     pub fn hand_over_all(&mut self) -> usize {
         self.flights.clear();
-        self.queue.remove_where(&mut |_| true, None, 0.0)
+        self.queue.remove_where(Pick::All, None, 0.0)
     }
 }
