@@ -89,11 +89,13 @@ pub fn holds(current: Option<&Lease>, me: &str, now_ms: f64) -> bool {
 /// lease (closed, crashed, or reloaded: a tab releases its lease on `pagehide`). Each entry is
 /// a queue's tab id and that tab's liveness record as read.
 pub fn orphaned<'a>(queues: &'a [(String, Option<Lease>)], me: &str, now_ms: f64) -> Vec<&'a str> {
-    queues
-        .iter()
-        .filter(|(tab, alive)| tab != me && !is_live(alive.as_ref(), now_ms))
-        .map(|(tab, _)| tab.as_str())
-        .collect()
+    let mut orphans = Vec::new();
+    for (tab, alive) in queues {
+        if tab != me && !is_live(alive.as_ref(), now_ms) {
+            orphans.push(tab.as_str());
+        }
+    }
+    orphans
 }
 
 /// True when another tab has written its claim into `me`'s liveness record: it adopted (or is
