@@ -98,7 +98,7 @@ impl DropLog {
     pub fn add(&mut self, message_id: String, reason: DropReason, at_ms: f64) {
         self.counts.add(reason);
         if self.recent.len() >= MAX_DIAGNOSTICS {
-            self.recent.remove(0);
+            self.recent = self.recent.split_off(1);
         }
         self.recent.push(Diagnostic { message_id, reason, at_ms });
     }
