@@ -138,8 +138,15 @@ impl Queue {
             item.body_json = String::from_utf8(bytes).unwrap_or_default();
         }
         self.bytes += item.body_json.len();
-        let at = self.items.iter().rposition(|i| i.created_ms <= item.created_ms).map_or(0, |p| p + 1);
-        self.items.insert(at, item);
+        self.items.push(item);
+        // Age order: the new item moves before every item younger than it (none, for a fresh event).
+        let items = &mut self.items[..];
+        for at in (1..items.len()).rev() {
+            if items[at - 1].created_ms <= items[at].created_ms {
+                break;
+            }
+            items.swap(at - 1, at);
+        }
         // Over a cap, the oldest waiting items go, as many as it takes (the new item is never in
         // flight, so there always are enough).
         let items = self.items.len().saturating_sub(config.max_queue_items);
