@@ -9,7 +9,9 @@
 //! Event line (read back without a JSON parser):
 //! `created_ms<TAB>attempts<TAB>next_attempt_ms<TAB>"messageId"<TAB>body`, the numbers as
 //! integers, the messageId as a JSON string literal (so it holds no raw tab or newline), the body
-//! as the event's JSON object text (the queue turns raw newlines into spaces).
+//! as the event's JSON object text, kept byte for byte (JSON whitespace included: a v2 value holds
+//! one event, so a raw newline cannot split it; only v1's whole-queue text needed single-line bodies,
+//! which that older build wrote).
 //!
 //! Format v1 (read only, for queues an older build left): the whole queue as one item at
 //! `wa:queue:v1:<writeKey>:<tabId>`: a header line `wa-queue<TAB>1`, then one event line per event.
@@ -236,6 +238,12 @@ mod tests {
         for pair in lines.chunks(2) {
             assert_eq!(tab_of_any_queue_key(pair[0], "WK1"), Some("0f8fad5b-d9cb-469f-a165-70867728950e"));
         }
+    }
+
+    #[test]
+    fn bodies_with_raw_newlines_round_trip() {
+        let item = Item::new("m".to_owned(), "{\"a\":1,\r\n\"b\":\"x\ty\"\n}".to_owned(), 1.0, 2, 3.0);
+        assert_eq!(decode_item(&encode_item(&item)), Some(item));
     }
 
     #[test]

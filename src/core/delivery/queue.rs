@@ -121,21 +121,13 @@ impl Queue {
 
     /// Adds an item in age order (after every item not younger; at the end for a fresh event)
     /// unless it is too large, then enforces the queue caps by dropping the oldest items not in
-    /// flight (possibly the new one: an adopted event older than all others). Raw newlines in the body
-    /// (only possible as JSON whitespace) become spaces so the persisted format holds.
-    pub fn push(&mut self, mut item: Item, config: &Config, now_ms: f64) {
+    /// flight (possibly the new one: an adopted event older than all others). The body is kept
+    /// as given (each stored value holds one event, so raw newlines need no repair).
+    pub fn push(&mut self, item: Item, config: &Config, now_ms: f64) {
         if item.body_json.len() > config.max_event_bytes {
             self.removed.push(item.message_id.clone());
             self.log.add(item.message_id, DropReason::TooLarge, now_ms);
             return;
-        }
-        if item.body_json.as_bytes().iter().any(|b| *b == b'\n' || *b == b'\r') {
-            let mut bytes = std::mem::take(&mut item.body_json).into_bytes();
-            for byte in bytes.iter_mut().filter(|b| **b == b'\n' || **b == b'\r') {
-                *byte = b' ';
-            }
-            // ASCII for ASCII keeps the text valid UTF-8, so this never yields the empty default.
-            item.body_json = String::from_utf8(bytes).unwrap_or_default();
         }
         self.bytes += item.body_json.len();
         self.items.push(item);
@@ -328,11 +320,11 @@ mod tests {
     }
 
     #[test]
-    fn raw_newlines_become_spaces() {
+    fn bodies_are_kept_byte_for_byte() {
         let mut q = Queue::default();
         let mut it = item("n", 0, 0.0);
         it.body_json = "{\n\"a\":1\r\n}".to_owned();
         q.push(it, &Config::DEFAULT, 0.0);
-        assert_eq!(q.items()[0].body_json, "{ \"a\":1  }");
+        assert_eq!(q.items()[0].body_json, "{\n\"a\":1\r\n}");
     }
 }
