@@ -272,7 +272,6 @@ impl<W: Wire> Outbox<W> {
     }
 
     fn retry_later(&mut self, id: u64, code: u16, retry_after: Option<u32>, now_ms: f64, jitter: f64) {
-        let (config, max_attempts) = (self.config, self.config.max_attempts);
         let mut gate = 0.0_f64;
         for item in self.queue.items_mut() {
             if item.in_flight != Some(id) {
@@ -282,14 +281,14 @@ impl<W: Wire> Outbox<W> {
             item.saved = false;
             item.flying_until_ms = 0.0;
             item.attempts = item.attempts.saturating_add(1);
-            let delay = config.backoff.server_delay_ms(item.attempts, retry_after, jitter);
+            let delay = self.config.backoff.server_delay_ms(item.attempts, retry_after, jitter);
             item.next_attempt_ms = now_ms + delay;
             gate = gate.max(item.next_attempt_ms);
         }
         if code == 429 || retry_after.is_some() {
             self.rate_gate_ms = self.rate_gate_ms.max(gate);
         }
-        self.queue.remove_where(Pick::OutOfAttempts(max_attempts), Some(DropReason::RetriesExhausted), now_ms);
+        self.queue.remove_where(Pick::OutOfAttempts(self.config.max_attempts), Some(DropReason::RetriesExhausted), now_ms);
         self.dirty = true;
     }
 
