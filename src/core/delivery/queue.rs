@@ -1,11 +1,15 @@
 //! The write-ahead queue: every event from enqueue until the server accepted it or it was dropped
 //! for good, with the size cap, queue caps and retention applied here and nowhere else.
 //!
-//! Owns [`Item`] and the bounds. Knows nothing of requests beyond an item's in-flight marker.
+//! Owns [`Item`], the bounds, and the record of what left the queue (stored copies to remove, the
+//! drop log). Knows nothing of requests beyond an item's in-flight marker.
 //! Must not import anything platform-specific.
 
 use super::config::Config;
 use super::diagnostics::{DropLog, DropReason};
+
+mod pick;
+pub use pick::Pick;
 
 /// One queued event.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,55 +38,10 @@ pub struct Item {
 }
 
 impl Item {
-    /// A fresh event, due at once, never sent, not stored yet.
+    /// An event not in flight and without a stored copy yet: a new one (`attempts` 0), or one read
+    /// back from storage.
     pub fn new(message_id: String, body_json: String, created_ms: f64, attempts: u32, next_attempt_ms: f64) -> Item {
         Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 }
-    }
-}
-
-/// Which items [`Queue::remove_where`] takes ("waiting": not in flight).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Pick {
-    /// The items inside request `id`.
-    InRequest(u64),
-    /// Waiting items enqueued `retention_ms` or longer before `now_ms`.
-    Expired {
-        /// The current time.
-        now_ms: f64,
-        /// The retention period.
-        retention_ms: f64,
-    },
-    /// Waiting items with at least this many attempts.
-    OutOfAttempts(u32),
-    /// The oldest waiting items, as many as it takes to shed `items` items and `bytes` body bytes.
-    OldestWaiting {
-        /// Items still to shed.
-        items: usize,
-        /// Body bytes still to shed.
-        bytes: usize,
-    },
-    /// Every item.
-    All,
-}
-
-impl Pick {
-    /// Whether `item`, the next one in queue order, is taken.
-    fn takes(&mut self, item: &Item) -> bool {
-        let waiting = item.in_flight.is_none();
-        match self {
-            Pick::InRequest(id) => item.in_flight == Some(*id),
-            Pick::Expired { now_ms, retention_ms } => waiting && *now_ms - item.created_ms >= *retention_ms,
-            Pick::OutOfAttempts(max) => waiting && item.attempts >= *max,
-            Pick::OldestWaiting { items, bytes } => {
-                if !waiting || (*items == 0 && *bytes == 0) {
-                    return false;
-                }
-                *items = items.saturating_sub(1);
-                *bytes = bytes.saturating_sub(item.body_json.len());
-                true
-            }
-            Pick::All => true,
-        }
     }
 }
 
@@ -287,36 +246,6 @@ mod tests {
         assert_eq!(q.removed, ["b", "a", "d"]);
         assert_eq!(dropped(&q), [("a".to_owned(), DropReason::Rejected(400)), ("d".to_owned(), DropReason::Rejected(400))]);
         assert_eq!(q.log.counts.total(), 2);
-    }
-
-    #[test]
-    fn picks_table() {
-        let waiting = item("w", 10, 100.0);
-        let in_flight = Item { in_flight: Some(7), ..item("f", 10, 100.0) };
-        let tried = Item { attempts: 3, ..item("t", 10, 100.0) };
-        let expired = Pick::Expired { now_ms: 200.0, retention_ms: 100.0 };
-        // (pick, item, taken)
-        let rows: &[(Pick, &Item, bool)] = &[
-            (Pick::InRequest(7), &in_flight, true),
-            (Pick::InRequest(8), &in_flight, false),
-            (Pick::InRequest(7), &waiting, false),
-            (expired, &waiting, true),
-            (expired, &in_flight, false),
-            (Pick::Expired { now_ms: 199.0, retention_ms: 100.0 }, &waiting, false),
-            (Pick::OutOfAttempts(3), &tried, true),
-            (Pick::OutOfAttempts(4), &tried, false),
-            (Pick::OldestWaiting { items: 1, bytes: 0 }, &waiting, true),
-            (Pick::OldestWaiting { items: 0, bytes: 1 }, &waiting, true),
-            (Pick::OldestWaiting { items: 0, bytes: 0 }, &waiting, false),
-            (Pick::OldestWaiting { items: 1, bytes: 0 }, &in_flight, false),
-            (Pick::All, &in_flight, true),
-        ];
-        for &(pick, it, taken) in rows {
-            let mut once = pick;
-            assert_eq!(once.takes(it), taken, "{pick:?} {}", it.message_id);
-        }
-        let mut shed = Pick::OldestWaiting { items: 0, bytes: 15 };
-        assert_eq!([shed.takes(&waiting), shed.takes(&waiting), shed.takes(&waiting)], [true, true, false]);
     }
 
     #[test]
