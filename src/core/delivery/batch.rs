@@ -61,7 +61,10 @@ pub fn is_eligible(item: &Item, timing: Timing) -> bool {
 pub fn batch_is_full(items: &[Item], max_count: usize, max_bytes: usize) -> bool {
     let mut count = 0;
     let mut bytes = 0;
-    for item in items.iter().filter(|i| i.in_flight.is_none() && i.attempts == 0) {
+    for item in items {
+        if item.in_flight.is_some() || item.attempts > 0 {
+            continue;
+        }
         count += 1;
         bytes += item.body_json.len();
         if count >= max_count || bytes >= max_bytes {

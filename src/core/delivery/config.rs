@@ -5,6 +5,8 @@
 
 use super::backoff::Backoff;
 use super::lease::LeasePolicy;
+use super::persisted::whole_number;
+use crate::core::json;
 
 /// How the outbox batches, bounds and retries. Start from [`Config::DEFAULT`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -114,27 +116,26 @@ impl Default for Config {
     }
 }
 
-/// Where analytics.js keeps delivery settings in the init options:
-/// `integrations["Segment.io"].deliveryStrategy = {strategy, config: {size, timeout}}`.
-const STRATEGY_PATH: [&str; 3] = ["integrations", "Segment.io", "deliveryStrategy"];
-
 impl Config {
-    /// [`Config::DEFAULT`] with the `_delivery` knobs and analytics.js's delivery options applied: `strategy: "standard"`
-    /// sends one event per request; `config.size` (events per batch, 1–500) and `config.timeout`
-    /// (ms an event may wait for company, 0–60,000) tune batching. Anything malformed is ignored.
+    /// [`Config::DEFAULT`] with the `_delivery` knobs and analytics.js's delivery options applied:
+    /// `integrations["Segment.io"].deliveryStrategy = {strategy, config: {size, timeout}}`;
+    /// `strategy: "standard"` sends one event per request; `config.size` (events per batch, 1–500)
+    /// and `config.timeout` (ms an event may wait for company, 0–60,000) tune batching. Anything
+    /// malformed is ignored.
     pub fn from_options(options_json: &str) -> Config {
         let mut config = Config::DEFAULT.apply_delivery_knobs(options_json);
-        let Some(strategy) = STRATEGY_PATH.iter().try_fold(options_json, |raw, key| crate::core::json::get(raw, key)) else {
+        let segment = json::get(options_json, "integrations").and_then(|all| json::get(all, "Segment.io"));
+        let Some(strategy) = segment.and_then(|segment| json::get(segment, "deliveryStrategy")) else {
             return config;
         };
-        if crate::core::json::get(strategy, "strategy").and_then(crate::core::json::parse_str).as_deref() == Some("standard") {
+        if json::get(strategy, "strategy").and_then(json::parse_str).as_deref() == Some("standard") {
             config.batching = false;
         }
-        let settings = crate::core::json::get(strategy, "config").unwrap_or("{}");
-        if let Some(size) = crate::core::json::get(settings, "size").and_then(whole_number).filter(|n| (1..=500).contains(n)) {
+        let settings = json::get(strategy, "config").unwrap_or("{}");
+        if let Some(size) = number(settings, "size", 1, 500) {
             config.max_batch_count = size as usize;
         }
-        if let Some(timeout) = crate::core::json::get(settings, "timeout").and_then(whole_number).filter(|n| *n <= 60_000) {
+        if let Some(timeout) = number(settings, "timeout", 0, 60_000) {
             config.flush_interval_ms = timeout as f64;
         }
         config
@@ -145,30 +146,28 @@ impl Config {
     /// `tabLeaseMs` (1,000–600,000) and `tabHeartbeatMs` (100 up to a third of the lease).
     /// Out-of-range values are ignored.
     fn apply_delivery_knobs(mut self, options_json: &str) -> Config {
-        let Some(knobs) = crate::core::json::get(options_json, "_delivery") else { return self };
-        let number = |key: &str, range: std::ops::RangeInclusive<u64>| {
-            crate::core::json::get(knobs, key).and_then(whole_number).filter(|n| range.contains(n))
-        };
-        if let Some(bytes) = number("maxBatchBytes", 1_000..=480_000) {
+        let Some(knobs) = json::get(options_json, "_delivery") else { return self };
+        if let Some(bytes) = number(knobs, "maxBatchBytes", 1_000, 480_000) {
             self.max_batch_bytes = bytes as usize;
         }
-        if let Some(ms) = number("requestTimeoutMs", 500..=60_000) {
+        if let Some(ms) = number(knobs, "requestTimeoutMs", 500, 60_000) {
             self.request_timeout_ms = ms as f64;
         }
-        if let Some(lease) = number("tabLeaseMs", 1_000..=600_000) {
+        if let Some(lease) = number(knobs, "tabLeaseMs", 1_000, 600_000) {
             self.liveness.duration_ms = lease as f64;
             self.liveness.heartbeat_ms = self.liveness.heartbeat_ms.min(lease as f64 / 3.0);
         }
-        if let Some(beat) = number("tabHeartbeatMs", 100..=200_000).filter(|n| *n as f64 * 3.0 <= self.liveness.duration_ms) {
+        if let Some(beat) = number(knobs, "tabHeartbeatMs", 100, 200_000).filter(|n| *n as f64 * 3.0 <= self.liveness.duration_ms) {
             self.liveness.heartbeat_ms = beat as f64;
         }
         self
     }
 }
 
-/// A JSON number text that is a whole number (`"20"`, not `"2.5"` or `"-1"`).
-fn whole_number(raw: &str) -> Option<u64> {
-    raw.trim().parse::<u64>().ok()
+/// The whole number at `key` of the JSON object `raw`, if it lies in `min..=max`.
+fn number(raw: &str, key: &str, min: u64, max: u64) -> Option<u64> {
+    let n = whole_number(json::get(raw, key)?)?;
+    (min..=max).contains(&n).then_some(n)
 }
 
 #[cfg(test)]

@@ -80,6 +80,30 @@ impl DropCounts {
     }
 }
 
+/// Most diagnostics kept between two `take_diagnostics` calls (older ones are discarded; the
+/// counters keep the totals).
+pub const MAX_DIAGNOSTICS: usize = 256;
+
+/// Every drop so far: the counters, and the diagnostics not yet taken (at most [`MAX_DIAGNOSTICS`]).
+#[derive(Debug, Default)]
+pub struct DropLog {
+    /// Drops since the outbox was created, by reason.
+    pub counts: DropCounts,
+    /// Drops not yet taken, oldest first.
+    pub recent: Vec<Diagnostic>,
+}
+
+impl DropLog {
+    /// Records one drop.
+    pub fn add(&mut self, message_id: String, reason: DropReason, at_ms: f64) {
+        self.counts.add(reason);
+        if self.recent.len() >= MAX_DIAGNOSTICS {
+            self.recent = self.recent.split_off(1);
+        }
+        self.recent.push(Diagnostic { message_id, reason, at_ms });
+    }
+}
+
 /// The observable state of an outbox at one moment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DeliveryState {
@@ -121,5 +145,16 @@ mod tests {
         ];
         assert_eq!(got, [1, 2, 3, 4, 5, 6]);
         assert_eq!(counts.total(), 21);
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_diagnostics_and_counts_them_all() {
+        let mut log = DropLog::default();
+        for i in 0..MAX_DIAGNOSTICS + 2 {
+            log.add(i.to_string(), DropReason::Expired, i as f64);
+        }
+        assert_eq!(log.counts.expired, MAX_DIAGNOSTICS as u64 + 2);
+        assert_eq!(log.recent.len(), MAX_DIAGNOSTICS);
+        assert_eq!((log.recent[0].message_id.as_str(), log.recent[0].at_ms), ("2", 2.0));
     }
 }

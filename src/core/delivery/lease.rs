@@ -85,15 +85,23 @@ pub fn holds(current: Option<&Lease>, me: &str, now_ms: f64) -> bool {
     is_live(current, now_ms) && current.is_some_and(|lease| lease.tab_id == me)
 }
 
-/// The tabs whose queues `me` may adopt: every other tab that has a queue but no live liveness
-/// lease (closed, crashed, or reloaded: a tab releases its lease on `pagehide`). Each entry is
-/// a queue's tab id and that tab's liveness record as read.
+/// True when `me` may adopt the queue of `tab`, whose liveness record reads `alive`: another tab
+/// without a live liveness lease (closed, crashed, or reloaded: a tab releases its lease on
+/// `pagehide`).
+pub fn is_orphan(tab: &str, alive: Option<&Lease>, me: &str, now_ms: f64) -> bool {
+    tab != me && !is_live(alive, now_ms)
+}
+
+/// The tabs whose queues `me` may adopt ([`is_orphan`]). Each entry is a queue's tab id and that
+/// tab's liveness record as read.
 pub fn orphaned<'a>(queues: &'a [(String, Option<Lease>)], me: &str, now_ms: f64) -> Vec<&'a str> {
-    queues
-        .iter()
-        .filter(|(tab, alive)| tab != me && !is_live(alive.as_ref(), now_ms))
-        .map(|(tab, _)| tab.as_str())
-        .collect()
+    let mut orphans = Vec::new();
+    for (tab, alive) in queues {
+        if is_orphan(tab, alive.as_ref(), me, now_ms) {
+            orphans.push(tab.as_str());
+        }
+    }
+    orphans
 }
 
 /// True when another tab has written its claim into `me`'s liveness record: it adopted (or is
@@ -121,7 +129,7 @@ pub fn encode(lease: &Lease) -> String {
 /// Reads a record; anything unreadable is `None` (a free lease).
 pub fn decode(raw: &str) -> Option<Lease> {
     let tab_id = json::parse_str(json::get(raw, "tabId")?)?;
-    let expires_ms = json::get(raw, "expiresMs")?.parse::<u64>().ok()? as f64;
+    let expires_ms = super::persisted::whole_number(json::get(raw, "expiresMs")?)? as f64;
     (!tab_id.is_empty()).then_some(Lease { tab_id, expires_ms })
 }
 

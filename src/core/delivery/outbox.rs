@@ -13,8 +13,8 @@
 
 use super::batch::{self, Overhead, RequestLimit, Timing};
 use super::config::Config;
-use super::diagnostics::{DeliveryState, Diagnostic, DropCounts, DropReason};
-use super::queue::{Dropped, Item, Queue};
+use super::diagnostics::{DeliveryState, Diagnostic, DropReason};
+use super::queue::{Item, Pick, Queue};
 
 mod stored;
 pub use stored::Changes;
@@ -29,10 +29,6 @@ struct Flight {
     keepalive_bytes: usize,
 }
 
-/// Most diagnostics kept between two `take_diagnostics` calls (older ones are discarded; the
-/// counters in [`DeliveryState`] keep the totals).
-const MAX_DIAGNOSTICS: usize = 256;
-
 /// The write-ahead outbox of one tab. See the module docs for how the shell drives it.
 #[derive(Debug)]
 pub struct Outbox<W: Wire> {
@@ -46,9 +42,6 @@ pub struct Outbox<W: Wire> {
     network_gate_ms: f64,
     network_failures: u32,
     delivered: u64,
-    dropped: DropCounts,
-    diagnostics: Vec<Diagnostic>,
-    removed: Vec<String>,
     dirty: bool,
 }
 
@@ -66,9 +59,6 @@ impl<W: Wire> Outbox<W> {
             network_gate_ms: 0.0,
             network_failures: 0,
             delivered: 0,
-            dropped: DropCounts::default(),
-            diagnostics: Vec::new(),
-            removed: Vec::new(),
             dirty: false,
         }
     }
@@ -77,20 +67,14 @@ impl<W: Wire> Outbox<W> {
     /// created; persist before the next `poll_transmit`. Oversized events and queue overflow are
     /// reported as diagnostics, never as errors.
     pub fn enqueue(&mut self, message_id: String, body_json: String, now_ms: f64) {
-        let item =
-            Item { message_id, body_json, created_ms: now_ms, attempts: 0, next_attempt_ms: now_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 };
-        let mut dropped = Vec::new();
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.queue.push(item, &self.config, &mut dropped);
-        self.record(dropped, now_ms);
+        self.queue.expire(now_ms, self.config.retention_ms);
+        self.queue.push(Item::new(message_id, body_json, now_ms, 0, now_ms), &self.config, now_ms);
         self.dirty = true;
     }
 
     /// The next request to send, if any is due in this mode. Call repeatedly until `None`.
     pub fn poll_transmit(&mut self, now_ms: f64, mode: Mode) -> Option<Transmit> {
-        let mut dropped = Vec::new();
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.record(dropped, now_ms);
+        self.queue.expire(now_ms, self.config.retention_ms);
         // A page hide ignores the network backoff (a navigation cancels the page's open fetches,
         // which look like network errors) but still honours the server's Retry-After.
         let gate = if matches!(mode, Mode::PageHide { .. }) { self.rate_gate_ms } else { self.rate_gate_ms.max(self.network_gate_ms) };
@@ -117,17 +101,13 @@ impl<W: Wire> Outbox<W> {
             return;
         };
         let kept_alive = self.flights.swap_remove(pos).keepalive_bytes > 0;
-        let in_this = |item: &Item| item.in_flight == Some(id);
         match (classify(outcome), outcome) {
             (Verdict::Delivered, _) => {
-                let done = self.queue.remove_where(in_this);
-                self.delivered += done.len() as u64;
-                self.forget(done);
+                self.delivered += self.queue.remove_where(Pick::InRequest(id), None, now_ms) as u64;
                 self.connection_works();
             }
             (Verdict::Drop, Outcome::Status(code, _)) => {
-                let dropped = self.queue.remove_where(in_this).into_iter();
-                self.record(dropped.map(|i| (i.message_id, DropReason::Rejected(code))).collect(), now_ms);
+                self.queue.remove_where(Pick::InRequest(id), Some(DropReason::Rejected(code)), now_ms);
                 self.connection_works();
             }
             (Verdict::Retry, Outcome::Status(code, retry_after)) => {
@@ -152,19 +132,20 @@ impl<W: Wire> Outbox<W> {
         if !self.online || self.flights.len() >= self.config.max_in_flight {
             return None;
         }
-        let gate = self.rate_gate_ms.max(self.network_gate_ms);
-        let mut waiting = self.queue.items().iter().filter(|i| i.in_flight.is_none()).peekable();
-        waiting.peek()?;
         let (full, interval) = (self.batch_is_full(), self.config.flush_interval_ms);
-        let earliest = waiting.map(|i| batch::due_ms(i, full, interval)).fold(f64::INFINITY, f64::min);
-        Some(earliest.max(gate))
+        let mut earliest = None;
+        for item in self.queue.items() {
+            if item.in_flight.is_none() {
+                let due = batch::due_ms(item, full, interval);
+                earliest = Some(earliest.map_or(due, |e: f64| e.min(due)));
+            }
+        }
+        Some(earliest?.max(self.rate_gate_ms).max(self.network_gate_ms))
     }
 
     /// The timer armed from `poll_timeout` fired: applies retention. Then call `poll_transmit`.
     pub fn on_timeout(&mut self, now_ms: f64) {
-        let mut dropped = Vec::new();
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.record(dropped, now_ms);
+        self.queue.expire(now_ms, self.config.retention_ms);
     }
 
     /// The mode for a page-hide flush: the whole keepalive quota this outbox was configured with.
@@ -183,24 +164,27 @@ impl<W: Wire> Outbox<W> {
 
     /// Drains the drops recorded since the last call, oldest first.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
-        std::mem::take(&mut self.diagnostics)
+        std::mem::take(&mut self.queue.log.recent)
     }
 
     /// Counts for debug mode, `flush()` and tests.
     pub fn state(&self) -> DeliveryState {
-        let in_flight = self.queue.items().iter().filter(|i| i.in_flight.is_some()).count();
+        let mut in_flight = 0;
+        for item in self.queue.items() {
+            in_flight += usize::from(item.in_flight.is_some());
+        }
         DeliveryState {
             pending: self.queue.items().len() - in_flight,
             in_flight,
             delivered: self.delivered,
-            dropped: self.dropped,
+            dropped: self.queue.log.counts,
             offline: !self.online,
         }
     }
 
     /// True when the stored copy is out of date.
     pub fn needs_persist(&self) -> bool {
-        self.dirty
+        self.dirty || !self.queue.removed.is_empty()
     }
 
     fn normal_limit(&self) -> RequestLimit {
@@ -209,14 +193,17 @@ impl<W: Wire> Outbox<W> {
     }
 
     fn page_hide_limit(&self, budget_bytes: usize) -> RequestLimit {
-        let used: usize = self.flights.iter().map(|f| f.keepalive_bytes).sum();
         let max_count = if self.config.batching { usize::MAX } else { 1 };
-        RequestLimit { max_count, max_bytes: budget_bytes.saturating_sub(used), strict: true }
+        RequestLimit { max_count, max_bytes: budget_bytes.saturating_sub(self.keepalive_used()), strict: true }
     }
 
-    fn keepalive_room(&self) -> usize {
-        let used: usize = self.flights.iter().map(|f| f.keepalive_bytes).sum();
-        self.config.keepalive_quota_bytes.saturating_sub(used)
+    /// Body bytes of this page's unanswered keepalive requests.
+    fn keepalive_used(&self) -> usize {
+        let mut used = 0;
+        for flight in &self.flights {
+            used += flight.keepalive_bytes;
+        }
+        used
     }
 
     fn overhead(&self) -> Overhead {
@@ -243,11 +230,15 @@ impl<W: Wire> Outbox<W> {
 
     fn body_for(&self, chosen: &[usize], now_ms: f64) -> Option<String> {
         let items = self.queue.items();
-        let events: Vec<(&str, u32)> =
-            chosen.iter().filter_map(|&i| items.get(i)).map(|i| (i.body_json.as_str(), i.attempts)).collect();
+        let mut events = Vec::with_capacity(chosen.len());
+        for &index in chosen {
+            if let Some(item) = items.get(index) {
+                events.push((item.body_json.as_str(), item.attempts.saturating_add(1)));
+            }
+        }
         match events.as_slice() {
             [] => None,
-            [(body, attempts)] => Some(self.wire.single(body, *attempts, now_ms)),
+            [(body, attempt)] => Some(self.wire.single(body, *attempt, now_ms)),
             _ => Some(self.wire.batch(&events, now_ms)),
         }
     }
@@ -260,7 +251,8 @@ impl<W: Wire> Outbox<W> {
     fn launch(&mut self, chosen: Vec<usize>, body: String, keepalive_cap: usize, now_ms: f64) -> Transmit {
         let id = self.next_id;
         self.next_id += 1;
-        let keepalive = body.len() <= self.keepalive_room().min(keepalive_cap);
+        let room = self.config.keepalive_quota_bytes.saturating_sub(self.keepalive_used());
+        let keepalive = body.len() <= room.min(keepalive_cap);
         let mut message_ids = Vec::with_capacity(chosen.len());
         let guard_ms = if keepalive { now_ms + self.config.request_timeout_ms } else { now_ms };
         let items = self.queue.items_mut();
@@ -280,22 +272,23 @@ impl<W: Wire> Outbox<W> {
     }
 
     fn retry_later(&mut self, id: u64, code: u16, retry_after: Option<u32>, now_ms: f64, jitter: f64) {
-        let (config, max_attempts) = (self.config, self.config.max_attempts);
         let mut gate = 0.0_f64;
-        for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
+        for item in self.queue.items_mut() {
+            if item.in_flight != Some(id) {
+                continue;
+            }
             item.in_flight = None;
             item.saved = false;
             item.flying_until_ms = 0.0;
             item.attempts = item.attempts.saturating_add(1);
-            let delay = config.backoff.server_delay_ms(item.attempts, retry_after, jitter);
+            let delay = self.config.backoff.server_delay_ms(item.attempts, retry_after, jitter);
             item.next_attempt_ms = now_ms + delay;
             gate = gate.max(item.next_attempt_ms);
         }
         if code == 429 || retry_after.is_some() {
             self.rate_gate_ms = self.rate_gate_ms.max(gate);
         }
-        let exhausted = self.queue.remove_where(|i| i.in_flight.is_none() && i.attempts >= max_attempts);
-        self.record(exhausted.into_iter().map(|i| (i.message_id, DropReason::RetriesExhausted)).collect(), now_ms);
+        self.queue.remove_where(Pick::OutOfAttempts(self.config.max_attempts), Some(DropReason::RetriesExhausted), now_ms);
         self.dirty = true;
     }
 
@@ -307,7 +300,10 @@ impl<W: Wire> Outbox<W> {
     /// (`flying_until_ms`), so neither a next page nor the flush resends them while that request
     /// may still be on its way; a page that lives on retries them after the network backoff.
     fn release(&mut self, id: u64, may_still_fly: bool, now_ms: f64) {
-        for item in self.queue.items_mut().iter_mut().filter(|i| i.in_flight == Some(id)) {
+        for item in self.queue.items_mut() {
+            if item.in_flight != Some(id) {
+                continue;
+            }
             item.in_flight = None;
             item.saved &= may_still_fly;
             if !may_still_fly {
@@ -321,21 +317,5 @@ impl<W: Wire> Outbox<W> {
     fn connection_works(&mut self) {
         self.network_failures = 0;
         self.network_gate_ms = 0.0;
-    }
-
-    fn record(&mut self, dropped: Vec<Dropped>, now_ms: f64) {
-        if dropped.is_empty() {
-            return;
-        }
-        self.dirty = true;
-        for (message_id, reason) in dropped {
-            self.dropped.add(reason);
-            if !message_id.is_empty() {
-                self.removed.push(message_id.clone());
-            }
-            self.diagnostics.push(Diagnostic { message_id, reason, at_ms: now_ms });
-        }
-        let excess = self.diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);
-        self.diagnostics.drain(..excess);
     }
 }

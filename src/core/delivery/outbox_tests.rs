@@ -100,6 +100,23 @@ fn server_errors_back_off_exponentially_with_exact_delays() {
 }
 
 #[test]
+fn resent_events_carry_their_retry_count_alone_and_in_batches() {
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", T0);
+    let first = o.poll_transmit(T0, Mode::Flush).expect("due");
+    assert!(!first.body.contains("retryCount"));
+    o.on_response(first.id, Outcome::Status(500, None), T0, 0.0);
+    let second = o.poll_transmit(T0 + 500.0, Mode::Flush).expect("due");
+    assert!(second.body.contains("\"retryCount\":2"), "{}", second.body);
+    o.on_response(second.id, Outcome::Status(500, None), T0 + 500.0, 0.0);
+    enqueue(&mut o, "m2", T0 + 1500.0);
+    let batch = o.poll_transmit(T0 + 1500.0, Mode::Flush).expect("due");
+    assert_eq!((batch.url_path, batch.message_ids.len()), ("/b", 2));
+    assert_eq!(batch.body.matches("\"retryCount\":3").count(), 1, "{}", batch.body);
+    assert_eq!(batch.body.matches("retryCount").count(), 1, "{}", batch.body);
+}
+
+#[test]
 fn retries_stop_after_max_attempts_with_a_diagnostic() {
     let mut o = outbox(Config { max_attempts: 3, ..Config::DEFAULT });
     enqueue(&mut o, "m1", T0);

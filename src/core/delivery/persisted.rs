@@ -9,7 +9,9 @@
 //! Event line (read back without a JSON parser):
 //! `created_ms<TAB>attempts<TAB>next_attempt_ms<TAB>"messageId"<TAB>body`, the numbers as
 //! integers, the messageId as a JSON string literal (so it holds no raw tab or newline), the body
-//! as the event's JSON object text (the queue turns raw newlines into spaces).
+//! as the event's JSON object text, kept byte for byte (JSON whitespace included: a v2 value holds
+//! one event, so a raw newline cannot split it; only v1's whole-queue text needed single-line bodies,
+//! which that older build wrote).
 //!
 //! Format v1 (read only, for queues an older build left): the whole queue as one item at
 //! `wa:queue:v1:<writeKey>:<tabId>`: a header line `wa-queue<TAB>1`, then one event line per event.
@@ -27,146 +29,111 @@ const EVENT_KEY_PREFIX: &str = "wa:q:v2:";
 /// The key prefix of one tab's per-event items (layout v2): `wa:q:v2:<writeKey>:<tabId>:`; an
 /// event's key is this prefix followed by its `messageId`.
 pub fn event_key_prefix(write_key: &str, tab_id: &str) -> String {
-    let mut key = String::from(EVENT_KEY_PREFIX);
-    key.push_str(write_key);
-    key.push(':');
-    key.push_str(tab_id);
-    key.push(':');
-    key
+    key(&[EVENT_KEY_PREFIX, write_key, ":", tab_id, ":"])
 }
 
 /// The key prefix of every per-event item of one source: `wa:q:v2:<writeKey>:`.
 pub fn event_source_prefix(write_key: &str) -> String {
-    let mut key = String::from(EVENT_KEY_PREFIX);
-    key.push_str(write_key);
-    key.push(':');
-    key
+    key(&[EVENT_KEY_PREFIX, write_key, ":"])
 }
 
-/// The tab id of a queue key of this source in either layout (a v2 per-event key or a v1
-/// whole-queue key), or `None` for any other key. Tab ids hold no `:`.
+/// The tab id of a queue key of this source in either layout (a v2 per-event key
+/// `…:<tabId>:<messageId>` or a v1 whole-queue key `…:<tabId>`), or `None` for any other key.
+/// Tab ids hold no `:`.
 pub fn tab_of_any_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
-    if let Some(rest) = key.strip_prefix(EVENT_KEY_PREFIX).and_then(|r| r.strip_prefix(write_key)) {
-        let (tab, _) = rest.strip_prefix(':')?.split_once(':')?;
-        return (!tab.is_empty()).then_some(tab);
-    }
-    tab_of_queue_key(key, write_key)
+    let (per_event, rest) = match key.strip_prefix(EVENT_KEY_PREFIX) {
+        Some(rest) => (true, rest),
+        None => (false, key.strip_prefix(KEY_PREFIX)?),
+    };
+    let rest = rest.strip_prefix(write_key)?.strip_prefix(':')?;
+    let tab = if per_event { rest.split_once(':')?.0 } else { rest };
+    (!tab.is_empty()).then_some(tab)
 }
 
 /// The localStorage key prefix of every queue of one source: `wa:queue:v1:<writeKey>:`.
 pub fn queue_key_prefix(write_key: &str) -> String {
-    let mut key = String::from(KEY_PREFIX);
-    key.push_str(write_key);
-    key.push(':');
-    key
+    key(&[KEY_PREFIX, write_key, ":"])
 }
 
 /// The localStorage key of one tab's queue: `wa:queue:v1:<writeKey>:<tabId>`.
 pub fn queue_key(write_key: &str, tab_id: &str) -> String {
-    let mut key = queue_key_prefix(write_key);
-    key.push_str(tab_id);
-    key
-}
-
-/// The tab id of a queue key of this source, or `None` for any other key.
-pub fn tab_of_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
-    let tab = key.strip_prefix(KEY_PREFIX)?.strip_prefix(write_key)?.strip_prefix(':')?;
-    (!tab.is_empty()).then_some(tab)
+    key(&[KEY_PREFIX, write_key, ":", tab_id])
 }
 
 /// The localStorage key of one tab's liveness lease: `wa:alive:v1:<writeKey>:<tabId>`.
 pub fn alive_key(write_key: &str, tab_id: &str) -> String {
-    let mut key = String::from("wa:alive:v1:");
-    key.push_str(write_key);
-    key.push(':');
-    key.push_str(tab_id);
-    key
+    key(&["wa:alive:v1:", write_key, ":", tab_id])
 }
 
 /// The localStorage key of the adoption lease (browsers without Web Locks) and the Web Locks
 /// name of the adoption lock: `wa:adopt:v1:<writeKey>`.
 pub fn adoption_key(write_key: &str) -> String {
-    let mut key = String::from("wa:adopt:v1:");
-    key.push_str(write_key);
-    key
+    key(&["wa:adopt:v1:", write_key])
 }
 
-/// Writes the items in format v1 (in-flight markers are not written: after a reload, everything
-/// is waiting again). Only tests and fixtures write v1 now.
-pub fn encode<'a>(items: impl IntoIterator<Item = &'a Item>) -> String {
-    let mut out = String::from(HEADER);
-    out.push('\n');
-    for item in items {
-        push_line(&mut out, item);
-        out.push('\n');
+fn key(parts: &[&str]) -> String {
+    let mut key = String::new();
+    for part in parts {
+        key.push_str(part);
     }
-    out
+    key
 }
 
 /// One event's stored value in layout v2: its event line (no in-flight marker).
 pub fn encode_item(item: &Item) -> String {
     let mut out = String::with_capacity(item.body_json.len() + item.message_id.len() + 48);
-    push_line(&mut out, item);
+    json::push_u64(&mut out, item.created_ms as u64);
+    out.push('\t');
+    json::push_u64(&mut out, u64::from(item.attempts));
+    out.push('\t');
+    json::push_u64(&mut out, item.next_attempt_ms as u64);
+    out.push('\t');
+    json::push_str(&mut out, &item.message_id);
+    out.push('\t');
+    out.push_str(&item.body_json);
     out
 }
 
-/// Reads one event's stored value (layout v2); `None` when unreadable.
+/// Reads one event line (a layout v2 value, or a line of a v1 text); `None` when unreadable.
 pub fn decode_item(text: &str) -> Option<Item> {
-    decode_line(text.strip_suffix('\n').unwrap_or(text))
-}
-
-fn push_line(out: &mut String, item: &Item) {
-    json::push_u64(out, item.created_ms as u64);
-    out.push('\t');
-    json::push_u64(out, u64::from(item.attempts));
-    out.push('\t');
-    json::push_u64(out, item.next_attempt_ms as u64);
-    out.push('\t');
-    json::push_str(out, &item.message_id);
-    out.push('\t');
-    out.push_str(&item.body_json);
-}
-
-/// What [`decode`] read.
-#[derive(Debug, Default, PartialEq)]
-pub struct Decoded {
-    /// The readable items, in stored order, none in flight.
-    pub items: Vec<Item>,
-    /// Lines that could not be read (a foreign or unknown-version text counts as one).
-    pub unreadable: usize,
-}
-
-/// Reads format v1; never fails: unknown texts yield no items.
-pub fn decode(text: &str) -> Decoded {
-    let mut lines = text.split('\n').map(|line| line.strip_suffix('\r').unwrap_or(line));
-    if lines.next() != Some(HEADER) {
-        let unreadable = usize::from(!text.trim().is_empty());
-        return Decoded { items: Vec::new(), unreadable };
-    }
-    let mut decoded = Decoded::default();
-    for line in lines.filter(|l| !l.is_empty()) {
-        match decode_line(line) {
-            Some(item) => decoded.items.push(item),
-            None => decoded.unreadable += 1,
-        }
-    }
-    decoded
-}
-
-fn decode_line(line: &str) -> Option<Item> {
+    let line = text.strip_suffix('\n').unwrap_or(text);
     let (created_ms, rest) = line.split_once('\t')?;
     let (attempts, rest) = rest.split_once('\t')?;
     let (next_attempt_ms, rest) = rest.split_once('\t')?;
     let (message_id, body_json) = rest.split_once('\t')?;
-    let created_ms = created_ms.parse::<u64>().ok()? as f64;
-    let attempts = attempts.parse::<u32>().ok()?;
-    let next_attempt_ms = next_attempt_ms.parse::<u64>().ok()? as f64;
+    let created_ms = whole_number(created_ms)? as f64;
+    let attempts = u32::try_from(whole_number(attempts)?).ok()?;
+    let next_attempt_ms = whole_number(next_attempt_ms)? as f64;
     let message_id = json::parse_str(message_id)?;
-    let body_json = body_json.to_owned();
     if message_id.is_empty() || !(body_json.starts_with('{') && body_json.trim_end().ends_with('}')) {
         return None;
     }
-    Some(Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 })
+    Some(Item::new(message_id, body_json.to_owned(), created_ms, attempts, next_attempt_ms))
+}
+
+/// The lines after the header of a format v1 text (line ends `\n` or `\r\n`; blank lines are the
+/// caller's to skip), or `None` when the text does not start with the v1 header (a foreign or
+/// unknown-version text).
+pub fn v1_lines(text: &str) -> Option<std::str::Lines<'_>> {
+    let mut lines = text.lines();
+    (lines.next()? == HEADER).then_some(lines)
+}
+
+/// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every
+/// such text fits in a `u64`, and epoch milliseconds need 13. Stored numbers and integer options are read with it.
+pub fn whole_number(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for byte in text.bytes() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(digit);
+    }
+    Some(n)
 }
 
 #[cfg(test)]
@@ -175,18 +142,35 @@ mod tests {
 
     const GOLDEN: &str = include_str!("fixtures/queue_v1.txt");
 
-    fn golden_items() -> Vec<Item> {
-        let item = |id: &str, body: &str, created: f64, attempts: u32, next: f64| Item {
-            message_id: id.to_owned(),
-            body_json: body.to_owned(),
-            created_ms: created,
-            attempts,
-            next_attempt_ms: next,
-            in_flight: None,
-            saved: false,
-            stored: false,
-            flying_until_ms: 0.0,
+    /// Format v1 as an older build wrote it (only tests write it now).
+    fn encode(items: &[Item]) -> String {
+        let mut out = String::from(HEADER);
+        out.push('\n');
+        for item in items {
+            out.push_str(&encode_item(item));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// What a v1 text yields: the readable items and the count of unreadable lines (a foreign
+    /// or unknown-version text counts as one unless blank), as `Outbox::restore` reads it.
+    fn decode(text: &str) -> (Vec<Item>, usize) {
+        let Some(lines) = v1_lines(text) else {
+            return (Vec::new(), usize::from(!text.trim().is_empty()));
         };
+        let (mut items, mut unreadable) = (Vec::new(), 0);
+        for line in lines.filter(|line| !line.is_empty()) {
+            match decode_item(line) {
+                Some(item) => items.push(item),
+                None => unreadable += 1,
+            }
+        }
+        (items, unreadable)
+    }
+
+    fn golden_items() -> Vec<Item> {
+        let item = |id: &str, body: &str, created: f64, attempts: u32, next: f64| Item::new(id.to_owned(), body.to_owned(), created, attempts, next);
         vec![
             item(
                 "ajs-next-1795392993123-0f8fad5b-d9cb-469f-a165-70867728950e",
@@ -206,14 +190,14 @@ mod tests {
 
     #[test]
     fn golden_fixture_reads_back_exactly() {
-        assert_eq!(decode(GOLDEN), Decoded { items: golden_items(), unreadable: 0 });
+        assert_eq!(decode(GOLDEN), (golden_items(), 0));
     }
 
     #[test]
     fn in_flight_markers_are_not_persisted() {
         let mut items = golden_items();
         items[0].in_flight = Some(9);
-        assert!(decode(&encode(&items)).items.iter().all(|i| i.in_flight.is_none()));
+        assert!(decode(&encode(&items)).0.iter().all(|i| i.in_flight.is_none()));
     }
 
     #[test]
@@ -229,8 +213,8 @@ mod tests {
             ("wa-queue\t1\n1\t0\t1\t\"a\"\t[1]\n1\t0\t1\t\"b\"\t{\"a\":\n1\t0\t1\t\"c\"\t\n", 0, 3),
         ];
         for &(text, items, unreadable) in rows {
-            let decoded = decode(text);
-            assert_eq!((decoded.items.len(), decoded.unreadable), (items, unreadable), "{text:?}");
+            let (decoded, bad) = decode(text);
+            assert_eq!((decoded.len(), bad), (items, unreadable), "{text:?}");
         }
     }
 
@@ -257,11 +241,28 @@ mod tests {
     }
 
     #[test]
+    fn bodies_with_raw_newlines_round_trip() {
+        let item = Item::new("m".to_owned(), "{\"a\":1,\r\n\"b\":\"x\ty\"\n}".to_owned(), 1.0, 2, 3.0);
+        assert_eq!(decode_item(&encode_item(&item)), Some(item));
+    }
+
+    #[test]
     fn unreadable_event_values_are_none() {
         for junk in ["", "wa-queue\t1", "1\t0\t1\t\"a\"", "1\t0\t1\t\"a\"\t[1]", "x\t0\t1\t\"a\"\t{}", "1\t0\t1\t\"\"\t{}"] {
             assert_eq!(decode_item(junk), None, "{junk:?}");
         }
         assert!(decode_item("1\t0\t1\t\"a\"\t{}").is_some());
+    }
+
+    #[test]
+    fn whole_numbers_are_plain_digits_within_u64() {
+        let rows: &[(&str, Option<u64>)] = &[
+            ("0", Some(0)), ("20", Some(20)), ("007", Some(7)), ("9999999999999999999", Some(9_999_999_999_999_999_999)),
+            ("10000000000000000000", None), ("", None), ("-1", None), ("+1", None), ("2.5", None), ("1e3", None), (" 1", None),
+        ];
+        for &(text, want) in rows {
+            assert_eq!(whole_number(text), want, "{text:?}");
+        }
     }
 
     #[test]
@@ -285,10 +286,12 @@ mod tests {
     #[test]
     fn keys_are_versioned_per_write_key_and_tab() {
         assert_eq!(queue_key("WK1", "t-1"), "wa:queue:v1:WK1:t-1");
-        assert_eq!(tab_of_queue_key("wa:queue:v1:WK1:t-1", "WK1"), Some("t-1"));
-        assert_eq!(tab_of_queue_key("wa:queue:v1:WK2:t-1", "WK1"), None);
-        assert_eq!(tab_of_queue_key("wa:queue:v1:WK1:", "WK1"), None);
-        assert_eq!(tab_of_queue_key("persisted-queue:v1:WK1:dest-Segment.io:items", "WK1"), None);
+        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK1:t-1", "WK1"), Some("t-1"));
+        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK2:t-1", "WK1"), None);
+        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK1:", "WK1"), None);
+        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK10:t-1", "WK1"), None);
+        assert_eq!(tab_of_any_queue_key("persisted-queue:v1:WK1:dest-Segment.io:items", "WK1"), None);
+        assert_eq!(queue_key_prefix("WK1"), "wa:queue:v1:WK1:");
         assert_eq!(alive_key("WK1", "t-1"), "wa:alive:v1:WK1:t-1");
         assert_eq!(adoption_key("WK1"), "wa:adopt:v1:WK1");
     }

@@ -1,11 +1,15 @@
 //! The write-ahead queue: every event from enqueue until the server accepted it or it was dropped
 //! for good, with the size cap, queue caps and retention applied here and nowhere else.
 //!
-//! Owns [`Item`] and the bounds. Knows nothing of requests beyond an item's in-flight marker.
+//! Owns [`Item`], the bounds, and the record of what left the queue (stored copies to remove, the
+//! drop log). Knows nothing of requests beyond an item's in-flight marker.
 //! Must not import anything platform-specific.
 
 use super::config::Config;
-use super::diagnostics::DropReason;
+use super::diagnostics::{DropLog, DropReason};
+
+mod pick;
+pub use pick::Pick;
 
 /// One queued event.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,14 +37,24 @@ pub struct Item {
     pub flying_until_ms: f64,
 }
 
-/// A drop the queue made; the outbox turns these into diagnostics.
-pub type Dropped = (String, DropReason);
+impl Item {
+    /// An event not in flight and without a stored copy yet: a new one (`attempts` 0), or one read
+    /// back from storage.
+    pub fn new(message_id: String, body_json: String, created_ms: f64, attempts: u32, next_attempt_ms: f64) -> Item {
+        Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 }
+    }
+}
 
-/// Events in enqueue order, with their total body size.
+/// Events in enqueue order, with their total body size, and the record of every event that left.
 #[derive(Debug, Default)]
 pub struct Queue {
     items: Vec<Item>,
     bytes: usize,
+    /// `messageId`s of events that left (delivered, dropped, handed over) whose stored copies
+    /// must go; some may never have been stored. The outbox drains it when persisting.
+    pub removed: Vec<String>,
+    /// Every drop, with its reason.
+    pub log: DropLog,
 }
 
 impl Queue {
@@ -66,63 +80,60 @@ impl Queue {
 
     /// Adds an item in age order (after every item not younger; at the end for a fresh event)
     /// unless it is too large, then enforces the queue caps by dropping the oldest items not in
-    /// flight (possibly the new one: an adopted event older than all others). Raw newlines in the body
-    /// (only possible as JSON whitespace) become spaces so the persisted format holds.
-    pub fn push(&mut self, mut item: Item, config: &Config, dropped: &mut Vec<Dropped>) {
+    /// flight (possibly the new one: an adopted event older than all others). The body is kept
+    /// as given (each stored value holds one event, so raw newlines need no repair).
+    pub fn push(&mut self, item: Item, config: &Config, now_ms: f64) {
         if item.body_json.len() > config.max_event_bytes {
-            dropped.push((item.message_id, DropReason::TooLarge));
+            self.removed.push(item.message_id.clone());
+            self.log.add(item.message_id, DropReason::TooLarge, now_ms);
             return;
         }
-        // Bytes, not `contains([..])`: a char-pattern search decoded every char (the hottest line of track()).
-        if item.body_json.bytes().any(|b| b == b'\n' || b == b'\r') {
-            item.body_json = item.body_json.replace(['\n', '\r'], " ");
-        }
         self.bytes += item.body_json.len();
-        let at = self.items.iter().rposition(|i| i.created_ms <= item.created_ms).map_or(0, |p| p + 1);
-        self.items.insert(at, item);
-        while self.items.len() > config.max_queue_items || self.bytes > config.max_queue_bytes {
-            // The new item is never in flight, so there always is a victim.
-            let Some(victim) = self.items.iter().position(|i| i.in_flight.is_none()) else { break };
-            let item = self.take(victim);
-            dropped.push((item.message_id, DropReason::QueueFull));
+        self.items.push(item);
+        // Age order: the new item moves before every item younger than it (none, for a fresh event).
+        let items = &mut self.items[..];
+        for at in (1..items.len()).rev() {
+            if items[at - 1].created_ms <= items[at].created_ms {
+                break;
+            }
+            items.swap(at - 1, at);
+        }
+        // Over a cap, the oldest waiting items go, as many as it takes (the new item is never in
+        // flight, so there always are enough).
+        let items = self.items.len().saturating_sub(config.max_queue_items);
+        let bytes = self.bytes.saturating_sub(config.max_queue_bytes);
+        if items > 0 || bytes > 0 {
+            self.remove_where(Pick::OldestWaiting { items, bytes }, Some(DropReason::QueueFull), now_ms);
         }
     }
 
     /// Drops items (not in flight) enqueued `retention_ms` or longer ago. O(1) when nothing
     /// expired: the items are in age order, so only the oldest needs a look.
-    pub fn expire(&mut self, now_ms: f64, retention_ms: f64, dropped: &mut Vec<Dropped>) {
+    pub fn expire(&mut self, now_ms: f64, retention_ms: f64) {
         if self.items.first().is_none_or(|oldest| now_ms - oldest.created_ms < retention_ms) {
             return;
         }
-        let expired = |item: &Item| item.in_flight.is_none() && now_ms - item.created_ms >= retention_ms;
-        if !self.items.iter().any(expired) {
-            return;
-        }
-        for item in self.remove_where(expired) {
-            dropped.push((item.message_id, DropReason::Expired));
-        }
+        self.remove_where(Pick::Expired { now_ms, retention_ms }, Some(DropReason::Expired), now_ms);
     }
 
-    /// Removes and returns every item matching `pred`, keeping the order of the rest.
-    pub fn remove_where(&mut self, mut pred: impl FnMut(&Item) -> bool) -> Vec<Item> {
-        let mut removed = Vec::new();
-        let mut kept = Vec::with_capacity(self.items.len());
-        for item in self.items.drain(..) {
-            if pred(&item) {
-                self.bytes -= item.body_json.len();
-                removed.push(item);
-            } else {
-                kept.push(item);
+    /// Removes the items `pick` names, keeping the order of the rest, and schedules their
+    /// stored copies for removal; with a `reason` each counts as dropped. Returns how many left.
+    pub fn remove_where(&mut self, mut pick: Pick, reason: Option<DropReason>, now_ms: f64) -> usize {
+        let Queue { items, bytes, removed, log } = self;
+        let before = items.len();
+        items.retain_mut(|item| {
+            if !pick.takes(item) {
+                return true;
             }
-        }
-        self.items = kept;
-        removed
-    }
-
-    fn take(&mut self, index: usize) -> Item {
-        let item = self.items.remove(index);
-        self.bytes -= item.body_json.len();
-        item
+            *bytes -= item.body_json.len();
+            let message_id = std::mem::take(&mut item.message_id);
+            if let Some(reason) = reason {
+                log.add(message_id.clone(), reason, now_ms);
+            }
+            removed.push(message_id);
+            false
+        });
+        before - items.len()
     }
 }
 
@@ -131,17 +142,11 @@ mod tests {
     use super::*;
 
     fn item(id: &str, body_len: usize, created_ms: f64) -> Item {
-        Item {
-            message_id: id.to_owned(),
-            body_json: "x".repeat(body_len),
-            created_ms,
-            attempts: 0,
-            next_attempt_ms: created_ms,
-            in_flight: None,
-            saved: false,
-            stored: false,
-            flying_until_ms: 0.0,
-        }
+        Item::new(id.to_owned(), "x".repeat(body_len), created_ms, 0, created_ms)
+    }
+
+    fn dropped(q: &Queue) -> Vec<(String, DropReason)> {
+        q.log.recent.iter().map(|d| (d.message_id.clone(), d.reason)).collect()
     }
 
     fn ids(q: &Queue) -> Vec<&str> {
@@ -152,11 +157,10 @@ mod tests {
     fn size_limit_is_32_kb_inclusive() {
         let config = Config::DEFAULT;
         let mut q = Queue::default();
-        let mut dropped = Vec::new();
-        q.push(item("fits", 32_000, 0.0), &config, &mut dropped);
-        q.push(item("big", 32_001, 0.0), &config, &mut dropped);
+        q.push(item("fits", 32_000, 0.0), &config, 0.0);
+        q.push(item("big", 32_001, 0.0), &config, 0.0);
         assert_eq!(ids(&q), ["fits"]);
-        assert_eq!(dropped, [("big".to_owned(), DropReason::TooLarge)]);
+        assert_eq!(dropped(&q), [("big".to_owned(), DropReason::TooLarge)]);
         assert_eq!(q.bytes(), 32_000);
     }
 
@@ -164,50 +168,47 @@ mod tests {
     fn item_cap_drops_the_oldest_waiting_item() {
         let config = Config { max_queue_items: 3, ..Config::DEFAULT };
         let mut q = Queue::default();
-        let mut dropped = Vec::new();
         for id in ["a", "b", "c"] {
-            q.push(item(id, 10, 0.0), &config, &mut dropped);
+            q.push(item(id, 10, 0.0), &config, 0.0);
         }
         q.items_mut()[0].in_flight = Some(1);
-        q.push(item("d", 10, 0.0), &config, &mut dropped);
+        q.push(item("d", 10, 0.0), &config, 0.0);
         assert_eq!(ids(&q), ["a", "c", "d"]);
-        assert_eq!(dropped, [("b".to_owned(), DropReason::QueueFull)]);
+        assert_eq!(dropped(&q), [("b".to_owned(), DropReason::QueueFull)]);
     }
 
     #[test]
     fn byte_cap_drops_as_many_as_needed_and_the_new_one_when_all_are_in_flight() {
         let config = Config { max_queue_bytes: 100, ..Config::DEFAULT };
         let mut q = Queue::default();
-        let mut dropped = Vec::new();
         for id in ["a", "b", "c"] {
-            q.push(item(id, 30, 0.0), &config, &mut dropped);
+            q.push(item(id, 30, 0.0), &config, 0.0);
         }
-        q.push(item("d", 70, 0.0), &config, &mut dropped);
+        q.push(item("d", 70, 0.0), &config, 0.0);
         assert_eq!(ids(&q), ["c", "d"]);
         assert_eq!(q.bytes(), 100);
         for i in q.items_mut() {
             i.in_flight = Some(7);
         }
-        q.push(item("e", 1, 0.0), &config, &mut dropped);
+        q.push(item("e", 1, 0.0), &config, 0.0);
         assert_eq!(ids(&q), ["c", "d"]);
-        let reasons: Vec<&str> = dropped.iter().map(|(id, _)| id.as_str()).collect();
+        let reasons: Vec<&str> = q.log.recent.iter().map(|d| d.message_id.as_str()).collect();
         assert_eq!(reasons, ["a", "b", "e"]);
     }
 
     #[test]
     fn retention_drops_old_waiting_items_only() {
         let mut q = Queue::default();
-        let mut dropped = Vec::new();
         let config = Config::DEFAULT;
-        q.push(item("old", 1, 0.0), &config, &mut dropped);
-        q.push(item("old-in-flight", 1, 0.0), &config, &mut dropped);
-        q.push(item("young", 1, 50.0), &config, &mut dropped);
+        q.push(item("old", 1, 0.0), &config, 0.0);
+        q.push(item("old-in-flight", 1, 0.0), &config, 0.0);
+        q.push(item("young", 1, 50.0), &config, 0.0);
         q.items_mut()[1].in_flight = Some(1);
-        q.expire(99.0, 100.0, &mut dropped);
+        q.expire(99.0, 100.0);
         assert_eq!(ids(&q).len(), 3);
-        q.expire(100.0, 100.0, &mut dropped);
+        q.expire(100.0, 100.0);
         assert_eq!(ids(&q), ["old-in-flight", "young"]);
-        assert_eq!(dropped, [("old".to_owned(), DropReason::Expired)]);
+        assert_eq!(dropped(&q), [("old".to_owned(), DropReason::Expired)]);
     }
 
     #[test]
@@ -215,7 +216,7 @@ mod tests {
         let mut q = Queue::default();
         let config = Config::DEFAULT;
         for (id, created) in [("b", 20.0), ("d", 40.0), ("a", 10.0), ("c", 20.0), ("e", 50.0)] {
-            q.push(item(id, 1, created), &config, &mut Vec::new());
+            q.push(item(id, 1, created), &config, 0.0);
         }
         assert_eq!(ids(&q), ["a", "b", "c", "d", "e"]);
     }
@@ -224,20 +225,35 @@ mod tests {
     fn an_adopted_item_older_than_all_is_the_one_dropped_at_the_cap() {
         let config = Config { max_queue_items: 2, ..Config::DEFAULT };
         let mut q = Queue::default();
-        let mut dropped = Vec::new();
-        q.push(item("new1", 1, 30.0), &config, &mut dropped);
-        q.push(item("new2", 1, 40.0), &config, &mut dropped);
-        q.push(item("old", 1, 10.0), &config, &mut dropped);
+        q.push(item("new1", 1, 30.0), &config, 0.0);
+        q.push(item("new2", 1, 40.0), &config, 0.0);
+        q.push(item("old", 1, 10.0), &config, 0.0);
         assert_eq!(ids(&q), ["new1", "new2"]);
-        assert_eq!(dropped, [("old".to_owned(), DropReason::QueueFull)]);
+        assert_eq!(dropped(&q), [("old".to_owned(), DropReason::QueueFull)]);
     }
 
     #[test]
-    fn raw_newlines_become_spaces() {
+    fn removal_schedules_stored_copies_and_counts_only_drops() {
+        let mut q = Queue::default();
+        for id in ["a", "b", "c", "d"] {
+            q.push(item(id, 10, 0.0), &Config::DEFAULT, 0.0);
+        }
+        q.items_mut()[1].in_flight = Some(7);
+        q.items_mut()[2].in_flight = Some(8);
+        assert_eq!(q.remove_where(Pick::InRequest(7), None, 5.0), 1);
+        assert_eq!(q.remove_where(Pick::OutOfAttempts(0), Some(DropReason::Rejected(400)), 6.0), 2);
+        assert_eq!((ids(&q), q.bytes()), (vec!["c"], 10));
+        assert_eq!(q.removed, ["b", "a", "d"]);
+        assert_eq!(dropped(&q), [("a".to_owned(), DropReason::Rejected(400)), ("d".to_owned(), DropReason::Rejected(400))]);
+        assert_eq!(q.log.counts.total(), 2);
+    }
+
+    #[test]
+    fn bodies_are_kept_byte_for_byte() {
         let mut q = Queue::default();
         let mut it = item("n", 0, 0.0);
         it.body_json = "{\n\"a\":1\r\n}".to_owned();
-        q.push(it, &Config::DEFAULT, &mut Vec::new());
-        assert_eq!(q.items()[0].body_json, "{ \"a\":1  }");
+        q.push(it, &Config::DEFAULT, 0.0);
+        assert_eq!(q.items()[0].body_json, "{\n\"a\":1\r\n}");
     }
 }

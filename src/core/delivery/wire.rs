@@ -8,9 +8,10 @@ use crate::core::json;
 
 /// Builds request bodies from queued event texts. Sizes must be upper bounds of what is added.
 pub trait Wire {
-    /// Standard mode: one event, stamped. `retries` is the event's retryable answers so far.
-    fn single(&self, body_json: &str, retries: u32, sent_at_ms: f64) -> String;
-    /// Batch mode: `{batch:[...], sentAt, writeKey}` around the events, in order.
+    /// Standard mode: one event, stamped. `attempt` counts this send (1 for the first).
+    fn single(&self, body_json: &str, attempt: u32, sent_at_ms: f64) -> String;
+    /// Batch mode: `{batch:[...], sentAt, writeKey}` around the events, in order, each with the
+    /// number of this send (1 for the first).
     fn batch(&self, events: &[(&str, u32)], sent_at_ms: f64) -> String;
     /// Bytes a batch wrapper adds beyond its events and their separators.
     fn batch_overhead(&self) -> usize;
@@ -41,13 +42,12 @@ impl SegmentWire {
 }
 
 impl Wire for SegmentWire {
-    fn single(&self, body_json: &str, retries: u32, sent_at_ms: f64) -> String {
-        delivery::stamp(body_json, sent_at_ms, retries.saturating_add(1))
+    fn single(&self, body_json: &str, attempt: u32, sent_at_ms: f64) -> String {
+        delivery::stamp(body_json, sent_at_ms, attempt)
     }
 
     fn batch(&self, events: &[(&str, u32)], sent_at_ms: f64) -> String {
-        let counted: Vec<(&str, u32)> = events.iter().map(|&(body, retries)| (body, retries.saturating_add(1))).collect();
-        delivery::batch(&self.write_key, &counted, sent_at_ms)
+        delivery::batch(&self.write_key, events, sent_at_ms)
     }
 
     fn batch_overhead(&self) -> usize {
@@ -69,11 +69,11 @@ mod tests {
     fn stated_overheads_bound_the_real_bodies() {
         let wire = SegmentWire::new("w\"k");
         let body = r#"{"type":"track","event":"x"}"#;
-        for retries in [0, 1, 9, u32::MAX - 1] {
-            assert!(wire.single(body, retries, T).len() <= body.len() + wire.event_overhead());
-            let events = [(body, retries), (body, retries), (body, retries)];
+        for attempt in [1, 2, 10, u32::MAX] {
+            assert!(wire.single(body, attempt, T).len() <= body.len() + wire.event_overhead());
+            let events = [(body, attempt), (body, attempt), (body, attempt)];
             let batch = wire.batch(&events, T);
-            assert!(batch.len() <= wire.batch_overhead() + 3 * (body.len() + wire.event_overhead()), "{retries}");
+            assert!(batch.len() <= wire.batch_overhead() + 3 * (body.len() + wire.event_overhead()), "{attempt}");
         }
         assert_eq!(wire.batch(&[], T).len(), wire.batch_overhead());
     }
@@ -81,8 +81,8 @@ mod tests {
     #[test]
     fn retry_count_counts_this_attempt() {
         let wire = SegmentWire::new("wk");
-        assert!(!wire.single("{}", 0, T).contains("retryCount"));
-        assert!(wire.single("{}", 1, T).contains("\"retryCount\":2"));
-        assert!(wire.batch(&[("{}", 2)], T).contains("\"retryCount\":3"));
+        assert!(!wire.single("{}", 1, T).contains("retryCount"));
+        assert!(wire.single("{}", 2, T).contains("\"retryCount\":2"));
+        assert!(wire.batch(&[("{}", 3)], T).contains("\"retryCount\":3"));
     }
 }

@@ -5,7 +5,7 @@
 
 use super::super::diagnostics::DropReason;
 use super::super::persisted;
-use super::super::queue::{Dropped, Item};
+use super::super::queue::Pick;
 use super::super::wire::Wire;
 use super::Outbox;
 
@@ -41,42 +41,56 @@ impl<W: Wire> Outbox<W> {
             }
             saved.push((item.message_id.clone(), persisted::encode_item(item)));
         }
-        Changes { removed: std::mem::take(&mut self.removed), saved }
+        Changes { removed: std::mem::take(&mut self.queue.removed), saved }
     }
 
-    /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet.
+    /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet;
+    /// a text that is not v1 (unless blank) counts as one unreadable entry.
     /// See [`Outbox::restore_items`].
     pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
-        let decoded = persisted::decode(text);
-        self.merge(decoded.items, decoded.unreadable, now_ms)
+        let Some(lines) = persisted::v1_lines(text) else {
+            if !text.trim().is_empty() {
+                self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
+            }
+            return 0;
+        };
+        let mut added = 0;
+        for line in lines.filter(|line| !line.is_empty()) {
+            added += usize::from(self.restore_one(line, now_ms));
+        }
+        self.restored(added, now_ms)
     }
 
     /// Adds stored per-event values (this page's previous life, or an orphaned tab's queue being
     /// adopted) that are not queued yet, keeping their `messageId`, body and attempts; they are
-    /// sent again as soon as due and stored again under this tab's keys. Returns how many were added.
+    /// sent again as soon as due and stored again under this tab's keys. Unreadable values count
+    /// as dropped. Returns how many were added.
     pub fn restore_items<'a>(&mut self, values: impl IntoIterator<Item = &'a str>, now_ms: f64) -> usize {
-        let mut unreadable = 0;
-        let mut items = Vec::new();
+        let mut added = 0;
         for value in values {
-            match persisted::decode_item(value) {
-                Some(item) => items.push(item),
-                None => unreadable += 1,
-            }
+            added += usize::from(self.restore_one(value, now_ms));
         }
-        self.merge(items, unreadable, now_ms)
+        self.restored(added, now_ms)
     }
 
-    fn merge(&mut self, items: Vec<Item>, unreadable: usize, now_ms: f64) -> usize {
-        let mut dropped: Vec<Dropped> = (0..unreadable).map(|_| (String::new(), DropReason::Unreadable)).collect();
-        let mut added = 0;
-        for item in items {
-            if !self.queue.contains(&item.message_id) {
-                self.queue.push(item, &self.config, &mut dropped);
-                added += 1;
+    /// Queues one stored event unless it is queued already; true when added.
+    fn restore_one(&mut self, value: &str, now_ms: f64) -> bool {
+        match persisted::decode_item(value) {
+            Some(item) if self.queue.contains(&item.message_id) => false,
+            Some(item) => {
+                self.queue.push(item, &self.config, now_ms);
+                true
+            }
+            None => {
+                self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
+                false
             }
         }
-        self.queue.expire(now_ms, self.config.retention_ms, &mut dropped);
-        self.record(dropped, now_ms);
+    }
+
+    /// After a restore: old enough events expire at once; returns `added`.
+    fn restored(&mut self, added: usize, now_ms: f64) -> usize {
+        self.queue.expire(now_ms, self.config.retention_ms);
         self.dirty |= added > 0;
         added
     }
@@ -86,15 +100,6 @@ impl<W: Wire> Outbox<W> {
     /// Returns how many events were handed over.
     pub fn hand_over_all(&mut self) -> usize {
         self.flights.clear();
-        let gone = self.queue.remove_where(|_| true);
-        let count = gone.len();
-        self.forget(gone);
-        count
-    }
-
-    /// Schedules the stored copies of items that left the queue for removal.
-    pub(super) fn forget(&mut self, gone: Vec<Item>) {
-        self.dirty |= !gone.is_empty();
-        self.removed.extend(gone.into_iter().map(|i| i.message_id));
+        self.queue.remove_where(Pick::All, None, 0.0)
     }
 }
