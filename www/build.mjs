@@ -15,7 +15,7 @@ const wasm = join(www, 'pkg/wasm_analytics_bg.wasm');
 const glue = join(www, 'pkg/wasm_analytics.js');
 // The glue and the wasm with short import/export names (www/short-names.mjs): -~1.9 KB gzip, same behaviour.
 const short = shortenNames(readFileSync(glue, 'utf8'), readFileSync(wasm));
-await checkLinks(short);
+await checkLinks(short, join(www, 'pkg/snippets'));
 const shortGlue = {
   name: 'short-names',
   setup(b) {

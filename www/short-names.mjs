@@ -96,6 +96,12 @@ function rewriteSections(wasm) {
         const [field, afterField] = name(wasm, afterModule);
         const kind = wasm[afterField];
         const descEnd = importDescEnd(wasm, kind, afterField + 1);
+        if (module.startsWith('./snippets/')) {
+          // A snippet's function imported as is (no glue shim): its name is the snippet's export; kept.
+          body.push(...wasm.subarray(p, descEnd));
+          p = descEnd;
+          continue;
+        }
         if (!imports.has(module)) imports.set(module, { short: 'w', fields: new Map() });
         const fields = imports.get(module).fields;
         if (!fields.has(field)) fields.set(field, importNames.next().value);
@@ -158,14 +164,17 @@ export function shortenNames(glue, wasmBytes) {
 
 /**
  * Instantiates the rewritten pair in Node (`initSync`) and throws when an import or export no longer
- * links, so a bad rewrite fails the build instead of the page.
+ * links, so a bad rewrite fails the build instead of the page. `snippets`: wasm-bindgen's `snippets`
+ * directory next to the glue, when it has one.
  */
-export async function checkLinks({ glue, wasm }) {
-  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+export async function checkLinks({ glue, wasm }, snippets) {
+  const { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'short-names-'));
   try {
+    // The glue imports wasm-bindgen snippets (`module = "..."` JS) relative to itself.
+    if (snippets && existsSync(snippets)) cpSync(snippets, join(dir, 'snippets'), { recursive: true });
     const file = join(dir, 'glue.mjs');
     writeFileSync(file, glue);
     const module = await import(file);
