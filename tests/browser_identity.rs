@@ -139,7 +139,7 @@ async fn configured_cookie_attributes_apply_to_every_identity_cookie() {
 #[wasm_bindgen_test]
 fn domain_probe_finds_nothing_on_an_ip_host_and_leaves_no_cookie() {
     fresh_page();
-    assert_eq!(probe_domain(&document()), None);
+    assert_eq!(probe_domain(), None);
     let store = CookieStore::new(CookieAttributes::default(), DAY_MS);
     assert_eq!(store.attributes().domain, None);
     assert!(!jar().contains("__tld__"), "{}", jar());
@@ -243,7 +243,7 @@ fn local_storage_quota_errors_fall_back_silently() {
 fn throwing_document_cookie_falls_back_to_local_storage() {
     fresh_page();
     js("Object.defineProperty(document, 'cookie', { configurable: true, get() { throw new DOMException('sandboxed', 'SecurityError'); }, set() { throw new DOMException('sandboxed', 'SecurityError'); } })");
-    assert_eq!(probe_domain(&document()), None);
+    assert_eq!(probe_domain(), None);
     let analytics = Analytics::new("{}".into());
     let id = analytics.anonymous_id();
     assert_eq!(Analytics::new("{}".into()).anonymous_id(), id, "localStorage carries the id");

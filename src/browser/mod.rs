@@ -1,7 +1,9 @@
 //! The browser shell: web-sys adapters for the core (stores, transport, page context, lifecycle).
 
+pub mod callbacks;
 pub mod cookie_store;
 pub mod crypto_random;
+pub mod host;
 pub mod local_store;
 pub mod runtime;
 pub mod task_cache;

@@ -13,6 +13,7 @@ use crate::browser::crypto_random::CryptoRandom;
 use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
 use crate::browser::local_store::LocalStore;
 use crate::browser::tab_lock::{Heartbeat, TabLock};
+use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
 use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::identity::Identity;
@@ -21,8 +22,8 @@ use crate::core::settings::IdentitySettings;
 use crate::core::store::{MemoryStore, Store, StoreKind};
 use crate::core::tracker::{PageEnv, Tracker};
 use crate::core::uuid;
+use crate::browser::host;
 use js_sys::{Date, Function, Math};
-use wasm_bindgen::JsValue;
 
 /// The runtime shared by the exports, the transport callbacks, the timer and the listeners.
 pub type Shared = Rc<RefCell<Runtime>>;
@@ -92,8 +93,10 @@ pub fn start(options_json: &str) -> Shared {
     let shared = Rc::new(RefCell::new(runtime));
     let listener = shared.clone();
     let lifecycle = Lifecycle::listen(move |event| on_page_event(&listener, event));
-    shared.borrow_mut()._lifecycle = Some(lifecycle);
-    shared.borrow_mut().tracker.set_online(transport::is_online());
+    if let Ok(mut runtime) = shared.try_borrow_mut() {
+        runtime._lifecycle = Some(lifecycle);
+        runtime.tracker.set_online(transport::is_online());
+    }
     beat(&shared);
     shared
 }
@@ -115,7 +118,7 @@ pub fn schedule(shared: &Shared) {
     }
     runtime.drive_scheduled = true;
     let again = shared.clone();
-    transport::later(move || drive(&again, Mode::Normal));
+    callbacks::soon(move || drive(&again, Mode::Normal));
 }
 
 /// Takes what the core releases in `mode`, persists (write-ahead: before any request starts),
@@ -145,7 +148,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
     };
     if let Some(listener) = on_drop {
         for drop in drops {
-            let _ = listener.call2(&JsValue::NULL, &JsValue::from_str(drop.reason.message()), &JsValue::from_str(&drop.message_id));
+            host::notify(&listener, drop.reason.message(), &drop.message_id);
         }
     }
     for transmit in transmits {

@@ -1,0 +1,88 @@
+//! The one way JavaScript calls back into the shell: Rust callbacks wait here under a numeric id, and
+//! `host.js` wakes them through a single wasm-bindgen closure, `wake(id, a, b)`. One closure type in
+//! all (instead of one per timer, fetch, listener and lock) keeps the glue and the wasm small.
+//!
+//! A one-shot callback leaves the table before it runs; a repeating one is skipped (not re-entered)
+//! when it is woken from inside itself. No borrow of the table is held while a callback runs, so
+//! callbacks may register and cancel others. Single-threaded (wasm32 without atomics). Must not
+//! import: the runtime or the core.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::Closure;
+
+use crate::browser::host;
+
+enum Slot {
+    Once(Box<dyn FnOnce(f64, f64)>),
+    Many(Rc<RefCell<dyn FnMut(f64, f64)>>),
+}
+
+thread_local! {
+    static SLOTS: RefCell<Vec<(u32, Slot)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+}
+
+fn register(slot: Slot) -> u32 {
+    let id = NEXT_ID.with(|next| {
+        let id = next.get();
+        next.set(id.wrapping_add(1));
+        id
+    });
+    if id == 0 {
+        let entry = Closure::<dyn FnMut(u32, f64, f64)>::new(wake);
+        host::init(entry.as_ref());
+        entry.forget();
+    }
+    SLOTS.with(|slots| {
+        if let Ok(mut slots) = slots.try_borrow_mut() {
+            slots.push((id, slot));
+        }
+    });
+    id
+}
+
+/// Registers `f` to run once when its id is woken; returns the id.
+pub fn once(f: impl FnOnce(f64, f64) + 'static) -> u32 {
+    register(Slot::Once(Box::new(f)))
+}
+
+/// Registers `f` to run every time its id is woken, until [`cancel`]; returns the id.
+pub fn many(f: impl FnMut(f64, f64) + 'static) -> u32 {
+    register(Slot::Many(Rc::new(RefCell::new(f))))
+}
+
+/// Forgets the callback `id` (it will not run).
+pub fn cancel(id: u32) {
+    drop(take(id, false));
+}
+
+/// Runs `f` in a microtask: after the current script, before the next task.
+pub fn soon(f: impl FnOnce() + 'static) {
+    host::soon(once(move |_, _| f()));
+}
+
+/// Removes a one-shot callback (or, with `keep_many`, clones a repeating one) from the table.
+fn take(id: u32, keep_many: bool) -> Option<Slot> {
+    SLOTS.with(|slots| {
+        let mut slots = slots.try_borrow_mut().ok()?;
+        let at = slots.iter().position(|(key, _)| *key == id)?;
+        if let (true, Some((_, Slot::Many(f)))) = (keep_many, slots.get(at)) {
+            return Some(Slot::Many(f.clone()));
+        }
+        Some(slots.swap_remove(at).1)
+    })
+}
+
+/// The entry `host.js` calls: runs the callback `id` with `(a, b)`.
+fn wake(id: u32, a: f64, b: f64) {
+    match take(id, true) {
+        Some(Slot::Once(f)) => f(a, b),
+        Some(Slot::Many(f)) => {
+            if let Ok(mut f) = f.try_borrow_mut() {
+                (*f)(a, b);
+            }
+        }
+        None => {}
+    }
+}
