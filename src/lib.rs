@@ -94,7 +94,7 @@ mod exports {
             let body = self.with(None, |rt| match rt.tracker.build(method, kinds, &args, &page, now_ms, &mut rt.random) {
                 Ok(body) => {
                     if enqueue {
-                        rt.tracker.enqueue(body.clone(), js_sys::Date::now());
+                        rt.tracker.enqueue(body.clone(), crate::browser::host::now_ms());
                     }
                     Some(body)
                 }
@@ -112,7 +112,7 @@ mod exports {
         /// Queues a built (possibly middleware-modified) event; it is persisted and sent at the end
         /// of the current task.
         pub fn enqueue(&self, body: String) {
-            self.with((), |rt| rt.tracker.enqueue(body, js_sys::Date::now()));
+            self.with((), |rt| rt.tracker.enqueue(body, crate::browser::host::now_ms()));
             runtime::schedule(&self.shared);
         }
 
@@ -145,7 +145,7 @@ mod exports {
 
         /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
         #[wasm_bindgen(js_name = onDrop)]
-        pub fn on_drop(&self, listener: Option<js_sys::Function>) {
+        pub fn on_drop(&self, listener: Option<wasm_bindgen::JsValue>) {
             self.with((), |rt| rt.set_drop_listener(listener));
         }
 

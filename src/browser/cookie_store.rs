@@ -42,7 +42,7 @@ impl CookieStore {
 /// keeps (deleting the probe cookie at once); `None` on localhost, IP hosts, or when cookies fail.
 pub fn probe_domain() -> Option<String> {
     let hostname = host::hostname();
-    let expires = js_sys::Date::now() + 60_000.0;
+    let expires = host::now_ms() + 60_000.0;
     for candidate in cookie_domain::candidates(&hostname)? {
         let attributes = CookieAttributes { domain: Some(candidate), ..CookieAttributes::default() };
         let probe = cookie_codec::assignment(cookie_domain::PROBE_NAME, "1", expires, &attributes);
@@ -76,7 +76,7 @@ impl Store for CookieStore {
     /// cookie (it is listed first, so it would win every read), that host-only copy is removed.
     fn set(&mut self, key: &str, raw: &str) -> bool {
         self.jar.forget();
-        let expires = js_sys::Date::now() + self.max_age_ms;
+        let expires = host::now_ms() + self.max_age_ms;
         let text = cookie_codec::assignment(key, raw, expires, &self.attributes);
         if !host::set_cookie(&text) {
             return false;

@@ -7,6 +7,15 @@
 
 let wake = () => {};
 
+/** `read()`, or `fallback` when it throws. */
+function attempt(read, fallback) {
+  try {
+    return read();
+  } catch (e) {
+    return fallback;
+  }
+}
+
 /** Called once with the wasm's entry. */
 export function hostInit(entry) {
   wake = entry;
@@ -17,9 +26,7 @@ export function hostTimer(id, ms) {
   return setTimeout(wake, ms, id, 0, 0);
 }
 
-export function hostClear(handle) {
-  clearTimeout(handle);
-}
+export const hostClear = (handle) => clearTimeout(handle);
 
 /** Runs `wake(id, 0, 0)` in a microtask (after the current script, before the next task). */
 export function hostSoon(id) {
@@ -27,9 +34,7 @@ export function hostSoon(id) {
 }
 
 /** `navigator.onLine`, true where unknown. */
-export function hostOnline() {
-  return navigator.onLine !== false;
-}
+export const hostOnline = () => navigator.onLine !== false;
 
 /** `Retry-After` as whole seconds from now (delta-seconds or an HTTP date); -1 when absent or unreadable. */
 function retryAfter(raw) {
@@ -51,32 +56,19 @@ export function hostSend(id, url, body, keepalive, timeout) {
   const answer = (status, retry) => queueMicrotask(() => wake(id, status, retry));
   if (!hostOnline()) return answer(-1, -1);
   const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive };
-  try {
-    init.signal = AbortSignal.timeout(timeout);
-  } catch (e) {}
+  const signal = attempt(() => AbortSignal.timeout(timeout));
+  if (signal) init.signal = signal;
   let request;
   try {
     request = fetch(url, init);
   } catch (e) {
-    let queued = false;
-    try {
-      queued = navigator.sendBeacon(url, body);
-    } catch (e) {}
-    return answer(queued ? 202 : 0, -1);
+    return answer(attempt(() => navigator.sendBeacon(url, body)) ? 202 : 0, -1);
   }
   Promise.resolve(request).then((response) => {
-    let status = 0;
-    let retry = -1;
-    try {
-      status = response instanceof Response ? response.status : 0;
-      retry = retryAfter(response.headers.get('Retry-After'));
-    } catch (e) {}
+    const status = attempt(() => (response instanceof Response ? response.status : 0), 0);
+    const retry = attempt(() => retryAfter(response.headers.get('Retry-After')), -1);
     const done = () => wake(id, status, retry);
-    try {
-      response.text().then(done, done);
-    } catch (e) {
-      done();
-    }
+    if (!attempt(() => response.text().then(done, done))) done();
   }, () => answer(0, -1));
 }
 
@@ -84,11 +76,7 @@ const EVENTS = ['pagehide', 'pageshow', 'online', 'offline', 'visibilitychange']
 const listeners = new Map();
 
 function eachEvent(handler, method) {
-  EVENTS.forEach((type, i) => {
-    try {
-      (i < 4 ? window : document)[method](type, handler);
-    } catch (e) {}
-  });
+  EVENTS.forEach((type, i) => attempt(() => (i < 4 ? window : document)[method](type, handler)));
 }
 
 /**
@@ -112,101 +100,32 @@ export function hostUnlisten(id) {
 }
 
 /** Whether Web Locks exist (missing in old browsers and insecure contexts). */
-export function hostHasLocks() {
-  const locks = navigator.locks;
-  return typeof locks === 'object' && locks !== null;
-}
+export const hostHasLocks = () => attempt(() => typeof navigator.locks == 'object' && !!navigator.locks, false);
 
 /** Asks for Web Lock `name` only if free: `wake(id, 1, 0)` while holding it, else `wake(id, 0, 0)`. */
 export function hostLock(id, name) {
   const got = (lock) => wake(id, lock ? 1 : 0, 0);
-  try {
-    navigator.locks.request(name, { ifAvailable: true }, got).catch(() => got(null));
-  } catch (e) {
-    queueMicrotask(() => got(null));
-  }
+  if (!attempt(() => navigator.locks.request(name, { ifAvailable: true }, got).catch(() => got()))) queueMicrotask(got);
 }
 
 // Storage, cookies, randomness: plain calls, every failure caught (sandboxed iframes, `file:` pages,
-// privacy modes, quota) and answered as "nothing there" / `false`.
+// privacy modes, quota) and answered as "nothing there" (undefined: `None`) or `false`.
 
 /** Whether `localStorage` can be opened. */
-export function hostHasStorage() {
-  try {
-    return !!localStorage;
-  } catch (e) {
-    return false;
-  }
-}
-
-export function hostGetItem(key) {
-  try {
-    return localStorage.getItem(key);
-  } catch (e) {
-    return null;
-  }
-}
-
+export const hostHasStorage = () => attempt(() => !!localStorage, false);
+export const hostGetItem = (key) => attempt(() => localStorage.getItem(key));
 /** `localStorage.setItem`; false when refused (quota, blocked). */
-export function hostSetItem(key, value) {
-  try {
-    localStorage.setItem(key, value);
-    return true;
-  } catch (e) {
-    return false;
-  }
-}
-
-export function hostRemoveItem(key) {
-  try {
-    localStorage.removeItem(key);
-  } catch (e) {}
-}
-
+export const hostSetItem = (key, value) => attempt(() => (localStorage.setItem(key, value), true), false);
+export const hostRemoveItem = (key) => attempt(() => localStorage.removeItem(key));
 /** `localStorage.key(index)`: null past the end. */
-export function hostKey(index) {
-  try {
-    return localStorage.key(index);
-  } catch (e) {
-    return null;
-  }
-}
-
+export const hostKey = (index) => attempt(() => localStorage.key(index));
 /** `document.cookie`; '' when it throws or there is no document. */
-export function hostCookie() {
-  try {
-    return document.cookie || '';
-  } catch (e) {
-    return '';
-  }
-}
-
+export const hostCookie = () => attempt(() => document.cookie || '', '');
 /** `document.cookie = text`; false when it throws. */
-export function hostSetCookie(text) {
-  try {
-    document.cookie = text;
-    return true;
-  } catch (e) {
-    return false;
-  }
-}
-
-export function hostHostname() {
-  try {
-    return location.hostname;
-  } catch (e) {
-    return '';
-  }
-}
-
+export const hostSetCookie = (text) => attempt(() => ((document.cookie = text), true), false);
+export const hostHostname = () => attempt(() => location.hostname, '');
 /** Whether `crypto.getRandomValues` can be looked up. */
-export function hostHasCrypto() {
-  try {
-    return typeof crypto.getRandomValues === 'function';
-  } catch (e) {
-    return false;
-  }
-}
+export const hostHasCrypto = () => attempt(() => typeof crypto.getRandomValues == 'function', false);
 
 let warned = false;
 
@@ -215,9 +134,7 @@ let warned = false;
  * when it throws) from `Math.random`, logging that once. Returns whether the CSPRNG filled them.
  */
 export function hostRandom(bytes, cryptographic) {
-  try {
-    if (cryptographic) return !!crypto.getRandomValues(bytes);
-  } catch (e) {}
+  if (cryptographic && attempt(() => crypto.getRandomValues(bytes))) return true;
   if (!warned) {
     warned = true;
     console.debug('[wasm-analytics] crypto.getRandomValues unavailable; ids use Math.random');
@@ -227,8 +144,4 @@ export function hostRandom(bytes, cryptographic) {
 }
 
 /** Calls `listener(a, b)`, ignoring what it throws. */
-export function hostNotify(listener, a, b) {
-  try {
-    listener(a, b);
-  } catch (e) {}
-}
+export const hostNotify = (listener, a, b) => attempt(() => listener(a, b));

@@ -76,3 +76,13 @@ extern "C" {
     #[wasm_bindgen(js_name = hostNotify)]
     pub fn notify(listener: &JsValue, a: &str, b: &str);
 }
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Date.now()`: epoch milliseconds.
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    pub fn now_ms() -> f64;
+    /// `Math.random()`.
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    pub fn math_random() -> f64;
+}

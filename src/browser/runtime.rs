@@ -23,7 +23,7 @@ use crate::core::store::{MemoryStore, Store, StoreKind};
 use crate::core::tracker::{PageEnv, Tracker};
 use crate::core::uuid;
 use crate::browser::host;
-use js_sys::{Date, Function, Math};
+use wasm_bindgen::JsValue;
 
 /// The runtime shared by the exports, the transport callbacks, the timer and the listeners.
 pub type Shared = Rc<RefCell<Runtime>>;
@@ -39,7 +39,7 @@ pub struct Runtime {
     timer: Option<Timer>,
     heartbeat: Option<Timer>,
     drive_scheduled: bool,
-    on_drop: Option<Function>,
+    on_drop: Option<JsValue>,
     _lifecycle: Option<Lifecycle>,
 }
 
@@ -78,7 +78,7 @@ pub fn start(options_json: &str) -> Shared {
     let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random), config.liveness);
     let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     let identity = Identity::new(&settings, browser_stores(&settings));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.tab_id(), Date::now());
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.tab_id(), host::now_ms());
     let runtime = Runtime {
         tracker,
         random,
@@ -103,7 +103,7 @@ pub fn start(options_json: &str) -> Shared {
 
 impl Runtime {
     /// Registers the JS function told about every dropped event (`(reason, messageId)`).
-    pub fn set_drop_listener(&mut self, listener: Option<Function>) {
+    pub fn set_drop_listener(&mut self, listener: Option<JsValue>) {
         self.on_drop = listener;
     }
 }
@@ -127,7 +127,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
     let (transmits, transport_base, on_drop, drops) = {
         let Ok(mut runtime) = shared.try_borrow_mut() else { return };
         runtime.drive_scheduled = false;
-        let now = Date::now();
+        let now = host::now_ms();
         let mut transmits = Vec::new();
         while let Some(transmit) = runtime.tracker.poll_transmit(now, mode) {
             transmits.push(transmit);
@@ -138,7 +138,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
         runtime.timer = next.and_then(|at| {
             Timer::after(at - now, move || {
                 if let Ok(mut runtime) = again.try_borrow_mut() {
-                    runtime.tracker.on_timeout(Date::now());
+                    runtime.tracker.on_timeout(host::now_ms());
                 }
                 drive(&again, Mode::Normal);
             })
@@ -159,7 +159,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
 
 fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
     if let Ok(mut runtime) = shared.try_borrow_mut() {
-        runtime.tracker.on_response(id, outcome, Date::now(), Math::random());
+        runtime.tracker.on_response(id, outcome, host::now_ms(), host::math_random());
     }
     drive(shared, Mode::Normal);
 }
@@ -191,7 +191,7 @@ fn on_page_event(shared: &Shared, event: PageEvent) {
 /// life) under the adoption lock, and schedules the next beat.
 fn beat(shared: &Shared) {
     let Ok(mut runtime) = shared.try_borrow_mut() else { return };
-    let now = Date::now();
+    let now = host::now_ms();
     let next_ms = match runtime.tab.heartbeat(now) {
         Heartbeat::Alive { next_ms } => next_ms,
         Heartbeat::Adopted { next_ms } => {
@@ -212,7 +212,7 @@ fn adopt_orphans(shared: &Shared) {
     {
         let Ok(mut guard) = shared.try_borrow_mut() else { return };
         let runtime = &mut *guard;
-        let now = Date::now();
+        let now = host::now_ms();
         let tracker = &mut runtime.tracker;
         runtime.tab.adopt(now, |tab| {
             tracker.adopt(tab, now);

@@ -136,7 +136,7 @@ impl TabLock {
         let me = self.tab_id.clone();
         detached_timer(policy.settle_ms, move || {
             let current = host::get_item(&key).and_then(|raw| lease::decode(&raw));
-            if lease::holds(current.as_ref(), &me, js_sys::Date::now()) {
+            if lease::holds(current.as_ref(), &me, host::now_ms()) {
                 run();
                 host::remove_item(&key);
             }
