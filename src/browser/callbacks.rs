@@ -18,42 +18,42 @@ enum Slot {
     Many(Rc<RefCell<dyn FnMut(f64, f64)>>),
 }
 
-thread_local! {
-    static SLOTS: RefCell<Vec<(u32, Slot)>> = const { RefCell::new(Vec::new()) };
-    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
-}
+/// A `static` of the page's one wasm thread: `thread_local!` would add a lazy-init check and a
+/// panic path to every access.
+pub struct OneThread<T>(pub T);
 
-fn register(slot: Slot) -> u32 {
-    let id = NEXT_ID.with(|next| {
-        let id = next.get();
-        next.set(id.wrapping_add(1));
-        id
-    });
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs on one thread (see size_class_alloc).
+unsafe impl<T> Sync for OneThread<T> {}
+
+static SLOTS: OneThread<RefCell<Vec<(i32, Slot)>>> = OneThread(RefCell::new(Vec::new()));
+static NEXT_ID: OneThread<Cell<i32>> = OneThread(Cell::new(0));
+
+fn register(slot: Slot) -> i32 {
+    let id = NEXT_ID.0.get();
+    NEXT_ID.0.set(id.wrapping_add(1));
     if id == 0 {
-        let entry = Closure::<dyn FnMut(u32, f64, f64)>::new(wake);
+        let entry = Closure::<dyn FnMut(i32, f64, f64)>::new(wake);
         host::init(entry.as_ref());
         entry.forget();
     }
-    SLOTS.with(|slots| {
-        if let Ok(mut slots) = slots.try_borrow_mut() {
-            slots.push((id, slot));
-        }
-    });
+    if let Ok(mut slots) = SLOTS.0.try_borrow_mut() {
+        slots.push((id, slot));
+    }
     id
 }
 
 /// Registers `f` to run once when its id is woken; returns the id.
-pub fn once(f: impl FnOnce(f64, f64) + 'static) -> u32 {
+pub fn once(f: impl FnOnce(f64, f64) + 'static) -> i32 {
     register(Slot::Once(Box::new(f)))
 }
 
 /// Registers `f` to run every time its id is woken, until [`cancel`]; returns the id.
-pub fn many(f: impl FnMut(f64, f64) + 'static) -> u32 {
+pub fn many(f: impl FnMut(f64, f64) + 'static) -> i32 {
     register(Slot::Many(Rc::new(RefCell::new(f))))
 }
 
 /// Forgets the callback `id` (it will not run).
-pub fn cancel(id: u32) {
+pub fn cancel(id: i32) {
     drop(take(id, false));
 }
 
@@ -63,19 +63,17 @@ pub fn soon(f: impl FnOnce() + 'static) {
 }
 
 /// Removes a one-shot callback (or, with `keep_many`, clones a repeating one) from the table.
-fn take(id: u32, keep_many: bool) -> Option<Slot> {
-    SLOTS.with(|slots| {
-        let mut slots = slots.try_borrow_mut().ok()?;
-        let at = slots.iter().position(|(key, _)| *key == id)?;
-        if let (true, Some((_, Slot::Many(f)))) = (keep_many, slots.get(at)) {
-            return Some(Slot::Many(f.clone()));
-        }
-        Some(slots.swap_remove(at).1)
-    })
+fn take(id: i32, keep_many: bool) -> Option<Slot> {
+    let mut slots = SLOTS.0.try_borrow_mut().ok()?;
+    let at = slots.iter().position(|(key, _)| *key == id)?;
+    if let (true, Some((_, Slot::Many(f)))) = (keep_many, slots.get(at)) {
+        return Some(Slot::Many(f.clone()));
+    }
+    Some(slots.swap_remove(at).1)
 }
 
 /// The entry `host.js` calls: runs the callback `id` with `(a, b)`.
-fn wake(id: u32, a: f64, b: f64) {
+fn wake(id: i32, a: f64, b: f64) {
     match take(id, true) {
         Some(Slot::Once(f)) => f(a, b),
         Some(Slot::Many(f)) => {

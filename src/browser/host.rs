@@ -12,32 +12,32 @@ extern "C" {
     pub fn init(entry: &JsValue);
     /// `setTimeout`: wakes `id` after `ms`; returns the handle for [`clear`].
     #[wasm_bindgen(js_name = hostTimer)]
-    pub fn timer(id: u32, ms: f64) -> f64;
+    pub fn timer(id: i32, ms: f64) -> f64;
     /// `clearTimeout`.
     #[wasm_bindgen(js_name = hostClear)]
     pub fn clear(handle: f64);
     /// `queueMicrotask`: wakes `id` after the current script.
     #[wasm_bindgen(js_name = hostSoon)]
-    pub fn soon(id: u32);
+    pub fn soon(id: i32);
     /// `navigator.onLine`, true where unknown.
     #[wasm_bindgen(js_name = hostOnline)]
     pub fn online() -> bool;
     /// `fetch` POST text/plain (sendBeacon where fetch throws); wakes `id` with `(status, retry_after_s)`,
     /// status -1 offline, 0 network error; retry -1 when absent.
     #[wasm_bindgen(js_name = hostSend)]
-    pub fn send(id: u32, url: &str, body: &str, keepalive: bool, timeout_ms: f64);
+    pub fn send(id: i32, url: &str, body: &str, keepalive: bool, timeout_ms: f64);
     /// Lifecycle listeners: wakes `id` with `(event index, flag)` (see `host.js`).
     #[wasm_bindgen(js_name = hostListen)]
-    pub fn listen(id: u32);
+    pub fn listen(id: i32);
     /// Removes the listeners of [`listen`]`(id)`.
     #[wasm_bindgen(js_name = hostUnlisten)]
-    pub fn unlisten(id: u32);
+    pub fn unlisten(id: i32);
     /// Whether `navigator.locks` exists.
     #[wasm_bindgen(js_name = hostHasLocks)]
     pub fn has_locks() -> bool;
     /// `navigator.locks.request(name, {ifAvailable: true}, …)`: wakes `id` with 1 while held, else 0.
     #[wasm_bindgen(js_name = hostLock)]
-    pub fn lock(id: u32, name: &str);
+    pub fn lock(id: i32, name: &str);
 }
 
 #[wasm_bindgen(module = "/src/browser/host.js")]

@@ -48,7 +48,7 @@ fn page_event(index: f64, flag: f64) -> Option<PageEvent> {
 
 /// The page's lifecycle listeners; dropping it removes them all.
 pub struct Lifecycle {
-    id: u32,
+    id: i32,
 }
 
 impl Lifecycle {
@@ -75,7 +75,7 @@ impl Drop for Lifecycle {
 /// A `setTimeout`, cleared on drop. The runtime keeps one for delivery, re-armed from the outbox's
 /// `poll_timeout` after every drive, and one for the heartbeat.
 pub struct Timer {
-    id: u32,
+    id: i32,
     handle: f64,
 }
 

@@ -9,17 +9,15 @@
 
 use std::cell::{Cell, RefCell};
 
-use crate::browser::callbacks;
+use crate::browser::callbacks::{self, OneThread};
 
-thread_local! {
-    /// Advanced once per task in which something was remembered.
-    static TASK: Cell<u32> = const { Cell::new(0) };
-    /// Whether the microtask advancing `TASK` is queued.
-    static QUEUED: Cell<bool> = const { Cell::new(false) };
-}
+/// Advanced once per task in which something was remembered.
+static TASK: OneThread<Cell<u32>> = OneThread(Cell::new(0));
+/// Whether the microtask advancing `TASK` is queued.
+static QUEUED: OneThread<Cell<bool>> = OneThread(Cell::new(false));
 
 fn current_task() -> u32 {
-    TASK.with(Cell::get)
+    TASK.0.get()
 }
 
 /// One remembered value, tagged with the task it was read in.
@@ -44,10 +42,10 @@ impl<T> TaskCache<T> {
 
     /// Remembers `value` until the next microtask.
     pub fn remember(&self, value: T) {
-        if !QUEUED.with(|queued| queued.replace(true)) {
+        if !QUEUED.0.replace(true) {
             callbacks::soon(|| {
-                QUEUED.with(|queued| queued.set(false));
-                TASK.with(|task| task.set(task.get().wrapping_add(1)));
+                QUEUED.0.set(false);
+                TASK.0.set(current_task().wrapping_add(1));
             });
         }
         if let Ok(mut slot) = self.slot.try_borrow_mut() {
