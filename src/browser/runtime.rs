@@ -6,7 +6,6 @@
 //! No business `if`s: what to send, when, and what an answer means are the core's (`Tracker`).
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
 use crate::browser::cookie_store::CookieStore;
 use crate::browser::crypto_random::CryptoRandom;
@@ -25,8 +24,10 @@ use crate::core::uuid;
 use crate::browser::host;
 use wasm_bindgen::JsValue;
 
-/// The runtime shared by the exports, the transport callbacks, the timer and the listeners.
-pub type Shared = Rc<RefCell<Runtime>>;
+/// The runtime shared by the exports, the transport callbacks, the timer and the listeners. It lives
+/// as long as the page (its listeners and heartbeat always hold it), so it is leaked once instead of
+/// reference-counted: no counts to keep, no drop code for a runtime that is never dropped.
+pub type Shared = &'static RefCell<Runtime>;
 
 /// One page's library state.
 pub struct Runtime {
@@ -90,9 +91,8 @@ pub fn start(options_json: &str) -> Shared {
         on_drop: None,
         _lifecycle: None,
     };
-    let shared = Rc::new(RefCell::new(runtime));
-    let listener = shared.clone();
-    let lifecycle = Lifecycle::listen(move |event| on_page_event(&listener, event));
+    let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
+    let lifecycle = Lifecycle::listen(move |event| on_page_event(&shared, event));
     if let Ok(mut runtime) = shared.try_borrow_mut() {
         runtime._lifecycle = Some(lifecycle);
         runtime.tracker.set_online(transport::is_online());
@@ -117,7 +117,7 @@ pub fn schedule(shared: &Shared) {
         return;
     }
     runtime.drive_scheduled = true;
-    let again = shared.clone();
+    let again = *shared;
     callbacks::soon(move || drive(&again, Mode::Normal));
 }
 
@@ -134,7 +134,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
         }
         runtime.tracker.persist();
         let next = runtime.tracker.poll_timeout();
-        let again = shared.clone();
+        let again = *shared;
         runtime.timer = next.and_then(|at| {
             Timer::after(at - now, move || {
                 if let Ok(mut runtime) = again.try_borrow_mut() {
@@ -152,7 +152,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
         }
     }
     for transmit in transmits {
-        let answered = shared.clone();
+        let answered = *shared;
         transport_base.send(&transmit, move |id, outcome| on_answer(&answered, id, outcome));
     }
 }
@@ -199,12 +199,12 @@ fn beat(shared: &Shared) {
             next_ms
         }
     };
-    let again = shared.clone();
+    let again = *shared;
     runtime.heartbeat = Timer::after(next_ms - now, move || beat(&again));
     if runtime.tab.orphans(now).is_empty() {
         return;
     }
-    let adopter = shared.clone();
+    let adopter = *shared;
     runtime.tab.with_adoption_lock(now, move || adopt_orphans(&adopter));
 }
 
