@@ -9,7 +9,7 @@ pub mod core;
 pub mod browser;
 
 #[cfg(target_arch = "wasm32")]
-pub use exports::Analytics;
+pub use exports::{field, Analytics};
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
@@ -25,6 +25,21 @@ mod exports {
     #[wasm_bindgen]
     pub struct Analytics {
         shared: Shared,
+    }
+
+    /// The field numbers of [`Analytics::identity`] and [`Analytics::set_identity`] (`www/src/user.js`
+    /// spells the same numbers).
+    pub mod field {
+        /// `user().anonymousId()`.
+        pub const ANONYMOUS_ID: u32 = 0;
+        /// `user().id()`.
+        pub const USER_ID: u32 = 1;
+        /// `user().traits()`.
+        pub const USER_TRAITS: u32 = 2;
+        /// `group().id()`.
+        pub const GROUP_ID: u32 = 3;
+        /// `group().traits()`.
+        pub const GROUP_TRAITS: u32 = 4;
     }
 
     const METHODS: [(&str, Method); 6] = [
@@ -79,7 +94,7 @@ mod exports {
             let body = self.with(None, |rt| match rt.tracker.build(method, kinds, &args, &page, now_ms, &mut rt.random) {
                 Ok(body) => {
                     if enqueue {
-                        rt.tracker.enqueue(body.clone(), js_sys::Date::now());
+                        rt.tracker.enqueue(body.clone(), crate::browser::host::now_ms());
                     }
                     Some(body)
                 }
@@ -97,7 +112,7 @@ mod exports {
         /// Queues a built (possibly middleware-modified) event; it is persisted and sent at the end
         /// of the current task.
         pub fn enqueue(&self, body: String) {
-            self.with((), |rt| rt.tracker.enqueue(body, js_sys::Date::now()));
+            self.with((), |rt| rt.tracker.enqueue(body, crate::browser::host::now_ms()));
             runtime::schedule(&self.shared);
         }
 
@@ -130,68 +145,43 @@ mod exports {
 
         /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
         #[wasm_bindgen(js_name = onDrop)]
-        pub fn on_drop(&self, listener: Option<js_sys::Function>) {
+        pub fn on_drop(&self, listener: Option<wasm_bindgen::JsValue>) {
             self.with((), |rt| rt.set_drop_listener(listener));
         }
 
-        /// `user().anonymousId()`: the anonymousId, made and stored when there is none.
-        #[wasm_bindgen(js_name = anonymousId)]
-        pub fn anonymous_id(&self) -> String {
-            self.with(String::new(), |rt| rt.tracker.identity.anonymous_id(&mut rt.random))
+        /// One `user()`/`group()` value by [`field`] number: the anonymousId (made and stored when
+        /// there is none), the userId or group id (`None` when unset), the user or group traits as
+        /// JSON object text. One export for the five (each export costs glue and a wasm shim).
+        pub fn identity(&self, field: u32) -> Option<String> {
+            self.with(None, |rt| {
+                let identity = &mut rt.tracker.identity;
+                match field {
+                    field::ANONYMOUS_ID => Some(identity.anonymous_id(&mut rt.random)),
+                    field::USER_ID => identity.user_id(),
+                    field::USER_TRAITS => Some(identity.user_traits()),
+                    field::GROUP_ID => identity.group_id(),
+                    _ => Some(identity.group_traits()),
+                }
+            })
         }
 
-        /// `setAnonymousId(id)`: overrides it; `null` forgets it. Returns the stored id.
-        #[wasm_bindgen(js_name = setAnonymousId)]
-        pub fn set_anonymous_id(&self, id: Option<String>) -> Option<String> {
-            self.with(None, |rt| rt.tracker.identity.set_anonymous_id(id.as_deref()))
-        }
-
-        /// `user().id()`: the userId or `null`.
-        #[wasm_bindgen(js_name = userId)]
-        pub fn user_id(&self) -> Option<String> {
-            self.with(None, |rt| rt.tracker.identity.user_id())
-        }
-
-        /// `user().id(x)`: sets (or with `null` clears) the userId; traits untouched.
-        #[wasm_bindgen(js_name = setUserId)]
-        pub fn set_user_id(&self, id: Option<String>) {
-            self.with((), |rt| rt.tracker.identity.set_user_id(id.as_deref()));
-        }
-
-        /// `user().traits()` as JSON object text.
-        #[wasm_bindgen(js_name = userTraits)]
-        pub fn user_traits(&self) -> String {
-            self.with(String::from("{}"), |rt| rt.tracker.identity.user_traits())
-        }
-
-        /// `user().traits(obj)`: replaces them; `null` clears to `{}`.
-        #[wasm_bindgen(js_name = setUserTraits)]
-        pub fn set_user_traits(&self, traits_json: Option<String>) {
-            self.with((), |rt| rt.tracker.identity.set_user_traits(traits_json.as_deref()));
-        }
-
-        /// `group().id()`: the group id or `null`.
-        #[wasm_bindgen(js_name = groupId)]
-        pub fn group_id(&self) -> Option<String> {
-            self.with(None, |rt| rt.tracker.identity.group_id())
-        }
-
-        /// `group().id(x)`: sets (or clears) the group id; traits untouched.
-        #[wasm_bindgen(js_name = setGroupId)]
-        pub fn set_group_id(&self, id: Option<String>) {
-            self.with((), |rt| rt.tracker.identity.set_group_id(id.as_deref()));
-        }
-
-        /// `group().traits()` as JSON object text.
-        #[wasm_bindgen(js_name = groupTraits)]
-        pub fn group_traits(&self) -> String {
-            self.with(String::from("{}"), |rt| rt.tracker.identity.group_traits())
-        }
-
-        /// `group().traits(obj)`: replaces them; `null` clears to `{}`.
-        #[wasm_bindgen(js_name = setGroupTraits)]
-        pub fn set_group_traits(&self, traits_json: Option<String>) {
-            self.with((), |rt| rt.tracker.identity.set_group_traits(traits_json.as_deref()));
+        /// Sets one `user()`/`group()` value by [`field`] number; `None` (JavaScript `null`) forgets
+        /// it (traits: clears to `{}`). Ids leave traits untouched. Returns the stored anonymousId
+        /// for [`field::ANONYMOUS_ID`], else `None`.
+        #[wasm_bindgen(js_name = setIdentity)]
+        pub fn set_identity(&self, field: u32, value: Option<String>) -> Option<String> {
+            let value = value.as_deref();
+            self.with(None, |rt| {
+                let identity = &mut rt.tracker.identity;
+                match field {
+                    field::ANONYMOUS_ID => return identity.set_anonymous_id(value),
+                    field::USER_ID => identity.set_user_id(value),
+                    field::USER_TRAITS => identity.set_user_traits(value),
+                    field::GROUP_ID => identity.set_group_id(value),
+                    _ => identity.set_group_traits(value),
+                }
+                None
+            })
         }
 
         /// `reset()`: forgets anonymousId, userId, traits and group in every store.

@@ -14,7 +14,7 @@ use wasm_analytics::browser::local_store::LocalStore;
 use wasm_analytics::core::cookie_codec::CookieAttributes;
 use wasm_analytics::core::random::Random;
 use wasm_analytics::core::store::Store;
-use wasm_analytics::Analytics;
+use wasm_analytics::{field, Analytics};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -115,7 +115,7 @@ async fn cookie_maxage_counts_days() {
     let analytics_options = r#"{"cookie":{"maxage":7}}"#;
     let analytics = Analytics::new(analytics_options.into());
     let before = js_sys::Date::now();
-    analytics.anonymous_id();
+    analytics.identity(field::ANONYMOUS_ID).unwrap();
     let expires = field(&stored_cookie("ajs_anonymous_id").await, "expires").as_f64().unwrap();
     assert!((expires - (before + 7.0 * DAY_MS)).abs() < 60_000.0, "expires {expires}");
 }
@@ -124,7 +124,7 @@ async fn cookie_maxage_counts_days() {
 async fn configured_cookie_attributes_apply_to_every_identity_cookie() {
     fresh_page();
     let analytics = Analytics::new(r#"{"cookie":{"secure":true,"sameSite":"Strict"}}"#.into());
-    analytics.anonymous_id();
+    analytics.identity(field::ANONYMOUS_ID).unwrap();
     call(&analytics, "identify", "u", None);
     call(&analytics, "group", "g", None);
     for name in ["ajs_anonymous_id", "ajs_user_id", "ajs_group_id"] {
@@ -139,7 +139,7 @@ async fn configured_cookie_attributes_apply_to_every_identity_cookie() {
 #[wasm_bindgen_test]
 fn domain_probe_finds_nothing_on_an_ip_host_and_leaves_no_cookie() {
     fresh_page();
-    assert_eq!(probe_domain(&document()), None);
+    assert_eq!(probe_domain(), None);
     let store = CookieStore::new(CookieAttributes::default(), DAY_MS);
     assert_eq!(store.attributes().domain, None);
     assert!(!jar().contains("__tld__"), "{}", jar());
@@ -160,7 +160,7 @@ fn local_store_round_trips_raw_text() {
 fn analytics_persists_like_analytics_js() {
     fresh_page();
     let analytics = Analytics::new("{}".into());
-    let id = analytics.anonymous_id();
+    let id = analytics.identity(field::ANONYMOUS_ID).unwrap();
     assert_eq!(id.len(), 36);
     assert_eq!(&id[14..15], "4", "UUID v4: {id}");
     assert_eq!(jar(), format!("ajs_anonymous_id={id}"));
@@ -174,7 +174,7 @@ fn analytics_persists_like_analytics_js() {
     assert_eq!(local("ajs_group_properties").as_deref(), Some(r#"{"seats":3}"#));
     assert!(!jar().contains("traits") && !jar().contains("properties"), "{}", jar());
 
-    let later = Analytics::new("{}".into()).anonymous_id();
+    let later = Analytics::new("{}".into()).identity(field::ANONYMOUS_ID).unwrap();
     assert_eq!(later, id, "a new instance (page) keeps the id");
 
     analytics.reset();
@@ -188,13 +188,13 @@ fn analytics_persists_like_analytics_js() {
 fn hostile_ids_round_trip_without_extra_cookies() {
     fresh_page();
     let analytics = Analytics::new("{}".into());
-    analytics.anonymous_id();
+    analytics.identity(field::ANONYMOUS_ID).unwrap();
     for id in ["a;b=c", "x; domain=evil.com; path=/admin", "n,1 2", "line\nbreak", "ünï🎉", "=;=", "null", "\"q\""] {
         call(&analytics, "identify", id, None);
-        analytics.anonymous_id(); // a switch of user forgets the anonymousId; make the next one
+        analytics.identity(field::ANONYMOUS_ID).unwrap(); // a switch of user forgets the anonymousId; make the next one
         assert_eq!(cookie_names(), ["ajs_anonymous_id", "ajs_user_id"], "{id:?}: {}", jar());
         js("localStorage.removeItem('ajs_user_id')");
-        assert_eq!(Analytics::new("{}".into()).user_id().as_deref(), Some(id), "cookie round trip of {id:?}");
+        assert_eq!(Analytics::new("{}".into()).identity(field::USER_ID).as_deref(), Some(id), "cookie round trip of {id:?}");
     }
 }
 
@@ -204,8 +204,8 @@ fn a_1_0_cookie_is_adopted_and_rewritten_bare() {
     document().set_cookie("ajs_anonymous_id=%22abc%22; path=/").unwrap();
     document().set_cookie("ajs_user_id=123; path=/").unwrap();
     let analytics = Analytics::new("{}".into());
-    assert_eq!(analytics.anonymous_id(), "abc");
-    assert_eq!(analytics.user_id().as_deref(), Some("123"));
+    assert_eq!(analytics.identity(field::ANONYMOUS_ID).unwrap(), "abc");
+    assert_eq!(analytics.identity(field::USER_ID).as_deref(), Some("123"));
     assert!(jar().contains("ajs_anonymous_id=abc"), "{}", jar());
     assert_eq!(local("ajs_user_id").as_deref(), Some("\"123\""));
 }
@@ -218,10 +218,10 @@ fn throwing_local_storage_falls_back_silently() {
     assert!(!store.is_available());
     assert_eq!(store.get("k"), None);
     let analytics = Analytics::new("{}".into());
-    let id = analytics.anonymous_id();
-    assert_eq!(analytics.anonymous_id(), id);
+    let id = analytics.identity(field::ANONYMOUS_ID).unwrap();
+    assert_eq!(analytics.identity(field::ANONYMOUS_ID).unwrap(), id);
     call(&analytics, "identify", "u", Some(r#"{"a":1}"#));
-    assert_eq!(analytics.user_traits(), r#"{"a":1}"#, "traits kept in memory");
+    assert_eq!(analytics.identity(field::USER_TRAITS).unwrap(), r#"{"a":1}"#, "traits kept in memory");
     restore_apis();
     assert_eq!(local("ajs_anonymous_id"), None);
     assert!(jar().contains(&format!("ajs_anonymous_id={id}")));
@@ -234,8 +234,8 @@ fn local_storage_quota_errors_fall_back_silently() {
     let mut store = LocalStore::new();
     assert!(!store.set("k", "v"));
     let analytics = Analytics::new(r#"{"storage":{"stores":["localStorage","memory"]}}"#.into());
-    let id = analytics.anonymous_id();
-    assert_eq!(analytics.anonymous_id(), id, "memory keeps a stable id");
+    let id = analytics.identity(field::ANONYMOUS_ID).unwrap();
+    assert_eq!(analytics.identity(field::ANONYMOUS_ID).unwrap(), id, "memory keeps a stable id");
     js("Storage.prototype.setItem = window.__setItem");
 }
 
@@ -243,10 +243,10 @@ fn local_storage_quota_errors_fall_back_silently() {
 fn throwing_document_cookie_falls_back_to_local_storage() {
     fresh_page();
     js("Object.defineProperty(document, 'cookie', { configurable: true, get() { throw new DOMException('sandboxed', 'SecurityError'); }, set() { throw new DOMException('sandboxed', 'SecurityError'); } })");
-    assert_eq!(probe_domain(&document()), None);
+    assert_eq!(probe_domain(), None);
     let analytics = Analytics::new("{}".into());
-    let id = analytics.anonymous_id();
-    assert_eq!(Analytics::new("{}".into()).anonymous_id(), id, "localStorage carries the id");
+    let id = analytics.identity(field::ANONYMOUS_ID).unwrap();
+    assert_eq!(Analytics::new("{}".into()).identity(field::ANONYMOUS_ID).unwrap(), id, "localStorage carries the id");
     restore_apis();
     assert_eq!(jar(), "", "nothing reached the real cookie jar");
 }
@@ -257,9 +257,9 @@ fn everything_blocked_still_gives_a_stable_id_for_the_page() {
     js("Object.defineProperty(document, 'cookie', { configurable: true, get() { throw new Error('no'); }, set() { throw new Error('no'); } });
         Object.defineProperty(window, 'localStorage', { configurable: true, get() { throw new Error('no'); } })");
     let analytics = Analytics::new("{}".into());
-    let id = analytics.anonymous_id();
-    assert_eq!(analytics.anonymous_id(), id);
-    assert_ne!(Analytics::new("{}".into()).anonymous_id(), id, "a new page gets a new id");
+    let id = analytics.identity(field::ANONYMOUS_ID).unwrap();
+    assert_eq!(analytics.identity(field::ANONYMOUS_ID).unwrap(), id);
+    assert_ne!(Analytics::new("{}".into()).identity(field::ANONYMOUS_ID).unwrap(), id, "a new page gets a new id");
     fresh_page();
 }
 
@@ -267,9 +267,9 @@ fn everything_blocked_still_gives_a_stable_id_for_the_page() {
 fn disable_client_persistence_writes_nothing() {
     fresh_page();
     let analytics = Analytics::new(r#"{"disableClientPersistence":true}"#.into());
-    let id = analytics.anonymous_id();
+    let id = analytics.identity(field::ANONYMOUS_ID).unwrap();
     call(&analytics, "identify", "u", Some(r#"{"a":1}"#));
-    assert_eq!(analytics.anonymous_id(), id);
+    assert_eq!(analytics.identity(field::ANONYMOUS_ID).unwrap(), id);
     assert_eq!(jar(), "");
     assert_eq!(local("ajs_anonymous_id"), None);
     assert_eq!(local("ajs_user_traits"), None);
@@ -287,7 +287,7 @@ fn missing_crypto_falls_back_to_math_random() {
     fallback.fill(&mut a);
     fallback.fill(&mut b);
     assert_ne!(a, b);
-    let id = Analytics::new("{}".into()).anonymous_id();
+    let id = Analytics::new("{}".into()).identity(field::ANONYMOUS_ID).unwrap();
     assert_eq!((id.len(), &id[14..15]), (36, "4"), "{id}");
     restore_apis();
     random.fill(&mut a);

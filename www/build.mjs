@@ -17,7 +17,7 @@ const glue = join(www, 'pkg/wasm_analytics.js');
 // The glue without the parts this library never uses (www/trim-glue.mjs), then the glue and the wasm with
 // short import/export names (www/short-names.mjs): -~1.9 KB gzip, same behaviour.
 const short = shortenNames(trimGlue(readFileSync(glue, 'utf8')), readFileSync(wasm));
-await checkLinks(short);
+await checkLinks(short, join(www, 'pkg/snippets'));
 const shortGlue = {
   name: 'short-names',
   setup(b) {

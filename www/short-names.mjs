@@ -74,6 +74,7 @@ function* shortNames() {
 /** Rewrites the import (id 2) and export (id 7) sections; returns the new wasm and the renames. */
 function rewriteSections(wasm) {
   const imports = new Map();
+  const snippets = new Map();
   const exports = new Map();
   const importNames = shortNames();
   const exportNames = shortNames();
@@ -96,6 +97,14 @@ function rewriteSections(wasm) {
         const [field, afterField] = name(wasm, afterModule);
         const kind = wasm[afterField];
         const descEnd = importDescEnd(wasm, kind, afterField + 1);
+        if (module.startsWith('./snippets/')) {
+          // A snippet's function imported as is (no glue shim): the module gets a short name, the field
+          // keeps its name (it is the snippet's own export name).
+          if (!snippets.has(module)) snippets.set(module, `s${snippets.size}`);
+          body.push(...encode(snippets.get(module)), ...encode(field), ...wasm.subarray(afterField, descEnd));
+          p = descEnd;
+          continue;
+        }
         if (!imports.has(module)) imports.set(module, { short: 'w', fields: new Map() });
         const fields = imports.get(module).fields;
         if (!fields.has(field)) fields.set(field, importNames.next().value);
@@ -114,7 +123,7 @@ function rewriteSections(wasm) {
     parts.push(Uint8Array.from([id, ...lebBytes(body.length), ...body]));
     at = end;
   }
-  return { wasm: Buffer.concat(parts), imports, exports };
+  return { wasm: Buffer.concat(parts), imports, snippets, exports };
 }
 
 /** Replaces every match of `pattern` (global regex) and checks how many there were. */
@@ -135,7 +144,18 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * `wasm` its `_bg.wasm` bytes.
  */
 export function shortenNames(glue, wasmBytes) {
-  const { wasm, imports, exports } = rewriteSections(wasmBytes);
+  const { wasm, imports, snippets, exports } = rewriteSections(wasmBytes);
+  for (const [module, short] of snippets) {
+    // wasm-bindgen lists the snippet once per direct import (`"<module>": importN,`, all the same
+    // namespace): keep the first under the short name, drop the repeats.
+    let first = true;
+    glue = glue.replace(new RegExp(`\\n\\s*(["'])${escape(module)}\\1: (import\\d+),`, 'g'), (line, _q, namespace) => {
+      if (!first) return '';
+      first = false;
+      return line.replace(/(["']).*\1:/, `"${short}":`);
+    });
+    if (first) throw new Error(`short-names: snippet module ${module} not found in the glue`);
+  }
   for (const [module, { short, fields }] of imports) {
     glue = replaceCounted(glue, new RegExp(`(["'])${escape(module)}\\1:`, 'g'), `"${short}":`, 1, `module ${module}`);
     for (const [field, shortField] of fields) {
@@ -158,14 +178,17 @@ export function shortenNames(glue, wasmBytes) {
 
 /**
  * Instantiates the rewritten pair in Node (`initSync`) and throws when an import or export no longer
- * links, so a bad rewrite fails the build instead of the page.
+ * links, so a bad rewrite fails the build instead of the page. `snippets`: wasm-bindgen's `snippets`
+ * directory next to the glue, when it has one.
  */
-export async function checkLinks({ glue, wasm }) {
-  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+export async function checkLinks({ glue, wasm }, snippets) {
+  const { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'short-names-'));
   try {
+    // The glue imports wasm-bindgen snippets (`module = "..."` JS) relative to itself.
+    if (snippets && existsSync(snippets)) cpSync(snippets, join(dir, 'snippets'), { recursive: true });
     const file = join(dir, 'glue.mjs');
     writeFileSync(file, glue);
     const module = await import(file);

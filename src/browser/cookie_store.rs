@@ -8,13 +8,11 @@
 use crate::core::cookie_codec::{self, CookieAttributes};
 use crate::core::cookie_domain;
 use crate::core::store::{Store, StoreKind};
+use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlDocument;
 
 /// The identity cookies of one page: attributes from the `cookie` option (domain filled by the probe).
 pub struct CookieStore {
-    document: Option<HtmlDocument>,
     attributes: CookieAttributes,
     max_age_ms: f64,
     /// `document.cookie` as read during the current task. Reading it is the most expensive thing
@@ -24,23 +22,14 @@ pub struct CookieStore {
     jar: TaskCache<String>,
 }
 
-fn html_document() -> Option<HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
-}
-
-fn read_jar(document: &HtmlDocument) -> String {
-    document.cookie().unwrap_or_default()
-}
-
 impl CookieStore {
     /// A cookie store writing with `attributes`, each write expiring `max_age_ms` after it.
     /// When `attributes.domain` is `None` the `__tld__` probe picks it (host-only when it finds none).
     pub fn new(mut attributes: CookieAttributes, max_age_ms: f64) -> Self {
-        let document = html_document();
         if attributes.domain.is_none() {
-            attributes.domain = document.as_ref().and_then(probe_domain);
+            attributes.domain = probe_domain();
         }
-        CookieStore { document, attributes, max_age_ms, jar: TaskCache::new() }
+        CookieStore { attributes, max_age_ms, jar: TaskCache::new() }
     }
 
     /// The attributes every write uses (the probed domain included).
@@ -51,15 +40,17 @@ impl CookieStore {
 
 /// Sets `__tld__=1` on each candidate domain, shortest first, and returns the first the browser
 /// keeps (deleting the probe cookie at once); `None` on localhost, IP hosts, or when cookies fail.
-pub fn probe_domain(document: &HtmlDocument) -> Option<String> {
-    let hostname = web_sys::window()?.location().hostname().ok()?;
-    let expires = js_sys::Date::now() + 60_000.0;
+pub fn probe_domain() -> Option<String> {
+    let hostname = host::hostname();
+    let expires = host::now_ms() + 60_000.0;
     for candidate in cookie_domain::candidates(&hostname)? {
         let attributes = CookieAttributes { domain: Some(candidate), ..CookieAttributes::default() };
         let probe = cookie_codec::assignment(cookie_domain::PROBE_NAME, "1", expires, &attributes);
-        document.set_cookie(&probe).ok()?;
-        if cookie_codec::find_raw(&read_jar(document), cookie_domain::PROBE_NAME) == Some("1") {
-            let _ = document.set_cookie(&cookie_codec::deletion(cookie_domain::PROBE_NAME, &attributes));
+        if !host::set_cookie(&probe) {
+            return None;
+        }
+        if cookie_codec::find_raw(&host::cookie(), cookie_domain::PROBE_NAME) == Some("1") {
+            host::set_cookie(&cookie_codec::deletion(cookie_domain::PROBE_NAME, &attributes));
             return attributes.domain;
         }
     }
@@ -75,7 +66,7 @@ impl Store for CookieStore {
         if let Some(found) = self.jar.with(|jar| cookie_codec::find_raw(jar, key).map(str::to_owned)) {
             return found;
         }
-        let jar = read_jar(self.document.as_ref()?);
+        let jar = host::cookie();
         let found = cookie_codec::find_raw(&jar, key).map(str::to_owned);
         self.jar.remember(jar);
         found
@@ -85,10 +76,9 @@ impl Store for CookieStore {
     /// cookie (it is listed first, so it would win every read), that host-only copy is removed.
     fn set(&mut self, key: &str, raw: &str) -> bool {
         self.jar.forget();
-        let Some(document) = &self.document else { return false };
-        let expires = js_sys::Date::now() + self.max_age_ms;
+        let expires = host::now_ms() + self.max_age_ms;
         let text = cookie_codec::assignment(key, raw, expires, &self.attributes);
-        if document.set_cookie(&text).is_err() {
+        if !host::set_cookie(&text) {
             return false;
         }
         if self.get(key).as_deref() == Some(raw) {
@@ -96,7 +86,7 @@ impl Store for CookieStore {
         }
         if self.attributes.domain.is_some() {
             let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
-            let _ = document.set_cookie(&cookie_codec::deletion(key, &host_only));
+            host::set_cookie(&cookie_codec::deletion(key, &host_only));
         }
         self.jar.forget();
         self.get(key).as_deref() == Some(raw)
@@ -105,11 +95,10 @@ impl Store for CookieStore {
     /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.
     fn remove(&mut self, key: &str) {
         self.jar.forget();
-        let Some(document) = &self.document else { return };
-        let _ = document.set_cookie(&cookie_codec::deletion(key, &self.attributes));
+        host::set_cookie(&cookie_codec::deletion(key, &self.attributes));
         if self.attributes.domain.is_some() {
             let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
-            let _ = document.set_cookie(&cookie_codec::deletion(key, &host_only));
+            host::set_cookie(&cookie_codec::deletion(key, &host_only));
         }
     }
 }

@@ -1,14 +1,14 @@
 //! `window.localStorage` as a [`Store`]. Never throws: localStorage itself can throw (sandboxed
 //! iframes, `file:` pages, privacy modes, quota); every failure behaves as an empty store whose
-//! writes report `false`. Holds raw text only; formats belong to `core::persisted`.
+//! writes report `false` (`host.js` catches). Holds raw text only; formats belong to `core::persisted`.
 
+use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
 use crate::core::store::{Store, StoreKind};
-use web_sys::Storage;
 
 /// The page's localStorage, or nothing when it is unavailable.
 pub struct LocalStore {
-    storage: Option<Storage>,
+    available: bool,
     /// Items read during the current task (`None`: read and absent); see [`TaskCache`].
     read: TaskCache<Vec<(String, Option<String>)>>,
 }
@@ -22,14 +22,26 @@ impl Default for LocalStore {
 impl LocalStore {
     /// Opens `window.localStorage`; a throwing or missing localStorage gives an always-empty store.
     pub fn new() -> Self {
-        let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
-        LocalStore { storage, read: TaskCache::new() }
+        LocalStore { available: host::has_storage(), read: TaskCache::new() }
     }
 
     /// Whether localStorage could be opened at all.
     pub fn is_available(&self) -> bool {
-        self.storage.is_some()
+        self.available
     }
+}
+
+/// Every localStorage key starting with `prefix` (empty when storage is blocked).
+pub fn keys_with_prefix(prefix: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut index = 0;
+    while let Some(key) = host::key(index) {
+        if key.starts_with(prefix) {
+            keys.push(key);
+        }
+        index += 1;
+    }
+    keys
 }
 
 impl Store for LocalStore {
@@ -42,7 +54,10 @@ impl Store for LocalStore {
         if let Some(Some(value)) = cached {
             return value;
         }
-        let value = self.storage.as_ref()?.get_item(key).ok().flatten();
+        if !self.available {
+            return None;
+        }
+        let value = host::get_item(key);
         if cached.is_none() {
             self.read.remember(Vec::new());
         }
@@ -52,19 +67,20 @@ impl Store for LocalStore {
 
     fn set(&mut self, key: &str, raw: &str) -> bool {
         self.read.forget();
-        self.storage.as_ref().is_some_and(|storage| storage.set_item(key, raw).is_ok())
+        self.available && host::set_item(key, raw)
     }
 
     fn remove(&mut self, key: &str) {
         self.read.forget();
-        if let Some(storage) = &self.storage {
-            let _ = storage.remove_item(key);
+        if self.available {
+            host::remove_item(key);
         }
     }
 
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
-        let Some(storage) = &self.storage else { return Vec::new() };
-        let count = storage.length().unwrap_or(0);
-        (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|key| key.starts_with(prefix)).collect()
+        if !self.available {
+            return Vec::new();
+        }
+        keys_with_prefix(prefix)
     }
 }

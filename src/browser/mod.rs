@@ -1,7 +1,11 @@
-//! The browser shell: web-sys adapters for the core (stores, transport, page context, lifecycle).
+//! The browser shell: adapters for the core (stores, transport, lifecycle, timers, randomness) over
+//! `host.js`, the one JavaScript file the wasm imports (`host.rs` binds it; `callbacks.rs` is the one
+//! way back in). No web-sys or js-sys in the library: each costs glue and wasm bytes.
 
+pub mod callbacks;
 pub mod cookie_store;
 pub mod crypto_random;
+pub mod host;
 pub mod local_store;
 pub mod runtime;
 pub mod task_cache;

@@ -6,13 +6,13 @@
 //! No business `if`s: what to send, when, and what an answer means are the core's (`Tracker`).
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
 use crate::browser::cookie_store::CookieStore;
 use crate::browser::crypto_random::CryptoRandom;
 use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
 use crate::browser::local_store::LocalStore;
 use crate::browser::tab_lock::{Heartbeat, TabLock};
+use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
 use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::identity::Identity;
@@ -21,11 +21,13 @@ use crate::core::settings::IdentitySettings;
 use crate::core::store::{MemoryStore, Store, StoreKind};
 use crate::core::tracker::{PageEnv, Tracker};
 use crate::core::uuid;
-use js_sys::{Date, Function, Math};
+use crate::browser::host;
 use wasm_bindgen::JsValue;
 
-/// The runtime shared by the exports, the transport callbacks, the timer and the listeners.
-pub type Shared = Rc<RefCell<Runtime>>;
+/// The runtime shared by the exports, the transport callbacks, the timer and the listeners. It lives
+/// as long as the page (its listeners and heartbeat always hold it), so it is leaked once instead of
+/// reference-counted: no counts to keep, no drop code for a runtime that is never dropped.
+pub type Shared = &'static RefCell<Runtime>;
 
 /// One page's library state.
 pub struct Runtime {
@@ -38,7 +40,7 @@ pub struct Runtime {
     timer: Option<Timer>,
     heartbeat: Option<Timer>,
     drive_scheduled: bool,
-    on_drop: Option<Function>,
+    on_drop: Option<JsValue>,
     _lifecycle: Option<Lifecycle>,
 }
 
@@ -77,7 +79,7 @@ pub fn start(options_json: &str) -> Shared {
     let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random), config.liveness);
     let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     let identity = Identity::new(&settings, browser_stores(&settings));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.tab_id(), Date::now());
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.tab_id(), host::now_ms());
     let runtime = Runtime {
         tracker,
         random,
@@ -89,18 +91,19 @@ pub fn start(options_json: &str) -> Shared {
         on_drop: None,
         _lifecycle: None,
     };
-    let shared = Rc::new(RefCell::new(runtime));
-    let listener = shared.clone();
-    let lifecycle = Lifecycle::listen(move |event| on_page_event(&listener, event));
-    shared.borrow_mut()._lifecycle = Some(lifecycle);
-    shared.borrow_mut().tracker.set_online(transport::is_online());
+    let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
+    let lifecycle = Lifecycle::listen(move |event| on_page_event(&shared, event));
+    if let Ok(mut runtime) = shared.try_borrow_mut() {
+        runtime._lifecycle = Some(lifecycle);
+        runtime.tracker.set_online(transport::is_online());
+    }
     beat(&shared);
     shared
 }
 
 impl Runtime {
     /// Registers the JS function told about every dropped event (`(reason, messageId)`).
-    pub fn set_drop_listener(&mut self, listener: Option<Function>) {
+    pub fn set_drop_listener(&mut self, listener: Option<JsValue>) {
         self.on_drop = listener;
     }
 }
@@ -114,8 +117,8 @@ pub fn schedule(shared: &Shared) {
         return;
     }
     runtime.drive_scheduled = true;
-    let again = shared.clone();
-    transport::later(move || drive(&again, Mode::Normal));
+    let again = *shared;
+    callbacks::soon(move || drive(&again, Mode::Normal));
 }
 
 /// Takes what the core releases in `mode`, persists (write-ahead: before any request starts),
@@ -124,18 +127,18 @@ pub fn drive(shared: &Shared, mode: Mode) {
     let (transmits, transport_base, on_drop, drops) = {
         let Ok(mut runtime) = shared.try_borrow_mut() else { return };
         runtime.drive_scheduled = false;
-        let now = Date::now();
+        let now = host::now_ms();
         let mut transmits = Vec::new();
         while let Some(transmit) = runtime.tracker.poll_transmit(now, mode) {
             transmits.push(transmit);
         }
         runtime.tracker.persist();
         let next = runtime.tracker.poll_timeout();
-        let again = shared.clone();
+        let again = *shared;
         runtime.timer = next.and_then(|at| {
             Timer::after(at - now, move || {
                 if let Ok(mut runtime) = again.try_borrow_mut() {
-                    runtime.tracker.on_timeout(Date::now());
+                    runtime.tracker.on_timeout(host::now_ms());
                 }
                 drive(&again, Mode::Normal);
             })
@@ -145,18 +148,18 @@ pub fn drive(shared: &Shared, mode: Mode) {
     };
     if let Some(listener) = on_drop {
         for drop in drops {
-            let _ = listener.call2(&JsValue::NULL, &JsValue::from_str(drop.reason.message()), &JsValue::from_str(&drop.message_id));
+            host::notify(&listener, drop.reason.message(), &drop.message_id);
         }
     }
     for transmit in transmits {
-        let answered = shared.clone();
+        let answered = *shared;
         transport_base.send(&transmit, move |id, outcome| on_answer(&answered, id, outcome));
     }
 }
 
 fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
     if let Ok(mut runtime) = shared.try_borrow_mut() {
-        runtime.tracker.on_response(id, outcome, Date::now(), Math::random());
+        runtime.tracker.on_response(id, outcome, host::now_ms(), host::math_random());
     }
     drive(shared, Mode::Normal);
 }
@@ -188,7 +191,7 @@ fn on_page_event(shared: &Shared, event: PageEvent) {
 /// life) under the adoption lock, and schedules the next beat.
 fn beat(shared: &Shared) {
     let Ok(mut runtime) = shared.try_borrow_mut() else { return };
-    let now = Date::now();
+    let now = host::now_ms();
     let next_ms = match runtime.tab.heartbeat(now) {
         Heartbeat::Alive { next_ms } => next_ms,
         Heartbeat::Adopted { next_ms } => {
@@ -196,12 +199,12 @@ fn beat(shared: &Shared) {
             next_ms
         }
     };
-    let again = shared.clone();
+    let again = *shared;
     runtime.heartbeat = Timer::after(next_ms - now, move || beat(&again));
     if runtime.tab.orphans(now).is_empty() {
         return;
     }
-    let adopter = shared.clone();
+    let adopter = *shared;
     runtime.tab.with_adoption_lock(now, move || adopt_orphans(&adopter));
 }
 
@@ -209,7 +212,7 @@ fn adopt_orphans(shared: &Shared) {
     {
         let Ok(mut guard) = shared.try_borrow_mut() else { return };
         let runtime = &mut *guard;
-        let now = Date::now();
+        let now = host::now_ms();
         let tracker = &mut runtime.tracker;
         runtime.tab.adopt(now, |tab| {
             tracker.adopt(tab, now);

@@ -13,19 +13,9 @@
 
 use crate::core::delivery::lease::{self, Lease, LeaseDecision, LeasePolicy};
 use crate::core::delivery::persisted;
-use js_sys::Reflect;
-use wasm_bindgen::prelude::{wasm_bindgen, Closure, JsValue};
-use wasm_bindgen::JsCast;
-use web_sys::Storage;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `navigator.locks` (bound here: web-sys gates it behind unstable APIs).
-    type LockManager;
-    /// `locks.request(name, options, callback)`; a synchronous throw is caught.
-    #[wasm_bindgen(method, catch, js_name = request)]
-    fn request(this: &LockManager, name: &str, options: &JsValue, callback: &JsValue) -> Result<JsValue, JsValue>;
-}
+use crate::browser::lifecycle::detached_timer;
+use crate::browser::local_store::keys_with_prefix;
+use crate::browser::{callbacks, host};
 
 /// What a heartbeat found.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,7 +37,8 @@ pub enum Heartbeat {
 pub struct TabLock {
     write_key: String,
     tab_id: String,
-    storage: Option<Storage>,
+    /// Whether localStorage could be opened (else no lease is read or written).
+    storage: bool,
     liveness: LeasePolicy,
 }
 
@@ -55,7 +46,7 @@ impl TabLock {
     /// The tab `tab_id` (fresh per page load, e.g. a UUID) of source `write_key`, with the
     /// liveness lease timing `liveness` (`Config::liveness`).
     pub fn new(write_key: &str, tab_id: &str, liveness: LeasePolicy) -> Self {
-        let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+        let storage = host::has_storage();
         TabLock { write_key: write_key.to_owned(), tab_id: tab_id.to_owned(), storage, liveness }
     }
 
@@ -88,8 +79,8 @@ impl TabLock {
     /// On `pagehide`: frees the liveness lease so the next page (or another tab) adopts at once.
     /// A page restored from the back-forward cache calls `heartbeat` on `pageshow`.
     pub fn release(&self) {
-        if let Some(storage) = &self.storage {
-            let _ = storage.remove_item(&persisted::alive_key(&self.write_key, &self.tab_id));
+        if self.storage {
+            host::remove_item(&persisted::alive_key(&self.write_key, &self.tab_id));
         }
     }
 
@@ -125,50 +116,40 @@ impl TabLock {
     /// later (always from a fresh task), so it must re-read the time and re-borrow its state.
     pub fn with_adoption_lock(&self, now_ms: f64, run: impl FnOnce() + 'static) {
         let name = persisted::adoption_key(&self.write_key);
-        if let Some(locks) = lock_manager() {
-            let options = js_sys::Object::new();
-            let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
-            let callback = Closure::once_into_js(move |lock: JsValue| {
-                if !lock.is_null() && !lock.is_undefined() {
-                    run();
-                }
-            });
-            // A throwing request (opaque origins) means storage is unusable too: nothing to adopt.
-            let _ = locks.request(&name, &options, &callback);
+        if host::has_locks() {
+            // A refused request (opaque origins) means storage is unusable too: nothing to adopt.
+            host::lock(callbacks::once(move |held, _| if held > 0.0 { run() }), &name);
             return;
         }
         self.with_adoption_lease(name, now_ms, run);
     }
 
     fn with_adoption_lease(&self, key: String, now_ms: f64, run: impl FnOnce() + 'static) {
-        let (Some(storage), Some(window)) = (self.storage.clone(), web_sys::window()) else {
+        if !self.storage {
             return;
-        };
+        }
         let policy = LeasePolicy::ADOPTION;
         if lease::decide(self.read_lease(&key).as_ref(), &self.tab_id, now_ms, policy) != LeaseDecision::Acquire {
             return;
         }
         self.write(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, policy)));
         let me = self.tab_id.clone();
-        let verify = Closure::once_into_js(move || {
-            let current = storage.get_item(&key).ok().flatten().and_then(|raw| lease::decode(&raw));
-            if lease::holds(current.as_ref(), &me, js_sys::Date::now()) {
+        detached_timer(policy.settle_ms, move || {
+            let current = host::get_item(&key).and_then(|raw| lease::decode(&raw));
+            if lease::holds(current.as_ref(), &me, host::now_ms()) {
                 run();
-                let _ = storage.remove_item(&key);
+                host::remove_item(&key);
             }
         });
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(verify.unchecked_ref(), policy.settle_ms as i32);
     }
 
     /// Tab ids of every queue of this source in localStorage (either layout), each once.
     fn queue_tabs(&self) -> Vec<String> {
-        let Some(storage) = &self.storage else {
+        if !self.storage {
             return Vec::new();
-        };
-        let count = storage.length().unwrap_or(0);
+        }
         let mut tabs: Vec<String> = Vec::new();
-        for key in (0..count).filter_map(|i| storage.key(i).ok().flatten()) {
+        for key in keys_with_prefix("") {
             if let Some(tab) = persisted::tab_of_any_queue_key(&key, &self.write_key) {
                 if !tabs.iter().any(|t| t == tab) {
                     tabs.push(tab.to_owned());
@@ -179,7 +160,7 @@ impl TabLock {
     }
 
     fn read(&self, key: &str) -> Option<String> {
-        self.storage.as_ref()?.get_item(key).ok().flatten()
+        self.storage.then(|| host::get_item(key)).flatten()
     }
 
     fn read_lease(&self, key: &str) -> Option<Lease> {
@@ -187,15 +168,8 @@ impl TabLock {
     }
 
     fn write(&self, key: &str, value: &str) {
-        if let Some(storage) = &self.storage {
-            let _ = storage.set_item(key, value);
+        if self.storage {
+            host::set_item(key, value);
         }
     }
-}
-
-/// `navigator.locks`, or `None` where Web Locks are missing (old browsers, insecure contexts).
-fn lock_manager() -> Option<LockManager> {
-    let navigator = web_sys::window()?.navigator();
-    let locks = Reflect::get(&navigator, &"locks".into()).ok()?;
-    (locks.is_object()).then(|| locks.unchecked_into())
 }

@@ -2,46 +2,66 @@
 //! expensive part of a tracking call, one call reads several keys, and a burst of calls runs in
 //! one task. Forgotten in the next microtask (so changes made by other tabs or by the page's own
 //! scripts between tasks are seen) and, by the owner, on every write.
+//!
+//! How: every cache shares one task counter, advanced by a single microtask scheduled on the first
+//! `remember` of a task; a value remembered under an older count is forgotten. One microtask per
+//! task, however many caches and reads.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-use wasm_bindgen::prelude::Closure;
-use wasm_bindgen::JsCast;
+use std::cell::{Cell, RefCell};
 
-/// One remembered value, shared with the microtask that forgets it.
-pub struct TaskCache<T> {
-    slot: Rc<RefCell<Option<T>>>,
+use crate::browser::callbacks::{self, OneThread};
+
+/// Advanced once per task in which something was remembered.
+static TASK: OneThread<Cell<u32>> = OneThread(Cell::new(0));
+/// Whether the microtask advancing `TASK` is queued.
+static QUEUED: OneThread<Cell<bool>> = OneThread(Cell::new(false));
+
+fn current_task() -> u32 {
+    TASK.0.get()
 }
 
-impl<T: 'static> TaskCache<T> {
+/// One remembered value, tagged with the task it was read in.
+pub struct TaskCache<T> {
+    slot: RefCell<Option<(u32, T)>>,
+}
+
+impl<T> TaskCache<T> {
     /// An empty cache.
-    pub fn new() -> Self {
-        TaskCache { slot: Rc::new(RefCell::new(None)) }
+    pub const fn new() -> Self {
+        TaskCache { slot: RefCell::new(None) }
     }
 
-    /// Runs `read` on the remembered value, if there is one.
+    /// Runs `read` on the remembered value, if there is one from this task.
     pub fn with<R>(&self, read: impl FnOnce(&mut T) -> R) -> Option<R> {
-        self.slot.borrow_mut().as_mut().map(read)
+        let mut slot = self.slot.try_borrow_mut().ok()?;
+        match slot.as_mut() {
+            Some((task, value)) if *task == current_task() => Some(read(value)),
+            _ => None,
+        }
     }
 
-    /// Remembers `value` until the next microtask (when none can be scheduled, remembers nothing).
+    /// Remembers `value` until the next microtask.
     pub fn remember(&self, value: T) {
-        let Some(window) = web_sys::window() else { return };
-        let slot = self.slot.clone();
-        let forget = Closure::once_into_js(move || {
-            slot.replace(None);
-        });
-        window.queue_microtask(forget.unchecked_ref());
-        self.slot.replace(Some(value));
+        if !QUEUED.0.replace(true) {
+            callbacks::soon(|| {
+                QUEUED.0.set(false);
+                TASK.0.set(current_task().wrapping_add(1));
+            });
+        }
+        if let Ok(mut slot) = self.slot.try_borrow_mut() {
+            *slot = Some((current_task(), value));
+        }
     }
 
     /// Forgets the value now (after a write).
     pub fn forget(&self) {
-        self.slot.replace(None);
+        if let Ok(mut slot) = self.slot.try_borrow_mut() {
+            *slot = None;
+        }
     }
 }
 
-impl<T: 'static> Default for TaskCache<T> {
+impl<T> Default for TaskCache<T> {
     fn default() -> Self {
         Self::new()
     }

@@ -11,16 +11,8 @@ export const NULL_CORE = {
   queueState: () => EMPTY_STATE,
   takeWarnings: () => '',
   onDrop() {},
-  anonymousId: () => null,
-  setAnonymousId: () => null,
-  userId: () => null,
-  setUserId() {},
-  userTraits: () => '{}',
-  setUserTraits() {},
-  groupId: () => null,
-  setGroupId() {},
-  groupTraits: () => '{}',
-  setGroupTraits() {},
+  identity: () => null,
+  setIdentity: () => null,
   reset() {},
 };
 

@@ -1,5 +1,7 @@
 // analytics.user() and analytics.group(): thin handles over the core's identity state. Values
-// cross as strings; traits as JSON text parsed here, so callers get plain objects.
+// cross as strings; traits as JSON text parsed here, so callers get plain objects. The core reads and
+// writes them by field number (`core.identity(field)`, `core.setIdentity(field, value)`; the numbers
+// are `field` in src/lib.rs).
 
 import { toJson } from './serialize.js';
 
@@ -9,6 +11,12 @@ function idArgument(value) {
   return typeof value === 'string' ? value : undefined;
 }
 
+const ANONYMOUS_ID = 0;
+const USER_ID = 1;
+const USER_TRAITS = 2;
+const GROUP_ID = 3;
+const GROUP_TRAITS = 4;
+
 function parseTraits(text) {
   try { return JSON.parse(text || '{}') || {}; } catch (e) { return {}; }
 }
@@ -16,31 +24,31 @@ function parseTraits(text) {
 export class User {
   constructor(core) { this.core = core; }
   id(...args) {
-    if (args.length) { const id = idArgument(args[0]); if (id !== undefined) this.core.setUserId(id); }
-    return this.core.userId() ?? null;
+    if (args.length) { const id = idArgument(args[0]); if (id !== undefined) this.core.setIdentity(USER_ID, id); }
+    return this.core.identity(USER_ID) ?? null;
   }
   anonymousId(...args) {
     if (args.length) {
       const id = idArgument(args[0]);
-      if (id !== undefined) return this.core.setAnonymousId(id) ?? null;
+      if (id !== undefined) return this.core.setIdentity(ANONYMOUS_ID, id) ?? null;
     }
-    return this.core.anonymousId();
+    return this.core.identity(ANONYMOUS_ID) ?? null;
   }
   traits(...args) {
-    if (args.length) this.core.setUserTraits(args[0] && typeof args[0] === 'object' ? toJson(args[0]) : null);
-    return parseTraits(this.core.userTraits());
+    if (args.length) this.core.setIdentity(USER_TRAITS, args[0] && typeof args[0] === 'object' ? toJson(args[0]) : null);
+    return parseTraits(this.core.identity(USER_TRAITS));
   }
 }
 
 export class Group {
   constructor(core) { this.core = core; }
   id(...args) {
-    if (args.length) { const id = idArgument(args[0]); if (id !== undefined) this.core.setGroupId(id); }
-    return this.core.groupId() ?? null;
+    if (args.length) { const id = idArgument(args[0]); if (id !== undefined) this.core.setIdentity(GROUP_ID, id); }
+    return this.core.identity(GROUP_ID) ?? null;
   }
   anonymousId() { return undefined; }
   traits(...args) {
-    if (args.length) this.core.setGroupTraits(args[0] && typeof args[0] === 'object' ? toJson(args[0]) : null);
-    return parseTraits(this.core.groupTraits());
+    if (args.length) this.core.setIdentity(GROUP_TRAITS, args[0] && typeof args[0] === 'object' ? toJson(args[0]) : null);
+    return parseTraits(this.core.identity(GROUP_TRAITS));
   }
 }

@@ -1,0 +1,147 @@
+// The browser calls the shell needs that take a callback: timers, microtasks, fetch (+ sendBeacon),
+// page lifecycle listeners and Web Locks. Every callback re-enters the wasm through ONE function,
+// `wake(id, a, b)` (numbers only), registered once by src/browser/callbacks.rs; `id` names the Rust
+// callback waiting for it. One entry instead of a wasm-bindgen closure type per use keeps the glue
+// and the wasm small. Bound in src/browser/host.rs. Never throws into the page: every browser call
+// that can throw is caught here. No decisions: what to send and when is the core's.
+
+let wake = () => {};
+
+/** `read()`, or `fallback` when it throws. */
+function attempt(read, fallback) {
+  try {
+    return read();
+  } catch (e) {
+    return fallback;
+  }
+}
+
+/** Called once with the wasm's entry. */
+export function hostInit(entry) {
+  wake = entry;
+}
+
+/** Runs `wake(id, 0, 0)` after `ms`; returns the handle for `hostClear`. */
+export function hostTimer(id, ms) {
+  return setTimeout(wake, ms, id, 0, 0);
+}
+
+export const hostClear = (handle) => clearTimeout(handle);
+
+/** Runs `wake(id, 0, 0)` in a microtask (after the current script, before the next task). */
+export function hostSoon(id) {
+  queueMicrotask(() => wake(id, 0, 0));
+}
+
+/** `navigator.onLine`, true where unknown. */
+export const hostOnline = () => navigator.onLine !== false;
+
+/** `Retry-After` as whole seconds from now (delta-seconds or an HTTP date); -1 when absent or unreadable. */
+function retryAfter(raw) {
+  if (raw == null) return -1;
+  raw = raw.trim();
+  if (/^\+?\d+$/.test(raw)) return +raw;
+  const at = Date.parse(raw);
+  return at === at ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : -1;
+}
+
+/**
+ * POSTs `body` as text/plain (a CORS simple request) with `keepalive`, aborted after `timeout` ms, and
+ * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: status -1 offline (nothing
+ * sent), 0 network error (rejection, abort, opaque answer, refused beacon), 202 for a queued beacon
+ * (used only where fetch is missing or throws). The answer waits for the response body to be read:
+ * Chromium counts an unread keepalive body against the page's 64 KiB keepalive budget.
+ */
+export function hostSend(id, url, body, keepalive, timeout) {
+  const answer = (status, retry) => queueMicrotask(() => wake(id, status, retry));
+  if (!hostOnline()) return answer(-1, -1);
+  const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive };
+  const signal = attempt(() => AbortSignal.timeout(timeout));
+  if (signal) init.signal = signal;
+  let request;
+  try {
+    request = fetch(url, init);
+  } catch (e) {
+    return answer(attempt(() => navigator.sendBeacon(url, body)) ? 202 : 0, -1);
+  }
+  Promise.resolve(request).then((response) => {
+    const status = attempt(() => (response instanceof Response ? response.status : 0), 0);
+    const retry = attempt(() => retryAfter(response.headers.get('Retry-After')), -1);
+    const done = () => wake(id, status, retry);
+    if (!attempt(() => response.text().then(done, done))) done();
+  }, () => answer(0, -1));
+}
+
+const EVENTS = ['pagehide', 'pageshow', 'online', 'offline', 'visibilitychange'];
+const listeners = new Map();
+
+function eachEvent(handler, method) {
+  EVENTS.forEach((type, i) => attempt(() => (i < 4 ? window : document)[method](type, handler)));
+}
+
+/**
+ * Listens to the page lifecycle: `wake(id, index in EVENTS, flag)`, the flag being `persisted` for
+ * pagehide/pageshow and "now hidden" for visibilitychange. Never `unload`/`beforeunload` (they break
+ * the back-forward cache).
+ */
+export function hostListen(id) {
+  const handler = (event) => {
+    const kind = EVENTS.indexOf(event.type);
+    wake(id, kind, (kind > 3 ? document.visibilityState === 'hidden' : event.persisted) ? 1 : 0);
+  };
+  listeners.set(id, handler);
+  eachEvent(handler, 'addEventListener');
+}
+
+export function hostUnlisten(id) {
+  const handler = listeners.get(id);
+  listeners.delete(id);
+  if (handler) eachEvent(handler, 'removeEventListener');
+}
+
+/** Whether Web Locks exist (missing in old browsers and insecure contexts). */
+export const hostHasLocks = () => attempt(() => typeof navigator.locks == 'object' && !!navigator.locks, false);
+
+/** Asks for Web Lock `name` only if free: `wake(id, 1, 0)` while holding it, else `wake(id, 0, 0)`. */
+export function hostLock(id, name) {
+  const got = (lock) => wake(id, lock ? 1 : 0, 0);
+  if (!attempt(() => navigator.locks.request(name, { ifAvailable: true }, got).catch(() => got()))) queueMicrotask(got);
+}
+
+// Storage, cookies, randomness: plain calls, every failure caught (sandboxed iframes, `file:` pages,
+// privacy modes, quota) and answered as "nothing there" (undefined: `None`) or `false`.
+
+/** Whether `localStorage` can be opened. */
+export const hostHasStorage = () => attempt(() => !!localStorage, false);
+export const hostGetItem = (key) => attempt(() => localStorage.getItem(key));
+/** `localStorage.setItem`; false when refused (quota, blocked). */
+export const hostSetItem = (key, value) => attempt(() => (localStorage.setItem(key, value), true), false);
+export const hostRemoveItem = (key) => attempt(() => localStorage.removeItem(key));
+/** `localStorage.key(index)`: null past the end. */
+export const hostKey = (index) => attempt(() => localStorage.key(index));
+/** `document.cookie`; '' when it throws or there is no document. */
+export const hostCookie = () => attempt(() => document.cookie || '', '');
+/** `document.cookie = text`; false when it throws. */
+export const hostSetCookie = (text) => attempt(() => ((document.cookie = text), true), false);
+export const hostHostname = () => attempt(() => location.hostname, '');
+/** Whether `crypto.getRandomValues` can be looked up. */
+export const hostHasCrypto = () => attempt(() => typeof crypto.getRandomValues == 'function', false);
+
+let warned = false;
+
+/**
+ * Fills `bytes` (a view of wasm memory) from `crypto.getRandomValues` when `cryptographic`, else (or
+ * when it throws) from `Math.random`, logging that once. Returns whether the CSPRNG filled them.
+ */
+export function hostRandom(bytes, cryptographic) {
+  if (cryptographic && attempt(() => crypto.getRandomValues(bytes))) return true;
+  if (!warned) {
+    warned = true;
+    console.debug('[wasm-analytics] crypto.getRandomValues unavailable; ids use Math.random');
+  }
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256;
+  return false;
+}
+
+/** Calls `listener(a, b)`, ignoring what it throws. */
+export const hostNotify = (listener, a, b) => attempt(() => listener(a, b));

@@ -1,0 +1,88 @@
+//! Bindings to `host.js`: the browser calls that answer through a callback (timers, microtasks,
+//! fetch, lifecycle listeners, Web Locks). Each takes the id of a callback registered in
+//! [`crate::browser::callbacks`]; the answer arrives there as `(a, b)` numbers. Nothing here throws:
+//! `host.js` catches every browser error. No decisions, no state.
+
+use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
+
+#[wasm_bindgen(module = "/src/browser/host.js")]
+extern "C" {
+    /// Registers the wasm's one entry (`callbacks::wake`).
+    #[wasm_bindgen(js_name = hostInit)]
+    pub fn init(entry: &JsValue);
+    /// `setTimeout`: wakes `id` after `ms`; returns the handle for [`clear`].
+    #[wasm_bindgen(js_name = hostTimer)]
+    pub fn timer(id: i32, ms: f64) -> f64;
+    /// `clearTimeout`.
+    #[wasm_bindgen(js_name = hostClear)]
+    pub fn clear(handle: f64);
+    /// `queueMicrotask`: wakes `id` after the current script.
+    #[wasm_bindgen(js_name = hostSoon)]
+    pub fn soon(id: i32);
+    /// `navigator.onLine`, true where unknown.
+    #[wasm_bindgen(js_name = hostOnline)]
+    pub fn online() -> bool;
+    /// `fetch` POST text/plain (sendBeacon where fetch throws); wakes `id` with `(status, retry_after_s)`,
+    /// status -1 offline, 0 network error; retry -1 when absent.
+    #[wasm_bindgen(js_name = hostSend)]
+    pub fn send(id: i32, url: &str, body: &str, keepalive: bool, timeout_ms: f64);
+    /// Lifecycle listeners: wakes `id` with `(event index, flag)` (see `host.js`).
+    #[wasm_bindgen(js_name = hostListen)]
+    pub fn listen(id: i32);
+    /// Removes the listeners of [`listen`]`(id)`.
+    #[wasm_bindgen(js_name = hostUnlisten)]
+    pub fn unlisten(id: i32);
+    /// Whether `navigator.locks` exists.
+    #[wasm_bindgen(js_name = hostHasLocks)]
+    pub fn has_locks() -> bool;
+    /// `navigator.locks.request(name, {ifAvailable: true}, …)`: wakes `id` with 1 while held, else 0.
+    #[wasm_bindgen(js_name = hostLock)]
+    pub fn lock(id: i32, name: &str);
+}
+
+#[wasm_bindgen(module = "/src/browser/host.js")]
+extern "C" {
+    /// Whether `localStorage` can be opened.
+    #[wasm_bindgen(js_name = hostHasStorage)]
+    pub fn has_storage() -> bool;
+    /// `localStorage.getItem`; `None` when absent or blocked.
+    #[wasm_bindgen(js_name = hostGetItem)]
+    pub fn get_item(key: &str) -> Option<String>;
+    /// `localStorage.setItem`; false when refused.
+    #[wasm_bindgen(js_name = hostSetItem)]
+    pub fn set_item(key: &str, value: &str) -> bool;
+    /// `localStorage.removeItem`.
+    #[wasm_bindgen(js_name = hostRemoveItem)]
+    pub fn remove_item(key: &str);
+    /// `localStorage.key(index)`; `None` past the end.
+    #[wasm_bindgen(js_name = hostKey)]
+    pub fn key(index: u32) -> Option<String>;
+    /// `document.cookie`; empty when unreadable.
+    #[wasm_bindgen(js_name = hostCookie)]
+    pub fn cookie() -> String;
+    /// `document.cookie = text`; false when it throws.
+    #[wasm_bindgen(js_name = hostSetCookie)]
+    pub fn set_cookie(text: &str) -> bool;
+    /// `location.hostname`.
+    #[wasm_bindgen(js_name = hostHostname)]
+    pub fn hostname() -> String;
+    /// Whether `crypto.getRandomValues` exists.
+    #[wasm_bindgen(js_name = hostHasCrypto)]
+    pub fn has_crypto() -> bool;
+    /// Fills `bytes` from the CSPRNG (when `cryptographic`) or `Math.random`; true if the CSPRNG did.
+    #[wasm_bindgen(js_name = hostRandom)]
+    pub fn random(bytes: &mut [u8], cryptographic: bool) -> bool;
+    /// `listener(a, b)`, errors ignored.
+    #[wasm_bindgen(js_name = hostNotify)]
+    pub fn notify(listener: &JsValue, a: &str, b: &str);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Date.now()`: epoch milliseconds.
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    pub fn now_ms() -> f64;
+    /// `Math.random()`.
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    pub fn math_random() -> f64;
+}
