@@ -86,15 +86,12 @@ impl TabLock {
 
     /// The tabs whose queues may be adopted now.
     pub fn orphans(&self, now_ms: f64) -> Vec<String> {
-        let queues: Vec<(String, Option<Lease>)> = self
-            .queue_tabs()
-            .into_iter()
-            .map(|tab| {
-                let alive = self.read_lease(&persisted::alive_key(&self.write_key, &tab));
-                (tab, alive)
-            })
-            .collect();
-        lease::orphaned(&queues, &self.tab_id, now_ms).into_iter().map(str::to_owned).collect()
+        let mut orphans = self.queue_tabs();
+        orphans.retain(|tab| {
+            let alive = self.read_lease(&persisted::alive_key(&self.write_key, tab));
+            lease::is_orphan(tab, alive.as_ref(), &self.tab_id, now_ms)
+        });
+        orphans
     }
 
     /// Adopts every orphan. Call only while holding the adoption lock ([`TabLock::with_adoption_lock`]).
