@@ -32,13 +32,21 @@ const common = {
 
 mkdirSync(join(www, 'dist'), { recursive: true });
 mkdirSync(join(www, 'npm/dist'), { recursive: true });
-// The script-tag build splits the query-string module (www/src/query-string.js) into its own chunk, fetched
-// only when the URL holds `ajs_`; the npm build keeps it inline (a dynamic import esbuild bundles in place).
+// The script-tag build fetches the query-string module (www/src/query-string.js) as a file of its own, only
+// when the URL holds `ajs_`. It is built apart (no code splitting: a shared chunk would be one more request on
+// every page) and the script's dynamic import of it is left to the browser. The npm build keeps it inline.
 rmSync(join(www, 'dist'), { recursive: true, force: true });
+const queryStringApart = {
+  name: 'query-string-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/query-string\.js$/ }, () => ({ path: './wa-query-string.js', external: true }));
+  },
+};
 await build({
-  ...common, entryPoints: { 'wasm-analytics': join(www, 'src/standalone.js') }, outdir: join(www, 'dist'),
-  splitting: true, chunkNames: 'wa-[name]',
+  ...common, plugins: [shortGlue, queryStringApart], entryPoints: [join(www, 'src/standalone.js')],
+  outfile: join(www, 'dist/wasm-analytics.js'),
 });
+await build({ ...common, entryPoints: [join(www, 'src/query-string.js')], outfile: join(www, 'dist/wa-query-string.js') });
 await build({ ...common, entryPoints: [join(www, 'npm/index.js')], outfile: join(www, 'npm/dist/index.js') });
 await build({ entryPoints: [join(www, 'snippet.js')], outfile: join(www, 'dist/snippet.min.js'), minify: true, target: 'es5', logLevel: 'warning', legalComments: 'none' });
 writeFileSync(join(www, 'dist/wasm_analytics_bg.wasm'), short.wasm);
