@@ -92,9 +92,10 @@ mod exports {
             let args: Vec<&str> = owned.iter().map(|a| a.as_deref().unwrap_or("")).collect();
             let page = page_json.unwrap_or_default();
             let body = self.with(None, |rt| match rt.tracker.build(method, kinds, &args, &page, now_ms, &mut rt.random) {
-                Ok(body) => {
+                Ok(built) => {
+                    let body = built.body.clone();
                     if enqueue {
-                        rt.tracker.enqueue(body.clone(), crate::browser::host::now_ms());
+                        rt.tracker.enqueue_built(built, crate::browser::host::now_ms());
                     }
                     Some(body)
                 }

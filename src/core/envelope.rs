@@ -106,6 +106,8 @@ pub struct Env<'a> {
 pub struct Event {
     /// The body JSON without `sentAt` / `_metadata` (added by [`delivery`] at send time).
     pub body: String,
+    /// The body's `messageId`, decoded (the outbox keys the event by it).
+    pub message_id: String,
     /// Repairs made (argument resolution and options); log them in debug mode.
     pub warnings: Warnings,
     /// The ad referrer the event carries: persist it as `s:context.referrer` when it changed.
@@ -181,7 +183,9 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     body.push_str(",\"context\":");
     body.push_str(&context.context);
     body.push_str(",\"messageId\":");
+    let id_at = body.len();
     push_message_id(&mut body, call, &options, &mut warnings);
+    let message_id = body.get(id_at..).and_then(json::parse_str).unwrap_or_default();
     body.push_str(",\"writeKey\":");
     json::push_str(&mut body, env.write_key);
     body.push('}');
@@ -190,6 +194,7 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     }
     Ok(Event {
         body,
+        message_id,
         warnings,
         referrer: context.referrer,
     })

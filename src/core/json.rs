@@ -237,7 +237,7 @@ fn read_unicode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
 }
 
 /// The byte length of the string literal at the start of `s`, quotes included, without decoding it.
-pub(crate) fn string_length(s: &str) -> Option<usize> {
+fn string_length(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     if bytes.first() != Some(&b'"') {
         return None;

@@ -95,23 +95,19 @@ fn text(field: &Option<String>) -> &str {
     field.as_deref().unwrap_or_default()
 }
 
-/// The top-level `messageId` of an event body. Bodies built here (and most after middleware, as
-/// `JSON.stringify` keeps key order) end with `,"messageId":"…","writeKey":"…"}`: that tail is
-/// recognised without walking the whole body; anything else is walked.
+/// The top-level `messageId` of an event body that comes back from source middleware (events built
+/// here carry theirs in [`Built`]).
 fn message_id_of(body: &str) -> Option<String> {
-    const KEY: &str = ",\"messageId\":";
-    const NEXT: &str = ",\"writeKey\":";
-    // A byte search, not `str::rfind`: its two-way searcher brings ~4 KB of panic formatting.
-    let at = body.as_bytes().windows(KEY.len()).rposition(|w| w == KEY.as_bytes());
-    let tail = at.and_then(|at| body.get(at + KEY.len()..));
-    let id_len = tail.and_then(json::string_length);
-    if let (Some(tail), Some(id_len)) = (tail, id_len) {
-        let key = tail.get(id_len..).and_then(|rest| rest.strip_prefix(NEXT));
-        if key.and_then(json::string_length).is_some_and(|len| key.map(str::len) == Some(len + 1) && body.ends_with('}')) {
-            return tail.get(..id_len).and_then(json::parse_str);
-        }
-    }
     json::get(body, "messageId").and_then(json::parse_str)
+}
+
+/// A built event: its body (without `sentAt`) and its `messageId`.
+#[derive(Debug)]
+pub struct Built {
+    /// The event JSON.
+    pub body: String,
+    /// The body's `messageId`, decoded.
+    pub message_id: String,
 }
 
 /// One source on one page: identity, environment and the delivery outbox with its store.
@@ -150,7 +146,7 @@ impl Tracker {
 
     /// Builds the event for one call (`kinds` and `args` as the facade classified and serialised
     /// them; `page_json` the page at call time). `Err` means the call produces no event.
-    pub fn build(&mut self, method: Method, kinds: &str, args: &[&str], page_json: &str, now_ms: f64, random: &mut dyn Random) -> Result<String, DropReason> {
+    pub fn build(&mut self, method: Method, kinds: &str, args: &[&str], page_json: &str, now_ms: f64, random: &mut dyn Random) -> Result<Built, DropReason> {
         let resolved = args::resolve(method, kinds);
         self.note(resolved.warnings);
         if let Some(reason) = resolved.drop {
@@ -188,13 +184,18 @@ impl Tracker {
         let call = Call { method, resolved: &resolved, args, now_ms, uuid: &uuid, page };
         let event = envelope::build(&call, &who, &self.env.envelope_env())?;
         self.note(event.warnings);
-        Ok(event.body)
+        Ok(Built { body: event.body, message_id: event.message_id })
     }
 
-    /// Queues a built (and possibly middleware-modified) event for delivery.
+    /// Queues an event that source middleware returned (its `messageId` is read from the body).
     pub fn enqueue(&mut self, body: String, now_ms: f64) {
         let message_id = message_id_of(&body).unwrap_or_default();
         self.outbox.enqueue(message_id, body, now_ms);
+    }
+
+    /// Queues an event as [`Tracker::build`] made it (no middleware ran).
+    pub fn enqueue_built(&mut self, built: Built, now_ms: f64) {
+        self.outbox.enqueue(built.message_id, built.body, now_ms);
     }
 
     /// Brings the stored queue up to date: removes the items of events that left, then writes the

@@ -53,7 +53,7 @@ fn shared() -> Shared {
 }
 
 fn call(page: &mut Page, method: Method, kinds: &str, args: &[&str]) -> Result<String, DropReason> {
-    page.tracker.build(method, kinds, args, PAGE, NOW, &mut page.random)
+    page.tracker.build(method, kinds, args, PAGE, NOW, &mut page.random).map(|built| built.body)
 }
 
 fn field(body: &str, key: &str) -> String {
@@ -198,13 +198,12 @@ fn warnings_nobody_reads_stay_bounded() {
 }
 
 #[test]
-fn message_id_is_read_from_the_tail_or_by_walking_the_body() {
+fn message_id_of_a_middleware_body_is_the_top_level_one() {
     let table: &[(&str, Option<&str>)] = &[
-        // Our builder's order: the tail is recognised.
+        // Our builder's order.
         (r#"{"type":"track","messageId":"m1","writeKey":"wk"}"#, Some("m1")),
-        // A nested messageId after the top-level one (middleware reordered): walked, top level wins.
+        // A nested messageId after the top-level one (middleware reordered): top level wins.
         (r#"{"messageId":"top","properties":{"x":1,"messageId":"inner","writeKey":"w"}}"#, Some("top")),
-        // The tail pattern inside a nested object, top level elsewhere: walked.
         (r#"{"messageId":"top","p":{"a":1,"messageId":"in","writeKey":"w"}}"#, Some("top")),
         // Escapes in the id are decoded.
         (r#"{"messageId":"a\"b","writeKey":"wk"}"#, Some("a\"b")),
@@ -214,6 +213,20 @@ fn message_id_is_read_from_the_tail_or_by_walking_the_body() {
     ];
     for (body, want) in table {
         assert_eq!(message_id_of(body).as_deref(), *want, "{body}");
+    }
+}
+
+#[test]
+fn a_built_event_carries_the_message_id_of_its_body() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    for (options, own) in [("{}", None), (r#"{"messageId":"own \"id\""}"#, Some("own \"id\""))] {
+        let built = page.tracker.build(Method::Track, "soo", &["E", "{}", options], PAGE, NOW, &mut page.random).unwrap();
+        assert_eq!(Some(built.message_id.clone()), message_id_of(&built.body), "{options}");
+        match own {
+            Some(own) => assert_eq!(built.message_id, own),
+            None => assert!(built.message_id.starts_with("ajs-next-"), "{}", built.message_id),
+        }
     }
 }
 
@@ -227,11 +240,12 @@ fn host_timing_of_build_and_enqueue() {
     let (mut best_build, mut best_queue) = (f64::MAX, f64::MAX);
     for _ in 0..15 {
         let start = std::time::Instant::now();
-        let bodies: Vec<String> = (0..2000).map(|_| call(&mut page, Method::Track, "so", &["Bench Event", props]).unwrap()).collect();
+        let built: Vec<Built> =
+            (0..2000).map(|_| page.tracker.build(Method::Track, "so", &["Bench Event", props], PAGE, NOW, &mut page.random).unwrap()).collect();
         best_build = best_build.min(start.elapsed().as_secs_f64() * 1e6 / 2000.0);
         let start = std::time::Instant::now();
-        for body in bodies {
-            page.tracker.enqueue(body, NOW);
+        for event in built {
+            page.tracker.enqueue_built(event, NOW);
         }
         best_queue = best_queue.min(start.elapsed().as_secs_f64() * 1e6 / 2000.0);
         page.tracker.outbox = Outbox::new(Config::DEFAULT, SegmentWire::new("wk"));
@@ -254,7 +268,7 @@ fn user_agent_data_from_the_browser_facts_is_sent_when_it_is_an_object() {
         let settings = IdentitySettings::parse("{}");
         let identity = Identity::new(&settings, vec![Box::new(ids.clone())]);
         let mut tracker = Tracker::new(PageEnv::parse(&options), identity, Config::DEFAULT, Box::new(queue.clone()), "t", NOW);
-        let body = tracker.build(Method::Track, "s", &["E"], PAGE, NOW, &mut CountingRandom::default()).unwrap();
+        let body = tracker.build(Method::Track, "s", &["E"], PAGE, NOW, &mut CountingRandom::default()).unwrap().body;
         let context = field(&body, "context");
         assert_eq!(json::get(&context, "userAgentData").unwrap_or("<absent>"), *want, "{facts}");
     }
@@ -267,7 +281,7 @@ fn each_call_gets_the_page_it_was_made_on_even_when_snapshots_repeat() {
     let a = r#"{"p":"/a","u":"https://ex.com/a","s":"","t":"A","r":""}"#;
     let b = r#"{"p":"/b","u":"https://ex.com/b#x","s":"","t":"B","r":""}"#;
     let urls: Vec<String> = [a, a, b, a].iter().map(|snapshot| {
-        let body = page.tracker.build(Method::Track, "s", &["E"], snapshot, NOW, &mut page.random).unwrap();
+        let body = page.tracker.build(Method::Track, "s", &["E"], snapshot, NOW, &mut page.random).unwrap().body;
         let context = field(&body, "context");
         json::get(json::get(&context, "page").unwrap(), "url").unwrap().to_string()
     }).collect();
