@@ -16,9 +16,10 @@ function attempt(read, fallback) {
   }
 }
 
-/** Called once with the wasm's entry. */
+/** Called once with the wasm's entry. Every wake goes through `attempt`: whatever happens inside the wasm
+ * never surfaces in a timer, a fetch answer or a page listener as an error the site's monitoring sees. */
 export function hostInit(entry) {
-  wake = entry;
+  wake = (id, a, b) => attempt(() => entry(id, a, b));
 }
 
 /** Runs `wake(id, 0, 0)` after `ms`; returns the handle for `hostClear`. */
