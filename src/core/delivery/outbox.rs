@@ -106,6 +106,7 @@ impl<W: Wire> Outbox<W> {
                 self.delivered += self.queue.remove_where(Pick::InRequest(id), None, now_ms) as u64;
                 self.connection_works();
             }
+            (Verdict::Drop, Outcome::Status(..)) if self.split(id, now_ms) => self.connection_works(),
             (Verdict::Drop, Outcome::Status(code, _)) => {
                 self.queue.remove_where(Pick::InRequest(id), Some(DropReason::Rejected(code)), now_ms);
                 self.connection_works();
@@ -269,6 +270,29 @@ impl<W: Wire> Outbox<W> {
         let url_path = if chosen.len() > 1 { "/b" } else { path_for(&body) };
         self.flights.push(Flight { id, keepalive_bytes: if keepalive { body.len() } else { 0 } });
         Transmit { id, url_path, body, keepalive, timeout_ms: self.config.request_timeout_ms, message_ids }
+    }
+
+    /// Split-and-resend: a request of several events rejected for good is no verdict on any one
+    /// of them (one invalid event makes a Segment-compatible endpoint reject the whole batch), so
+    /// its events go back to waiting, due at once, each capped to half the request's count. The
+    /// halves are resent apart and split again while rejected, so only an event rejected alone
+    /// is dropped: one bad event among n costs about 2·log2(n) extra requests. No attempt is
+    /// consumed. Returns false for a request of one event (then it is dropped).
+    fn split(&mut self, id: u64, now_ms: f64) -> bool {
+        let items = self.queue.items_mut();
+        let count = items.iter().filter(|item| item.in_flight == Some(id)).count();
+        if count < 2 {
+            return false;
+        }
+        for item in items.iter_mut().filter(|item| item.in_flight == Some(id)) {
+            item.in_flight = None;
+            item.saved = false;
+            item.flying_until_ms = 0.0;
+            item.next_attempt_ms = now_ms;
+            item.request_cap = item.request_cap.min(count.div_ceil(2));
+        }
+        self.dirty = true;
+        true
     }
 
     fn retry_later(&mut self, id: u64, code: u16, retry_after: Option<u32>, now_ms: f64, jitter: f64) {

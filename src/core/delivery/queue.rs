@@ -35,13 +35,17 @@ pub struct Item {
     /// saw it fail (a navigation cancels the page's side of its fetches); a page-hide flush skips
     /// it until then. In memory only (the stored copy keeps the request's guard instead).
     pub flying_until_ms: f64,
+    /// Most events a request carrying it may hold: unlimited until a request it was in was
+    /// rejected for good, then half that request's count (split-and-resend, see
+    /// `Outbox::on_response`). In memory only.
+    pub request_cap: usize,
 }
 
 impl Item {
     /// An event not in flight and without a stored copy yet: a new one (`attempts` 0), or one read
     /// back from storage.
     pub fn new(message_id: String, body_json: String, created_ms: f64, attempts: u32, next_attempt_ms: f64) -> Item {
-        Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 }
+        Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0, request_cap: usize::MAX }
     }
 }
 
