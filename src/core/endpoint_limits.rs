@@ -6,3 +6,16 @@
 /// Events whose body is larger than this are dropped at build time: the tracking API rejects messages
 /// over 32 KB, and stamping at send time adds up to ~150 bytes.
 pub const MAX_EVENT_BYTES: usize = 32_000;
+
+/// Most levels of objects and arrays in one event body (the body itself is level 1). Endpoints
+/// parsing with serde_json (our collector) refuse more than 128 levels in a whole request, and the
+/// batch wrapper adds two; 64 leaves room for wrappers and server-side enrichment while no
+/// real property bag comes near it. Deeper events are dropped at build time.
+pub const MAX_NESTING_DEPTH: usize = 64;
+
+/// Longest id, in characters, accepted for `userId`, `anonymousId`, `groupId` and alias ids, at
+/// every door (query string, `setAnonymousId`, `user().anonymousId(id)`, `identify`, options) and
+/// when read back from storage. analytics.js ids are UUIDs (36) or site user ids of a few dozen;
+/// a longer one is a crafted link or a bug, and kept it would push every later event of the
+/// visitor over [`MAX_EVENT_BYTES`].
+pub const MAX_ID_CHARS: usize = 256;
