@@ -89,9 +89,59 @@ pub fn http_date(ms: f64) -> String {
     out
 }
 
+/// True for the date-time forms Segment-compatible endpoints accept as `timestamp`:
+/// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH`, `±HHMM`, `±HH:MM` (`T` may be
+/// a space; what `Date.prototype.toJSON` writes for years 0–9999). Shape only: a field out of
+/// range (month 13) is refused too.
+pub fn is_iso8601(text: &str) -> bool {
+    let b = text.as_bytes();
+    let num = |at: usize, n: usize, max: u32| -> bool {
+        b.get(at..at + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            && b[at..at + n].iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0')) <= max
+    };
+    let shape = num(0, 4, 9999) && b.get(4) == Some(&b'-') && num(5, 2, 12) && b.get(7) == Some(&b'-') && num(8, 2, 31)
+        && matches!(b.get(10), Some(b'T' | b't' | b' ')) && num(11, 2, 23) && b.get(13) == Some(&b':') && num(14, 2, 59)
+        && b.get(16) == Some(&b':') && num(17, 2, 60);
+    if !shape {
+        return false;
+    }
+    let mut at = 19;
+    if b.get(at) == Some(&b'.') {
+        let digits = b.get(at + 1..).map_or(0, |rest| rest.iter().take_while(|d| d.is_ascii_digit()).count());
+        if digits == 0 {
+            return false;
+        }
+        at += 1 + digits;
+    }
+    match b.get(at..).unwrap_or_default() {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', zone @ ..] => match zone.len() {
+            2 => num(at + 1, 2, 23),
+            4 => num(at + 1, 2, 23) && num(at + 3, 2, 59),
+            5 => num(at + 1, 2, 23) && zone[2] == b':' && num(at + 4, 2, 59),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso8601_shapes_endpoints_accept() {
+        let rows = [
+            ("2026-11-23T00:16:33.123Z", true), ("2026-11-23T00:16:33Z", true), ("2026-11-23 00:16:33.5+01:00", true),
+            ("2026-11-23T00:16:33-0100", true), ("2026-11-23T00:16:33.123456+01", true),
+            ("2026-11-23T00:16:33", false), ("2026-13-01T00:00:00Z", false), ("2026-11-23T00:16:33.Z", false),
+            ("+010000-01-01T00:00:00.000Z", false), ("yesterday", false), ("", false), ("1700000000000", false),
+            ("2026-11-23T24:00:00Z", false), ("2026-11-23T00:16:33Zx", false),
+        ];
+        for (text, want) in rows {
+            assert_eq!(is_iso8601(text), want, "{text}");
+        }
+    }
 
     #[test]
     fn formats_match_javascript_date() {

@@ -10,6 +10,7 @@
 //! one item per event (`persisted` layout v2), writing only what changed since the last drive.
 //! Must not import platform crates: storage is [`Store`], randomness [`Random`], time `now_ms`.
 
+use crate::core::event::admit::admit;
 use crate::core::event::args::{self, DropReason, Method, Resolved, Warnings};
 use crate::core::delivery::queue_format;
 use crate::core::delivery::{Config, DeliveryState, Diagnostic, Mode, Outbox, Outcome, SegmentWire, Transmit};
@@ -187,8 +188,16 @@ impl Tracker {
         Ok(Built { body: event.body, message_id: event.message_id })
     }
 
-    /// Queues an event that source middleware returned (its `messageId` is read from the body).
-    pub fn enqueue(&mut self, body: String, now_ms: f64) {
+    /// Queues an event that source middleware returned (its `messageId` is read from the body),
+    /// after the same check a built event passed (`core::event::admit`): a body an endpoint
+    /// would reject is repaired or refused with a debug warning, never sent.
+    pub fn enqueue(&mut self, mut body: String, now_ms: f64) {
+        let mut warnings = Warnings::default();
+        let admitted = admit(&mut body, &mut warnings);
+        self.note(warnings);
+        if let Err(reason) = admitted {
+            return self.note_drop(reason);
+        }
         let message_id = message_id_of(&body).unwrap_or_default();
         self.outbox.enqueue(message_id, body, now_ms);
     }
