@@ -37,11 +37,15 @@ use std::borrow::Cow;
 
 use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
 use crate::core::event::call_options::Options;
-use crate::core::endpoint_limits::MAX_ID_CHARS;
 use crate::core::event::admit::admit;
 use crate::core::json::grammar;
 use crate::core::{json, time};
 use fields::{quoted, Fields};
+
+/// Ids given in a call follow the rule for stored ids: non-empty, at most `MAX_ID_CHARS`.
+fn admissible_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().count() <= crate::core::endpoint_limits::MAX_ID_CHARS
+}
 
 /// `context.library.version` for the script-tag build (analytics.js CDN naming, our version).
 pub const LIBRARY_VERSION_CDN: &str = concat!("next-", env!("CARGO_PKG_VERSION"));
@@ -226,7 +230,7 @@ fn integrations(init: &str, options: &Options<'_>, warnings: &mut Warnings) -> S
 fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<&'a str> {
     let raw = options.user_id()?;
     let ok = match json::parse_str(raw) {
-        Some(text) => text.chars().count() <= MAX_ID_CHARS,
+        Some(text) => admissible_id(&text),
         None => grammar::check(raw, 1).is_ok() && raw.trim_start().starts_with(|c: char| c == '-' || c.is_ascii_digit()),
     };
     if !ok {
@@ -251,10 +255,10 @@ fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, war
 
 /// The top-level `userId` as JSON. alias: `to`, else the stored id, else `options.userId`
 /// (`None`: nothing to alias). Others: the stored id, else a truthy `options.userId`.
-/// An empty alias id counts as absent (the endpoint rejects `""`).
+/// An empty (or over-long) alias id counts as absent (the endpoint rejects `""`).
 fn user_id<'a>(call: &Call<'a>, who: &Identity<'_>, options: &Options<'a>, warnings: &mut Warnings) -> Option<Cow<'a, str>> {
     let alias_to = match call.method {
-        Method::Alias => Resolved::text(call.resolved.id, call.args).filter(|to| !to.is_empty()).map(|to| Cow::Owned(quoted(to))),
+        Method::Alias => Resolved::text(call.resolved.id, call.args).filter(|to| admissible_id(to)).map(|to| Cow::Owned(quoted(to))),
         _ => None,
     };
     alias_to

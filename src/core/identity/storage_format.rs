@@ -17,6 +17,7 @@
 //! Must not import platform crates; adapters never encode (see `store`).
 
 use crate::core::identity::cookie_codec;
+use crate::core::endpoint_limits::MAX_ID_CHARS;
 use crate::core::json;
 use crate::core::identity::store::StoreKind;
 
@@ -83,7 +84,14 @@ fn id_from_text(text: &str) -> Option<String> {
         Parsed::Str(s) => s,
         Parsed::Other => text.trim().to_owned(),
     };
-    (!id.is_empty()).then_some(id)
+    admissible_id(&id).then_some(id)
+}
+
+/// True for an id that may be stored and sent: non-empty and at most `MAX_ID_CHARS` characters.
+/// A longer one (a crafted `?ajs_aid=` link) is refused at every door and discarded on read,
+/// so it can never push every later event of the visitor over the event size limit.
+pub fn admissible_id(id: &str) -> bool {
+    !id.is_empty() && (id.len() <= MAX_ID_CHARS || id.chars().count() <= MAX_ID_CHARS)
 }
 
 /// The stored text for `id` in a store of `kind`.
