@@ -43,6 +43,8 @@ pub struct Outbox<W: Wire> {
     network_failures: u32,
     delivered: u64,
     dirty: bool,
+    /// The latest `now_ms` seen: an earlier one means the clock was corrected backwards.
+    clock_ms: f64,
 }
 
 impl<W: Wire> Outbox<W> {
@@ -60,6 +62,7 @@ impl<W: Wire> Outbox<W> {
             network_failures: 0,
             delivered: 0,
             dirty: false,
+            clock_ms: f64::MIN,
         }
     }
 
@@ -67,6 +70,7 @@ impl<W: Wire> Outbox<W> {
     /// created; persist before the next `poll_transmit`. Oversized events and queue overflow are
     /// reported as diagnostics, never as errors.
     pub fn enqueue(&mut self, message_id: String, body_json: String, now_ms: f64) {
+        self.observe_clock(now_ms);
         self.queue.expire(now_ms, self.config.retention_ms);
         self.queue.push(Item::new(message_id, body_json, now_ms, 0, now_ms), &self.config, now_ms);
         self.dirty = true;
@@ -74,6 +78,7 @@ impl<W: Wire> Outbox<W> {
 
     /// The next request to send, if any is due in this mode. Call repeatedly until `None`.
     pub fn poll_transmit(&mut self, now_ms: f64, mode: Mode) -> Option<Transmit> {
+        self.observe_clock(now_ms);
         self.queue.expire(now_ms, self.config.retention_ms);
         // A page hide ignores the network backoff (a navigation cancels the page's open fetches,
         // which look like network errors) but still honours the server's Retry-After.
@@ -146,6 +151,7 @@ impl<W: Wire> Outbox<W> {
 
     /// The timer armed from `poll_timeout` fired: applies retention. Then call `poll_transmit`.
     pub fn on_timeout(&mut self, now_ms: f64) {
+        self.observe_clock(now_ms);
         self.queue.expire(now_ms, self.config.retention_ms);
     }
 
@@ -336,6 +342,30 @@ impl<W: Wire> Outbox<W> {
             item.next_attempt_ms = item.next_attempt_ms.min(now_ms);
         }
         self.dirty = true;
+    }
+
+    /// The longest wait the outbox itself ever sets (a capped `Retry-After`, the backoff cap, a
+    /// request's in-flight guard): a wait ending further ahead comes from a clock that was ahead.
+    fn clock_horizon_ms(&self) -> f64 {
+        let backoff = self.config.backoff;
+        backoff.retry_after_cap_ms.max(backoff.cap_ms).max(self.config.request_timeout_ms)
+    }
+
+    /// Clock rule: when time went backwards (a device clock corrected), waits and creation times
+    /// that now lie beyond the horizon are brought back to now ([`Queue::clamp_future`]), and so
+    /// are the outbox's gates; otherwise those events would be neither sent nor expired for as
+    /// long as the clock was ahead, and `flush()` would wait its whole timeout every time.
+    fn observe_clock(&mut self, now_ms: f64) {
+        if now_ms < self.clock_ms {
+            let horizon = self.clock_horizon_ms();
+            self.dirty |= self.queue.clamp_future(now_ms, horizon);
+            for gate in [&mut self.rate_gate_ms, &mut self.network_gate_ms] {
+                if *gate > now_ms + horizon {
+                    *gate = now_ms;
+                }
+            }
+        }
+        self.clock_ms = now_ms;
     }
 
     fn connection_works(&mut self) {

@@ -823,3 +823,32 @@ fn a_split_consumes_no_attempt_and_fresh_events_may_join_a_half() {
     let fresh = o.poll_transmit(T0 + 3.0, Mode::Normal).expect("the fresh one");
     assert_eq!(fresh.message_ids, ["e"]);
 }
+
+#[test]
+fn events_from_a_clock_that_was_ahead_are_sent_and_expire_from_now() {
+    const DAY: f64 = 24.0 * 3600.0 * 1000.0;
+    let ahead = T0 + 30.0 * DAY;
+    // in memory: queued and failed while the clock was a month ahead, then the clock is corrected
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", ahead);
+    let t = o.poll_transmit(ahead, Mode::Flush).expect("due");
+    o.on_response(t.id, Outcome::Status(503, Some(100)), ahead, 0.0);
+    assert!(o.poll_timeout().unwrap() > ahead, "the retry waits in the clock's future");
+    let t = o.poll_transmit(T0, Mode::Flush).expect("sent at once after the correction");
+    assert_eq!(t.message_ids, ["m1"]);
+    o.on_response(t.id, ok(), T0, 0.0);
+    assert_eq!(o.state().delivered, 1);
+
+    // stored by a page whose clock was ahead, restored now: due now, retention counts from now
+    let mut page = outbox(Config::DEFAULT);
+    enqueue(&mut page, "m2", ahead);
+    enqueue(&mut page, "m3", ahead);
+    let mut stored = Stored::new();
+    persist(&mut page, &mut stored);
+    let mut next = outbox(Config::DEFAULT);
+    assert_eq!(restore(&mut next, &stored, T0), 2);
+    assert!(next.poll_timeout().unwrap() <= T0, "due now, not in a month");
+    next.set_online(false);
+    next.on_timeout(T0 + 7.0 * DAY);
+    assert_eq!((next.state().pending, next.state().dropped.expired), (0, 2), "expired seven days after the correction");
+}

@@ -90,6 +90,7 @@ impl<W: Wire> Outbox<W> {
 
     /// After a restore: old enough events expire at once; returns `added`.
     fn restored(&mut self, added: usize, now_ms: f64) -> usize {
+        self.dirty |= self.queue.clamp_future(now_ms, self.clock_horizon_ms());
         self.queue.expire(now_ms, self.config.retention_ms);
         self.dirty |= added > 0;
         added
