@@ -1,6 +1,6 @@
 //! What every Segment-compatible endpoint accepts, as numbers both the event builder and the outbox read.
 //!
-//! Owns only these limits; imports nothing. The event side refuses to build what exceeds them, the
+//! Owns only these limits and the id rule over them; imports nothing. The event side refuses to build what exceeds them, the
 //! delivery side sizes requests by them.
 
 /// Events whose body is larger than this are dropped at build time: the tracking API rejects messages
@@ -19,3 +19,9 @@ pub const MAX_NESTING_DEPTH: usize = 64;
 /// a longer one is a crafted link or a bug, and kept it would push every later event of the
 /// visitor over [`MAX_EVENT_BYTES`].
 pub const MAX_ID_CHARS: usize = 256;
+
+/// True for an id that may be stored and sent: non-empty and at most [`MAX_ID_CHARS`] characters
+/// (Unicode scalar values, counted without `chars().count()`'s 700 lines of wasm).
+pub fn is_admissible_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().filter(|b| b & 0xC0 != 0x80).count() <= MAX_ID_CHARS
+}

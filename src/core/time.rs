@@ -95,34 +95,45 @@ pub fn http_date(ms: f64) -> String {
 /// range (month 13) is refused too.
 pub fn is_iso8601(text: &str) -> bool {
     let b = text.as_bytes();
-    let num = |at: usize, n: usize, max: u32| -> bool {
-        b.get(at..at + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-            && b[at..at + n].iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0')) <= max
-    };
-    let shape = num(0, 4, 9999) && b.get(4) == Some(&b'-') && num(5, 2, 12) && b.get(7) == Some(&b'-') && num(8, 2, 31)
-        && matches!(b.get(10), Some(b'T' | b't' | b' ')) && num(11, 2, 23) && b.get(13) == Some(&b':') && num(14, 2, 59)
-        && b.get(16) == Some(&b':') && num(17, 2, 60);
-    if !shape {
+    let (date, rest) = b.split_at(b.len().min(19));
+    let mut end = date.len();
+    if !fits(date, b"dddd-dd-ddTdd:dd:dd") || !in_range(date, &[(5, 1, 12), (8, 1, 31), (11, 0, 23), (14, 0, 59), (17, 0, 60)]) {
         return false;
     }
-    let mut at = 19;
-    if b.get(at) == Some(&b'.') {
-        let digits = b.get(at + 1..).map_or(0, |rest| rest.iter().take_while(|d| d.is_ascii_digit()).count());
+    if rest.first() == Some(&b'.') {
+        let digits = rest.iter().skip(1).take_while(|d| d.is_ascii_digit()).count();
         if digits == 0 {
             return false;
         }
-        at += 1 + digits;
+        end += 1 + digits;
     }
-    match b.get(at..).unwrap_or_default() {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', zone @ ..] => match zone.len() {
-            2 => num(at + 1, 2, 23),
-            4 => num(at + 1, 2, 23) && num(at + 3, 2, 59),
-            5 => num(at + 1, 2, 23) && zone[2] == b':' && num(at + 4, 2, 59),
-            _ => false,
-        },
+    let zone = b.get(end..).unwrap_or_default();
+    match zone.len() {
+        1 => matches!(zone, [b'Z' | b'z']),
+        3 => fits(zone, b"+dd") && in_range(zone, &[(1, 0, 23)]),
+        5 => fits(zone, b"+dddd") && in_range(zone, &[(1, 0, 23), (3, 0, 59)]),
+        6 => fits(zone, b"+dd:dd") && in_range(zone, &[(1, 0, 23), (4, 0, 59)]),
         _ => false,
     }
+}
+
+/// `text` has `template`'s length and shape: `d` a digit, `T` one of `T t space`, `+` a sign, else that byte.
+fn fits(text: &[u8], template: &[u8]) -> bool {
+    text.len() == template.len()
+        && text.iter().zip(template).all(|(&c, &t)| match t {
+            b'd' => c.is_ascii_digit(),
+            b'T' => matches!(c, b'T' | b't' | b' '),
+            b'+' => matches!(c, b'+' | b'-'),
+            _ => c == t,
+        })
+}
+
+/// Each two-digit field `(at, min, max)` of `text` (already shaped by [`fits`]) lies in its range.
+fn in_range(text: &[u8], fields: &[(usize, u8, u8)]) -> bool {
+    fields.iter().all(|&(at, min, max)| {
+        let n = text.get(at..at + 2).map_or(u8::MAX, |d| d.iter().fold(0u8, |n, d| n.wrapping_mul(10).wrapping_add(d.wrapping_sub(b'0'))));
+        (min..=max).contains(&n)
+    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub fn admit(body: &mut String, warnings: &mut Warnings) -> Result<(), DropReaso
     if body.len() > MAX_EVENT_BYTES {
         return Err(DropReason::TooLarge);
     }
-    if !body.trim_start().starts_with('{') {
+    if !body.starts_with('{') {
         return Err(DropReason::InvalidJson);
     }
     match grammar::check(body, MAX_NESTING_DEPTH) {

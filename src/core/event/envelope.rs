@@ -41,11 +41,7 @@ use crate::core::event::admit::admit;
 use crate::core::json::grammar;
 use crate::core::{json, time};
 use fields::{quoted, Fields};
-
-/// Ids given in a call follow the rule for stored ids: non-empty, at most `MAX_ID_CHARS`.
-fn admissible_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().count() <= crate::core::endpoint_limits::MAX_ID_CHARS
-}
+use crate::core::endpoint_limits::is_admissible_id as admissible_id;
 
 /// `context.library.version` for the script-tag build (analytics.js CDN naming, our version).
 pub const LIBRARY_VERSION_CDN: &str = concat!("next-", env!("CARGO_PKG_VERSION"));
@@ -177,7 +173,7 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     match options.timestamp() {
         Some(raw) if json::parse_str(raw).is_some_and(|t| time::is_iso8601(&t)) => body.push_str(raw),
         given => {
-            if given.is_some_and(|raw| raw.trim() != "null") {
+            if given.is_some_and(|raw| raw != "null") {
                 warnings.add(Warning::TimestampInvalid);
             }
             json::push_str(&mut body, &time::iso8601(call.now_ms));
@@ -231,7 +227,7 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
     let raw = options.user_id()?;
     let ok = match json::parse_str(raw) {
         Some(text) => admissible_id(&text),
-        None => grammar::check(raw, 1).is_ok() && raw.trim_start().starts_with(|c: char| c == '-' || c.is_ascii_digit()),
+        None => grammar::check(raw, 1).is_ok() && raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()),
     };
     if !ok {
         warnings.add(Warning::UserIdInvalid);

@@ -17,7 +17,6 @@
 //! Must not import platform crates; adapters never encode (see `store`).
 
 use crate::core::identity::cookie_codec;
-use crate::core::endpoint_limits::MAX_ID_CHARS;
 use crate::core::json;
 use crate::core::identity::store::StoreKind;
 
@@ -91,7 +90,7 @@ fn id_from_text(text: &str) -> Option<String> {
 /// A longer one (a crafted `?ajs_aid=` link) is refused at every door and discarded on read,
 /// so it can never push every later event of the visitor over the event size limit.
 pub fn admissible_id(id: &str) -> bool {
-    !id.is_empty() && (id.len() <= MAX_ID_CHARS || id.chars().count() <= MAX_ID_CHARS)
+    crate::core::endpoint_limits::is_admissible_id(id)
 }
 
 /// The stored text for `id` in a store of `kind`.
