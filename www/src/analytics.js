@@ -64,10 +64,12 @@ export class Analytics {
       const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
       if (!body) return this.finish_(callback, null);
       if (direct) return this.accepted_(type, body, callback);
-      return this.runMiddleware_(JSON.parse(body)).then(
-        (event) => (event ? this.accept_(type, JSON.stringify(event), callback) : this.finish_(callback, null)),
-        () => this.finish_(callback, null),
-      );
+      // Whatever middleware left in the event (a BigInt, a cycle, a throwing getter), the returned
+      // promise never rejects and the callback fires: the event is repaired (toJson) or dropped.
+      return this.runMiddleware_(JSON.parse(body)).then((event) => {
+        const text = event && toJson(event);
+        return text ? this.accept_(type, text, callback) : this.finish_(callback, null);
+      }).catch(() => this.finish_(callback, null));
     } catch (e) {
       this.warn_(type + '() failed: ' + (e && e.message));
       return this.finish_(callback, null);
