@@ -216,20 +216,19 @@ impl Tracker {
         if !self.outbox.needs_persist() {
             return true;
         }
-        let changes = self.outbox.take_changes();
-        let mut key = self.queue_prefix.clone();
+        let Tracker { outbox, queue_store, queue_prefix, .. } = self;
+        let mut key = queue_prefix.clone();
         let base = key.len();
-        for message_id in &changes.removed {
-            key.truncate(base);
-            key.push_str(message_id);
-            self.queue_store.remove(&key);
-        }
         let mut all_saved = true;
-        for (message_id, value) in &changes.saved {
+        outbox.persist_each(|message_id, value| {
             key.truncate(base);
             key.push_str(message_id);
-            all_saved &= self.queue_store.set(&key, value);
-        }
+            match value {
+                Some(value) => all_saved &= queue_store.set(&key, value),
+                None => queue_store.remove(&key),
+            }
+            true
+        });
         if !all_saved {
             self.warn(NOT_SAVED);
         }

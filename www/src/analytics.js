@@ -200,16 +200,19 @@ export class Analytics {
 
   trackElements_(elements, event, properties, domEvent) {
     // One element (a <form> or <select> has a `length` too), or a list (array, NodeList, jQuery object).
-    const single = elements && typeof elements.addEventListener === 'function';
-    const list = !elements ? [] : single ? [elements] : Array.from(elements);
-    for (const el of list) {
-      if (!el || typeof el.addEventListener !== 'function') continue;
-      el.addEventListener(domEvent, () => {
-        const name = typeof event === 'function' ? event(el) : event;
-        const props = typeof properties === 'function' ? properties(el) : properties;
-        this.track(name, props);
-      });
-    }
+    // Hostile lists (a Proxy whose traps throw) and name/property functions that throw are contained.
+    this.guard_('trackLink', () => {
+      const single = elements && typeof elements.addEventListener === 'function';
+      const list = !elements ? [] : single ? [elements] : Array.from(elements);
+      for (const el of list) {
+        if (!el || typeof el.addEventListener !== 'function') continue;
+        el.addEventListener(domEvent, () => this.guard_('trackLink', () => {
+          const name = typeof event === 'function' ? event(el) : event;
+          const props = typeof properties === 'function' ? properties(el) : properties;
+          this.track(name, props);
+        }));
+      }
+    });
     return this;
   }
 
