@@ -148,5 +148,6 @@ test(`fuzz: ${CALLS} seeded calls with hostile values (seed ${SEED})`, async (t)
   assert.deepEqual(errors, [], 'errors reached the page');
   assert.deepEqual(page.errors, [], 'uncaught page errors');
   assert.deepEqual(missing, [], `markers not stored: ${missing.length}`);
+  assert.equal(state.dropped, 0, 'the library sent nothing the collector rejected');
   assert.ok(counts.calls >= 10000 || process.env.FUZZ_CALLS, 'at least 10,000 calls');
 });
