@@ -11,6 +11,7 @@
 //! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`identity::store::Store`].
 //! `scripts/check-core-purity` fails the build when this rule is broken.
 
+pub mod consent;
 pub mod delivery;
 pub mod endpoint_limits;
 pub mod event;

@@ -1,0 +1,99 @@
+//! The visitor's consent choice: what `analytics.consent(preferences)` accepts, the
+//! `categoryPreferences` object it becomes, and the remembered form (`wa_consent`, the same text in
+//! a first-party cookie and in localStorage; strictly necessary storage).
+//!
+//! Given: `"granted"` / `"denied"` (every configured category true / false) or an object
+//! `{category: boolean}` merged over the previous choice (a non-boolean counts as `false`).
+//! Granted when every configured category is true; with no configured categories, when every
+//! given category is true. Remembered text: `g` or `d` then the preferences JSON encoded like a
+//! js-cookie value (so it is a valid cookie value; a server reads the first byte). Anything else
+//! reads as "no choice". Imports only `core::json` and the cookie value codec's rules (copied: the
+//! parts must not import each other).
+
+use crate::core::json;
+
+/// A choice the visitor made (this page, or remembered from an earlier one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    /// Whether consent is granted under the configured categories.
+    pub granted: bool,
+    /// `categoryPreferences`: a JSON object of booleans.
+    pub preferences: String,
+}
+
+/// Reads the argument of `consent()` (as JSON text) over the previous choice. `None` for anything
+/// that is neither shorthand nor an object.
+pub fn given(raw: &str, categories: &[String], previous: Option<&Choice>) -> Option<Choice> {
+    let shorthand = json::parse_str(raw);
+    let preferences = match shorthand.as_deref() {
+        Some(word @ ("granted" | "denied")) => {
+            let value = if word == "granted" { "true" } else { "false" };
+            let entries: Vec<(String, &str)> = categories.iter().map(|c| (c.clone(), value)).collect();
+            let base = previous.map_or("{}", |p| p.preferences.as_str());
+            return Some(Choice { granted: word == "granted", preferences: json::merge_objects(base, &json::write_object(&entries)) });
+        }
+        Some(_) => return None,
+        None => booleans(raw)?,
+    };
+    let merged = json::merge_objects(previous.map_or("{}", |p| p.preferences.as_str()), &preferences);
+    Some(Choice { granted: is_granted(&merged, categories), preferences: merged })
+}
+
+/// The object with every non-boolean value made `false`; `None` when `raw` is not an object.
+fn booleans(raw: &str) -> Option<String> {
+    let entries = json::object_entries(raw)?;
+    let fixed: Vec<(String, &str)> =
+        entries.into_iter().map(|(k, v)| (k, if v.trim() == "true" { "true" } else { "false" })).collect();
+    Some(json::write_object(&fixed))
+}
+
+/// Every configured category true (or, with none configured, every given one).
+fn is_granted(preferences: &str, categories: &[String]) -> bool {
+    let entries = json::object_entries(preferences).unwrap_or_default();
+    if categories.is_empty() {
+        return entries.iter().all(|(_, v)| v.trim() == "true");
+    }
+    categories.iter().all(|c| entries.iter().rev().find(|(k, _)| k == c).is_some_and(|(_, v)| v.trim() == "true"))
+}
+
+/// The remembered text of a choice: `g`/`d` + the preferences as a cookie-safe value.
+pub fn encode(choice: &Choice) -> String {
+    let mut out = String::from(if choice.granted { "g" } else { "d" });
+    for &b in choice.preferences.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
+            out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
+        }
+    }
+    out
+}
+
+/// Reads a remembered choice; `None` when absent or unreadable, and for a grant that does not cover
+/// every current category (a site that adds a category asks again).
+pub fn decode(raw: &str, categories: &[String]) -> Option<Choice> {
+    let (flag, rest) = (raw.as_bytes().first()?, raw.get(1..)?);
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = rest.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let preferences = booleans(&String::from_utf8(out).ok()?)?;
+    let granted = match flag {
+        b'g' => true,
+        b'd' => false,
+        _ => return None,
+    };
+    // A grant no longer covers every category when the site added one: ask again (no choice).
+    (!granted || is_granted(&preferences, categories)).then_some(Choice { granted, preferences })
+}
