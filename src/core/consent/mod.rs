@@ -139,8 +139,8 @@ pub fn effects(state: State, settings: &ConsentSettings) -> Effects {
 /// What [`Consent::hold`] did with an event.
 #[derive(Debug, PartialEq)]
 pub enum Held {
-    /// Queue it now (body with `context.consent`).
-    Queue(String),
+    /// Queue it now: its messageId and body.
+    Queue(String, String),
     /// Buffered; `evicted` is the messageId of the oldest call dropped to make room.
     Buffered {
         /// The dropped oldest call's messageId.
@@ -192,6 +192,11 @@ impl Consent {
         effects(self.state(), &self.settings)
     }
 
+    /// Whether the call is refused outright (denied, or pending with `preConsent: 'drop'`).
+    pub fn refuses_calls(&self) -> bool {
+        self.effects().route == Route::Drop
+    }
+
     /// `context.consent.categoryPreferences` for events now: `None` when consent is not configured and
     /// the visitor never chose (events then match analytics.js byte for byte).
     pub fn preferences(&self) -> Option<&str> {
@@ -214,7 +219,7 @@ impl Consent {
     /// Routes one built event (its messageId and body) by the current state.
     pub fn hold(&mut self, message_id: String, body: String) -> Held {
         match self.effects().route {
-            Route::Queue => Held::Queue(self.stamp(body)),
+            Route::Queue => Held::Queue(message_id, body),
             Route::Drop => Held::Dropped,
             Route::Buffer => {
                 let evicted = (self.buffer.len() >= BUFFER_LIMIT).then(|| self.buffer.remove(0).0);
