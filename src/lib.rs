@@ -40,6 +40,9 @@ mod exports {
         pub const GROUP_ID: u32 = 3;
         /// `group().traits()`.
         pub const GROUP_TRAITS: u32 = 4;
+        /// Read only: with `cookie.serverManaged`, the anonymousId to report to the site's id endpoint
+        /// (the server has not set the cookie), while consent lets the page store; else `None`.
+        pub const SERVER_REPORT: u32 = 5;
     }
 
     const METHODS: [(&str, Method); 6] = [
@@ -161,7 +164,9 @@ mod exports {
                     field::USER_ID => identity.user_id(),
                     field::USER_TRAITS => Some(identity.user_traits()),
                     field::GROUP_ID => identity.group_id(),
-                    _ => Some(identity.group_traits()),
+                    field::GROUP_TRAITS => Some(identity.group_traits()),
+                    _ if rt.tracker.is_storing() => rt.tracker.identity.unreported_server_id(&mut rt.random),
+                    _ => None,
                 }
             })
         }
@@ -183,6 +188,12 @@ mod exports {
                 }
                 None
             })
+        }
+
+        /// `consent(preferences)` with the argument as JSON text (`"granted"`, `"denied"` or an object of
+        /// booleans). Returns `runtime::consent_flags` bits (0 when the argument is not a choice).
+        pub fn consent(&self, given: String) -> u32 {
+            runtime::choose_consent(&self.shared, &given)
         }
 
         /// `reset()`: forgets anonymousId, userId, traits and group in every store.

@@ -5,10 +5,9 @@
 //! Given: `"granted"` / `"denied"` (every configured category true / false) or an object
 //! `{category: boolean}` merged over the previous choice (a non-boolean counts as `false`).
 //! Granted when every configured category is true; with no configured categories, when every
-//! given category is true. Remembered text: `g` or `d` then the preferences JSON encoded like a
-//! js-cookie value (so it is a valid cookie value; a server reads the first byte). Anything else
-//! reads as "no choice". Imports only `core::json` and the cookie value codec's rules (copied: the
-//! parts must not import each other).
+//! given category is true. Remembered text: `g` or `d` then the preferences JSON (the shell
+//! encodes it as a js-cookie value in the cookie; a server reads the first byte). Anything else
+//! reads as "no choice". Imports only `core::json`.
 
 use crate::core::json;
 
@@ -56,44 +55,23 @@ fn is_granted(preferences: &str, categories: &[String]) -> bool {
     categories.iter().all(|c| entries.iter().rev().find(|(k, _)| k == c).is_some_and(|(_, v)| v.trim() == "true"))
 }
 
-/// The remembered text of a choice: `g`/`d` + the preferences as a cookie-safe value.
+/// The remembered text of a choice: `g` (granted) or `d` (denied), then the preferences JSON. The
+/// shell stores it as is in localStorage and encoded as a js-cookie value in the cookie.
 pub fn encode(choice: &Choice) -> String {
     let mut out = String::from(if choice.granted { "g" } else { "d" });
-    for &b in choice.preferences.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
-            out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
-        }
-    }
+    out.push_str(&choice.preferences);
     out
 }
 
 /// Reads a remembered choice; `None` when absent or unreadable, and for a grant that does not cover
 /// every current category (a site that adds a category asks again).
 pub fn decode(raw: &str, categories: &[String]) -> Option<Choice> {
-    let (flag, rest) = (raw.as_bytes().first()?, raw.get(1..)?);
-    let bytes = rest.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = rest.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let preferences = booleans(&String::from_utf8(out).ok()?)?;
-    let granted = match flag {
-        b'g' => true,
-        b'd' => false,
+    let granted = match raw.get(..1)? {
+        "g" => true,
+        "d" => false,
         _ => return None,
     };
+    let preferences = booleans(raw.get(1..)?)?;
     // A grant no longer covers every category when the site added one: ask again (no choice).
     (!granted || is_granted(&preferences, categories)).then_some(Choice { granted, preferences })
 }

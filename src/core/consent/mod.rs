@@ -24,6 +24,13 @@ pub const BUFFER_LIMIT: usize = 100;
 /// The remembered choice's cookie and localStorage key.
 pub const REMEMBER_KEY: &str = "wa_consent";
 
+/// Whether a denial removes this cookie or localStorage key: every `ajs_*` key (identity, analytics.js
+/// and ours), the legacy `_sio` cookie, and every `wa:` key (queues, tab leases, saved snippet calls).
+/// The remembered choice (`wa_consent`) stays: it is strictly necessary.
+pub fn is_erased(key: &str) -> bool {
+    key.starts_with("ajs_") || key.starts_with("wa:") || key == "_sio"
+}
+
 /// What happens to calls made while consent is pending (`consent.preConsent`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PreConsent {
