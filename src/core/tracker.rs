@@ -35,10 +35,11 @@ pub struct PageEnv {
     locale: Option<String>,
     timezone: Option<String>,
     integrations: String,
+    anonymize_ip: bool,
 }
 
 impl PageEnv {
-    /// Reads `writeKey`, `integrations`, `_npm` and the browser facts `_env: {userAgent,
+    /// Reads `writeKey`, `integrations`, `anonymizeIp`, `_npm` and the browser facts `_env: {userAgent,
     /// userAgentData, locale, timezone}` the facade adds to the init options JSON (`userAgentData` is
     /// `navigator.userAgentData.toJSON()`, an object, where the browser has it).
     pub fn parse(options_json: &str) -> Self {
@@ -53,6 +54,7 @@ impl PageEnv {
             locale: text(facts, "locale"),
             timezone: text(facts, "timezone"),
             integrations: envelope::integration_booleans(json::get(options_json, "integrations").unwrap_or("{}")),
+            anonymize_ip: json::get(options_json, "anonymizeIp") == Some("true"),
         }
     }
 
@@ -70,6 +72,7 @@ impl PageEnv {
             locale: self.locale.as_deref(),
             timezone: self.timezone.as_deref(),
             integrations: &self.integrations,
+            anonymize_ip: self.anonymize_ip,
             ..Env::default()
         }
     }

@@ -140,3 +140,20 @@ test("onDenied: 'cookieless' sends with an in-memory id and stores nothing but t
   assert.deepEqual(await stored(context, page), { cookies: ['wa_consent'], local: ['wa_consent'] });
   assert.ok(sent.length >= 1);
 });
+
+test('anonymizeIp: the collector stores the address truncated to /24; options.context.ip overrides the address', async (t) => {
+  const { page } = await consentPage(t, { options: { anonymizeIp: true }, name: 'anonymize' });
+  await page.evaluate(() => window.analytics.track('Anonymized', {}, { context: { ip: '203.0.113.77' } }));
+  await page.evaluate(() => window.analytics.track('Anonymized Peer'));
+  const { page: plain } = await consentPage(t, { name: 'plain-ip' });
+  await plain.evaluate(() => window.analytics.track('Own Ip', {}, { context: { ip: '198.51.100.7' } }));
+  const events = await eventually(async () => {
+    const all = await collector.events();
+    const pick = (name) => all.find((e) => e.event === name);
+    return pick('Anonymized') && pick('Anonymized Peer') && pick('Own Ip') ? [pick('Anonymized'), pick('Anonymized Peer'), pick('Own Ip')] : null;
+  }, 'the three events');
+  assert.equal(events[0].context.ip, '203.0.113.0');
+  assert.equal(events[0].context.anonymizeIp, true);
+  assert.equal(events[1].context.ip, '127.0.0.0', 'the peer address, truncated');
+  assert.equal(events[2].context.ip, '198.51.100.7', 'a call sets its own ip');
+});

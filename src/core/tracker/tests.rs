@@ -400,3 +400,24 @@ fn denial_after_grant_forgets_the_queue_and_writes_nothing_more() {
     page.tracker.identity.anonymous_id(&mut page.random);
     assert_eq!(ids.get("ajs_anonymous_id"), None, "the gate is closed again");
 }
+
+#[test]
+fn anonymize_ip_marks_every_event_and_a_call_can_set_its_own_ip() {
+    // (init options, call options, context.ip, context.anonymizeIp)
+    let table: &[(&str, &str, &str, &str)] = &[
+        (OPTIONS, "{}", "<absent>", "<absent>"),
+        (r#"{"writeKey":"wk","anonymizeIp":true}"#, "{}", "<absent>", "true"),
+        (r#"{"writeKey":"wk","anonymizeIp":true}"#, r#"{"context":{"ip":"203.0.113.9"}}"#, r#""203.0.113.9""#, "true"),
+        (r#"{"writeKey":"wk","anonymizeIp":true}"#, r#"{"context":{"anonymizeIp":false}}"#, "<absent>", "false"),
+        (OPTIONS, r#"{"context":{"ip":"2001:db8::1"}}"#, r#""2001:db8::1""#, "<absent>"),
+        (r#"{"writeKey":"wk","anonymizeIp":"yes"}"#, "{}", "<absent>", "<absent>"),
+    ];
+    for (init, options, ip, anonymize) in table {
+        let identity = Identity::new(&IdentitySettings::parse("{}"), vec![Box::new(MemoryStore::new(StoreKind::Memory))]);
+        let mut tracker = Tracker::new(PageEnv::parse(init), identity, Config::DEFAULT, Box::new(MemoryStore::new(StoreKind::Memory)), "t", NOW);
+        let body = tracker.build(Method::Track, "soo", &["E", "{}", options], PAGE, NOW, &mut CountingRandom::default()).unwrap().body;
+        let context = field(&body, "context");
+        assert_eq!(json::get(&context, "ip").unwrap_or("<absent>"), *ip, "{init} {options}");
+        assert_eq!(json::get(&context, "anonymizeIp").unwrap_or("<absent>"), *anonymize, "{init} {options}");
+    }
+}
