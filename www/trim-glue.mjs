@@ -53,7 +53,7 @@ export const TRIMS = [
   // Every call passes realloc, so the encode-then-copy branch never runs.
   ['passStringToWasm0 without realloc', /\n    if \(realloc === undefined\) \{[\s\S]*?\n    \}\n/g, '\n', 1],
   // Glue-internal property names end in `_` so the bundler shortens them (build.mjs mangleProps).
-  ['__wbg_ptr property', /\b__wbg_ptr\b/g, 'ptr_', 11],
+  ['__wbg_ptr property', /\b__wbg_ptr\b/g, 'ptr_', 10],
   ['_wbg_cb_unref property', /\b_wbg_cb_unref\b/g, 'unref_', 2],
   // wasm-bindgen's loader (deprecated-argument warnings, Response/Request/bytes/Module forms, MIME warning).
   ['wasm-bindgen loader', /\nasync function __wbg_load\(module, imports\) \{[\s\S]*$/g, LOADER, 1],

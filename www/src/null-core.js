@@ -14,7 +14,6 @@ export const NULL_CORE = {
   identity: () => null,
   setIdentity: () => null,
   reset() {},
-  consent: () => 0,
 };
 
 /** analytics.js's `disable` option: `true`, or a function (given the CDN settings; we have none: `{}`). */

@@ -23,36 +23,56 @@ pub struct Choice {
 /// Reads the argument of `consent()` (as JSON text) over the previous choice. `None` for anything
 /// that is neither shorthand nor an object.
 pub fn given(raw: &str, categories: &[String], previous: Option<&Choice>) -> Option<Choice> {
-    let shorthand = json::parse_str(raw);
-    let preferences = match shorthand.as_deref() {
-        Some(word @ ("granted" | "denied")) => {
-            let value = if word == "granted" { "true" } else { "false" };
-            let entries: Vec<(String, &str)> = categories.iter().map(|c| (c.clone(), value)).collect();
-            let base = previous.map_or("{}", |p| p.preferences.as_str());
-            return Some(Choice { granted: word == "granted", preferences: json::merge_objects(base, &json::write_object(&entries)) });
-        }
+    let word = json::parse_str(raw);
+    let over = match word.as_deref() {
+        Some("granted") => every(categories, "true"),
+        Some("denied") => every(categories, "false"),
         Some(_) => return None,
         None => booleans(raw)?,
     };
-    let merged = json::merge_objects(previous.map_or("{}", |p| p.preferences.as_str()), &preferences);
-    Some(Choice { granted: is_granted(&merged, categories), preferences: merged })
+    let preferences = json::merge_objects(previous.map_or("{}", |p| p.preferences.as_str()), &over);
+    let granted = match word.as_deref() {
+        Some(shorthand) => shorthand == "granted",
+        None => is_granted(&preferences, categories),
+    };
+    Some(Choice { granted, preferences })
+}
+
+/// `{"<category>":value,…}` for every category.
+fn every(categories: &[String], value: &str) -> String {
+    let mut out = String::from("{");
+    for category in categories {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        json::push_str(&mut out, category);
+        out.push(':');
+        out.push_str(value);
+    }
+    out.push('}');
+    out
 }
 
 /// The object with every non-boolean value made `false`; `None` when `raw` is not an object.
 fn booleans(raw: &str) -> Option<String> {
-    let entries = json::object_entries(raw)?;
-    let fixed: Vec<(String, &str)> =
-        entries.into_iter().map(|(k, v)| (k, if v.trim() == "true" { "true" } else { "false" })).collect();
-    Some(json::write_object(&fixed))
+    let mut out = String::from("{");
+    for (key, value) in json::object_entries(raw)? {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        json::push_str(&mut out, &key);
+        out.push_str(if value.trim() == "true" { ":true" } else { ":false" });
+    }
+    out.push('}');
+    Some(out)
 }
 
 /// Every configured category true (or, with none configured, every given one).
 fn is_granted(preferences: &str, categories: &[String]) -> bool {
-    let entries = json::object_entries(preferences).unwrap_or_default();
     if categories.is_empty() {
-        return entries.iter().all(|(_, v)| v.trim() == "true");
+        return json::object_entries(preferences).unwrap_or_default().iter().all(|(_, v)| *v == "true");
     }
-    categories.iter().all(|c| entries.iter().rev().find(|(k, _)| k == c).is_some_and(|(_, v)| v.trim() == "true"))
+    categories.iter().all(|c| json::get(preferences, c) == Some("true"))
 }
 
 /// The remembered text of a choice: `g` (granted) or `d` (denied), then the preferences JSON. The

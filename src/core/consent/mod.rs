@@ -249,12 +249,13 @@ impl Consent {
         let remember = choice::encode(&next);
         self.choice = Some(next);
         let after = self.state();
-        let buffer = std::mem::take(&mut self.buffer);
-        let release = if after == State::Granted {
-            buffer.into_iter().map(|(id, body)| (id, self.stamp(body))).collect()
-        } else {
-            Vec::new()
-        };
+        let mut release = std::mem::take(&mut self.buffer);
+        if after != State::Granted {
+            release.clear();
+        }
+        for (_, body) in release.iter_mut() {
+            *body = self.stamp(std::mem::take(body));
+        }
         Some(Change { before, after, remember, release, erase: after == State::Denied, announce: changed && after == State::Granted })
     }
 }
