@@ -157,3 +157,19 @@ test('anonymizeIp: the collector stores the address truncated to /24; options.co
   assert.equal(events[1].context.ip, '127.0.0.0', 'the peer address, truncated');
   assert.equal(events[2].context.ip, '198.51.100.7', 'a call sets its own ip');
 });
+
+test('the snippet saves no calls for the next page while consent may be pending; it still does without consent options', async (t) => {
+  const { context, page } = await openPage(t);
+  const pageWith = (options) => `<!doctype html><script src="/snippet.js"></script><script>
+    analytics.load('consent-key', Object.assign({ apiHost: location.origin + '/v1', scriptUrl: '/library-that-never-arrives.js' }, ${JSON.stringify(options)}));
+    analytics.track('Left Before Load');</script>`;
+  await context.route(`${collector.origin}/snippet-pending.html`, (r) => r.fulfill({ contentType: 'text/html', body: pageWith(REQUIRED) }));
+  await context.route(`${collector.origin}/snippet-plain.html`, (r) => r.fulfill({ contentType: 'text/html', body: pageWith({}) }));
+  await context.route(`${collector.origin}/elsewhere.html`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><p>elsewhere' }));
+  await page.goto(`${collector.origin}/snippet-pending.html`);
+  await page.goto(`${collector.origin}/elsewhere.html`);
+  assert.deepEqual(await stored(context, page), { cookies: [], local: [] }, 'pending: the queued call is not saved');
+  await page.goto(`${collector.origin}/snippet-plain.html`);
+  await page.goto(`${collector.origin}/elsewhere.html`);
+  assert.deepEqual((await stored(context, page)).local, ['wa:snippet-calls:v1'], 'without consent options the call is saved as before');
+});
