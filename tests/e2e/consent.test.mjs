@@ -173,3 +173,30 @@ test('the snippet saves no calls for the next page while consent may be pending;
   await page.goto(`${collector.origin}/elsewhere.html`);
   assert.deepEqual((await stored(context, page)).local, ['wa:snippet-calls:v1'], 'without consent options the call is saved as before');
 });
+
+test('consent() with hostile arguments never throws and changes nothing; the snippet queues it before the library loads', async (t) => {
+  const { context, page, sent } = await consentPage(t, { options: REQUIRED, name: 'hostile',
+    script: "analytics.track('Queued Before Consent'); analytics.consent(undefined); analytics.consent('granted');" });
+  // The queued consent('granted') was replayed after the queued track: both went out, in that order.
+  await eventually(async () => (await collector.events()).some((e) => e.event === 'Queued Before Consent'), 'the call queued before consent');
+  await page.evaluate(() => window.analytics.consent('denied'));
+  const results = await page.evaluate(async () => {
+    const cyclic = { Analytics: false }; cyclic.self = cyclic;
+    const throwing = { get Analytics() { throw new Error('getter'); } };
+    const hostile = [undefined, null, 0, 1, NaN, '', 'yes', 'GRANTED', ' granted', [], [true], () => 'granted', Symbol('x'), 10n,
+      cyclic, throwing, { Analytics: 'true' }, { Analytics: 1 }, new Proxy({}, { ownKeys() { throw new Error('proxy'); } }),
+      document.body, Object.create(null), 'x'.repeat(100000)];
+    const out = [];
+    for (const value of hostile) {
+      try { await window.analytics.consent(value); out.push('ok'); } catch (e) { out.push('threw ' + e); }
+    }
+    return out;
+  });
+  assert.ok(results.every((r) => r === 'ok'), JSON.stringify(results));
+  const requests = sent.length;
+  await page.evaluate(() => window.analytics.track('Still Denied'));
+  await settle(page);
+  assert.equal(sent.length, requests, 'still denied: nothing sent');
+  assert.deepEqual((await stored(context, page)).cookies, ['wa_consent']);
+  assert.deepEqual(page.errors, []);
+});
