@@ -71,20 +71,25 @@ pub struct ConsentSettings {
 impl ConsentSettings {
     /// Reads `consent` and `_env.{gpc,dnt}` from the init options JSON text; never fails.
     pub fn parse(options_json: &str) -> Self {
-        let consent = json::get(options_json, "consent").filter(|c| json::is_object(c));
+        let consent = field(options_json, "consent").filter(|c| c.starts_with('{'));
         let c = consent.unwrap_or("{}");
-        let flag = |key: &str| json::get(c, key).map(str::trim);
-        let signal = |key: &str| json::get(options_json, "_env").and_then(|e| json::get(e, key)) == Some("true");
+        let env = field(options_json, "_env").unwrap_or("{}");
         ConsentSettings {
             configured: consent.is_some(),
-            required: flag("required") == Some("true"),
-            categories: json::get(c, "categories").and_then(json::string_array).unwrap_or_default(),
-            pre_consent: if flag("preConsent") == Some("\"drop\"") { PreConsent::Drop } else { PreConsent::Buffer },
-            on_denied: if flag("onDenied") == Some("\"cookieless\"") { OnDenied::Cookieless } else { OnDenied::Drop },
-            gpc: signal("gpc") && flag("honorGlobalPrivacyControl") != Some("false"),
-            dnt: signal("dnt") && flag("honorDoNotTrack") == Some("true"),
+            required: field(c, "required") == Some("true"),
+            categories: field(c, "categories").and_then(json::string_array).unwrap_or_default(),
+            pre_consent: if field(c, "preConsent") == Some("\"drop\"") { PreConsent::Drop } else { PreConsent::Buffer },
+            on_denied: if field(c, "onDenied") == Some("\"cookieless\"") { OnDenied::Cookieless } else { OnDenied::Drop },
+            gpc: field(env, "gpc") == Some("true") && field(c, "honorGlobalPrivacyControl") != Some("false"),
+            dnt: field(env, "dnt") == Some("true") && field(c, "honorDoNotTrack") == Some("true"),
         }
     }
+}
+
+/// `json::get`, kept out of line: settings read many fields once, and each inlined copy costs wasm bytes.
+#[inline(never)]
+fn field<'a>(object: &'a str, key: &str) -> Option<&'a str> {
+    json::get(object, key)
 }
 
 /// Where consent stands.
