@@ -421,3 +421,20 @@ fn anonymize_ip_marks_every_event_and_a_call_can_set_its_own_ip() {
         assert_eq!(json::get(&context, "anonymizeIp").unwrap_or("<absent>"), *anonymize, "{init} {options}");
     }
 }
+
+#[test]
+fn a_full_pre_consent_buffer_drops_the_oldest_call_with_a_diagnostic() {
+    use crate::core::consent::BUFFER_LIMIT;
+    let (queue, ids) = (shared(), shared());
+    let mut page = consent_page(REQUIRED, None, &queue, &ids);
+    let first = track_at(&mut page, "First", NOW).unwrap();
+    for i in 0..BUFFER_LIMIT {
+        track_at(&mut page, "Later", NOW + 1.0 + i as f64).unwrap();
+    }
+    let drops = page.tracker.take_diagnostics();
+    assert_eq!(drops.len(), 1);
+    assert_eq!(format!("\"{}\"", drops[0].message_id), field(&first, "messageId"));
+    assert_eq!(drops[0].reason, crate::core::delivery::DropReason::QueueFull);
+    assert_eq!(page.tracker.consent.buffered(), BUFFER_LIMIT);
+    assert!(page.tracker.take_diagnostics().is_empty(), "reported once");
+}
