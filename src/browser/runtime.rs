@@ -16,7 +16,7 @@ use crate::browser::local_store::LocalStore;
 use crate::browser::tab_lock::{Heartbeat, TabLock};
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
-use crate::core::consent::{Consent, ConsentSettings, State};
+use crate::core::consent::{Consent, ConsentSettings};
 use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::identity::Identity;
@@ -93,7 +93,7 @@ pub fn start(options_json: &str) -> Shared {
     let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     // The remembered choice is read before anything else: it decides whether anything may be written.
     let consent = Consent::new(ConsentSettings::parse(options_json), consent_store::remembered().as_deref());
-    if consent.state() == State::Denied {
+    if consent.erases_on_load() {
         consent_store::erase(&settings.cookie);
     }
     let storing = Rc::new(Cell::new(consent.effects().store));
@@ -143,14 +143,12 @@ pub mod consent_flags {
 pub fn choose_consent(shared: &Shared, raw: &str) -> u32 {
     let flags = {
         let Ok(mut runtime) = shared.try_borrow_mut() else { return 0 };
-        let was_storing = runtime.tracker.is_storing();
         let Some(change) = runtime.tracker.choose_consent(raw, host::now_ms()) else { return 0 };
         if change.erase {
             consent_store::erase(&runtime.cookie);
         }
         consent_store::remember(&change.remember, &runtime.cookie, runtime.cookie_max_age_ms);
-        let opened = !was_storing && runtime.tracker.is_storing();
-        u32::from(change.announce) * consent_flags::ANNOUNCE + u32::from(opened) * consent_flags::OPENED
+        u32::from(change.announce) * consent_flags::ANNOUNCE + u32::from(change.opened) * consent_flags::OPENED
     };
     if flags & consent_flags::OPENED != 0 {
         beat(shared);

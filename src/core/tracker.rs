@@ -13,7 +13,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::core::consent::{Change, Consent, ConsentSettings, Held, State};
+use crate::core::consent::{Change, Consent, ConsentSettings, Held};
 use crate::core::event::args::{self, DropReason, Method, Resolved, Warnings};
 use crate::core::delivery::queue_format;
 use crate::core::delivery::{Config, DeliveryState, Diagnostic, DropReason as Dropped, Mode, Outbox, Outcome, SegmentWire, Transmit};
@@ -185,10 +185,8 @@ impl Tracker {
     /// `None` when the argument is not a valid choice.
     pub fn choose_consent(&mut self, raw: &str, now_ms: f64) -> Option<Change> {
         let mut change = self.consent.choose(raw)?;
-        let store = self.consent.effects().store;
-        let opened = store && !self.storing.get();
-        self.storing.set(store);
-        if opened {
+        self.storing.set(self.consent.effects().store);
+        if change.opened {
             self.identity.persist();
         }
         if change.erase {
@@ -200,14 +198,9 @@ impl Tracker {
         Some(change)
     }
 
-    /// Whether consent was just granted to store (the shell then starts the tab lease).
+    /// Whether consent lets the page store now (the shell keeps no tab lease otherwise).
     pub fn is_storing(&self) -> bool {
         self.storing.get()
-    }
-
-    /// The consent state now.
-    pub fn consent_state(&self) -> State {
-        self.consent.state()
     }
 
     /// Builds the event for one call (`kinds` and `args` as the facade classified and serialised

@@ -177,6 +177,8 @@ pub struct Change {
     pub erase: bool,
     /// Send a `Segment Consent Preference Updated` track event.
     pub announce: bool,
+    /// Storing became allowed: what the page held in memory is stored, the tab lease starts.
+    pub opened: bool,
 }
 
 /// The consent state machine of one page.
@@ -202,6 +204,12 @@ impl Consent {
     /// The current effects.
     pub fn effects(&self) -> Effects {
         effects(self.state(), &self.settings)
+    }
+
+    /// Whether the page must remove what earlier pages stored before it starts: consent is denied
+    /// (remembered, or by a privacy signal).
+    pub fn erases_on_load(&self) -> bool {
+        self.state() == State::Denied
     }
 
     /// Whether the call is refused outright (denied, or pending with `preConsent: 'drop'`).
@@ -249,6 +257,7 @@ impl Consent {
     /// `consent(preferences)` with the argument as JSON text; `None` when it is not a valid choice.
     pub fn choose(&mut self, raw: &str) -> Option<Change> {
         let before = self.state();
+        let stored_before = self.effects().store;
         let next = choice::given(raw, &self.settings.categories, self.choice.as_ref())?;
         let changed = self.choice.as_ref() != Some(&next);
         let remember = choice::encode(&next);
@@ -261,7 +270,8 @@ impl Consent {
         for (_, body) in release.iter_mut() {
             *body = self.stamp(std::mem::take(body));
         }
-        Some(Change { before, after, remember, release, erase: after == State::Denied, announce: changed && after == State::Granted })
+        let opened = !stored_before && self.effects().store;
+        Some(Change { before, after, remember, release, erase: after == State::Denied, announce: changed && after == State::Granted, opened })
     }
 }
 

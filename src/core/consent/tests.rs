@@ -84,7 +84,7 @@ fn buffer_is_bounded_oldest_first_and_released_in_call_order_on_grant() {
     }
     assert_eq!(consent.buffered(), BUFFER_LIMIT);
     let change = consent.choose(r#"{"Analytics":true}"#).unwrap();
-    assert_eq!((change.before, change.after, change.erase, change.announce), (State::Pending, State::Granted, false, true));
+    assert_eq!((change.before, change.after, change.erase, change.announce, change.opened), (State::Pending, State::Granted, false, true, true));
     let ids: Vec<&str> = change.release.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(ids.first(), Some(&"m2"));
     assert_eq!(ids.last().map(|s| s.to_string()), Some(format!("m{}", BUFFER_LIMIT + 1)));
@@ -111,6 +111,7 @@ fn consent_calls_change_state_both_ways() {
     ];
     for (given, before, after, erase, announce, remember) in table {
         let change = consent.choose(given).unwrap();
+        assert_eq!(change.opened, *before != State::Granted && *after == State::Granted, "{given}: opened");
         assert_eq!((change.before, change.after, change.erase, change.announce), (*before, *after, *erase, *announce), "{given}");
         assert_eq!(change.remember, *remember, "{given}");
         assert!(change.release.is_empty(), "the pending call was discarded by the first denial: {given}");
@@ -126,7 +127,8 @@ fn denial_while_pending_discards_the_buffer() {
     let mut consent = Consent::new(settings(REQUIRED), None);
     consent.hold("a".into(), "{}".into());
     let change = consent.choose(r#""denied""#).unwrap();
-    assert!(change.release.is_empty() && change.erase && !change.announce);
+    assert!(change.release.is_empty() && change.erase && !change.announce && !change.opened);
+    assert!(consent.erases_on_load());
     assert_eq!(consent.hold("b".into(), "{}".into()), Held::Dropped);
     let later = consent.choose(r#""granted""#).unwrap();
     assert!(later.release.is_empty(), "a discarded call never comes back");
