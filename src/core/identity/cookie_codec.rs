@@ -8,7 +8,7 @@
 //! values (js-cookie leaves `=` and a few other harmless characters bare in values, so do we).
 //! Owns no key names or value formats (see `storage_format`). Must not import platform crates.
 
-use crate::core::time;
+use crate::core::{text, time};
 
 /// The attributes written with every identity cookie (the `cookie` init option after defaults).
 #[derive(Clone, Debug, PartialEq)]
@@ -156,9 +156,9 @@ pub fn decode_name(raw: &str) -> Option<String> {
 /// whose decoded name is `name` and whose value decodes (js-cookie skips undecodable entries).
 pub fn find_raw<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
     // Entries are separated by "; " (a cookie value never holds ';', so split on it and drop the space).
-    cookie_header.split(';').find_map(|entry| {
+    text::split(cookie_header, b';').find_map(|entry| {
         let entry = entry.strip_prefix(' ').unwrap_or(entry);
-        let (raw_name, raw_value) = entry.split_once('=').unwrap_or((entry, ""));
+        let (raw_name, raw_value) = text::split_once(entry, b'=').unwrap_or((entry, ""));
         let matches = decode_name(raw_name).is_some_and(|n| n == name);
         (matches && decode_value(raw_value).is_some()).then_some(raw_value)
     })
@@ -166,7 +166,7 @@ pub fn find_raw<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
 
 /// An attribute value as js-cookie writes it (up to the first `;`), minus control characters.
 fn push_attribute(out: &mut String, label: &str, value: &str) {
-    let value = value.split(';').next().unwrap_or("");
+    let value = text::split(value, b';').next().unwrap_or("");
     if value.is_empty() {
         return;
     }
