@@ -129,9 +129,37 @@ fn utf8_len(first: u8) -> usize {
 }
 
 fn flush_run(out: &mut String, run: &mut Vec<u8>) -> Option<()> {
-    if !run.is_empty() {
-        out.push_str(std::str::from_utf8(run).ok()?);
-        run.clear();
+    push_utf8(out, run)?;
+    run.clear();
+    Some(())
+}
+
+/// Appends `bytes` decoded as UTF-8; `None` when they are not UTF-8 (a bad or missing continuation
+/// byte, an overlong form, a surrogate, above U+10FFFF), exactly where `str::from_utf8` fails. A
+/// small decoder instead of `from_utf8` (its fast validator costs ~700 B of wasm); runs are short.
+fn push_utf8(out: &mut String, bytes: &[u8]) -> Option<()> {
+    let mut rest = bytes;
+    while let Some((&first, tail)) = rest.split_first() {
+        let (extra, min, bits) = match first {
+            0x00..=0x7F => (0, 0, u32::from(first)),
+            0xC0..=0xDF => (1, 0x80, u32::from(first & 0x1F)),
+            0xE0..=0xEF => (2, 0x800, u32::from(first & 0x0F)),
+            0xF0..=0xF7 => (3, 0x1_0000, u32::from(first & 0x07)),
+            _ => return None,
+        };
+        let (continuation, after) = (tail.get(..extra)?, tail.get(extra..)?);
+        let mut code = bits;
+        for &b in continuation {
+            if b & 0xC0 != 0x80 {
+                return None;
+            }
+            code = (code << 6) | u32::from(b & 0x3F);
+        }
+        if code < min {
+            return None;
+        }
+        out.push(char::from_u32(code)?);
+        rest = after;
     }
     Some(())
 }
