@@ -133,7 +133,7 @@ test(`fuzz: ${CALLS} seeded calls with hostile values (seed ${SEED})`, async (t)
   await page.evaluate(() => window.analytics.flush(20000));
   const expected = [];
   for (let i = 0; i < CALLS; i += 25) expected.push(i);
-  const markerIds = () => new Set(collector.events.filter((e) => typeof e.event === 'string' && e.event.startsWith('marker-')).map((e) => e.properties.marker));
+  const markerIds = () => new Set(collector.stream.filter((e) => typeof e.event === 'string' && e.event.startsWith('marker-')).map((e) => e.properties.marker));
   await collector.waitFor(() => expected.every((i) => markerIds().has(i)), 'every marker', 60000).catch(() => {});
   const stored = markerIds();
   const missing = expected.filter((i) => !stored.has(i));
@@ -141,7 +141,7 @@ test(`fuzz: ${CALLS} seeded calls with hostile values (seed ${SEED})`, async (t)
   const state = await page.evaluate(() => window.analytics.queueState());
   console.log(`fuzz seed ${SEED}: ${counts.calls} calls, ${counts.syncThrows} synchronous throws, ${counts.rejected} rejected promises, ` +
     `${errors.length + page.errors.length} page errors; markers ${stored.size}/${expected.length} stored; ` +
-    `${collector.events.length} events stored by the collector; queue ${JSON.stringify(state)}`);
+    `${collector.stream.length} events stored by the collector; queue ${JSON.stringify(state)}`);
   console.log(`  calls by method: ${JSON.stringify(counts.byMethod)}`);
   assert.equal(counts.syncThrows, 0, counts.threw.join('\n'));
   assert.equal(counts.rejected, 0, 'a returned promise rejected');

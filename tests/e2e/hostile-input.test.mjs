@@ -41,7 +41,7 @@ async function visit(t, path, html) {
 
 // The collector never stores the writeKey: each test's events are told apart by the page they were made on.
 const KEY_PAGES = { 'burst-key': '/burst.html', 'save-key': '/stalled.html', 'link-key': '/landing.html', 'twice-key': '/twice.html', 'mw-key': '/middleware.html' };
-const stored = (key, name) => collector.events.filter((e) => e.context?.page?.path === KEY_PAGES[key] && (!name || e.event === name));
+const stored = (key, name) => collector.stream.filter((e) => e.context?.page?.path === KEY_PAGES[key] && (!name || e.event === name));
 
 test('the poisoned burst delivers every valid event; a batch the endpoint rejects is split, not dropped', async (t) => {
   const { page: p } = await visit(t, '/burst.html', page('burst-key'));

@@ -100,6 +100,8 @@ pub enum DropReason {
     InvalidJson,
     /// Objects or arrays nested deeper than `endpoint_limits::MAX_NESTING_DEPTH`.
     TooDeep,
+    /// Consent is denied (or pending with `preConsent: 'drop'`): the call makes no event.
+    NoConsent,
 }
 
 impl DropReason {
@@ -112,6 +114,7 @@ impl DropReason {
             DropReason::TooLarge => "event over 32 KB; dropped",
             DropReason::InvalidJson => "event not a valid JSON object; dropped",
             DropReason::TooDeep => "event nested deeper than 64 levels; dropped",
+            DropReason::NoConsent => "no consent; dropped",
         }
     }
 }
@@ -142,6 +145,7 @@ mod tests {
             DropReason::TooLarge,
             DropReason::InvalidJson,
             DropReason::TooDeep,
+            DropReason::NoConsent,
         ] {
             seen.push(d.message());
         }
