@@ -15,6 +15,7 @@ import { startStaticServer } from '../e2e/lib/static-server.mjs';
 import { startRecorder } from '../e2e/lib/recorder.mjs';
 import { ENGINES, selectedEngines, missingBinary, startDriver } from './lib/webdriver.mjs';
 import { probeEngine } from './lib/probes.mjs';
+import { startHostProxy } from './lib/host-proxy.mjs';
 import { SUPPORT } from './lib/support.mjs';
 
 const WWW = fileURLToPath(new URL('../../www/', import.meta.url));
@@ -30,14 +31,21 @@ const PAGES = {
 <script>${OPTIONS_JS} analytics.page(); analytics.identify('early-user', { plan: 'pro' });
 analytics.track('Before Load', { n: 1 }); analytics.load(q.get('wk'), options);</script>`,
   '/plain.html': '<!doctype html><title>engines: no library here</title><p>plain</p>',
+  // The library page with a same-origin iframe: code in the frame calls `parent.analytics` with its own objects.
+  '/framed.html': `<!doctype html><title>engines: library + iframe</title><script src="/snippet.js"></script>
+<script>${OPTIONS_JS} analytics.load(q.get('wk'), options);</script><iframe src="/plain.html"></iframe>`,
 };
 
 const site = await startStaticServer({ root: WWW, pages: { ...PAGES } });
 const recorder = await startRecorder();
+// Real-looking hosts (http://www.shop.example.co.uk:PORT) reach the static server through this proxy.
+const proxy = await startHostProxy({ ports: [site.port, recorder.port] });
+const SHOP = ['www.shop.example.co.uk', 'blog.shop.example.co.uk'].map((h) => `http://${h}:${site.port}`);
 const results = []; // [engine, scenario, 'pass' | 'FAIL']
 after(async () => {
   printMatrix(results);
   await recorder.close();
+  await proxy.close();
   await site.close();
 });
 
@@ -59,16 +67,17 @@ for (const engine of selectedEngines()) {
   describe(label, { concurrency: 1 }, () => {
     let driver;
     let s; // the session
+    let main; // the session without proxy; `s` is switched to the proxied one for real-looking hosts
 
     before(async () => {
       const missing = missingBinary(engine);
       if (missing) throw new Error(`${label}: ${missing} is missing; run scripts/bootstrap`);
       driver = await startDriver(engine);
-      s = await driver.session();
+      s = main = await driver.session();
       console.log(`# ${label}: ${s.browser}`);
     }, { timeout: 120000 });
     after(async () => {
-      await s?.close();
+      await main?.close();
       await driver?.close();
     });
 
@@ -186,6 +195,21 @@ for (const engine of selectedEngines()) {
       assert.equal(await s.execute(() => window.analytics.user().id()), 'early-user');
     });
 
+    scenario('objects made in another realm (a same-origin iframe) are plain objects: properties and traits kept', async () => {
+      await fresh();
+      const wk = freshKey('realm');
+      await s.navigate(libUrl(wk, {}, site.origin, '/framed.html'));
+      await waitLoaded();
+      await s.waitFor(() => document.querySelector('iframe').contentDocument?.readyState === 'complete', { what: 'the iframe' });
+      await s.execute(() => document.querySelector('iframe').contentWindow.eval(
+        "parent.analytics.identify('frame-user', { plan: 'pro' }); parent.analytics.track('From Frame', { n: 7, nested: { list: [1] } });" +
+        "parent.analytics.page('Docs', 'Frame', { section: 'x' }, { context: { ip: '0.0.0.0' } });"));
+      const [identify, track, page] = await delivered(wk, 3);
+      assert.deepEqual(identify.traits, { plan: 'pro' });
+      assert.deepEqual(track.properties, { n: 7, nested: { list: [1] } });
+      assert.deepEqual([page.name, page.category, page.properties.section, page.context.ip], ['Frame', 'Docs', 'x', '0.0.0.0']);
+    });
+
     scenario('a burst of 2,000 track() calls in one loop: every event delivered once', async () => {
       await fresh();
       const wk = freshKey('burst');
@@ -253,6 +277,67 @@ for (const engine of selectedEngines()) {
       const events = await delivered(wk, 100, 30000);
       assert.equal(new Set(events.map((e) => e.properties.n)).size, 100, 'every event arrived');
     });
+
+    /** The next page adopts the queue of a page left while the server failed (503 throughout): the new
+     * page's queueState holds the left page's events, which it delivers once the server recovers. */
+    async function adoptionAfterLeaving(origin, name) {
+      await fresh(origin);
+      const wk = freshKey(name);
+      await load(wk, {}, origin);
+      const fault = recorder.respondWith(503, { match: () => true });
+      try {
+        await s.execute(() => { for (let n = 0; n < 3; n++) window.analytics.track('Adopted', { n }); });
+        await recorder.waitForEvents(() => recorder.records.some((r) => r.writeKey === wk && r.status === 503), { timeout: 10000 });
+        await s.navigate(`${origin}/plain.html`);
+        await load(wk, {}, origin);
+        await s.waitFor(() => window.analytics.queueState().pending >= 3, { what: 'the next page holds the 3 events' });
+      } finally {
+        fault.remaining = 0;
+      }
+      const events = await delivered(wk, 3);
+      assert.deepEqual([...new Set(events.map((e) => e.properties.n))].sort(), [0, 1, 2]);
+      await s.waitFor(() => window.analytics.queueState().delivered >= 3, { what: 'the next page delivered them' });
+    }
+
+    scenario('a left page\'s queue is adopted by the next page (Web Locks on 127.0.0.1)', async () => {
+      assert.equal(await s.execute(() => !!navigator.locks), true);
+      await adoptionAfterLeaving(site.origin, 'adopt-locks');
+    });
+
+    /** Runs `fn` with `s` switched to a session whose http:// requests go through the host proxy (from a
+     * second driver: a driver holds one session at a time). */
+    async function throughProxy(fn) {
+      const proxied = await startDriver(engine);
+      try {
+        s = await proxied.session({ proxy: proxy.hostPort });
+        await fn();
+      } finally {
+        if (s !== main) await s.close();
+        s = main;
+        await proxied.close();
+      }
+    }
+
+    scenario('real-looking host: the id cookie is set on the registrable domain (__tld__ probe) and shared by subdomains', () => throughProxy(async () => {
+      const [www, blog] = SHOP;
+      await fresh(blog);
+      await fresh(www);
+      await load(freshKey('tld'), {}, www);
+      const id = await anonymousId();
+      const cookies = await identityCookies();
+      assert.deepEqual(Object.keys(cookies), ['ajs_anonymous_id'], 'no __tld__ probe cookie left');
+      assert.equal(cookies.ajs_anonymous_id.domain, '.example.co.uk');
+      await load(freshKey('tld'), {}, blog);
+      assert.equal(await anonymousId(), id, 'the sibling subdomain reads the same id from the cookie');
+      assert.equal((await identityStorage()).ajs_anonymous_id, `"${id}"`, 'and copies it to its own localStorage');
+    }));
+
+    scenario('insecure context (http:// site, no Web Locks): the next page adopts through the localStorage lease', () => throughProxy(async () => {
+      const [www] = SHOP;
+      await s.navigate(`${www}/plain.html`);
+      assert.deepEqual(await s.execute(() => [window.isSecureContext, !!navigator.locks]), [false, false]);
+      await adoptionAfterLeaving(www, 'adopt-lease');
+    }));
 
     scenario('engine features match the README "Browser support" table', async () => {
       await fresh();

@@ -51,7 +51,9 @@ export function kindOf(value) {
   }
 }
 
+/** `{…}` or `Object.create(null)`, made in this realm or another (an iframe's objects have that frame's
+ * Object.prototype, whose own prototype is null as here); class instances, arrays, dates are not. */
 function isPlainObject(value) {
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }

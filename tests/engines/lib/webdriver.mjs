@@ -114,9 +114,11 @@ export class Driver {
     this.log = log;
   }
 
-  /** Opens a browser session (≤ `timeout` ms). */
-  async session({ timeout = 60000 } = {}) {
-    const body = { capabilities: { alwaysMatch: ENGINES[this.engine].capabilities() } };
+  /** Opens a browser session (≤ `timeout` ms). `proxy`: "host:port" of an HTTP proxy for every http:// URL. */
+  async session({ timeout = 60000, proxy } = {}) {
+    const capabilities = ENGINES[this.engine].capabilities();
+    if (proxy) capabilities.proxy = { proxyType: 'manual', httpProxy: proxy };
+    const body = { capabilities: { alwaysMatch: capabilities } };
     const value = await command(this.url, 'POST', '/session', body, timeout);
     const session = new Session(this, value.sessionId, value.capabilities);
     await session.setTimeouts({ script: 30000, pageLoad: 30000 });
