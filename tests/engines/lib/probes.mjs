@@ -17,8 +17,9 @@ export async function probeEngine(s, { site, recorder }) {
     sendBeacon: typeof navigator.sendBeacon === 'function',
     fetchKeepalive: new Request('/', { method: 'POST', keepalive: true }).keepalive === true,
     getRandomValues: typeof crypto.getRandomValues === 'function',
-    localStorage: (() => { try { localStorage.setItem('probe', '1'); localStorage.removeItem('probe'); return true; } catch (e) { return false; } })(),
+    beaconOver64KiB: (() => { try { return navigator.sendBeacon('/v1/probe-beacon', 'x'.repeat(64 * 1024 + 1)) ? 'queued' : 'refused'; } catch (e) { return 'threw'; } })(),
   }));
+  features.localStorageQuota = await s.execute(localStorageQuota);
   const keepalive = await keepaliveBudget(s, recorder);
   const cookies = {
     '127.0.0.1': await domainCookie(s, site.url('/plain.html'), '127.0.0.1'),
@@ -26,6 +27,29 @@ export async function probeEngine(s, { site, recorder }) {
   };
   const onNavigation = await lifecycleOrder(s, site);
   return { ...features, keepalive, cookies, onNavigation };
+}
+
+/** In the page: the longest one-value string localStorage takes, as 'N MiB' (rounded down to 1/4 MiB of
+ * characters); 'unusable' when it throws at once. */
+function localStorageQuota() {
+  try {
+    localStorage.removeItem('probe-quota');
+    let low = 0;
+    let high = 64; // quarters of a MiB of characters: up to 16 Mi characters
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      try {
+        localStorage.setItem('probe-quota', 'x'.repeat(mid * 256 * 1024));
+        low = mid;
+      } catch (e) {
+        high = mid - 1;
+      }
+      localStorage.removeItem('probe-quota');
+    }
+    return `${low / 4} Mi characters`;
+  } catch (e) {
+    return 'unusable';
+  }
 }
 
 /**
@@ -40,7 +64,7 @@ async function keepaliveBudget(s, recorder) {
       const send = (path, bytes) => {
         try {
           return fetch(base + path, { method: 'POST', body: 'x'.repeat(bytes), keepalive: true, headers: { 'Content-Type': 'text/plain' } })
-            .then(() => 'sent', (e) => (e instanceof TypeError ? 'refused' : `error ${e && e.name}`));
+            .then(() => 'sent', (e) => (e && e.name === 'TypeError' ? 'refused' : `error ${e && e.name}`));
         } catch (e) {
           return Promise.resolve('refused');
         }

@@ -1,4 +1,36 @@
 // The README's "Browser support" table as data: what each engine offers of the features the library leans
-// on, as lib/probes.mjs observes it on http://127.0.0.1 and http://localhost. The engines test compares each
-// engine with its row, so a browser upgrade that changes an answer fails until README and this file agree.
-export const SUPPORT = {};
+// on, as lib/probes.mjs observes it on http://127.0.0.1 and http://localhost. The engines tier compares
+// each engine with its row, so a browser upgrade that changes an answer fails until README and this file
+// agree again. Versions: Chromium 156, Firefox ESR 153, WebKitGTK 2.50 (MiniBrowser), Debian bookworm.
+const COMMON = {
+  secureContext: true, // http://127.0.0.1 and http://localhost are secure contexts in all three
+  webLocks: true, // secure contexts only: every engine lacks them on http:// outside loopback
+  sendBeacon: true,
+  fetchKeepalive: true,
+  getRandomValues: true,
+  localStorageQuota: '4.75 Mi characters', // one value of just under 5 Mi characters (rounded down)
+  // One keepalive body over 64 KiB is refused, and so is a second one while an unanswered first holds
+  // most of the 64 KiB: the budget is per page, for all in-flight keepalive bodies together.
+  keepalive: { over64KiB: 'refused', secondWhileFirstHeld: 'refused' },
+};
+
+export const SUPPORT = {
+  chromium: {
+    ...COMMON,
+    beaconOver64KiB: 'refused',
+    cookies: { '127.0.0.1': 'kept', localhost: 'kept' },
+    onNavigation: 'pagehide(persisted) → visibilitychange:hidden',
+  },
+  firefox: {
+    ...COMMON,
+    beaconOver64KiB: 'queued', // no 64 KiB beacon limit
+    cookies: { '127.0.0.1': 'kept', localhost: 'kept' },
+    onNavigation: 'pagehide → visibilitychange:hidden', // not kept in the back-forward cache here
+  },
+  webkit: {
+    ...COMMON,
+    beaconOver64KiB: 'refused',
+    cookies: { '127.0.0.1': 'kept', localhost: 'refused' }, // refuses `domain=localhost`
+    onNavigation: 'pagehide(persisted) → visibilitychange:hidden',
+  },
+};
