@@ -135,6 +135,32 @@ for (const engine of selectedEngines()) {
       }
     });
 
+    scenario('configured cookie attributes (maxage 7 days, SameSite Strict, Secure); where the engine refuses Secure on http, localStorage carries the ids', async () => {
+      await fresh();
+      const wk = freshKey('attrs');
+      const options = { cookie: { maxage: 7, sameSite: 'Strict', secure: true } };
+      await load(wk, options);
+      await s.execute(() => { window.analytics.identify('u-attrs'); window.analytics.group('g-attrs'); });
+      const anon = await anonymousId();
+      const cookies = await identityCookies();
+      if (SUPPORT[engine].cookies.secureOnHttpLoopback === 'kept') {
+        assert.deepEqual(Object.keys(cookies).sort(), ['ajs_anonymous_id', 'ajs_group_id', 'ajs_user_id']);
+        const weekAhead = Date.now() / 1000 + 7 * 86400;
+        for (const [name, c] of Object.entries(cookies)) {
+          assert.deepEqual([c.sameSite, c.secure, c.path], ['Strict', true, '/'], name);
+          assert.ok(Math.abs(c.expiry - weekAhead) < 600, `${name}: expiry ${c.expiry}, want ~${weekAhead}`);
+        }
+      } else {
+        assert.deepEqual(cookies, {}, 'the engine refused every Secure cookie on http://');
+      }
+      const local = await identityStorage();
+      assert.deepEqual([local.ajs_anonymous_id, local.ajs_user_id, local.ajs_group_id], [`"${anon}"`, '"u-attrs"', '"g-attrs"']);
+      await load(wk, options);
+      assert.deepEqual([await anonymousId(), await s.execute(() => window.analytics.user().id())], [anon, 'u-attrs'], 'a later visit keeps both');
+      await s.execute(() => window.analytics.reset());
+      assert.deepEqual(await identityCookies(), {}, 'reset removes the Secure cookies (same attributes)');
+    });
+
     scenario('later visit keeps the id; cookie cleared → restored; both cleared → new id', async () => {
       await fresh();
       await load(freshKey('visits'));

@@ -24,6 +24,7 @@ export async function probeEngine(s, { site, recorder }) {
   const cookies = {
     '127.0.0.1': await domainCookie(s, site.url('/plain.html'), '127.0.0.1'),
     localhost: await domainCookie(s, site.localhostUrl('/plain.html'), 'localhost'),
+    secureOnHttpLoopback: await secureCookie(s, site.url('/plain.html')),
   };
   const onNavigation = await lifecycleOrder(s, site);
   return { ...features, keepalive, cookies, onNavigation };
@@ -91,6 +92,17 @@ async function domainCookie(s, url, domain) {
     document.cookie = `__probe__=; path=/; domain=${d}; expires=Thu, 01 Jan 1970 00:00:00 GMT`;
     return kept ? 'kept' : 'refused';
   }, domain);
+}
+
+/** Whether `document.cookie` keeps a `Secure` cookie set on `url`'s (http://, loopback) page. */
+async function secureCookie(s, url) {
+  await s.navigate(url);
+  return s.execute(() => {
+    document.cookie = '__probe__=1; path=/; Secure';
+    const kept = /(^|; )__probe__=1/.test(document.cookie);
+    document.cookie = '__probe__=; path=/; Secure; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+    return kept ? 'kept' : 'refused';
+  });
 }
 
 /** The order of `pagehide` and `visibilitychange` (with the visibility state) when a page navigates away. */

@@ -18,19 +18,20 @@ export const SUPPORT = {
   chromium: {
     ...COMMON,
     beaconOver64KiB: 'refused',
-    cookies: { '127.0.0.1': 'kept', localhost: 'kept' },
+    cookies: { '127.0.0.1': 'kept', localhost: 'kept', secureOnHttpLoopback: 'kept' },
     onNavigation: 'pagehide(persisted) → visibilitychange:hidden',
   },
   firefox: {
     ...COMMON,
     beaconOver64KiB: 'queued', // no 64 KiB beacon limit
-    cookies: { '127.0.0.1': 'kept', localhost: 'kept' },
+    cookies: { '127.0.0.1': 'kept', localhost: 'kept', secureOnHttpLoopback: 'kept' },
     onNavigation: 'pagehide → visibilitychange:hidden', // not kept in the back-forward cache here
   },
   webkit: {
     ...COMMON,
     beaconOver64KiB: 'refused',
-    cookies: { '127.0.0.1': 'kept', localhost: 'refused' }, // refuses `domain=localhost`
+    // refuses `domain=localhost`, and Secure cookies on http:// even on loopback (not a secure context for cookies)
+    cookies: { '127.0.0.1': 'kept', localhost: 'refused', secureOnHttpLoopback: 'refused' },
     onNavigation: 'pagehide(persisted) → visibilitychange:hidden',
   },
 };
