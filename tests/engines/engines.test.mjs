@@ -25,7 +25,8 @@ const OPTIONS_JS = `const q = new URLSearchParams(location.search);
 const options = JSON.parse(q.get('options') || '{}');`;
 const PAGES = {
   '/lib.html': `<!doctype html><title>engines: library</title><script src="/snippet.js"></script>
-<script>${OPTIONS_JS} analytics.load(q.get('wk'), options);</script>`,
+<script>${OPTIONS_JS} analytics.load(q.get('wk'), options);
+addEventListener('pageshow', (e) => { window.restoredFromCache = e.persisted; });</script>`,
   // Calls made through the snippet before the library has loaded: queued with their page context, replayed.
   '/preload.html': `<!doctype html><title>engines: calls before load</title><script src="/snippet.js"></script>
 <script>${OPTIONS_JS} analytics.page(); analytics.identify('early-user', { plan: 'pro' });
@@ -36,7 +37,9 @@ analytics.track('Before Load', { n: 1 }); analytics.load(q.get('wk'), options);<
 <script>${OPTIONS_JS} analytics.load(q.get('wk'), options);</script><iframe src="/plain.html"></iframe>`,
 };
 
-const site = await startStaticServer({ root: WWW, pages: { ...PAGES } });
+// `no-cache` rather than the e2e server's `no-store`: Chromium keeps no page answered with `no-store` that
+// made a network request from script in its back-forward cache, and the back-forward cache is under test.
+const site = await startStaticServer({ root: WWW, pages: { ...PAGES }, headers: { 'Cache-Control': 'no-cache' } });
 const recorder = await startRecorder();
 // Real-looking hosts (http://www.shop.example.co.uk:PORT) reach the static server through this proxy.
 const proxy = await startHostProxy({ ports: [site.port, recorder.port] });
@@ -262,6 +265,25 @@ for (const engine of selectedEngines()) {
       const events = await delivered(wk, 5);
       assert.deepEqual(events.map((e) => e.properties.n).sort(), [0, 1, 2, 3, 4]);
       assert.equal(events.length, 5, 'each event once');
+    });
+
+    scenario('back-forward cache: a page restored by Back keeps tracking, each event delivered once', async () => {
+      await fresh();
+      const wk = freshKey('bfcache');
+      await load(wk);
+      const id = await anonymousId();
+      await s.execute(() => window.analytics.track('Before Leaving', { n: 0 }));
+      await delivered(wk, 1);
+      await s.execute(() => { location.href = '/plain.html'; });
+      await s.waitFor(() => location.pathname === '/plain.html' && document.readyState === 'complete', { what: 'plain.html' });
+      await s.back();
+      await waitLoaded();
+      assert.equal(await s.execute(() => window.restoredFromCache), true, 'restored from the back-forward cache (the library does not block it)');
+      await s.execute(() => window.analytics.track('After Back', { n: 1 }));
+      const events = await delivered(wk, 2);
+      assert.deepEqual(events.map((e) => e.properties.n), [0, 1], 'each event once, in order');
+      assert.equal(events[1].anonymousId, id);
+      await s.waitFor(() => window.analytics.queueState().pending === 0, { what: 'nothing pending' });
     });
 
     scenario('500 then recovery: the same events are retried until accepted', async () => {

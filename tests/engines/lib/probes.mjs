@@ -3,6 +3,8 @@
 // Returns plain data, compared with the expected table in support.mjs (the README's "Browser support").
 // Owns no assertions; every wait is bounded.
 
+import { startStaticServer } from '../../e2e/lib/static-server.mjs';
+
 const KIB = 1024;
 
 /**
@@ -27,7 +29,8 @@ export async function probeEngine(s, { site, recorder }) {
     secureOnHttpLoopback: await secureCookie(s, site.url('/plain.html')),
   };
   const onNavigation = await lifecycleOrder(s, site);
-  return { ...features, keepalive, cookies, onNavigation };
+  const noStoreBackForward = await backForwardWithNoStore(s, recorder);
+  return { ...features, keepalive, cookies, onNavigation, noStoreBackForward };
 }
 
 /** In the page: the longest one-value string localStorage takes, as 'N MiB' (rounded down to 1/4 MiB of
@@ -103,6 +106,25 @@ async function secureCookie(s, url) {
     document.cookie = '__probe__=; path=/; Secure; expires=Thu, 01 Jan 1970 00:00:00 GMT';
     return kept ? 'kept' : 'refused';
   });
+}
+
+/**
+ * Whether a page answered with `Cache-Control: no-store` that made a fetch from script (as every page with
+ * a tracker does) comes back from the back-forward cache: 'restored' or 'reloaded'.
+ */
+async function backForwardWithNoStore(s, recorder) {
+  const server = await startStaticServer({ pages: { '/no-store.html': '<!doctype html><title>no-store</title>', '/next.html': '<!doctype html><title>next</title>' } });
+  try {
+    await s.navigate(server.url('/no-store.html'));
+    await s.executeAsync((url) => fetch(url, { method: 'POST', body: '{}' }).then(() => true, () => false), recorder.url('/v1/probe-fetch'));
+    await s.execute(() => { window.marker = 1; setTimeout(() => { location.href = '/next.html'; }, 0); });
+    await s.waitFor(() => location.pathname === '/next.html' && document.readyState === 'complete', { what: 'next.html' });
+    await s.back();
+    await s.waitFor(() => location.pathname === '/no-store.html' && document.readyState === 'complete', { what: 'back on no-store.html' });
+    return (await s.execute(() => window.marker === 1)) ? 'restored' : 'reloaded';
+  } finally {
+    await server.close();
+  }
 }
 
 /** The order of `pagehide` and `visibilitychange` (with the visibility state) when a page navigates away. */

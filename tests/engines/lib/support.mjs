@@ -12,6 +12,9 @@ const COMMON = {
   // One keepalive body over 64 KiB is refused, and so is a second one while an unanswered first holds
   // most of the 64 KiB: the budget is per page, for all in-flight keepalive bodies together.
   keepalive: { over64KiB: 'refused', secondWhileFirstHeld: 'refused' },
+  // Leaving a page: pagehide first (persisted: the page enters the back-forward cache), then
+  // visibilitychange to hidden. The library flushes on whichever comes first, once.
+  onNavigation: 'pagehide(persisted) → visibilitychange:hidden',
 };
 
 export const SUPPORT = {
@@ -19,19 +22,19 @@ export const SUPPORT = {
     ...COMMON,
     beaconOver64KiB: 'refused',
     cookies: { '127.0.0.1': 'kept', localhost: 'kept', secureOnHttpLoopback: 'kept' },
-    onNavigation: 'pagehide(persisted) → visibilitychange:hidden',
+    noStoreBackForward: 'reloaded', // a `no-store` page that fetched from script leaves the back-forward cache
   },
   firefox: {
     ...COMMON,
     beaconOver64KiB: 'queued', // no 64 KiB beacon limit
     cookies: { '127.0.0.1': 'kept', localhost: 'kept', secureOnHttpLoopback: 'kept' },
-    onNavigation: 'pagehide → visibilitychange:hidden', // not kept in the back-forward cache here
+    noStoreBackForward: 'reloaded',
   },
   webkit: {
     ...COMMON,
     beaconOver64KiB: 'refused',
     // refuses `domain=localhost`, and Secure cookies on http:// even on loopback (not a secure context for cookies)
     cookies: { '127.0.0.1': 'kept', localhost: 'refused', secureOnHttpLoopback: 'refused' },
-    onNavigation: 'pagehide(persisted) → visibilitychange:hidden',
+    noStoreBackForward: 'restored',
   },
 };

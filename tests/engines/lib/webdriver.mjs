@@ -186,6 +186,11 @@ export class Session {
     return this.cmd('POST', '/url', { url });
   }
 
+  /** History back (waits for the page to load or to come back from the back-forward cache). */
+  back() {
+    return this.cmd('POST', '/back', {});
+  }
+
   currentUrl() {
     return this.cmd('GET', '/url');
   }
