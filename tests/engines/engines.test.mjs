@@ -62,6 +62,10 @@ async function delivered(wk, count, timeout = 20000) {
   await recorder.waitForEvents(() => new Set(eventsOf(wk).map((e) => e.messageId)).size >= count, { timeout });
   return eventsOf(wk);
 }
+/** Options that send `wk`'s events under a path of their own (/v1/<wk>/t, …), so a fault can target this
+ * test's requests only (`onlyFor(wk)`) and never a late request of an earlier test. */
+const ownPath = (wk) => ({ apiHost: `${recorder.origin}/v1/${wk}` });
+const onlyFor = (wk) => (path) => path.startsWith(`/v1/${wk}/`);
 const libUrl = (wk, options = {}, origin = site.origin, path = '/lib.html') =>
   `${origin}${path}?wk=${wk}&options=${encodeURIComponent(JSON.stringify({ apiHost: `${recorder.origin}/v1`, _delivery: KNOBS, ...options }))}`;
 
@@ -289,8 +293,8 @@ for (const engine of selectedEngines()) {
     scenario('500 then recovery: the same events are retried until accepted', async () => {
       await fresh();
       const wk = freshKey('fault');
-      await load(wk);
-      const fault = recorder.respondWith(500, { count: 2, match: () => true });
+      await load(wk, ownPath(wk));
+      const fault = recorder.respondWith(500, { count: 2, match: onlyFor(wk) });
       try {
         await s.execute(() => { for (let n = 0; n < 3; n++) window.analytics.track('Faulted', { n }); });
         const events = await delivered(wk, 3);
@@ -309,9 +313,9 @@ for (const engine of selectedEngines()) {
     scenario('page left while a big batch is open: the page-hide flush stays within the 64 KiB keepalive budget, nothing is lost', async () => {
       await fresh();
       const wk = freshKey('budget');
-      await load(wk);
+      await load(wk, ownPath(wk));
       // ~170 KB of events leave in one request (too big for keepalive), which the server holds open.
-      const hang = recorder.hang({ count: 1, match: () => true });
+      const hang = recorder.hang({ count: 1, match: onlyFor(wk) });
       await s.execute(() => { for (let n = 0; n < 100; n++) window.analytics.track('Budget', { n, pad: 'x'.repeat(900) }); });
       await recorder.waitForEvents(() => recorder.records.some((r) => r.writeKey === wk && r.status === 'hang'), { timeout: 10000 });
       hang.remaining = 0;
@@ -324,7 +328,7 @@ for (const engine of selectedEngines()) {
         assert.ok(hideBytes.reduce((a, b) => a + b, 0) <= 64 * 1024, `page-hide bodies within 64 KiB: ${hideBytes}`);
         assert.ok(onHide.length < 100, 'not everything fits in the keepalive budget');
         recorder.releaseHung();
-        await load(wk); // the next page adopts the left page's queue and sends the rest
+        await load(wk, ownPath(wk)); // the next page adopts the left page's queue and sends the rest
       } else {
         // The page sits in the back-forward cache with its request still open (nothing to resend on
         // pagehide: no event is in two open requests); Back restores it with the request in flight.
@@ -343,13 +347,13 @@ for (const engine of selectedEngines()) {
     async function adoptionAfterLeaving(origin, name) {
       await fresh(origin);
       const wk = freshKey(name);
-      await load(wk, {}, origin);
-      const fault = recorder.respondWith(503, { match: () => true });
+      await load(wk, ownPath(wk), origin);
+      const fault = recorder.respondWith(503, { match: onlyFor(wk) });
       try {
         await s.execute(() => { for (let n = 0; n < 3; n++) window.analytics.track('Adopted', { n }); });
         await recorder.waitForEvents(() => recorder.records.some((r) => r.writeKey === wk && r.status === 503), { timeout: 10000 });
         await s.navigate(`${origin}/plain.html`);
-        await load(wk, {}, origin);
+        await load(wk, ownPath(wk), origin);
         await s.waitFor(() => window.analytics.queueState().pending >= 3, { what: 'the next page holds the 3 events' });
       } finally {
         fault.remaining = 0;
