@@ -243,6 +243,29 @@ for (const engine of selectedEngines()) {
       assert.deepEqual([page.name, page.category, page.properties.section, page.context.ip], ['Frame', 'Docs', 'x', '0.0.0.0']);
     });
 
+    scenario('consent: pending stores and sends nothing; a grant sends the buffered calls in order; a denial erases and drops', async () => {
+      await fresh();
+      const wk = freshKey('consent');
+      await load(wk, { consent: { required: true, categories: ['Analytics'] } });
+      await s.execute(() => { window.analytics.page(); window.analytics.track('Pending', { n: 0 }); });
+      const anon = await anonymousId();
+      assert.deepEqual(await s.execute(() => [document.cookie, Object.keys(localStorage)]), ['', []], 'pending: no cookie, no localStorage key');
+      await s.execute(() => window.analytics.consent({ Analytics: true }));
+      await recorder.waitForEvents(() => eventsOf(wk).some((e) => e.event === 'Segment Consent Preference Updated'));
+      assert.deepEqual(eventsOf(wk).map((e) => e.event || e.type), ['page', 'Pending', 'Segment Consent Preference Updated'], 'the buffered calls first, in call order');
+      for (const e of eventsOf(wk)) {
+        assert.equal(e.anonymousId, anon, 'the id used while pending');
+        assert.deepEqual(e.context.consent, { categoryPreferences: { Analytics: true } });
+      }
+      assert.equal((await identityCookies()).ajs_anonymous_id?.value, anon, 'stored on grant');
+      await s.execute(() => { window.analytics.consent({ Analytics: false }); window.analytics.track('Denied', { n: 1 }); });
+      assert.deepEqual(await identityCookies(), {}, 'denied: every ajs_ cookie removed');
+      assert.deepEqual(await s.execute(() => Object.keys(localStorage).filter((k) => k.startsWith('ajs_') || k.startsWith('wa:'))), []);
+      await s.execute(() => { window.analytics.consent({ Analytics: true }); window.analytics.track('Granted Again', { n: 2 }); });
+      await recorder.waitForEvents(() => eventsOf(wk).some((e) => e.event === 'Granted Again'));
+      assert.ok(!eventsOf(wk).some((e) => e.event === 'Denied'), 'the call made while denied was never sent');
+    });
+
     scenario('a burst of 2,000 track() calls in one loop: every event delivered once', async () => {
       await fresh();
       const wk = freshKey('burst');

@@ -19,6 +19,8 @@ export async function probeEngine(s, { site, recorder }) {
     sendBeacon: typeof navigator.sendBeacon === 'function',
     fetchKeepalive: new Request('/', { method: 'POST', keepalive: true }).keepalive === true,
     getRandomValues: typeof crypto.getRandomValues === 'function',
+    globalPrivacyControl: String(navigator.globalPrivacyControl), // 'undefined' where the engine lacks it
+    doNotTrack: String(navigator.doNotTrack),
     beaconOver64KiB: (() => { try { return navigator.sendBeacon('/v1/probe-beacon', 'x'.repeat(64 * 1024 + 1)) ? 'queued' : 'refused'; } catch (e) { return 'threw'; } })(),
   }));
   features.localStorageQuota = await s.execute(localStorageQuota);

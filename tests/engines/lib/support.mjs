@@ -23,6 +23,8 @@ export const SUPPORT = {
     beaconOver64KiB: 'refused',
     cookies: { '127.0.0.1': 'kept', localhost: 'kept', secureOnHttpLoopback: 'kept' },
     noStoreBackForward: 'reloaded', // a `no-store` page that fetched from script leaves the back-forward cache
+    globalPrivacyControl: 'undefined',
+    doNotTrack: 'null',
     // A fetch without keepalive still open when the page is left: Chromium keeps it open while the page
     // sits in the back-forward cache; Firefox and WebKit cancel it before pagehide (seen by the engines
     // test 'page left while a big batch is open', not by the probes).
@@ -33,6 +35,8 @@ export const SUPPORT = {
     beaconOver64KiB: 'queued', // no 64 KiB beacon limit
     cookies: { '127.0.0.1': 'kept', localhost: 'kept', secureOnHttpLoopback: 'kept' },
     noStoreBackForward: 'reloaded',
+    globalPrivacyControl: 'false', // exposed (true only when the user turns GPC on)
+    doNotTrack: 'unspecified',
     openFetchOnLeave: 'cancelled', // and the page is not kept in the back-forward cache
   },
   webkit: {
@@ -41,6 +45,8 @@ export const SUPPORT = {
     // refuses `domain=localhost`, and Secure cookies on http:// even on loopback (not a secure context for cookies)
     cookies: { '127.0.0.1': 'kept', localhost: 'refused', secureOnHttpLoopback: 'refused' },
     noStoreBackForward: 'restored',
+    globalPrivacyControl: 'undefined',
+    doNotTrack: 'undefined',
     openFetchOnLeave: 'cancelled',
   },
 };
