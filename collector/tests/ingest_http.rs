@@ -175,8 +175,8 @@ fn server_fields_and_skew_correction() {
 #[test]
 fn cors_preflight_and_simple_requests() {
     let (_dir, s) = fresh(&[]);
-    let pre = collector::client::request(s.addr, "OPTIONS", "/v1/b", &[("Origin", "http://shop.test"),
-        ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "authorization,content-type")], b"").unwrap();
+    let pre = s.request("OPTIONS", "/v1/b", &[("Origin", "http://shop.test"),
+        ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "authorization,content-type")], b"");
     assert_eq!(pre.status, 204);
     assert_eq!(pre.header("access-control-allow-origin"), Some("http://shop.test"));
     assert!(pre.header("access-control-allow-methods").unwrap().contains("POST"));
@@ -272,7 +272,7 @@ fn a_storage_failure_fails_only_its_own_request_and_stores_none_of_it() {
                 let name = if i % 2 == 0 { "fine" } else { "boom" };
                 let batch: Vec<_> = (0..10).map(|j| track(&format!("{name}-{i}-{j}"), "a", None, if j == 9 { name } else { "ok" })).collect();
                 let body = json!({"batch": batch}).to_string();
-                let r = collector::client::request(addr, "POST", "/v1/b", &[], body.as_bytes()).unwrap();
+                let r = request(&agent(), addr, "POST", "/v1/b", &[], body.as_bytes()).unwrap();
                 (name, r.status, r.json())
             })
         })
