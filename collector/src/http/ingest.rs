@@ -1,33 +1,93 @@
-//! `POST /v1/...`: read the body, check the write key, validate, store, answer after commit.
+//! `POST /v1/...`: receive the body within its limit and deadline, check the write key, validate,
+//! store, answer after commit — inside the [`Budget`](super::budget::Budget): what does not fit
+//! waits, then gets `429` with `Retry-After`.
+//!
+//! Decoding runs on the blocking pool; the wait for the group commit does not hold a thread.
 
-use super::reply::Reply;
-use super::server::State;
-use crate::ingest::body::{check_write_key, parse_object, read_body, write_key};
-use crate::ingest::endpoint::Endpoint;
-use crate::ingest::normalize::{events_from_body, Arrival};
+use super::budget::Busy;
+use super::reply;
+use super::state::{Peer, Shared};
+use crate::ingest::body::{check_write_key, parse_envelope, read_body, write_key};
+use crate::ingest::endpoint::{endpoint_for, Endpoint};
+use crate::ingest::normalize::{events_from_envelope, Arrival};
 use crate::ingest::rules::{MAX_BATCH_BYTES, MAX_EVENT_BYTES};
 use crate::ingest::Rejection;
 use crate::time::now_ms;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method};
+use axum::response::Response;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
-use super::wire::Request;
+use std::time::Duration;
+
+/// A whole request body must arrive within this long (per-read timeouts let a slow sender hold a
+/// connection forever).
+pub const BODY_DEADLINE: Duration = Duration::from_secs(20);
 
 /// Handles one ingest request: 200 `{"success":true}` once committed, else a JSON error.
-pub fn handle(state: &State, req: &Request, endpoint: Endpoint) -> Reply {
-    match accept(state, req, endpoint) {
-        Ok(()) => Reply::json(200, &json!({"success": true})),
-        Err(rejection) => Reply::error(rejection.status, &rejection.message),
+pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
+    let Some(endpoint) = endpoint_for(req.uri().path()) else { return reply::error(404, "not found") };
+    if req.method() != Method::POST {
+        return reply::error(405, "use POST");
+    }
+    match accept(state, req, endpoint).await {
+        Ok(()) => reply::json(200, &json!({"success": true})),
+        Err(rejection) => reply::error(rejection.status, &rejection.message),
     }
 }
 
-fn accept(state: &State, req: &Request, endpoint: Endpoint) -> Result<(), Rejection> {
+fn busy(_: Busy) -> Rejection {
+    Rejection { status: 429, message: "the collector is busy: retry later".into() }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+async fn accept(state: Shared, req: Request, endpoint: Endpoint) -> Result<(), Rejection> {
     let limit = match endpoint {
         Endpoint::Single(_) => MAX_EVENT_BYTES,
         Endpoint::Batch => MAX_BATCH_BYTES,
     };
-    let arrival = Arrival { now_ms: now_ms(), ip: req.peer.map(|ip| ip.to_string()) };
-    let bytes = read_body(&mut &req.body[..], req.header("Content-Encoding"), limit)?;
-    let body = parse_object(&bytes)?;
-    check_write_key(&state.write_keys, write_key(&body, req.header("Authorization")).as_deref())?;
-    let events = events_from_body(endpoint, body, &arrival)?;
-    state.writer.submit(events).map(|_| ()).map_err(|message| Rejection { status: 500, message })
+    let too_large = || Rejection::bad(format!("request body exceeds {} KB", limit / 1024));
+    let (parts, body) = req.into_parts();
+    let declared = header_text(&parts.headers, header::CONTENT_LENGTH).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let _wire = state.budget.wire(declared.unwrap_or(limit)).await.map_err(busy)?;
+    let raw = receive(body, limit).await.map_err(|e| e.unwrap_or_else(too_large))?;
+    let encoding = header_text(&parts.headers, header::CONTENT_ENCODING);
+    let authorization = header_text(&parts.headers, header::AUTHORIZATION);
+    let arrival = Arrival { now_ms: now_ms(), ip: parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string()) };
+    let runtime = tokio::runtime::Handle::current();
+    let worker = state.clone();
+    let queued = tokio::task::spawn_blocking(move || {
+        let plain = read_body(&mut &raw[..], encoding.as_deref(), limit)?;
+        drop(raw);
+        let envelope = parse_envelope(&plain, endpoint)?;
+        check_write_key(&worker.write_keys, write_key(&envelope.fields, authorization.as_deref()).as_deref())?;
+        let work = runtime.block_on(worker.budget.work(plain.len(), envelope.event_count())).map_err(busy)?;
+        let events = events_from_envelope(endpoint, envelope, &arrival)?;
+        let reply = worker.writer.enqueue(events).map_err(|message| Rejection { status: 500, message })?;
+        Ok::<_, Rejection>((reply, work))
+    });
+    let (reply, _work) = queued.await.map_err(|_| Rejection { status: 500, message: "internal error".into() })??;
+    match reply.await {
+        Ok(Ok(_outcome)) => Ok(()),
+        Ok(Err(message)) => Err(Rejection { status: 500, message }),
+        Err(_) => Err(Rejection { status: 500, message: "writer stopped".into() }),
+    }
+}
+
+/// The whole body, within `limit` bytes and [`BODY_DEADLINE`]. `Err(None)` means too large.
+async fn receive(body: Body, limit: usize) -> Result<axum::body::Bytes, Option<Rejection>> {
+    let collected = tokio::time::timeout(BODY_DEADLINE, Limited::new(body, limit).collect()).await;
+    match collected {
+        Err(_) => Err(Some(Rejection { status: 408, message: "request body not received in time".into() })),
+        Ok(Ok(body)) => Ok(body.to_bytes()),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => Err(None),
+        Ok(Err(e)) => Err(Some(Rejection::bad(format!("could not read body: {e}")))),
+    }
 }

@@ -1,6 +1,7 @@
 //! The single writer thread: group commit, acknowledgement only after COMMIT, live updates after that.
 //!
-//! HTTP workers [`Writer::submit`] a request's events and block on the reply. The writer takes every
+//! HTTP handlers [`Writer::enqueue`] a request's events and await the reply (blocking callers use
+//! [`Writer::submit`]). The writer takes every
 //! job that is waiting (up to [`MAX_GROUP_EVENTS`] events), stores them in ONE transaction, commits
 //! (see [`schema::Durability`]), then answers each job. A job is all-or-nothing: if the group
 //! transaction fails, the writer retries each job in its own transaction so one bad job cannot fail
@@ -18,6 +19,7 @@ use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread;
+use tokio::sync::oneshot;
 
 /// Most events stored in one transaction.
 pub const MAX_GROUP_EVENTS: usize = 20_000;
@@ -34,9 +36,12 @@ pub struct Outcome {
     pub duplicates: usize,
 }
 
+/// The answer to a job: its outcome once committed, or why it failed.
+pub type Reply = oneshot::Receiver<Result<Outcome, String>>;
+
 struct Job {
     events: Vec<Event>,
-    reply: SyncSender<Result<Outcome, String>>,
+    reply: oneshot::Sender<Result<Outcome, String>>,
 }
 
 /// Handle to the writer thread; cheap to clone.
@@ -58,11 +63,17 @@ impl Writer {
         Ok(Writer { jobs })
     }
 
-    /// Stores `events` atomically and returns once they are committed (or failed).
-    pub fn submit(&self, events: Vec<Event>) -> Result<Outcome, String> {
-        let (reply, answer) = sync_channel(1);
+    /// Queues `events` to be stored atomically; the reply resolves once they are committed (or failed).
+    /// Blocks while the queue is full (back-pressure): call it off the async runtime's threads.
+    pub fn enqueue(&self, events: Vec<Event>) -> Result<Reply, String> {
+        let (reply, answer) = oneshot::channel();
         self.jobs.send(Job { events, reply }).map_err(|_| "writer stopped".to_string())?;
-        answer.recv().unwrap_or_else(|_| Err("writer stopped".into()))
+        Ok(answer)
+    }
+
+    /// Stores `events` atomically and returns once they are committed (or failed). Blocking.
+    pub fn submit(&self, events: Vec<Event>) -> Result<Outcome, String> {
+        self.enqueue(events)?.blocking_recv().unwrap_or_else(|_| Err("writer stopped".into()))
     }
 }
 
