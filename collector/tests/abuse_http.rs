@@ -12,6 +12,13 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// These tests load the machine on purpose; one at a time, so each measures its own case.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Peak resident memory of a process (`VmHWM`), in MiB.
 fn peak_rss_mib(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -33,6 +40,7 @@ fn amplification_batch() -> (Vec<u8>, usize) {
 
 #[test]
 fn amplification_batches_keep_peak_rss_bounded() {
+    let _serial = serial();
     let (_dir, s) = fresh(&[]);
     let (body, count) = amplification_batch();
     let send = |agent: &ureq::Agent| request(agent, s.addr, "POST", "/v1/b", &[("Content-Encoding", "gzip")], &body).expect("request");
@@ -79,6 +87,7 @@ fn database_with_profiles(db: &std::path::Path, n: usize) {
 
 #[test]
 fn alias_storm_over_100k_profiles_never_blocks_ingest_for_a_second() {
+    let _serial = serial();
     const PROFILES: usize = 100_000;
     const ALIASES: usize = 3_000;
     let dir = TempDir::new();
@@ -136,6 +145,7 @@ fn stalled_connections(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
 
 #[test]
 fn slow_connections_with_few_file_descriptors_do_not_stop_normal_requests() {
+    let _serial = serial();
     let dir = TempDir::new();
     let mut shell = Command::new("sh");
     shell.args(["-c", "ulimit -n 256 && exec \"$0\" \"$@\"", &binary()]);
@@ -177,6 +187,7 @@ fn raw_exchange(addr: SocketAddr, bytes: &[u8]) -> (String, bool) {
 
 #[test]
 fn framing_cases_are_answered_400_and_the_connection_closed() {
+    let _serial = serial();
     let (_dir, s) = fresh(&[]);
     let event = r#"{"anonymousId":"a","event":"E","messageId":"smuggled"}"#;
     let n = event.len();

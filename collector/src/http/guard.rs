@@ -1,5 +1,8 @@
-//! Middleware: the privacy guard in front of everything but ingest (rules in [`super::access`]), and
-//! the HTTP framing check in front of everything.
+//! Middleware: the privacy guard in front of everything but ingest (rules in [`super::access`]).
+//!
+//! (HTTP framing needs no middleware: hyper refuses differing or malformed `Content-Length` values and
+//! bad chunk framing with 400 and closes; a request with both `Transfer-Encoding` and `Content-Length`
+//! is read by its `Transfer-Encoding` alone and its connection closed after the answer, RFC 9112 §6.3.)
 
 use super::access::{Facts, Verdict, TOKEN_COOKIE};
 use super::reply;
@@ -47,21 +50,4 @@ pub async fn private(State(state): State<Shared>, req: Request, next: Next) -> R
             response
         }
     }
-}
-
-/// RFC 9112 §6.3: a request with both `Transfer-Encoding` and `Content-Length` is refused (400) and its
-/// connection closed; any chunked request's connection is closed after the answer, so no second request
-/// can hide behind a body the parties read differently. (hyper itself refuses differing or malformed
-/// `Content-Length` values and bad chunk framing with 400.)
-pub async fn framing(req: Request, next: Next) -> Response {
-    let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
-    let mut response = if chunked && req.headers().contains_key(header::CONTENT_LENGTH) {
-        reply::error(400, "Transfer-Encoding and Content-Length together are refused")
-    } else {
-        next.run(req).await
-    };
-    if chunked || response.status() == 400 {
-        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
-    }
-    response
 }

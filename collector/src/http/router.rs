@@ -1,12 +1,12 @@
 //! The routes and the layers around them:
 //! - `/v1/*` (ingest): open to every origin — CORS mirrors the caller's origin (tower-http);
 //! - everything else (read API, live stream, static files): behind the privacy guard, no CORS;
-//! - around both: the framing check, and panics answered 500 instead of dropping the connection.
+//! - around both: panics answered 500 instead of dropping the connection.
 
 use super::state::Shared;
 use super::{api, files, guard, ingest, reply, sse};
 use axum::http::Method;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get};
 use axum::Router;
 use std::time::Duration;
@@ -34,7 +34,6 @@ pub fn router(state: Shared) -> Router {
         .layer(from_fn_with_state(state.clone(), guard::private));
     ingest
         .merge(private)
-        .layer(from_fn(guard::framing))
         .layer(CatchPanicLayer::custom(|_| reply::error(500, "internal error")))
         .with_state(state)
 }
