@@ -61,24 +61,62 @@ async fn accept(state: Shared, req: Request, endpoint: Endpoint) -> Result<(), R
     let encoding = header_text(&parts.headers, header::CONTENT_ENCODING);
     let authorization = header_text(&parts.headers, header::AUTHORIZATION);
     let arrival = Arrival { now_ms: now_ms(), ip: parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string()) };
-    let runtime = tokio::runtime::Handle::current();
-    let worker = state.clone();
-    let queued = tokio::task::spawn_blocking(move || {
-        let plain = read_body(&mut &raw[..], encoding.as_deref(), limit)?;
-        drop(raw);
-        let envelope = parse_envelope(&plain, endpoint)?;
-        check_write_key(&worker.write_keys, write_key(&envelope.fields, authorization.as_deref()).as_deref())?;
-        let work = runtime.block_on(worker.budget.work(plain.len(), envelope.event_count())).map_err(busy)?;
-        let events = events_from_envelope(endpoint, envelope, &arrival)?;
-        let reply = worker.writer.enqueue(events).map_err(|message| Rejection { status: 500, message })?;
-        Ok::<_, Rejection>((reply, work))
-    });
-    let (reply, _work) = queued.await.map_err(|_| Rejection { status: 500, message: "internal error".into() })??;
+    let request = Received { endpoint, limit, raw, encoding, authorization, arrival };
+    let (events, _work) = if request.raw.len() <= INLINE_BYTES && request.encoding.is_none() {
+        decode_inline(&state, request).await?
+    } else {
+        let worker = state.clone();
+        let runtime = tokio::runtime::Handle::current();
+        let decoded = tokio::task::spawn_blocking(move || request.decode(&worker, |work| runtime.block_on(work)));
+        decoded.await.map_err(|_| Rejection { status: 500, message: "internal error".into() })??
+    };
+    let reply = state.writer.enqueue(events).await.map_err(|message| Rejection { status: 500, message })?;
     match reply.await {
         Ok(Ok(_outcome)) => Ok(()),
         Ok(Err(message)) => Err(Rejection { status: 500, message }),
         Err(_) => Err(Rejection { status: 500, message: "writer stopped".into() }),
     }
+}
+
+/// Plain bodies up to this size are decoded on the async worker (a few microseconds: cheaper than a
+/// hop to the blocking pool); larger or compressed ones on the blocking pool.
+const INLINE_BYTES: usize = 16 * 1024;
+
+/// A received request body and what decoding it needs.
+struct Received {
+    endpoint: Endpoint,
+    limit: usize,
+    raw: axum::body::Bytes,
+    encoding: Option<String>,
+    authorization: Option<String>,
+    arrival: Arrival,
+}
+
+type Work = tokio::sync::OwnedSemaphorePermit;
+
+impl Received {
+    /// Decompresses, splits, checks the write key, takes room in the work budget (`wait` runs the
+    /// budget's future to completion), and normalizes the events.
+    fn decode(self, state: &Shared, wait: impl FnOnce(BoxedWork<'_>) -> Result<Work, Busy>) -> Result<(Vec<crate::ingest::Event>, Work), Rejection> {
+        let plain = read_body(&mut &self.raw[..], self.encoding.as_deref(), self.limit)?;
+        drop(self.raw);
+        let envelope = parse_envelope(&plain, self.endpoint)?;
+        check_write_key(&state.write_keys, write_key(&envelope.fields, self.authorization.as_deref()).as_deref())?;
+        let work = wait(Box::pin(state.budget.work(plain.len(), envelope.event_count()))).map_err(busy)?;
+        let events = events_from_envelope(self.endpoint, envelope, &self.arrival)?;
+        Ok((events, work))
+    }
+}
+
+type BoxedWork<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Work, Busy>> + Send + 'a>>;
+
+/// [`Received::decode`] on the async worker, for small plain bodies.
+async fn decode_inline(state: &Shared, request: Received) -> Result<(Vec<crate::ingest::Event>, Work), Rejection> {
+    let envelope = parse_envelope(&request.raw, request.endpoint)?;
+    check_write_key(&state.write_keys, write_key(&envelope.fields, request.authorization.as_deref()).as_deref())?;
+    let work = state.budget.work(request.raw.len(), envelope.event_count()).await.map_err(busy)?;
+    let events = events_from_envelope(request.endpoint, envelope, &request.arrival)?;
+    Ok((events, work))
 }
 
 /// The whole body, within `limit` bytes and [`BODY_DEADLINE`]. `Err(None)` means too large.
