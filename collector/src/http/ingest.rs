@@ -53,7 +53,10 @@ async fn accept(state: Shared, req: Request, endpoint: Endpoint) -> Result<(), R
     let too_large = || Rejection::bad(format!("request body exceeds {} KB", limit / 1024));
     let (parts, body) = req.into_parts();
     let declared = header_text(&parts.headers, header::CONTENT_LENGTH).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
+    if let Some(declared) = declared.filter(|n| *n > limit) {
+        if declared <= DRAIN_BYTES {
+            drain(body).await;
+        }
         return Err(too_large());
     }
     let _wire = state.budget.wire(declared.unwrap_or(limit)).await.map_err(busy)?;
@@ -117,6 +120,17 @@ async fn decode_inline(state: &Shared, request: Received) -> Result<(Vec<crate::
     let work = state.budget.work(request.raw.len(), envelope.event_count()).await.map_err(busy)?;
     let events = events_from_envelope(request.endpoint, envelope, &request.arrival)?;
     Ok((events, work))
+}
+
+/// A body declared too large but no larger than this is read and discarded before the 400, so the
+/// client (still sending) gets the answer rather than a reset connection.
+const DRAIN_BYTES: usize = 4 * 1024 * 1024;
+
+/// Reads and discards a body (within [`BODY_DEADLINE`]).
+async fn drain(body: Body) {
+    use futures_util::StreamExt;
+    let mut chunks = body.into_data_stream();
+    let _ = tokio::time::timeout(BODY_DEADLINE, async { while let Some(Ok(_)) = chunks.next().await {} }).await;
 }
 
 /// The whole body, within `limit` bytes and [`BODY_DEADLINE`]. `Err(None)` means too large.
