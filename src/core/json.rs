@@ -153,6 +153,25 @@ pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
     found
 }
 
+/// The string elements of a JSON array, decoded, in order (other elements skipped); `None` when `raw`
+/// is not an array or is malformed at the top level.
+pub fn string_array(raw: &str) -> Option<Vec<String>> {
+    let mut rest = trim_ws_start(trim_ws(raw).strip_prefix('[')?);
+    let mut items = Vec::new();
+    if rest.strip_prefix(']').is_some_and(|tail| trim_ws(tail).is_empty()) {
+        return Some(items);
+    }
+    loop {
+        let len = value_length(rest)?;
+        items.extend(parse_str(rest.get(..len)?));
+        rest = trim_ws_start(rest.get(len..)?);
+        match rest.strip_prefix(',') {
+            Some(next) => rest = trim_ws_start(next),
+            None => return trim_ws(rest.strip_prefix(']')?).is_empty().then_some(items),
+        }
+    }
+}
+
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
 /// keys only `over` has, in their order. A non-object on either side counts as `{}`.
 pub fn merge_objects(base: &str, over: &str) -> String {

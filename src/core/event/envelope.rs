@@ -97,6 +97,9 @@ pub struct Env<'a> {
     pub amp_id: Option<&'a str>,
     /// The `s:context.referrer` cookie's JSON, when stored.
     pub stored_referrer: Option<&'a str>,
+    /// The `anonymizeIp` init option: events carry `context.anonymizeIp: true` (the collector stores the
+    /// address truncated).
+    pub anonymize_ip: bool,
 }
 
 /// A built event.

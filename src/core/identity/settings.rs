@@ -48,6 +48,9 @@ pub struct IdentitySettings {
     pub user: RoleSettings,
     /// The group's keys.
     pub group: RoleSettings,
+    /// `cookie.serverManaged: true`: the site's server sets `ajs_anonymous_id`; the script never writes
+    /// that cookie (a script-written cookie is capped at 7 days by Safari), it reads and mirrors it.
+    pub server_managed: bool,
 }
 
 impl Default for IdentitySettings {
@@ -76,7 +79,15 @@ impl IdentitySettings {
             stores: with_memory_last(stores),
             user: role(option("user"), storage_format::USER_ID, storage_format::USER_TRAITS),
             group: role(option("group"), storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
+            server_managed: json::get(cookie, "serverManaged") == Some("true"),
         }
+    }
+}
+
+impl IdentitySettings {
+    /// The cookie the script must never write (`cookie.serverManaged`): the anonymousId's.
+    pub fn server_key(&self) -> Option<&'static str> {
+        self.server_managed.then_some(storage_format::ANONYMOUS_ID)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The event's `context`: the caller's `options.context` and other option keys, then the page
 //! context, then analytics.js's Page Enrichment (userAgent, userAgentData, locale, library,
-//! campaign, amp, referrer, timezone), each with its own precedence rule.
+//! campaign, amp, referrer, timezone), each with its own precedence rule, and `anonymizeIp` (init option)
+//! unless the call set it.
 
 use std::borrow::Cow;
 
@@ -106,6 +107,9 @@ fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
     }
     if !search.is_empty() && context.get("campaign").is_none_or(is_falsy) {
         context.set("campaign".into(), campaign::campaign(search).into());
+    }
+    if env.anonymize_ip && context.get("anonymizeIp").is_none() {
+        context.set("anonymizeIp".into(), "true".into());
     }
     if let Some(id) = env.amp_id {
         let mut amp = String::from("{\"id\":");
