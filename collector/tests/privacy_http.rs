@@ -46,7 +46,7 @@ fn the_read_api_refuses_other_origins_and_ingest_accepts_them() {
     let (_dir, s) = fresh(&[]);
     assert_eq!(s.post("/v1/i", &identify("i-1", "anon", "u-1", json!({"email": "secret@example.com"}))).status, 200);
     let same = format!("http://{}", s.addr);
-    let foreign_origins = ["http://evil.test", "null", "file://", "http://127.0.0.1:1", "https://127.0.0.1"];
+    let foreign_origins = ["http://evil.test", "null", "file://", "http://127.0.0.1.evil.test", "http://10.1.2.3"];
     for path in ["/api/profiles", "/api/events", "/api/profiles/u-1", "/api/stream"] {
         for origin in foreign_origins {
             let r = s.request("GET", path, &[("Origin", origin)], b"");

@@ -6,7 +6,9 @@
 //! 1. **Host**: an IP literal, `localhost` / `*.localhost`, or a name given with `--allowed-host`.
 //!    A DNS-rebinding page reaches the collector under the attacker's own name, so it is refused.
 //! 2. **Same origin only**: an `Origin` other than `http(s)://<Host>` (`null` and `file://` included) is
-//!    refused, as is a `Sec-Fetch-Site` of `cross-site`/`same-site` that is not a top-level navigation.
+//!    refused — except another loopback origin when the Host is loopback (local code already, e.g. a
+//!    local reverse proxy) — as is a `Sec-Fetch-Site` of `cross-site`/`same-site` that is not a
+//!    top-level navigation.
 //!    No CORS grant is ever sent here, so browsers also keep other origins from reading the answers.
 //! 3. **Admin token** (`--admin-token`, generated when listening on a non-loopback address): required as
 //!    `Authorization: Bearer <token>` or the `collector_admin` cookie, which `GET ...?token=<token>`
@@ -121,11 +123,21 @@ fn host_name(host: &str) -> &str {
     }
 }
 
-/// Whether `origin` is this very origin (`http://` or, behind a TLS proxy, `https://` plus the Host).
+/// Whether `origin` may use the private side under `host`: this very origin (`http://` or, behind a TLS
+/// proxy, `https://` plus the Host), or — when both are loopback names — another loopback origin: a page
+/// served from this machine is local code already, and a local reverse proxy (the demo's Node server)
+/// rewrites Host to the collector's port. Such a page still cannot *read* answers: none carries a CORS grant.
 fn same_origin(origin: &str, host: &str) -> bool {
     let origin = origin.to_ascii_lowercase();
     let host = host.to_ascii_lowercase();
-    origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host.as_str())
+    let Some(origin_host) = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) else { return false };
+    origin_host == host || (is_loopback_name(host_name(origin_host)) && is_loopback_name(host_name(&host)))
+}
+
+/// `localhost`, `*.localhost` or a loopback IP literal.
+fn is_loopback_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    name == "localhost" || name.ends_with(".localhost") || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn bearer(authorization: Option<&str>) -> Option<&str> {
@@ -185,8 +197,12 @@ mod tests {
             ("127.0.0.1:8787", Some("http://evil.test"), false),
             ("127.0.0.1:8787", Some("null"), false),
             ("127.0.0.1:8787", Some("file://"), false),
-            ("127.0.0.1:8787", Some("http://127.0.0.1:8788"), false),
+            ("127.0.0.1:8787", Some("http://127.0.0.1:8788"), true),
+            ("localhost:8787", Some("http://127.0.0.1:8788"), true),
+            ("10.1.2.3:8787", Some("http://127.0.0.1:8787"), false),
+            ("127.0.0.1:8787", Some("http://10.1.2.3:8787"), false),
             ("127.0.0.1:8787", Some("http://127.0.0.1:8787.evil.test"), false),
+            ("127.0.0.1:8787", Some("http://localhost.evil.test:8787"), false),
         ];
         for (host, origin, allowed) in cases {
             assert_eq!(open.check(&facts(host, *origin)) == Verdict::Allow, *allowed, "{host} {origin:?}");
