@@ -6,7 +6,7 @@
 //! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases);
 //! - [`consent`]: whether the page may store and send (consent options, privacy signals, remembered choice).
 //!
-//! [`tracker`] joins them for one call; `json`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
+//! [`tracker`] joins them for one call; `json`, `text`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
 //! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
 //! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`identity::store::Store`].
@@ -19,6 +19,7 @@ pub mod event;
 pub mod identity;
 pub mod json;
 pub mod random;
+pub mod text;
 pub mod time;
 pub mod tracker;
 pub mod uuid;

@@ -61,7 +61,7 @@ fn booleans(raw: &str) -> Option<String> {
             out.push(',');
         }
         json::push_str(&mut out, &key);
-        out.push_str(if value.trim() == "true" { ":true" } else { ":false" });
+        out.push_str(if json::trim_ws(value) == "true" { ":true" } else { ":false" });
     }
     out.push('}');
     Some(out)

@@ -207,7 +207,7 @@ fn integrations(init: &str, options: &Options<'_>, warnings: &mut Warnings) -> S
         None => init.to_string(),
         Some(raw) if json::is_object(raw) => json::merge_objects(init, raw),
         Some(raw) => {
-            if raw.trim() != "null" {
+            if json::trim_ws(raw) != "null" {
                 warnings.add(Warning::IntegrationsNotObject);
             }
             init.to_string()

@@ -156,7 +156,7 @@ impl Identity {
     fn set_traits(&mut self, role: Role, traits_json: Option<&str>) {
         let traits = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
         let key = self.settings(role).traits_key.clone();
-        self.stores.sync(&key, self.traits_scope(role), Format::Traits, Some(traits.trim()));
+        self.stores.sync(&key, self.traits_scope(role), Format::Traits, Some(json::trim_ws(traits)));
     }
 
     /// identify/group: merge traits while the id stays (or is absent), replace them on a switch.
@@ -165,7 +165,7 @@ impl Identity {
         let given = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
         let current = self.id(role);
         let switching = matches!((current.as_deref(), id), (Some(current), Some(id)) if current != id);
-        let traits = if switching { given.trim().to_owned() } else { json::merge_objects(&self.traits(role), given) };
+        let traits = if switching { json::trim_ws(given).to_owned() } else { json::merge_objects(&self.traits(role), given) };
         if id.is_some() {
             self.set_id(role, id);
         }

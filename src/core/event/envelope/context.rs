@@ -56,7 +56,7 @@ fn from_options<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Fields<'a
     let mut context = match options.context() {
         None => Fields::default(),
         Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
-            if raw.trim() != "null" {
+            if json::trim_ws(raw) != "null" {
                 warnings.add(Warning::ContextNotObject);
             }
             Fields::default()
