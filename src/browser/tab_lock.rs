@@ -11,7 +11,7 @@
 //! over), then the tracker moves the orphan's events into its own outbox and keys.
 //! Holds no delivery state; never throws.
 
-use crate::core::delivery::lease::{self, Lease, LeaseDecision, LeasePolicy};
+use crate::core::delivery::lease::{self, AdoptionLock, Lease, LeaseDecision, LeasePolicy};
 use crate::core::delivery::queue_format;
 use crate::browser::lifecycle::detached_timer;
 use crate::browser::local_store::keys_with_prefix;
@@ -108,23 +108,21 @@ impl TabLock {
     }
 
     /// Runs `run` while this tab holds the origin's adoption lock; skips it when another tab holds
-    /// it (the next heartbeat tries again). Web Locks where available; else the adoption lease:
-    /// claim, wait `settle_ms`, run only if the claim survived, then free it. `run` may execute
-    /// later (always from a fresh task), so it must re-read the time and re-borrow its state.
+    /// it (the next heartbeat tries again). Which lock is the core's choice from what the engine
+    /// offers ([`lease::adoption_lock`]): Web Locks, or the adoption lease (claim, wait `settle_ms`,
+    /// run only if the claim survived, then free it). `run` may execute later (always from a fresh
+    /// task), so it must re-read the time and re-borrow its state.
     pub fn with_adoption_lock(&self, now_ms: f64, run: impl FnOnce() + 'static) {
         let name = queue_format::adoption_key(&self.write_key);
-        if host::has_locks() {
+        match lease::adoption_lock(host::has_locks(), self.storage) {
             // A refused request (opaque origins) means storage is unusable too: nothing to adopt.
-            host::lock(callbacks::once(move |held, _| if held > 0.0 { run() }), &name);
-            return;
+            AdoptionLock::WebLocks => host::lock(callbacks::once(move |held, _| if held > 0.0 { run() }), &name),
+            AdoptionLock::StorageLease => self.with_adoption_lease(name, now_ms, run),
+            AdoptionLock::Nothing => {}
         }
-        self.with_adoption_lease(name, now_ms, run);
     }
 
     fn with_adoption_lease(&self, key: String, now_ms: f64, run: impl FnOnce() + 'static) {
-        if !self.storage {
-            return;
-        }
         let policy = LeasePolicy::ADOPTION;
         if lease::decide(self.read_lease(&key).as_ref(), &self.tab_id, now_ms, policy) != LeaseDecision::Acquire {
             return;
