@@ -76,8 +76,8 @@ async function deliveredEvents(page, writeKey, count) {
   return eventsOf(writeKey);
 }
 
-test('the tarball holds the bundle, the wasm, the types and package.json, nothing else', () => {
-  assert.deepEqual(packed.files.map((f) => f.path).sort(), ['dist/index.js', 'dist/wasm_analytics_bg.wasm', 'index.d.ts', 'package.json']);
+test('the tarball holds the bundle and its source map, the wasm, the types, README, LICENSE and package.json, nothing else', () => {
+  assert.deepEqual(packed.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.js.map', 'dist/wasm_analytics_bg.wasm', 'index.d.ts', 'package.json', 'wasm.d.ts']);
   assert.equal(packed.name, 'wasm-analytics');
 });
 
