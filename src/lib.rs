@@ -17,7 +17,7 @@ mod exports {
     //! infallible: strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever
     //! throws (a re-entrant call that finds the state busy answers with a neutral value).
     use crate::browser::runtime::{self, Runtime, Shared};
-    use crate::core::args::Method;
+    use crate::core::event::args::Method;
     use crate::core::delivery::Mode;
     use wasm_bindgen::prelude::wasm_bindgen;
 

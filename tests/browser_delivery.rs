@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wasm_analytics::browser::lifecycle::{Lifecycle, PageEvent, Timer};
 use wasm_analytics::browser::tab_lock::{Heartbeat, TabLock};
 use wasm_analytics::browser::transport::Transport;
-use wasm_analytics::core::delivery::{lease, persisted, Outcome, Transmit};
+use wasm_analytics::core::delivery::{lease, queue_format, Outcome, Transmit};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -216,7 +216,7 @@ async fn heartbeat_release_and_adoption_detection() {
     let me = TabLock::new(WK, "me", lease::LeasePolicy::LIVENESS);
     let now = js_sys::Date::now();
     assert!(matches!(me.heartbeat(now), Heartbeat::Alive { .. }));
-    let alive_key = persisted::alive_key(WK, "me");
+    let alive_key = queue_format::alive_key(WK, "me");
     let record = lease::decode(&local(&alive_key).unwrap()).unwrap();
     assert_eq!(record.tab_id, "me");
     set_local(&alive_key, &lease::encode(&lease::claim("other", now, lease::LeasePolicy::LIVENESS)));
@@ -234,10 +234,10 @@ async fn adoption_takes_orphans_only_and_marks_them_adopted() {
     me.heartbeat(now);
     let queue = "wa-queue\t1\n";
     for tab in ["me", "dead", "live", "gone"] {
-        set_local(&persisted::queue_key(WK, tab), &[queue, tab].concat());
+        set_local(&queue_format::queue_key(WK, tab), &[queue, tab].concat());
     }
     let live = lease::claim("live", now, lease::LeasePolicy::LIVENESS);
-    set_local(&persisted::alive_key(WK, "live"), &lease::encode(&live));
+    set_local(&queue_format::alive_key(WK, "live"), &lease::encode(&live));
     let mut orphans = me.orphans(now);
     orphans.sort();
     assert_eq!(orphans, ["dead", "gone"]);
@@ -246,8 +246,8 @@ async fn adoption_takes_orphans_only_and_marks_them_adopted() {
     assert_eq!(merged, 2);
     merged_tabs.sort();
     assert_eq!(merged_tabs, ["dead", "gone"]);
-    assert!(local(&persisted::queue_key(WK, "live")).is_some(), "a live tab's queue is never touched");
-    let mark = lease::decode(&local(&persisted::alive_key(WK, "dead")).unwrap()).unwrap();
+    assert!(local(&queue_format::queue_key(WK, "live")).is_some(), "a live tab's queue is never touched");
+    let mark = lease::decode(&local(&queue_format::alive_key(WK, "dead")).unwrap()).unwrap();
     assert_eq!(mark.tab_id, "me", "the owner, if merely frozen, will see it was adopted");
     clear_source();
 }
@@ -274,10 +274,10 @@ async fn adoption_lock_with_web_locks_and_with_the_lease_fallback() {
     assert_eq!(*ran.borrow(), 1, "waits for the claim to settle");
     sleep(250).await;
     assert_eq!(*ran.borrow(), 2, "lease path");
-    assert_eq!(local(&persisted::adoption_key(WK)), None, "lease freed");
+    assert_eq!(local(&queue_format::adoption_key(WK)), None, "lease freed");
 
     let other = lease::claim("other", js_sys::Date::now(), lease::LeasePolicy::ADOPTION);
-    set_local(&persisted::adoption_key(WK), &lease::encode(&other));
+    set_local(&queue_format::adoption_key(WK), &lease::encode(&other));
     let r = ran.clone();
     me.with_adoption_lock(js_sys::Date::now(), move || *r.borrow_mut() += 1);
     sleep(250).await;

@@ -8,9 +8,10 @@
 //! then review the diff.
 #![cfg(not(target_arch = "wasm32"))]
 
-use wasm_analytics::core::args::{resolve, Method};
-use wasm_analytics::core::envelope::{build, delivery, integration_booleans, Call, Env, Identity};
-use wasm_analytics::core::page_context::{context_page, PageSnapshot};
+use wasm_analytics::core::event::args::{resolve, Method};
+use wasm_analytics::core::delivery::stamp;
+use wasm_analytics::core::event::envelope::{build, integration_booleans, Call, Env, Identity};
+use wasm_analytics::core::event::page_context::{context_page, PageSnapshot};
 
 const NOW_MS: f64 = 1_795_393_993_123.0; // 2026-11-23T00:33:13.123Z
 const SENT_MS: f64 = NOW_MS + 42.0;
@@ -52,7 +53,7 @@ fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> Str
         page: &page,
     };
     let event = build(&call, who, &env).expect("fixture calls are valid");
-    delivery::stamp(&event.body, SENT_MS, 1)
+    stamp::stamp(&event.body, SENT_MS, 1)
 }
 
 fn anonymous() -> Identity<'static> {

@@ -2,12 +2,12 @@
 //!
 //! Never throws and never panics: a missing document, a sandboxed iframe (where reading or
 //! writing `document.cookie` throws) or cookies blocked by the browser all behave as an empty
-//! store whose writes report `false`. Text formats come from `core::cookie_codec`; this file only
+//! store whose writes report `false`. Text formats come from `core::identity::cookie_codec`; this file only
 //! moves strings in and out of the browser. Must not hold identity rules.
 
-use crate::core::cookie_codec::{self, CookieAttributes};
-use crate::core::cookie_domain;
-use crate::core::store::{Store, StoreKind};
+use crate::core::identity::cookie_codec::{self, CookieAttributes};
+use crate::core::identity::cookie_domain;
+use crate::core::identity::store::{Store, StoreKind};
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
 

@@ -1,10 +1,10 @@
 //! `window.localStorage` as a [`Store`]. Never throws: localStorage itself can throw (sandboxed
 //! iframes, `file:` pages, privacy modes, quota); every failure behaves as an empty store whose
-//! writes report `false` (`host.js` catches). Holds raw text only; formats belong to `core::persisted`.
+//! writes report `false` (`host.js` catches). Holds raw text only; formats belong to `core::identity::storage_format`.
 
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
-use crate::core::store::{Store, StoreKind};
+use crate::core::identity::store::{Store, StoreKind};
 
 /// The page's localStorage, or nothing when it is unavailable.
 pub struct LocalStore {

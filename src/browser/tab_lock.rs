@@ -2,7 +2,7 @@
 //! list of orphaned queues, and the adoption lock (Web Locks `navigator.locks` where available,
 //! else the localStorage adoption lease with claim-settle-verify).
 //!
-//! Protocol (decisions in `core::delivery::lease`, keys in `core::delivery::persisted`): every tab
+//! Protocol (decisions in `core::delivery::lease`, keys in `core::delivery::queue_format`): every tab
 //! sends only its own queue (`wa:q:v2:<wk>:<tab>:*`; `wa:queue:v1:<wk>:<tab>` from older builds is
 //! still adopted) and keeps `wa:alive:v1:<wk>:<tab>` renewed;
 //! it removes that lease on `pagehide`, so a reload's or a closed tab's queue is an orphan at once,
@@ -12,7 +12,7 @@
 //! Holds no delivery state; never throws.
 
 use crate::core::delivery::lease::{self, Lease, LeaseDecision, LeasePolicy};
-use crate::core::delivery::persisted;
+use crate::core::delivery::queue_format;
 use crate::browser::lifecycle::detached_timer;
 use crate::browser::local_store::keys_with_prefix;
 use crate::browser::{callbacks, host};
@@ -58,7 +58,7 @@ impl TabLock {
     /// Renews this tab's liveness lease. Call at load, at the returned time, on `pageshow`, and
     /// before sending after the page was hidden (cheap: one small read).
     pub fn heartbeat(&self, now_ms: f64) -> Heartbeat {
-        let key = persisted::alive_key(&self.write_key, &self.tab_id);
+        let key = queue_format::alive_key(&self.write_key, &self.tab_id);
         let policy = self.liveness;
         let current = self.read_lease(&key);
         let adopted = lease::was_adopted(current.as_ref(), &self.tab_id);
@@ -80,7 +80,7 @@ impl TabLock {
     /// A page restored from the back-forward cache calls `heartbeat` on `pageshow`.
     pub fn release(&self) {
         if self.storage {
-            host::remove_item(&persisted::alive_key(&self.write_key, &self.tab_id));
+            host::remove_item(&queue_format::alive_key(&self.write_key, &self.tab_id));
         }
     }
 
@@ -88,7 +88,7 @@ impl TabLock {
     pub fn orphans(&self, now_ms: f64) -> Vec<String> {
         let mut orphans = self.queue_tabs();
         orphans.retain(|tab| {
-            let alive = self.read_lease(&persisted::alive_key(&self.write_key, tab));
+            let alive = self.read_lease(&queue_format::alive_key(&self.write_key, tab));
             lease::is_orphan(tab, alive.as_ref(), &self.tab_id, now_ms)
         });
         orphans
@@ -101,7 +101,7 @@ impl TabLock {
         let orphans = self.orphans(now_ms);
         for tab in &orphans {
             let claim = lease::claim(&self.tab_id, now_ms, self.liveness);
-            self.write(&persisted::alive_key(&self.write_key, tab), &lease::encode(&claim));
+            self.write(&queue_format::alive_key(&self.write_key, tab), &lease::encode(&claim));
             merge(tab);
         }
         orphans.len()
@@ -112,7 +112,7 @@ impl TabLock {
     /// claim, wait `settle_ms`, run only if the claim survived, then free it. `run` may execute
     /// later (always from a fresh task), so it must re-read the time and re-borrow its state.
     pub fn with_adoption_lock(&self, now_ms: f64, run: impl FnOnce() + 'static) {
-        let name = persisted::adoption_key(&self.write_key);
+        let name = queue_format::adoption_key(&self.write_key);
         if host::has_locks() {
             // A refused request (opaque origins) means storage is unusable too: nothing to adopt.
             host::lock(callbacks::once(move |held, _| if held > 0.0 { run() }), &name);
@@ -147,7 +147,7 @@ impl TabLock {
         }
         let mut tabs: Vec<String> = Vec::new();
         for key in keys_with_prefix("") {
-            if let Some(tab) = persisted::tab_of_any_queue_key(&key, &self.write_key) {
+            if let Some(tab) = queue_format::tab_of_any_queue_key(&key, &self.write_key) {
                 if !tabs.iter().any(|t| t == tab) {
                     tabs.push(tab.to_owned());
                 }

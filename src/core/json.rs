@@ -296,9 +296,38 @@ fn nested_length(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every
+/// such text fits in a `u64`, and epoch milliseconds need 13. Stored numbers and integer options are read with it.
+pub fn whole_number(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for byte in text.bytes() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(digit);
+    }
+    Some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_are_plain_digits_within_u64() {
+        let rows: &[(&str, Option<u64>)] = &[
+            ("0", Some(0)), ("20", Some(20)), ("007", Some(7)), ("9999999999999999999", Some(9_999_999_999_999_999_999)),
+            ("10000000000000000000", None), ("", None), ("-1", None), ("+1", None), ("2.5", None), ("1e3", None), (" 1", None),
+        ];
+        for &(text, want) in rows {
+            assert_eq!(whole_number(text), want, "{text:?}");
+        }
+    }
+
 
     #[test]
     fn string_literals_round_trip_through_escapes() {

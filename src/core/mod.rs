@@ -1,25 +1,22 @@
 //! The pure core of wasm-analytics: every rule and decision, no I/O.
 //!
-//! Owns: identity rules, argument forms, the event envelope, persisted formats (cookie and
-//! localStorage codecs), cookie domain candidates, queue/retry/batch policy.
+//! Three parts, each a folder whose `mod.rs` says what it owns:
+//! - [`identity`]: who the visitor is (id rules, store sync, persisted formats, cookie codec and domain, settings);
+//! - [`event`]: what happened (argument forms, per-call options, the envelope, page context, campaign);
+//! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases).
+//!
+//! [`tracker`] joins them for one call; `json`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
+//! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
-//! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`store::Store`].
+//! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`identity::store::Store`].
 //! `scripts/check-core-purity` fails the build when this rule is broken.
 
-pub mod args;
+pub mod delivery;
+pub mod endpoint_limits;
+pub mod event;
+pub mod identity;
 pub mod json;
 pub mod random;
-pub mod store;
 pub mod time;
 pub mod tracker;
-pub mod cookie_codec;
-pub mod cookie_domain;
 pub mod uuid;
-pub mod persisted;
-pub mod settings;
-pub mod campaign;
-pub mod page_context;
-pub mod delivery;
-pub mod identity;
-pub mod options;
-pub mod envelope;

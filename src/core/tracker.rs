@@ -10,15 +10,15 @@
 //! one item per event (`persisted` layout v2), writing only what changed since the last drive.
 //! Must not import platform crates: storage is [`Store`], randomness [`Random`], time `now_ms`.
 
-use crate::core::args::{self, DropReason, Method, Resolved, Warnings};
-use crate::core::delivery::persisted;
+use crate::core::event::args::{self, DropReason, Method, Resolved, Warnings};
+use crate::core::delivery::queue_format;
 use crate::core::delivery::{Config, DeliveryState, Diagnostic, Mode, Outbox, Outcome, SegmentWire, Transmit};
-use crate::core::envelope::{self, Call, Env};
+use crate::core::event::envelope::{self, Call, Env};
 use crate::core::identity::Identity;
-use crate::core::options::Options;
-use crate::core::page_context::{context_page, PageSnapshot};
+use crate::core::event::call_options::Options;
+use crate::core::event::page_context::{context_page, PageSnapshot};
 use crate::core::random::Random;
-use crate::core::store::Store;
+use crate::core::identity::store::Store;
 use crate::core::{json, uuid};
 
 /// What stays the same for every event of a page, read once from the init options.
@@ -136,7 +136,7 @@ impl Tracker {
     /// stored there are restored (same messageId, body and attempts) and sent again.
     pub fn new(env: PageEnv, identity: Identity, config: Config, queue_store: Box<dyn Store>, tab_id: &str, now_ms: f64) -> Self {
         let outbox = Outbox::new(config, SegmentWire::new(env.write_key()));
-        let queue_prefix = persisted::event_key_prefix(env.write_key(), tab_id);
+        let queue_prefix = queue_format::event_key_prefix(env.write_key(), tab_id);
         let mut tracker = Tracker { identity, env, outbox, queue_store, queue_prefix, warnings: Vec::new(), page_cache: Default::default() };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
         let values: Vec<String> = keys.iter().filter_map(|key| tracker.queue_store.get(key)).collect();
@@ -264,8 +264,8 @@ impl Tracker {
     /// many events were added.
     pub fn adopt(&mut self, tab_id: &str, now_ms: f64) -> usize {
         let write_key = self.env.write_key();
-        let legacy_key = persisted::queue_key(write_key, tab_id);
-        let mut keys = self.queue_store.keys_with_prefix(&persisted::event_key_prefix(write_key, tab_id));
+        let legacy_key = queue_format::queue_key(write_key, tab_id);
+        let mut keys = self.queue_store.keys_with_prefix(&queue_format::event_key_prefix(write_key, tab_id));
         let values: Vec<String> = keys.iter().filter_map(|key| self.queue_store.get(key)).collect();
         let mut added = self.outbox.restore_items(values.iter().map(String::as_str), now_ms);
         if let Some(text) = self.queue_store.get(&legacy_key) {

@@ -118,7 +118,7 @@ function normalise(events, extra) {
     assert.match(e.context.library.version, /^(npm:)?next-\d+\.\d+\.\d+/);
     e.context.library.version = '<version>';
     // On purpose: alias(to, from) while identified sends userId: to. analytics.js overwrites it with the
-    // stored user id (so userId == previousId here); see src/core/envelope.rs.
+    // stored user id (so userId == previousId here); see src/core/event/envelope.rs.
     if (e.type === 'alias') e.userId = '<alias to>';
     extra(e);
     return e;

@@ -5,7 +5,7 @@
 
 use super::backoff::Backoff;
 use super::lease::LeasePolicy;
-use super::persisted::whole_number;
+use crate::core::json::whole_number;
 use crate::core::json;
 
 /// How the outbox batches, bounds and retries. Start from [`Config::DEFAULT`].
@@ -74,7 +74,7 @@ impl Config {
     ///   next page at once (no in-flight guard for them).
     /// - 10 s request timeout so a hanging server cannot stall the queue (and the in-flight guard
     ///   a reloaded page honours before resending is as long).
-    /// - 32,000 bytes per event (`envelope::MAX_EVENT_BYTES`): the Segment API rejects events over
+    /// - 32,000 bytes per event (`endpoint_limits::MAX_EVENT_BYTES`): the Segment API rejects events over
     ///   32 KB, and send-time stamping adds up to ~150 bytes.
     /// - 5,000 events / 8 MiB queue in memory, of which at most 2 MiB in localStorage: a
     ///   2,000-event synchronous burst of events up to 4 KB is held whole (measured: with 2 MiB
@@ -96,7 +96,7 @@ impl Config {
         flush_interval_ms: 0.0,
         max_in_flight: 1,
         request_timeout_ms: 10_000.0,
-        max_event_bytes: crate::core::envelope::MAX_EVENT_BYTES,
+        max_event_bytes: crate::core::endpoint_limits::MAX_EVENT_BYTES,
         max_queue_items: 5000,
         max_queue_bytes: 8 * 1024 * 1024,
         max_stored_bytes: 2 * 1024 * 1024,

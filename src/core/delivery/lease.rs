@@ -129,7 +129,7 @@ pub fn encode(lease: &Lease) -> String {
 /// Reads a record; anything unreadable is `None` (a free lease).
 pub fn decode(raw: &str) -> Option<Lease> {
     let tab_id = json::parse_str(json::get(raw, "tabId")?)?;
-    let expires_ms = super::persisted::whole_number(json::get(raw, "expiresMs")?)? as f64;
+    let expires_ms = json::whole_number(json::get(raw, "expiresMs")?)? as f64;
     (!tab_id.is_empty()).then_some(Lease { tab_id, expires_ms })
 }
 

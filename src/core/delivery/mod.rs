@@ -1,11 +1,13 @@
 //! Delivery that loses nothing: the write-ahead queue, batching, the status policy, backoff, the
-//! persisted queue format and cross-tab leases, driven by the sans-IO [`Outbox`].
+//! persisted queue format ([`queue_format`]), the send-time stamps ([`stamp`]) and cross-tab leases,
+//! driven by the sans-IO [`Outbox`].
 //!
 //! Owns every delivery decision; the browser shell (`src/browser/transport.rs`, `lifecycle.rs`,
 //! `tab_lock.rs`) only executes them. Time and jitter are arguments, storage is the shell's job
 //! (it applies [`Outbox::take_changes`] to per-event keys and reads them back with
 //! [`Outbox::restore_items`]).
-//! Must not import `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*` or `getrandom`.
+//! Events come in as finished JSON texts with their messageId: may import `core::{json, time}`; must not
+//! import `core::identity`, `core::event`, `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*` or `getrandom`.
 
 pub mod backoff;
 pub mod batch;
@@ -13,7 +15,8 @@ pub mod config;
 pub mod diagnostics;
 pub mod lease;
 pub mod outbox;
-pub mod persisted;
+pub mod queue_format;
+pub mod stamp;
 pub mod queue;
 pub mod status_policy;
 pub mod transmit;

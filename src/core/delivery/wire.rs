@@ -1,9 +1,9 @@
 //! How queued event texts become request bodies: the [`Wire`] seam (tests may script it) and
-//! [`SegmentWire`], which delegates to `crate::core::envelope::delivery` (`sentAt`, `_metadata`
+//! [`SegmentWire`], which delegates to `crate::core::delivery::stamp` (`sentAt`, `_metadata`
 //! with `retryCount`, the `/b` wrapper) and states the size bounds the batcher relies on.
 //! Must not import anything platform-specific.
 
-use crate::core::envelope::delivery;
+use crate::core::delivery::stamp;
 use crate::core::json;
 
 /// Builds request bodies from queued event texts. Sizes must be upper bounds of what is added.
@@ -43,11 +43,11 @@ impl SegmentWire {
 
 impl Wire for SegmentWire {
     fn single(&self, body_json: &str, attempt: u32, sent_at_ms: f64) -> String {
-        delivery::stamp(body_json, sent_at_ms, attempt)
+        stamp::stamp(body_json, sent_at_ms, attempt)
     }
 
     fn batch(&self, events: &[(&str, u32)], sent_at_ms: f64) -> String {
-        delivery::batch(&self.write_key, events, sent_at_ms)
+        stamp::batch(&self.write_key, events, sent_at_ms)
     }
 
     fn batch_overhead(&self) -> usize {

@@ -7,10 +7,10 @@
 //! is rewritten once per page (the first sync) to roll its expiry forward like analytics.js does.
 //! Memory is a fallback, not a source: once a cookie or localStorage store holds a key, memory is
 //! ignored for it, so when another tab clears the key (reset) this page does not bring it back.
-//! Formats come from `persisted`; must not import platform crates.
+//! Formats come from `storage_format`; must not import platform crates.
 
-use crate::core::persisted;
-use crate::core::store::{Store, StoreKind};
+use crate::core::identity::storage_format;
+use crate::core::identity::store::{Store, StoreKind};
 
 /// Which kinds of store a key lives in (memory always).
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +31,7 @@ impl Scope {
     }
 }
 
-/// What a key holds, which selects its codec in `persisted`.
+/// What a key holds, which selects its codec in `storage_format`.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Format {
     /// An id string.
@@ -42,15 +42,15 @@ pub(super) enum Format {
 
 fn decode(format: Format, kind: StoreKind, raw: &str) -> Option<String> {
     match format {
-        Format::Id => persisted::decode_id(kind, raw),
-        Format::Traits => persisted::decode_traits(kind, raw),
+        Format::Id => storage_format::decode_id(kind, raw),
+        Format::Traits => storage_format::decode_traits(kind, raw),
     }
 }
 
 fn encode(format: Format, kind: StoreKind, value: &str) -> String {
     match format {
-        Format::Id => persisted::encode_id(kind, value),
-        Format::Traits => persisted::encode_traits(kind, value),
+        Format::Id => storage_format::encode_id(kind, value),
+        Format::Traits => storage_format::encode_traits(kind, value),
     }
 }
 

@@ -4,7 +4,7 @@
 //! Must not import anything platform-specific.
 
 use super::super::diagnostics::DropReason;
-use super::super::persisted;
+use super::super::queue_format;
 use super::super::queue::Pick;
 use super::super::wire::Wire;
 use super::Outbox;
@@ -39,7 +39,7 @@ impl<W: Wire> Outbox<W> {
                 item.stored = true;
                 stored_bytes += item.body_json.len();
             }
-            saved.push((item.message_id.clone(), persisted::encode_item(item)));
+            saved.push((item.message_id.clone(), queue_format::encode_item(item)));
         }
         Changes { removed: std::mem::take(&mut self.queue.removed), saved }
     }
@@ -48,7 +48,7 @@ impl<W: Wire> Outbox<W> {
     /// a text that is not v1 (unless blank) counts as one unreadable entry.
     /// See [`Outbox::restore_items`].
     pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
-        let Some(lines) = persisted::v1_lines(text) else {
+        let Some(lines) = queue_format::v1_lines(text) else {
             if !text.trim().is_empty() {
                 self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
             }
@@ -75,7 +75,7 @@ impl<W: Wire> Outbox<W> {
 
     /// Queues one stored event unless it is queued already; true when added.
     fn restore_one(&mut self, value: &str, now_ms: f64) -> bool {
-        match persisted::decode_item(value) {
+        match queue_format::decode_item(value) {
             Some(item) if self.queue.contains(&item.message_id) => false,
             Some(item) => {
                 self.queue.push(item, &self.config, now_ms);

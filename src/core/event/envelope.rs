@@ -3,7 +3,7 @@
 //! Owns: the envelope fields (`type`, `event`/`name`/`category`/`properties`/`traits`/`groupId`/
 //! `previousId`, `messageId`, `timestamp`, `userId`/`anonymousId`, `context`, `integrations`,
 //! `writeKey`), their precedence rules, and the delivery-time stamps (`sentAt`, `_metadata`, the
-//! batch wrapper, in [`delivery`]). Property bags arrive as the facade's `JSON.stringify` text and
+//! batch wrapper, in `core::delivery::stamp`). Property bags arrive as the facade's `JSON.stringify` text and
 //! are spliced in, never parsed deeper than one level. No serde, no `format!`, no clock (time is
 //! `now_ms`), no RNG (the uuid is an input). Imports only other `core` modules.
 //!
@@ -12,7 +12,7 @@
 //! 2. `Options::parse(options text)`; if `anonymous_id()` is set, store it as the anonymous id.
 //! 3. identify/group only: apply the id and traits to the stored user/group (identity rules).
 //! 4. [`build`] with the identity as it now stands → the body, to queue for delivery.
-//! 5. at send time: [`delivery::stamp`] (one event) or [`delivery::batch`] (several).
+//! 5. at send time: `core::delivery::stamp::stamp` (one event) or `stamp::batch` (several).
 //!
 //! Decisions where we differ from analytics.js 1.84.1 on purpose (each tested):
 //! - `context.library` is `{name:'analytics.js', version:'next-<ours>' | 'npm:next-<ours>'}`: the
@@ -25,15 +25,15 @@
 //! - Dotted option keys (`{'page.title': x}`) become literal `context` keys (no `dset` expansion).
 
 mod context;
-pub mod delivery;
+
 mod fields;
 #[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
 
-use crate::core::args::{DropReason, Method, Resolved, Warning, Warnings};
-use crate::core::options::Options;
+use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
+use crate::core::event::call_options::Options;
 use crate::core::{json, time};
 use fields::{quoted, Fields};
 
@@ -42,9 +42,7 @@ pub const LIBRARY_VERSION_CDN: &str = concat!("next-", env!("CARGO_PKG_VERSION")
 /// `context.library.version` for the npm build (analytics.js npm naming, our version).
 pub const LIBRARY_VERSION_NPM: &str = concat!("npm:next-", env!("CARGO_PKG_VERSION"));
 
-/// Events whose body is larger than this are dropped ([`DropReason::TooLarge`]): the tracking
-/// API rejects messages over 32 KB, and stamping at send time adds up to ~150 bytes.
-pub const MAX_EVENT_BYTES: usize = 32_000;
+pub use crate::core::endpoint_limits::MAX_EVENT_BYTES;
 
 /// One call, as the facade passed it.
 #[derive(Clone, Copy, Debug)]
@@ -104,7 +102,7 @@ pub struct Env<'a> {
 /// A built event.
 #[derive(Debug, PartialEq)]
 pub struct Event {
-    /// The body JSON without `sentAt` / `_metadata` (added by [`delivery`] at send time).
+    /// The body JSON without `sentAt` / `_metadata` (added by `core::delivery::stamp` at send time).
     pub body: String,
     /// The body's `messageId`, decoded (the outbox keys the event by it).
     pub message_id: String,
@@ -121,7 +119,7 @@ pub fn integration_booleans(init: &str) -> String {
     for (key, raw) in json::object_entries(init).unwrap_or_default() {
         out.set(
             key.into(),
-            (if crate::core::options::is_falsy(raw) {
+            (if crate::core::event::call_options::is_falsy(raw) {
                 "false"
             } else {
                 "true"

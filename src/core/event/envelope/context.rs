@@ -6,9 +6,10 @@ use std::borrow::Cow;
 
 use super::fields::{quoted, Fields};
 use super::Env;
-use crate::core::args::{Warning, Warnings};
-use crate::core::options::{is_falsy, Options};
-use crate::core::{campaign, json};
+use crate::core::event::args::{Warning, Warnings};
+use crate::core::event::call_options::{is_falsy, Options};
+use crate::core::event::campaign;
+use crate::core::json;
 
 /// The five `context.page` keys; on page events the same keys in `properties` override them.
 pub(super) const PAGE_KEYS: [&str; 5] = ["path", "referrer", "search", "title", "url"];

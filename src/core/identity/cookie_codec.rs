@@ -6,7 +6,7 @@
 //! sets exactly one cookie and carries exactly the attributes we put there. `;`, `,`, spaces,
 //! quotes, backslashes, control characters and all non-ASCII are percent-encoded in names and
 //! values (js-cookie leaves `=` and a few other harmless characters bare in values, so do we).
-//! Owns no key names or value formats (see `persisted`). Must not import platform crates.
+//! Owns no key names or value formats (see `storage_format`). Must not import platform crates.
 
 use crate::core::time;
 

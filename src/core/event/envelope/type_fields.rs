@@ -4,7 +4,7 @@
 
 use super::fields::{quoted, Fields};
 use super::{Call, Identity};
-use crate::core::args::{DropReason, Method, Resolved, Warning, Warnings};
+use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
 use crate::core::json;
 
 /// The rendered type-specific fields.

@@ -101,9 +101,9 @@ pub fn decode_item(text: &str) -> Option<Item> {
     let (attempts, rest) = rest.split_once('\t')?;
     let (next_attempt_ms, rest) = rest.split_once('\t')?;
     let (message_id, body_json) = rest.split_once('\t')?;
-    let created_ms = whole_number(created_ms)? as f64;
-    let attempts = u32::try_from(whole_number(attempts)?).ok()?;
-    let next_attempt_ms = whole_number(next_attempt_ms)? as f64;
+    let created_ms = json::whole_number(created_ms)? as f64;
+    let attempts = u32::try_from(json::whole_number(attempts)?).ok()?;
+    let next_attempt_ms = json::whole_number(next_attempt_ms)? as f64;
     let message_id = json::parse_str(message_id)?;
     if message_id.is_empty() || !(body_json.starts_with('{') && body_json.trim_end().ends_with('}')) {
         return None;
@@ -117,23 +117,6 @@ pub fn decode_item(text: &str) -> Option<Item> {
 pub fn v1_lines(text: &str) -> Option<std::str::Lines<'_>> {
     let mut lines = text.lines();
     (lines.next()? == HEADER).then_some(lines)
-}
-
-/// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every
-/// such text fits in a `u64`, and epoch milliseconds need 13. Stored numbers and integer options are read with it.
-pub fn whole_number(text: &str) -> Option<u64> {
-    if text.is_empty() || text.len() > 19 {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for byte in text.bytes() {
-        let digit = byte.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        n = n * 10 + u64::from(digit);
-    }
-    Some(n)
 }
 
 #[cfg(test)]
@@ -252,17 +235,6 @@ mod tests {
             assert_eq!(decode_item(junk), None, "{junk:?}");
         }
         assert!(decode_item("1\t0\t1\t\"a\"\t{}").is_some());
-    }
-
-    #[test]
-    fn whole_numbers_are_plain_digits_within_u64() {
-        let rows: &[(&str, Option<u64>)] = &[
-            ("0", Some(0)), ("20", Some(20)), ("007", Some(7)), ("9999999999999999999", Some(9_999_999_999_999_999_999)),
-            ("10000000000000000000", None), ("", None), ("-1", None), ("+1", None), ("2.5", None), ("1e3", None), (" 1", None),
-        ];
-        for &(text, want) in rows {
-            assert_eq!(whole_number(text), want, "{text:?}");
-        }
     }
 
     #[test]

@@ -20,14 +20,24 @@
 //!
 //! Ids are strings: callers stringify numbers. Traits are JSON object texts; anything else counts
 //! as `{}`. Must not import platform crates: storage is [`Store`], randomness is [`Random`].
+//!
+//! The folder owns everything about the visitor's ids: these rules, [`sync`] between stores, the persisted
+//! formats ([`storage_format`], [`cookie_codec`]), the registrable cookie domain ([`cookie_domain`]), the
+//! identity init options ([`settings`]) and the [`store::Store`] contract the shell's adapters implement.
+//! May import `core::{json, random, uuid, time}`; must not import `core::event`, `core::delivery`.
+
+pub mod cookie_codec;
+pub mod cookie_domain;
+pub mod settings;
+pub mod storage_format;
+pub mod store;
 
 mod sync;
 
 use crate::core::json;
-use crate::core::persisted;
 use crate::core::random::Random;
-use crate::core::settings::{IdentitySettings, RoleSettings};
-use crate::core::store::Store;
+use crate::core::identity::settings::{IdentitySettings, RoleSettings};
+use crate::core::identity::store::Store;
 use crate::core::uuid;
 use sync::{Format, Scope, Stores};
 
@@ -82,7 +92,7 @@ impl Identity {
             return;
         }
         let Some(legacy) =
-            self.stores.cookie_raw(persisted::LEGACY_USER).and_then(|raw| persisted::decode_legacy_user(&raw))
+            self.stores.cookie_raw(storage_format::LEGACY_USER).and_then(|raw| storage_format::decode_legacy_user(&raw))
         else {
             return;
         };
@@ -97,12 +107,12 @@ impl Identity {
     /// The anonymousId, made (or adopted from a legacy `_sio` cookie) and stored when there is none.
     pub fn anonymous_id(&mut self, random: &mut dyn Random) -> String {
         let scope = self.id_scope(Role::User);
-        if let Some(id) = self.stores.read_synced(persisted::ANONYMOUS_ID, scope) {
+        if let Some(id) = self.stores.read_synced(storage_format::ANONYMOUS_ID, scope) {
             return id;
         }
-        let legacy = self.stores.cookie_raw(persisted::LEGACY_SIO).and_then(|raw| persisted::decode_legacy_sio(&raw));
+        let legacy = self.stores.cookie_raw(storage_format::LEGACY_SIO).and_then(|raw| storage_format::decode_legacy_sio(&raw));
         let id = legacy.unwrap_or_else(|| uuid::v4(random));
-        self.stores.sync(persisted::ANONYMOUS_ID, scope, Format::Id, Some(&id));
+        self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, Some(&id));
         id
     }
 
@@ -111,8 +121,8 @@ impl Identity {
     pub fn set_anonymous_id(&mut self, id: Option<&str>) -> Option<String> {
         let id = id.filter(|id| !id.is_empty());
         let scope = self.id_scope(Role::User);
-        self.stores.sync(persisted::ANONYMOUS_ID, scope, Format::Id, id);
-        id.map(|id| self.stores.read_synced(persisted::ANONYMOUS_ID, scope).unwrap_or_else(|| id.to_owned()))
+        self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, id);
+        id.map(|id| self.stores.read_synced(storage_format::ANONYMOUS_ID, scope).unwrap_or_else(|| id.to_owned()))
     }
 
     fn id(&mut self, role: Role) -> Option<String> {
@@ -128,7 +138,7 @@ impl Identity {
         let key = self.settings(role).id_key.clone();
         self.stores.sync(&key, self.id_scope(role), Format::Id, id);
         if role == Role::User && previous.is_some() && id.is_some() && previous.as_deref() != id {
-            self.stores.sync(persisted::ANONYMOUS_ID, self.id_scope(role), Format::Id, None);
+            self.stores.sync(storage_format::ANONYMOUS_ID, self.id_scope(role), Format::Id, None);
         }
     }
 
@@ -210,13 +220,13 @@ impl Identity {
     /// and the legacy `ajs_user` / `_sio` cookies (which would otherwise be adopted again).
     pub fn reset(&mut self) {
         let user_scope = self.id_scope(Role::User);
-        self.stores.sync(persisted::ANONYMOUS_ID, user_scope, Format::Id, None);
+        self.stores.sync(storage_format::ANONYMOUS_ID, user_scope, Format::Id, None);
         for role in [Role::User, Role::Group] {
             let RoleSettings { id_key, traits_key, .. } = self.settings(role).clone();
             self.stores.sync(&id_key, self.id_scope(role), Format::Id, None);
             self.stores.sync(&traits_key, self.traits_scope(role), Format::Traits, None);
         }
-        for legacy in [persisted::LEGACY_USER, persisted::LEGACY_SIO] {
+        for legacy in [storage_format::LEGACY_USER, storage_format::LEGACY_SIO] {
             self.stores.sync(legacy, LEGACY_SCOPE, Format::Id, None);
         }
     }

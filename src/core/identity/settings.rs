@@ -9,10 +9,10 @@
 //! last, so the page has a stable anonymousId even when every configured store refuses writes.
 //! Must not import platform crates.
 
-use crate::core::cookie_codec::CookieAttributes;
+use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::json;
-use crate::core::persisted;
-use crate::core::store::StoreKind;
+use crate::core::identity::storage_format;
+use crate::core::identity::store::StoreKind;
 
 /// analytics.js 2.0's default store priority for identity keys.
 pub const DEFAULT_STORES: [StoreKind; 3] = [StoreKind::LocalStorage, StoreKind::Cookie, StoreKind::Memory];
@@ -74,8 +74,8 @@ impl IdentitySettings {
             cookie: cookie_attributes(cookie),
             cookie_max_age_ms: days * DAY_MS,
             stores: with_memory_last(stores),
-            user: role(option("user"), persisted::USER_ID, persisted::USER_TRAITS),
-            group: role(option("group"), persisted::GROUP_ID, persisted::GROUP_PROPERTIES),
+            user: role(option("user"), storage_format::USER_ID, storage_format::USER_TRAITS),
+            group: role(option("group"), storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
         }
     }
 }

@@ -3,8 +3,8 @@
 //! also checked to parse as JSON (serde_json, test-only).
 
 use super::*;
-use crate::core::args::resolve;
-use crate::core::page_context::{context_page, PageSnapshot};
+use crate::core::event::args::resolve;
+use crate::core::event::page_context::{context_page, PageSnapshot};
 
 const NOW: f64 = 1_795_393_993_123.0;
 const UUID: &str = "4f1c9a7e-2b3d-4c5e-8f6a-7b8c9d0e1f2a";

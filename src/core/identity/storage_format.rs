@@ -16,9 +16,9 @@
 //! libraries read back exactly. Every id therefore round-trips through every store.
 //! Must not import platform crates; adapters never encode (see `store`).
 
-use crate::core::cookie_codec;
+use crate::core::identity::cookie_codec;
 use crate::core::json;
-use crate::core::store::StoreKind;
+use crate::core::identity::store::StoreKind;
 
 /// Key of the anonymous id (fixed in analytics.js; not configurable).
 pub const ANONYMOUS_ID: &str = "ajs_anonymous_id";
@@ -154,5 +154,5 @@ pub fn decode_legacy_sio(raw: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "persisted_tests.rs"]
+#[path = "storage_format_tests.rs"]
 mod tests;
