@@ -14,12 +14,12 @@ use crate::browser::local_store::LocalStore;
 use crate::browser::tab_lock::{Heartbeat, TabLock};
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
-use crate::core::delivery::{Config, Mode, Outcome};
+use crate::core::delivery::{Mode, Outcome};
 use crate::core::identity::Identity;
-use crate::core::json;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::identity::store::{MemoryStore, Store, StoreKind};
-use crate::core::tracker::{PageEnv, Tracker};
+use crate::core::load_options::LoadOptions;
+use crate::core::tracker::Tracker;
 use crate::core::uuid;
 use crate::browser::host;
 use wasm_bindgen::JsValue;
@@ -41,6 +41,8 @@ pub struct Runtime {
     heartbeat: Option<Timer>,
     drive_scheduled: bool,
     on_drop: Option<JsValue>,
+    /// The line naming the init options this library does not support, until the facade takes it.
+    pub unsupported: Option<String>,
     _lifecycle: Option<Lifecycle>,
 }
 
@@ -59,10 +61,11 @@ fn browser_stores(settings: &IdentitySettings) -> Vec<Box<dyn Store>> {
         .collect()
 }
 
-/// Where the delivery queue is written: localStorage unless persistence is off or unavailable.
-fn queue_store(settings: &IdentitySettings) -> Box<dyn Store> {
+/// Where the delivery queue is written: localStorage unless persistence or the retry queue is off, or
+/// localStorage is unavailable.
+fn queue_store(settings: &IdentitySettings, retry_queue: bool) -> Box<dyn Store> {
     let local = LocalStore::new();
-    if settings.stores.contains(&StoreKind::LocalStorage) && local.is_available() {
+    if retry_queue && settings.stores.contains(&StoreKind::LocalStorage) && local.is_available() {
         Box::new(local)
     } else {
         Box::new(MemoryStore::new(StoreKind::Memory))
@@ -72,23 +75,23 @@ fn queue_store(settings: &IdentitySettings) -> Box<dyn Store> {
 /// Creates the runtime for the init options JSON text and starts delivery (restores this tab's
 /// and orphaned tabs' queues, listens to the page lifecycle).
 pub fn start(options_json: &str) -> Shared {
-    let settings = IdentitySettings::parse(options_json);
-    let env = PageEnv::parse(options_json);
+    let options = LoadOptions::parse(options_json);
+    let unsupported = options.unsupported_warning();
+    let LoadOptions { identity: settings, page: env, delivery: config, endpoint, retry_queue, .. } = options;
     let mut random = CryptoRandom::new();
-    let config = Config::from_options(options_json);
     let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random), config.liveness);
-    let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     let identity = Identity::new(&settings, browser_stores(&settings));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.tab_id(), host::now_ms());
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings, retry_queue), tab.tab_id(), host::now_ms());
     let runtime = Runtime {
         tracker,
         random,
-        transport: Transport::new(&api_host),
+        transport: Transport::new(&endpoint),
         tab,
         timer: None,
         heartbeat: None,
         drive_scheduled: false,
         on_drop: None,
+        unsupported,
         _lifecycle: None,
     };
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));

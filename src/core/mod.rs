@@ -5,7 +5,7 @@
 //! - [`event`]: what happened (argument forms, per-call options, the envelope, page context, campaign);
 //! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases).
 //!
-//! [`tracker`] joins them for one call; `json`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
+//! [`tracker`] joins them for one call and [`load_options`] parses the init options for all three; `json`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
 //! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
 //! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`identity::store::Store`].
@@ -16,6 +16,7 @@ pub mod endpoint_limits;
 pub mod event;
 pub mod identity;
 pub mod json;
+pub mod load_options;
 pub mod random;
 pub mod time;
 pub mod tracker;

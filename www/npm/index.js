@@ -72,12 +72,12 @@ for (const method of BUFFERED.concat('user', 'queueState')) {
 }
 AnalyticsBrowser.prototype.pageView = AnalyticsBrowser.prototype.pageview;
 
-/** In Vite's dev server the package runs from its dependency cache (`node_modules/.vite/deps/`), where the
- * .wasm beside it is not copied: load it from the package itself. Elsewhere undefined (the URL next to this
- * module, which bundlers rewrite). */
+/** In Vite's dev server the package runs from its dependency cache (`<root>/node_modules/.vite/deps/`, or
+ * `<root>/.vite/deps/` without a package.json), where the .wasm beside it is not copied: load it from the
+ * package in `<root>/node_modules`. Elsewhere undefined (the URL next to this module, which bundlers rewrite). */
 function viteDevWasmUrl() {
-  const here = import.meta.url;
-  return /\/\.vite\/deps(_temp_[^/]*)?\//.test(here) ? new URL('../../wasm-analytics/dist/wasm_analytics_bg.wasm', here).href : undefined;
+  const dev = /^(.*?\/)(node_modules\/)?\.vite\/deps(_temp_[^/]*)?\//.exec(import.meta.url);
+  return dev ? dev[1] + 'node_modules/wasm-analytics/dist/wasm_analytics_bg.wasm' : undefined;
 }
 
 export { Analytics, VERSION } from '../src/analytics.js';

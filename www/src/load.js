@@ -42,9 +42,11 @@ async function startCore(writeKey, options, wasmUrl) {
   const settings = Object.assign({}, options || {}, { writeKey: String(writeKey || '') });
   if (await isDisabled(options)) return new Analytics(NULL_CORE, settings);
   await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
-  settings.apiHost = settings.apiHost || 'https://api.segment.io/v1';
-  if (!/^[a-z]+:\/\//i.test(settings.apiHost)) settings.apiHost = 'https://' + settings.apiHost;
+  // The core parses the options (src/core/load_options.rs: endpoint, identity, delivery); the line naming
+  // options it does not support is logged once, at debug level.
   const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
+  const unsupported = core.takeWarnings();
+  if (unsupported) console.debug('[wasm-analytics] ' + unsupported);
   const analytics = new Analytics(core, settings);
   analytics.query_ = query;
   return analytics;
