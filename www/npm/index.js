@@ -7,9 +7,12 @@
 
 import { start, replay, reportLoadError } from '../src/load.js';
 import { pageSnapshot } from '../src/page.js';
-import { Context } from '../src/context.js';
+import { Context, withPluginMethods } from '../src/context.js';
 import { BUFFERED, EVENT_METHODS, CHAINABLE } from '../src/methods.js';
 import { VERSION } from '../src/analytics.js';
+
+// npm sites get the whole Context API from the start (the script tag installs it with the plugin runner).
+withPluginMethods(Context);
 
 export class AnalyticsBrowser {
   constructor() {

@@ -229,7 +229,7 @@ export class Analytics {
 
   withPlugins_(fn) {
     // Never rejects: a plugin module that fails to load leaves events going straight to the core.
-    this.plugins_ = this.plugins_ || import('./plugins.js').then((m) => new m.Plugins(this), () => null);
+    this.plugins_ = this.plugins_ || import('./plugins.js').then((m) => new m.Plugins(this, Context), () => null);
     return this.plugins_.then((p) => (p ? fn(p) : Context.system())).catch((e) => {
       this.warn_('plugins failed: ' + (e && e.message));
       return Context.system();

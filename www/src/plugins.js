@@ -7,12 +7,14 @@
 // delivery, the call's promise or another plugin, and nothing it throws reaches the page.
 // Must not import the wasm core; owns no identity or envelope rule.
 
-import { Context } from './context.js';
+import { withPluginMethods } from './context.js';
 
 const isContext = (value) => !!value && typeof value === 'object' && value.event !== undefined;
 
 export class Plugins {
-  constructor(analytics) {
+  /** `ContextClass`: the loaded script's Context (this module is built apart: it has no copy of its own). */
+  constructor(analytics, ContextClass) {
+    this.Context_ = withPluginMethods(ContextClass);
     this.analytics_ = analytics;
     this.list_ = [];
     this.destinationMiddleware_ = [];
@@ -22,7 +24,7 @@ export class Plugins {
    * have loaded (a destination loads in the background, as in analytics-next). A plugin whose load fails is
    * removed and reported. */
   async register(plugins) {
-    const ctx = Context.system();
+    const ctx = this.Context_.system();
     await Promise.all(plugins.map((plugin) => this.add_(ctx, plugin)));
     return ctx;
   }
@@ -44,7 +46,7 @@ export class Plugins {
 
   /** analytics.deregister(...names): unloads and removes each named plugin. */
   async deregister(names) {
-    const ctx = Context.system();
+    const ctx = this.Context_.system();
     await Promise.all(names.map(async (name) => {
       const plugin = this.list_.find((p) => p.name === name);
       if (!plugin) return this.analytics_.warn_('deregister(): no plugin "' + name + '"');
@@ -103,7 +105,7 @@ export class Plugins {
       if (!next) return; // not passed on: this destination does not get the event
       event = next.obj || event;
     }
-    await this.attempt_(plugin, event === ctx.event ? ctx : new Context(event));
+    await this.attempt_(plugin, event === ctx.event ? ctx : new this.Context_(event));
   }
 
   /** The loaded plugins of `type` the event's `integrations` let through (destinations only, as in
