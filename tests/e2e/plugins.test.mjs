@@ -122,3 +122,38 @@ test('a destination that throws or never answers holds up neither delivery, nor 
   assert.deepEqual(recorder.events().filter((e) => e.writeKey === writeKey).map((e) => e.event), ['Isolated 0', 'Isolated 1', 'Isolated 2']);
   assert.deepEqual(page.errors, []);
 });
+
+test('hostile plugins, names, middleware and paths: nothing throws into the page, valid events still arrive, no prototype pollution', async (t) => {
+  const { page } = await openPage(t);
+  await page.goto(`${site.origin}/side/index.html`);
+  const writeKey = 'plugins-hostile';
+  const result = await page.evaluate(async ({ writeKey, apiHost, settingsSource }) => {
+    const { AnalyticsBrowser } = await import('/side/wa.js');
+    const settings = new Function(`return (${settingsSource})`)()('wa', writeKey, apiHost);
+    const outcomes = [];
+    const settle = async (label, fn) => {
+      try { const v = await fn(); outcomes.push([label, v && typeof v === 'object' ? 'object' : typeof v]); } catch (e) { outcomes.push([label, 'threw ' + e]); }
+    };
+    await settle('load(null)', () => AnalyticsBrowser.load(null).track('x'));
+    const analytics = AnalyticsBrowser.load(settings, null);
+    const base = { version: '1', isLoaded: () => true, load: async () => {} };
+    const hostilePlugins = [null, undefined, 42, 'name', {}, { name: 5 }, { name: 'no type' }, Object.create(null),
+      { ...base, name: 'Load Throws', type: 'enrichment', load: () => { throw new Error('sync'); } },
+      { ...base, name: 'Garbage', type: 'enrichment', track: () => 'garbage', page: () => null },
+      { ...base, name: 'Proto', type: 'enrichment', track: (ctx) => { ctx.updateEvent('__proto__.polluted', 1); ctx.updateEvent('constructor.prototype.polluted', 1); ctx.updateEvent('properties.safe', 1); return ctx; } },
+      { ...base, name: 'Hook Not Function', type: 'destination', track: 'not a function' }];
+    for (const plugin of hostilePlugins) await settle(`register(${String(plugin && plugin.name)})`, () => analytics.register(plugin));
+    for (const name of [null, 42, 'missing', {}]) await settle(`deregister(${String(name)})`, () => analytics.deregister(name));
+    for (const args of [[null], [42, null], ['*', 'not a function'], ['*', () => { throw new Error('mw'); }]]) {
+      await settle(`addDestinationMiddleware(${args.length})`, () => analytics.addDestinationMiddleware(...args));
+    }
+    const ctx = await analytics.track('Hostile Survivor', { n: 1 });
+    await (await analytics)[0].flush(5000);
+    return { outcomes, polluted: ({}).polluted, properties: ctx.event.properties };
+  }, { writeKey, apiHost: `${recorder.hostPort}/v1`, settingsSource: settingsFor.toString() });
+  assert.deepEqual(result.outcomes.filter(([, v]) => v.startsWith('threw')), []);
+  assert.equal(result.polluted, undefined, 'no prototype pollution through updateEvent');
+  assert.deepEqual(result.properties, { n: 1, safe: 1 });
+  await recorder.waitForEvents(() => recorder.events().some((e) => e.writeKey === writeKey && e.event === 'Hostile Survivor'));
+  assert.deepEqual(page.errors, []);
+});

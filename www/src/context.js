@@ -46,6 +46,7 @@ export function withPluginMethods(ContextClass) {
     /** Sets a dotted `path` of the event (creating objects on the way) and returns the event. */
     updateEvent(path, value) {
       const keys = String(path).split('.');
+      if (keys.some((key) => key === '__proto__' || key === 'constructor' || key === 'prototype')) return this.event;
       let at = this.event;
       for (let i = 0; i < keys.length - 1; i++) {
         const next = at[keys[i]];
