@@ -1,14 +1,16 @@
 // The npm package as sites consume it, from `npm pack ./www/npm` output: the tarball is unpacked into a copy of
 // tests/consumers/app's node_modules (as npm would install it: a real folder, not a link, so Vite's dependency
 // optimizer treats it as any dependency), and the app is built by Vite 5, 7 and 8 (dev server and production
-// build) and webpack 5, each with NO configuration about wasm, then run in Chromium against the real collector
-// binary: the events must arrive. Node server-side rendering imports and loads it (ESM and require) with no
+// build), webpack 5 and Next.js 16 (Turbopack and webpack; `next build` + `next start`, the proxy created at module
+// scope so prerendering runs it), each with NO configuration about wasm, then run in Chromium against the real
+// collector binary: the events must arrive. Node server-side rendering imports and loads it (ESM and require) with no
 // output but its result. The bundlers come from tests/consumers/node_modules, installed from its lockfile by
 // scripts/bootstrap. Environment: Node's test runner, npm, playwright-core, www/npm/dist built by scripts/build,
 // the collector binary (built if missing).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,9 @@ const CONSUMERS = path.join(ROOT, 'tests/consumers');
 const BUNDLERS = path.join(CONSUMERS, 'node_modules');
 const WORK = mkdtempSync(path.join(tmpdir(), 'consumers-'));
 const PACKAGE = path.join(WORK, 'package');
+// Next.js apps are built inside tests/consumers (so `next`, `react` resolve from its node_modules; Turbopack
+// takes the folder with the lockfile as its root).
+const NEXT_WORK = path.join(CONSUMERS, '.work', String(process.pid));
 
 let collector;
 const servers = [];
@@ -40,6 +45,7 @@ after(async () => {
   for (const server of servers) await server.close();
   collector?.close();
   rmSync(WORK, { recursive: true, force: true });
+  rmSync(NEXT_WORK, { recursive: true, force: true });
 });
 
 /** A fresh copy of the app with the unpacked package in its node_modules. */
@@ -109,3 +115,39 @@ test('server-side rendering under Node: import, require, load() and calls resolv
   assert.equal(status, 0);
   assert.deepEqual(JSON.parse(stdout), { early: 'track', late: 'track', system: 'system', initialized: true, required: 'function', user: null });
 });
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+for (const [mode, flags] of [['turbopack', []], ['webpack', ['--webpack']]]) {
+  test(`Next.js 16 (${mode}) build + start, proxy created at module scope: prerender silent, events arrive`, async (t) => {
+    const app = path.join(NEXT_WORK, mode);
+    cpSync(path.join(CONSUMERS, 'next-app'), app, { recursive: true });
+    cpSync(PACKAGE, path.join(app, 'node_modules/wasm-analytics'), { recursive: true });
+    const next = path.join(BUNDLERS, 'next/dist/bin/next');
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+    const build = spawnSync(process.execPath, [next, 'build', ...flags], { cwd: app, encoding: 'utf8', env });
+    assert.equal(build.status, 0, build.stdout + build.stderr);
+    assert.ok(!/wasm-analytics|is not defined|unhandled/i.test(build.stdout + build.stderr), build.stdout + build.stderr);
+    const port = await freePort();
+    const server = spawn(process.execPath, [next, 'start', '-H', '127.0.0.1', '-p', String(port)], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    server.stdout.on('data', (d) => { output += d; });
+    server.stderr.on('data', (d) => { output += d; });
+    t.after(() => server.kill('SIGKILL'));
+    const origin = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 200; i++) {
+      if (await fetch(origin).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await assertEventsArrive(t, origin, `next-${mode}`, '/');
+    assert.ok(!/wasm-analytics|is not defined|Error/.test(output), output);
+  });
+}

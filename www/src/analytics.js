@@ -63,7 +63,7 @@ export class Analytics {
       }
       const direct = !this.middleware_.length && !this.plugins_;
       const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
-      if (!body) return this.finish_(callback, dropped(type, 'invalid arguments: no event built'));
+      if (!body) return this.finish_(callback, dropped(type, this.core_.inert_ || 'invalid arguments: no event built'));
       if (direct) return this.accepted_(type, new Context(body), callback);
       // Middleware and plugins may be async: one event at a time, so events keep their call order.
       const run = (this.tail_ || Promise.resolve()).then(() => this.pipeline_(type, JSON.parse(body)));
