@@ -28,7 +28,7 @@ mod exports {
     }
 
     /// The field numbers of [`Analytics::identity`] and [`Analytics::set_identity`] (`www/src/user.js`
-    /// spells the same numbers).
+    /// spells the same numbers; `www/src/analytics.js` the consent ones).
     pub mod field {
         /// `user().anonymousId()`.
         pub const ANONYMOUS_ID: u32 = 0;
@@ -40,6 +40,13 @@ mod exports {
         pub const GROUP_ID: u32 = 3;
         /// `group().traits()`.
         pub const GROUP_TRAITS: u32 = 4;
+        /// Write only: `consent(preferences)`, the argument as JSON text (`"granted"`, `"denied"` or an object
+        /// of booleans); answers the `runtime::consent_flags` bits as one digit (`"0"`: not a choice). Through
+        /// `setIdentity` because each export costs glue and a wasm shim.
+        pub const CONSENT: u32 = 6;
+        /// Read only: with `cookie.serverManaged`, the anonymousId to report to the site's id endpoint
+        /// (the server has not set the cookie), while consent lets the page store; else `None`.
+        pub const SERVER_REPORT: u32 = 5;
     }
 
     const METHODS: [(&str, Method); 6] = [
@@ -162,7 +169,9 @@ mod exports {
                     field::USER_ID => identity.user_id(),
                     field::USER_TRAITS => Some(identity.user_traits()),
                     field::GROUP_ID => identity.group_id(),
-                    _ => Some(identity.group_traits()),
+                    field::GROUP_TRAITS => Some(identity.group_traits()),
+                    _ if rt.tracker.is_storing() => rt.tracker.identity.unreported_server_id(&mut rt.random),
+                    _ => None,
                 }
             })
         }
@@ -173,6 +182,10 @@ mod exports {
         #[wasm_bindgen(js_name = setIdentity)]
         pub fn set_identity(&self, field: u32, value: Option<String>) -> Option<String> {
             let value = value.as_deref();
+            if field == field::CONSENT {
+                let flags = runtime::choose_consent(&self.shared, value.unwrap_or_default());
+                return ["0", "1", "2", "3"].get(flags as usize).map(|digit| String::from(*digit));
+            }
             self.with(None, |rt| {
                 let identity = &mut rt.tracker.identity;
                 match field {

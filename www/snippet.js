@@ -11,7 +11,7 @@
   // The same list as BUFFERED in src/methods.js (tests/e2e/methods.test.mjs checks it).
   analytics.methods = ('trackSubmit trackClick trackLink trackForm pageview identify reset group track ready ' +
     'alias debug page screen once off on addSourceMiddleware addIntegrationMiddleware setAnonymousId ' +
-    'addDestinationMiddleware register deregister flush timeout').split(' ');
+    'addDestinationMiddleware register deregister flush timeout consent').split(' ');
   analytics.factory = function (method) {
     return function () {
       if (window.analytics.initialized) return window.analytics[method].apply(window.analytics, arguments);
@@ -41,6 +41,9 @@
   };
   addEventListener('pagehide', function () {
     if (window.analytics.initialized || !analytics.length) return;
+    // Consent may be pending or denied (required, or Global Privacy Control) and no grant is remembered: store nothing.
+    var consent = analytics._loadOptions && analytics._loadOptions.consent;
+    if (((consent && consent.required) || navigator.globalPrivacyControl) && !/(^|; )wa_consent=g/.test(document.cookie)) return;
     try {
       var saved = JSON.parse(localStorage.getItem('wa:snippet-calls:v1') || '[]');
       localStorage.setItem('wa:snippet-calls:v1', JSON.stringify(saved.concat(analytics)));

@@ -3,6 +3,7 @@
 //! way back in). No web-sys or js-sys in the library: each costs glue and wasm bytes.
 
 pub mod callbacks;
+pub mod consent_store;
 pub mod cookie_store;
 pub mod crypto_random;
 pub mod host;

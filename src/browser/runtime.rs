@@ -5,8 +5,10 @@
 //!
 //! No business `if`s: what to send, when, and what an answer means are the core's (`Tracker`).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
+use crate::browser::consent_store;
 use crate::browser::cookie_store::CookieStore;
 use crate::browser::crypto_random::CryptoRandom;
 use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
@@ -14,10 +16,12 @@ use crate::browser::local_store::LocalStore;
 use crate::browser::tab_lock::{Heartbeat, TabLock};
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
+use crate::core::consent::Consent;
 use crate::core::delivery::{Mode, Outcome};
+use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::identity::Identity;
 use crate::core::identity::settings::IdentitySettings;
-use crate::core::identity::store::{MemoryStore, Store, StoreKind};
+use crate::core::identity::store::{Gated, MemoryStore, Store, StoreKind};
 use crate::core::load_options::LoadOptions;
 use crate::core::tracker::Tracker;
 use crate::core::uuid;
@@ -44,17 +48,25 @@ pub struct Runtime {
     /// The line naming the init options this library does not support, until the facade takes it.
     pub unsupported: Option<String>,
     _lifecycle: Option<Lifecycle>,
+    /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
+    cookie: CookieAttributes,
+    cookie_max_age_ms: f64,
 }
 
-/// The stores of `settings.stores`, in order, as browser adapters.
-fn browser_stores(settings: &IdentitySettings) -> Vec<Box<dyn Store>> {
+/// The stores of `settings.stores`, in order, as browser adapters behind the consent gate `storing`
+/// (the server-managed id cookie is never written).
+fn browser_stores(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Vec<Box<dyn Store>> {
+    let gated = |store: Box<dyn Store>, key| -> Box<dyn Store> { Box::new(Gated::new(store, storing.clone(), true, key)) };
     settings
         .stores
         .iter()
         .map(|kind| -> Box<dyn Store> {
             match kind {
-                StoreKind::Cookie => Box::new(CookieStore::new(settings.cookie.clone(), settings.cookie_max_age_ms)),
-                StoreKind::LocalStorage => Box::new(LocalStore::new()),
+                StoreKind::Cookie => gated(
+                    Box::new(CookieStore::new(settings.cookie.clone(), settings.cookie_max_age_ms)),
+                    settings.server_key(),
+                ),
+                StoreKind::LocalStorage => gated(Box::new(LocalStore::new()), None),
                 StoreKind::Memory => Box::new(MemoryStore::new(StoreKind::Memory)),
             }
         })
@@ -62,11 +74,11 @@ fn browser_stores(settings: &IdentitySettings) -> Vec<Box<dyn Store>> {
 }
 
 /// Where the delivery queue is written: localStorage unless persistence or the retry queue is off, or
-/// localStorage is unavailable.
-fn queue_store(settings: &IdentitySettings, retry_queue: bool) -> Box<dyn Store> {
+/// localStorage is unavailable; read and written only while consent lets the page store.
+fn queue_store(settings: &IdentitySettings, retry_queue: bool, storing: &Rc<Cell<bool>>) -> Box<dyn Store> {
     let local = LocalStore::new();
     if retry_queue && settings.stores.contains(&StoreKind::LocalStorage) && local.is_available() {
-        Box::new(local)
+        Box::new(Gated::new(Box::new(local), storing.clone(), false, None))
     } else {
         Box::new(MemoryStore::new(StoreKind::Memory))
     }
@@ -77,11 +89,18 @@ fn queue_store(settings: &IdentitySettings, retry_queue: bool) -> Box<dyn Store>
 pub fn start(options_json: &str) -> Shared {
     let options = LoadOptions::parse(options_json);
     let unsupported = options.unsupported_warning();
-    let LoadOptions { identity: settings, page: env, delivery: config, endpoint, retry_queue, .. } = options;
+    let LoadOptions { identity: settings, page: env, consent: consent_settings, delivery: config, endpoint, retry_queue, .. } = options;
     let mut random = CryptoRandom::new();
     let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random), config.liveness);
-    let identity = Identity::new(&settings, browser_stores(&settings));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings, retry_queue), tab.tab_id(), host::now_ms());
+    // The remembered choice is read before anything else: it decides whether anything may be written.
+    let consent = Consent::new(consent_settings, consent_store::remembered().as_deref());
+    if consent.erases_on_load() {
+        consent_store::erase(&settings.cookie);
+    }
+    let storing = Rc::new(Cell::new(consent.effects().store));
+    let identity = Identity::new(&settings, browser_stores(&settings, &storing));
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings, retry_queue, &storing), tab.tab_id(), host::now_ms())
+        .with_consent(consent, storing);
     let runtime = Runtime {
         tracker,
         random,
@@ -93,6 +112,8 @@ pub fn start(options_json: &str) -> Shared {
         on_drop: None,
         unsupported,
         _lifecycle: None,
+        cookie: settings.cookie.clone(),
+        cookie_max_age_ms: settings.cookie_max_age_ms,
     };
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
     let lifecycle = Lifecycle::listen(move |event| on_page_event(&shared, event));
@@ -109,6 +130,33 @@ impl Runtime {
     pub fn set_drop_listener(&mut self, listener: Option<JsValue>) {
         self.on_drop = listener;
     }
+}
+
+/// What [`choose_consent`] reports to the facade (bits).
+pub mod consent_flags {
+    /// The change left consent granted with new preferences: send `Segment Consent Preference Updated`.
+    pub const ANNOUNCE: u32 = 1;
+    /// Storing just became allowed.
+    pub const OPENED: u32 = 2;
+}
+
+/// `analytics.consent(preferences)`: applies the choice in the core, then executes it here (erase on
+/// denial, remember the choice, start the tab lease when storing opens, send what was released).
+pub fn choose_consent(shared: &Shared, raw: &str) -> u32 {
+    let flags = {
+        let Ok(mut runtime) = shared.try_borrow_mut() else { return 0 };
+        let Some(change) = runtime.tracker.choose_consent(raw, host::now_ms()) else { return 0 };
+        if change.erase {
+            consent_store::erase(&runtime.cookie);
+        }
+        consent_store::remember(&change.remember, &runtime.cookie, runtime.cookie_max_age_ms);
+        u32::from(change.announce) * consent_flags::ANNOUNCE + u32::from(change.opened) * consent_flags::OPENED
+    };
+    if flags & consent_flags::OPENED != 0 {
+        beat(shared);
+    }
+    schedule(shared);
+    flags
 }
 
 /// Schedules one drive in a microtask: after the calling script, still in the current task (a
@@ -194,6 +242,10 @@ fn on_page_event(shared: &Shared, event: PageEvent) {
 /// life) under the adoption lock, and schedules the next beat.
 fn beat(shared: &Shared) {
     let Ok(mut runtime) = shared.try_borrow_mut() else { return };
+    // No lease while consent keeps the page from storing (granting starts the beat).
+    if !runtime.tracker.is_storing() {
+        return;
+    }
     let now = host::now_ms();
     let next_ms = match runtime.tab.heartbeat(now) {
         Heartbeat::Alive { next_ms } => next_ms,

@@ -7,6 +7,7 @@
 //! It joins the parts (identity, event, delivery) like `tracker` does; no part imports it.
 //! Must not import platform crates.
 
+use crate::core::consent::ConsentSettings;
 use crate::core::delivery::Config;
 use crate::core::identity::settings::{IdentityOptions, IdentitySettings};
 use crate::core::json;
@@ -16,18 +17,20 @@ use crate::core::tracker::PageEnv;
 pub const DEFAULT_API_HOST: &str = "api.segment.io/v1";
 
 /// Every option name this library reads (here or in the facade). Anything else is reported.
-const KNOWN: [&str; 18] = [
+const KNOWN: [&str; 20] = [
     "writeKey", "apiHost", "integrations", "cookie", "storage", "disableClientPersistence", "user", "group",
     "retryQueue", "initialPageview", "disable", "useQueryString", "wasmUrl", "scriptUrl", "plugins", "_npm", "_env",
-    "_delivery",
+    "_delivery", "consent", "anonymizeIp",
 ];
 
 /// The init options, parsed.
 pub struct LoadOptions {
     /// Cookie, stores, user and group keys.
     pub identity: IdentitySettings,
-    /// Write key, library version, browser facts, default `integrations`.
+    /// Write key, library version, browser facts, default `integrations`, `anonymizeIp`.
     pub page: PageEnv,
+    /// `consent` and the privacy signals in `_env`.
+    pub consent: ConsentSettings,
     /// Batching and retries (`deliveryStrategy`, `retryQueue`, `_delivery`).
     pub delivery: Config,
     /// Where events go, with scheme: `integrations['Segment.io'].{protocol, apiHost}`, else the
@@ -57,7 +60,8 @@ impl LoadOptions {
                 user: option("user"),
                 group: option("group"),
             }),
-            page: PageEnv::new(text(option("writeKey")).unwrap_or_default(), flag("_npm", false), option("_env"), integrations),
+            page: PageEnv::new(text(option("writeKey")).unwrap_or_default(), flag("_npm", false), option("_env"), integrations, flag("anonymizeIp", false)),
+            consent: ConsentSettings::from_options(option("consent"), option("_env")),
             delivery: Config::from_options(option("_delivery"), segment.and_then(|s| json::get(s, "deliveryStrategy")), retry_queue),
             endpoint: endpoint(segment, option("apiHost")),
             retry_queue,

@@ -76,9 +76,16 @@ async function deliveredEvents(page, writeKey, count) {
   return eventsOf(writeKey);
 }
 
-test('the tarball holds the bundle and its source map, the wasm, the types, README, LICENSE and package.json, nothing else', () => {
-  assert.deepEqual(packed.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.js.map', 'dist/wasm_analytics_bg.wasm', 'index.d.ts', 'package.json', 'wasm.d.ts']);
+test('the tarball holds the bundle and its source map, the wasm, the types, the server helper, README, LICENSE and package.json, nothing else', () => {
+  assert.deepEqual(packed.files.map((f) => f.path).sort(),
+    ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.js.map', 'dist/wasm_analytics_bg.wasm', 'index.d.ts', 'package.json', 'server.d.ts', 'server.js', 'wasm.d.ts']);
   assert.equal(packed.name, 'wasm-analytics');
+});
+
+test('the installed package exports wasm-analytics/server to Node', () => {
+  const script = "const s = await import('wasm-analytics/server'); console.log(Object.keys(s).sort().join(','));";
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: APP, encoding: 'utf8' });
+  assert.equal(out.trim(), 'COOKIE_NAME,anonymousId,createServerAnalytics,decide,idCookie,readAnonymousId,readCookie,withAnonymousId');
 });
 
 test('an esbuild app: AnalyticsBrowser.load({writeKey, apiHost}).track() arrives; calls before ready are kept; window.analytics ignored', async (t) => {

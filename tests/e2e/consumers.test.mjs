@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openPage, closeSharedBrowser } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
-import { startCollector } from './lib/collector.mjs';
+import { startCollector, eventually } from './lib/collector.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONSUMERS = path.join(ROOT, 'tests/consumers');
@@ -65,7 +65,10 @@ async function assertEventsArrive(t, origin, bundler, pagePath = '/index.html') 
   await page.goto(`${origin}${pagePath}?${query}`);
   const result = await page.waitForFunction(() => window.app && window.app.done, null, { timeout: 20000 }).then(() => page.evaluate(() => window.app.done));
   assert.deepEqual([result.system, result.sent], ['system', 'Consumer After Load']);
-  const events = await collector.waitForEvents((all) => all.filter((e) => e.properties?.run === run).length >= 2, `${bundler} events`);
+  const events = await eventually(async () => {
+    const all = await collector.events();
+    return all.filter((e) => e.properties?.run === run).length >= 2 && all;
+  }, `${bundler} events`);
   assert.deepEqual(events.filter((e) => e.properties?.run === run).map((e) => e.event).sort(), ['Consumer After Load', 'Consumer Loaded']);
   assert.deepEqual(await page.evaluate(() => window.app.errors), []);
   assert.deepEqual(page.errors, []);

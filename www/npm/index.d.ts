@@ -25,7 +25,28 @@ export interface Options {
 }
 export type Integrations = { All?: boolean; [integration: string]: boolean | Record<string, any> | undefined };
 
-export interface CookieOptions { maxage?: number; domain?: string; path?: string; secure?: boolean; sameSite?: string }
+export interface CookieOptions {
+  maxage?: number; domain?: string; path?: string; secure?: boolean; sameSite?: string;
+  /** The site's server sets `ajs_anonymous_id` (see `wasm-analytics/server`); the script never writes it. */
+  serverManaged?: boolean;
+  /** Where a localStorage-only id is reported when the server has not set the cookie (default `/wa/id`). */
+  idEndpoint?: string;
+}
+export interface ConsentOptions {
+  /** Nothing is stored or sent until `consent()` grants it. */
+  required?: boolean;
+  /** Every one must be true for consent to be granted. */
+  categories?: string[];
+  /** Calls made while consent is pending: kept in memory (bounded) and sent on grant, or dropped. */
+  preConsent?: 'buffer' | 'drop';
+  /** `'cookieless'`: after a denial, send events with an id that lives in memory for the page only. */
+  onDenied?: 'drop' | 'cookieless';
+  /** Deny when `navigator.globalPrivacyControl` is true and the visitor has not chosen (default true). */
+  honorGlobalPrivacyControl?: boolean;
+  /** Deny when `navigator.doNotTrack` is '1' and the visitor has not chosen (default false). */
+  honorDoNotTrack?: boolean;
+}
+export type ConsentPreferences = 'granted' | 'denied' | Record<string, boolean>;
 export type StoreType = 'cookie' | 'localStorage' | 'memory';
 
 /** `integrations['Segment.io']`: where and how events are sent. */
@@ -42,6 +63,7 @@ export interface InitOptions {
   /** Send a page() as soon as loading starts (with the page as it is then). */
   initialPageview?: boolean;
   cookie?: CookieOptions;
+  consent?: ConsentOptions;
   storage?: { stores: StoreType[] };
   disableClientPersistence?: boolean;
   /** `true` (or a function returning true): send nothing, store nothing, load no wasm. */
@@ -188,6 +210,7 @@ export interface Analytics {
   pageview(url: string): Promise<Context>;
   user(): User;
   reset(): void;
+  consent(preferences: ConsentPreferences): Promise<void>;
   setAnonymousId(id?: string): ID;
   ready(callback?: Function): Promise<unknown>;
   on(event: string, callback: (...args: any[]) => void): Analytics;
@@ -242,6 +265,7 @@ export declare class AnalyticsBrowser implements PromiseLike<[Analytics, Context
   pageView(url: string): Promise<Context>;
   user(): Promise<User>;
   reset(): Promise<void>;
+  consent(preferences: ConsentPreferences): Promise<void>;
   setAnonymousId(id?: string): Promise<ID>;
   ready(callback?: Function): Promise<unknown>;
   on(event: string, callback: (...args: any[]) => void): AnalyticsBrowser;

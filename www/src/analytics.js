@@ -167,6 +167,22 @@ export class Analytics {
     this.emitter_.emit('reset');
   }
 
+  /** The visitor's consent: `'granted'`, `'denied'` or `{category: boolean}` (see README, Consent). The core
+   * decides; a change that leaves consent granted is announced as Segment's consent wrapper does. */
+  consent(preferences) {
+    const flags = this.guard_('consent', () => this.core_.setIdentity(6, toJson(preferences) || '')) | 0; // 6: CONSENT in src/lib.rs
+    if (flags & 1) this.track('Segment Consent Preference Updated');
+    if (flags & 2) this.reportId_();
+    return Promise.resolve();
+  }
+
+  /** `cookie.serverManaged`: tells the site's id endpoint the anonymousId when its server has not set the cookie. */
+  reportId_() {
+    const id = this.core_.identity(5); // 5: SERVER_REPORT in src/lib.rs
+    const cookie = this.settings.cookie;
+    if (id) this.guard_('report', () => fetch((cookie && cookie.idEndpoint) || '/wa/id', { method: 'POST', body: id, keepalive: true }).catch(() => {}));
+  }
+
   ready(callback) {
     if (typeof callback === 'function') {
       try { callback(); } catch (e) { console.warn('[wasm-analytics] ready callback threw', e); }

@@ -49,6 +49,7 @@ async function startCore(writeKey, options, wasmUrl) {
   if (unsupported) console.debug('[wasm-analytics] ' + unsupported);
   const analytics = new Analytics(core, settings);
   analytics.query_ = query;
+  analytics.reportId_();
   return analytics;
 }
 

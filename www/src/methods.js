@@ -6,7 +6,7 @@
 /** Buffered until load: stubbed by the snippet, queued by the npm proxy, replayed in call order. */
 export const BUFFERED = ('track page screen identify group alias reset setAnonymousId ready on once off debug ' +
   'timeout addSourceMiddleware addDestinationMiddleware addIntegrationMiddleware register deregister ' +
-  'trackLink trackForm trackClick trackSubmit pageview flush').split(' ');
+  'trackLink trackForm trackClick trackSubmit pageview flush consent').split(' ');
 
 /** The calls that make an event: the page is captured when they are made, not when they are replayed. */
 export const EVENT_METHODS = { track: 1, page: 1, screen: 1, identify: 1, group: 1, alias: 1 };
