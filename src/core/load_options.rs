@@ -66,12 +66,7 @@ impl LoadOptions {
             endpoint: endpoint(segment, option("apiHost")),
             retry_queue,
             initial_pageview: flag("initialPageview", false),
-            unsupported: json::object_entries(options_json)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(name, _)| name)
-                .filter(|name| !KNOWN.contains(&name.as_str()))
-                .collect(),
+            unsupported: unsupported_names(options_json),
         }
     }
 
@@ -90,6 +85,18 @@ impl LoadOptions {
         }
         Some(line)
     }
+}
+
+/// The top-level option names not in [`KNOWN`], in order (a plain loop: an iterator chain with `collect`
+/// costs wasm bytes).
+fn unsupported_names(options_json: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (name, _) in json::object_entries(options_json).unwrap_or_default() {
+        if !KNOWN.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// A non-empty JSON string value.
