@@ -135,7 +135,8 @@ for (const [mode, flags] of [['turbopack', []], ['webpack', ['--webpack']]]) {
     cpSync(path.join(CONSUMERS, 'next-app'), app, { recursive: true });
     cpSync(PACKAGE, path.join(app, 'node_modules/wasm-analytics'), { recursive: true });
     const next = path.join(BUNDLERS, 'next/dist/bin/next');
-    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+    // NODE_ENV: Vite's createServer (earlier in this file) sets it to development; next build needs production.
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
     const build = spawnSync(process.execPath, [next, 'build', ...flags], { cwd: app, encoding: 'utf8', env });
     assert.equal(build.status, 0, build.stdout + build.stderr);
     assert.ok(!/wasm-analytics|is not defined|unhandled/i.test(build.stdout + build.stderr), build.stdout + build.stderr);
