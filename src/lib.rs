@@ -135,14 +135,15 @@ mod exports {
             self.with(String::from("{}"), |rt| rt.tracker.state_json())
         }
 
-        /// Debug-mode log lines (repairs, refusals) since the last call, newline-separated.
+        /// Debug-mode log lines (repairs, refusals) since the last call, newline-separated. The first
+        /// call also returns the line naming unsupported init options (the facade takes it at load).
         #[wasm_bindgen(js_name = takeWarnings)]
         pub fn take_warnings(&self) -> String {
             // A loop, not `join`: join's generic copy costs ~1 KB of wasm.
             self.with(String::new(), |rt| {
-                let mut lines = String::new();
-                for (i, line) in rt.tracker.take_warnings().into_iter().enumerate() {
-                    if i > 0 {
+                let mut lines = rt.unsupported.take().unwrap_or_default();
+                for line in rt.tracker.take_warnings() {
+                    if !lines.is_empty() {
                         lines.push('\n');
                     }
                     lines.push_str(line);

@@ -4,7 +4,7 @@
 //   npm/dist/index.js          the npm entry (ES module) + its .wasm, next to npm/index.d.ts
 // Prints raw / gzip / brotli bytes of what a page loads.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,22 +32,29 @@ const common = {
 
 mkdirSync(join(www, 'dist'), { recursive: true });
 mkdirSync(join(www, 'npm/dist'), { recursive: true });
-// The script-tag build fetches the query-string module (www/src/query-string.js) as a file of its own, only
-// when the URL holds `ajs_`. It is built apart (no code splitting: a shared chunk would be one more request on
-// every page) and the script's dynamic import of it is left to the browser. The npm build keeps it inline.
+// The script-tag build fetches the query-string module (www/src/query-string.js, only when the URL holds
+// `ajs_`) and the plugin runner (www/src/plugins.js, only when the site calls register()) as files of their
+// own. They are built apart (no code splitting: a shared chunk would be one more request on every page), with
+// the script's shortened member names (one mangleCache), and the script's dynamic imports of them are left
+// to the browser. The npm build keeps them inline.
 rmSync(join(www, 'dist'), { recursive: true, force: true });
-const queryStringApart = {
-  name: 'query-string-apart',
+const APART = ['query-string', 'plugins'];
+const modulesApart = {
+  name: 'modules-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/query-string\.js$/ }, () => ({ path: './wa-query-string.js', external: true }));
+    b.onResolve({ filter: /^\.\/(query-string|plugins)\.js$/ }, (args) => ({ path: './wa-' + args.path.slice(2), external: true }));
   },
 };
-await build({
-  ...common, plugins: [shortGlue, queryStringApart], entryPoints: [join(www, 'src/standalone.js')],
-  outfile: join(www, 'dist/wasm-analytics.js'),
+const script = await build({
+  ...common, plugins: [shortGlue, modulesApart], entryPoints: [join(www, 'src/standalone.js')],
+  outfile: join(www, 'dist/wasm-analytics.js'), mangleCache: {}, sourcemap: 'external',
 });
-await build({ ...common, entryPoints: [join(www, 'src/query-string.js')], outfile: join(www, 'dist/wa-query-string.js') });
-await build({ ...common, entryPoints: [join(www, 'npm/index.js')], outfile: join(www, 'npm/dist/index.js') });
+for (const name of APART) {
+  await build({ ...common, entryPoints: [join(www, `src/${name}.js`)], outfile: join(www, `dist/wa-${name}.js`), mangleCache: script.mangleCache });
+}
+await build({ ...common, entryPoints: [join(www, 'npm/index.js')], outfile: join(www, 'npm/dist/index.js'), sourcemap: true });
+// The package carries the repository's licence (npm pack includes LICENSE from the package folder).
+copyFileSync(join(www, '../LICENSE'), join(www, 'npm/LICENSE'));
 await build({ entryPoints: [join(www, 'snippet.js')], outfile: join(www, 'dist/snippet.min.js'), minify: true, target: 'es5', logLevel: 'warning', legalComments: 'none' });
 writeFileSync(join(www, 'dist/wasm_analytics_bg.wasm'), short.wasm);
 writeFileSync(join(www, 'npm/dist/wasm_analytics_bg.wasm'), short.wasm);
@@ -63,8 +70,9 @@ for (const name of ['dist/snippet.min.js', 'dist/wasm-analytics.js', 'dist/wasm_
   total = total.map((t, i) => t + s[i]);
   console.log(`   ${name.padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli`);
 }
-for (const name of readdirSync(join(www, 'dist')).filter((f) => f.startsWith('wa-'))) {
+const WHEN = { 'wa-query-string.js': 'only with ajs_ in the URL', 'wa-plugins.js': 'only when the site registers a plugin' };
+for (const name of readdirSync(join(www, 'dist')).filter((f) => WHEN[f])) {
   const s = sizes(join(www, 'dist', name));
-  console.log(`   ${('dist/' + name).padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli  (only with ajs_ in the URL)`);
+  console.log(`   ${('dist/' + name).padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli  (${WHEN[name]})`);
 }
 console.log(`   ${'total a page loads'.padEnd(32)} ${String(total[0]).padStart(7)} B raw ${String(total[1]).padStart(6)} B gzip ${String(total[2]).padStart(6)} B brotli`);

@@ -9,9 +9,10 @@
   if (analytics.initialize || analytics.initialized || analytics.invoked) return console.error('wasm-analytics snippet included twice.');
   analytics.invoked = true;
   var contextual = { track: 1, screen: 1, alias: 1, group: 1, page: 1, identify: 1 };
+  // The same list as BUFFERED in src/methods.js (tests/e2e/methods.test.mjs checks it).
   analytics.methods = ('trackSubmit trackClick trackLink trackForm pageview identify reset group track ready ' +
     'alias debug page screen once off on addSourceMiddleware addIntegrationMiddleware setAnonymousId ' +
-    'addDestinationMiddleware register deregister flush consent').split(' ');
+    'addDestinationMiddleware register deregister flush timeout consent').split(' ');
   analytics.factory = function (method) {
     return function () {
       if (window.analytics.initialized) return window.analytics[method].apply(window.analytics, arguments);

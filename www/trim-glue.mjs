@@ -9,8 +9,8 @@
 
 /** The loader that replaces wasm-bindgen's `__wbg_load` / `__wbg_init` / `initSync`. Same contract for
  * what the library passes (`{module_or_path: url}` or nothing): one instance per page however often it is
- * called, retried after a failure; streaming compile, falling back to bytes when the server sends the wasm
- * with a wrong MIME type. `initSync({module})` is kept for the build's link check. */
+ * called, retried after a failure; streaming compile, bytes when the server sends the wasm with another MIME
+ * type; a failure names the URL and the HTTP status (a 404, or an HTML fallback page, is not "magic word"). `initSync({module})` is kept for the build's link check. */
 const LOADER = `
 function initSync({ module }) {
     const instance = new WebAssembly.Instance(module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module), __wbg_get_imports());
@@ -19,7 +19,7 @@ function initSync({ module }) {
 
 let __wbg_init_promise;
 function __wbg_init(options) {
-    return __wbg_init_promise ??= __wbg_load((options && options.module_or_path) || new URL('wasm_analytics_bg.wasm', import.meta.url)).catch((e) => {
+    return __wbg_init_promise ??= __wbg_load((options && options.module_or_path) || new URL('./wasm_analytics_bg.wasm', import.meta.url)).catch((e) => {
         __wbg_init_promise = undefined;
         throw e;
     });
@@ -27,13 +27,15 @@ function __wbg_init(options) {
 
 async function __wbg_load(url) {
     const imports = __wbg_get_imports();
-    const response = fetch(url);
-    let result;
-    try {
-        result = await WebAssembly.instantiateStreaming(response, imports);
-    } catch (e) {
-        result = await WebAssembly.instantiate(await (await response).arrayBuffer(), imports);
-    }
+    const fail = (why) => { throw new Error('cannot load ' + url + ': ' + why); };
+    const response = await fetch(url).catch((e) => fail(e.message));
+    if (!response.ok) fail('HTTP ' + response.status);
+    const type = response.headers.get('content-type') || '';
+    const why = 'HTTP ' + response.status + ' ' + type;
+    const bytes = type.includes('wasm') ? null : await response.arrayBuffer();
+    if (bytes && new Uint8Array(bytes)[0] !== 0) fail(why + ', not wasm');
+    const result = await (bytes ? WebAssembly.instantiate(bytes, imports) : WebAssembly.instantiateStreaming(response, imports))
+        .catch((e) => fail(why + ': ' + e.message));
     return __wbg_finalize_init(result.instance, result.module);
 }
 

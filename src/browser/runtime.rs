@@ -16,14 +16,14 @@ use crate::browser::local_store::LocalStore;
 use crate::browser::tab_lock::{Heartbeat, TabLock};
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
-use crate::core::consent::{Consent, ConsentSettings};
-use crate::core::delivery::{Config, Mode, Outcome};
+use crate::core::consent::Consent;
+use crate::core::delivery::{Mode, Outcome};
 use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::identity::Identity;
-use crate::core::json;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::identity::store::{Gated, MemoryStore, Store, StoreKind};
-use crate::core::tracker::{PageEnv, Tracker};
+use crate::core::load_options::LoadOptions;
+use crate::core::tracker::Tracker;
 use crate::core::uuid;
 use crate::browser::host;
 use wasm_bindgen::JsValue;
@@ -45,6 +45,8 @@ pub struct Runtime {
     heartbeat: Option<Timer>,
     drive_scheduled: bool,
     on_drop: Option<JsValue>,
+    /// The line naming the init options this library does not support, until the facade takes it.
+    pub unsupported: Option<String>,
     _lifecycle: Option<Lifecycle>,
     /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
     cookie: CookieAttributes,
@@ -71,11 +73,11 @@ fn browser_stores(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Vec<
         .collect()
 }
 
-/// Where the delivery queue is written: localStorage unless persistence is off or unavailable;
-/// read and written only while consent lets the page store.
-fn queue_store(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Box<dyn Store> {
+/// Where the delivery queue is written: localStorage unless persistence or the retry queue is off, or
+/// localStorage is unavailable; read and written only while consent lets the page store.
+fn queue_store(settings: &IdentitySettings, retry_queue: bool, storing: &Rc<Cell<bool>>) -> Box<dyn Store> {
     let local = LocalStore::new();
-    if settings.stores.contains(&StoreKind::LocalStorage) && local.is_available() {
+    if retry_queue && settings.stores.contains(&StoreKind::LocalStorage) && local.is_available() {
         Box::new(Gated::new(Box::new(local), storing.clone(), false, None))
     } else {
         Box::new(MemoryStore::new(StoreKind::Memory))
@@ -85,30 +87,30 @@ fn queue_store(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Box<dyn
 /// Creates the runtime for the init options JSON text and starts delivery (restores this tab's
 /// and orphaned tabs' queues, listens to the page lifecycle).
 pub fn start(options_json: &str) -> Shared {
-    let settings = IdentitySettings::parse(options_json);
-    let env = PageEnv::parse(options_json);
+    let options = LoadOptions::parse(options_json);
+    let unsupported = options.unsupported_warning();
+    let LoadOptions { identity: settings, page: env, consent: consent_settings, delivery: config, endpoint, retry_queue, .. } = options;
     let mut random = CryptoRandom::new();
-    let config = Config::from_options(options_json);
     let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random), config.liveness);
-    let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     // The remembered choice is read before anything else: it decides whether anything may be written.
-    let consent = Consent::new(ConsentSettings::parse(options_json), consent_store::remembered().as_deref());
+    let consent = Consent::new(consent_settings, consent_store::remembered().as_deref());
     if consent.erases_on_load() {
         consent_store::erase(&settings.cookie);
     }
     let storing = Rc::new(Cell::new(consent.effects().store));
     let identity = Identity::new(&settings, browser_stores(&settings, &storing));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings, &storing), tab.tab_id(), host::now_ms())
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings, retry_queue, &storing), tab.tab_id(), host::now_ms())
         .with_consent(consent, storing);
     let runtime = Runtime {
         tracker,
         random,
-        transport: Transport::new(&api_host),
+        transport: Transport::new(&endpoint),
         tab,
         timer: None,
         heartbeat: None,
         drive_scheduled: false,
         on_drop: None,
+        unsupported,
         _lifecycle: None,
         cookie: settings.cookie.clone(),
         cookie_max_age_ms: settings.cookie_max_age_ms,

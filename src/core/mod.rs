@@ -6,7 +6,7 @@
 //! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases);
 //! - [`consent`]: whether the page may store and send (consent options, privacy signals, remembered choice).
 //!
-//! [`tracker`] joins them for one call; `json`, `text`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
+//! [`tracker`] joins them for one call and [`load_options`] parses the init options for all of them; `json`, `text`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
 //! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
 //! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`identity::store::Store`].
@@ -18,6 +18,7 @@ pub mod endpoint_limits;
 pub mod event;
 pub mod identity;
 pub mod json;
+pub mod load_options;
 pub mod random;
 pub mod text;
 pub mod time;

@@ -40,22 +40,21 @@ pub struct PageEnv {
 }
 
 impl PageEnv {
-    /// Reads `writeKey`, `integrations`, `anonymizeIp`, `_npm` and the browser facts `_env: {userAgent,
-    /// userAgentData, locale, timezone}` the facade adds to the init options JSON (`userAgentData` is
-    /// `navigator.userAgentData.toJSON()`, an object, where the browser has it).
-    pub fn parse(options_json: &str) -> Self {
+    /// From what `core::load_options` found: the write key, `_npm` (the npm build), the browser facts
+    /// `_env: {userAgent, userAgentData, locale, timezone}` the facade adds (`userAgentData` is
+    /// `navigator.userAgentData.toJSON()`, an object, where the browser has it), `integrations` and
+    /// `anonymizeIp`.
+    pub fn new(write_key: String, npm: bool, facts: Option<&str>, integrations: Option<&str>, anonymize_ip: bool) -> Self {
         let text = |raw: Option<&str>, key: &str| raw.and_then(|r| json::get(r, key)).and_then(json::parse_str);
-        let facts = json::get(options_json, "_env");
-        let npm = json::get(options_json, "_npm") == Some("true");
         PageEnv {
-            write_key: text(Some(options_json), "writeKey").unwrap_or_default(),
+            write_key,
             library_version: if npm { envelope::LIBRARY_VERSION_NPM } else { envelope::LIBRARY_VERSION_CDN },
             user_agent: text(facts, "userAgent").unwrap_or_default(),
             user_agent_data: facts.and_then(|f| json::get(f, "userAgentData")).filter(|d| json::is_object(d)).map(str::to_owned),
             locale: text(facts, "locale"),
             timezone: text(facts, "timezone"),
-            integrations: envelope::integration_booleans(json::get(options_json, "integrations").unwrap_or("{}")),
-            anonymize_ip: json::get(options_json, "anonymizeIp") == Some("true"),
+            integrations: envelope::integration_booleans(integrations.unwrap_or("{}")),
+            anonymize_ip,
         }
     }
 

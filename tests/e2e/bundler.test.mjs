@@ -76,9 +76,9 @@ async function deliveredEvents(page, writeKey, count) {
   return eventsOf(writeKey);
 }
 
-test('the tarball holds the bundle, the wasm, the types, the server helper and package.json, nothing else', () => {
+test('the tarball holds the bundle and its source map, the wasm, the types, the server helper, README, LICENSE and package.json, nothing else', () => {
   assert.deepEqual(packed.files.map((f) => f.path).sort(),
-    ['dist/index.js', 'dist/wasm_analytics_bg.wasm', 'index.d.ts', 'package.json', 'server.d.ts', 'server.js']);
+    ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.js.map', 'dist/wasm_analytics_bg.wasm', 'index.d.ts', 'package.json', 'server.d.ts', 'server.js', 'wasm.d.ts']);
   assert.equal(packed.name, 'wasm-analytics');
 });
 

@@ -7,6 +7,7 @@ import { Emitter } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
 import { pageJson } from './page.js';
 import { User, Group } from './user.js';
+import { Context } from './context.js';
 
 export const VERSION = '0.1.0';
 
@@ -60,20 +61,30 @@ export class Analytics {
       for (let i = 0; i < count; i++) {
         if (typeof args[i] === 'function') { callback = args[i]; break; }
       }
-      const direct = !this.middleware_.length;
+      const direct = !this.middleware_.length && !this.plugins_;
       const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
-      if (!body) return this.finish_(callback, null);
-      if (direct) return this.accepted_(type, body, callback);
-      // Whatever middleware left in the event (a BigInt, a cycle, a throwing getter), the returned
-      // promise never rejects and the callback fires: the event is repaired (toJson) or dropped.
-      return this.runMiddleware_(JSON.parse(body)).then((event) => {
-        const text = event && toJson(event);
-        return text ? this.accept_(type, text, callback) : this.finish_(callback, null);
-      }).catch(() => this.finish_(callback, null));
+      if (!body) return this.finish_(callback, dropped(type, this.core_.inert_ || 'invalid arguments: no event built'));
+      if (direct) return this.accepted_(type, new Context(body), callback);
+      // Middleware and plugins may be async: one event at a time, so events keep their call order. Whatever
+      // they leave in the event (a BigInt, a cycle, a throwing getter), the returned promise never rejects and
+      // the callback fires: the event is repaired (toJson in accept_) or dropped with its reason.
+      const run = (this.tail_ || Promise.resolve()).then(() => this.pipeline_(type, JSON.parse(body)));
+      this.tail_ = run.then(() => undefined, () => undefined);
+      return run.then((ctx) => this.accept_(type, ctx, callback))
+        .catch((e) => this.finish_(callback, dropped(type, describe(e))));
     } catch (e) {
-      this.warn_(type + '() failed: ' + (e && e.message));
-      return this.finish_(callback, null);
+      this.warn_(type + '() failed: ' + describe(e));
+      return this.finish_(callback, dropped(type, type + '() failed: ' + describe(e)));
     }
+  }
+
+  /** Source middleware, then the before and enrichment plugins (www/src/plugins.js): the context to send,
+   * or the reason the event was dropped (a string). */
+  async pipeline_(type, event) {
+    event = await this.runMiddleware_(event);
+    if (!event) return 'cancelled by source middleware';
+    const plugins = await this.plugins_;
+    return plugins ? plugins.enrich(new Context(event)) : new Context(event);
   }
 
   /** The first five of `count` arguments as kinds + texts for the core. `enqueue`: the core queues the
@@ -100,14 +111,17 @@ export class Analytics {
     return body;
   }
 
-  accept_(type, body, callback) {
-    this.core_.enqueue(body);
-    return this.accepted_(type, body, callback);
+  accept_(type, ctx, callback) {
+    if (typeof ctx === 'string') return this.finish_(callback, dropped(type, ctx));
+    const text = toJson(ctx.event);
+    if (!text) return this.finish_(callback, dropped(type, 'the event left by middleware or plugins cannot be serialised'));
+    this.core_.enqueue(text);
+    return this.accepted_(type, ctx, callback);
   }
 
-  accepted_(type, body, callback) {
-    const ctx = new Context(body);
+  accepted_(type, ctx, callback) {
     if (this.emitter_.has_(type)) emitEvent(this.emitter_, type, ctx.event);
+    if (this.plugins_) this.plugins_.then((plugins) => plugins && plugins.deliver(ctx));
     return this.finish_(callback, ctx);
   }
 
@@ -135,7 +149,7 @@ export class Analytics {
       try {
         await fn({ payload: facade(current), integrations: current.integrations || {}, next: (next) => { called = true; replacement = next; } });
       } catch (e) {
-        this.warn_('source middleware threw: ' + (e && e.message));
+        this.warn_('source middleware threw: ' + describe(e));
         return null;
       }
       if (!called) this.warn_('source middleware did not call next(): event cancelled');
@@ -232,14 +246,24 @@ export class Analytics {
     return this;
   }
 
-  register() { this.warn_('register(): plugins are not supported yet'); return Promise.resolve(); }
-  deregister() { return Promise.resolve(); }
-  addDestinationMiddleware() { return Promise.resolve(this); }
+  /** analytics-next's plugins (www/src/plugins.js, fetched on first use): resolves a Context. */
+  register(...plugins) { return this.withPlugins_((p) => p.register(plugins)); }
+  deregister(...names) { return this.withPlugins_((p) => p.deregister(names)); }
+  addDestinationMiddleware(name, ...fns) { return this.withPlugins_((p) => p.addDestinationMiddleware(name, fns)).then(() => this); }
+
+  withPlugins_(fn) {
+    // Never rejects: a plugin module that fails to load leaves events going straight to the core.
+    this.plugins_ = this.plugins_ || import('./plugins.js').then((m) => new m.Plugins(this, Context), () => null);
+    return this.plugins_.then((p) => (p ? fn(p) : Context.system())).catch((e) => {
+      this.warn_('plugins failed: ' + describe(e));
+      return Context.system();
+    });
+  }
   addIntegrationMiddleware() { return Promise.resolve(this); }
   pageview(url) { return this.page({ path: url }); }
 
   guard_(name, fn) {
-    try { return fn(); } catch (e) { this.warn_(name + '() failed: ' + (e && e.message)); return undefined; }
+    try { return fn(); } catch (e) { this.warn_(name + '() failed: ' + describe(e)); return undefined; }
   }
 }
 
@@ -250,10 +274,12 @@ for (const type of ['track', 'page', 'screen', 'identify', 'alias']) {
 Analytics.prototype.trackClick = Analytics.prototype.trackLink;
 Analytics.prototype.trackSubmit = Analytics.prototype.trackForm;
 
-/** What event methods resolve with: analytics.js's Context, with the event parsed on first use. */
-class Context {
-  constructor(body) { this.body_ = body; this.parsed_ = undefined; }
-  get event() { return this.parsed_ || (this.parsed_ = JSON.parse(this.body_)); }
+/** The context of a call that sent nothing: the reason is its `failedDelivery()`. */
+function dropped(type, reason) { return new Context({ type }, reason); }
+
+/** A thrown value as text, whatever it is (a Symbol, an object whose toString throws). */
+function describe(e) {
+  try { return String(e && e.message || e); } catch (x) { return 'error'; }
 }
 
 function facade(event) {

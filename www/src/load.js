@@ -7,22 +7,46 @@ import { Analytics } from './analytics.js';
 import { browserFacts } from './page.js';
 import { toJson } from './serialize.js';
 import { NULL_CORE, isDisabled } from './null-core.js';
+import { SETUP_METHODS } from './methods.js';
 
 const SAVED_CALLS_KEY = 'wa:snippet-calls:v1';
-// Applied before any event call, as analytics.js does, so buffered events see them.
-const SETUP_METHODS = { setAnonymousId: 1, on: 1, once: 1, off: 1, debug: 1, addSourceMiddleware: 1, register: 1 };
 
-/** Loads the wasm and returns a ready Analytics instance. */
+/** Loads the wasm and returns a ready Analytics instance. Outside a browser (server-side rendering) and
+ * when the wasm cannot be loaded it returns an inert instance instead (calls resolve, nothing is sent);
+ * a load failure is reported on `analytics.on('error')` (after the replay, so buffered listeners hear
+ * it) and in the console, naming the URL and the status. */
 export async function start(writeKey, options, wasmUrl) {
+  if (typeof window === 'undefined' || typeof document === 'undefined') {
+    return new Analytics(NULL_CORE, Object.assign({}, options, { writeKey: String(writeKey || '') }));
+  }
+  try {
+    return await startCore(writeKey, options, wasmUrl);
+  } catch (error) {
+    console.warn('[wasm-analytics] failed to load: ' + ((error && error.message) || error));
+    const inert = new Analytics(NULL_CORE, Object.assign({}, options, { writeKey: String(writeKey || '') }));
+    inert.loadError_ = error;
+    return inert;
+  }
+}
+
+/** Tells the `error` listeners why loading failed; called after the buffered calls were replayed. */
+export function reportLoadError(analytics) {
+  const error = analytics.loadError_;
+  if (error) analytics.emitter_.emit('error', { code: 'load_failure', reason: error, message: error.message });
+}
+
+async function startCore(writeKey, options, wasmUrl) {
   // The `ajs_` query (analytics.js: location.search, else the hash from its last `?`), read now: the page may
   // change its URL while the wasm loads.
   const query = location.search || location.hash.replace(/.*\?/, '?');
   const settings = Object.assign({}, options || {}, { writeKey: String(writeKey || '') });
   if (await isDisabled(options)) return new Analytics(NULL_CORE, settings);
   await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
-  settings.apiHost = settings.apiHost || 'https://api.segment.io/v1';
-  if (!/^[a-z]+:\/\//i.test(settings.apiHost)) settings.apiHost = 'https://' + settings.apiHost;
+  // The core parses the options (src/core/load_options.rs: endpoint, identity, delivery); the line naming
+  // options it does not support is logged once, at debug level.
   const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
+  const unsupported = core.takeWarnings();
+  if (unsupported) console.debug('[wasm-analytics] ' + unsupported);
   const analytics = new Analytics(core, settings);
   analytics.query_ = query;
   analytics.reportId_();
@@ -44,17 +68,18 @@ export function takeSavedCalls() {
 
 /** Replays `[method, ...args]` calls: setup calls first, then the `ajs_` query-string calls, then every
  * other call in its original order (analytics.js's order). Synchronous unless the URL holds an `ajs_`
- * query: then the query-string module is fetched first (a separate chunk of the script-tag build). */
+ * query: then the query-string module is fetched first (a separate chunk of the script-tag build).
+ * Returns what each call returned, in the order of `calls` (undefined for a call that was not run). */
 export async function replay(analytics, calls) {
-  const valid = calls.filter((call) => Array.isArray(call) && typeof analytics[call[0]] === 'function');
-  const run = (list) => {
-    for (const [method, ...args] of list) {
-      try { analytics[method](...args); } catch (e) { analytics.warn_('replayed ' + method + '() failed'); }
-    }
-  };
-  run(valid.filter((call) => SETUP_METHODS[call[0]]));
+  const results = [];
+  const run = (setup) => calls.forEach((call, i) => {
+    if (!Array.isArray(call) || typeof analytics[call[0]] !== 'function' || !SETUP_METHODS[call[0]] !== !setup) return;
+    try { results[i] = analytics[call[0]](...call.slice(1)); } catch (e) { analytics.warn_('replayed ' + call[0] + '() failed'); }
+  });
+  run(true);
   if (analytics.query_ && analytics.query_.includes('ajs_')) {
     try { (await import('./query-string.js')).default(analytics, analytics.query_); } catch (e) { /* not loaded */ }
   }
-  run(valid.filter((call) => !SETUP_METHODS[call[0]]));
+  run(false);
+  return results;
 }

@@ -5,6 +5,8 @@
 const EMPTY_STATE = '{"pending":0,"inFlight":0,"delivered":0,"dropped":0,"offline":false}';
 
 export const NULL_CORE = {
+  /** Why a call on this core sends nothing (the dropped Context's reason). */
+  inert_: 'the library is disabled, not in a browser, or failed to load',
   build: () => undefined,
   enqueue() {},
   flush() {},

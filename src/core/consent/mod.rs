@@ -69,11 +69,16 @@ pub struct ConsentSettings {
 }
 
 impl ConsentSettings {
-    /// Reads `consent` and `_env.{gpc,dnt}` from the init options JSON text; never fails.
+    /// Reads `consent` and `_env.{gpc,dnt}` from a whole init options JSON text; never fails.
     pub fn parse(options_json: &str) -> Self {
-        let consent = field(options_json, "consent").filter(|c| c.starts_with('{'));
+        ConsentSettings::from_options(field(options_json, "consent"), field(options_json, "_env"))
+    }
+
+    /// From the `consent` and `_env` sections `core::load_options` found.
+    pub fn from_options(consent: Option<&str>, env: Option<&str>) -> Self {
+        let consent = consent.filter(|c| c.starts_with('{'));
         let c = consent.unwrap_or("{}");
-        let env = field(options_json, "_env").unwrap_or("{}");
+        let env = env.unwrap_or("{}");
         ConsentSettings {
             configured: consent.is_some(),
             required: field(c, "required") == Some("true"),

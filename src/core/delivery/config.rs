@@ -122,10 +122,15 @@ impl Config {
     /// `strategy: "standard"` sends one event per request; `config.size` (events per batch, 1–500)
     /// and `config.timeout` (ms an event may wait for company, 0–60,000) tune batching. Anything
     /// malformed is ignored.
-    pub fn from_options(options_json: &str) -> Config {
-        let mut config = Config::DEFAULT.apply_delivery_knobs(options_json);
-        let segment = json::get(options_json, "integrations").and_then(|all| json::get(all, "Segment.io"));
-        let Some(strategy) = segment.and_then(|segment| json::get(segment, "deliveryStrategy")) else {
+    /// The sections come from `core::load_options` (the one init-options parser): `knobs` is `_delivery`,
+    /// `strategy` is `integrations["Segment.io"].deliveryStrategy`; `retry_queue: false` (analytics-next's
+    /// `retryQueue` option) gives each event one attempt.
+    pub fn from_options(knobs: Option<&str>, strategy: Option<&str>, retry_queue: bool) -> Config {
+        let mut config = Config::DEFAULT.apply_delivery_knobs(knobs);
+        if !retry_queue {
+            config.max_attempts = 1;
+        }
+        let Some(strategy) = strategy else {
             return config;
         };
         if json::get(strategy, "strategy").and_then(json::parse_str).as_deref() == Some("standard") {
@@ -145,8 +150,8 @@ impl Config {
     /// the analytics.js API): `maxBatchBytes` (1,000–480,000), `requestTimeoutMs` (500–60,000),
     /// `tabLeaseMs` (1,000–600,000) and `tabHeartbeatMs` (100 up to a third of the lease).
     /// Out-of-range values are ignored.
-    fn apply_delivery_knobs(mut self, options_json: &str) -> Config {
-        let Some(knobs) = json::get(options_json, "_delivery") else { return self };
+    fn apply_delivery_knobs(mut self, knobs: Option<&str>) -> Config {
+        let Some(knobs) = knobs else { return self };
         if let Some(bytes) = number(knobs, "maxBatchBytes", 1_000, 480_000) {
             self.max_batch_bytes = bytes as usize;
         }
@@ -174,6 +179,12 @@ fn number(raw: &str, key: &str, min: u64, max: u64) -> Option<u64> {
 mod options_tests {
     use super::*;
 
+    /// The sections of a whole init-options text, as `core::load_options` finds them.
+    fn from_json(options: &str) -> Config {
+        let segment = json::get(options, "integrations").and_then(|all| json::get(all, "Segment.io"));
+        Config::from_options(json::get(options, "_delivery"), segment.and_then(|s| json::get(s, "deliveryStrategy")), true)
+    }
+
     #[test]
     fn analytics_js_delivery_strategy_options_apply() {
         let table: &[(&str, bool, usize, f64)] = &[
@@ -184,7 +195,7 @@ mod options_tests {
             (r#"{"integrations":{"Segment.io":{"deliveryStrategy":{"config":{"size":"9","timeout":2.5}}}}}"#, true, Config::DEFAULT.max_batch_count, Config::DEFAULT.flush_interval_ms),
         ];
         for &(options, batching, size, timeout) in table {
-            let config = Config::from_options(options);
+            let config = from_json(options);
             assert_eq!((config.batching, config.max_batch_count, config.flush_interval_ms), (batching, size, timeout), "{options}");
         }
     }
@@ -203,7 +214,7 @@ mod options_tests {
             (r#"{"_delivery":"junk"}"#, d.max_batch_bytes, d.liveness.duration_ms, d.liveness.heartbeat_ms),
         ];
         for &(options, bytes, lease, beat) in table {
-            let c = Config::from_options(options);
+            let c = from_json(options);
             let timeout = if options.contains("requestTimeoutMs") { 2000.0 } else { d.request_timeout_ms };
             assert_eq!(c.request_timeout_ms, timeout, "{options}");
             assert_eq!((c.max_batch_bytes, c.liveness.duration_ms, c.liveness.heartbeat_ms), (bytes, lease, beat), "{options}");

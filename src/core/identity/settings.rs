@@ -1,7 +1,7 @@
-//! Identity-related init options, read from the analytics.js `load(writeKey, options)` options
-//! JSON text: `cookie {domain, path, maxage (days), sameSite, secure}`, `storage {stores}`,
+//! Identity-related init options: `cookie {domain, path, maxage (days), sameSite, secure}`, `storage {stores}`,
 //! `disableClientPersistence`, and `user` / `group` `{localStorageFallbackDisabled, cookie:{key},
-//! localStorage:{key}}`. Anything malformed falls back to the analytics.js default for that field.
+//! localStorage:{key}}`, as the sections `core::load_options` (the one init-options parser) found them.
+//! Anything malformed falls back to the analytics.js default for that field.
 //!
 //! Store priority rule (behaviour as data, [`DEFAULT_STORES`]): analytics.js 2.0 reads
 //! `[localStorage, cookie, memory]`; `storage.stores` replaces the order (any unknown name ignores
@@ -53,34 +53,59 @@ pub struct IdentitySettings {
     pub server_managed: bool,
 }
 
+/// The identity sections of the init options as JSON texts (`None` when absent).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdentityOptions<'a> {
+    /// `cookie`.
+    pub cookie: Option<&'a str>,
+    /// `storage`.
+    pub storage: Option<&'a str>,
+    /// `disableClientPersistence: true`.
+    pub memory_only: bool,
+    /// `user`.
+    pub user: Option<&'a str>,
+    /// `group`.
+    pub group: Option<&'a str>,
+}
+
 impl Default for IdentitySettings {
     fn default() -> Self {
-        IdentitySettings::parse("{}")
+        IdentitySettings::from_options(&IdentityOptions::default())
     }
 }
 
 impl IdentitySettings {
-    /// Reads the options JSON text (the second argument of `analytics.load`); never fails.
-    pub fn parse(options_json: &str) -> Self {
-        let option = |key: &str| json::get(options_json, key);
-        let cookie = option("cookie").unwrap_or("{}");
+    /// Builds the settings from the identity sections of the init options; never fails.
+    pub fn from_options(options: &IdentityOptions<'_>) -> Self {
+        let cookie = options.cookie.unwrap_or("{}");
         let days = json::get(cookie, "maxage").and_then(parse_decimal).unwrap_or(DEFAULT_MAX_AGE_DAYS);
-        let stores = if option("disableClientPersistence") == Some("true") {
+        let stores = if options.memory_only {
             vec![StoreKind::Memory]
         } else {
-            option("storage")
-                .and_then(|s| json::get(s, "stores"))
-                .and_then(parse_stores)
-                .unwrap_or(DEFAULT_STORES.to_vec())
+            options.storage.and_then(|s| json::get(s, "stores")).and_then(parse_stores).unwrap_or(DEFAULT_STORES.to_vec())
         };
         IdentitySettings {
             cookie: cookie_attributes(cookie),
             cookie_max_age_ms: days * DAY_MS,
             stores: with_memory_last(stores),
-            user: role(option("user"), storage_format::USER_ID, storage_format::USER_TRAITS),
-            group: role(option("group"), storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
+            user: role(options.user, storage_format::USER_ID, storage_format::USER_TRAITS),
+            group: role(options.group, storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
             server_managed: json::get(cookie, "serverManaged") == Some("true"),
         }
+    }
+
+    /// Test shorthand: the settings of a whole init-options JSON text, its sections found as
+    /// `core::load_options` finds them.
+    #[cfg(test)]
+    pub fn parse(options_json: &str) -> Self {
+        let option = |key: &str| json::get(options_json, key);
+        IdentitySettings::from_options(&IdentityOptions {
+            cookie: option("cookie"),
+            storage: option("storage"),
+            memory_only: option("disableClientPersistence") == Some("true"),
+            user: option("user"),
+            group: option("group"),
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 use super::*;
 use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::random::CountingRandom;
+use crate::core::load_options::LoadOptions;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::identity::store::{MemoryStore, Store, StoreKind};
 use std::cell::RefCell;
@@ -44,7 +45,7 @@ fn page_load(queue: &Shared, identity_store: &Shared) -> Page {
     let settings = IdentitySettings::parse("{}");
     let identity = Identity::new(&settings, vec![Box::new(identity_store.clone())]);
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
-    let tracker = Tracker::new(PageEnv::parse(OPTIONS), identity, config, Box::new(queue.clone()), "tab-1", NOW);
+    let tracker = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue.clone()), "tab-1", NOW);
     Page { tracker, random: CountingRandom::default(), identity_store: identity_store.clone() }
 }
 
@@ -156,7 +157,7 @@ fn an_orphaned_tab_queue_of_either_layout_is_adopted_and_removed() {
     let settings = IdentitySettings::parse("{}");
     let identity = Identity::new(&settings, vec![Box::new(ids.clone())]);
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
-    let mut live = Tracker::new(PageEnv::parse(OPTIONS), identity, config, Box::new(queue.clone()), "tab-2", NOW);
+    let mut live = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue.clone()), "tab-2", NOW);
     assert_eq!(live.adopt("tab-1", NOW), 1);
     assert_eq!(live.adopt("old-tab", NOW), 1);
     let keys = queue.0.borrow().keys_with_prefix("wa:");
@@ -291,7 +292,7 @@ fn user_agent_data_from_the_browser_facts_is_sent_when_it_is_an_object() {
         let (queue, ids) = (shared(), shared());
         let settings = IdentitySettings::parse("{}");
         let identity = Identity::new(&settings, vec![Box::new(ids.clone())]);
-        let mut tracker = Tracker::new(PageEnv::parse(&options), identity, Config::DEFAULT, Box::new(queue.clone()), "t", NOW);
+        let mut tracker = Tracker::new(LoadOptions::parse(&options).page, identity, Config::DEFAULT, Box::new(queue.clone()), "t", NOW);
         let body = tracker.build(Method::Track, "s", &["E"], PAGE, NOW, &mut CountingRandom::default()).unwrap().body;
         let context = field(&body, "context");
         assert_eq!(json::get(&context, "userAgentData").unwrap_or("<absent>"), *want, "{facts}");
@@ -323,7 +324,7 @@ fn consent_page(options: &str, remembered: Option<&str>, queue: &Shared, ids: &S
     let identity = Identity::new(&settings, vec![Box::new(identity_store), Box::new(MemoryStore::new(StoreKind::Memory))]);
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
     let queue_store = Gated::new(Box::new(queue.clone()), open.clone(), false, None);
-    let tracker = Tracker::new(PageEnv::parse(OPTIONS), identity, config, Box::new(queue_store), "tab-1", NOW)
+    let tracker = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue_store), "tab-1", NOW)
         .with_consent(consent, open);
     Page { tracker, random: CountingRandom::default(), identity_store: ids.clone() }
 }
@@ -438,7 +439,7 @@ fn anonymize_ip_marks_every_event_and_a_call_can_set_its_own_ip() {
     ];
     for (init, options, ip, anonymize) in table {
         let identity = Identity::new(&IdentitySettings::parse("{}"), vec![Box::new(MemoryStore::new(StoreKind::Memory))]);
-        let mut tracker = Tracker::new(PageEnv::parse(init), identity, Config::DEFAULT, Box::new(MemoryStore::new(StoreKind::Memory)), "t", NOW);
+        let mut tracker = Tracker::new(LoadOptions::parse(init).page, identity, Config::DEFAULT, Box::new(MemoryStore::new(StoreKind::Memory)), "t", NOW);
         let body = tracker.build(Method::Track, "soo", &["E", "{}", options], PAGE, NOW, &mut CountingRandom::default()).unwrap().body;
         let context = field(&body, "context");
         assert_eq!(json::get(&context, "ip").unwrap_or("<absent>"), *ip, "{init} {options}");

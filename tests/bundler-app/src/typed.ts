@@ -19,5 +19,5 @@ export async function calls(): Promise<string[]> {
   await analytics.track(42);
   // @ts-expect-error apiHost is a string, not a number
   AnalyticsBrowser.load({ writeKey: 'x', apiHost: 1 });
-  return [ctx.event.messageId, instance.user().anonymousId() ?? ''];
+  return [ctx.event.messageId ?? '', instance.user().anonymousId() ?? ''];
 }

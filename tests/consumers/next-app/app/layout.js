@@ -1,0 +1,4 @@
+export const metadata = { title: 'Next consumer' };
+export default function RootLayout({ children }) {
+  return (<html lang="en"><body>{children}</body></html>);
+}
