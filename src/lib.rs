@@ -1,6 +1,6 @@
 //! wasm-analytics: analytics.js-compatible browser tracking in Rust/WebAssembly.
 //!
-//! `core` holds every rule and is tested on the host; `browser` is the web-sys shell; the
+//! `core` holds every rule and is tested on the host; `browser` is the thin shell over one JS host (`src/browser/host.js`); the
 //! `#[wasm_bindgen]` exports below are the only surface JavaScript sees.
 #![deny(missing_docs)]
 
