@@ -7,7 +7,7 @@
 
 use crate::core::identity::cookie_codec::{self, CookieAttributes};
 use crate::core::identity::cookie_domain;
-use crate::core::identity::store::{Store, StoreKind};
+use crate::core::store::{Store, StoreKind};
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
 

@@ -87,11 +87,6 @@ impl Timer {
     }
 }
 
-/// Runs `f` once after `delay_ms`, with no guard (it cannot be cancelled).
-pub fn detached_timer(delay_ms: f64, f: impl FnOnce() + 'static) {
-    host::timer(callbacks::once(move |_, _| f()), clamp_delay(delay_ms));
-}
-
 /// 0 for negative or NaN delays; at most 2^31 - 1 ms (beyond it `setTimeout` fires at once).
 fn clamp_delay(delay_ms: f64) -> f64 {
     if delay_ms > 0.0 {

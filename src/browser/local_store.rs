@@ -4,7 +4,7 @@
 
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
-use crate::core::identity::store::{Store, StoreKind};
+use crate::core::store::{Store, StoreKind};
 
 /// The page's localStorage, or nothing when it is unavailable.
 pub struct LocalStore {

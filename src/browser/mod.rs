@@ -11,7 +11,6 @@ pub mod runtime;
 pub mod task_cache;
 pub mod transport;
 pub mod lifecycle;
-pub mod tab_lock;
 pub mod size_class_alloc;
 
 /// The wasm build's allocator: size classes instead of dlmalloc (see `size_class_alloc`).

@@ -11,14 +11,14 @@ use crate::browser::cookie_store::CookieStore;
 use crate::browser::crypto_random::CryptoRandom;
 use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
 use crate::browser::local_store::LocalStore;
-use crate::browser::tab_lock::{Heartbeat, TabLock};
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
+use crate::core::delivery::tab_leases::{Step, TabLeases};
 use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::identity::Identity;
 use crate::core::json;
 use crate::core::identity::settings::IdentitySettings;
-use crate::core::identity::store::{MemoryStore, Store, StoreKind};
+use crate::core::store::{MemoryStore, Store, StoreKind};
 use crate::core::tracker::{PageEnv, Tracker};
 use crate::core::uuid;
 use crate::browser::host;
@@ -36,9 +36,9 @@ pub struct Runtime {
     /// The CSPRNG for ids.
     pub random: CryptoRandom,
     transport: Transport,
-    tab: TabLock,
+    leases: TabLeases,
     timer: Option<Timer>,
-    heartbeat: Option<Timer>,
+    lease_timer: Option<Timer>,
     drive_scheduled: bool,
     on_drop: Option<JsValue>,
     _lifecycle: Option<Lifecycle>,
@@ -76,17 +76,17 @@ pub fn start(options_json: &str) -> Shared {
     let env = PageEnv::parse(options_json);
     let mut random = CryptoRandom::new();
     let config = Config::from_options(options_json);
-    let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random), config.liveness);
+    let leases = TabLeases::new(env.write_key(), &uuid::v4(&mut random), config.liveness, host::has_locks());
     let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     let identity = Identity::new(&settings, browser_stores(&settings));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings), tab.tab_id(), host::now_ms());
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings), leases.tab_id(), host::now_ms());
     let runtime = Runtime {
         tracker,
         random,
         transport: Transport::new(&api_host),
-        tab,
+        leases,
         timer: None,
-        heartbeat: None,
+        lease_timer: None,
         drive_scheduled: false,
         on_drop: None,
         _lifecycle: None,
@@ -170,11 +170,13 @@ fn on_page_event(shared: &Shared, event: PageEvent) {
     match event {
         PageEvent::Hidden | PageEvent::PageHide { .. } => {
             let Ok(runtime) = shared.try_borrow() else { return };
-            if let PageEvent::PageHide { .. } = event {
-                runtime.tab.release();
-            }
             let mode = runtime.tracker.page_hide_mode();
             drop(runtime);
+            if let PageEvent::PageHide { .. } = event {
+                if let Ok(mut runtime) = shared.try_borrow_mut() {
+                    runtime.leases.release(&mut LocalStore::new());
+                }
+            }
             drive(shared, mode);
         }
         PageEvent::PageShow { .. } | PageEvent::Visible => beat(shared),
@@ -187,36 +189,58 @@ fn on_page_event(shared: &Shared, event: PageEvent) {
     }
 }
 
-/// Renews this tab's liveness lease, adopts orphaned queues (closed tabs, this page's previous
-/// life) under the adoption lock, and schedules the next beat.
-fn beat(shared: &Shared) {
-    let Ok(mut runtime) = shared.try_borrow_mut() else { return };
-    let now = host::now_ms();
-    let next_ms = match runtime.tab.heartbeat(now) {
-        Heartbeat::Alive { next_ms } => next_ms,
-        Heartbeat::Adopted { next_ms } => {
-            runtime.tracker.hand_over_all();
-            next_ms
-        }
-    };
-    let again = *shared;
-    runtime.heartbeat = Timer::after(next_ms - now, move || beat(&again));
-    if runtime.tab.orphans(now).is_empty() {
-        return;
-    }
-    let adopter = *shared;
-    runtime.tab.with_adoption_lock(now, move || adopt_orphans(&adopter));
+/// What wakes the tab leases.
+#[derive(Clone, Copy)]
+enum LeaseInput {
+    /// Load, `pageshow`, visible again.
+    Beat,
+    /// Their timer.
+    Timeout,
+    /// The adoption Web Lock is held.
+    Locked,
 }
 
-fn adopt_orphans(shared: &Shared) {
-    {
+/// Renews this tab's liveness lease and starts adopting orphaned queues (closed tabs, this page's
+/// previous life).
+fn beat(shared: &Shared) {
+    lease_input(shared, LeaseInput::Beat);
+}
+
+/// Feeds one input to the tab leases over localStorage (`merge` is `Tracker::adopt`), executes
+/// what they ask (hand over, ask for the Web Lock, send what was adopted) and re-arms their timer.
+fn lease_input(shared: &Shared, input: LeaseInput) {
+    let (step, lock_name) = {
         let Ok(mut guard) = shared.try_borrow_mut() else { return };
         let runtime = &mut *guard;
         let now = host::now_ms();
-        let tracker = &mut runtime.tracker;
-        runtime.tab.adopt(now, |tab| {
+        let (leases, tracker, store) = (&mut runtime.leases, &mut runtime.tracker, &mut LocalStore::new());
+        let merge = &mut |tab: &str| {
             tracker.adopt(tab, now);
+        };
+        let step = match input {
+            LeaseInput::Beat => leases.heartbeat(now, store),
+            LeaseInput::Timeout => leases.handle_timeout(now, store, merge),
+            LeaseInput::Locked => Step { adopted: leases.adopt(now, store, merge), ..Step::default() },
+        };
+        if step.handed_over {
+            runtime.tracker.hand_over_all();
+        }
+        let again = *shared;
+        runtime.lease_timer =
+            Timer::after(runtime.leases.poll_timeout() - now, move || lease_input(&again, LeaseInput::Timeout));
+        (step, runtime.leases.lock_name())
+    };
+    if step.request_web_lock {
+        // A refused request (opaque origins) means storage is unusable too: nothing to adopt.
+        let holder = *shared;
+        let granted = callbacks::once(move |held, _| {
+            if held > 0.0 {
+                lease_input(&holder, LeaseInput::Locked);
+            }
         });
+        host::lock(granted, &lock_name);
     }
-    drive(shared, Mode::Normal);
+    if step.adopted > 0 {
+        drive(shared, Mode::Normal);
+    }
 }

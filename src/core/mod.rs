@@ -5,10 +5,11 @@
 //! - [`event`]: what happened (argument forms, per-call options, the envelope, page context, campaign);
 //! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases).
 //!
-//! [`tracker`] joins them for one call; `json`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
+//! [`tracker`] joins them for one call; `json`, `time`, `random`, `uuid`, `store` (the three-method storage contract)
+//! and `endpoint_limits` are the small shared pieces
 //! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
-//! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`identity::store::Store`].
+//! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`store::Store`].
 //! `scripts/check-core-purity` fails the build when this rule is broken.
 
 pub mod delivery;
@@ -17,6 +18,7 @@ pub mod event;
 pub mod identity;
 pub mod json;
 pub mod random;
+pub mod store;
 pub mod time;
 pub mod tracker;
 pub mod uuid;

@@ -12,7 +12,7 @@
 use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::json;
 use crate::core::identity::storage_format;
-use crate::core::identity::store::StoreKind;
+use crate::core::store::StoreKind;
 
 /// analytics.js 2.0's default store priority for identity keys.
 pub const DEFAULT_STORES: [StoreKind; 3] = [StoreKind::LocalStorage, StoreKind::Cookie, StoreKind::Memory];

@@ -4,7 +4,7 @@ use super::*;
 use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::random::CountingRandom;
 use crate::core::identity::settings::IdentitySettings;
-use crate::core::identity::store::{MemoryStore, Store, StoreKind};
+use crate::core::store::{MemoryStore, Store, StoreKind};
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -1,4 +1,5 @@
-//! The three-method storage interface every persistence adapter implements, and its in-memory twin.
+//! The three-method storage interface every persistence adapter implements (identity stores, the
+//! delivery queue, tab leases), and its in-memory twin.
 //!
 //! Values are raw strings exactly as the backing store holds them (a cookie's value as it appears
 //! in `document.cookie`, a localStorage item's text). Encoding and decoding of those strings is
