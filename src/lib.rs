@@ -5,11 +5,13 @@
 #![deny(missing_docs)]
 
 pub mod core;
+pub mod js_contract;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 
 #[cfg(target_arch = "wasm32")]
-pub use exports::{field, Analytics};
+pub use exports::Analytics;
+pub use js_contract::field;
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
@@ -19,27 +21,13 @@ mod exports {
     use crate::browser::runtime::{self, Runtime, Shared};
     use crate::core::event::args::Method;
     use crate::core::delivery::Mode;
+    use crate::js_contract::field;
     use wasm_bindgen::prelude::wasm_bindgen;
 
     /// One analytics instance (the JS facade wraps it in the analytics.js API).
     #[wasm_bindgen]
     pub struct Analytics {
         shared: Shared,
-    }
-
-    /// The field numbers of [`Analytics::identity`] and [`Analytics::set_identity`] (`www/src/user.js`
-    /// spells the same numbers).
-    pub mod field {
-        /// `user().anonymousId()`.
-        pub const ANONYMOUS_ID: u32 = 0;
-        /// `user().id()`.
-        pub const USER_ID: u32 = 1;
-        /// `user().traits()`.
-        pub const USER_TRAITS: u32 = 2;
-        /// `group().id()`.
-        pub const GROUP_ID: u32 = 3;
-        /// `group().traits()`.
-        pub const GROUP_TRAITS: u32 = 4;
     }
 
     const METHODS: [(&str, Method); 6] = [

@@ -6,6 +6,7 @@
 //! page means for delivery is the core's (`Mode::PageHide`). Never throws.
 
 use crate::browser::{callbacks, host};
+use crate::js_contract::page_event;
 
 /// A lifecycle change, as the runtime consumes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,17 +32,17 @@ pub enum PageEvent {
 }
 
 /// The event `host.js` reports as `(index, flag)`: its index in `host.js`'s `EVENTS`
-/// (`pagehide`, `pageshow`, `online`, `offline`, `visibilitychange`), the flag being `persisted`
+/// ([`page_event::EVENTS`]), the flag being `persisted`
 /// or, for `visibilitychange`, "now hidden".
 fn page_event(index: f64, flag: f64) -> Option<PageEvent> {
     let flag = flag > 0.0;
     Some(match index as u32 {
-        0 => PageEvent::PageHide { persisted: flag },
-        1 => PageEvent::PageShow { persisted: flag },
-        2 => PageEvent::Online,
-        3 => PageEvent::Offline,
-        4 if flag => PageEvent::Hidden,
-        4 => PageEvent::Visible,
+        page_event::PAGEHIDE => PageEvent::PageHide { persisted: flag },
+        page_event::PAGESHOW => PageEvent::PageShow { persisted: flag },
+        page_event::ONLINE => PageEvent::Online,
+        page_event::OFFLINE => PageEvent::Offline,
+        page_event::VISIBILITYCHANGE if flag => PageEvent::Hidden,
+        page_event::VISIBILITYCHANGE => PageEvent::Visible,
         _ => return None,
     })
 }

@@ -8,6 +8,7 @@
 
 use crate::browser::{callbacks, host};
 use crate::core::delivery::{Outcome, Transmit};
+use crate::js_contract::send_status;
 
 /// Where requests go: the API base such as `https://api.segment.io/v1` (no trailing slash).
 #[derive(Clone)]
@@ -38,15 +39,13 @@ impl Transport {
     }
 }
 
-/// `host.js`'s answer as an [`Outcome`]: status -1 offline, 0 a network error (rejection, abort
+/// `host.js`'s answer as an [`Outcome`]: [`send_status::OFFLINE`], [`send_status::NETWORK_ERROR`] (rejection, abort
 /// after the timeout, opaque answer, refused beacon); `Retry-After` seconds, -1 when absent.
 fn outcome(status: f64, retry_after: f64) -> Outcome {
-    if status < 0.0 {
-        Outcome::Offline
-    } else if status < 1.0 {
-        Outcome::NetworkError
-    } else {
-        Outcome::Status(status as u16, (retry_after >= 0.0).then_some(retry_after as u32))
+    match status as i32 {
+        send_status::OFFLINE => Outcome::Offline,
+        send_status::NETWORK_ERROR => Outcome::NetworkError,
+        _ => Outcome::Status(status as u16, (retry_after >= 0.0).then_some(retry_after as u32)),
     }
 }
 

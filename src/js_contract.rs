@@ -1,0 +1,52 @@
+//! The numbers that cross between JavaScript and the wasm, by name, in one place: the identity
+//! field numbers (`www/src/user.js`), the page lifecycle events by index (`host.js`'s `EVENTS`)
+//! and the transport's non-HTTP statuses (`host.js`'s `hostSend`). `tests/js_contract.rs` reads
+//! those JS files and fails when they spell a number differently. Plain constants: imports nothing.
+
+/// The field numbers of `Analytics::identity` / `Analytics::set_identity` (`www/src/user.js`).
+pub mod field {
+    /// `user().anonymousId()`.
+    pub const ANONYMOUS_ID: u32 = 0;
+    /// `user().id()`.
+    pub const USER_ID: u32 = 1;
+    /// `user().traits()`.
+    pub const USER_TRAITS: u32 = 2;
+    /// `group().id()`.
+    pub const GROUP_ID: u32 = 3;
+    /// `group().traits()`.
+    pub const GROUP_TRAITS: u32 = 4;
+    /// Every field by its name in `user.js`.
+    pub const ALL: [(&str, u32); 5] = [
+        ("ANONYMOUS_ID", ANONYMOUS_ID),
+        ("USER_ID", USER_ID),
+        ("USER_TRAITS", USER_TRAITS),
+        ("GROUP_ID", GROUP_ID),
+        ("GROUP_TRAITS", GROUP_TRAITS),
+    ];
+}
+
+/// The lifecycle events `host.js` reports by their index in its `EVENTS` array.
+pub mod page_event {
+    /// `host.js`'s `EVENTS`, in order.
+    pub const EVENTS: [&str; 5] = ["pagehide", "pageshow", "online", "offline", "visibilitychange"];
+    /// Index of `pagehide` (flag: `persisted`).
+    pub const PAGEHIDE: u32 = 0;
+    /// Index of `pageshow` (flag: `persisted`).
+    pub const PAGESHOW: u32 = 1;
+    /// Index of `online`.
+    pub const ONLINE: u32 = 2;
+    /// Index of `offline`.
+    pub const OFFLINE: u32 = 3;
+    /// Index of `visibilitychange` (flag: now hidden); listened to on `document`, the others on `window`.
+    pub const VISIBILITYCHANGE: u32 = 4;
+}
+
+/// The statuses `hostSend` answers besides HTTP ones.
+pub mod send_status {
+    /// Offline (`navigator.onLine === false`): nothing was sent.
+    pub const OFFLINE: i32 = -1;
+    /// Network error: rejection, abort after the timeout, opaque answer, refused beacon.
+    pub const NETWORK_ERROR: i32 = 0;
+    /// `sendBeacon` queued the body (used only where `fetch` is missing or throws).
+    pub const BEACON_QUEUED: i32 = 202;
+}
