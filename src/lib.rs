@@ -15,13 +15,12 @@ pub use js_contract::field;
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
-    //! The `#[wasm_bindgen]` surface: thin forwards into `browser::runtime`. Every method is
+    //! The `#[wasm_bindgen]` surface: thin forwards to [`Runtime`] methods (argument
+    //! shapes only: no rule and no state here). Every method is
     //! infallible: strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever
     //! throws (a re-entrant call that finds the state busy answers with a neutral value).
     use crate::browser::runtime::{self, Runtime, Shared};
-    use crate::core::event::args::Method;
     use crate::core::delivery::Mode;
-    use crate::js_contract::field;
     use wasm_bindgen::prelude::wasm_bindgen;
 
     /// One analytics instance (the JS facade wraps it in the analytics.js API).
@@ -29,15 +28,6 @@ mod exports {
     pub struct Analytics {
         shared: Shared,
     }
-
-    const METHODS: [(&str, Method); 6] = [
-        ("track", Method::Track),
-        ("page", Method::Page),
-        ("screen", Method::Screen),
-        ("identify", Method::Identify),
-        ("group", Method::Group),
-        ("alias", Method::Alias),
-    ];
 
     impl Analytics {
         fn with<T>(&self, busy: T, f: impl FnOnce(&mut Runtime) -> T) -> T {
@@ -75,23 +65,10 @@ mod exports {
             now_ms: f64,
             enqueue: bool,
         ) -> Option<String> {
-            let method = METHODS.iter().find(|(name, _)| *name == method)?.1;
             let owned = [a0, a1, a2, a3, a4];
             let args: Vec<&str> = owned.iter().map(|a| a.as_deref().unwrap_or("")).collect();
             let page = page_json.unwrap_or_default();
-            let body = self.with(None, |rt| match rt.tracker.build(method, kinds, &args, &page, now_ms, &mut rt.random) {
-                Ok(built) => {
-                    let body = built.body.clone();
-                    if enqueue {
-                        rt.tracker.enqueue_built(built, crate::browser::host::now_ms());
-                    }
-                    Some(body)
-                }
-                Err(reason) => {
-                    rt.tracker.note_drop(reason);
-                    None
-                }
-            });
+            let body = self.with(None, |rt| rt.build(method, kinds, &args, &page, now_ms, enqueue));
             if enqueue && body.is_some() {
                 runtime::schedule(&self.shared);
             }
@@ -101,7 +78,7 @@ mod exports {
         /// Queues a built (possibly middleware-modified) event; it is persisted and sent at the end
         /// of the current task.
         pub fn enqueue(&self, body: String) {
-            self.with((), |rt| rt.tracker.enqueue(body, crate::browser::host::now_ms()));
+            self.with((), |rt| rt.enqueue(body));
             runtime::schedule(&self.shared);
         }
 
@@ -113,23 +90,13 @@ mod exports {
         /// The queue state as JSON: `{pending, inFlight, delivered, dropped, offline}`.
         #[wasm_bindgen(js_name = queueState)]
         pub fn queue_state(&self) -> String {
-            self.with(String::from("{}"), |rt| rt.tracker.state_json())
+            self.with(String::from("{}"), |rt| rt.queue_state())
         }
 
         /// Debug-mode log lines (repairs, refusals) since the last call, newline-separated.
         #[wasm_bindgen(js_name = takeWarnings)]
         pub fn take_warnings(&self) -> String {
-            // A loop, not `join`: join's generic copy costs ~1 KB of wasm.
-            self.with(String::new(), |rt| {
-                let mut lines = String::new();
-                for (i, line) in rt.tracker.take_warnings().into_iter().enumerate() {
-                    if i > 0 {
-                        lines.push('\n');
-                    }
-                    lines.push_str(line);
-                }
-                lines
-            })
+            self.with(String::new(), Runtime::take_warnings)
         }
 
         /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
@@ -138,44 +105,24 @@ mod exports {
             self.with((), |rt| rt.set_drop_listener(listener));
         }
 
-        /// One `user()`/`group()` value by [`field`] number: the anonymousId (made and stored when
+        /// One `user()`/`group()` value by [`crate::js_contract::field`] number: the anonymousId (made and stored when
         /// there is none), the userId or group id (`None` when unset), the user or group traits as
         /// JSON object text. One export for the five (each export costs glue and a wasm shim).
         pub fn identity(&self, field: u32) -> Option<String> {
-            self.with(None, |rt| {
-                let identity = &mut rt.tracker.identity;
-                match field {
-                    field::ANONYMOUS_ID => Some(identity.anonymous_id(&mut rt.random)),
-                    field::USER_ID => identity.user_id(),
-                    field::USER_TRAITS => Some(identity.user_traits()),
-                    field::GROUP_ID => identity.group_id(),
-                    _ => Some(identity.group_traits()),
-                }
-            })
+            self.with(None, |rt| rt.identity(field))
         }
 
-        /// Sets one `user()`/`group()` value by [`field`] number; `None` (JavaScript `null`) forgets
+        /// Sets one `user()`/`group()` value by [`crate::js_contract::field`] number; `None` (JavaScript `null`) forgets
         /// it (traits: clears to `{}`). Ids leave traits untouched. Returns the stored anonymousId
-        /// for [`field::ANONYMOUS_ID`], else `None`.
+        /// for [`crate::js_contract::field::ANONYMOUS_ID`], else `None`.
         #[wasm_bindgen(js_name = setIdentity)]
         pub fn set_identity(&self, field: u32, value: Option<String>) -> Option<String> {
-            let value = value.as_deref();
-            self.with(None, |rt| {
-                let identity = &mut rt.tracker.identity;
-                match field {
-                    field::ANONYMOUS_ID => return identity.set_anonymous_id(value),
-                    field::USER_ID => identity.set_user_id(value),
-                    field::USER_TRAITS => identity.set_user_traits(value),
-                    field::GROUP_ID => identity.set_group_id(value),
-                    _ => identity.set_group_traits(value),
-                }
-                None
-            })
+            self.with(None, |rt| rt.set_identity(field, value.as_deref()))
         }
 
         /// `reset()`: forgets anonymousId, userId, traits and group in every store.
         pub fn reset(&self) {
-            self.with((), |rt| rt.tracker.identity.reset());
+            self.with((), Runtime::reset);
         }
     }
 }

@@ -72,8 +72,8 @@ impl Store for CookieStore {
         found
     }
 
-    /// Writes the cookie; when an older host-only cookie of the same name shadows our domain
-    /// cookie (it is listed first, so it would win every read), that host-only copy is removed.
+    /// Writes the cookie; when it does not read back, the host-only copy that shadows it
+    /// (`cookie_codec::shadowing_host_only`) is removed and the write checked again.
     fn set(&mut self, key: &str, raw: &str) -> bool {
         self.jar.forget();
         let expires = host::now_ms() + self.max_age_ms;
@@ -81,23 +81,21 @@ impl Store for CookieStore {
         if !host::set_cookie(&text) {
             return false;
         }
-        if self.get(key).as_deref() == Some(raw) {
+        if cookie_codec::written_back(self.get(key).as_deref(), raw) {
             return true;
         }
-        if self.attributes.domain.is_some() {
-            let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
+        if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
             host::set_cookie(&cookie_codec::deletion(key, &host_only));
         }
         self.jar.forget();
-        self.get(key).as_deref() == Some(raw)
+        cookie_codec::written_back(self.get(key).as_deref(), raw)
     }
 
     /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.
     fn remove(&mut self, key: &str) {
         self.jar.forget();
         host::set_cookie(&cookie_codec::deletion(key, &self.attributes));
-        if self.attributes.domain.is_some() {
-            let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
+        if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
             host::set_cookie(&cookie_codec::deletion(key, &host_only));
         }
     }

@@ -2,34 +2,13 @@
 //! a [`Lifecycle`] removes its listeners, dropping a [`Timer`] clears it (gloo-events/-timers style).
 //!
 //! Listens to `pagehide`, `pageshow`, `visibilitychange`, `online`, `offline` (through `host.js`).
-//! Never `unload` or `beforeunload` (they break the back-forward cache). No decisions: what a hidden
-//! page means for delivery is the core's (`Mode::PageHide`). Never throws.
+//! Never `unload` or `beforeunload` (they break the back-forward cache). No decisions: what each change
+//! means for delivery is the core's (`core::delivery::page_lifecycle`). Never throws.
 
 use crate::browser::{callbacks, host};
 use crate::js_contract::page_event;
 
-/// A lifecycle change, as the runtime consumes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageEvent {
-    /// `visibilitychange` to hidden: the last reliable moment on mobile; flush.
-    Hidden,
-    /// `visibilitychange` to visible.
-    Visible,
-    /// `pagehide` (navigation, reload, close, or entering the back-forward cache if `persisted`).
-    PageHide {
-        /// True when the page may come back from the back-forward cache.
-        persisted: bool,
-    },
-    /// `pageshow`; `persisted` means it came back from the back-forward cache.
-    PageShow {
-        /// True on a back-forward cache restore.
-        persisted: bool,
-    },
-    /// `online`.
-    Online,
-    /// `offline`.
-    Offline,
-}
+pub use crate::core::delivery::page_lifecycle::PageEvent;
 
 /// The event `host.js` reports as `(index, flag)`: its index in `host.js`'s `EVENTS`
 /// ([`page_event::EVENTS`]), the flag being `persisted`

@@ -14,6 +14,7 @@ use crate::browser::local_store::LocalStore;
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
 use crate::core::delivery::tab_leases::{Step, TabLeases};
+use crate::core::delivery::page_lifecycle::{self, Drive};
 use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::identity::Identity;
 use crate::core::json;
@@ -21,6 +22,8 @@ use crate::core::identity::settings::IdentitySettings;
 use crate::core::store::{MemoryStore, Store, StoreKind};
 use crate::core::tracker::{PageEnv, Tracker};
 use crate::core::uuid;
+use crate::core::event::args::Method;
+use crate::js_contract::field;
 use crate::browser::host;
 use wasm_bindgen::JsValue;
 
@@ -59,13 +62,12 @@ fn browser_stores(settings: &IdentitySettings) -> Vec<Box<dyn Store>> {
         .collect()
 }
 
-/// Where the delivery queue is written: localStorage unless persistence is off or unavailable.
+/// The delivery queue's store, of the kind `IdentitySettings::queue_store` picks.
 fn queue_store(settings: &IdentitySettings) -> Box<dyn Store> {
     let local = LocalStore::new();
-    if settings.stores.contains(&StoreKind::LocalStorage) && local.is_available() {
-        Box::new(local)
-    } else {
-        Box::new(MemoryStore::new(StoreKind::Memory))
+    match settings.queue_store(local.is_available()) {
+        StoreKind::LocalStorage => Box::new(local),
+        kind => Box::new(MemoryStore::new(kind)),
     }
 }
 
@@ -105,6 +107,79 @@ impl Runtime {
     /// Registers the JS function told about every dropped event (`(reason, messageId)`).
     pub fn set_drop_listener(&mut self, listener: Option<JsValue>) {
         self.on_drop = listener;
+    }
+
+    /// Builds the event of one tracking call (see `Analytics::build`); with `enqueue` also queues
+    /// it. A refused call is counted as a drop and answers `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(&mut self, method: &str, kinds: &str, args: &[&str], page_json: &str, now_ms: f64, enqueue: bool) -> Option<String> {
+        let method = Method::from_name(method)?;
+        match self.tracker.build(method, kinds, args, page_json, now_ms, &mut self.random) {
+            Ok(built) => {
+                let body = built.body.clone();
+                if enqueue {
+                    self.tracker.enqueue_built(built, host::now_ms());
+                }
+                Some(body)
+            }
+            Err(reason) => {
+                self.tracker.note_drop(reason);
+                None
+            }
+        }
+    }
+
+    /// Queues a built (possibly middleware-modified) event body.
+    pub fn enqueue(&mut self, body: String) {
+        self.tracker.enqueue(body, host::now_ms());
+    }
+
+    /// One `user()`/`group()` value by [`field`] number (see `Analytics::identity`).
+    pub fn identity(&mut self, which: u32) -> Option<String> {
+        let identity = &mut self.tracker.identity;
+        match which {
+            field::ANONYMOUS_ID => Some(identity.anonymous_id(&mut self.random)),
+            field::USER_ID => identity.user_id(),
+            field::USER_TRAITS => Some(identity.user_traits()),
+            field::GROUP_ID => identity.group_id(),
+            _ => Some(identity.group_traits()),
+        }
+    }
+
+    /// Sets one `user()`/`group()` value by [`field`] number (see `Analytics::set_identity`).
+    pub fn set_identity(&mut self, which: u32, value: Option<&str>) -> Option<String> {
+        let identity = &mut self.tracker.identity;
+        match which {
+            field::ANONYMOUS_ID => return identity.set_anonymous_id(value),
+            field::USER_ID => identity.set_user_id(value),
+            field::USER_TRAITS => identity.set_user_traits(value),
+            field::GROUP_ID => identity.set_group_id(value),
+            _ => identity.set_group_traits(value),
+        }
+        None
+    }
+
+    /// `reset()`: forgets every identity value in every store.
+    pub fn reset(&mut self) {
+        self.tracker.identity.reset();
+    }
+
+    /// The queue state as JSON text.
+    pub fn queue_state(&self) -> String {
+        self.tracker.state_json()
+    }
+
+    /// Debug-mode log lines since the last call, newline-separated.
+    pub fn take_warnings(&mut self) -> String {
+        // A loop, not `join`: join's generic copy costs ~1 KB of wasm.
+        let mut lines = String::new();
+        for (i, line) in self.tracker.take_warnings().into_iter().enumerate() {
+            if i > 0 {
+                lines.push('\n');
+            }
+            lines.push_str(line);
+        }
+        lines
     }
 }
 
@@ -164,28 +239,28 @@ fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
     drive(shared, Mode::Normal);
 }
 
-/// Page hide: free this tab's lease (so the next page adopts its queue at once) and hand what
-/// fits to keepalive requests. Other lifecycle changes feed the core's online state.
+/// Carries out the core's [`page_lifecycle::reaction`] to a lifecycle change.
 fn on_page_event(shared: &Shared, event: PageEvent) {
-    match event {
-        PageEvent::Hidden | PageEvent::PageHide { .. } => {
-            let Ok(runtime) = shared.try_borrow() else { return };
-            let mode = runtime.tracker.page_hide_mode();
-            drop(runtime);
-            if let PageEvent::PageHide { .. } = event {
-                if let Ok(mut runtime) = shared.try_borrow_mut() {
-                    runtime.leases.release(&mut LocalStore::new());
-                }
-            }
-            drive(shared, mode);
+    let reaction = page_lifecycle::reaction(event);
+    let mode = {
+        let Ok(mut runtime) = shared.try_borrow_mut() else { return };
+        if reaction.release_lease {
+            runtime.leases.release(&mut LocalStore::new());
         }
-        PageEvent::PageShow { .. } | PageEvent::Visible => beat(shared),
-        PageEvent::Online | PageEvent::Offline => {
-            if let Ok(mut runtime) = shared.try_borrow_mut() {
-                runtime.tracker.set_online(event == PageEvent::Online);
-            }
-            drive(shared, Mode::Normal);
+        if let Some(online) = reaction.online {
+            runtime.tracker.set_online(online);
         }
+        match reaction.drive {
+            Some(Drive::PageHide) => Some(runtime.tracker.page_hide_mode()),
+            Some(Drive::Normal) => Some(Mode::Normal),
+            None => None,
+        }
+    };
+    if reaction.beat {
+        beat(shared);
+    }
+    if let Some(mode) = mode {
+        drive(shared, mode);
     }
 }
 

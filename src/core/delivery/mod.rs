@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod lease;
 pub mod outbox;
+pub mod page_lifecycle;
 pub mod queue_format;
 pub mod stamp;
 pub mod queue;

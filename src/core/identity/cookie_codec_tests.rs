@@ -144,3 +144,21 @@ fn no_input_can_inject_an_attribute_or_a_second_cookie() {
         assert_eq!(decode_value(&header.1).as_deref(), Some(attack), "round trip of {attack:?}");
     }
 }
+
+#[test]
+fn a_domain_cookie_removes_the_host_only_copy_that_shadows_it() {
+    let domain = CookieAttributes { domain: Some("example.com".into()), secure: true, ..CookieAttributes::default() };
+    let host_only = shadowing_host_only(&domain).expect("a domain cookie can be shadowed");
+    assert_eq!(host_only, CookieAttributes { domain: None, ..domain.clone() }, "same path, SameSite, Secure");
+    assert_eq!(deletion("ajs_user_id", &host_only), deletion("ajs_user_id", &CookieAttributes { secure: true, ..CookieAttributes::default() }));
+    assert_eq!(shadowing_host_only(&CookieAttributes::default()), None, "a host-only cookie shadows nothing");
+    let rows: &[(Option<&str>, &str, bool)] = &[
+        (Some("%22a%22"), "%22a%22", true),
+        (Some("%22old%22"), "%22a%22", false),
+        (None, "%22a%22", false),
+        (Some(""), "", true),
+    ];
+    for (read_back, raw, want) in rows {
+        assert_eq!(written_back(*read_back, raw), *want, "{read_back:?} vs {raw}");
+    }
+}

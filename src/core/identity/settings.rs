@@ -57,6 +57,17 @@ impl Default for IdentitySettings {
 }
 
 impl IdentitySettings {
+    /// Where the delivery queue is written: localStorage when the settings persist to it and the
+    /// page can open it, else memory (persistence off: `disableClientPersistence`, or `storage.stores`
+    /// without `localStorage`; blocked storage).
+    pub fn queue_store(&self, local_storage_available: bool) -> StoreKind {
+        if local_storage_available && self.stores.contains(&StoreKind::LocalStorage) {
+            StoreKind::LocalStorage
+        } else {
+            StoreKind::Memory
+        }
+    }
+
     /// Reads the options JSON text (the second argument of `analytics.load`); never fails.
     pub fn parse(options_json: &str) -> Self {
         let option = |key: &str| json::get(options_json, key);
