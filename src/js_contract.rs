@@ -1,6 +1,6 @@
 //! The numbers that cross between JavaScript and the wasm, by name, in one place: the identity
 //! field numbers (`www/src/user.js`), the page lifecycle events by index (`host.js`'s `EVENTS`)
-//! and the transport's non-HTTP statuses (`host.js`'s `hostSend`). `tests/js_contract.rs` reads
+//! and the transport's non-HTTP statuses (`host.js`'s `hostFetch`). `tests/js_contract.rs` reads
 //! those JS files and fails when they spell a number differently. Plain constants: imports nothing.
 
 /// The field numbers of `Analytics::identity` / `Analytics::set_identity` (`www/src/user.js`).
@@ -41,12 +41,10 @@ pub mod page_event {
     pub const VISIBILITYCHANGE: u32 = 4;
 }
 
-/// The statuses `hostSend` answers besides HTTP ones.
+/// The statuses `hostFetch` answers besides HTTP ones (their meaning: `core::delivery::send_route`).
 pub mod send_status {
-    /// Offline (`navigator.onLine === false`): nothing was sent.
-    pub const OFFLINE: i32 = -1;
-    /// Network error: rejection, abort after the timeout, opaque answer, refused beacon.
-    pub const NETWORK_ERROR: i32 = 0;
-    /// `sendBeacon` queued the body (used only where `fetch` is missing or throws).
-    pub const BEACON_QUEUED: i32 = 202;
+    /// `fetch` is missing or threw before starting.
+    pub const FETCH_UNAVAILABLE: i32 = crate::core::delivery::send_route::FETCH_UNAVAILABLE;
+    /// Network error: rejection, abort after the timeout, opaque answer.
+    pub const NETWORK_ERROR: i32 = crate::core::delivery::send_route::NETWORK_ERROR;
 }

@@ -46,21 +46,19 @@ function retryAfter(raw) {
   return at === at ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : -1;
 }
 
-// The non-HTTP statuses `hostSend` answers (src/js_contract.rs `send_status`; tests/js_contract.rs checks).
-const OFFLINE = -1;
+// The non-HTTP statuses `hostFetch` answers (src/js_contract.rs `send_status`; tests/js_contract.rs checks).
+const FETCH_UNAVAILABLE = -1;
 const NETWORK_ERROR = 0;
-const BEACON_QUEUED = 202;
 
 /**
  * POSTs `body` as text/plain (a CORS simple request) with `keepalive`, aborted after `timeout` ms, and
- * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: status OFFLINE (nothing
- * sent), NETWORK_ERROR (rejection, abort, opaque answer, refused beacon), BEACON_QUEUED for a queued beacon
- * (used only where fetch is missing or throws). The answer waits for the response body to be read:
- * Chromium counts an unread keepalive body against the page's 64 KiB keepalive budget.
+ * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: status FETCH_UNAVAILABLE when
+ * fetch is missing or throws, NETWORK_ERROR for a rejection, abort or opaque answer. The answer waits for
+ * the response body to be read: Chromium counts an unread keepalive body against the page's 64 KiB
+ * keepalive budget. Whether to send at all, and what to try next, is the core's (send_route.rs).
  */
-export function hostSend(id, url, body, keepalive, timeout) {
+export function hostFetch(id, url, body, keepalive, timeout) {
   const answer = (status, retry) => queueMicrotask(() => wake(id, status, retry));
-  if (!hostOnline()) return answer(OFFLINE, -1);
   const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive };
   const signal = attempt(() => AbortSignal.timeout(timeout));
   if (signal) init.signal = signal;
@@ -68,7 +66,7 @@ export function hostSend(id, url, body, keepalive, timeout) {
   try {
     request = fetch(url, init);
   } catch (e) {
-    return answer(attempt(() => navigator.sendBeacon(url, body)) ? BEACON_QUEUED : NETWORK_ERROR, -1);
+    return answer(FETCH_UNAVAILABLE, -1);
   }
   Promise.resolve(request).then((response) => {
     const status = attempt(() => (response instanceof Response ? response.status : NETWORK_ERROR), NETWORK_ERROR);
@@ -77,6 +75,9 @@ export function hostSend(id, url, body, keepalive, timeout) {
     if (!attempt(() => response.text().then(done, done))) done();
   }, () => answer(NETWORK_ERROR, -1));
 }
+
+/** `navigator.sendBeacon(url, body)`: whether the browser queued it. */
+export const hostBeacon = (url, body) => attempt(() => navigator.sendBeacon(url, body), false);
 
 // By index (src/js_contract.rs `page_event`; tests/js_contract.rs checks): the last is listened to on document.
 const EVENTS = ['pagehide', 'pageshow', 'online', 'offline', 'visibilitychange'];

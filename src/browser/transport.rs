@@ -1,14 +1,18 @@
 //! Executes the outbox's [`Transmit`]s through `host.js`: `fetch` POST with `keepalive` and
 //! `Content-Type: text/plain` (a CORS "simple request": no preflight, allowed during unload), and
-//! `navigator.sendBeacon` only where `fetch` is missing or throws. Every answer is turned into an
-//! [`Outcome`] here, once, and handed to the callback exactly once, always asynchronously (so the
-//! caller's drive loop is never re-entered while it holds its state).
+//! `navigator.sendBeacon` only where `fetch` is missing or throws. The answer is handed to the
+//! callback exactly once, always asynchronously (so the caller's drive loop is never re-entered
+//! while it holds its state).
 //!
-//! No delivery decisions: what to send, when, with keepalive or not, is the core's. Never throws.
+//! No delivery decisions: what to send, when, with keepalive or not, whether to send while offline,
+//! when to fall back to the beacon and what each answer means are the core's
+//! (`core::delivery::send_route`). Never throws.
 
 use crate::browser::{callbacks, host};
+use std::rc::Rc;
+
+use crate::core::delivery::send_route::{self, SendStep};
 use crate::core::delivery::{Outcome, Transmit};
-use crate::js_contract::send_status;
 
 /// Where requests go: the API base such as `https://api.segment.io/v1` (no trailing slash).
 #[derive(Clone)]
@@ -30,22 +34,26 @@ impl Transport {
         url
     }
 
-    /// Performs `transmit`; `on_done(id, outcome)` runs exactly once, in a later task or microtask.
-    /// Offline (`navigator.onLine === false`) answers [`Outcome::Offline`] without sending.
-    pub fn send(&self, transmit: &Transmit, on_done: impl FnOnce(u64, Outcome) + 'static) {
+    /// Performs `transmit` as `core::delivery::send_route` directs (offline: nothing sent; fetch;
+    /// sendBeacon where fetch cannot start); `on_done(id, outcome)` runs exactly once, in a later
+    /// task or microtask.
+    pub fn send(&self, transmit: Transmit, on_done: impl FnOnce(u64, Outcome) + 'static) {
         let id = transmit.id;
-        let answer = callbacks::once(move |status, retry_after| on_done(id, outcome(status, retry_after)));
-        host::send(answer, &self.url(transmit.url_path), &transmit.body, transmit.keepalive, transmit.timeout_ms);
-    }
-}
-
-/// `host.js`'s answer as an [`Outcome`]: [`send_status::OFFLINE`], [`send_status::NETWORK_ERROR`] (rejection, abort
-/// after the timeout, opaque answer, refused beacon); `Retry-After` seconds, -1 when absent.
-fn outcome(status: f64, retry_after: f64) -> Outcome {
-    match status as i32 {
-        send_status::OFFLINE => Outcome::Offline,
-        send_status::NETWORK_ERROR => Outcome::NetworkError,
-        _ => Outcome::Status(status as u16, (retry_after >= 0.0).then_some(retry_after as u32)),
+        let url = self.url(transmit.url_path);
+        if let SendStep::Answer(outcome) = send_route::first(host::online()) {
+            return callbacks::soon(move || on_done(id, outcome));
+        }
+        // Kept for the beacon fallback until fetch answers; moved, not copied.
+        let request = Rc::new((url, transmit.body));
+        let kept = request.clone();
+        let answer = callbacks::once(move |status, retry_after| {
+            let outcome = match send_route::after_fetch(status, retry_after) {
+                SendStep::Answer(outcome) => outcome,
+                _ => send_route::after_beacon(host::beacon(&kept.0, &kept.1)),
+            };
+            on_done(id, outcome);
+        });
+        host::fetch(answer, &request.0, &request.1, transmit.keepalive, transmit.timeout_ms);
     }
 }
 

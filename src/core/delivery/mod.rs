@@ -17,6 +17,7 @@ pub mod lease;
 pub mod outbox;
 pub mod page_lifecycle;
 pub mod queue_format;
+pub mod send_route;
 pub mod stamp;
 pub mod queue;
 pub mod status_policy;
