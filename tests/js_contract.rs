@@ -1,11 +1,12 @@
 //! Host test: the JavaScript files spell every number that crosses into the wasm exactly as
 //! `src/js_contract.rs` names it: identity field numbers (`www/src/user.js`), lifecycle event
 //! indices and the transport's non-HTTP statuses (`src/browser/host.js`), and use the names rather
-//! than bare numbers where they pass them.
+//! than bare numbers where they pass them; and the snippet's saved-calls key (`core::event::snippet_calls_format`).
 //!
 //! Environment: host only (`cargo test --test js_contract`); reads the files as text.
 #![cfg(not(target_arch = "wasm32"))]
 
+use wasm_analytics::core::event::snippet_calls_format;
 use wasm_analytics::js_contract::{field, page_event, send_status};
 
 fn read(path: &str) -> String {
@@ -58,5 +59,21 @@ fn host_js_spells_the_send_statuses() {
     }
     for bare in ["answer(-1", "answer(0", "response.status : 0", "202"] {
         assert!(!host.contains(bare), "host.js passes a status by number: `{bare}`");
+    }
+}
+
+/// The stub writes and the facade reads the saved calls under the key the core's format module
+/// owns, and no other version of it.
+#[test]
+fn snippet_and_facade_spell_the_saved_calls_key() {
+    let quoted = format!("'{}'", snippet_calls_format::KEY);
+    let snippet = read("www/snippet.js");
+    let load = read("www/src/load.js");
+    assert!(snippet.contains(&quoted), "www/snippet.js writes {quoted}");
+    assert_eq!(js_const(&load, "load.js", "SAVED_CALLS_KEY"), quoted, "www/src/load.js reads it");
+    for (file, text) in [("snippet.js", &snippet), ("load.js", &load)] {
+        let mentions = text.matches("wa:snippet-calls:").count();
+        let exact = text.matches(snippet_calls_format::KEY).count();
+        assert_eq!(mentions, exact, "{file} names another version of the key");
     }
 }

@@ -8,6 +8,7 @@ import { browserFacts } from './page.js';
 import { toJson } from './serialize.js';
 import { NULL_CORE, isDisabled } from './null-core.js';
 
+// Key and format: src/core/event/snippet_calls_format.rs (tests/js_contract.rs checks the spelling).
 const SAVED_CALLS_KEY = 'wa:snippet-calls:v1';
 // Applied before any event call, as analytics.js does, so buffered events see them.
 const SETUP_METHODS = { setAnonymousId: 1, on: 1, once: 1, off: 1, debug: 1, addSourceMiddleware: 1, register: 1 };
