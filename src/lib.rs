@@ -2,6 +2,7 @@
 //!
 //! `core` holds every rule and is tested on the host; `browser` is the thin shell over one JS host (`src/browser/host.js`); the
 //! `#[wasm_bindgen]` exports below are the only surface JavaScript sees.
+//! Holds no rule and no state: exports forward to `browser::runtime::Runtime` methods.
 #![deny(missing_docs)]
 
 pub mod core;

@@ -1,6 +1,7 @@
 //! `window.localStorage` as a [`Store`]. Never throws: localStorage itself can throw (sandboxed
 //! iframes, `file:` pages, privacy modes, quota); every failure behaves as an empty store whose
 //! writes report `false` (`host.js` catches). Holds raw text only; formats belong to `core::identity::storage_format`.
+//! Must not import `browser::runtime` or hold any format or rule; imports `browser::{host, task_cache}` and `core::store`.
 
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;

@@ -1,6 +1,8 @@
 //! The browser shell: adapters for the core (stores, transport, lifecycle, timers, randomness) over
 //! `host.js`, the one JavaScript file the wasm imports (`host.rs` binds it; `callbacks.rs` is the one
 //! way back in). No web-sys or js-sys in the library: each costs glue and wasm bytes.
+//! Owns the I/O only: every decision comes from `src/core`. Must not import `web_sys`, `js_sys` or `gloo*`;
+//! nothing in `src/core` may import this module.
 
 pub mod callbacks;
 pub mod cookie_store;

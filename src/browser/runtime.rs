@@ -4,6 +4,7 @@
 //! through [`drive`]. No `RefCell` borrow is held across a call that can run our own code.
 //!
 //! No business `if`s: what to send, when, and what an answer means are the core's (`Tracker`).
+//! The only shell module that imports the others; none of them imports it.
 
 use std::cell::RefCell;
 

@@ -7,6 +7,7 @@
 //! No delivery decisions: what to send, when, with keepalive or not, whether to send while offline,
 //! when to fall back to the beacon and what each answer means are the core's
 //! (`core::delivery::send_route`). Never throws.
+//! Must not import `browser::runtime`; imports `browser::{callbacks, host}` and `core::delivery`.
 
 use crate::browser::{callbacks, host};
 use std::rc::Rc;

@@ -5,6 +5,7 @@
 //! in `document.cookie`, a localStorage item's text). Encoding and decoding of those strings is
 //! owned by the persisted-format modules, never by adapters. Adapters must never panic or throw:
 //! a blocked or failing store reports `false` from `set` and behaves as empty on `get`.
+//! Imports nothing: every part of the core and every shell adapter may use it.
 
 /// Which kind of browser storage a [`Store`] stands for; persisted-format rules differ per kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

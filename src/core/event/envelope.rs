@@ -23,6 +23,7 @@
 //! - Calls that analytics.js would send only to have the API reject them are dropped with a
 //!   [`DropReason`]: no `groupId`, no alias target, a body over [`MAX_EVENT_BYTES`].
 //! - Dotted option keys (`{'page.title': x}`) become literal `context` keys (no `dset` expansion).
+//! Must not import `core::identity` (ids come in as [`Identity`]), `core::delivery` or any platform crate.
 
 mod context;
 

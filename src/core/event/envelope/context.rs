@@ -1,6 +1,7 @@
 //! The event's `context`: the caller's `options.context` and other option keys, then the page
 //! context, then analytics.js's Page Enrichment (userAgent, userAgentData, locale, library,
 //! campaign, amp, referrer, timezone), each with its own precedence rule.
+//! Imports `core::json` and `core::event`'s own modules; must not import another part of the core.
 
 use std::borrow::Cow;
 
