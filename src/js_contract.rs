@@ -41,10 +41,8 @@ pub mod page_event {
     pub const VISIBILITYCHANGE: u32 = 4;
 }
 
-/// The statuses `hostFetch` answers besides HTTP ones (their meaning: `core::delivery::send_route`).
+/// The status `hostFetch` answers besides HTTP ones (its meaning: `core::delivery::send_route`).
 pub mod send_status {
-    /// `fetch` is missing or threw before starting.
-    pub const FETCH_UNAVAILABLE: i32 = crate::core::delivery::send_route::FETCH_UNAVAILABLE;
     /// Network error: rejection, abort after the timeout, opaque answer.
     pub const NETWORK_ERROR: i32 = crate::core::delivery::send_route::NETWORK_ERROR;
 }

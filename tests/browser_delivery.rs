@@ -54,7 +54,7 @@ fn transmit(keepalive: bool) -> Transmit {
 async fn send(transport: &Transport, t: &Transmit) -> Outcome {
     let got: Rc<RefCell<Option<(u64, Outcome)>>> = Rc::default();
     let sink = got.clone();
-    transport.send(t.clone(), move |id, outcome| *sink.borrow_mut() = Some((id, outcome)));
+    transport.send(t, move |id, outcome| *sink.borrow_mut() = Some((id, outcome)));
     assert!(got.borrow().is_none(), "the answer must come asynchronously");
     for _ in 0..200 {
         if let Some((id, outcome)) = *got.borrow() {

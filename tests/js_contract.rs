@@ -53,11 +53,11 @@ fn host_js_lists_the_lifecycle_events_in_order() {
 #[test]
 fn host_js_spells_the_send_statuses() {
     let host = read("src/browser/host.js");
-    let statuses = [("FETCH_UNAVAILABLE", send_status::FETCH_UNAVAILABLE), ("NETWORK_ERROR", send_status::NETWORK_ERROR)];
+    let statuses = [("NETWORK_ERROR", send_status::NETWORK_ERROR)];
     for (name, status) in statuses {
         assert_eq!(js_const(&host, "host.js", name), status.to_string(), "host.js {name}");
     }
-    for bare in ["answer(-1", "answer(0", "response.status : 0", "202"] {
+    for bare in ["wake(id, 0, -1)", "response.status : 0", "202"] {
         assert!(!host.contains(bare), "host.js passes a status by number: `{bare}`");
     }
 }

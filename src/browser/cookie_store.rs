@@ -81,14 +81,14 @@ impl Store for CookieStore {
         if !host::set_cookie(&text) {
             return false;
         }
-        if cookie_codec::written_back(self.get(key).as_deref(), raw) {
+        if self.get(key).as_deref() == Some(raw) {
             return true;
         }
         if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
             host::set_cookie(&cookie_codec::deletion(key, &host_only));
         }
         self.jar.forget();
-        cookie_codec::written_back(self.get(key).as_deref(), raw)
+        self.get(key).as_deref() == Some(raw)
     }
 
     /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.

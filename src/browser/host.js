@@ -29,9 +29,9 @@ export function hostTimer(id, ms) {
 
 export const hostClear = (handle) => clearTimeout(handle);
 
-/** Runs `wake(id, 0, 0)` in a microtask (after the current script, before the next task). */
-export function hostSoon(id) {
-  queueMicrotask(() => wake(id, 0, 0));
+/** Runs `wake(id, a, b)` in a microtask (after the current script, before the next task). */
+export function hostSoon(id, a, b) {
+  queueMicrotask(() => wake(id, a, b));
 }
 
 /** `navigator.onLine`, true where unknown. */
@@ -46,19 +46,18 @@ function retryAfter(raw) {
   return at === at ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : -1;
 }
 
-// The non-HTTP statuses `hostFetch` answers (src/js_contract.rs `send_status`; tests/js_contract.rs checks).
-const FETCH_UNAVAILABLE = -1;
+// The non-HTTP status `hostFetch` answers (src/js_contract.rs `send_status`; tests/js_contract.rs checks).
 const NETWORK_ERROR = 0;
 
 /**
  * POSTs `body` as text/plain (a CORS simple request) with `keepalive`, aborted after `timeout` ms, and
- * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: status FETCH_UNAVAILABLE when
- * fetch is missing or throws, NETWORK_ERROR for a rejection, abort or opaque answer. The answer waits for
- * the response body to be read: Chromium counts an unread keepalive body against the page's 64 KiB
- * keepalive budget. Whether to send at all, and what to try next, is the core's (send_route.rs).
+ * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: an HTTP status, or
+ * NETWORK_ERROR for a rejection, abort or opaque answer. Returns false, and never answers, when fetch is
+ * missing or throws. The answer waits for the response body to be read: Chromium counts an unread keepalive
+ * body against the page's 64 KiB keepalive budget. Whether to send at all, and what to try when fetch
+ * cannot start, is the core's (send_route.rs).
  */
 export function hostFetch(id, url, body, keepalive, timeout) {
-  const answer = (status, retry) => queueMicrotask(() => wake(id, status, retry));
   const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive };
   const signal = attempt(() => AbortSignal.timeout(timeout));
   if (signal) init.signal = signal;
@@ -66,14 +65,15 @@ export function hostFetch(id, url, body, keepalive, timeout) {
   try {
     request = fetch(url, init);
   } catch (e) {
-    return answer(FETCH_UNAVAILABLE, -1);
+    return false;
   }
   Promise.resolve(request).then((response) => {
     const status = attempt(() => (response instanceof Response ? response.status : NETWORK_ERROR), NETWORK_ERROR);
     const retry = attempt(() => retryAfter(response.headers.get('Retry-After')), -1);
     const done = () => wake(id, status, retry);
     if (!attempt(() => response.text().then(done, done))) done();
-  }, () => answer(NETWORK_ERROR, -1));
+  }, () => wake(id, NETWORK_ERROR, -1));
+  return true;
 }
 
 /** `navigator.sendBeacon(url, body)`: whether the browser queued it. */

@@ -229,7 +229,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
     }
     for transmit in transmits {
         let answered = *shared;
-        transport_base.send(transmit, move |id, outcome| on_answer(&answered, id, outcome));
+        transport_base.send(&transmit, move |id, outcome| on_answer(&answered, id, outcome));
     }
 }
 

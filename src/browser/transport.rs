@@ -10,8 +10,6 @@
 //! Must not import `browser::runtime`; imports `browser::{callbacks, host}` and `core::delivery`.
 
 use crate::browser::{callbacks, host};
-use std::rc::Rc;
-
 use crate::core::delivery::send_route::{self, SendStep};
 use crate::core::delivery::{Outcome, Transmit};
 
@@ -38,23 +36,16 @@ impl Transport {
     /// Performs `transmit` as `core::delivery::send_route` directs (offline: nothing sent; fetch;
     /// sendBeacon where fetch cannot start); `on_done(id, outcome)` runs exactly once, in a later
     /// task or microtask.
-    pub fn send(&self, transmit: Transmit, on_done: impl FnOnce(u64, Outcome) + 'static) {
+    pub fn send(&self, transmit: &Transmit, on_done: impl FnOnce(u64, Outcome) + 'static) {
         let id = transmit.id;
         let url = self.url(transmit.url_path);
-        if let SendStep::Answer(outcome) = send_route::first(host::online()) {
-            return callbacks::soon(move || on_done(id, outcome));
-        }
-        // Kept for the beacon fallback until fetch answers; moved, not copied.
-        let request = Rc::new((url, transmit.body));
-        let kept = request.clone();
-        let answer = callbacks::once(move |status, retry_after| {
-            let outcome = match send_route::after_fetch(status, retry_after) {
-                SendStep::Answer(outcome) => outcome,
-                _ => send_route::after_beacon(host::beacon(&kept.0, &kept.1)),
-            };
-            on_done(id, outcome);
-        });
-        host::fetch(answer, &request.0, &request.1, transmit.keepalive, transmit.timeout_ms);
+        let answer = callbacks::once(move |status, retry_after| on_done(id, send_route::outcome(status, retry_after)));
+        let status = match send_route::first(host::online()) {
+            SendStep::Fetch if host::fetch(answer, &url, &transmit.body, transmit.keepalive, transmit.timeout_ms) => return,
+            SendStep::Fetch => send_route::after_beacon(host::beacon(&url, &transmit.body)),
+            SendStep::Offline => send_route::OFFLINE,
+        };
+        host::soon(answer, status as f64, -1.0);
     }
 }
 

@@ -205,16 +205,10 @@ pub fn deletion(name: &str, attrs: &CookieAttributes) -> String {
 /// The attributes of the host-only copy of a cookie written with `attrs`, which a domain cookie
 /// must remove: an older host-only cookie of the same name is listed first in `document.cookie`,
 /// so it would shadow ours on every read. `None` when `attrs` writes host-only itself (nothing can
-/// shadow it). Used when removing, and after a write that does not read back (`written_back`).
+/// shadow it). Used when removing, and after a write that does not read back.
 pub fn shadowing_host_only(attrs: &CookieAttributes) -> Option<CookieAttributes> {
     attrs.domain.as_ref()?;
     Some(CookieAttributes { domain: None, ..attrs.clone() })
-}
-
-/// True when a write of `raw` was shadowed (or refused): `read_back` is what a read of the name
-/// found right after the write.
-pub fn written_back(read_back: Option<&str>, raw: &str) -> bool {
-    read_back == Some(raw)
 }
 
 #[cfg(test)]
