@@ -1,5 +1,5 @@
 //! The numbers that cross between JavaScript and the wasm, by name, in one place: the identity
-//! field numbers (`www/src/user.js`), the page lifecycle events by index (`host.js`'s `EVENTS`)
+//! field numbers (`www/src/user.js`; the consent ones in `www/src/analytics.js`), the page lifecycle events by index (`host.js`'s `EVENTS`)
 //! and the transport's non-HTTP statuses (`host.js`'s `hostFetch`). `tests/js_contract.rs` reads
 //! those JS files and fails when they spell a number differently. Plain constants: imports nothing.
 
@@ -15,7 +15,14 @@ pub mod field {
     pub const GROUP_ID: u32 = 3;
     /// `group().traits()`.
     pub const GROUP_TRAITS: u32 = 4;
-    /// Every field by its name in `user.js`.
+    /// Read only: with `cookie.serverManaged`, the anonymousId to report to the site's id endpoint
+    /// (the server has not set the cookie), while consent lets the page store; else `None`.
+    pub const SERVER_REPORT: u32 = 5;
+    /// Write only: `consent(preferences)`, the argument as JSON text (`"granted"`, `"denied"` or an
+    /// object of booleans); answers the `runtime::consent_flags` bits as one digit (`"0"`: not a
+    /// choice). Through `setIdentity` because each export costs glue and a wasm shim.
+    pub const CONSENT: u32 = 6;
+    /// The fields `www/src/user.js` names.
     pub const ALL: [(&str, u32); 5] = [
         ("ANONYMOUS_ID", ANONYMOUS_ID),
         ("USER_ID", USER_ID),

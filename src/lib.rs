@@ -118,6 +118,9 @@ mod exports {
         /// for [`crate::js_contract::field::ANONYMOUS_ID`], else `None`.
         #[wasm_bindgen(js_name = setIdentity)]
         pub fn set_identity(&self, field: u32, value: Option<String>) -> Option<String> {
+            if field == crate::js_contract::field::CONSENT {
+                return runtime::choose_consent_digit(&self.shared, value.as_deref().unwrap_or_default());
+            }
             self.with(None, |rt| rt.set_identity(field, value.as_deref()))
         }
 

@@ -41,6 +41,7 @@ fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> Str
         integrations: &integrations,
         amp_id: None,
         stored_referrer: None,
+        anonymize_ip: false,
     };
     let resolved = resolve(method, kinds);
     let page = page();

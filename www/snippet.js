@@ -10,7 +10,7 @@
   var contextual = { track: 1, screen: 1, alias: 1, group: 1, page: 1, identify: 1 };
   analytics.methods = ('trackSubmit trackClick trackLink trackForm pageview identify reset group track ready ' +
     'alias debug page screen once off on addSourceMiddleware addIntegrationMiddleware setAnonymousId ' +
-    'addDestinationMiddleware register deregister flush').split(' ');
+    'addDestinationMiddleware register deregister flush consent').split(' ');
   analytics.factory = function (method) {
     return function () {
       if (window.analytics.initialized) return window.analytics[method].apply(window.analytics, arguments);
@@ -40,6 +40,9 @@
   };
   addEventListener('pagehide', function () {
     if (window.analytics.initialized || !analytics.length) return;
+    // Consent may be pending or denied (required, or Global Privacy Control) and no grant is remembered: store nothing.
+    var consent = analytics._loadOptions && analytics._loadOptions.consent;
+    if (((consent && consent.required) || navigator.globalPrivacyControl) && !/(^|; )wa_consent=g/.test(document.cookie)) return;
     try {
       var saved = JSON.parse(localStorage.getItem('wa:snippet-calls:v1') || '[]');
       localStorage.setItem('wa:snippet-calls:v1', JSON.stringify(saved.concat(analytics)));

@@ -14,6 +14,9 @@ use crate::browser::task_cache::TaskCache;
 /// The identity cookies of one page: attributes from the `cookie` option (domain filled by the probe).
 pub struct CookieStore {
     attributes: CookieAttributes,
+    /// Whether the domain is known (given, or probed at the first write: a page whose consent is
+    /// pending must not even set the probe cookie).
+    probed: bool,
     max_age_ms: f64,
     /// `document.cookie` as read during the current task. Reading it is the most expensive thing
     /// a tracking call does in Chromium, and one call reads several keys (a burst of calls in one
@@ -24,17 +27,18 @@ pub struct CookieStore {
 
 impl CookieStore {
     /// A cookie store writing with `attributes`, each write expiring `max_age_ms` after it.
-    /// When `attributes.domain` is `None` the `__tld__` probe picks it (host-only when it finds none).
-    pub fn new(mut attributes: CookieAttributes, max_age_ms: f64) -> Self {
-        if attributes.domain.is_none() {
-            attributes.domain = probe_domain();
-        }
-        CookieStore { attributes, max_age_ms, jar: TaskCache::new() }
+    /// When `attributes.domain` is `None` the `__tld__` probe picks it at the first write or removal
+    /// (host-only when it finds none).
+    pub fn new(attributes: CookieAttributes, max_age_ms: f64) -> Self {
+        let probed = attributes.domain.is_some();
+        CookieStore { attributes, probed, max_age_ms, jar: TaskCache::new() }
     }
 
-    /// The attributes every write uses (the probed domain included).
-    pub fn attributes(&self) -> &CookieAttributes {
-        &self.attributes
+    fn probe(&mut self) {
+        if !self.probed {
+            self.probed = true;
+            self.attributes.domain = probe_domain();
+        }
     }
 }
 
@@ -75,6 +79,7 @@ impl Store for CookieStore {
     /// Writes the cookie; when it does not read back, the host-only copy that shadows it
     /// (`cookie_codec::shadowing_host_only`) is removed and the write checked again.
     fn set(&mut self, key: &str, raw: &str) -> bool {
+        self.probe();
         self.jar.forget();
         let expires = host::now_ms() + self.max_age_ms;
         let text = cookie_codec::assignment(key, raw, expires, &self.attributes);
@@ -93,6 +98,7 @@ impl Store for CookieStore {
 
     /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.
     fn remove(&mut self, key: &str) {
+        self.probe();
         self.jar.forget();
         host::set_cookie(&cookie_codec::deletion(key, &self.attributes));
         if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {

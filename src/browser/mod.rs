@@ -5,6 +5,7 @@
 //! nothing in `src/core` may import this module.
 
 pub mod callbacks;
+pub mod consent_store;
 pub mod cookie_store;
 pub mod crypto_random;
 pub mod host;

@@ -6,8 +6,10 @@
 //! No business `if`s: what to send, when, and what an answer means are the core's (`Tracker`).
 //! The only shell module that imports the others; none of them imports it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
+use crate::browser::consent_store;
 use crate::browser::cookie_store::CookieStore;
 use crate::browser::crypto_random::CryptoRandom;
 use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
@@ -16,11 +18,13 @@ use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
 use crate::core::delivery::tab_leases::{Step, TabLeases};
 use crate::core::delivery::page_lifecycle::{self, Drive};
+use crate::core::consent::{Consent, ConsentSettings};
 use crate::core::delivery::{Config, Mode, Outcome};
+use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::identity::Identity;
 use crate::core::json;
 use crate::core::identity::settings::IdentitySettings;
-use crate::core::store::{MemoryStore, Store, StoreKind};
+use crate::core::store::{Gated, MemoryStore, Store, StoreKind};
 use crate::core::tracker::{PageEnv, Tracker};
 use crate::core::uuid;
 use crate::core::event::args::Method;
@@ -46,28 +50,37 @@ pub struct Runtime {
     drive_scheduled: bool,
     on_drop: Option<JsValue>,
     _lifecycle: Option<Lifecycle>,
+    /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
+    cookie: CookieAttributes,
+    cookie_max_age_ms: f64,
 }
 
-/// The stores of `settings.stores`, in order, as browser adapters.
-fn browser_stores(settings: &IdentitySettings) -> Vec<Box<dyn Store>> {
+/// The stores of `settings.stores`, in order, as browser adapters behind the consent gate `storing`
+/// (the server-managed id cookie is never written).
+fn browser_stores(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Vec<Box<dyn Store>> {
+    let gated = |store: Box<dyn Store>, key| -> Box<dyn Store> { Box::new(Gated::new(store, storing.clone(), true, key)) };
     settings
         .stores
         .iter()
         .map(|kind| -> Box<dyn Store> {
             match kind {
-                StoreKind::Cookie => Box::new(CookieStore::new(settings.cookie.clone(), settings.cookie_max_age_ms)),
-                StoreKind::LocalStorage => Box::new(LocalStore::new()),
+                StoreKind::Cookie => gated(
+                    Box::new(CookieStore::new(settings.cookie.clone(), settings.cookie_max_age_ms)),
+                    settings.server_key(),
+                ),
+                StoreKind::LocalStorage => gated(Box::new(LocalStore::new()), None),
                 StoreKind::Memory => Box::new(MemoryStore::new(StoreKind::Memory)),
             }
         })
         .collect()
 }
 
-/// The delivery queue's store, of the kind `IdentitySettings::queue_store` picks.
-fn queue_store(settings: &IdentitySettings) -> Box<dyn Store> {
+/// The delivery queue's store, of the kind `IdentitySettings::queue_store` picks; read and written
+/// only while consent lets the page store.
+fn queue_store(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Box<dyn Store> {
     let local = LocalStore::new();
     match settings.queue_store(local.is_available()) {
-        StoreKind::LocalStorage => Box::new(local),
+        StoreKind::LocalStorage => Box::new(Gated::new(Box::new(local), storing.clone(), false, None)),
         kind => Box::new(MemoryStore::new(kind)),
     }
 }
@@ -81,8 +94,15 @@ pub fn start(options_json: &str) -> Shared {
     let config = Config::from_options(options_json);
     let leases = TabLeases::new(env.write_key(), &uuid::v4(&mut random), config.liveness, host::has_locks());
     let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
-    let identity = Identity::new(&settings, browser_stores(&settings));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings), leases.tab_id(), host::now_ms());
+    // The remembered choice is read before anything else: it decides whether anything may be written.
+    let consent = Consent::new(ConsentSettings::parse(options_json), consent_store::remembered().as_deref());
+    if consent.erases_on_load() {
+        consent_store::erase(&settings.cookie);
+    }
+    let storing = Rc::new(Cell::new(consent.effects().store));
+    let identity = Identity::new(&settings, browser_stores(&settings, &storing));
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings, &storing), leases.tab_id(), host::now_ms())
+        .with_consent(consent, storing);
     let runtime = Runtime {
         tracker,
         random,
@@ -93,6 +113,8 @@ pub fn start(options_json: &str) -> Shared {
         drive_scheduled: false,
         on_drop: None,
         _lifecycle: None,
+        cookie: settings.cookie.clone(),
+        cookie_max_age_ms: settings.cookie_max_age_ms,
     };
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
     let lifecycle = Lifecycle::listen(move |event| on_page_event(&shared, event));
@@ -143,7 +165,9 @@ impl Runtime {
             field::USER_ID => identity.user_id(),
             field::USER_TRAITS => Some(identity.user_traits()),
             field::GROUP_ID => identity.group_id(),
-            _ => Some(identity.group_traits()),
+            field::GROUP_TRAITS => Some(identity.group_traits()),
+            _ if self.tracker.is_storing() => self.tracker.identity.unreported_server_id(&mut self.random),
+            _ => None,
         }
     }
 
@@ -182,6 +206,39 @@ impl Runtime {
         }
         lines
     }
+}
+
+/// What [`choose_consent`] reports to the facade (bits).
+pub mod consent_flags {
+    /// The change left consent granted with new preferences: send `Segment Consent Preference Updated`.
+    pub const ANNOUNCE: u32 = 1;
+    /// Storing just became allowed.
+    pub const OPENED: u32 = 2;
+}
+
+/// `analytics.consent(preferences)`: applies the choice in the core, then executes it here (erase on
+/// denial, remember the choice, start the tab lease when storing opens, send what was released).
+pub fn choose_consent(shared: &Shared, raw: &str) -> u32 {
+    let flags = {
+        let Ok(mut runtime) = shared.try_borrow_mut() else { return 0 };
+        let Some(change) = runtime.tracker.choose_consent(raw, host::now_ms()) else { return 0 };
+        if change.erase {
+            consent_store::erase(&runtime.cookie);
+        }
+        consent_store::remember(&change.remember, &runtime.cookie, runtime.cookie_max_age_ms);
+        u32::from(change.announce) * consent_flags::ANNOUNCE + u32::from(change.opened) * consent_flags::OPENED
+    };
+    if flags & consent_flags::OPENED != 0 {
+        beat(shared);
+    }
+    schedule(shared);
+    flags
+}
+
+/// [`choose_consent`] for the `setIdentity(CONSENT, …)` export: its flags as one digit.
+pub fn choose_consent_digit(shared: &Shared, raw: &str) -> Option<String> {
+    let flags = choose_consent(shared, raw);
+    ["0", "1", "2", "3"].get(flags as usize).map(|digit| String::from(*digit))
 }
 
 /// Schedules one drive in a microtask: after the calling script, still in the current task (a
@@ -287,6 +344,10 @@ fn beat(shared: &Shared) {
 fn lease_input(shared: &Shared, input: LeaseInput) {
     let (step, lock_name) = {
         let Ok(mut guard) = shared.try_borrow_mut() else { return };
+        // No lease while consent keeps the page from storing (granting starts the beat).
+        if !guard.tracker.is_storing() {
+            return;
+        }
         let runtime = &mut *guard;
         let now = host::now_ms();
         let (leases, tracker, store) = (&mut runtime.leases, &mut runtime.tracker, &mut LocalStore::new());

@@ -35,19 +35,18 @@ pub fn push_str(out: &mut String, s: &str) {
 }
 
 /// Appends an unsigned integer in decimal.
-pub fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
+/// Digits from the most significant down, so no buffer to index (no bounds-check panic path).
+pub fn push_u64(out: &mut String, n: u64) {
+    let mut unit = 1;
+    while n / unit >= 10 {
+        unit *= 10; // never overflows: 10 * unit <= n
+    }
     loop {
-        digits[len] = b'0' + (n % 10) as u8;
-        len += 1;
-        n /= 10;
-        if n == 0 {
+        out.push(char::from(b'0' + (n / unit % 10) as u8));
+        if unit == 1 {
             break;
         }
-    }
-    for &d in digits[..len].iter().rev() {
-        out.push(d as char);
+        unit /= 10;
     }
 }
 
@@ -71,8 +70,9 @@ pub fn parse_str(raw: &str) -> Option<String> {
     rest.is_empty().then_some(text)
 }
 
-/// `s` without leading and trailing JSON whitespace (space, tab, newline, carriage return).
-fn trim_ws(s: &str) -> &str {
+/// `s` without leading and trailing JSON whitespace (space, tab, newline, carriage return): `str::trim`
+/// for JSON texts, without its Unicode whitespace table and char searcher in the wasm.
+pub fn trim_ws(s: &str) -> &str {
     let s = trim_ws_start(s);
     let keep = s.len() - s.as_bytes().iter().rev().take_while(|b| is_ws(**b)).count();
     s.get(..keep).unwrap_or_default()
@@ -151,6 +151,25 @@ pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
         }
     })?;
     found
+}
+
+/// The string elements of a JSON array, decoded, in order (other elements skipped); `None` when `raw`
+/// is not an array or is malformed at the top level.
+pub fn string_array(raw: &str) -> Option<Vec<String>> {
+    let mut rest = trim_ws_start(trim_ws(raw).strip_prefix('[')?);
+    let mut items = Vec::new();
+    if rest.strip_prefix(']').is_some_and(|tail| trim_ws(tail).is_empty()) {
+        return Some(items);
+    }
+    loop {
+        let len = value_length(rest)?;
+        items.extend(parse_str(rest.get(..len)?));
+        rest = trim_ws_start(rest.get(len..)?);
+        match rest.strip_prefix(',') {
+            Some(next) => rest = trim_ws_start(next),
+            None => return trim_ws(rest.strip_prefix(']')?).is_empty().then_some(items),
+        }
+    }
 }
 
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the

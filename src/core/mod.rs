@@ -1,17 +1,19 @@
 //! The pure core of wasm-analytics: every rule and decision, no I/O.
 //!
-//! Three parts, each a folder whose `mod.rs` says what it owns:
+//! Four parts, each a folder whose `mod.rs` says what it owns:
 //! - [`identity`]: who the visitor is (id rules, store sync, persisted formats, cookie codec and domain, settings);
 //! - [`event`]: what happened (argument forms, per-call options, the envelope, page context, campaign);
-//! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases).
+//! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases);
+//! - [`consent`]: whether the page may store and send (consent options, privacy signals, remembered choice).
 //!
-//! [`tracker`] joins them for one call; `json`, `time`, `random`, `uuid`, `store` (the three-method storage contract)
-//! and `endpoint_limits` are the small shared pieces
+//! [`tracker`] joins them for one call; `json`, `text`, `time`, `random`, `uuid`, `store` (the three-method storage
+//! contract) and `endpoint_limits` are the small shared pieces
 //! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
 //! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`store::Store`].
 //! `scripts/check-core-purity` fails the build when this rule is broken.
 
+pub mod consent;
 pub mod delivery;
 pub mod endpoint_limits;
 pub mod event;
@@ -19,6 +21,7 @@ pub mod identity;
 pub mod json;
 pub mod random;
 pub mod store;
+pub mod text;
 pub mod time;
 pub mod tracker;
 pub mod uuid;

@@ -7,6 +7,9 @@
 //! a blocked or failing store reports `false` from `set` and behaves as empty on `get`.
 //! Imports nothing: every part of the core and every shell adapter may use it.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 /// Which kind of browser storage a [`Store`] stands for; persisted-format rules differ per kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoreKind {
@@ -32,6 +35,48 @@ pub trait Store {
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         let _ = prefix;
         Vec::new()
+    }
+}
+
+/// A browser store behind the consent gate: while `open` is false (consent pending or denied) every
+/// write is refused and nothing is removed, so the page writes nothing; with `reads` false reads
+/// answer nothing too (the queue: stored events wait for consent). `server_key` (with
+/// `cookie: {serverManaged: true}`) is never written, only read and removed: the server sets it.
+pub struct Gated {
+    inner: Box<dyn Store>,
+    open: Rc<Cell<bool>>,
+    reads: bool,
+    server_key: Option<&'static str>,
+}
+
+impl Gated {
+    /// `inner` behind the shared `open` flag.
+    pub fn new(inner: Box<dyn Store>, open: Rc<Cell<bool>>, reads: bool, server_key: Option<&'static str>) -> Self {
+        Gated { inner, open, reads, server_key }
+    }
+}
+
+impl Store for Gated {
+    fn kind(&self) -> StoreKind {
+        self.inner.kind()
+    }
+    fn get(&self, key: &str) -> Option<String> {
+        (self.reads || self.open.get()).then(|| self.inner.get(key)).flatten()
+    }
+    fn set(&mut self, key: &str, raw: &str) -> bool {
+        self.open.get() && self.server_key != Some(key) && self.inner.set(key, raw)
+    }
+    fn remove(&mut self, key: &str) {
+        if self.open.get() {
+            self.inner.remove(key);
+        }
+    }
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        if self.reads || self.open.get() {
+            self.inner.keys_with_prefix(prefix)
+        } else {
+            Vec::new()
+        }
     }
 }
 
@@ -101,5 +146,32 @@ mod tests {
         store.refuse_writes = true;
         assert!(!store.set("k", "v"));
         assert_eq!(store.get("k"), None);
+    }
+
+    #[test]
+    fn gate_by_server_key_gives_writes() {
+        // (open, reads, server key, key) -> (set accepted, value read back, removed on remove)
+        let table: &[(bool, bool, Option<&'static str>, &str, bool, bool, bool)] = &[
+            (true, true, None, "ajs_anonymous_id", true, true, true),
+            (false, true, None, "ajs_anonymous_id", false, true, false),
+            (false, false, None, "wa:q", false, false, false),
+            (true, false, None, "wa:q", true, true, true),
+            (true, true, Some("ajs_anonymous_id"), "ajs_anonymous_id", false, true, true),
+            (true, true, Some("ajs_anonymous_id"), "ajs_user_id", true, true, true),
+            (false, true, Some("ajs_anonymous_id"), "ajs_anonymous_id", false, true, false),
+        ];
+        for &(open, reads, server_key, key, accepted, readable, removed) in table {
+            let mut inner = MemoryStore::new(StoreKind::Cookie);
+            inner.set(key, "before");
+            let flag = Rc::new(Cell::new(open));
+            let mut gated = Gated::new(Box::new(inner), flag.clone(), reads, server_key);
+            assert_eq!(gated.set(key, "after"), accepted, "{open} {reads} {server_key:?} {key}");
+            let want = if accepted { "after" } else { "before" };
+            assert_eq!(gated.get(key).as_deref(), readable.then_some(want), "{open} {reads} {server_key:?} {key}");
+            assert_eq!(gated.keys_with_prefix(key).len(), usize::from(readable));
+            gated.remove(key);
+            flag.set(true);
+            assert_eq!(gated.get(key).is_none(), removed, "{open} {reads} {server_key:?} {key}");
+        }
     }
 }

@@ -10,9 +10,13 @@
 //! one item per event (`persisted` layout v2), writing only what changed since the last drive.
 //! Must not import platform crates: storage is [`Store`], randomness [`Random`], time `now_ms`.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::core::consent::{Change, Consent, ConsentSettings, Held};
 use crate::core::event::args::{self, DropReason, Method, Resolved, Warnings};
 use crate::core::delivery::queue_format;
-use crate::core::delivery::{Config, DeliveryState, Diagnostic, Mode, Outbox, Outcome, SegmentWire, Transmit};
+use crate::core::delivery::{Config, DeliveryState, Diagnostic, DropReason as Dropped, Mode, Outbox, Outcome, SegmentWire, Transmit};
 use crate::core::event::envelope::{self, Call, Env};
 use crate::core::identity::Identity;
 use crate::core::event::call_options::Options;
@@ -31,10 +35,11 @@ pub struct PageEnv {
     locale: Option<String>,
     timezone: Option<String>,
     integrations: String,
+    anonymize_ip: bool,
 }
 
 impl PageEnv {
-    /// Reads `writeKey`, `integrations`, `_npm` and the browser facts `_env: {userAgent,
+    /// Reads `writeKey`, `integrations`, `anonymizeIp`, `_npm` and the browser facts `_env: {userAgent,
     /// userAgentData, locale, timezone}` the facade adds to the init options JSON (`userAgentData` is
     /// `navigator.userAgentData.toJSON()`, an object, where the browser has it).
     pub fn parse(options_json: &str) -> Self {
@@ -49,6 +54,7 @@ impl PageEnv {
             locale: text(facts, "locale"),
             timezone: text(facts, "timezone"),
             integrations: envelope::integration_booleans(json::get(options_json, "integrations").unwrap_or("{}")),
+            anonymize_ip: json::get(options_json, "anonymizeIp") == Some("true"),
         }
     }
 
@@ -66,6 +72,7 @@ impl PageEnv {
             locale: self.locale.as_deref(),
             timezone: self.timezone.as_deref(),
             integrations: &self.integrations,
+            anonymize_ip: self.anonymize_ip,
             ..Env::default()
         }
     }
@@ -114,6 +121,13 @@ pub struct Built {
 pub struct Tracker {
     /// The visitor's identity (also used directly by `user()` / `group()`).
     pub identity: Identity,
+    /// Consent: whether calls are queued, buffered or dropped, and whether anything is stored or sent.
+    pub consent: Consent,
+    /// The consent gate of the browser stores (shared with the shell's `Gated` stores): open while
+    /// consent lets the page store.
+    storing: Rc<Cell<bool>>,
+    /// Calls pushed out of the full pre-consent buffer, reported with the outbox's drops.
+    evicted: Vec<Diagnostic>,
     env: PageEnv,
     outbox: Outbox<SegmentWire>,
     queue_store: Box<dyn Store>,
@@ -137,16 +151,64 @@ impl Tracker {
     pub fn new(env: PageEnv, identity: Identity, config: Config, queue_store: Box<dyn Store>, tab_id: &str, now_ms: f64) -> Self {
         let outbox = Outbox::new(config, SegmentWire::new(env.write_key()));
         let queue_prefix = queue_format::event_key_prefix(env.write_key(), tab_id);
-        let mut tracker = Tracker { identity, env, outbox, queue_store, queue_prefix, warnings: Vec::new(), page_cache: Default::default() };
+        let consent = Consent::new(ConsentSettings::parse("{}"), None);
+        let mut tracker = Tracker {
+            identity,
+            consent,
+            storing: Rc::new(Cell::new(true)),
+            evicted: Vec::new(),
+            env,
+            outbox,
+            queue_store,
+            queue_prefix,
+            warnings: Vec::new(),
+            page_cache: Default::default(),
+        };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
         let values: Vec<String> = keys.iter().filter_map(|key| tracker.queue_store.get(key)).collect();
         tracker.outbox.restore_items(values.iter().map(String::as_str), now_ms);
         tracker
     }
 
+    /// Puts the tracker under `consent`, whose effects open or close `storing` (the gate of the stores
+    /// given to [`Tracker::new`]; build them closed when consent does not let the page store).
+    pub fn with_consent(mut self, consent: Consent, storing: Rc<Cell<bool>>) -> Self {
+        storing.set(consent.effects().store);
+        self.consent = consent;
+        self.storing = storing;
+        self
+    }
+
+    /// `analytics.consent(preferences)` (the argument as JSON text): applies the change. On a
+    /// grant the gate opens, what identity held in memory is stored, and the buffered calls are
+    /// queued in call order; on a denial the queue is forgotten unsent (the shell erases storage).
+    /// `None` when the argument is not a valid choice.
+    pub fn choose_consent(&mut self, raw: &str, now_ms: f64) -> Option<Change> {
+        let mut change = self.consent.choose(raw)?;
+        self.storing.set(self.consent.effects().store);
+        if change.opened {
+            self.identity.persist();
+        }
+        if change.erase {
+            self.outbox.hand_over_all();
+        }
+        for (message_id, body) in std::mem::take(&mut change.release) {
+            self.outbox.enqueue(message_id, body, now_ms);
+        }
+        Some(change)
+    }
+
+    /// Whether consent lets the page store now (the shell keeps no tab lease otherwise).
+    pub fn is_storing(&self) -> bool {
+        self.storing.get()
+    }
+
     /// Builds the event for one call (`kinds` and `args` as the facade classified and serialised
     /// them; `page_json` the page at call time). `Err` means the call produces no event.
     pub fn build(&mut self, method: Method, kinds: &str, args: &[&str], page_json: &str, now_ms: f64, random: &mut dyn Random) -> Result<Built, DropReason> {
+        if self.consent.refuses_calls() {
+            return Err(DropReason::NoConsent);
+        }
         let resolved = args::resolve(method, kinds);
         self.note(resolved.warnings);
         if let Some(reason) = resolved.drop {
@@ -184,18 +246,29 @@ impl Tracker {
         let call = Call { method, resolved: &resolved, args, now_ms, uuid: &uuid, page };
         let event = envelope::build(&call, &who, &self.env.envelope_env())?;
         self.note(event.warnings);
-        Ok(Built { body: event.body, message_id: event.message_id })
+        Ok(Built { body: self.consent.stamp(event.body), message_id: event.message_id })
     }
 
     /// Queues an event that source middleware returned (its `messageId` is read from the body).
     pub fn enqueue(&mut self, body: String, now_ms: f64) {
         let message_id = message_id_of(&body).unwrap_or_default();
-        self.outbox.enqueue(message_id, body, now_ms);
+        self.admit(message_id, body, now_ms);
     }
 
     /// Queues an event as [`Tracker::build`] made it (no middleware ran).
     pub fn enqueue_built(&mut self, built: Built, now_ms: f64) {
-        self.outbox.enqueue(built.message_id, built.body, now_ms);
+        self.admit(built.message_id, built.body, now_ms);
+    }
+
+    /// Into the outbox, the pre-consent buffer, or nowhere, as consent says.
+    fn admit(&mut self, message_id: String, body: String, now_ms: f64) {
+        match self.consent.hold(message_id, body) {
+            Held::Queue(message_id, body) => self.outbox.enqueue(message_id, body, now_ms),
+            Held::Buffered { evicted: Some(message_id) } => {
+                self.evicted.push(Diagnostic { message_id, reason: Dropped::QueueFull, at_ms: now_ms })
+            }
+            Held::Buffered { evicted: None } | Held::Dropped => {}
+        }
     }
 
     /// Brings the stored queue up to date: removes the items of events that left, then writes the
@@ -204,7 +277,7 @@ impl Tracker {
     /// refused write (quota, blocked) leaves that event in memory only, where it is still sent;
     /// every event stored earlier stays stored. Returns whether every write succeeded.
     pub fn persist(&mut self) -> bool {
-        if !self.outbox.needs_persist() {
+        if !self.storing.get() || !self.outbox.needs_persist() {
             return true;
         }
         let changes = self.outbox.take_changes();
@@ -229,6 +302,9 @@ impl Tracker {
 
     /// The next request to send now, if any (call until `None`).
     pub fn poll_transmit(&mut self, now_ms: f64, mode: Mode) -> Option<Transmit> {
+        if !self.consent.effects().send {
+            return None;
+        }
         self.outbox.poll_transmit(now_ms, mode)
     }
 
@@ -291,7 +367,9 @@ impl Tracker {
 
     /// Drops since the last call, for the `error` event and debug logs.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
-        self.outbox.take_diagnostics()
+        let mut drops = std::mem::take(&mut self.evicted);
+        drops.extend(self.outbox.take_diagnostics());
+        drops
     }
 
     /// Repairs and refusals since the last call, as debug-mode log lines.

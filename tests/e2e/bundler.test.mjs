@@ -76,9 +76,16 @@ async function deliveredEvents(page, writeKey, count) {
   return eventsOf(writeKey);
 }
 
-test('the tarball holds the bundle, the wasm, the types and package.json, nothing else', () => {
-  assert.deepEqual(packed.files.map((f) => f.path).sort(), ['dist/index.js', 'dist/wasm_analytics_bg.wasm', 'index.d.ts', 'package.json']);
+test('the tarball holds the bundle, the wasm, the types, the server helper and package.json, nothing else', () => {
+  assert.deepEqual(packed.files.map((f) => f.path).sort(),
+    ['dist/index.js', 'dist/wasm_analytics_bg.wasm', 'index.d.ts', 'package.json', 'server.d.ts', 'server.js']);
   assert.equal(packed.name, 'wasm-analytics');
+});
+
+test('the installed package exports wasm-analytics/server to Node', () => {
+  const script = "const s = await import('wasm-analytics/server'); console.log(Object.keys(s).sort().join(','));";
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: APP, encoding: 'utf8' });
+  assert.equal(out.trim(), 'COOKIE_NAME,anonymousId,createServerAnalytics,decide,idCookie,readAnonymousId,readCookie,withAnonymousId');
 });
 
 test('an esbuild app: AnalyticsBrowser.load({writeKey, apiHost}).track() arrives; calls before ready are kept; window.analytics ignored', async (t) => {

@@ -18,12 +18,34 @@ export interface Options {
   [key: string]: unknown;
 }
 
-export interface CookieOptions { maxage?: number; domain?: string; path?: string; secure?: boolean; sameSite?: string }
+export interface CookieOptions {
+  maxage?: number; domain?: string; path?: string; secure?: boolean; sameSite?: string;
+  /** The site's server sets `ajs_anonymous_id` (see `wasm-analytics/server`); the script never writes it. */
+  serverManaged?: boolean;
+  /** Where a localStorage-only id is reported when the server has not set the cookie (default `/wa/id`). */
+  idEndpoint?: string;
+}
+export interface ConsentOptions {
+  /** Nothing is stored or sent until `consent()` grants it. */
+  required?: boolean;
+  /** Every one must be true for consent to be granted. */
+  categories?: string[];
+  /** Calls made while consent is pending: kept in memory (bounded) and sent on grant, or dropped. */
+  preConsent?: 'buffer' | 'drop';
+  /** `'cookieless'`: after a denial, send events with an id that lives in memory for the page only. */
+  onDenied?: 'drop' | 'cookieless';
+  /** Deny when `navigator.globalPrivacyControl` is true and the visitor has not chosen (default true). */
+  honorGlobalPrivacyControl?: boolean;
+  /** Deny when `navigator.doNotTrack` is '1' and the visitor has not chosen (default false). */
+  honorDoNotTrack?: boolean;
+}
+export type ConsentPreferences = 'granted' | 'denied' | Record<string, boolean>;
 export type StoreType = 'cookie' | 'localStorage' | 'memory';
 
 export interface InitOptions {
   apiHost?: string;
   cookie?: CookieOptions;
+  consent?: ConsentOptions;
   storage?: { stores: StoreType[] };
   disableClientPersistence?: boolean;
   /** `true` (or a function returning true): send nothing, store nothing, load no wasm. */
@@ -89,6 +111,7 @@ export interface Analytics {
   alias(to: string | number, from?: string | number | Options, options?: Options | Callback, callback?: Callback): Promise<Context>;
   user(): User;
   reset(): void;
+  consent(preferences: ConsentPreferences): Promise<void>;
   setAnonymousId(id?: string): ID;
   ready(callback?: () => void): Promise<void>;
   on(event: string, callback: (...args: any[]) => void): Analytics;
@@ -115,6 +138,7 @@ export declare class AnalyticsBrowser implements PromiseLike<[Analytics]> {
   group(): Promise<Group>;
   alias: Analytics['alias'];
   reset(): Promise<void>;
+  consent(preferences: ConsentPreferences): Promise<void>;
   setAnonymousId(id?: string): Promise<ID>;
   user(): Promise<User>;
   ready: Analytics['ready'];

@@ -7,7 +7,7 @@ import { pageSnapshot } from '../src/page.js';
 const CONTEXTUAL = { track: 1, page: 1, screen: 1, identify: 1, group: 1, alias: 1 };
 const METHODS = ['track', 'page', 'screen', 'identify', 'group', 'alias', 'reset', 'setAnonymousId',
   'ready', 'on', 'once', 'off', 'debug', 'addSourceMiddleware', 'trackLink', 'trackForm', 'trackClick',
-  'trackSubmit', 'register', 'deregister', 'flush', 'timeout'];
+  'trackSubmit', 'register', 'deregister', 'flush', 'timeout', 'consent'];
 
 export class AnalyticsBrowser {
   constructor() {

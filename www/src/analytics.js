@@ -8,6 +8,10 @@ import { kindOf, toJson } from './serialize.js';
 import { pageJson } from './page.js';
 import { User, Group } from './user.js';
 
+// Field numbers of the core's identity/setIdentity (src/js_contract.rs `field`; tests/js_contract.rs checks).
+const CONSENT = 6;
+const SERVER_REPORT = 5;
+
 export const VERSION = '0.1.0';
 
 export class Analytics {
@@ -154,6 +158,22 @@ export class Analytics {
   reset() {
     this.guard_('reset', () => this.core_.reset());
     this.emitter_.emit('reset');
+  }
+
+  /** The visitor's consent: `'granted'`, `'denied'` or `{category: boolean}` (see README, Consent). The core
+   * decides; a change that leaves consent granted is announced as Segment's consent wrapper does. */
+  consent(preferences) {
+    const flags = this.guard_('consent', () => this.core_.setIdentity(CONSENT, toJson(preferences) || '')) | 0;
+    if (flags & 1) this.track('Segment Consent Preference Updated');
+    if (flags & 2) this.reportId_();
+    return Promise.resolve();
+  }
+
+  /** `cookie.serverManaged`: tells the site's id endpoint the anonymousId when its server has not set the cookie. */
+  reportId_() {
+    const id = this.core_.identity(SERVER_REPORT);
+    const cookie = this.settings.cookie;
+    if (id) this.guard_('report', () => fetch((cookie && cookie.idEndpoint) || '/wa/id', { method: 'POST', body: id, keepalive: true }).catch(() => {}));
   }
 
   ready(callback) {

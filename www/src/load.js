@@ -26,6 +26,7 @@ export async function start(writeKey, options, wasmUrl) {
   const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
   const analytics = new Analytics(core, settings);
   analytics.query_ = query;
+  analytics.reportId_();
   return analytics;
 }
 

@@ -43,5 +43,8 @@ export function browserFacts() {
     userAgentData,
     locale: navigator.language || navigator.userLanguage,
     timezone,
+    // Privacy signals (the core's consent rules decide what they mean).
+    gpc: navigator.globalPrivacyControl === true,
+    dnt: navigator.doNotTrack === '1',
   };
 }

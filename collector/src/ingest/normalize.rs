@@ -5,7 +5,9 @@
 //! - `timestamp`: corrected for client clock skew when `sentAt` is known (per event in standard mode,
 //!   per batch in batching mode): `timestamp = receivedAt - (sentAt - originalTimestamp)`.
 //! - `messageId`: generated (`srv-<ms>-<n>`) only when the client sent none; such events are not deduped.
-//! - `context.ip`: the peer address when the client did not set one. `writeKey` is never stored.
+//! - `context.ip`: the peer address when the client did not set one (`options.context.ip` overrides it).
+//!   With `context.anonymizeIp: true` the address is stored truncated: /24 for IPv4, /48 for IPv6 (an
+//!   unparseable one is dropped). `writeKey` is never stored.
 
 use super::endpoint::Endpoint;
 use super::kind::Kind;
@@ -142,15 +144,41 @@ fn generated_message_id(now_ms: i64) -> String {
     format!("srv-{now_ms}-{}", GENERATED_IDS.fetch_add(1, Ordering::Relaxed))
 }
 
-/// Sets `context.ip` to the peer address unless the client set one.
+/// Sets `context.ip` to the peer address unless the client set one, then truncates it when the event
+/// asks for `anonymizeIp`.
 fn add_ip(map: &mut Map<String, Value>, ip: Option<&str>) {
-    let Some(ip) = ip else { return };
+    let anonymize = map.get("context").and_then(|c| c.get("anonymizeIp")) == Some(&Value::Bool(true));
+    if ip.is_none() && !anonymize {
+        return;
+    }
     let context = map.entry("context").or_insert_with(|| Value::Object(Map::new()));
     if context.is_null() {
         *context = Value::Object(Map::new());
     }
-    if let Value::Object(context) = context {
+    let Value::Object(context) = context else { return };
+    if let Some(ip) = ip {
         context.entry("ip").or_insert_with(|| Value::String(ip.into()));
+    }
+    if anonymize {
+        match context.get("ip").and_then(Value::as_str).map(anonymized_ip) {
+            Some(Some(short)) => context.insert("ip".into(), Value::String(short)),
+            Some(None) => context.remove("ip"),
+            None => None,
+        };
+    }
+}
+
+/// `a.b.c.d` → `a.b.c.0` (/24); an IPv6 address → its first 48 bits (`2001:db8:85a3::`); `None` when unparseable.
+fn anonymized_ip(ip: &str) -> Option<String> {
+    match ip.trim().parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            Some(std::net::Ipv4Addr::new(a, b, c, 0).to_string())
+        }
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            Some(std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0).to_string())
+        }
     }
 }
 
@@ -225,5 +253,30 @@ mod tests {
         let big = format!(r#"{{"batch":[{{"type":"track","anonymousId":"a","event":"E","properties":{{"p":"{}"}}}}]}}"#, "x".repeat(MAX_EVENT_BYTES));
         let err = events_from_body(Endpoint::Batch, serde_json::from_str(&big).unwrap(), &arrival()).unwrap_err();
         assert!(err.message.contains("exceeds 32 KB"), "{}", err.message);
+    }
+
+    #[test]
+    fn anonymize_ip_truncates_the_stored_address() {
+        // (peer, context JSON, stored context.ip)
+        let table: &[(Option<&str>, &str, Option<&str>)] = &[
+            (Some("203.0.113.77"), r#"{"anonymizeIp":true}"#, Some("203.0.113.0")),
+            (Some("203.0.113.77"), r#"{}"#, Some("203.0.113.77")),
+            (Some("203.0.113.77"), r#"{"anonymizeIp":"true"}"#, Some("203.0.113.77")),
+            (Some("127.0.0.1"), r#"{"anonymizeIp":true,"ip":"198.51.100.200"}"#, Some("198.51.100.0")),
+            (Some("127.0.0.1"), r#"{"ip":"198.51.100.200"}"#, Some("198.51.100.200")),
+            (Some("2001:db8:85a3:8d3:1319:8a2e:370:7348"), r#"{"anonymizeIp":true}"#, Some("2001:db8:85a3::")),
+            (Some("::ffff:192.0.2.128"), r#"{"anonymizeIp":true}"#, Some("::")),
+            (None, r#"{"anonymizeIp":true,"ip":"2001:db8::1"}"#, Some("2001:db8::")),
+            (None, r#"{"anonymizeIp":true,"ip":"not an ip"}"#, None),
+            (None, r#"{"anonymizeIp":true,"ip":7}"#, Some("7")),
+            (None, r#"{"anonymizeIp":true}"#, None),
+        ];
+        for (peer, context, want) in table {
+            let arrival = Arrival { now_ms: parse_iso(NOW).unwrap(), ip: peer.map(str::to_owned) };
+            let json = format!(r#"{{"anonymousId":"a","event":"E","context":{context}}}"#);
+            let event = events_from_body(Endpoint::Single(Kind::Track), serde_json::from_str(&json).unwrap(), &arrival).unwrap().remove(0);
+            let stored = event.value["context"].get("ip").map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+            assert_eq!(stored.as_deref(), *want, "{peer:?} {context}");
+        }
     }
 }

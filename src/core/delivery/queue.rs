@@ -91,12 +91,14 @@ impl Queue {
         self.bytes += item.body_json.len();
         self.items.push(item);
         // Age order: the new item moves before every item younger than it (none, for a fresh event).
-        let items = &mut self.items[..];
-        for at in (1..items.len()).rev() {
-            if items[at - 1].created_ms <= items[at].created_ms {
+        // Pairs by `get_mut`, not indexing: no bounds-check panic path in the wasm.
+        let mut end = self.items.len();
+        while let Some([older, newer]) = self.items.get_mut(end.saturating_sub(2)..end) {
+            if older.created_ms <= newer.created_ms {
                 break;
             }
-            items.swap(at - 1, at);
+            std::mem::swap(older, newer);
+            end -= 1;
         }
         // Over a cap, the oldest waiting items go, as many as it takes (the new item is never in
         // flight, so there always are enough).

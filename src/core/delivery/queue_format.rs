@@ -20,7 +20,7 @@
 //! Must not import anything platform-specific.
 
 use super::queue::Item;
-use crate::core::json;
+use crate::core::{json, text};
 
 const HEADER: &str = "wa-queue\t1";
 const KEY_PREFIX: &str = "wa:queue:v1:";
@@ -46,7 +46,7 @@ pub fn tab_of_any_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str
         None => (false, key.strip_prefix(KEY_PREFIX)?),
     };
     let rest = rest.strip_prefix(write_key)?.strip_prefix(':')?;
-    let tab = if per_event { rest.split_once(':')?.0 } else { rest };
+    let tab = if per_event { text::split_once(rest, b':')?.0 } else { rest };
     (!tab.is_empty()).then_some(tab)
 }
 
@@ -95,17 +95,17 @@ pub fn encode_item(item: &Item) -> String {
 }
 
 /// Reads one event line (a layout v2 value, or a line of a v1 text); `None` when unreadable.
-pub fn decode_item(text: &str) -> Option<Item> {
-    let line = text.strip_suffix('\n').unwrap_or(text);
-    let (created_ms, rest) = line.split_once('\t')?;
-    let (attempts, rest) = rest.split_once('\t')?;
-    let (next_attempt_ms, rest) = rest.split_once('\t')?;
-    let (message_id, body_json) = rest.split_once('\t')?;
+pub fn decode_item(stored: &str) -> Option<Item> {
+    let line = stored.strip_suffix('\n').unwrap_or(stored);
+    let (created_ms, rest) = text::split_once(line, b'\t')?;
+    let (attempts, rest) = text::split_once(rest, b'\t')?;
+    let (next_attempt_ms, rest) = text::split_once(rest, b'\t')?;
+    let (message_id, body_json) = text::split_once(rest, b'\t')?;
     let created_ms = json::whole_number(created_ms)? as f64;
     let attempts = u32::try_from(json::whole_number(attempts)?).ok()?;
     let next_attempt_ms = json::whole_number(next_attempt_ms)? as f64;
     let message_id = json::parse_str(message_id)?;
-    if message_id.is_empty() || !(body_json.starts_with('{') && body_json.trim_end().ends_with('}')) {
+    if message_id.is_empty() || !(body_json.starts_with('{') && json::trim_ws(body_json).ends_with('}')) {
         return None;
     }
     Some(Item::new(message_id, body_json.to_owned(), created_ms, attempts, next_attempt_ms))
@@ -114,8 +114,8 @@ pub fn decode_item(text: &str) -> Option<Item> {
 /// The lines after the header of a format v1 text (line ends `\n` or `\r\n`; blank lines are the
 /// caller's to skip), or `None` when the text does not start with the v1 header (a foreign or
 /// unknown-version text).
-pub fn v1_lines(text: &str) -> Option<std::str::Lines<'_>> {
-    let mut lines = text.lines();
+pub fn v1_lines(stored: &str) -> Option<text::Lines<'_>> {
+    let mut lines = text::lines(stored);
     (lines.next()? == HEADER).then_some(lines)
 }
 

@@ -59,7 +59,7 @@ impl<'a> Options<'a> {
     /// other value (ignored with a warning), `None` when absent.
     pub fn message_id(&self) -> Option<Result<&'a str, ()>> {
         let raw = self.raw("messageId")?;
-        Some(if raw.trim_start().starts_with('"') && json::parse_str(raw).is_some() {
+        Some(if json::trim_ws(raw).starts_with('"') && json::parse_str(raw).is_some() {
             Ok(raw)
         } else {
             Err(())
@@ -89,7 +89,7 @@ impl<'a> Options<'a> {
 /// True for the JSON texts of JavaScript's falsy values as `JSON.stringify` writes them:
 /// `null`, `false`, `""` and `0` (it writes `-0`, `0.0` and `0e5` as `0`).
 pub fn is_falsy(raw: &str) -> bool {
-    matches!(raw.trim(), "null" | "false" | "\"\"" | "0")
+    matches!(json::trim_ws(raw), "null" | "false" | "\"\"" | "0")
 }
 
 #[cfg(test)]

@@ -98,6 +98,9 @@ pub struct Env<'a> {
     pub amp_id: Option<&'a str>,
     /// The `s:context.referrer` cookie's JSON, when stored.
     pub stored_referrer: Option<&'a str>,
+    /// The `anonymizeIp` init option: events carry `context.anonymizeIp: true` (the collector stores the
+    /// address truncated).
+    pub anonymize_ip: bool,
 }
 
 /// A built event.
@@ -205,7 +208,7 @@ fn integrations(init: &str, options: &Options<'_>, warnings: &mut Warnings) -> S
         None => init.to_string(),
         Some(raw) if json::is_object(raw) => json::merge_objects(init, raw),
         Some(raw) => {
-            if raw.trim() != "null" {
+            if json::trim_ws(raw) != "null" {
                 warnings.add(Warning::IntegrationsNotObject);
             }
             init.to_string()

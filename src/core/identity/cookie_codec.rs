@@ -8,7 +8,7 @@
 //! values (js-cookie leaves `=` and a few other harmless characters bare in values, so do we).
 //! Owns no key names or value formats (see `storage_format`). Must not import platform crates.
 
-use crate::core::time;
+use crate::core::{text, time};
 
 /// The attributes written with every identity cookie (the `cookie` init option after defaults).
 #[derive(Clone, Debug, PartialEq)]
@@ -129,9 +129,37 @@ fn utf8_len(first: u8) -> usize {
 }
 
 fn flush_run(out: &mut String, run: &mut Vec<u8>) -> Option<()> {
-    if !run.is_empty() {
-        out.push_str(std::str::from_utf8(run).ok()?);
-        run.clear();
+    push_utf8(out, run)?;
+    run.clear();
+    Some(())
+}
+
+/// Appends `bytes` decoded as UTF-8; `None` when they are not UTF-8 (a bad or missing continuation
+/// byte, an overlong form, a surrogate, above U+10FFFF), exactly where `str::from_utf8` fails. A
+/// small decoder instead of `from_utf8` (its fast validator costs ~700 B of wasm); runs are short.
+fn push_utf8(out: &mut String, bytes: &[u8]) -> Option<()> {
+    let mut rest = bytes;
+    while let Some((&first, tail)) = rest.split_first() {
+        let (extra, min, bits) = match first {
+            0x00..=0x7F => (0, 0, u32::from(first)),
+            0xC0..=0xDF => (1, 0x80, u32::from(first & 0x1F)),
+            0xE0..=0xEF => (2, 0x800, u32::from(first & 0x0F)),
+            0xF0..=0xF7 => (3, 0x1_0000, u32::from(first & 0x07)),
+            _ => return None,
+        };
+        let (continuation, after) = (tail.get(..extra)?, tail.get(extra..)?);
+        let mut code = bits;
+        for &b in continuation {
+            if b & 0xC0 != 0x80 {
+                return None;
+            }
+            code = (code << 6) | u32::from(b & 0x3F);
+        }
+        if code < min {
+            return None;
+        }
+        out.push(char::from_u32(code)?);
+        rest = after;
     }
     Some(())
 }
@@ -156,9 +184,9 @@ pub fn decode_name(raw: &str) -> Option<String> {
 /// whose decoded name is `name` and whose value decodes (js-cookie skips undecodable entries).
 pub fn find_raw<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
     // Entries are separated by "; " (a cookie value never holds ';', so split on it and drop the space).
-    cookie_header.split(';').find_map(|entry| {
+    text::split(cookie_header, b';').find_map(|entry| {
         let entry = entry.strip_prefix(' ').unwrap_or(entry);
-        let (raw_name, raw_value) = entry.split_once('=').unwrap_or((entry, ""));
+        let (raw_name, raw_value) = text::split_once(entry, b'=').unwrap_or((entry, ""));
         let matches = decode_name(raw_name).is_some_and(|n| n == name);
         (matches && decode_value(raw_value).is_some()).then_some(raw_value)
     })
@@ -166,7 +194,7 @@ pub fn find_raw<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
 
 /// An attribute value as js-cookie writes it (up to the first `;`), minus control characters.
 fn push_attribute(out: &mut String, label: &str, value: &str) {
-    let value = value.split(';').next().unwrap_or("");
+    let value = text::split(value, b';').next().unwrap_or("");
     if value.is_empty() {
         return;
     }

@@ -3,6 +3,37 @@
 
 use super::*;
 
+/// `push_utf8` accepts and decodes exactly what `str::from_utf8` does: a table of edge forms, then
+/// seeded random byte strings biased towards UTF-8 lead and continuation bytes.
+#[test]
+fn push_utf8_agrees_with_str_from_utf8() {
+    let table: &[&[u8]] = &[
+        b"", b"a", "é€😀".as_bytes(), b"\xC3", b"\xC3\x28", b"\xC0\x80", b"\xC1\xBF", b"\xE0\x80\x80", b"\xE0\x9F\xBF",
+        b"\xED\xA0\x80", b"\xED\x9F\xBF", b"\xEF\xBF\xBF", b"\xF0\x8F\xBF\xBF", b"\xF4\x8F\xBF\xBF", b"\xF4\x90\x80\x80",
+        b"\xF5\x80\x80\x80", b"\xF8\x88\x80\x80\x80", b"\xFF", b"\x80", b"a\xE2\x82", b"\xE2\x82\xACb",
+    ];
+    let check = |bytes: &[u8]| {
+        let mut out = String::from("x");
+        let got = push_utf8(&mut out, bytes).map(|()| out);
+        let want = std::str::from_utf8(bytes).ok().map(|s| format!("x{s}"));
+        assert_eq!(got, want, "{bytes:x?}");
+    };
+    table.iter().for_each(|bytes| check(bytes));
+    let pool = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF];
+    let mut seed = 0x9E37_79B9_u32;
+    for _ in 0..20_000 {
+        let mut bytes = Vec::new();
+        for _ in 0..(seed % 7) {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            bytes.push(pool[(seed % pool.len() as u32) as usize]);
+        }
+        seed = seed.wrapping_mul(747_796_405).wrapping_add(1);
+        check(&bytes);
+    }
+}
+
 #[test]
 fn values_encode_like_js_cookie() {
     let table: &[(&str, &str)] = &[

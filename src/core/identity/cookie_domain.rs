@@ -5,6 +5,8 @@
 //! on public suffixes). Hosts with no sensible shared domain get `None`: the cookie stays host-only.
 //! Owns only the candidate list; must not import platform crates.
 
+use crate::core::text;
+
 /// The name of the probe cookie (set, read back and removed at once).
 pub const PROBE_NAME: &str = "__tld__";
 
@@ -13,19 +15,26 @@ pub const PROBE_NAME: &str = "__tld__";
 /// `None` for single-label hosts (`localhost`), IPv4 and IPv6 addresses, and anything that is not a
 /// plain DNS name (empty labels, spaces, ports, non-ASCII).
 pub fn candidates(hostname: &str) -> Option<Vec<String>> {
-    let valid = hostname.split('.').all(|label| {
+    let valid = text::split(hostname, b'.').all(|label| {
         !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     });
-    let (_, last) = hostname.rsplit_once('.')?;
+    let (_, last) = text::rsplit_once(hostname, b'.')?;
     // A numeric last label means an IPv4 address (no top-level domain is all digits).
     if !valid || last.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    // Every suffix that starts after a dot, except the top-level label alone, then the whole host.
-    let dots = hostname.bytes().enumerate().filter(|(_, b)| *b == b'.').map(|(i, _)| i);
-    let mut suffixes: Vec<String> = dots.filter_map(|i| hostname.get(i + 1..)).map(str::to_owned).collect();
-    suffixes.pop();
-    suffixes.reverse();
+    // Every suffix that starts after a dot, except the top-level label alone (after the last dot),
+    // shortest first, then the whole host.
+    let mut suffixes = Vec::new();
+    let mut after_last_dot = false;
+    for (i, b) in hostname.bytes().enumerate().rev() {
+        if b == b'.' {
+            if after_last_dot {
+                suffixes.push(hostname.get(i + 1..).unwrap_or_default().to_owned());
+            }
+            after_last_dot = true;
+        }
+    }
     suffixes.push(hostname.to_owned());
     Some(suffixes)
 }

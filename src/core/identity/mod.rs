@@ -45,6 +45,7 @@ pub struct Identity {
     stores: Stores,
     user: RoleSettings,
     group: RoleSettings,
+    server_managed: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -60,7 +61,12 @@ impl Identity {
     /// `ajs_user` cookie when no user id is stored.
     pub fn new(settings: &IdentitySettings, stores: Vec<Box<dyn Store>>) -> Self {
         let mut identity =
-            Identity { stores: Stores::new(stores), user: settings.user.clone(), group: settings.group.clone() };
+            Identity {
+            stores: Stores::new(stores),
+            user: settings.user.clone(),
+            group: settings.group.clone(),
+            server_managed: settings.server_managed,
+        };
         identity.adopt_legacy_user();
         identity
     }
@@ -149,7 +155,7 @@ impl Identity {
     fn set_traits(&mut self, role: Role, traits_json: Option<&str>) {
         let traits = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
         let key = self.settings(role).traits_key.clone();
-        self.stores.sync(&key, self.traits_scope(role), Format::Traits, Some(traits.trim()));
+        self.stores.sync(&key, self.traits_scope(role), Format::Traits, Some(json::trim_ws(traits)));
     }
 
     /// identify/group: merge traits while the id stays (or is absent), replace them on a switch.
@@ -158,7 +164,7 @@ impl Identity {
         let given = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
         let current = self.id(role);
         let switching = matches!((current.as_deref(), id), (Some(current), Some(id)) if current != id);
-        let traits = if switching { given.trim().to_owned() } else { json::merge_objects(&self.traits(role), given) };
+        let traits = if switching { json::trim_ws(given).to_owned() } else { json::merge_objects(&self.traits(role), given) };
         if id.is_some() {
             self.set_id(role, id);
         }
@@ -213,6 +219,33 @@ impl Identity {
     /// Replaces the group traits; `None` or a non-object clears them to `{}`.
     pub fn set_group_traits(&mut self, traits_json: Option<&str>) {
         self.set_traits(Role::Group, traits_json);
+    }
+
+    /// Storing became allowed (consent granted): writes what the page held in memory meanwhile (ids,
+    /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage).
+    pub fn persist(&mut self) {
+        let (user, group) = (self.user.clone(), self.group.clone());
+        let (user_ids, group_ids) = (self.id_scope(Role::User), self.id_scope(Role::Group));
+        let keys = [
+            (storage_format::ANONYMOUS_ID, user_ids, Format::Id),
+            (&user.id_key, user_ids, Format::Id),
+            (&user.traits_key, self.traits_scope(Role::User), Format::Traits),
+            (&group.id_key, group_ids, Format::Id),
+            (&group.traits_key, self.traits_scope(Role::Group), Format::Traits),
+        ];
+        for (key, scope, format) in keys {
+            let value = self.stores.read(key, scope, format);
+            if value.is_some() {
+                self.stores.sync(key, scope, format, value.as_deref());
+            }
+        }
+    }
+
+    /// With `cookie.serverManaged`: the anonymousId to report to the site's id endpoint when the
+    /// server has not set the cookie (the id then lives in localStorage only), else `None`.
+    pub fn unreported_server_id(&mut self, random: &mut dyn Random) -> Option<String> {
+        let missing = self.server_managed && self.stores.cookie_raw(storage_format::ANONYMOUS_ID).is_none();
+        missing.then(|| self.anonymous_id(random))
     }
 
     /// Logs out: removes anonymousId, user id and traits, group id and traits from every store,

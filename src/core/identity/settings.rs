@@ -10,7 +10,7 @@
 //! Must not import platform crates.
 
 use crate::core::identity::cookie_codec::CookieAttributes;
-use crate::core::json;
+use crate::core::{json, text};
 use crate::core::identity::storage_format;
 use crate::core::store::StoreKind;
 
@@ -48,6 +48,9 @@ pub struct IdentitySettings {
     pub user: RoleSettings,
     /// The group's keys.
     pub group: RoleSettings,
+    /// `cookie.serverManaged: true`: the site's server sets `ajs_anonymous_id`; the script never writes
+    /// that cookie (a script-written cookie is capped at 7 days by Safari), it reads and mirrors it.
+    pub server_managed: bool,
 }
 
 impl Default for IdentitySettings {
@@ -87,7 +90,15 @@ impl IdentitySettings {
             stores: with_memory_last(stores),
             user: role(option("user"), storage_format::USER_ID, storage_format::USER_TRAITS),
             group: role(option("group"), storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
+            server_managed: json::get(cookie, "serverManaged") == Some("true"),
         }
+    }
+}
+
+impl IdentitySettings {
+    /// The cookie the script must never write (`cookie.serverManaged`): the anonymousId's.
+    pub fn server_key(&self) -> Option<&'static str> {
+        self.server_managed.then_some(storage_format::ANONYMOUS_ID)
     }
 }
 
@@ -117,12 +128,12 @@ fn role(options: Option<&str>, id_key: &str, traits_key: &str) -> RoleSettings {
 
 /// `["cookie","memory"]` → kinds in order; `None` (ignore the option) on any unknown element.
 fn parse_stores(raw: &str) -> Option<Vec<StoreKind>> {
-    let inner = raw.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let inner = json::trim_ws(raw).strip_prefix('[')?.strip_suffix(']')?;
     let mut kinds = Vec::new();
-    if inner.trim().is_empty() {
+    if json::trim_ws(inner).is_empty() {
         return Some(kinds);
     }
-    for element in inner.split(',') {
+    for element in text::split(inner, b',') {
         let name = json::parse_str(element)?;
         let kind = STORE_NAMES.iter().find(|(n, _)| *n == name)?.1;
         if !kinds.contains(&kind) {
@@ -141,9 +152,9 @@ fn with_memory_last(mut stores: Vec<StoreKind>) -> Vec<StoreKind> {
 
 /// A JSON number without exponent (`7`, `0.5`, `-1`) as f64, without float parsing machinery.
 fn parse_decimal(raw: &str) -> Option<f64> {
-    let raw = raw.trim();
+    let raw = json::trim_ws(raw);
     let (negative, digits) = raw.strip_prefix('-').map_or((false, raw), |rest| (true, rest));
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let (int, frac) = text::split_once(digits, b'.').unwrap_or((digits, ""));
     if int.is_empty()
         || int.len() > 9
         || frac.len() > 9

@@ -17,7 +17,7 @@
 //! Must not import platform crates; adapters never encode (see `store`).
 
 use crate::core::identity::cookie_codec;
-use crate::core::json;
+use crate::core::{json, text};
 use crate::core::store::StoreKind;
 
 /// Key of the anonymous id (fixed in analytics.js; not configurable).
@@ -49,7 +49,7 @@ enum Parsed {
 }
 
 fn parse(text: &str) -> Parsed {
-    let trimmed = text.trim();
+    let trimmed = json::trim_ws(text);
     match trimmed.as_bytes().first() {
         _ if trimmed == "null" => Parsed::Null,
         _ if trimmed == "true" || trimmed == "false" || is_json_number(trimmed) => Parsed::Other,
@@ -62,10 +62,11 @@ fn parse(text: &str) -> Parsed {
 /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
 fn is_json_number(s: &str) -> bool {
     let s = s.strip_prefix('-').unwrap_or(s);
-    let (mantissa, exponent) = s.split_once(['e', 'E']).map_or((s, None), |(m, e)| (m, Some(e)));
-    let (int, frac) = mantissa.split_once('.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
+    let e_at = s.bytes().position(|b| b == b'e' || b == b'E');
+    let (mantissa, exponent) = e_at.map_or((s, None), |at| (s.get(..at).unwrap_or_default(), s.get(at + 1..)));
+    let (int, frac) = text::split_once(mantissa, b'.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
     let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix('+').or_else(|| e.strip_prefix('-')).unwrap_or(e)));
     digits(int) && (int == "0" || !int.starts_with('0')) && frac.is_none_or(digits) && exponent_ok
 }
 
@@ -81,7 +82,7 @@ fn id_from_text(text: &str) -> Option<String> {
         Parsed::NotJson => text.to_owned(),
         Parsed::Null => return None,
         Parsed::Str(s) => s,
-        Parsed::Other => text.trim().to_owned(),
+        Parsed::Other => json::trim_ws(text).to_owned(),
     };
     (!id.is_empty()).then_some(id)
 }
@@ -119,7 +120,7 @@ pub fn decode_traits(kind: StoreKind, raw: &str) -> Option<String> {
         StoreKind::Cookie => cookie_codec::decode_value(raw)?,
         StoreKind::LocalStorage | StoreKind::Memory => raw.to_owned(),
     };
-    json::is_object(&text).then(|| text.trim().to_owned())
+    json::is_object(&text).then(|| json::trim_ws(&text).to_owned())
 }
 
 /// What a legacy `ajs_user` cookie carries.

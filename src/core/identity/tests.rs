@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::core::random::CountingRandom;
-use crate::core::store::{MemoryStore, StoreKind};
+use crate::core::store::{Gated, MemoryStore, StoreKind};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -81,6 +81,8 @@ enum Op {
     Block(At),
     /// Cookie writes since the last `CookieWrites` (or the start).
     CookieWrites,
+    /// `unreported_server_id()`: the id to report to the server's endpoint (`∅`: none).
+    ServerId,
     /// Set a raw value directly (another tab / subdomain / server wrote it).
     Put(At, &'static str, &'static str),
 }
@@ -113,7 +115,10 @@ impl World {
             .iter()
             .map(|kind| -> Box<dyn Store> {
                 match kind {
-                    StoreKind::Cookie => Box::new(Shared(*kind, cookie.clone())),
+                    StoreKind::Cookie => {
+                        let open = Rc::new(std::cell::Cell::new(true));
+                        Box::new(Gated::new(Box::new(Shared(*kind, cookie.clone())), open, true, settings.server_key()))
+                    }
                     StoreKind::LocalStorage => Box::new(Shared(*kind, local.clone())),
                     StoreKind::Memory => Box::new(MemoryStore::new(StoreKind::Memory)),
                 }
@@ -172,6 +177,7 @@ impl World {
                 self.twin(at).borrow_mut().blocked = true;
                 String::new()
             }
+            ServerId => shown(id.unreported_server_id(&mut self.random)),
             CookieWrites => std::mem::take(&mut self.cookie.borrow_mut().writes).to_string(),
             Put(at, key, raw) => {
                 self.twin(at).borrow_mut().items.set(key, raw);

@@ -175,3 +175,31 @@ fn cookies_are_written_only_when_needed() {
             &[(Anon, U1), (CookieWrites, "1"), (Put(C, A, "%22q%22"), ""), (Anon, "q"), (CookieWrites, "1")], &[(C, A, Some("q"))]),
     ]);
 }
+
+const SERVER: &str = r#"{"cookie":{"serverManaged":true}}"#;
+
+/// `cookie.serverManaged` × server cookie present → what the script writes and reports.
+#[test]
+#[rustfmt::skip]
+fn server_managed_id_cookie() {
+    check(&[
+        ("server cookie present: adopted, mirrored to localStorage, the cookie never written, nothing to report", SERVER,
+            &[(C, A, "srv-id")],
+            &[(Anon, "srv-id"), (Reload, ""), (Anon, "srv-id"), (ServerId, "∅"), (CookieWrites, "0")],
+            &[(C, A, Some("srv-id")), (L, A, Some("\"srv-id\""))]),
+        ("server cookie present, localStorage disagrees: the server's id wins", SERVER,
+            &[(C, A, "srv-id"), (L, A, "\"old\"")],
+            &[(Anon, "srv-id"), (CookieWrites, "0")], &[(L, A, Some("\"srv-id\""))]),
+        ("no server cookie: the id lives in localStorage, the cookie is not written, the id is reported", SERVER, &[],
+            &[(Anon, U1), (ServerId, U1), (CookieWrites, "0"), (Reload, ""), (Anon, U1), (ServerId, U1)],
+            &[(C, A, None), (L, A, Some(U1Q))]),
+        ("localStorage-only id, then the server adopts it: nothing more to report", SERVER, &[(L, A, "\"ls-id\"")],
+            &[(ServerId, "ls-id"), (Put(C, A, "ls-id"), ""), (ServerId, "∅"), (Anon, "ls-id"), (CookieWrites, "0")], &[]),
+        ("the user id cookie is still the script's", SERVER, &[],
+            &[(SetUserId(Some("u")), ""), (CookieWrites, "1")], &[(C, UID, Some("u"))]),
+        ("reset removes the server's cookie (the next page response sets a new one)", SERVER, &[(C, A, "srv-id")],
+            &[(Anon, "srv-id"), (Reset, ""), (CookieWrites, "0")], &[(C, A, None), (L, A, None)]),
+        ("without serverManaged the script writes the cookie", "{}", &[(L, A, "\"ls-id\"")],
+            &[(Anon, "ls-id"), (ServerId, "∅"), (CookieWrites, "1")], &[(C, A, Some("ls-id"))]),
+    ]);
+}

@@ -295,3 +295,154 @@ fn each_call_gets_the_page_it_was_made_on_even_when_snapshots_repeat() {
     }).collect();
     assert_eq!(urls, [r#""https://ex.com/a""#, r#""https://ex.com/a""#, r#""https://ex.com/b""#, r#""https://ex.com/a""#]);
 }
+
+/// A page under consent options: identity and queue stores behind the consent gate, as the shell builds them.
+fn consent_page(options: &str, remembered: Option<&str>, queue: &Shared, ids: &Shared) -> Page {
+    use crate::core::consent::{Consent, ConsentSettings};
+    use crate::core::store::Gated;
+    let consent = Consent::new(ConsentSettings::parse(options), remembered);
+    let open = Rc::new(std::cell::Cell::new(consent.effects().store));
+    let settings = IdentitySettings::parse(options);
+    let identity_store = Gated::new(Box::new(ids.clone()), open.clone(), true, settings.server_key());
+    let identity = Identity::new(&settings, vec![Box::new(identity_store), Box::new(MemoryStore::new(StoreKind::Memory))]);
+    let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
+    let queue_store = Gated::new(Box::new(queue.clone()), open.clone(), false, None);
+    let tracker = Tracker::new(PageEnv::parse(OPTIONS), identity, config, Box::new(queue_store), "tab-1", NOW)
+        .with_consent(consent, open);
+    Page { tracker, random: CountingRandom::default(), identity_store: ids.clone() }
+}
+
+/// Builds and queues a track call at `at` ms; the built body, or the drop reason.
+fn track_at(page: &mut Page, name: &str, at: f64) -> Result<String, DropReason> {
+    let built = page.tracker.build(Method::Track, "s", &[name], PAGE, at, &mut page.random)?;
+    let body = built.body.clone();
+    page.tracker.enqueue_built(built, at);
+    Ok(body)
+}
+
+fn sent_events(page: &mut Page, now: f64) -> Vec<String> {
+    let mut names = Vec::new();
+    while let Some(transmit) = page.tracker.poll_transmit(now, Mode::Flush) {
+        let body = &transmit.body;
+        let events: Vec<String> = match json::get(body, "batch") {
+            Some(batch) => batch.split("\"event\":").skip(1).map(|s| s.split('"').nth(1).unwrap_or("").to_string()).collect(),
+            None => vec![json::get(body, "event").and_then(json::parse_str).unwrap_or_default()],
+        };
+        names.extend(events);
+        page.tracker.on_response(transmit.id, Outcome::Status(200, None), now, 0.5);
+    }
+    page.tracker.persist();
+    names
+}
+
+const REQUIRED: &str = r#"{"consent":{"required":true,"categories":["Analytics"]}}"#;
+
+/// Consent state × call → stored? sent? buffered? — through the whole tracker, with real stores behind the gate.
+#[test]
+fn consent_state_by_call_gives_stored_sent_buffered() {
+    // (name, options, remembered choice, call made → (event built?, stored keys after, sent names, buffered))
+    let g = crate::core::consent::choice::encode(&crate::core::consent::choice::given("\"granted\"", &["Analytics".into()], None).unwrap());
+    let d = crate::core::consent::choice::encode(&crate::core::consent::choice::given("\"denied\"", &["Analytics".into()], None).unwrap());
+    let table: &[(&str, &str, Option<&str>, bool, bool, &[&str], usize)] = &[
+        ("no consent options: as before", "{}", None, true, true, &["A"], 0),
+        ("pending, buffer", REQUIRED, None, true, false, &[], 1),
+        ("pending, drop", r#"{"consent":{"required":true,"preConsent":"drop"}}"#, None, false, false, &[], 0),
+        ("remembered grant", REQUIRED, Some(&g), true, true, &["A"], 0),
+        ("remembered denial", REQUIRED, Some(&d), false, false, &[], 0),
+        ("remembered denial, cookieless", r#"{"consent":{"required":true,"categories":["Analytics"],"onDenied":"cookieless"}}"#, Some(&d), true, false, &["A"], 0),
+        ("GPC, not required", r#"{"_env":{"gpc":true}}"#, None, false, false, &[], 0),
+        ("GPC ignored by option", r#"{"consent":{"honorGlobalPrivacyControl":false},"_env":{"gpc":true}}"#, None, true, true, &["A"], 0),
+    ];
+    for (name, options, remembered, built, stored, sent, buffered) in table {
+        let (queue, ids) = (shared(), shared());
+        let mut page = consent_page(options, *remembered, &queue, &ids);
+        assert_eq!(track_at(&mut page, "A", NOW).is_ok(), *built, "{name}: built");
+        page.tracker.persist();
+        let wrote = !ids.0.borrow().keys_with_prefix("ajs_").is_empty();
+        assert_eq!(wrote, *stored, "{name}: identity stored");
+        assert_eq!(sent_events(&mut page, NOW + 1.0), *sent, "{name}: sent");
+        assert_eq!(page.tracker.consent.buffered(), *buffered, "{name}: buffered");
+        if !stored {
+            assert_eq!(queue.0.borrow().keys_with_prefix(""), Vec::<String>::new(), "{name}: no queue key");
+        }
+    }
+}
+
+#[test]
+fn grant_sends_the_buffer_in_call_order_with_original_times_then_stores_the_same_id() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = consent_page(REQUIRED, None, &queue, &ids);
+    let first = track_at(&mut page, "One", NOW).unwrap();
+    track_at(&mut page, "Two", NOW + 5.0).unwrap();
+    let anonymous_id = field(&first, "anonymousId");
+    assert!(sent_events(&mut page, NOW + 10.0).is_empty());
+    assert_eq!(ids.0.borrow().keys_with_prefix(""), Vec::<String>::new(), "pending writes nothing");
+    let change = page.tracker.choose_consent(r#"{"Analytics":true}"#, NOW + 20.0).unwrap();
+    assert!(change.announce && !change.erase);
+    assert_eq!(ids.get("ajs_anonymous_id"), Some(anonymous_id.clone()), "the page's id is stored on grant");
+    let mut transmits = Vec::new();
+    while let Some(t) = page.tracker.poll_transmit(NOW + 30.0, Mode::Flush) {
+        transmits.push(t.body);
+    }
+    let all = transmits.join("\n");
+    let (one, two) = (all.find("\"One\"").unwrap(), all.find("\"Two\"").unwrap());
+    assert!(one < two, "call order");
+    assert!(all.contains(&format!("\"timestamp\":\"{}\"", crate::core::time::iso8601(NOW))), "original time: {all}");
+    assert!(all.contains(r#""consent":{"categoryPreferences":{"Analytics":true}}"#), "{all}");
+    assert!(all.contains(&anonymous_id));
+}
+
+#[test]
+fn denial_after_grant_forgets_the_queue_and_writes_nothing_more() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = consent_page(REQUIRED, None, &queue, &ids);
+    page.tracker.choose_consent("\"granted\"", NOW).unwrap();
+    track_at(&mut page, "Queued", NOW).unwrap();
+    page.tracker.persist();
+    assert!(!queue.0.borrow().keys_with_prefix("wa:q:").is_empty());
+    let change = page.tracker.choose_consent("\"denied\"", NOW + 1.0).unwrap();
+    assert!(change.erase && !change.announce);
+    assert_eq!(track_at(&mut page, "After", NOW + 2.0), Err(DropReason::NoConsent));
+    assert!(sent_events(&mut page, NOW + 3.0).is_empty(), "nothing is sent after a denial");
+    ids.0.borrow_mut().remove("ajs_anonymous_id");
+    page.tracker.identity.anonymous_id(&mut page.random);
+    assert_eq!(ids.get("ajs_anonymous_id"), None, "the gate is closed again");
+}
+
+#[test]
+fn anonymize_ip_marks_every_event_and_a_call_can_set_its_own_ip() {
+    // (init options, call options, context.ip, context.anonymizeIp)
+    let table: &[(&str, &str, &str, &str)] = &[
+        (OPTIONS, "{}", "<absent>", "<absent>"),
+        (r#"{"writeKey":"wk","anonymizeIp":true}"#, "{}", "<absent>", "true"),
+        (r#"{"writeKey":"wk","anonymizeIp":true}"#, r#"{"context":{"ip":"203.0.113.9"}}"#, r#""203.0.113.9""#, "true"),
+        (r#"{"writeKey":"wk","anonymizeIp":true}"#, r#"{"context":{"anonymizeIp":false}}"#, "<absent>", "false"),
+        (OPTIONS, r#"{"context":{"ip":"2001:db8::1"}}"#, r#""2001:db8::1""#, "<absent>"),
+        (r#"{"writeKey":"wk","anonymizeIp":"yes"}"#, "{}", "<absent>", "<absent>"),
+    ];
+    for (init, options, ip, anonymize) in table {
+        let identity = Identity::new(&IdentitySettings::parse("{}"), vec![Box::new(MemoryStore::new(StoreKind::Memory))]);
+        let mut tracker = Tracker::new(PageEnv::parse(init), identity, Config::DEFAULT, Box::new(MemoryStore::new(StoreKind::Memory)), "t", NOW);
+        let body = tracker.build(Method::Track, "soo", &["E", "{}", options], PAGE, NOW, &mut CountingRandom::default()).unwrap().body;
+        let context = field(&body, "context");
+        assert_eq!(json::get(&context, "ip").unwrap_or("<absent>"), *ip, "{init} {options}");
+        assert_eq!(json::get(&context, "anonymizeIp").unwrap_or("<absent>"), *anonymize, "{init} {options}");
+    }
+}
+
+#[test]
+fn a_full_pre_consent_buffer_drops_the_oldest_call_with_a_diagnostic() {
+    use crate::core::consent::BUFFER_LIMIT;
+    let (queue, ids) = (shared(), shared());
+    let mut page = consent_page(REQUIRED, None, &queue, &ids);
+    let first = track_at(&mut page, "First", NOW).unwrap();
+    for i in 0..BUFFER_LIMIT {
+        track_at(&mut page, "Later", NOW + 1.0 + i as f64).unwrap();
+    }
+    let drops = page.tracker.take_diagnostics();
+    assert_eq!(drops.len(), 1);
+    assert_eq!(format!("\"{}\"", drops[0].message_id), field(&first, "messageId"));
+    assert_eq!(drops[0].reason, crate::core::delivery::DropReason::QueueFull);
+    assert_eq!(page.tracker.consent.buffered(), BUFFER_LIMIT);
+    assert!(page.tracker.take_diagnostics().is_empty(), "reported once");
+}

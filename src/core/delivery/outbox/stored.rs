@@ -4,6 +4,7 @@
 //! Must not import anything platform-specific.
 
 use super::super::diagnostics::DropReason;
+use crate::core::json;
 use super::super::queue_format;
 use super::super::queue::Pick;
 use super::super::wire::Wire;
@@ -49,7 +50,7 @@ impl<W: Wire> Outbox<W> {
     /// See [`Outbox::restore_items`].
     pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
         let Some(lines) = queue_format::v1_lines(text) else {
-            if !text.trim().is_empty() {
+            if !json::trim_ws(text).is_empty() {
                 self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
             }
             return 0;

@@ -84,6 +84,8 @@ pub enum DropReason {
     /// The event body is over the 32 KB per-message limit of the tracking API (it would be
     /// rejected with HTTP 400, so it is not sent).
     TooLarge,
+    /// Consent is denied (or pending with `preConsent: 'drop'`): the call makes no event.
+    NoConsent,
 }
 
 impl DropReason {
@@ -94,6 +96,7 @@ impl DropReason {
             DropReason::GroupIdMissing => "group: no group id; dropped",
             DropReason::AliasToMissing => "alias: no user id; dropped",
             DropReason::TooLarge => "event over 32 KB; dropped",
+            DropReason::NoConsent => "no consent; dropped",
         }
     }
 }
@@ -122,6 +125,7 @@ mod tests {
             DropReason::GroupIdMissing,
             DropReason::AliasToMissing,
             DropReason::TooLarge,
+            DropReason::NoConsent,
         ] {
             seen.push(d.message());
         }

@@ -1,6 +1,7 @@
 //! The event's `context`: the caller's `options.context` and other option keys, then the page
 //! context, then analytics.js's Page Enrichment (userAgent, userAgentData, locale, library,
-//! campaign, amp, referrer, timezone), each with its own precedence rule.
+//! campaign, amp, referrer, timezone), each with its own precedence rule, and `anonymizeIp` (init option)
+//! unless the call set it.
 //! Imports `core::json` and `core::event`'s own modules; must not import another part of the core.
 
 use std::borrow::Cow;
@@ -56,7 +57,7 @@ fn from_options<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Fields<'a
     let mut context = match options.context() {
         None => Fields::default(),
         Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
-            if raw.trim() != "null" {
+            if json::trim_ws(raw) != "null" {
                 warnings.add(Warning::ContextNotObject);
             }
             Fields::default()
@@ -107,6 +108,9 @@ fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
     }
     if !search.is_empty() && context.get("campaign").is_none_or(is_falsy) {
         context.set("campaign".into(), campaign::campaign(search).into());
+    }
+    if env.anonymize_ip && context.get("anonymizeIp").is_none() {
+        context.set("anonymizeIp".into(), "true".into());
     }
     if let Some(id) = env.amp_id {
         let mut amp = String::from("{\"id\":");
