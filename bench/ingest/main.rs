@@ -9,9 +9,8 @@
 //! ~700 bytes, shaped like analytics.js payloads, each with a unique messageId.
 //!
 //! Usage: `bench-ingest [--collector PATH] [--seconds N] [--connections C]` (see `scripts/bench-ingest`).
-//! Traffic goes to 127.0.0.1 only; each scenario stops by itself after its duration.
-
-use collector::client::Connection;
+//! Traffic goes to 127.0.0.1 only; each scenario stops by itself after its duration. The client is
+//! `ureq` (one agent, so one keep-alive connection, per sender).
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -175,7 +174,8 @@ fn drive(addr: SocketAddr, scenario: &Scenario, connections: usize, duration: Du
 
 /// One connection sending back-to-back requests until told to stop: (acknowledged requests, latencies).
 fn sender(addr: SocketAddr, path: &str, per_request: usize, lane: usize, tag: &str, stop: &AtomicBool) -> (usize, Vec<u64>) {
-    let mut conn = Connection::open(addr).expect("connect");
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).no_delay(true).build().into();
+    let url = format!("http://{addr}{path}");
     let mut latencies = Vec::new();
     let mut n = 0usize;
     while !stop.load(Ordering::Relaxed) {
@@ -187,9 +187,10 @@ fn sender(addr: SocketAddr, path: &str, per_request: usize, lane: usize, tag: &s
             format!(r#"{{"writeKey":"bench","sentAt":"2026-11-23T00:00:01.000Z","batch":[{}]}}"#, items.join(","))
         };
         let sent = Instant::now();
-        let response = conn.request("POST", path, &[("Content-Type", "text/plain")], body.as_bytes()).expect("request");
+        let mut response = agent.post(&url).header("Content-Type", "text/plain").send(body.as_bytes()).expect("request");
+        let answer = response.body_mut().read_to_string().unwrap_or_default();
         latencies.push(sent.elapsed().as_micros() as u64);
-        assert_eq!(response.status, 200, "{}", response.text());
+        assert_eq!(response.status(), 200, "{answer}");
         n += 1;
     }
     (n, latencies)

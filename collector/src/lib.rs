@@ -8,29 +8,34 @@
 //!
 //! # Architecture
 //! ```text
-//! http::server  (a thread per connection, http::wire)  ──► ingest::{body, rules, normalize}  (pure)
-//!        │                                                   │ Vec<Event>
-//!        │                                                   ▼
-//!        │                                 store::writer (ONE thread, group commit, ack after COMMIT)
-//!        │                                   └─ store::{insert, identity}  (tables + identity graph)
-//!        ├──► store::read (read-only connections, WAL readers never block the writer)
-//!        └──► stream::Broadcaster ◄── writer publishes stored events and profile changes after commit
+//! http::server (hyper on tokio) → http::router ─► http::ingest ──► ingest::{body, rules, normalize} (pure,
+//!        │                          │              (budget)          │ Vec<Event>    on the blocking pool)
+//!        │                          │                                ▼
+//!        │                          │            store::writer (ONE thread, group commit, ack after COMMIT)
+//!        │                          │              └─ store::{insert, identity}  (tables + identity graph)
+//!        │                          └─ http::guard ─► http::{api, sse, files}
+//!        │                                              ├─► store::read (read-only, WAL readers never block)
+//!        │                                              └─► stream::Broadcaster ◄── writer publishes after commit
 //! ```
 //!
-//! # Dependency choices (CI compiles this on 2 cores)
-//! - HTTP/1.1 is served on std threads, one per connection, with `httparse` (no dependencies of its
-//!   own) for request heads. The workload is bounded by the single SQLite writer, not by connection
-//!   count, so blocking threads are enough and avoid the tokio + hyper tree. (`tiny_http` was tried
-//!   first: its task pool can leave a new connection unserved for 5 s under a burst of connections.)
+//! # Dependency choices (the collector has no byte budget; CI compiles it on 2 cores)
+//! - HTTP is axum on hyper + tokio, with tower-http for CORS and panics: the connection limits,
+//!   framing rules, deadlines and timeouts a public socket needs are theirs, maintained and tested
+//!   (the hand-written HTTP/1.1 server this replaced got several wrong). The store stays synchronous:
+//!   rusqlite on its own writer thread, decoding on tokio's blocking pool.
 //! - `rusqlite` (`bundled`): SQLite compiled in, no system library needed.
 //! - `serde_json` (`preserve_order`): events are stored in the key order the client sent.
-//! - `flate2` for `Content-Encoding: gzip`, `base64` for HTTP Basic auth.
+//! - `flate2` for `Content-Encoding: gzip`, `base64` for HTTP Basic auth, `libc` for the
+//!   file-descriptor limit. Tests and `bench-ingest` use `ureq` as their client.
+//!
+//! # Security model
+//! Ingest is open to every origin; everything else is same-origin only, under an expected `Host`, and
+//! behind a token off loopback: see [`http::access`] and collector/README.md.
 //!
 //! # Profile merging
 //! See [`store::identity`] for the rules, including the shared-device rule.
 #![deny(missing_docs)]
 
-pub mod client;
 pub mod config;
 pub mod http;
 pub mod ingest;

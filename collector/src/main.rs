@@ -14,6 +14,10 @@ fn main() {
         Ok(running) => {
             let mut out = std::io::stdout();
             let _ = writeln!(out, "collector listening on http://{} (db {})", running.addr, config.db.display());
+            if let Some(token) = &running.generated_token {
+                let _ = writeln!(out, "admin token (read API, stream, inspector): {token}");
+                let _ = writeln!(out, "open http://{}/inspector/?token={token}", running.addr);
+            }
             let _ = out.flush();
             running.wait();
         }

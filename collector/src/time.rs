@@ -43,6 +43,17 @@ pub fn format_iso(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
 }
 
+/// Days in a month of the proleptic Gregorian calendar.
+fn days_in_month(y: i64, m: i64) -> i64 {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// Reads `n` ASCII digits at `at`.
 fn digits(b: &[u8], at: usize, n: usize) -> Option<i64> {
     let part = b.get(at..at + n)?;
@@ -50,7 +61,9 @@ fn digits(b: &[u8], at: usize, n: usize) -> Option<i64> {
 }
 
 /// Parses an ISO-8601 date-time (`T` or space separator, optional fraction, `Z` or `±HH:MM`/`±HHMM`)
-/// into epoch milliseconds. Returns `None` for anything else.
+/// into epoch milliseconds. Returns `None` for anything else, including dates and times that do not
+/// exist (Feb 31, `24:00`, `:60` leap seconds) and offsets beyond `±23:59`: they are refused, never
+/// rolled over into another instant.
 pub fn parse_iso(s: &str) -> Option<i64> {
     let b = s.trim().as_bytes();
     let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
@@ -59,7 +72,7 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     if !seps_ok || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
         return None;
     }
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+    if !(1..=12).contains(&mo) || !(1..=days_in_month(y, mo)).contains(&d) || h > 23 || mi > 59 || se > 59 {
         return None;
     }
     let mut at = 19;
@@ -98,6 +111,9 @@ fn parse_offset(rest: &[u8]) -> Option<i64> {
                 5 if tail[2] == b':' => digits(tail, 3, 2)?,
                 _ => return None,
             };
+            if h > 23 || m > 59 {
+                return None;
+            }
             Some(if *sign == b'-' { -(h * 60 + m) } else { h * 60 + m })
         }
         _ => None,
@@ -120,6 +136,26 @@ mod tests {
             ("2026-11-22T23:16:33.123-0100", Some(1_795_392_993_123)),
             ("2026-11-23 00:16:33.123Z", Some(1_795_392_993_123)),
             ("1969-12-31T23:59:59.999Z", Some(-1)),
+            ("2024-02-29T00:00:00Z", Some(1_709_164_800_000)),
+            ("2026-11-23T00:16:33.123+14:00", Some(1_795_342_593_123)),
+            ("2026-11-23T00:16:33.123-23:59", Some(1_795_479_333_123)),
+            // impossible dates, times and offsets are refused, not rolled over
+            ("2026-02-31T00:00:00Z", None),
+            ("2026-02-29T00:00:00Z", None),
+            ("1900-02-29T00:00:00Z", None),
+            ("2026-04-31T00:00:00Z", None),
+            ("2026-11-00T00:00:00Z", None),
+            ("2026-11-23T00:00:60Z", None),
+            ("2026-11-23T24:00:00Z", None),
+            ("2026-11-23T00:60:00Z", None),
+            ("2026-11-23T00:16:33+99:99", None),
+            ("2026-11-23T00:16:33+24:00", None),
+            ("2026-11-23T00:16:33+01:60", None),
+            ("2026-11-23T00:16:33+0160", None),
+            ("2026-11-23T00:16:33.123ZZ", None),
+            ("2026-11-23T00:16:33.123Z ", Some(1_795_392_993_123)),
+            ("+2026-11-23T00:16:33Z", None),
+            ("２０２６-11-23T00:16:33Z", None),
             ("2026-11-23T00:16:33", None),
             ("2026-13-01T00:00:00Z", None),
             ("2026-11-23T00:16:33.Z", None),

@@ -3,7 +3,6 @@
 
 mod common;
 
-use collector::client::Connection;
 use common::*;
 use serde_json::json;
 use std::os::unix::process::ExitStatusExt;
@@ -16,7 +15,7 @@ const SENDERS: usize = 4;
 const BATCH: usize = 20;
 
 fn sender(addr: std::net::SocketAddr, lane: usize, acked: Arc<Mutex<Vec<String>>>, stop: Arc<AtomicBool>) -> usize {
-    let Ok(mut conn) = Connection::open(addr) else { return 0 };
+    let agent = agent();
     let mut failures = 0;
     for round in 0.. {
         if stop.load(Ordering::Relaxed) {
@@ -25,7 +24,7 @@ fn sender(addr: std::net::SocketAddr, lane: usize, acked: Arc<Mutex<Vec<String>>
         let ids: Vec<String> = (0..BATCH).map(|i| format!("k9-{lane}-{round}-{i}")).collect();
         let batch: Vec<_> = ids.iter().map(|id| track(id, &format!("anon-{lane}"), None, "Load")).collect();
         let body = json!({"batch": batch, "sentAt": "2026-11-23T00:00:00.000Z"}).to_string();
-        match conn.request("POST", "/v1/b", &[("Content-Type", "text/plain")], body.as_bytes()) {
+        match request(&agent, addr, "POST", "/v1/b", &[("Content-Type", "text/plain")], body.as_bytes()) {
             Ok(r) if r.status == 200 => acked.lock().unwrap().extend(ids),
             Ok(r) => panic!("unexpected status {} {}", r.status, r.text()),
             Err(_) => {

@@ -111,3 +111,46 @@ fn read_api_shapes() {
     s.post("/v1/i", &identify("r-at", "x", "a@b", json!({})));
     assert_eq!(s.profile("a%40b")["userIds"], json!(["a@b"]));
 }
+
+#[test]
+fn every_list_is_a_page_with_a_cursor() {
+    let (_dir, s) = fresh(&[]);
+    let batch: Vec<_> = (0..25).map(|i| track(&format!("p-{i:02}"), "walker", None, "E")).collect();
+    assert_eq!(s.post("/v1/b", &json!({"batch": batch})).status, 200);
+    for i in 0..7 {
+        s.post("/v1/t", &track(&format!("other-{i}"), &format!("device-{i}"), None, "E"));
+    }
+    // events, newest first, 10 at a time
+    let (mut seen, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let page = s.get(&format!("/api/events?limit=10{cursor}")).json();
+        seen.extend(page["events"].as_array().unwrap().iter().map(|e| e["messageId"].as_str().unwrap().to_string()));
+        match page["next"].as_i64() {
+            Some(next) => cursor = format!("&before={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 32);
+    assert_eq!(seen.first().map(String::as_str), Some("other-6"));
+    assert_eq!(seen.last().map(String::as_str), Some("p-00"));
+    // a profile's timeline, oldest first, 10 at a time
+    let (mut timeline, mut after) = (Vec::new(), String::new());
+    loop {
+        let p = s.get(&format!("/api/profiles/walker?limit=10{after}")).json();
+        timeline.extend(p["timeline"].as_array().unwrap().iter().map(|e| e["messageId"].as_str().unwrap().to_string()));
+        match p["timelineNext"].as_i64() {
+            Some(next) => after = format!("&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(timeline, (0..25).map(|i| format!("p-{i:02}")).collect::<Vec<_>>());
+    // profiles, newest first, 3 at a time; the limit is capped
+    let first = s.get("/api/profiles?limit=3").json();
+    assert_eq!(first["profiles"].as_array().unwrap().len(), 3);
+    let rest = s.get(&format!("/api/profiles?limit=100&before={}", first["next"])).json();
+    assert_eq!(rest["profiles"].as_array().unwrap().len(), 5);
+    assert_eq!(rest["next"], serde_json::Value::Null);
+    assert_eq!(s.get("/api/events?limit=999999").json()["events"].as_array().unwrap().len(), 32);
+    let ids = s.get("/api/profiles/walker/identities").json();
+    assert_eq!(ids["identities"][0]["id"], "walker");
+}

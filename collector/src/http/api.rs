@@ -1,75 +1,65 @@
-//! `GET /api/...`: the JSON read API used by the inspector and the tests.
+//! `GET /api/...`: the JSON read API used by the inspector and the tests. Every list is a page with a
+//! `next` cursor (see [`crate::store::read`]); `limit` is capped at [`MAX_LIMIT`].
 //!
-//! - `/api/events?limit=N`: recent events, newest first.
-//! - `/api/profiles?limit=N`: live profiles, newest first.
-//! - `/api/profiles/{profile number or any member id}`: ids, traits and full timeline.
+//! - `/api/events?limit=N&before=SEQ`: events, newest first.
+//! - `/api/profiles?limit=N&before=PROFILE`: live profiles, newest first.
+//! - `/api/profiles/{profile number or any member id}?limit=N&after=SEQ`: ids, traits and a page of the
+//!   timeline (oldest first, `timelineNext` cursor).
+//! - `/api/profiles/{...}/identities?limit=N&after=CURSOR`: all of a profile's ids, a page at a time.
+//!
+//! Queries run on the blocking pool (SQLite is synchronous). Reached only through the privacy guard.
 
-use super::reply::Reply;
-use super::server::State;
-use crate::store::read::Reader;
+use super::decode::{percent_decode, query_param};
+use super::reply;
+use super::state::Shared;
+use crate::store::read::{Page, Reader, MAX_LIMIT};
+use axum::extract::{Request, State};
+use axum::response::Response;
+use serde_json::Value;
 
 const DEFAULT_LIMIT: usize = 100;
 
-/// Answers a read-API path, or `None` when the path is not one.
-pub fn handle(state: &State, path: &str, query: &str) -> Option<Reply> {
-    let reader: &Reader = &state.reader;
-    let limit = query_param(query, "limit").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_LIMIT);
-    let result = match path {
-        "/api/events" => reader.recent_events(limit).map(Some),
-        "/api/profiles" => reader.profiles(limit).map(Some),
-        _ => {
-            let key = percent_decode(path.strip_prefix("/api/profiles/")?);
-            reader.profile(&key)
-        }
-    };
-    Some(match result {
-        Ok(Some(value)) => Reply::json(200, &value),
-        Ok(None) => Reply::error(404, "no such profile"),
-        Err(e) => Reply::error(500, &format!("storage error: {e}")),
-    })
+/// `GET /api/events`.
+pub async fn events(State(state): State<Shared>, req: Request) -> Response {
+    let page = page(req.uri().query(), "before", DEFAULT_LIMIT);
+    run(state, move |reader| reader.recent_events(page).map(Some)).await
 }
 
-/// The value of `name` in a query string (not decoded beyond `%XX`).
-pub fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| percent_decode(v))
+/// `GET /api/profiles`.
+pub async fn profiles(State(state): State<Shared>, req: Request) -> Response {
+    let page = page(req.uri().query(), "before", DEFAULT_LIMIT);
+    run(state, move |reader| reader.profiles(page).map(Some)).await
 }
 
-/// Decodes `%XX` escapes (and `+` as space); malformed escapes are kept as they are.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
+/// `GET /api/profiles/{key}` and `GET /api/profiles/{key}/identities`.
+pub async fn profile(State(state): State<Shared>, req: Request) -> Response {
+    let rest = req.uri().path().strip_prefix("/api/profiles/").unwrap_or("").to_string();
+    let page = page(req.uri().query(), "after", MAX_LIMIT);
+    match rest.split('/').collect::<Vec<_>>()[..] {
+        [key] => {
+            let key = percent_decode(key);
+            run(state, move |reader| reader.profile(&key, page)).await
         }
+        [key, "identities"] => {
+            let key = percent_decode(key);
+            run(state, move |reader| reader.identities(&key, page)).await
+        }
+        _ => reply::error(404, "not found"),
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+fn page(query: Option<&str>, cursor: &str, default_limit: usize) -> Page {
+    let query = query.unwrap_or("");
+    let limit = query_param(query, "limit").and_then(|v| v.parse().ok()).unwrap_or(default_limit).min(MAX_LIMIT);
+    Page { from: query_param(query, cursor).and_then(|v| v.parse().ok()), limit }
+}
 
-    #[test]
-    fn decoding_table() {
-        let cases = [("a%40b.c", "a@b.c"), ("a+b", "a b"), ("100%", "100%"), ("%zz", "%zz"), ("%C3%A9", "é")];
-        for (raw, want) in cases {
-            assert_eq!(percent_decode(raw), want);
-        }
-        assert_eq!(query_param("limit=5&x=1", "limit").as_deref(), Some("5"));
-        assert_eq!(query_param("x=1", "limit"), None);
+async fn run(state: Shared, query: impl FnOnce(&Reader) -> rusqlite::Result<Option<Value>> + Send + 'static) -> Response {
+    let answer = tokio::task::spawn_blocking(move || query(&state.reader)).await;
+    match answer {
+        Ok(Ok(Some(value))) => reply::json(200, &value),
+        Ok(Ok(None)) => reply::error(404, "no such profile"),
+        Ok(Err(e)) => reply::error(500, &format!("storage error: {e}")),
+        Err(_) => reply::error(500, "internal error"),
     }
 }

@@ -1,6 +1,13 @@
 //! Static files from `--serve-dir`, so the demo site, the inspector and the library share one origin.
+//! Reached only through the privacy guard. Redirects always name a path on this origin (exactly one
+//! leading `/`): `GET //demo` must not send a browser to `//demo/`, another host.
 
-use super::reply::Reply;
+use super::decode::percent_decode;
+use super::reply;
+use super::state::Shared;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::response::Response;
 use std::path::{Component, Path, PathBuf};
 
 /// Extension → `Content-Type`. `.wasm` must be `application/wasm` for streaming compilation.
@@ -34,32 +41,48 @@ pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     Some(root.join(relative))
 }
 
+/// The same-origin form of a URL path: empty segments dropped, exactly one leading `/`.
+pub fn same_origin_path(url_path: &str) -> String {
+    let segments: Vec<&str> = url_path.split('/').filter(|s| !s.is_empty()).collect();
+    format!("/{}", segments.join("/"))
+}
+
+/// Any request that is not ingest or the read API: GET/HEAD of a static file.
+pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return reply::error(405, "method not allowed");
+    }
+    let Some(root) = state.serve_dir.clone() else { return reply::error(404, "not found") };
+    let url_path = req.uri().path().to_string();
+    tokio::task::spawn_blocking(move || serve(&root, &url_path)).await.unwrap_or_else(|_| reply::error(500, "internal error"))
+}
+
 /// Serves `url_path` from `root`: files as they are, directories through `index.html` (redirecting
 /// to the trailing-slash form first, so relative links work), 404 otherwise.
-pub fn serve(root: &Path, url_path: &str) -> Reply {
-    let decoded = super::api::percent_decode(url_path);
-    let Some(path) = resolve(root, &decoded) else { return Reply::error(404, "not found") };
+pub fn serve(root: &Path, url_path: &str) -> Response {
+    let decoded = percent_decode(url_path);
+    let Some(path) = resolve(root, &decoded) else { return reply::error(404, "not found") };
     if path.is_dir() {
-        if !url_path.ends_with('/') {
-            return Reply::redirect(format!("{url_path}/"));
-        }
+        let clean = same_origin_path(url_path);
         if url_path == "/" && !path.join("index.html").is_file() && root.join("demo").is_dir() {
-            return Reply::redirect("/demo/".into());
+            return reply::redirect(302, "/demo/");
+        }
+        if !url_path.ends_with('/') || url_path.starts_with("//") {
+            return reply::redirect(302, &format!("{}/", clean.trim_end_matches('/')));
         }
         return serve_file(&path.join("index.html"));
     }
     serve_file(&path)
 }
 
-fn serve_file(path: &Path) -> Reply {
+fn serve_file(path: &Path) -> Response {
     match std::fs::read(path) {
-        Ok(body) => Reply {
-            status: 200,
-            content_type: mime_type(path),
-            body,
-            headers: vec![("Cache-Control", "no-cache".into())],
-        },
-        Err(_) => Reply::error(404, "not found"),
+        Ok(body) => {
+            let mut response = reply::bytes(200, mime_type(path), body);
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        Err(_) => reply::error(404, "not found"),
     }
 }
 
@@ -79,6 +102,9 @@ mod tests {
         assert_eq!(resolve(root, "/"), Some(PathBuf::from("/srv/")));
         for bad in ["/../etc/passwd", "/demo/../../x", "//etc/passwd/.."] {
             assert_eq!(resolve(root, bad), None, "{bad}");
+        }
+        for (raw, want) in [("//demo", "/demo"), ("///evil.test//x", "/evil.test/x"), ("/", "/"), ("/a/b/", "/a/b"), ("//", "/")] {
+            assert_eq!(same_origin_path(raw), want, "{raw}");
         }
     }
 }

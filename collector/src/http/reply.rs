@@ -1,71 +1,39 @@
-//! Replies and the headers every reply carries (CORS, content type).
+//! Building responses: JSON bodies, Segment-style errors (with `Retry-After` on 429), redirects.
+//! Must not import other `http` modules.
 
+use super::budget::RETRY_AFTER_SECONDS;
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
 use serde_json::{json, Value};
-use super::wire::{write_response, Request};
-use std::io::Write;
 
-/// A response ready to send.
-#[derive(Debug)]
-pub struct Reply {
-    /// HTTP status.
-    pub status: u16,
-    /// `Content-Type`.
-    pub content_type: &'static str,
-    /// Body bytes.
-    pub body: Vec<u8>,
-    /// Additional headers (e.g. `Location`).
-    pub headers: Vec<(&'static str, String)>,
+/// A JSON response.
+pub fn json(status: u16, value: &Value) -> Response {
+    bytes(status, "application/json", value.to_string().into_bytes())
 }
 
-impl Reply {
-    /// A JSON reply.
-    pub fn json(status: u16, value: &Value) -> Reply {
-        Reply { status, content_type: "application/json", body: value.to_string().into_bytes(), headers: Vec::new() }
-    }
-
-    /// The Segment-style error body `{"success":false,"error":...}`.
-    pub fn error(status: u16, message: &str) -> Reply {
-        Reply::json(status, &json!({"success": false, "error": message}))
-    }
-
-    /// A redirect to `location`.
-    pub fn redirect(location: String) -> Reply {
-        Reply { status: 302, content_type: "text/plain", body: Vec::new(), headers: vec![("Location", location)] }
-    }
+/// A response with a body of `content_type`.
+pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
 }
 
-/// CORS headers: the caller's origin is echoed (credentials allowed), `*` without one.
-pub fn cors_headers(origin: Option<&str>) -> Vec<(&'static str, String)> {
-    match origin {
-        Some(o) => vec![
-            ("Access-Control-Allow-Origin", o.to_string()),
-            ("Access-Control-Allow-Credentials", "true".into()),
-            ("Vary", "Origin".into()),
-        ],
-        None => vec![("Access-Control-Allow-Origin", "*".into())],
+/// The Segment-style error body `{"success":false,"error":...}`; a 429 says when to retry.
+pub fn error(status: u16, message: &str) -> Response {
+    let mut response = json(status, &json!({"success": false, "error": message}));
+    if status == 429 {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
     }
+    response
 }
 
-/// Headers a preflight grants: the methods we serve and the headers the client asked for.
-pub fn preflight(req: &Request) -> Reply {
-    let asked = req.header("Access-Control-Request-Headers").map(str::to_string);
-    let allowed = asked.unwrap_or_else(|| "Content-Type, Authorization, Content-Encoding, X-Retry-Count".into());
-    Reply {
-        status: 204,
-        content_type: "text/plain",
-        body: Vec::new(),
-        headers: vec![
-            ("Access-Control-Allow-Methods", "GET, POST, OPTIONS".into()),
-            ("Access-Control-Allow-Headers", allowed),
-            ("Access-Control-Max-Age", "86400".into()),
-        ],
+/// A redirect to a same-origin `path` (callers make sure it starts with exactly one `/`).
+pub fn redirect(status: u16, path: &str) -> Response {
+    let mut response = bytes(status, "text/plain", Vec::new());
+    if let Ok(location) = HeaderValue::from_str(path) {
+        response.headers_mut().insert(header::LOCATION, location);
     }
-}
-
-/// Writes `reply` with CORS headers for the request's origin.
-pub fn send(out: &mut impl Write, req: &Request, reply: Reply) -> std::io::Result<()> {
-    let mut headers = reply.headers;
-    headers.extend(cors_headers(req.header("origin")));
-    headers.push(("Content-Type", reply.content_type.to_string()));
-    write_response(out, reply.status, &headers, &reply.body, req.keep_alive, req.method == "HEAD")
+    response
 }

@@ -1,56 +1,63 @@
-//! Listening, one thread per connection (keep-alive), and routing each request to its handler.
-//!
-//! Thread-per-connection keeps every handler plain blocking code: an ingest request blocks its
-//! connection's thread until the group commit that holds it is on disk.
+//! Listening and serving connections: hyper's HTTP/1.1 on a tokio runtime, with the limits a public
+//! socket needs (see collector/README.md, "Resource bounds"):
+//! - a **connection cap** taken *before* accepting (below the file-descriptor limit), so a flood of
+//!   connections waits in the kernel's backlog instead of costing tasks and descriptors;
+//! - **EMFILE backoff**: when accept fails for lack of descriptors (or memory) the loop sleeps, doubling
+//!   up to 1 s, instead of spinning;
+//! - a **head deadline** ([`HEAD_DEADLINE`], hyper's header-read timeout, which also closes idle
+//!   keep-alive connections), a body deadline (in `ingest`), and a **write timeout** on the socket
+//!   ([`WRITE_TIMEOUT`]) so a client that stops reading cannot hold a connection.
+//! Slow clients cost a task each, never a thread: everyone else keeps being served.
 
-use super::reply::{preflight, send, Reply};
-use super::wire::{read_request, write_response, ReadError, Request};
-use super::{api, files, ingest, sse};
+use super::access::Policy;
+use super::budget::Budget;
+use super::router::router;
+use super::state::{AppState, Peer};
 use crate::config::Config;
-use crate::ingest::endpoint::endpoint_for;
 use crate::store::read::Reader;
 use crate::store::writer::Writer;
 use crate::stream::Broadcaster;
-use std::io::BufReader;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use axum::body::Body;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::io::ErrorKind;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::thread::{self, JoinHandle};
 use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+use tokio_io_timeout::TimeoutStream;
+use tower::ServiceExt;
 
-/// Open connections beyond this are answered 503 and closed.
-const MAX_CONNECTIONS: usize = 1024;
-/// An idle keep-alive connection is closed after this long.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Everything a handler needs, shared by all connections.
-pub struct State {
-    /// Accepted write keys (empty: any).
-    pub write_keys: Vec<String>,
-    /// The store writer.
-    pub writer: Writer,
-    /// Read-API queries.
-    pub reader: Reader,
-    /// Live-update fan-out.
-    pub hub: Arc<Broadcaster>,
-    /// Static file root.
-    pub serve_dir: Option<PathBuf>,
-    open_connections: AtomicUsize,
-}
+/// A request head (and the wait for the next one on a keep-alive connection) must arrive within this.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+/// A blocked write to a client fails after this long (the connection is closed).
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Most connections served at once (lower when the file-descriptor limit is lower).
+pub const MAX_CONNECTIONS: usize = 1024;
+/// Descriptors kept free for SQLite, the static files and the listener itself.
+const RESERVED_FDS: usize = 64;
+/// Largest request head hyper buffers.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// A started collector.
 pub struct Running {
     /// The address actually bound (useful with port 0).
     pub addr: SocketAddr,
+    /// The admin token generated at start (listening off loopback without `--admin-token`).
+    pub generated_token: Option<String>,
+    runtime: Runtime,
     acceptor: JoinHandle<()>,
 }
 
 impl Running {
     /// Blocks for as long as the server runs.
     pub fn wait(self) {
-        let _ = self.acceptor.join();
+        let _ = self.runtime.block_on(self.acceptor);
     }
 }
 
@@ -58,87 +65,78 @@ impl Running {
 pub fn start(config: &Config) -> Result<Running, String> {
     let hub = Arc::new(Broadcaster::default());
     let writer = Writer::start(&config.db, config.durability, hub.clone()).map_err(|e| format!("cannot open {}: {e}", config.db.display()))?;
-    let listener = TcpListener::bind(&config.listen).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let listener = std::net::TcpListener::bind(&config.listen).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let state = Arc::new(State {
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let (policy, generated_token) = Policy::for_listener(&config.allowed_hosts, config.admin_token.as_deref(), addr)?;
+    let state = Arc::new(AppState {
         write_keys: config.write_keys.clone(),
         writer,
         reader: Reader::new(&config.db),
         hub,
         serve_dir: config.serve_dir.clone(),
-        open_connections: AtomicUsize::new(0),
+        policy,
+        budget: Budget::default(),
     });
-    let acceptor = thread::Builder::new()
-        .name("accept".into())
-        .spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let state = state.clone();
-                let _ = thread::Builder::new().name("conn".into()).spawn(move || connection(&state, stream));
-            }
-        })
-        .map_err(|e| e.to_string())?;
-    Ok(Running { addr, acceptor })
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("http").build().map_err(|e| e.to_string())?;
+    let listener = {
+        let _entered = runtime.enter();
+        TcpListener::from_std(listener).map_err(|e| e.to_string())?
+    };
+    let acceptor = runtime.spawn(accept_loop(listener, router(state), connection_cap()));
+    Ok(Running { addr, generated_token, runtime, acceptor })
 }
 
-/// Serves requests on one connection until it closes.
-fn connection(state: &State, stream: TcpStream) {
-    let open = state.open_connections.fetch_add(1, Ordering::AcqRel) + 1;
-    let _ = serve(state, stream, open > MAX_CONNECTIONS);
-    state.open_connections.fetch_sub(1, Ordering::AcqRel);
+/// [`MAX_CONNECTIONS`], or fewer when the process may not open that many descriptors.
+fn connection_cap() -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes into the struct we pass and reads nothing else.
+    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 { limit.rlim_cur as usize } else { MAX_CONNECTIONS };
+    soft.saturating_sub(RESERVED_FDS).clamp(16, MAX_CONNECTIONS)
 }
 
-fn serve(state: &State, stream: TcpStream, overloaded: bool) -> std::io::Result<()> {
-    stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
-    let mut out = stream.try_clone()?;
-    if overloaded {
-        return write_response(&mut out, 503, &[], b"too many connections", false, false);
-    }
-    let mut reader = BufReader::new(stream);
-    let mut recycled = Vec::new();
+/// Errors that concern one connection only (it failed before we got it): accept the next at once.
+fn is_connection_error(e: &std::io::Error) -> bool {
+    matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::Interrupted)
+}
+
+async fn accept_loop(listener: TcpListener, app: Router, cap: usize) {
+    let slots = Arc::new(Semaphore::new(cap));
+    let mut backoff = Duration::from_millis(10);
     loop {
-        let mut req = match read_request(&mut reader, std::mem::take(&mut recycled)) {
-            Ok(req) => req,
-            Err(ReadError::Closed) => return Ok(()),
-            Err(ReadError::Bad(message)) => {
-                let body = serde_json::json!({"success": false, "error": message}).to_string();
-                let headers = [("Content-Type", "application/json".to_string())];
-                return write_response(&mut out, 400, &headers, body.as_bytes(), false, false);
+        let Ok(slot) = slots.clone().acquire_owned().await else { return };
+        let (socket, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) if is_connection_error(&e) => continue,
+            Err(_) => {
+                // EMFILE, ENFILE, ENOBUFS, ENOMEM: wait for descriptors to come back instead of spinning.
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
             }
         };
-        if req.method == "GET" && req.path == "/api/stream" {
-            sse::stream(&state.hub, &req, out);
-            return Ok(());
-        }
-        let reply = catch_unwind(AssertUnwindSafe(|| route(state, &req))).unwrap_or_else(|_| Reply::error(500, "internal error"));
-        send(&mut out, &req, reply)?;
-        if !req.keep_alive {
-            return Ok(());
-        }
-        recycled = std::mem::take(&mut req.body);
+        backoff = Duration::from_millis(10);
+        let app = app.clone();
+        tokio::spawn(async move {
+            serve_connection(socket, peer, app).await;
+            drop(slot);
+        });
     }
 }
 
-/// The reply to one (non-streaming) request.
-fn route(state: &State, req: &Request) -> Reply {
-    let method = req.method.as_str();
-    if method == "OPTIONS" {
-        return preflight(req);
-    }
-    if let Some(endpoint) = endpoint_for(&req.path) {
-        return match method {
-            "POST" => ingest::handle(state, req, endpoint),
-            _ => Reply::error(405, "use POST"),
-        };
-    }
-    if method != "GET" && method != "HEAD" {
-        return Reply::error(405, "method not allowed");
-    }
-    if let Some(reply) = api::handle(state, &req.path, &req.query) {
-        return reply;
-    }
-    match &state.serve_dir {
-        Some(root) => files::serve(root, &req.path),
-        None => Reply::error(404, "not found"),
-    }
+async fn serve_connection(socket: TcpStream, peer: SocketAddr, app: Router) {
+    let _ = socket.set_nodelay(true);
+    let mut io = TimeoutStream::new(socket);
+    io.set_write_timeout(Some(WRITE_TIMEOUT));
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+        req.extensions_mut().insert(Peer(peer));
+        app.clone().oneshot(req.map(Body::new))
+    });
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_DEADLINE)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(Box::pin(io)), service)
+        .await;
 }

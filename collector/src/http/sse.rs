@@ -1,38 +1,36 @@
 //! `GET /api/stream`: server-sent events of each stored event (`event: event`) and each profile
-//! change (`event: profile`). The connection's own thread writes the frames, so a slow browser never
-//! blocks the store writer; the stream ends when the client goes away.
+//! change (`event: profile`). Each connection drains its own subscription (bounded in bytes, see
+//! [`crate::stream`]), so a slow browser never blocks the store writer; a stalled one is dropped there,
+//! and the socket's write timeout closes it. Reached only through the privacy guard.
 
-use super::reply::cors_headers;
-use super::wire::Request;
-use crate::stream::Broadcaster;
-use std::io::Write;
-use std::net::TcpStream;
-use std::sync::mpsc::RecvTimeoutError;
-use std::sync::Arc;
+use super::state::Shared;
+use crate::stream::Subscription;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+use futures_util::stream::{self, StreamExt};
+use std::convert::Infallible;
 use std::time::Duration;
 
 /// A comment line sent when idle so clients see the connection alive (and we notice it is gone).
 const KEEPALIVE_EVERY: Duration = Duration::from_secs(15);
 
-/// Streams frames on `out` until the client goes away.
-pub fn stream(hub: &Broadcaster, req: &Request, mut out: TcpStream) {
-    let frames = hub.subscribe();
-    let mut head = String::from("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n");
-    for (name, value) in cors_headers(req.header("origin")) {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\nretry: 1000\n: connected\n\n");
-    if out.write_all(head.as_bytes()).is_err() {
-        return;
-    }
-    loop {
-        let chunk: Arc<str> = match frames.recv_timeout(KEEPALIVE_EVERY) {
-            Ok(frame) => frame,
-            Err(RecvTimeoutError::Timeout) => ": ping\n\n".into(),
-            Err(RecvTimeoutError::Disconnected) => return,
+/// Streams frames until the client goes away or falls too far behind.
+pub async fn stream(State(state): State<Shared>) -> Response {
+    let subscription = state.hub.subscribe();
+    let hello = stream::once(async { Ok::<_, Infallible>(Bytes::from_static(b"retry: 1000\n: connected\n\n")) });
+    let frames = stream::unfold(subscription, |mut subscription: Subscription| async move {
+        let chunk = match tokio::time::timeout(KEEPALIVE_EVERY, subscription.next()).await {
+            Ok(Some(frame)) => Bytes::copy_from_slice(frame.as_bytes()),
+            Ok(None) => return None,
+            Err(_) => Bytes::from_static(b": ping\n\n"),
         };
-        if out.write_all(chunk.as_bytes()).is_err() {
-            return;
-        }
-    }
+        Some((Ok(chunk), subscription))
+    });
+    let mut response = Response::new(Body::from_stream(hello.chain(frames)));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
 }

@@ -1,9 +1,13 @@
-//! Reading a request body within the size limit (decompressing gzip) and finding the write key.
+//! Reading a request body within the size limit (decompressing gzip), splitting it into its events
+//! without decoding them yet, and finding the write key.
 
+use super::endpoint::Endpoint;
 use super::Rejection;
 use base64::Engine;
 use flate2::read::GzDecoder;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 /// Reads at most `limit` bytes of body, gunzipping when `encoding` is `gzip`. The limit applies to the
@@ -43,6 +47,46 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Rejection> {
         Ok(_) => Err(Rejection::bad("body must be a JSON object")),
         Err(e) => Err(Rejection::bad(format!("body is not valid JSON: {e}"))),
     }
+}
+
+/// A request body split into its parts: the top-level fields, and (for a batch) each event still as
+/// raw JSON text borrowed from the body — so counting the events, and refusing the request, costs no
+/// decoded tree; each event is decoded on its own later.
+#[derive(Debug)]
+pub struct Envelope<'a> {
+    /// The body's fields (for a single event: the event itself; for a batch: all but `batch`).
+    pub fields: Map<String, Value>,
+    /// A batch's events, undecoded (empty for a single event).
+    pub items: Vec<&'a RawValue>,
+}
+
+impl Envelope<'_> {
+    /// How many events the body holds.
+    pub fn event_count(&self) -> usize {
+        if self.items.is_empty() { 1 } else { self.items.len() }
+    }
+}
+
+/// Splits a body for `endpoint`: one JSON object, whose `batch` array (batch endpoint) is kept raw.
+pub fn parse_envelope(bytes: &[u8], endpoint: Endpoint) -> Result<Envelope<'_>, Rejection> {
+    if let Endpoint::Single(_) = endpoint {
+        return Ok(Envelope { fields: parse_object(bytes)?, items: Vec::new() });
+    }
+    let top: BTreeMap<String, &RawValue> = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => Rejection::bad("body must be a JSON object"),
+        _ => Rejection::bad(format!("body is not valid JSON: {e}")),
+    })?;
+    let mut fields = Map::new();
+    let mut items = None;
+    for (name, raw) in top {
+        if name == "batch" {
+            items = serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok();
+        } else {
+            fields.insert(name, serde_json::from_str(raw.get()).map_err(|e| Rejection::bad(format!("body is not valid JSON: {e}")))?);
+        }
+    }
+    let items = items.ok_or_else(|| Rejection::bad("batch requests need a \"batch\" array"))?;
+    Ok(Envelope { fields, items })
 }
 
 /// The write key of a request: the body's `writeKey`, else the user part of HTTP Basic auth.
@@ -119,5 +163,29 @@ mod tests {
         assert_eq!(check_write_key(&keys, None).unwrap_err().status, 401);
         assert!(parse_object(b"[1]").is_err());
         assert!(parse_object(b"{").is_err());
+    }
+
+    #[test]
+    fn envelopes_table() {
+        fn batch(json: &str) -> Result<Envelope<'_>, Rejection> {
+            parse_envelope(json.as_bytes(), Endpoint::Batch)
+        }
+        let ok = batch(r#"{"writeKey":"k","sentAt":"2026-11-23T00:00:00Z","batch":[{"a":1}, {"b":[2]} ,3]}"#).unwrap();
+        assert_eq!(ok.event_count(), 3);
+        assert_eq!(ok.items.iter().map(|r| r.get()).collect::<Vec<_>>(), [r#"{"a":1}"#, r#"{"b":[2]}"#, "3"]);
+        assert_eq!(ok.fields.keys().collect::<Vec<_>>(), ["sentAt", "writeKey"]);
+        let errors: &[(&str, &str)] = &[
+            ("[1]", "must be a JSON object"),
+            ("{", "not valid JSON"),
+            (r#"{"batch":{}}"#, "\"batch\" array"),
+            (r#"{"x":1}"#, "\"batch\" array"),
+            (r#"{"batch":[1,}"#, "not valid JSON"),
+        ];
+        for (json, want) in errors {
+            let err = batch(json).unwrap_err();
+            assert!(err.message.contains(want), "{json}: {}", err.message);
+        }
+        let single = parse_envelope(br#"{"event":"E"}"#, Endpoint::Single(super::super::kind::Kind::Track)).unwrap();
+        assert_eq!((single.event_count(), single.fields["event"].as_str()), (1, Some("E")));
     }
 }

@@ -12,7 +12,9 @@
 use super::endpoint::Endpoint;
 use super::kind::Kind;
 use super::rules::{id_text, validate, ID_FIELDS, MAX_EVENT_BYTES};
+use super::body::{parse_envelope, Envelope};
 use super::{Event, Rejection, OBJECT_FIELDS};
+use serde_json::value::RawValue;
 use crate::time::{format_iso, parse_iso};
 use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,19 +32,16 @@ static GENERATED_IDS: AtomicU64 = AtomicU64::new(0);
 
 /// Validates and normalizes every event of a request body. A batch is all-or-nothing: the first bad
 /// item rejects the whole request.
-pub fn events_from_body(endpoint: Endpoint, mut body: Map<String, Value>, arrival: &Arrival) -> Result<Vec<Event>, Rejection> {
-    body.remove("writeKey");
+pub fn events_from_envelope(endpoint: Endpoint, envelope: Envelope, arrival: &Arrival) -> Result<Vec<Event>, Rejection> {
+    let Envelope { mut fields, items } = envelope;
+    fields.remove("writeKey");
     match endpoint {
-        Endpoint::Single(kind) => Ok(vec![normalize(kind, body, None, arrival).map_err(Rejection::bad)?]),
+        Endpoint::Single(kind) => Ok(vec![normalize(kind, fields, None, arrival).map_err(Rejection::bad)?]),
         Endpoint::Batch => {
-            let items = match body.remove("batch") {
-                Some(Value::Array(items)) => items,
-                _ => return Err(Rejection::bad("batch requests need a \"batch\" array")),
-            };
-            let sent_at = body.get("sentAt");
+            let sent_at = fields.get("sentAt");
             let mut events = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                let event = batch_item(item, sent_at, arrival).map_err(|e| Rejection::bad(format!("batch[{i}]: {e}")))?;
+            for (i, raw) in items.into_iter().enumerate() {
+                let event = batch_item(raw, sent_at, arrival).map_err(|e| Rejection::bad(format!("batch[{i}]: {e}")))?;
                 events.push(event);
             }
             Ok(events)
@@ -50,18 +49,22 @@ pub fn events_from_body(endpoint: Endpoint, mut body: Map<String, Value>, arriva
     }
 }
 
+/// [`events_from_envelope`] for a whole body at once.
+pub fn events_from_body(endpoint: Endpoint, body: &[u8], arrival: &Arrival) -> Result<Vec<Event>, Rejection> {
+    events_from_envelope(endpoint, parse_envelope(body, endpoint)?, arrival)
+}
+
 /// One element of a batch: an object with a known `type`, under the per-event size limit.
-fn batch_item(item: Value, sent_at: Option<&Value>, arrival: &Arrival) -> Result<Event, String> {
-    let Value::Object(mut map) = item else { return Err("each batch item must be an object".into()) };
+fn batch_item(raw: &RawValue, sent_at: Option<&Value>, arrival: &Arrival) -> Result<Event, String> {
+    if raw.get().len() > MAX_EVENT_BYTES {
+        return Err(format!("event exceeds {} KB", MAX_EVENT_BYTES / 1024));
+    }
+    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(raw.get()) else { return Err("each batch item must be an object".into()) };
     let kind = match map.get("type") {
         Some(Value::String(name)) => Kind::from_name(name).ok_or_else(|| format!("unknown type {name:?}"))?,
         _ => return Err("requires \"type\"".into()),
     };
     map.remove("writeKey");
-    let size = serde_json::to_vec(&map).map(|v| v.len()).unwrap_or(usize::MAX);
-    if size > MAX_EVENT_BYTES {
-        return Err(format!("event exceeds {} KB", MAX_EVENT_BYTES / 1024));
-    }
     normalize(kind, map, sent_at, arrival)
 }
 
@@ -194,7 +197,7 @@ mod tests {
     }
 
     fn single(kind: Kind, json: &str) -> Result<Event, Rejection> {
-        events_from_body(Endpoint::Single(kind), serde_json::from_str(json).unwrap(), &arrival()).map(|mut v| v.remove(0))
+        events_from_body(Endpoint::Single(kind), json.as_bytes(), &arrival()).map(|mut v| v.remove(0))
     }
 
     #[test]
@@ -224,7 +227,7 @@ mod tests {
         let body = r#"{"writeKey":"k","sentAt":"2026-11-23T13:00:10.000Z","batch":[
             {"type":"track","anonymousId":"a","event":"E","timestamp":"2026-11-23T13:00:00.000Z"},
             {"type":"page","anonymousId":"a","timestamp":"2026-11-23T13:00:00.000Z","sentAt":"2026-11-23T13:00:01.000Z"}]}"#;
-        let events = events_from_body(Endpoint::Batch, serde_json::from_str(body).unwrap(), &arrival()).unwrap();
+        let events = events_from_body(Endpoint::Batch, body.as_bytes(), &arrival()).unwrap();
         assert_eq!(events[0].timestamp, "2026-11-23T11:59:50.000Z");
         assert_eq!(events[1].timestamp, "2026-11-23T11:59:59.000Z");
         assert!(events.iter().all(|e| e.value.get("writeKey").is_none()));
@@ -247,11 +250,11 @@ mod tests {
             (r#"{"batch":[{"type":"page","anonymousId":"a"},{"type":"track","anonymousId":"a"}]}"#, "batch[1]: track requires \"event\""),
         ];
         for (json, want) in bad_batches {
-            let err = events_from_body(Endpoint::Batch, serde_json::from_str(json).unwrap(), &arrival()).unwrap_err();
+            let err = events_from_body(Endpoint::Batch, json.as_bytes(), &arrival()).unwrap_err();
             assert!(err.message.contains(want), "{json}: {}", err.message);
         }
         let big = format!(r#"{{"batch":[{{"type":"track","anonymousId":"a","event":"E","properties":{{"p":"{}"}}}}]}}"#, "x".repeat(MAX_EVENT_BYTES));
-        let err = events_from_body(Endpoint::Batch, serde_json::from_str(&big).unwrap(), &arrival()).unwrap_err();
+        let err = events_from_body(Endpoint::Batch, big.as_bytes(), &arrival()).unwrap_err();
         assert!(err.message.contains("exceeds 32 KB"), "{}", err.message);
     }
 
@@ -274,7 +277,7 @@ mod tests {
         for (peer, context, want) in table {
             let arrival = Arrival { now_ms: parse_iso(NOW).unwrap(), ip: peer.map(str::to_owned) };
             let json = format!(r#"{{"anonymousId":"a","event":"E","context":{context}}}"#);
-            let event = events_from_body(Endpoint::Single(Kind::Track), serde_json::from_str(&json).unwrap(), &arrival).unwrap().remove(0);
+            let event = events_from_body(Endpoint::Single(Kind::Track), json.as_bytes(), &arrival).unwrap().remove(0);
             let stored = event.value["context"].get("ip").map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
             assert_eq!(stored.as_deref(), *want, "{peer:?} {context}");
         }

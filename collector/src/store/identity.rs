@@ -23,6 +23,7 @@
 //!    loser earlier, so `merged_into` always names a live profile), and merges traits with the
 //!    winner's values on top.
 
+use super::statements::{CREATE_PROFILE, IS_IDENTIFIED, LINK_IDENTITY, LOOKUP_IDENTITY, MARK_MERGED, MOVE_IDENTITIES, REPOINT_MERGED, TOUCH_PROFILE};
 use super::traits;
 use crate::ingest::kind::Kind;
 use crate::ingest::Event;
@@ -35,12 +36,14 @@ pub const USER: &str = "userId";
 pub const ANONYMOUS: &str = "anonymousId";
 
 /// The writer's memory of the identity graph, `id → profile` per kind. Only the writer changes the
-/// graph, so the memory stays exact as long as it is cleared when a transaction is rolled back and
-/// whenever profiles merge (merges are rare; re-reading is cheap).
+/// graph, so the memory stays exact as long as it is cleared when a transaction is rolled back. A merge
+/// does not clear it (that would cost the size of the memory per merge): it records `loser → winner`
+/// in `merged`, and a remembered profile is followed through `merged` to the live one.
 #[derive(Default)]
 pub struct Graph {
     users: HashMap<String, i64>,
     anonymous: HashMap<String, i64>,
+    merged: HashMap<i64, i64>,
 }
 
 /// Remembered ids beyond this are forgotten (the database stays the truth).
@@ -52,7 +55,7 @@ impl Graph {
     }
 
     fn remember(&mut self, kind: &str, id: &str, profile: i64) {
-        if self.users.len() + self.anonymous.len() >= GRAPH_MEMORY {
+        if self.users.len() + self.anonymous.len() + self.merged.len() >= GRAPH_MEMORY {
             self.forget();
         }
         self.map(kind).insert(id.to_string(), profile);
@@ -62,12 +65,29 @@ impl Graph {
     pub fn forget(&mut self) {
         self.users.clear();
         self.anonymous.clear();
+        self.merged.clear();
+    }
+
+    /// Records that `loser` was merged into `winner`.
+    fn merge(&mut self, loser: i64, winner: i64) {
+        if self.users.len() + self.anonymous.len() + self.merged.len() >= GRAPH_MEMORY {
+            self.forget();
+        }
+        self.merged.insert(loser, winner);
+    }
+
+    /// The live profile a remembered profile number stands for now.
+    fn live(&self, mut profile: i64) -> i64 {
+        while let Some(winner) = self.merged.get(&profile) {
+            profile = *winner;
+        }
+        profile
     }
 
     /// The profile an id belongs to.
     fn lookup(&mut self, tx: &Connection, kind: &str, id: &str) -> rusqlite::Result<Option<i64>> {
-        if let Some(profile) = self.map(kind).get(id) {
-            return Ok(Some(*profile));
+        if let Some(profile) = self.map(kind).get(id).copied() {
+            return Ok(Some(self.live(profile)));
         }
         let found = lookup(tx, kind, id)?;
         if let Some(profile) = found {
@@ -104,7 +124,7 @@ fn profile_without_ids(tx: &Connection, at: &str) -> rusqlite::Result<i64> {
 
 /// The profile an id belongs to.
 pub fn lookup(tx: &Connection, kind: &str, id: &str) -> rusqlite::Result<Option<i64>> {
-    tx.prepare_cached("SELECT profile_id FROM identities WHERE kind = ?1 AND id = ?2")?
+    tx.prepare_cached(LOOKUP_IDENTITY)?
         .query_row(params![kind, id], |r| r.get(0))
         .optional()
 }
@@ -168,31 +188,31 @@ fn alias(tx: &Connection, graph: &mut Graph, owner: i64, previous: &str, at: &st
 }
 
 fn is_identified(tx: &Connection, profile: i64) -> rusqlite::Result<bool> {
-    tx.prepare_cached("SELECT 1 FROM identities WHERE profile_id = ?1 AND kind = 'userId' LIMIT 1")?
+    tx.prepare_cached(IS_IDENTIFIED)?
         .exists(params![profile])
 }
 
 fn create_profile(tx: &Connection, at: &str) -> rusqlite::Result<i64> {
-    tx.prepare_cached("INSERT INTO profiles (traits, created_at, updated_at) VALUES ('{}', ?1, ?1)")?
+    tx.prepare_cached(CREATE_PROFILE)?
         .execute(params![at])?;
     Ok(tx.last_insert_rowid())
 }
 
 fn link(tx: &Connection, graph: &mut Graph, kind: &str, id: &str, profile: i64, at: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached("INSERT INTO identities (kind, id, profile_id, linked_at) VALUES (?1, ?2, ?3, ?4)")?
+    tx.prepare_cached(LINK_IDENTITY)?
         .execute(params![kind, id, profile, at])?;
     graph.remember(kind, id, profile);
-    tx.prepare_cached("UPDATE profiles SET updated_at = ?2 WHERE profile_id = ?1")?.execute(params![profile, at])?;
+    tx.prepare_cached(TOUCH_PROFILE)?.execute(params![profile, at])?;
     Ok(())
 }
 
-/// Rule 5: moves every identity of `loser` to `winner`.
+/// Rule 5: moves every identity of `loser` to `winner`. Costs the loser's size (its ids and the
+/// profiles merged into it), found by index: never the number of profiles (see [`super::statements`]).
 fn merge(tx: &Connection, graph: &mut Graph, loser: i64, winner: i64, at: &str, changed: &mut BTreeSet<i64>) -> rusqlite::Result<()> {
-    graph.forget();
-    tx.prepare_cached("UPDATE identities SET profile_id = ?2, linked_at = ?3 WHERE profile_id = ?1")?
-        .execute(params![loser, winner, at])?;
-    tx.prepare_cached("UPDATE profiles SET merged_into = ?2, updated_at = ?3 WHERE profile_id = ?1 OR merged_into = ?1")?
-        .execute(params![loser, winner, at])?;
+    graph.merge(loser, winner);
+    tx.prepare_cached(MOVE_IDENTITIES)?.execute(params![loser, winner, at])?;
+    tx.prepare_cached(MARK_MERGED)?.execute(params![loser, winner, at])?;
+    tx.prepare_cached(REPOINT_MERGED)?.execute(params![loser, winner, at])?;
     let loser_traits = traits::profile_traits(tx, loser)?;
     let winner_traits = traits::profile_traits(tx, winner)?;
     traits::set_profile_traits(tx, winner, &traits::merged(&loser_traits, &winner_traits), at)?;

@@ -1,6 +1,7 @@
 //! Storing one event: the `events` row (idempotent on `messageId`), its warehouse-table row, the
 //! identity graph and, for identify, the traits.
 
+use super::statements::INSERT_EVENT;
 use super::{identity, schema::COMMON_COLUMNS, traits};
 use crate::ingest::kind::Kind;
 use crate::ingest::Event;
@@ -64,10 +65,7 @@ fn column<'a>(event: &'a Event, field: &str) -> Column<'a> {
 /// Stores one event inside the writer's transaction. `Ok(None)` means its messageId was already stored.
 pub fn store_event(tx: &Connection, graph: &mut identity::Graph, event: &Event, changed: &mut BTreeSet<i64>) -> rusqlite::Result<Option<StoredEvent>> {
     let inserted = tx
-        .prepare_cached(
-            "INSERT OR IGNORE INTO events (message_id, type, user_id, anonymous_id, received_at, timestamp, json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
+        .prepare_cached(INSERT_EVENT)?
         .execute(params![
             event.message_id,
             event.kind.name(),

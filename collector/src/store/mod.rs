@@ -8,5 +8,6 @@ pub mod identity;
 pub mod insert;
 pub mod read;
 pub mod schema;
+pub mod statements;
 pub mod traits;
 pub mod writer;

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS identities (
   PRIMARY KEY (kind, id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS identities_by_profile ON identities(profile_id);
 CREATE INDEX IF NOT EXISTS identities_by_id ON identities(id);
+CREATE INDEX IF NOT EXISTS profiles_by_merged_into ON profiles(merged_into) WHERE merged_into IS NOT NULL;
 ";
 
 /// How hard a commit is pushed to disk before the writer acknowledges it.

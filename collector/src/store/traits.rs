@@ -2,6 +2,7 @@
 //! profile's merged traits. Merging is shallow: a later identify's top-level keys replace earlier ones;
 //! "later" means later received.
 
+use super::statements::{PROFILE_TRAITS, SET_PROFILE_TRAITS, UPSERT_USER, USER_TRAITS};
 use crate::ingest::Event;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
@@ -26,7 +27,7 @@ fn parse(text: Option<String>) -> Map<String, Value> {
 /// A profile's traits (`{}` when none).
 pub fn profile_traits(tx: &Connection, profile: i64) -> rusqlite::Result<Map<String, Value>> {
     let text: Option<String> = tx
-        .prepare_cached("SELECT traits FROM profiles WHERE profile_id = ?1")?
+        .prepare_cached(PROFILE_TRAITS)?
         .query_row(params![profile], |r| r.get(0))
         .optional()?;
     Ok(parse(text))
@@ -35,7 +36,7 @@ pub fn profile_traits(tx: &Connection, profile: i64) -> rusqlite::Result<Map<Str
 /// Replaces a profile's traits.
 pub fn set_profile_traits(tx: &Connection, profile: i64, traits: &Map<String, Value>, at: &str) -> rusqlite::Result<()> {
     let text = Value::Object(traits.clone()).to_string();
-    tx.prepare_cached("UPDATE profiles SET traits = ?2, updated_at = ?3 WHERE profile_id = ?1")?
+    tx.prepare_cached(SET_PROFILE_TRAITS)?
         .execute(params![profile, text, at])?;
     Ok(())
 }
@@ -52,15 +53,11 @@ pub fn apply_identify(tx: &Connection, event: &Event, profile: i64, changed: &mu
     changed.insert(profile);
     let Some(user) = event.user_id.as_deref() else { return Ok(()) };
     let old: Option<String> = tx
-        .prepare_cached("SELECT traits FROM users WHERE user_id = ?1")?
+        .prepare_cached(USER_TRAITS)?
         .query_row(params![user], |r| r.get(0))
         .optional()?;
     let user_now = Value::Object(merged(&parse(old), &traits)).to_string();
-    tx.prepare_cached(
-        "INSERT INTO users (user_id, anonymous_id, traits, first_seen, received_at) VALUES (?1, ?2, ?3, ?4, ?4)
-         ON CONFLICT(user_id) DO UPDATE SET traits = excluded.traits, received_at = excluded.received_at,
-           anonymous_id = COALESCE(excluded.anonymous_id, users.anonymous_id)",
-    )?
+    tx.prepare_cached(UPSERT_USER)?
     .execute(params![user, event.anonymous_id, user_now, at])?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The single writer thread: group commit, acknowledgement only after COMMIT, live updates after that.
 //!
-//! HTTP workers [`Writer::submit`] a request's events and block on the reply. The writer takes every
+//! HTTP handlers [`Writer::enqueue`] a request's events and await the reply (blocking callers use
+//! [`Writer::submit`]). The writer takes every
 //! job that is waiting (up to [`MAX_GROUP_EVENTS`] events), stores them in ONE transaction, commits
 //! (see [`schema::Durability`]), then answers each job. A job is all-or-nothing: if the group
 //! transaction fails, the writer retries each job in its own transaction so one bad job cannot fail
@@ -15,9 +16,10 @@ use crate::stream::Broadcaster;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread;
+use tokio::sync::mpsc::{channel, Receiver, Sender};
+use tokio::sync::oneshot;
 
 /// Most events stored in one transaction.
 pub const MAX_GROUP_EVENTS: usize = 20_000;
@@ -34,15 +36,18 @@ pub struct Outcome {
     pub duplicates: usize,
 }
 
+/// The answer to a job: its outcome once committed, or why it failed.
+pub type Reply = oneshot::Receiver<Result<Outcome, String>>;
+
 struct Job {
     events: Vec<Event>,
-    reply: SyncSender<Result<Outcome, String>>,
+    reply: oneshot::Sender<Result<Outcome, String>>,
 }
 
 /// Handle to the writer thread; cheap to clone.
 #[derive(Clone)]
 pub struct Writer {
-    jobs: SyncSender<Job>,
+    jobs: Sender<Job>,
 }
 
 impl Writer {
@@ -50,7 +55,7 @@ impl Writer {
     pub fn start(path: &Path, durability: schema::Durability, hub: Arc<Broadcaster>) -> rusqlite::Result<Writer> {
         let conn = schema::open_writer(path, durability)?;
         let checkpointer = Checkpointer::start(path)?;
-        let (jobs, queue) = sync_channel(QUEUE_DEPTH);
+        let (jobs, queue) = channel(QUEUE_DEPTH);
         thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || run(conn, checkpointer, queue, hub))
@@ -58,11 +63,20 @@ impl Writer {
         Ok(Writer { jobs })
     }
 
-    /// Stores `events` atomically and returns once they are committed (or failed).
+    /// Queues `events` to be stored atomically (waiting while the queue is full: back-pressure); the
+    /// reply resolves once they are committed (or failed).
+    pub async fn enqueue(&self, events: Vec<Event>) -> Result<Reply, String> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job { events, reply }).await.map_err(|_| "writer stopped".to_string())?;
+        Ok(answer)
+    }
+
+    /// Stores `events` atomically and returns once they are committed (or failed). Blocking: not for
+    /// the async runtime's threads.
     pub fn submit(&self, events: Vec<Event>) -> Result<Outcome, String> {
-        let (reply, answer) = sync_channel(1);
-        self.jobs.send(Job { events, reply }).map_err(|_| "writer stopped".to_string())?;
-        answer.recv().unwrap_or_else(|_| Err("writer stopped".into()))
+        let (reply, answer) = oneshot::channel();
+        self.jobs.blocking_send(Job { events, reply }).map_err(|_| "writer stopped".to_string())?;
+        answer.blocking_recv().unwrap_or_else(|_| Err("writer stopped".into()))
     }
 }
 
@@ -73,9 +87,9 @@ struct Committed {
     stored: Vec<(usize, StoredEvent)>,
 }
 
-fn run(mut conn: Connection, mut checkpointer: Checkpointer, queue: Receiver<Job>, hub: Arc<Broadcaster>) {
+fn run(mut conn: Connection, mut checkpointer: Checkpointer, mut queue: Receiver<Job>, hub: Arc<Broadcaster>) {
     let mut graph = Graph::default();
-    while let Ok(first) = queue.recv() {
+    while let Some(first) = queue.blocking_recv() {
         let mut count = first.events.len();
         let mut group = vec![first];
         while count < MAX_GROUP_EVENTS {
