@@ -217,7 +217,7 @@ fn clear_source() {
 #[wasm_bindgen_test]
 async fn heartbeat_release_and_adoption_detection() {
     clear_source();
-    let mut me = TabLeases::new(WK, "me", lease::LeasePolicy::LIVENESS, true);
+    let mut me = TabLeases::new(WK, "me", lease::LeasePolicy::LIVENESS, lease::AdoptionLock::WebLocks);
     let now = js_sys::Date::now();
     assert!(!me.heartbeat(now, &mut LocalStore::new()).handed_over);
     let alive_key = queue_format::alive_key(WK, "me");
@@ -234,7 +234,7 @@ async fn heartbeat_release_and_adoption_detection() {
 async fn adoption_takes_orphans_only_and_marks_them_adopted() {
     clear_source();
     let now = js_sys::Date::now();
-    let mut me = TabLeases::new(WK, "me", lease::LeasePolicy::LIVENESS, true);
+    let mut me = TabLeases::new(WK, "me", lease::LeasePolicy::LIVENESS, lease::AdoptionLock::WebLocks);
     let store = &mut LocalStore::new();
     me.heartbeat(now, store);
     let queue = "wa-queue\t1\n";

@@ -1,8 +1,9 @@
-//! Proves the browser test tier runs in a real browser (headless Chromium via chromedriver), not in Node:
-//! a window and document exist, and our cookie and localStorage adapters write to (and remove from) the
-//! browser's real jar and storage, checked through web-sys independently of the adapters.
-//! Environment: wasm32 in a browser only. Run with `scripts/test` (browser tier) or
-//! `wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver`.
+//! Proves the browser test tier runs in a real browser (headless Chromium via chromedriver, headless
+//! Firefox via geckodriver), not in Node: a window and document exist, and our cookie and localStorage
+//! adapters write to (and remove from) the browser's real jar and storage, checked through web-sys
+//! independently of the adapters.
+//! Environment: wasm32 in a browser only. Run with `scripts/test browser` (both engines) or
+//! `wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver` (or `--firefox`).
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::JsCast;
@@ -26,7 +27,7 @@ fn runs_in_a_browser_with_a_window_and_document() {
     let window = web_sys::window();
     assert!(window.is_some(), "no window: not running in a browser");
     let agent = window.unwrap().navigator().user_agent().unwrap_or_default();
-    assert!(agent.contains("Chrome"), "unexpected user agent {agent}");
+    assert!(agent.contains("Chrome/") || agent.contains("Firefox/"), "unexpected user agent {agent}");
 }
 
 /// Our cookie adapter against the browser's real jar: what `CookieStore` writes, `document.cookie`

@@ -16,6 +16,7 @@ use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
 use crate::browser::local_store::LocalStore;
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
+use crate::core::delivery::lease;
 use crate::core::delivery::tab_leases::{Step, TabLeases};
 use crate::core::delivery::page_lifecycle::{self, Drive};
 use crate::core::consent::{Consent, ConsentSettings};
@@ -92,7 +93,8 @@ pub fn start(options_json: &str) -> Shared {
     let env = PageEnv::parse(options_json);
     let mut random = CryptoRandom::new();
     let config = Config::from_options(options_json);
-    let leases = TabLeases::new(env.write_key(), &uuid::v4(&mut random), config.liveness, host::has_locks());
+    let lock = lease::adoption_lock(host::has_locks(), host::has_storage());
+    let leases = TabLeases::new(env.write_key(), &uuid::v4(&mut random), config.liveness, lock);
     let api_host = json::get(options_json, "apiHost").and_then(json::parse_str).unwrap_or_default();
     // The remembered choice is read before anything else: it decides whether anything may be written.
     let consent = Consent::new(ConsentSettings::parse(options_json), consent_store::remembered().as_deref());

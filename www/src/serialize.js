@@ -51,7 +51,14 @@ export function kindOf(value) {
   }
 }
 
+/** `{…}` or `Object.create(null)`, made in this realm or another (an iframe's objects have that frame's
+ * Object.prototype, whose own prototype is null as here); class instances, arrays, dates are not, nor is a
+ * proxy that throws when asked (a revoked one). */
 function isPlainObject(value) {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  try {
+    const proto = Object.getPrototypeOf(value);
+    return proto === null || Object.getPrototypeOf(proto) === null;
+  } catch (e) {
+    return false;
+  }
 }

@@ -59,6 +59,29 @@ pub enum LeaseDecision {
     },
 }
 
+/// How a tab takes the origin's adoption lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdoptionLock {
+    /// `navigator.locks`: the browser grants the named lock to one tab at a time.
+    WebLocks,
+    /// The localStorage adoption lease ([`LeasePolicy::ADOPTION`], claim-settle-verify): where the
+    /// engine has no Web Locks, e.g. every engine on an `http://` page outside loopback (Web Locks
+    /// exist only in secure contexts).
+    StorageLease,
+    /// localStorage is unusable: no queue was stored, so there is nothing to adopt.
+    Nothing,
+}
+
+/// The adoption lock for an engine that offers Web Locks (`web_locks`) and usable localStorage
+/// (`storage`), as the shell found them on this page.
+pub fn adoption_lock(web_locks: bool, storage: bool) -> AdoptionLock {
+    match (storage, web_locks) {
+        (false, _) => AdoptionLock::Nothing,
+        (true, true) => AdoptionLock::WebLocks,
+        (true, false) => AdoptionLock::StorageLease,
+    }
+}
+
 /// Decides what `me` does about the lease `current` (as read from storage) at `now_ms`.
 pub fn decide(current: Option<&Lease>, me: &str, now_ms: f64, policy: LeasePolicy) -> LeaseDecision {
     match current {
@@ -141,6 +164,19 @@ mod tests {
 
     fn lease(tab: &str, expires_ms: f64) -> Lease {
         Lease { tab_id: tab.to_owned(), expires_ms }
+    }
+
+    #[test]
+    fn adoption_lock_from_what_the_engine_offers() {
+        let rows = [
+            (true, true, AdoptionLock::WebLocks),
+            (false, true, AdoptionLock::StorageLease),
+            (true, false, AdoptionLock::Nothing),
+            (false, false, AdoptionLock::Nothing),
+        ];
+        for (web_locks, storage, want) in rows {
+            assert_eq!(adoption_lock(web_locks, storage), want, "web_locks {web_locks}, storage {storage}");
+        }
     }
 
     #[test]

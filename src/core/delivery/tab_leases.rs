@@ -17,7 +17,7 @@
 //! waits, reads a clock or touches the platform. May import `core::{store, json}` and delivery's
 //! own modules; must not import `core::identity`, `core::event` or any platform crate.
 
-use crate::core::delivery::lease::{self, Lease, LeaseDecision, LeasePolicy};
+use crate::core::delivery::lease::{self, AdoptionLock, Lease, LeaseDecision, LeasePolicy};
 use crate::core::delivery::queue_format;
 use crate::core::store::Store;
 
@@ -40,7 +40,7 @@ pub struct TabLeases {
     write_key: String,
     tab_id: String,
     liveness: LeasePolicy,
-    web_locks: bool,
+    lock: AdoptionLock,
     next_beat_ms: f64,
     /// When this tab's adoption claim is read back (`None`: no claim outstanding).
     settle_at_ms: Option<f64>,
@@ -48,14 +48,14 @@ pub struct TabLeases {
 
 impl TabLeases {
     /// The tab `tab_id` (fresh per page load) of source `write_key`, with liveness timing
-    /// `liveness` (`Config::liveness`); `web_locks` when the browser offers `navigator.locks`.
-    /// Call [`TabLeases::heartbeat`] at once.
-    pub fn new(write_key: &str, tab_id: &str, liveness: LeasePolicy, web_locks: bool) -> Self {
+    /// `liveness` (`Config::liveness`), adopting under `lock` ([`lease::adoption_lock`] of what the
+    /// engine offers). Call [`TabLeases::heartbeat`] at once.
+    pub fn new(write_key: &str, tab_id: &str, liveness: LeasePolicy, lock: AdoptionLock) -> Self {
         TabLeases {
             write_key: write_key.to_owned(),
             tab_id: tab_id.to_owned(),
             liveness,
-            web_locks,
+            lock,
             next_beat_ms: 0.0,
             settle_at_ms: None,
         }
@@ -112,10 +112,10 @@ impl TabLeases {
         if self.orphans(now_ms, store).is_empty() {
             return step;
         }
-        if self.web_locks {
-            step.request_web_lock = true;
-        } else {
-            self.claim_adoption(now_ms, store);
+        match self.lock {
+            AdoptionLock::WebLocks => step.request_web_lock = true,
+            AdoptionLock::StorageLease => self.claim_adoption(now_ms, store),
+            AdoptionLock::Nothing => {}
         }
         step
     }

@@ -7,7 +7,7 @@
 //! ever queued is held by exactly one live tab and stored under that tab's keys: nothing lost, and
 //! no event sent by two tabs.
 
-use super::lease::LeasePolicy;
+use super::lease::{AdoptionLock, LeasePolicy};
 use super::queue_format;
 use super::tab_leases::{Step, TabLeases};
 use crate::core::store::{Store, StoreKind};
@@ -114,7 +114,8 @@ impl Sim {
     /// A page load: a new tab (fresh id) that beats at once.
     fn open(&mut self, skew_ms: f64) -> usize {
         let tab = self.tabs.len();
-        let leases = TabLeases::new(WK, &Sim::id(tab), LIVENESS, self.web_locks);
+        let lock = if self.web_locks { AdoptionLock::WebLocks } else { AdoptionLock::StorageLease };
+        let leases = TabLeases::new(WK, &Sim::id(tab), LIVENESS, lock);
         self.tabs.push(Tab { leases, skew_ms, life: Life::Running, held: Vec::new() });
         self.beat(tab);
         tab
