@@ -4,8 +4,9 @@
  * (`wa:snippet-calls:v1`) and replayed by the next page that loads the library. */
 (function () {
   var analytics = (window.analytics = window.analytics || []);
-  if (analytics.initialize) return;
-  if (analytics.invoked) return console.error('wasm-analytics snippet included twice.');
+  // Included twice (a tag manager, an SPA re-render): leave the first snippet's queue, or the loaded
+  // library (analytics.js marks it with `initialize`, ours with `initialized`), untouched.
+  if (analytics.initialize || analytics.initialized || analytics.invoked) return console.error('wasm-analytics snippet included twice.');
   analytics.invoked = true;
   var contextual = { track: 1, screen: 1, alias: 1, group: 1, page: 1, identify: 1 };
   analytics.methods = ('trackSubmit trackClick trackLink trackForm pageview identify reset group track ready ' +
@@ -43,11 +44,14 @@
     // Consent may be pending or denied (required, or Global Privacy Control) and no grant is remembered: store nothing.
     var consent = analytics._loadOptions && analytics._loadOptions.consent;
     if (((consent && consent.required) || navigator.globalPrivacyControl) && !/(^|; )wa_consent=g/.test(document.cookie)) return;
-    try {
-      var saved = JSON.parse(localStorage.getItem('wa:snippet-calls:v1') || '[]');
-      localStorage.setItem('wa:snippet-calls:v1', JSON.stringify(saved.concat(analytics)));
-      analytics.length = 0;
-    } catch (e) {}
+    // One call at a time: a call whose arguments cannot be serialised (a cycle, a BigInt, window)
+    // is the only one lost.
+    var key = 'wa:snippet-calls:v1', saved = [], i;
+    try { saved = [].concat(JSON.parse(localStorage.getItem(key)) || []); } catch (e) {}
+    for (i = 0; i < analytics.length; i++) {
+      try { saved.push(JSON.parse(JSON.stringify(analytics[i]))); } catch (e) {}
+    }
+    try { localStorage.setItem(key, JSON.stringify(saved)); analytics.length = 0; } catch (e) {}
   });
   analytics.SNIPPET_VERSION = 'wa-1';
 })();

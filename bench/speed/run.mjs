@@ -2,7 +2,7 @@
 // several rounds with the two libraries interleaved (the order alternates every round), each visit in a fresh
 // browser context with its own local recorder. Prints the medians side by side (and every round's figures
 // with --verbose); writes them as JSON to bench/out/speed.json. A benchmark that prints figures, not a test.
-//   node bench/speed/run.mjs [--rounds 3] [--warmup 0] [--calls 2000] [--memory-calls 10000] [--verbose]
+//   node bench/speed/run.mjs [--rounds 3] [--warmup 0] [--calls 2000] [--memory-calls 10000] [--memory-rounds 10] [--verbose]
 // Needs www/dist (scripts/build), node_modules (scripts/bootstrap), /usr/bin/chromium.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '0' },
     calls: { type: 'string', default: '2000' },
     'memory-calls': { type: 'string', default: '10000' },
+    'memory-rounds': { type: 'string', default: '10' },
     'delivery-timeout': { type: 'string', default: '120000' },
     verbose: { type: 'boolean', default: false },
   },
@@ -31,6 +32,7 @@ const rounds = Number(args.rounds);
 const warmup = Number(args.warmup);
 const calls = Number(args.calls);
 const memoryCalls = Number(args['memory-calls']);
+const memoryRounds = Number(args['memory-rounds']);
 
 mkdirSync(path.join(OUT, 'speed'), { recursive: true });
 const pages = await preparePages(ROOT, path.join(OUT, 'speed'));
@@ -42,7 +44,7 @@ try {
   for (let round = 0; round < warmup + rounds; round++) {
     const order = round % 2 ? [...LIBRARIES].reverse() : LIBRARIES;
     for (const name of order) {
-      const run = await measure({ browser, site, library: pages[name], name, calls, memoryCalls, deliveryTimeoutMs: Number(args['delivery-timeout']) });
+      const run = await measure({ browser, site, library: pages[name], name, calls, memoryCalls, memoryRounds, deliveryTimeoutMs: Number(args['delivery-timeout']) });
       run.bytes = libraryBytes(ROOT, pages[name], run.paths);
       const label = round < warmup ? `warm-up ${round + 1}` : `round ${round - warmup + 1}`;
       if (args.verbose) console.error(`${label} ${name}: ${JSON.stringify({ ...run, paths: undefined })}`);
@@ -78,6 +80,9 @@ const ROWS = [
   [`events of ${calls} arrived`, (r) => r.arrived, (v) => v.toFixed(0)],
   [`JS heap used after ${memoryCalls} more calls (GC'd)`, (r) => r.heap, mb],
   [`wasm memory after ${memoryCalls} more calls`, (r) => r.wasmMemory, mb],
+  [`wasm memory after ${memoryCalls * memoryRounds} (drained every ${memoryCalls})`, (r) => r.wasmMemoryLong, mb],
+  ['wasm memory after offline episode 1 (5,000 queued, drained)', (r) => r.wasmMemoryOffline1, mb],
+  ['wasm memory after offline episode 2 (same again)', (r) => r.wasmMemoryOffline2, mb],
   ['requests to other hosts (blocked)', (r) => r.external, (v) => v.toFixed(0)],
 ];
 const table = ROWS.map(([label, f, fmt]) => [label, ...LIBRARIES.map((l) => {

@@ -14,7 +14,7 @@ const EVENT = 'Bench Event';
 const MEMORY_EVENT = 'Bench Memory';
 
 /** Runs one visit; returns the raw figures of it. */
-export async function measure({ browser, site, library, name, calls, memoryCalls, deliveryTimeoutMs }) {
+export async function measure({ browser, site, library, name, calls, memoryCalls, memoryRounds = 10, deliveryTimeoutMs }) {
   const recorder = await startRecorder();
   const context = await browser.newContext();
   try {
@@ -44,14 +44,15 @@ export async function measure({ browser, site, library, name, calls, memoryCalls
     await page.evaluate(trackLoop, { event: MEMORY_EVENT, calls: memoryCalls });
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await metrics(cdp)).JSHeapUsedSize;
-    const wasmMemory = await page.evaluate(() => window.benchMemories.reduce((sum, m) => sum + m.buffer.byteLength, 0));
+    const wasmMemory = await page.evaluate(wasmBytes);
+    const longRun = wasmMemory > 0 ? await memoryOverTime({ page, context, memoryCalls, memoryRounds }) : {};
     const plainLoopMs = await plainTrackLoop({ browser, site, library, writeKey, apiHost: recorder.hostPort + '/v1', calls });
     return {
       paths, firstEventMs, external: external.length,
       trackUs: (loopMs * 1000) / calls,
       plainTrackUs: (plainLoopMs * 1000) / calls,
       totalUs: arrived === calls ? ((after.TaskDuration - before.TaskDuration) * 1e6) / calls : NaN,
-      arrived, requests, heap, wasmMemory,
+      arrived, requests, heap, wasmMemory, ...longRun,
     };
   } finally {
     await context.close().catch(() => {});
@@ -75,6 +76,35 @@ async function plainTrackLoop({ browser, site, library, writeKey, apiHost, calls
   } finally {
     await context.close().catch(() => {});
   }
+}
+
+/** The bytes of every WebAssembly.Memory the page instantiated. */
+function wasmBytes() {
+  return window.benchMemories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+}
+
+/**
+ * wasm only (a tracker lives for hours and wasm memory never shrinks): `memoryRounds - 1` more loops of
+ * `memoryCalls` calls, each drained with flush() (so `memoryRounds × memoryCalls` calls in all, delivery
+ * working), then two offline episodes of 5,000 queued calls, each drained once back online.
+ */
+async function memoryOverTime({ page, context, memoryCalls, memoryRounds }) {
+  const drainedLoop = async ({ event, calls }) => {
+    for (let i = 0; i < calls; i++) window.benchTarget.track(event, { i, plan: 'pro', price: 9.99, currency: 'EUR', tags: ['a', 'b'] });
+    await window.benchTarget.flush(120000);
+  };
+  await page.evaluate(() => window.benchTarget.flush(120000));
+  for (let round = 1; round < memoryRounds; round++) await page.evaluate(drainedLoop, { event: MEMORY_EVENT, calls: memoryCalls });
+  const wasmMemoryLong = await page.evaluate(wasmBytes);
+  const offline = [];
+  for (let episode = 0; episode < 2; episode++) {
+    await context.setOffline(true);
+    await page.evaluate((calls) => { for (let i = 0; i < calls; i++) window.benchTarget.track('Offline', { i, plan: 'pro' }); }, 5000);
+    await context.setOffline(false);
+    await page.evaluate(() => window.benchTarget.flush(120000));
+    offline.push(await page.evaluate(wasmBytes));
+  }
+  return { wasmMemoryLong, wasmMemoryOffline1: offline[0], wasmMemoryOffline2: offline[1] };
 }
 
 /** In the page: `calls` track() calls in a loop; returns the loop's milliseconds. */

@@ -51,8 +51,9 @@ impl Default for SizeClassAlloc {
     }
 }
 
-/// The class of a layout: its index (`4k + m - 4`) and block size `m × 2^k`.
-fn class_of(layout: &Layout) -> Option<(usize, usize)> {
+/// The class of a layout: its index (`4k + m - 4`) and block size `m × 2^k`; `None` when the
+/// alignment exceeds `MAX_ALIGN` or the size overflows (public for the browser tests).
+pub fn class_of(layout: &Layout) -> Option<(usize, usize)> {
     let align = layout.align();
     if align > MAX_ALIGN {
         return None;

@@ -4,6 +4,9 @@
 //! Property bags arrive already serialised by the browser's `JSON.stringify`; the core splices those
 //! texts into envelopes and only ever looks one level deep. Owns no formats (see `persisted`).
 //! Must not import anything platform-specific; no `serde`, no `format!` (bytes are a budget).
+//! The full grammar check of foreign texts is [`grammar`].
+
+pub mod grammar;
 
 /// Appends `s` as a JSON string literal (quoted, with the escapes JSON requires). Runs of bytes
 /// that need no escape are copied whole (the common case is one copy).
@@ -88,9 +91,11 @@ fn trim_ws_start(s: &str) -> &str {
     s.get(skip..).unwrap_or_default()
 }
 
-/// True when `raw` is a JSON object text (checked one level deep).
+/// True when `raw` is a JSON object text: valid in full (RFC 8259 grammar, nested at most
+/// `endpoint_limits::MAX_NESTING_DEPTH` levels), so it may be spliced into an event body. Stored
+/// and foreign texts (traits from storage, a legacy cookie) are checked with it.
 pub fn is_object(raw: &str) -> bool {
-    object_entries(raw).is_some()
+    trim_ws_start(raw).starts_with('{') && grammar::check(raw, crate::core::endpoint_limits::MAX_NESTING_DEPTH).is_ok()
 }
 
 /// Calls `visit(raw_key, raw_value)` for each top-level entry of a JSON object, in order, without
@@ -393,6 +398,27 @@ mod tests {
             assert!(object_entries(bad).is_none(), "{bad}");
         }
         assert_eq!(get(r#"{"a":1,"a":2}"#, "a"), Some("2"));
+    }
+
+    #[test]
+    fn is_object_refuses_invalid_stored_texts() {
+        // (text, is an object) – the first rows are corrupted `ajs_user_traits` values seen in the wild
+        let rows = [
+            (r#"{"plan": undefined}"#, false),
+            (r#"{"a":{x y}}"#, false),
+            (r#"{"a":tru}"#, false),
+            (r#"{"a":[1,2}"#, false),
+            (r#"{"a":"x"} trailing"#, false),
+            ("[]", false),
+            ("\"{}\"", false),
+            (r#" {"plan":"pro","n":[1,{"x":null}]} "#, true),
+            ("{}", true),
+        ];
+        for (text, want) in rows {
+            assert_eq!(is_object(text), want, "{text}");
+        }
+        let deep = "{\"a\":".repeat(200) + "1" + &"}".repeat(200);
+        assert!(!is_object(&deep));
     }
 
     #[test]

@@ -90,9 +90,70 @@ pub fn http_date(ms: f64) -> String {
     out
 }
 
+/// True for the date-time forms Segment-compatible endpoints accept as `timestamp`:
+/// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH`, `±HHMM`, `±HH:MM` (`T` may be
+/// a space; what `Date.prototype.toJSON` writes for years 0–9999). Shape only: a field out of
+/// range (month 13) is refused too.
+pub fn is_iso8601(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (date, rest) = b.split_at(b.len().min(19));
+    let mut end = date.len();
+    if !fits(date, b"dddd-dd-ddTdd:dd:dd") || !in_range(date, &[(5, 1, 12), (8, 1, 31), (11, 0, 23), (14, 0, 59), (17, 0, 60)]) {
+        return false;
+    }
+    if rest.first() == Some(&b'.') {
+        let digits = rest.iter().skip(1).take_while(|d| d.is_ascii_digit()).count();
+        if digits == 0 {
+            return false;
+        }
+        end += 1 + digits;
+    }
+    let zone = b.get(end..).unwrap_or_default();
+    match zone.len() {
+        1 => matches!(zone, [b'Z' | b'z']),
+        3 => fits(zone, b"+dd") && in_range(zone, &[(1, 0, 23)]),
+        5 => fits(zone, b"+dddd") && in_range(zone, &[(1, 0, 23), (3, 0, 59)]),
+        6 => fits(zone, b"+dd:dd") && in_range(zone, &[(1, 0, 23), (4, 0, 59)]),
+        _ => false,
+    }
+}
+
+/// `text` has `template`'s length and shape: `d` a digit, `T` one of `T t space`, `+` a sign, else that byte.
+fn fits(text: &[u8], template: &[u8]) -> bool {
+    text.len() == template.len()
+        && text.iter().zip(template).all(|(&c, &t)| match t {
+            b'd' => c.is_ascii_digit(),
+            b'T' => matches!(c, b'T' | b't' | b' '),
+            b'+' => matches!(c, b'+' | b'-'),
+            _ => c == t,
+        })
+}
+
+/// Each two-digit field `(at, min, max)` of `text` (already shaped by [`fits`]) lies in its range.
+fn in_range(text: &[u8], fields: &[(usize, u8, u8)]) -> bool {
+    fields.iter().all(|&(at, min, max)| {
+        let n = text.get(at..at + 2).map_or(u8::MAX, |d| d.iter().fold(0u8, |n, d| n.wrapping_mul(10).wrapping_add(d.wrapping_sub(b'0'))));
+        (min..=max).contains(&n)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso8601_shapes_endpoints_accept() {
+        let rows = [
+            ("2026-11-23T00:16:33.123Z", true), ("2026-11-23T00:16:33Z", true), ("2026-11-23 00:16:33.5+01:00", true),
+            ("2026-11-23T00:16:33-0100", true), ("2026-11-23T00:16:33.123456+01", true),
+            ("2026-11-23T00:16:33", false), ("2026-13-01T00:00:00Z", false), ("2026-11-23T00:16:33.Z", false),
+            ("+010000-01-01T00:00:00.000Z", false), ("yesterday", false), ("", false), ("1700000000000", false),
+            ("2026-11-23T24:00:00Z", false), ("2026-11-23T00:16:33Zx", false),
+        ];
+        for (text, want) in rows {
+            assert_eq!(is_iso8601(text), want, "{text}");
+        }
+    }
 
     #[test]
     fn formats_match_javascript_date() {

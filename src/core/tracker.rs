@@ -14,6 +14,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::core::consent::{Change, Consent, ConsentSettings, Held};
+use crate::core::event::admit::admit as admit_body;
 use crate::core::event::args::{self, DropReason, Method, Resolved, Warnings};
 use crate::core::delivery::queue_format;
 use crate::core::delivery::{Config, DeliveryState, Diagnostic, DropReason as Dropped, Mode, Outbox, Outcome, SegmentWire, Transmit};
@@ -249,8 +250,16 @@ impl Tracker {
         Ok(Built { body: self.consent.stamp(event.body), message_id: event.message_id })
     }
 
-    /// Queues an event that source middleware returned (its `messageId` is read from the body).
-    pub fn enqueue(&mut self, body: String, now_ms: f64) {
+    /// Queues an event that source middleware returned (its `messageId` is read from the body),
+    /// after the same check a built event passed (`core::event::admit`): a body an endpoint
+    /// would reject is repaired or refused with a debug warning, never sent.
+    pub fn enqueue(&mut self, mut body: String, now_ms: f64) {
+        let mut warnings = Warnings::default();
+        let admitted = admit_body(&mut body, &mut warnings);
+        self.note(warnings);
+        if let Err(reason) = admitted {
+            return self.note_drop(reason);
+        }
         let message_id = message_id_of(&body).unwrap_or_default();
         self.admit(message_id, body, now_ms);
     }
@@ -280,20 +289,19 @@ impl Tracker {
         if !self.storing.get() || !self.outbox.needs_persist() {
             return true;
         }
-        let changes = self.outbox.take_changes();
-        let mut key = self.queue_prefix.clone();
+        let Tracker { outbox, queue_store, queue_prefix, .. } = self;
+        let mut key = queue_prefix.clone();
         let base = key.len();
-        for message_id in &changes.removed {
-            key.truncate(base);
-            key.push_str(message_id);
-            self.queue_store.remove(&key);
-        }
         let mut all_saved = true;
-        for (message_id, value) in &changes.saved {
+        outbox.persist_each(|message_id, value| {
             key.truncate(base);
             key.push_str(message_id);
-            all_saved &= self.queue_store.set(&key, value);
-        }
+            match value {
+                Some(value) => all_saved &= queue_store.set(&key, value),
+                None => queue_store.remove(&key),
+            }
+            true
+        });
         if !all_saved {
             self.warn(NOT_SAVED);
         }

@@ -68,10 +68,12 @@ export class Analytics {
       const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
       if (!body) return this.finish_(callback, null);
       if (direct) return this.accepted_(type, body, callback);
-      return this.runMiddleware_(JSON.parse(body)).then(
-        (event) => (event ? this.accept_(type, JSON.stringify(event), callback) : this.finish_(callback, null)),
-        () => this.finish_(callback, null),
-      );
+      // Whatever middleware left in the event (a BigInt, a cycle, a throwing getter), the returned
+      // promise never rejects and the callback fires: the event is repaired (toJson) or dropped.
+      return this.runMiddleware_(JSON.parse(body)).then((event) => {
+        const text = event && toJson(event);
+        return text ? this.accept_(type, text, callback) : this.finish_(callback, null);
+      }).catch(() => this.finish_(callback, null));
     } catch (e) {
       this.warn_(type + '() failed: ' + (e && e.message));
       return this.finish_(callback, null);
@@ -218,16 +220,19 @@ export class Analytics {
 
   trackElements_(elements, event, properties, domEvent) {
     // One element (a <form> or <select> has a `length` too), or a list (array, NodeList, jQuery object).
-    const single = elements && typeof elements.addEventListener === 'function';
-    const list = !elements ? [] : single ? [elements] : Array.from(elements);
-    for (const el of list) {
-      if (!el || typeof el.addEventListener !== 'function') continue;
-      el.addEventListener(domEvent, () => {
-        const name = typeof event === 'function' ? event(el) : event;
-        const props = typeof properties === 'function' ? properties(el) : properties;
-        this.track(name, props);
-      });
-    }
+    // Hostile lists (a Proxy whose traps throw) and name/property functions that throw are contained.
+    this.guard_('trackLink', () => {
+      const single = elements && typeof elements.addEventListener === 'function';
+      const list = !elements ? [] : single ? [elements] : Array.from(elements);
+      for (const el of list) {
+        if (!el || typeof el.addEventListener !== 'function') continue;
+        el.addEventListener(domEvent, () => this.guard_('trackLink', () => {
+          const name = typeof event === 'function' ? event(el) : event;
+          const props = typeof properties === 'function' ? properties(el) : properties;
+          this.track(name, props);
+        }));
+      }
+    });
     return this;
   }
 

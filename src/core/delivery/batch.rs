@@ -76,12 +76,14 @@ pub fn batch_is_full(items: &[Item], max_count: usize, max_bytes: usize) -> bool
 
 /// Picks the indices (oldest first) of the events for the next request. Events that do not fit
 /// are skipped so smaller later ones can use the room; they stay queued. An event with
-/// `attempts >= isolate_after` goes alone.
+/// `attempts >= isolate_after` goes alone; no request holds more events than the smallest
+/// `request_cap` among them (the halves of a rejected request).
 pub fn select(items: &[Item], timing: Timing, limit: RequestLimit, overhead: Overhead, isolate_after: u32) -> Vec<usize> {
     let mut chosen = Vec::new();
     let mut bytes = overhead.per_request;
+    let mut max_count = limit.max_count;
     for (index, item) in items.iter().enumerate() {
-        if chosen.len() >= limit.max_count {
+        if chosen.len() >= max_count {
             break;
         }
         if !is_eligible(item, timing) {
@@ -95,12 +97,14 @@ pub fn select(items: &[Item], timing: Timing, limit: RequestLimit, overhead: Ove
             }
             chosen.push(index);
             bytes += size;
+            max_count = max_count.min(item.request_cap);
             if lonely {
                 break;
             }
-        } else if !lonely && bytes + size <= limit.max_bytes {
+        } else if !lonely && bytes + size <= limit.max_bytes && chosen.len() < item.request_cap {
             chosen.push(index);
             bytes += size;
+            max_count = max_count.min(item.request_cap);
         }
     }
     chosen
@@ -121,6 +125,7 @@ mod tests {
             saved: false,
             stored: false,
             flying_until_ms: 0.0,
+            request_cap: usize::MAX,
         }
     }
 
@@ -192,6 +197,24 @@ mod tests {
         let limit = RequestLimit { max_count: 9, max_bytes: 99, strict: false };
         assert_eq!(select(&items, Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, limit, NONE, 3), [0, 2]);
         assert_eq!(select(&items[1..], Timing { now_ms: 0.0, early: false, flush_interval_ms: 0.0, hiding: false }, limit, NONE, 3), [0]);
+    }
+
+    #[test]
+    fn no_request_holds_more_events_than_the_smallest_cap_among_them() {
+        let mut items: Vec<Item> = (0..6).map(|_| item(1, 0, 0.0)).collect();
+        for it in &mut items[..4] {
+            it.request_cap = 2;
+        }
+        let limit = RequestLimit { max_count: 9, max_bytes: 99, strict: false };
+        let at = Timing { now_ms: 0.0, early: true, flush_interval_ms: 0.0, hiding: false };
+        assert_eq!(select(&items, at, limit, NONE, 3), [0, 1]);
+        assert_eq!(select(&items[2..], at, limit, NONE, 3), [0, 1]);
+        // a capped event joins only while the request stays within its cap, and then caps it
+        let mut mixed: Vec<Item> = (0..4).map(|_| item(1, 0, 0.0)).collect();
+        mixed[2].request_cap = 2;
+        assert_eq!(select(&mixed, at, limit, NONE, 3), [0, 1, 3]);
+        mixed[1].request_cap = 2;
+        assert_eq!(select(&mixed, at, limit, NONE, 3), [0, 1]);
     }
 
     #[test]

@@ -757,3 +757,98 @@ fn a_retry_after_still_holds_on_page_hide() {
     o.on_response(t.id, Outcome::Status(429, Some(30)), T0 + 10.0, 0.0);
     assert!(o.poll_transmit(T0 + 20.0, PAGE_HIDE).is_none());
 }
+
+/// Drives `o` against a server that rejects (400) every request holding one of `bad` and accepts
+/// the rest, until nothing is left; returns the number of requests it took.
+fn drain_against_a_strict_server(o: &mut Outbox<SegmentWire>, bad: &[String], mut now: f64) -> usize {
+    let mut requests = 0;
+    while let Some(t) = o.poll_transmit(now, Mode::Normal) {
+        requests += 1;
+        assert!(requests < 10_000, "no progress");
+        let poisoned = t.message_ids.iter().any(|id| bad.contains(id));
+        o.on_response(t.id, Outcome::Status(if poisoned { 400 } else { 200 }, None), now, 0.0);
+        now += 1.0;
+    }
+    requests
+}
+
+#[test]
+fn a_rejected_batch_is_split_and_resent_so_only_events_rejected_alone_are_dropped() {
+    // (events in one request, positions of the bad ones, most requests allowed)
+    let rows: &[(usize, &[usize], usize)] = &[
+        (1, &[0], 1),
+        (2, &[1], 3),
+        (4, &[0, 3], 7),
+        (500, &[250], 1 + 2 * 9),
+        (500, &[0, 499], 1 + 4 * 9),
+        (500, &[], 1),
+        (7, &[0, 1, 2, 3, 4, 5, 6], 13),
+    ];
+    for &(count, bad_at, most) in rows {
+        let mut o = outbox(Config::DEFAULT);
+        let ids: Vec<String> = (0..count).map(|i| format!("m{i}")).collect();
+        for id in &ids {
+            enqueue(&mut o, id, T0);
+        }
+        let bad: Vec<String> = bad_at.iter().map(|&i| ids[i].clone()).collect();
+        let requests = drain_against_a_strict_server(&mut o, &bad, T0);
+        println!("{count} events with {} rejected: {requests} requests", bad.len());
+        let s = o.state();
+        assert_eq!((s.delivered, s.dropped.total(), s.pending), ((count - bad.len()) as u64, bad.len() as u64, 0), "{count} {bad_at:?}");
+        let mut dropped = reasons(&mut o);
+        dropped.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut want: Vec<(String, DropReason)> = bad.iter().map(|id| (id.clone(), DropReason::Rejected(400))).collect();
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(dropped, want, "each rejected event has its own diagnostic");
+        assert!(requests <= most, "{count} {bad_at:?}: {requests} requests");
+    }
+}
+
+#[test]
+fn a_split_consumes_no_attempt_and_fresh_events_may_join_a_half() {
+    let mut o = outbox(Config::DEFAULT);
+    for id in ["a", "b", "c", "d"] {
+        enqueue(&mut o, id, T0);
+    }
+    let t = o.poll_transmit(T0, Mode::Normal).expect("the burst");
+    o.on_response(t.id, Outcome::Status(400, None), T0, 0.0);
+    enqueue(&mut o, "e", T0 + 1.0);
+    let first = o.poll_transmit(T0 + 1.0, Mode::Normal).expect("first half at once");
+    assert_eq!(first.message_ids, ["a", "b"]);
+    assert!(!first.body.contains("retryCount"), "{}", first.body);
+    o.on_response(first.id, ok(), T0 + 2.0, 0.0);
+    let second = o.poll_transmit(T0 + 2.0, Mode::Normal).expect("second half");
+    assert_eq!(second.message_ids, ["c", "d"]);
+    o.on_response(second.id, ok(), T0 + 3.0, 0.0);
+    let fresh = o.poll_transmit(T0 + 3.0, Mode::Normal).expect("the fresh one");
+    assert_eq!(fresh.message_ids, ["e"]);
+}
+
+#[test]
+fn events_from_a_clock_that_was_ahead_are_sent_and_expire_from_now() {
+    const DAY: f64 = 24.0 * 3600.0 * 1000.0;
+    let ahead = T0 + 30.0 * DAY;
+    // in memory: queued and failed while the clock was a month ahead, then the clock is corrected
+    let mut o = outbox(Config::DEFAULT);
+    enqueue(&mut o, "m1", ahead);
+    let t = o.poll_transmit(ahead, Mode::Flush).expect("due");
+    o.on_response(t.id, Outcome::Status(503, Some(100)), ahead, 0.0);
+    assert!(o.poll_timeout().unwrap() > ahead, "the retry waits in the clock's future");
+    let t = o.poll_transmit(T0, Mode::Flush).expect("sent at once after the correction");
+    assert_eq!(t.message_ids, ["m1"]);
+    o.on_response(t.id, ok(), T0, 0.0);
+    assert_eq!(o.state().delivered, 1);
+
+    // stored by a page whose clock was ahead, restored now: due now, retention counts from now
+    let mut page = outbox(Config::DEFAULT);
+    enqueue(&mut page, "m2", ahead);
+    enqueue(&mut page, "m3", ahead);
+    let mut stored = Stored::new();
+    persist(&mut page, &mut stored);
+    let mut next = outbox(Config::DEFAULT);
+    assert_eq!(restore(&mut next, &stored, T0), 2);
+    assert!(next.poll_timeout().unwrap() <= T0, "due now, not in a month");
+    next.set_online(false);
+    next.on_timeout(T0 + 7.0 * DAY);
+    assert_eq!((next.state().pending, next.state().dropped.expired), (0, 2), "expired seven days after the correction");
+}

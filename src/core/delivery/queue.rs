@@ -35,13 +35,17 @@ pub struct Item {
     /// saw it fail (a navigation cancels the page's side of its fetches); a page-hide flush skips
     /// it until then. In memory only (the stored copy keeps the request's guard instead).
     pub flying_until_ms: f64,
+    /// Most events a request carrying it may hold: unlimited until a request it was in was
+    /// rejected for good, then half that request's count (split-and-resend, see
+    /// `Outbox::on_response`). In memory only.
+    pub request_cap: usize,
 }
 
 impl Item {
     /// An event not in flight and without a stored copy yet: a new one (`attempts` 0), or one read
     /// back from storage.
     pub fn new(message_id: String, body_json: String, created_ms: f64, attempts: u32, next_attempt_ms: f64) -> Item {
-        Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0 }
+        Item { message_id, body_json, created_ms, attempts, next_attempt_ms, in_flight: None, saved: false, stored: false, flying_until_ms: 0.0, request_cap: usize::MAX }
     }
 }
 
@@ -116,6 +120,30 @@ impl Queue {
             return;
         }
         self.remove_where(Pick::Expired { now_ms, retention_ms }, Some(DropReason::Expired), now_ms);
+    }
+
+    /// Brings times from a clock that was ahead back to `now_ms` (a device clock corrected
+    /// backwards, or events stored by such a page): an item created in the future counts as
+    /// created now (retention runs from now), and a wait ending more than `horizon_ms` ahead –
+    /// longer than any wait the outbox itself sets – ends now. Returns whether anything changed
+    /// (the stored copies must then be rewritten). Age order is kept: the clamp is monotonic.
+    pub fn clamp_future(&mut self, now_ms: f64, horizon_ms: f64) -> bool {
+        let mut changed = false;
+        for item in &mut self.items {
+            let before = (item.created_ms, item.next_attempt_ms, item.flying_until_ms);
+            item.created_ms = item.created_ms.min(now_ms);
+            if item.next_attempt_ms > now_ms + horizon_ms {
+                item.next_attempt_ms = now_ms;
+            }
+            if item.flying_until_ms > now_ms + horizon_ms {
+                item.flying_until_ms = now_ms;
+            }
+            if before != (item.created_ms, item.next_attempt_ms, item.flying_until_ms) {
+                item.saved = false;
+                changed = true;
+            }
+        }
+        changed
     }
 
     /// Removes the items `pick` names, keeping the order of the rest, and schedules their
@@ -248,6 +276,28 @@ mod tests {
         assert_eq!(q.removed, ["b", "a", "d"]);
         assert_eq!(dropped(&q), [("a".to_owned(), DropReason::Rejected(400)), ("d".to_owned(), DropReason::Rejected(400))]);
         assert_eq!(q.log.counts.total(), 2);
+    }
+
+    #[test]
+    fn times_from_a_clock_that_was_ahead_are_clamped_to_now() {
+        let mut q = Queue::default();
+        // (created, next attempt) → (created, next attempt) at now = 1000 with a 300 horizon
+        let rows = [
+            ((500.0, 500.0), (500.0, 500.0)),       // the past stays
+            ((900.0, 1200.0), (900.0, 1200.0)),     // a backoff within the horizon stays
+            ((5000.0, 5000.0), (1000.0, 1000.0)),   // created in the future: now
+            ((800.0, 1301.0), (800.0, 1000.0)),     // a wait beyond the horizon ends now
+        ];
+        for (i, ((created, next), _)) in rows.iter().enumerate() {
+            q.push(Item::new(i.to_string(), "x".into(), *created, 1, *next), &Config::DEFAULT, 0.0);
+        }
+        assert!(q.clamp_future(1000.0, 300.0));
+        let mut got: Vec<(f64, f64)> = q.items().iter().map(|i| (i.created_ms, i.next_attempt_ms)).collect();
+        got.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let mut want: Vec<(f64, f64)> = rows.iter().map(|r| r.1).collect();
+        want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        assert_eq!(got, want);
+        assert!(!q.clamp_future(1000.0, 300.0), "idempotent");
     }
 
     #[test]

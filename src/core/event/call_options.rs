@@ -6,6 +6,7 @@
 //! (`{ip:'1.2.3.4'}` → `context.ip`, `{traits:{…}}` → `context.traits`). Values stay raw JSON
 //! slices of the facade's `JSON.stringify` output. Pure; imports only `core::json`.
 
+use crate::core::endpoint_limits::is_admissible_id;
 use crate::core::json;
 
 /// Option keys that are not copied into `context`.
@@ -42,7 +43,7 @@ impl<'a> Options<'a> {
     pub fn anonymous_id(&self) -> Option<String> {
         self.raw("anonymousId")
             .and_then(json::parse_str)
-            .filter(|id| !id.is_empty())
+            .filter(|id| is_admissible_id(id))
     }
 
     /// `options.userId` as raw JSON when truthy; used only when no user id is stored.

@@ -21,7 +21,10 @@
 //! - `alias(to)` while identified sends `userId: to` (analytics.js overwrites it with the stored id,
 //!   which makes `userId == previousId`).
 //! - Calls that analytics.js would send only to have the API reject them are dropped with a
-//!   [`DropReason`]: no `groupId`, no alias target, a body over [`MAX_EVENT_BYTES`].
+//!   [`DropReason`]: no `groupId`, no (or an empty) alias target, a body over [`MAX_EVENT_BYTES`]
+//!   or nested too deep (`core::event::admit`); what can be repaired is, with a warning: an
+//!   unpaired surrogate, an `options.timestamp` that is not ISO-8601 text (the call time is
+//!   sent), an `options.userId` that is not a string or number (ignored).
 //! - Dotted option keys (`{'page.title': x}`) become literal `context` keys (no `dset` expansion).
 //! Must not import `core::identity` (ids come in as [`Identity`]), `core::delivery` or any platform crate.
 
@@ -35,8 +38,11 @@ use std::borrow::Cow;
 
 use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
 use crate::core::event::call_options::Options;
+use crate::core::event::admit::admit;
+use crate::core::json::grammar;
 use crate::core::{json, time};
 use fields::{quoted, Fields};
+use crate::core::endpoint_limits::is_admissible_id as admissible_id;
 
 /// `context.library.version` for the script-tag build (analytics.js CDN naming, our version).
 pub const LIBRARY_VERSION_CDN: &str = concat!("next-", env!("CARGO_PKG_VERSION"));
@@ -155,7 +161,7 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     let mut warnings = r.warnings;
     let options = Options::parse(Resolved::text(r.options, call.args));
     let fields = type_fields(call, who, &mut warnings)?;
-    let user_id = user_id(call, who, &options).ok_or(DropReason::AliasToMissing);
+    let user_id = user_id(call, who, &options, &mut warnings).ok_or(DropReason::AliasToMissing);
     let user_id = if call.method == Method::Alias {
         user_id?
     } else {
@@ -169,8 +175,13 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     let mut body = String::with_capacity(512 + call.page.len() * 2);
     body.push_str("{\"timestamp\":");
     match options.timestamp() {
-        Some(raw) => body.push_str(raw),
-        None => json::push_str(&mut body, &time::iso8601(call.now_ms)),
+        Some(raw) if json::parse_str(raw).is_some_and(|t| time::is_iso8601(&t)) => body.push_str(raw),
+        given => {
+            if given.is_some_and(|raw| raw != "null") {
+                warnings.add(Warning::TimestampInvalid);
+            }
+            json::push_str(&mut body, &time::iso8601(call.now_ms));
+        }
     }
     body.push_str(",\"integrations\":");
     body.push_str(&integrations(env.integrations, &options, &mut warnings));
@@ -191,9 +202,7 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     body.push_str(",\"writeKey\":");
     json::push_str(&mut body, env.write_key);
     body.push('}');
-    if body.len() > MAX_EVENT_BYTES {
-        return Err(DropReason::TooLarge);
-    }
+    admit(&mut body, &mut warnings)?;
     Ok(Event {
         body,
         message_id,
@@ -216,6 +225,20 @@ fn integrations(init: &str, options: &Options<'_>, warnings: &mut Warnings) -> S
     }
 }
 
+/// `options.userId` when it is a string or number (strings up to `MAX_ID_CHARS`), with a warning
+/// for anything else (an object or `true` would make the endpoint reject the event).
+fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<&'a str> {
+    let raw = options.user_id()?;
+    let ok = match json::parse_str(raw) {
+        Some(text) => admissible_id(&text),
+        None => grammar::check(raw, 1).is_ok() && raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()),
+    };
+    if !ok {
+        warnings.add(Warning::UserIdInvalid);
+    }
+    ok.then_some(raw)
+}
+
 /// `options.messageId` verbatim when it is a string, else `ajs-next-<ms>-<uuid>`.
 fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, warnings: &mut Warnings) {
     match options.message_id() {
@@ -232,14 +255,15 @@ fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, war
 
 /// The top-level `userId` as JSON. alias: `to`, else the stored id, else `options.userId`
 /// (`None`: nothing to alias). Others: the stored id, else a truthy `options.userId`.
-fn user_id<'a>(call: &Call<'a>, who: &Identity<'_>, options: &Options<'a>) -> Option<Cow<'a, str>> {
+/// An empty (or over-long) alias id counts as absent (the endpoint rejects `""`).
+fn user_id<'a>(call: &Call<'a>, who: &Identity<'_>, options: &Options<'a>, warnings: &mut Warnings) -> Option<Cow<'a, str>> {
     let alias_to = match call.method {
-        Method::Alias => Resolved::text(call.resolved.id, call.args).map(|to| Cow::Owned(quoted(to))),
+        Method::Alias => Resolved::text(call.resolved.id, call.args).filter(|to| admissible_id(to)).map(|to| Cow::Owned(quoted(to))),
         _ => None,
     };
     alias_to
         .or_else(|| who.user_id.map(|id| Cow::Owned(quoted(id))))
-        .or_else(|| options.user_id().map(Cow::Borrowed))
+        .or_else(|| option_user_id(options, warnings).map(Cow::Borrowed))
 }
 
 mod type_fields;

@@ -6,6 +6,7 @@
 //! May import `core::{json, time, uuid}`; must not import `core::identity` (identity comes in as plain ids
 //! in [`envelope::Identity`]), `core::delivery` or any platform crate.
 
+pub mod admit;
 pub mod args;
 pub mod call_options;
 pub mod campaign;

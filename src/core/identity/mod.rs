@@ -24,7 +24,9 @@
 //! The folder owns everything about the visitor's ids: these rules, [`sync`] between stores, the persisted
 //! formats ([`storage_format`], [`cookie_codec`]), the registrable cookie domain ([`cookie_domain`]), the
 //! identity init options ([`settings`]). The [`Store`] contract is the core's (`core::store`, shared with
-//! delivery's tab leases). May import `core::{json, random, uuid, time, store}`; must not import `core::event`, `core::delivery`.
+//! delivery's tab leases). Ids over `endpoint_limits::MAX_ID_CHARS` are refused by every setter and
+//! discarded on read. May import `core::{json, random, uuid, time, store, endpoint_limits}`; must not import
+//! `core::event`, `core::delivery`.
 
 pub mod cookie_codec;
 pub mod cookie_domain;
@@ -121,11 +123,15 @@ impl Identity {
         id
     }
 
-    /// Overrides the anonymousId (`setAnonymousId(id)`); `None` or `""` forgets it. Returns the
-    /// stored id (`None` after forgetting).
+    /// Overrides the anonymousId (`setAnonymousId(id)`); `None` or `""` forgets it; an id over
+    /// `MAX_ID_CHARS` is refused (the current one stays). Returns the stored id (`None` after
+    /// forgetting).
     pub fn set_anonymous_id(&mut self, id: Option<&str>) -> Option<String> {
         let id = id.filter(|id| !id.is_empty());
         let scope = self.id_scope(Role::User);
+        if id.is_some_and(|id| !storage_format::admissible_id(id)) {
+            return self.stores.read_synced(storage_format::ANONYMOUS_ID, scope);
+        }
         self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, id);
         id.map(|id| self.stores.read_synced(storage_format::ANONYMOUS_ID, scope).unwrap_or_else(|| id.to_owned()))
     }
@@ -136,9 +142,12 @@ impl Identity {
     }
 
     /// Stores (or with `None`/`""` removes) the id; a switch between two ids of the user forgets
-    /// the anonymousId.
+    /// the anonymousId. An id over `MAX_ID_CHARS` is refused (nothing changes).
     fn set_id(&mut self, role: Role, id: Option<&str>) {
         let id = id.filter(|id| !id.is_empty());
+        if id.is_some_and(|id| !storage_format::admissible_id(id)) {
+            return;
+        }
         let previous = self.id(role);
         let key = self.settings(role).id_key.clone();
         self.stores.sync(&key, self.id_scope(role), Format::Id, id);
@@ -160,7 +169,7 @@ impl Identity {
 
     /// identify/group: merge traits while the id stays (or is absent), replace them on a switch.
     fn update(&mut self, role: Role, id: Option<&str>, traits_json: Option<&str>) {
-        let id = id.filter(|id| !id.is_empty());
+        let id = id.filter(|id| storage_format::admissible_id(id));
         let given = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
         let current = self.id(role);
         let switching = matches!((current.as_deref(), id), (Some(current), Some(id)) if current != id);

@@ -84,7 +84,14 @@ fn id_from_text(text: &str) -> Option<String> {
         Parsed::Str(s) => s,
         Parsed::Other => json::trim_ws(text).to_owned(),
     };
-    (!id.is_empty()).then_some(id)
+    admissible_id(&id).then_some(id)
+}
+
+/// True for an id that may be stored and sent: non-empty and at most `MAX_ID_CHARS` characters.
+/// A longer one (a crafted `?ajs_aid=` link) is refused at every door and discarded on read,
+/// so it can never push every later event of the visitor over the event size limit.
+pub fn admissible_id(id: &str) -> bool {
+    crate::core::endpoint_limits::is_admissible_id(id)
 }
 
 /// The stored text for `id` in a store of `kind`.

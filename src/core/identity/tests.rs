@@ -214,3 +214,36 @@ fn check(rows: &[Row]) {
 
 #[path = "tests_table.rs"]
 mod table;
+
+#[test]
+fn ids_over_the_length_limit_are_refused_at_every_door_and_discarded_on_read() {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let long = leak("a".repeat(crate::core::endpoint_limits::MAX_ID_CHARS + 1));
+    let longest = leak("é".repeat(crate::core::endpoint_limits::MAX_ID_CHARS));
+    let quoted_long = leak(String::from("%22") + long + "%22");
+    // each door: (steps with results)
+    let doors: Vec<Vec<(Op, &str)>> = vec![
+        vec![(Anon, U1), (SetAnon(Some(long)), U1), (Anon, U1)],
+        vec![(SetAnon(Some(long)), "∅"), (Reload, ""), (Anon, U1)],
+        vec![(SetUserId(Some("u")), ""), (SetUserId(Some(long)), ""), (UserId, "u")],
+        vec![(Identify(Some(long), Some(r#"{"a":1}"#)), ""), (UserId, "∅"), (Traits, r#"{"a":1}"#)],
+        vec![(Group(Some(long), None), ""), (GroupId, "∅")],
+        vec![(SetAnon(Some(longest)), longest), (Anon, longest)],
+        // stored by an older version or another script: discarded, a fresh id is made and stored
+        vec![(Put(C, "ajs_anonymous_id", quoted_long), ""), (Put(L, "ajs_anonymous_id", quoted_long), ""), (Reload, ""), (Anon, U1)],
+        vec![(Put(L, "ajs_user_id", leak(String::from("\"") + long + "\"")), ""), (Reload, ""), (UserId, "∅")],
+    ];
+    for (n, steps) in doors.iter().enumerate() {
+        let mut world = World::new("{}", &[]);
+        for (i, (op, want)) in steps.iter().enumerate() {
+            assert_eq!(world.run(op), *want, "door {n} step {i}");
+        }
+        // never persisted (a value put there by someone else is ignored, not necessarily removed)
+        for at in [C, L].into_iter().filter(|_| n < 7) {
+            for key in ["ajs_anonymous_id", "ajs_user_id", "ajs_group_id"] {
+                let raw = world.raw(at, key).unwrap_or_default();
+                assert!(!raw.contains(long), "door {n}: {at:?} {key} holds the long id");
+            }
+        }
+    }
+}

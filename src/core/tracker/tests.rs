@@ -206,6 +206,30 @@ fn warnings_nobody_reads_stay_bounded() {
 }
 
 #[test]
+fn a_middleware_body_an_endpoint_would_reject_is_repaired_or_refused() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    let deep = String::from("{\"type\":\"track\",\"anonymousId\":\"a\",\"messageId\":\"deep\",\"p\":") + &"[".repeat(80) + &"]".repeat(80) + "}";
+    // (body, queued)
+    let rows = [
+        (r#"{"type":"track","anonymousId":"a","messageId":"m1","properties":{"t":"\ud83d"}}"#.to_owned(), true),
+        (r#"{"type":"track","anonymousId":"a","messageId":"m2","plan": undefined}"#.to_owned(), false),
+        (deep, false),
+        (String::from("{\"type\":\"track\",\"anonymousId\":\"a\",\"messageId\":\"big\",\"p\":\"") + &"x".repeat(40_000) + "\"}", false),
+        (r#"{"a":1,"messageId":"no-type-no-id"}"#.to_owned(), false),
+    ];
+    for (body, queued) in rows {
+        let before = page.tracker.state().pending;
+        page.tracker.enqueue(body.clone(), NOW);
+        assert_eq!(page.tracker.state().pending - before, usize::from(queued), "{}", &body[..40]);
+    }
+    let t = page.tracker.poll_transmit(NOW, Mode::Flush).expect("the repaired event");
+    assert!(t.body.contains(r#""t":"\ufffd""#), "{}", t.body);
+    let warnings = page.tracker.take_warnings();
+    assert_eq!(warnings.len(), 5, "{warnings:?}");
+}
+
+#[test]
 fn message_id_of_a_middleware_body_is_the_top_level_one() {
     let table: &[(&str, Option<&str>)] = &[
         // Our builder's order.

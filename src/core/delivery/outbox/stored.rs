@@ -25,12 +25,31 @@ impl<W: Wire> Outbox<W> {
     /// layout of `persisted`; marks everything saved. Costs O(changed events) in values built.
     /// Oldest first, events are stored while the stored bytes stay within `max_stored_bytes`;
     /// younger ones stay in memory only and are written once older ones have left.
+    /// (Tests; the shell persists through [`Outbox::persist_each`], which holds no copies.)
     pub fn take_changes(&mut self) -> Changes {
+        let mut changes = Changes::default();
+        self.persist_each(|message_id, value| {
+            match value {
+                Some(value) => changes.saved.push((message_id.to_owned(), value.to_owned())),
+                None => changes.removed.push(message_id.to_owned()),
+            }
+            true
+        });
+        changes
+    }
+
+    /// The changes of [`Outbox::take_changes`] applied one at a time: `apply(messageId, None)` removes
+    /// a stored copy, `apply(messageId, Some(value))` writes one (returns whether the store took it).
+    /// Each value is built, handed over and freed before the next, so persisting a burst never
+    /// holds a second copy of the queue in memory.
+    pub fn persist_each(&mut self, mut apply: impl FnMut(&str, Option<&str>) -> bool) {
         self.dirty = false;
+        for message_id in std::mem::take(&mut self.queue.removed) {
+            apply(&message_id, None);
+        }
         let budget = self.config.max_stored_bytes;
         let items = self.queue.items_mut();
         let mut stored_bytes: usize = items.iter().filter(|i| i.stored).map(|i| i.body_json.len()).sum();
-        let mut saved = Vec::new();
         for item in items.iter_mut().filter(|i| !i.saved || !i.stored) {
             item.saved = true;
             if !item.stored && stored_bytes + item.body_json.len() > budget {
@@ -40,9 +59,8 @@ impl<W: Wire> Outbox<W> {
                 item.stored = true;
                 stored_bytes += item.body_json.len();
             }
-            saved.push((item.message_id.clone(), queue_format::encode_item(item)));
+            apply(&item.message_id, Some(&queue_format::encode_item(item)));
         }
-        Changes { removed: std::mem::take(&mut self.queue.removed), saved }
     }
 
     /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet;
@@ -91,6 +109,7 @@ impl<W: Wire> Outbox<W> {
 
     /// After a restore: old enough events expire at once; returns `added`.
     fn restored(&mut self, added: usize, now_ms: f64) -> usize {
+        self.dirty |= self.queue.clamp_future(now_ms, self.clock_horizon_ms());
         self.queue.expire(now_ms, self.config.retention_ms);
         self.dirty |= added > 0;
         added

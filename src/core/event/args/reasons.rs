@@ -21,16 +21,25 @@ pub enum Warning {
     MessageIdNotString = 4,
     /// `options.integrations` was not a plain object; it was ignored.
     IntegrationsNotObject = 5,
+    /// An unpaired UTF-16 surrogate (`'😀'.slice(0, 1)`) was replaced with U+FFFD.
+    SurrogateReplaced = 6,
+    /// `options.timestamp` was not a Date or ISO-8601 text; the call time was sent.
+    TimestampInvalid = 7,
+    /// `options.userId` was not a string or number (or longer than `MAX_ID_CHARS`); ignored.
+    UserIdInvalid = 8,
 }
 
 impl Warning {
-    const ALL: [Warning; 6] = [
+    const ALL: [Warning; 9] = [
         Warning::ArgumentIgnored,
         Warning::PropertiesNotObject,
         Warning::OptionsNotObject,
         Warning::ContextNotObject,
         Warning::MessageIdNotString,
         Warning::IntegrationsNotObject,
+        Warning::SurrogateReplaced,
+        Warning::TimestampInvalid,
+        Warning::UserIdInvalid,
     ];
 
     /// The debug-mode log line for this repair.
@@ -42,23 +51,26 @@ impl Warning {
             Warning::ContextNotObject => "options.context not an object; ignored",
             Warning::MessageIdNotString => "options.messageId not a string; ignored",
             Warning::IntegrationsNotObject => "options.integrations not an object; ignored",
+            Warning::SurrogateReplaced => "unpaired UTF-16 surrogate replaced with U+FFFD",
+            Warning::TimestampInvalid => "options.timestamp not a Date or ISO-8601 text; call time sent",
+            Warning::UserIdInvalid => "options.userId not a string or number, or too long; ignored",
         }
     }
 }
 
 /// The set of repairs made to one call (a bit set; no allocation).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Warnings(u8);
+pub struct Warnings(u16);
 
 impl Warnings {
     /// Records `warning`.
     pub fn add(&mut self, warning: Warning) {
-        self.0 |= 1 << warning as u8;
+        self.0 |= 1 << warning as u16;
     }
 
     /// True when `warning` was recorded.
     pub fn contains(&self, warning: Warning) -> bool {
-        self.0 & (1 << warning as u8) != 0
+        self.0 & (1 << warning as u16) != 0
     }
 
     /// True when nothing was repaired.
@@ -84,6 +96,10 @@ pub enum DropReason {
     /// The event body is over the 32 KB per-message limit of the tracking API (it would be
     /// rejected with HTTP 400, so it is not sent).
     TooLarge,
+    /// The event (as source middleware returned it) is not a valid JSON object.
+    InvalidJson,
+    /// Objects or arrays nested deeper than `endpoint_limits::MAX_NESTING_DEPTH`.
+    TooDeep,
     /// Consent is denied (or pending with `preConsent: 'drop'`): the call makes no event.
     NoConsent,
 }
@@ -96,6 +112,8 @@ impl DropReason {
             DropReason::GroupIdMissing => "group: no group id; dropped",
             DropReason::AliasToMissing => "alias: no user id; dropped",
             DropReason::TooLarge => "event over 32 KB; dropped",
+            DropReason::InvalidJson => "event not a valid JSON object; dropped",
+            DropReason::TooDeep => "event nested deeper than 64 levels; dropped",
             DropReason::NoConsent => "no consent; dropped",
         }
     }
@@ -125,6 +143,8 @@ mod tests {
             DropReason::GroupIdMissing,
             DropReason::AliasToMissing,
             DropReason::TooLarge,
+            DropReason::InvalidJson,
+            DropReason::TooDeep,
             DropReason::NoConsent,
         ] {
             seen.push(d.message());

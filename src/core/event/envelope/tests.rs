@@ -100,10 +100,40 @@ fn options_become_context_and_top_level_fields() {
             ("context.messageId", "<absent>"),
         ],
     );
-    expect(
-        case(Method::Track, "suo", &["e", "", r#"{"timestamp":1700000000000}"#]),
-        &[("timestamp", "1700000000000")],
-    );
+    // an options.timestamp that is not ISO-8601 text would make the endpoint reject the event:
+    // the call time goes instead
+    for bad in ["1700000000000", r#""soon""#, "null", "{}", r#""+010000-01-01T00:00:00.000Z""#] {
+        let opts = String::from("{\"timestamp\":") + bad + "}";
+        expect(case(Method::Track, "suo", &["e", "", &opts]), &[("timestamp", r#""2026-11-23T00:33:13.123Z""#)]);
+    }
+}
+
+#[test]
+fn options_user_id_must_be_a_string_or_number_and_alias_ids_non_empty() {
+    // (options, userId sent)
+    let rows = [
+        (r#"{"userId":"u"}"#, r#""u""#),
+        (r#"{"userId":42}"#, "42"),
+        (r#"{"userId":{"id":1}}"#, "null"),
+        (r#"{"userId":[1]}"#, "null"),
+        (r#"{"userId":true}"#, "null"),
+    ];
+    for (opts, want) in rows {
+        expect(case(Method::Track, "suo", &["e", "", opts]), &[("userId", want)]);
+    }
+    let long = String::from("{\"userId\":\"") + &"x".repeat(257) + "\"}";
+    expect(case(Method::Track, "suo", &["e", "", &long]), &[("userId", "null")]);
+    assert_eq!(run(&case(Method::Alias, "s", &[""])).unwrap_err(), DropReason::AliasToMissing);
+    expect(case(Method::Alias, "ss", &["new", ""]), &[("userId", r#""new""#), ("previousId", r#""anon-1""#)]);
+}
+
+#[test]
+fn an_unpaired_surrogate_is_replaced_and_nesting_beyond_the_limit_drops() {
+    let event = run(&case(Method::Track, "so", &["x", r#"{"t":"\ud83d"}"#])).expect("repaired, not dropped");
+    assert_eq!(at(&event.body, "properties.t"), Some(r#""\ufffd""#));
+    assert!(event.warnings.contains(Warning::SurrogateReplaced));
+    let deep = "{\"p\":".repeat(70) + "1" + &"}".repeat(70);
+    assert_eq!(run(&case(Method::Track, "so", &["x", &deep])).unwrap_err(), DropReason::TooDeep);
 }
 
 #[test]

@@ -56,7 +56,7 @@ pub(super) fn type_fields<'a>(
             push_field(json, "traits", object_or_empty(Some(who.group_traits)));
         }
         Method::Alias => {
-            let from = Resolved::text(call.resolved.previous_id, call.args);
+            let from = Resolved::text(call.resolved.previous_id, call.args).filter(|from| crate::core::endpoint_limits::is_admissible_id(from));
             let previous = from.or(who.user_id).unwrap_or(who.anonymous_id);
             push_field(json, "previousId", &quoted(previous));
         }
