@@ -1,23 +1,26 @@
 //! wasm-analytics: analytics.js-compatible browser tracking in Rust/WebAssembly.
 //!
-//! `core` holds every rule and is tested on the host; `browser` is the web-sys shell; the
+//! `core` holds every rule and is tested on the host; `browser` is the thin shell over one JS host (`src/browser/host.js`); the
 //! `#[wasm_bindgen]` exports below are the only surface JavaScript sees.
+//! Holds no rule and no state: exports forward to `browser::runtime::Runtime` methods.
 #![deny(missing_docs)]
 
 pub mod core;
+pub mod js_contract;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 
 #[cfg(target_arch = "wasm32")]
-pub use exports::{field, Analytics};
+pub use exports::Analytics;
+pub use js_contract::field;
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
-    //! The `#[wasm_bindgen]` surface: thin forwards into `browser::runtime`. Every method is
+    //! The `#[wasm_bindgen]` surface: thin forwards to [`Runtime`] methods (argument
+    //! shapes only: no rule and no state here). Every method is
     //! infallible: strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever
     //! throws (a re-entrant call that finds the state busy answers with a neutral value).
     use crate::browser::runtime::{self, Runtime, Shared};
-    use crate::core::event::args::Method;
     use crate::core::delivery::Mode;
     use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -26,37 +29,6 @@ mod exports {
     pub struct Analytics {
         shared: Shared,
     }
-
-    /// The field numbers of [`Analytics::identity`] and [`Analytics::set_identity`] (`www/src/user.js`
-    /// spells the same numbers; `www/src/analytics.js` the consent ones).
-    pub mod field {
-        /// `user().anonymousId()`.
-        pub const ANONYMOUS_ID: u32 = 0;
-        /// `user().id()`.
-        pub const USER_ID: u32 = 1;
-        /// `user().traits()`.
-        pub const USER_TRAITS: u32 = 2;
-        /// `group().id()`.
-        pub const GROUP_ID: u32 = 3;
-        /// `group().traits()`.
-        pub const GROUP_TRAITS: u32 = 4;
-        /// Write only: `consent(preferences)`, the argument as JSON text (`"granted"`, `"denied"` or an object
-        /// of booleans); answers the `runtime::consent_flags` bits as one digit (`"0"`: not a choice). Through
-        /// `setIdentity` because each export costs glue and a wasm shim.
-        pub const CONSENT: u32 = 6;
-        /// Read only: with `cookie.serverManaged`, the anonymousId to report to the site's id endpoint
-        /// (the server has not set the cookie), while consent lets the page store; else `None`.
-        pub const SERVER_REPORT: u32 = 5;
-    }
-
-    const METHODS: [(&str, Method); 6] = [
-        ("track", Method::Track),
-        ("page", Method::Page),
-        ("screen", Method::Screen),
-        ("identify", Method::Identify),
-        ("group", Method::Group),
-        ("alias", Method::Alias),
-    ];
 
     impl Analytics {
         fn with<T>(&self, busy: T, f: impl FnOnce(&mut Runtime) -> T) -> T {
@@ -94,23 +66,10 @@ mod exports {
             now_ms: f64,
             enqueue: bool,
         ) -> Option<String> {
-            let method = METHODS.iter().find(|(name, _)| *name == method)?.1;
             let owned = [a0, a1, a2, a3, a4];
             let args: Vec<&str> = owned.iter().map(|a| a.as_deref().unwrap_or("")).collect();
             let page = page_json.unwrap_or_default();
-            let body = self.with(None, |rt| match rt.tracker.build(method, kinds, &args, &page, now_ms, &mut rt.random) {
-                Ok(built) => {
-                    let body = built.body.clone();
-                    if enqueue {
-                        rt.tracker.enqueue_built(built, crate::browser::host::now_ms());
-                    }
-                    Some(body)
-                }
-                Err(reason) => {
-                    rt.tracker.note_drop(reason);
-                    None
-                }
-            });
+            let body = self.with(None, |rt| rt.build(method, kinds, &args, &page, now_ms, enqueue));
             if enqueue && body.is_some() {
                 runtime::schedule(&self.shared);
             }
@@ -120,7 +79,7 @@ mod exports {
         /// Queues a built (possibly middleware-modified) event; it is persisted and sent at the end
         /// of the current task.
         pub fn enqueue(&self, body: String) {
-            self.with((), |rt| rt.tracker.enqueue(body, crate::browser::host::now_ms()));
+            self.with((), |rt| rt.enqueue(body));
             runtime::schedule(&self.shared);
         }
 
@@ -132,24 +91,14 @@ mod exports {
         /// The queue state as JSON: `{pending, inFlight, delivered, dropped, offline}`.
         #[wasm_bindgen(js_name = queueState)]
         pub fn queue_state(&self) -> String {
-            self.with(String::from("{}"), |rt| rt.tracker.state_json())
+            self.with(String::from("{}"), |rt| rt.queue_state())
         }
 
         /// Debug-mode log lines (repairs, refusals) since the last call, newline-separated. The first
         /// call also returns the line naming unsupported init options (the facade takes it at load).
         #[wasm_bindgen(js_name = takeWarnings)]
         pub fn take_warnings(&self) -> String {
-            // A loop, not `join`: join's generic copy costs ~1 KB of wasm.
-            self.with(String::new(), |rt| {
-                let mut lines = rt.unsupported.take().unwrap_or_default();
-                for line in rt.tracker.take_warnings() {
-                    if !lines.is_empty() {
-                        lines.push('\n');
-                    }
-                    lines.push_str(line);
-                }
-                lines
-            })
+            self.with(String::new(), Runtime::take_warnings)
         }
 
         /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
@@ -158,50 +107,27 @@ mod exports {
             self.with((), |rt| rt.set_drop_listener(listener));
         }
 
-        /// One `user()`/`group()` value by [`field`] number: the anonymousId (made and stored when
+        /// One `user()`/`group()` value by [`crate::js_contract::field`] number: the anonymousId (made and stored when
         /// there is none), the userId or group id (`None` when unset), the user or group traits as
         /// JSON object text. One export for the five (each export costs glue and a wasm shim).
         pub fn identity(&self, field: u32) -> Option<String> {
-            self.with(None, |rt| {
-                let identity = &mut rt.tracker.identity;
-                match field {
-                    field::ANONYMOUS_ID => Some(identity.anonymous_id(&mut rt.random)),
-                    field::USER_ID => identity.user_id(),
-                    field::USER_TRAITS => Some(identity.user_traits()),
-                    field::GROUP_ID => identity.group_id(),
-                    field::GROUP_TRAITS => Some(identity.group_traits()),
-                    _ if rt.tracker.is_storing() => rt.tracker.identity.unreported_server_id(&mut rt.random),
-                    _ => None,
-                }
-            })
+            self.with(None, |rt| rt.identity(field))
         }
 
-        /// Sets one `user()`/`group()` value by [`field`] number; `None` (JavaScript `null`) forgets
+        /// Sets one `user()`/`group()` value by [`crate::js_contract::field`] number; `None` (JavaScript `null`) forgets
         /// it (traits: clears to `{}`). Ids leave traits untouched. Returns the stored anonymousId
-        /// for [`field::ANONYMOUS_ID`], else `None`.
+        /// for [`crate::js_contract::field::ANONYMOUS_ID`], else `None`.
         #[wasm_bindgen(js_name = setIdentity)]
         pub fn set_identity(&self, field: u32, value: Option<String>) -> Option<String> {
-            let value = value.as_deref();
-            if field == field::CONSENT {
-                let flags = runtime::choose_consent(&self.shared, value.unwrap_or_default());
-                return ["0", "1", "2", "3"].get(flags as usize).map(|digit| String::from(*digit));
+            if field == crate::js_contract::field::CONSENT {
+                return runtime::choose_consent_digit(&self.shared, value.as_deref().unwrap_or_default());
             }
-            self.with(None, |rt| {
-                let identity = &mut rt.tracker.identity;
-                match field {
-                    field::ANONYMOUS_ID => return identity.set_anonymous_id(value),
-                    field::USER_ID => identity.set_user_id(value),
-                    field::USER_TRAITS => identity.set_user_traits(value),
-                    field::GROUP_ID => identity.set_group_id(value),
-                    _ => identity.set_group_traits(value),
-                }
-                None
-            })
+            self.with(None, |rt| rt.set_identity(field, value.as_deref()))
         }
 
         /// `reset()`: forgets anonymousId, userId, traits and group in every store.
         pub fn reset(&self) {
-            self.with((), |rt| rt.tracker.identity.reset());
+            self.with((), Runtime::reset);
         }
     }
 }

@@ -13,7 +13,7 @@ use wasm_analytics::browser::crypto_random::CryptoRandom;
 use wasm_analytics::browser::local_store::LocalStore;
 use wasm_analytics::core::identity::cookie_codec::CookieAttributes;
 use wasm_analytics::core::random::Random;
-use wasm_analytics::core::identity::store::Store;
+use wasm_analytics::core::store::Store;
 use wasm_analytics::{field, Analytics};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -1,6 +1,7 @@
 //! Proves the browser test tier runs in a real browser (headless Chromium via chromedriver, headless
-//! Firefox via geckodriver), not in Node: a window and document exist, `document.cookie` and
-//! `localStorage` really store values.
+//! Firefox via geckodriver), not in Node: a window and document exist, and our cookie and localStorage
+//! adapters write to (and remove from) the browser's real jar and storage, checked through web-sys
+//! independently of the adapters.
 //! Environment: wasm32 in a browser only. Run with `scripts/test browser` (both engines) or
 //! `wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver` (or `--firefox`).
 #![cfg(target_arch = "wasm32")]
@@ -8,6 +9,10 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlDocument;
+use wasm_analytics::browser::cookie_store::CookieStore;
+use wasm_analytics::browser::local_store::LocalStore;
+use wasm_analytics::core::identity::cookie_codec::CookieAttributes;
+use wasm_analytics::core::store::Store;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -25,23 +30,32 @@ fn runs_in_a_browser_with_a_window_and_document() {
     assert!(agent.contains("Chrome/") || agent.contains("Firefox/"), "unexpected user agent {agent}");
 }
 
+/// Our cookie adapter against the browser's real jar: what `CookieStore` writes, `document.cookie`
+/// (read here through web-sys, independently of the adapter) shows, and what it removes is gone.
 #[wasm_bindgen_test]
-fn document_cookie_round_trips_a_value() {
-    let doc = html_document();
-    doc.set_cookie("smoke_probe=abc%20123; path=/; SameSite=Lax").unwrap();
-    let cookies = doc.cookie().unwrap();
+fn cookie_store_writes_and_removes_in_the_real_jar() {
+    let mut store = CookieStore::new(CookieAttributes::default(), 60_000.0);
+    assert!(store.set("smoke_probe", "abc%20123"), "the write reads back");
+    let cookies = html_document().cookie().unwrap();
     assert!(cookies.split("; ").any(|c| c == "smoke_probe=abc%20123"), "cookie jar: {cookies}");
-
-    doc.set_cookie("smoke_probe=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT").unwrap();
-    let cookies = doc.cookie().unwrap();
+    assert_eq!(store.get("smoke_probe").as_deref(), Some("abc%20123"));
+    store.remove("smoke_probe");
+    let cookies = html_document().cookie().unwrap();
     assert!(!cookies.contains("smoke_probe="), "cookie not removed: {cookies}");
+    assert_eq!(store.get("smoke_probe"), None);
 }
 
+/// Our localStorage adapter against the real `localStorage` (read here through web-sys).
 #[wasm_bindgen_test]
-fn local_storage_round_trips_a_value() {
+fn local_store_writes_and_removes_in_real_local_storage() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().expect("localStorage");
-    storage.set_item("smoke_key", "\"value\"").unwrap();
+    let mut store = LocalStore::new();
+    assert!(store.is_available());
+    assert!(store.set("smoke_key", "\"value\""));
     assert_eq!(storage.get_item("smoke_key").unwrap().as_deref(), Some("\"value\""));
-    storage.remove_item("smoke_key").unwrap();
+    assert_eq!(store.get("smoke_key").as_deref(), Some("\"value\""));
+    assert_eq!(store.keys_with_prefix("smoke_"), ["smoke_key"]);
+    store.remove("smoke_key");
     assert_eq!(storage.get_item("smoke_key").unwrap(), None);
+    assert_eq!(store.get("smoke_key"), None);
 }

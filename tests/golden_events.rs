@@ -220,8 +220,22 @@ fn alias_matches_fixture() {
     check("alias", &body);
 }
 
+/// Every fixture is valid JSON (serde_json parses it), is exactly what `pretty` writes for its
+/// compact form (so `UPDATE_GOLDEN` rewrites an unchanged fixture byte for byte), and `compact`
+/// keeps every string, number and key of it (same serde_json value).
 #[test]
 fn fixtures_are_well_formed_and_compact_round_trips() {
-    let sample = r#"{"a":"x , y: {z}","b":[],"c":{},"d":[1,{"e":"\"q\""}]}"#;
-    assert_eq!(compact(&pretty(sample)), sample);
+    let dir = format!("{}/tests/fixtures/events", env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let fixture = std::fs::read_to_string(&path).unwrap();
+        let name = path.display();
+        let parsed: serde_json::Value = serde_json::from_str(&fixture).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let compacted = compact(&fixture);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&compacted).unwrap(), parsed, "{name}: compact changed it");
+        assert_eq!(pretty(&compacted), fixture, "{name}: not in the form UPDATE_GOLDEN writes");
+        seen += 1;
+    }
+    assert_eq!(seen, 6, "one fixture per call type in {dir}");
 }

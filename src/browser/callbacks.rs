@@ -71,7 +71,7 @@ fn put_back(id: i32, f: Box<dyn FnMut(f64, f64)>) {
 
 /// Runs `f` in a microtask: after the current script, before the next task.
 pub fn soon(f: impl FnOnce() + 'static) {
-    host::soon(once(move |_, _| f()));
+    host::soon(once(move |_, _| f()), 0.0, 0.0);
 }
 
 /// Removes callback `id` from the table; with `to_run`, a repeating one leaves [`Slot::Running`] in

@@ -8,7 +8,7 @@ use crate::browser::host;
 use crate::browser::local_store::keys_with_prefix;
 use crate::core::consent::{self, REMEMBER_KEY};
 use crate::core::identity::cookie_codec::{self, CookieAttributes};
-use crate::core::identity::store::Store;
+use crate::core::store::Store;
 
 /// The remembered choice's text: the cookie's (a js-cookie value), else localStorage's.
 pub fn remembered() -> Option<String> {

@@ -7,7 +7,7 @@
 
 use crate::core::identity::cookie_codec::{self, CookieAttributes};
 use crate::core::identity::cookie_domain;
-use crate::core::identity::store::{Store, StoreKind};
+use crate::core::store::{Store, StoreKind};
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
 
@@ -76,8 +76,8 @@ impl Store for CookieStore {
         found
     }
 
-    /// Writes the cookie; when an older host-only cookie of the same name shadows our domain
-    /// cookie (it is listed first, so it would win every read), that host-only copy is removed.
+    /// Writes the cookie; when it does not read back, the host-only copy that shadows it
+    /// (`cookie_codec::shadowing_host_only`) is removed and the write checked again.
     fn set(&mut self, key: &str, raw: &str) -> bool {
         self.probe();
         self.jar.forget();
@@ -89,8 +89,7 @@ impl Store for CookieStore {
         if self.get(key).as_deref() == Some(raw) {
             return true;
         }
-        if self.attributes.domain.is_some() {
-            let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
+        if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
             host::set_cookie(&cookie_codec::deletion(key, &host_only));
         }
         self.jar.forget();
@@ -102,8 +101,7 @@ impl Store for CookieStore {
         self.probe();
         self.jar.forget();
         host::set_cookie(&cookie_codec::deletion(key, &self.attributes));
-        if self.attributes.domain.is_some() {
-            let host_only = CookieAttributes { domain: None, ..self.attributes.clone() };
+        if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
             host::set_cookie(&cookie_codec::deletion(key, &host_only));
         }
     }

@@ -2,6 +2,7 @@
 //! call into the browser per 16 UUIDs instead of one per UUID). Where it is missing or throws (very
 //! old browsers, odd embedded webviews) bytes come from `Math.random` instead, with one
 //! `console.debug` line, so an anonymousId can always be made. Never throws.
+//! Must not hold id rules (the UUID layout is `core::uuid`'s); imports only `browser::host` and `core::random`.
 
 use crate::browser::host;
 use crate::core::random::Random;

@@ -29,9 +29,9 @@ export function hostTimer(id, ms) {
 
 export const hostClear = (handle) => clearTimeout(handle);
 
-/** Runs `wake(id, 0, 0)` in a microtask (after the current script, before the next task). */
-export function hostSoon(id) {
-  queueMicrotask(() => wake(id, 0, 0));
+/** Runs `wake(id, a, b)` in a microtask (after the current script, before the next task). */
+export function hostSoon(id, a, b) {
+  queueMicrotask(() => wake(id, a, b));
 }
 
 /** `navigator.onLine`, true where unknown. */
@@ -46,16 +46,18 @@ function retryAfter(raw) {
   return at === at ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : -1;
 }
 
+// The non-HTTP status `hostFetch` answers (src/js_contract.rs `send_status`; tests/js_contract.rs checks).
+const NETWORK_ERROR = 0;
+
 /**
  * POSTs `body` as text/plain (a CORS simple request) with `keepalive`, aborted after `timeout` ms, and
- * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: status -1 offline (nothing
- * sent), 0 network error (rejection, abort, opaque answer, refused beacon), 202 for a queued beacon
- * (used only where fetch is missing or throws). The answer waits for the response body to be read:
- * Chromium counts an unread keepalive body against the page's 64 KiB keepalive budget.
+ * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: an HTTP status, or
+ * NETWORK_ERROR for a rejection, abort or opaque answer. Returns false, and never answers, when fetch is
+ * missing or throws. The answer waits for the response body to be read: Chromium counts an unread keepalive
+ * body against the page's 64 KiB keepalive budget. Whether to send at all, and what to try when fetch
+ * cannot start, is the core's (send_route.rs).
  */
-export function hostSend(id, url, body, keepalive, timeout) {
-  const answer = (status, retry) => queueMicrotask(() => wake(id, status, retry));
-  if (!hostOnline()) return answer(-1, -1);
+export function hostFetch(id, url, body, keepalive, timeout) {
   const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive };
   const signal = attempt(() => AbortSignal.timeout(timeout));
   if (signal) init.signal = signal;
@@ -63,21 +65,27 @@ export function hostSend(id, url, body, keepalive, timeout) {
   try {
     request = fetch(url, init);
   } catch (e) {
-    return answer(attempt(() => navigator.sendBeacon(url, body)) ? 202 : 0, -1);
+    return false;
   }
   Promise.resolve(request).then((response) => {
-    const status = attempt(() => (response instanceof Response ? response.status : 0), 0);
+    const status = attempt(() => (response instanceof Response ? response.status : NETWORK_ERROR), NETWORK_ERROR);
     const retry = attempt(() => retryAfter(response.headers.get('Retry-After')), -1);
     const done = () => wake(id, status, retry);
     if (!attempt(() => response.text().then(done, done))) done();
-  }, () => answer(0, -1));
+  }, () => wake(id, NETWORK_ERROR, -1));
+  return true;
 }
 
+/** `navigator.sendBeacon(url, body)`: whether the browser queued it. */
+export const hostBeacon = (url, body) => attempt(() => navigator.sendBeacon(url, body), false);
+
+// By index (src/js_contract.rs `page_event`; tests/js_contract.rs checks): the last is listened to on document.
 const EVENTS = ['pagehide', 'pageshow', 'online', 'offline', 'visibilitychange'];
+const VISIBILITYCHANGE = 4;
 const listeners = new Map();
 
 function eachEvent(handler, method) {
-  EVENTS.forEach((type, i) => attempt(() => (i < 4 ? window : document)[method](type, handler)));
+  EVENTS.forEach((type, i) => attempt(() => (i < VISIBILITYCHANGE ? window : document)[method](type, handler)));
 }
 
 /**
@@ -88,7 +96,7 @@ function eachEvent(handler, method) {
 export function hostListen(id) {
   const handler = (event) => {
     const kind = EVENTS.indexOf(event.type);
-    wake(id, kind, (kind > 3 ? document.visibilityState === 'hidden' : event.persisted) ? 1 : 0);
+    wake(id, kind, (kind == VISIBILITYCHANGE ? document.visibilityState === 'hidden' : event.persisted) ? 1 : 0);
   };
   listeners.set(id, handler);
   eachEvent(handler, 'addEventListener');

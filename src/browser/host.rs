@@ -16,16 +16,20 @@ extern "C" {
     /// `clearTimeout`.
     #[wasm_bindgen(js_name = hostClear)]
     pub fn clear(handle: f64);
-    /// `queueMicrotask`: wakes `id` after the current script.
+    /// `queueMicrotask`: wakes `id` with `(a, b)` after the current script.
     #[wasm_bindgen(js_name = hostSoon)]
-    pub fn soon(id: i32);
+    pub fn soon(id: i32, a: f64, b: f64);
     /// `navigator.onLine`, true where unknown.
     #[wasm_bindgen(js_name = hostOnline)]
     pub fn online() -> bool;
-    /// `fetch` POST text/plain (sendBeacon where fetch throws); wakes `id` with `(status, retry_after_s)`,
-    /// status -1 offline, 0 network error; retry -1 when absent.
-    #[wasm_bindgen(js_name = hostSend)]
-    pub fn send(id: i32, url: &str, body: &str, keepalive: bool, timeout_ms: f64);
+    /// `fetch` POST text/plain; wakes `id` with `(status, retry_after_s)`: an HTTP status or
+    /// `js_contract::send_status::NETWORK_ERROR`; retry -1 when absent. False (and no wake) when
+    /// fetch is missing or throws.
+    #[wasm_bindgen(js_name = hostFetch)]
+    pub fn fetch(id: i32, url: &str, body: &str, keepalive: bool, timeout_ms: f64) -> bool;
+    /// `navigator.sendBeacon`: whether the browser queued the body.
+    #[wasm_bindgen(js_name = hostBeacon)]
+    pub fn beacon(url: &str, body: &str) -> bool;
     /// Lifecycle listeners: wakes `id` with `(event index, flag)` (see `host.js`).
     #[wasm_bindgen(js_name = hostListen)]
     pub fn listen(id: i32);

@@ -2,46 +2,26 @@
 //! a [`Lifecycle`] removes its listeners, dropping a [`Timer`] clears it (gloo-events/-timers style).
 //!
 //! Listens to `pagehide`, `pageshow`, `visibilitychange`, `online`, `offline` (through `host.js`).
-//! Never `unload` or `beforeunload` (they break the back-forward cache). No decisions: what a hidden
-//! page means for delivery is the core's (`Mode::PageHide`). Never throws.
+//! Never `unload` or `beforeunload` (they break the back-forward cache). No decisions: what each change
+//! means for delivery is the core's (`core::delivery::page_lifecycle`). Never throws.
 
 use crate::browser::{callbacks, host};
+use crate::js_contract::page_event;
 
-/// A lifecycle change, as the runtime consumes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageEvent {
-    /// `visibilitychange` to hidden: the last reliable moment on mobile; flush.
-    Hidden,
-    /// `visibilitychange` to visible.
-    Visible,
-    /// `pagehide` (navigation, reload, close, or entering the back-forward cache if `persisted`).
-    PageHide {
-        /// True when the page may come back from the back-forward cache.
-        persisted: bool,
-    },
-    /// `pageshow`; `persisted` means it came back from the back-forward cache.
-    PageShow {
-        /// True on a back-forward cache restore.
-        persisted: bool,
-    },
-    /// `online`.
-    Online,
-    /// `offline`.
-    Offline,
-}
+pub use crate::core::delivery::page_lifecycle::PageEvent;
 
 /// The event `host.js` reports as `(index, flag)`: its index in `host.js`'s `EVENTS`
-/// (`pagehide`, `pageshow`, `online`, `offline`, `visibilitychange`), the flag being `persisted`
+/// ([`page_event::EVENTS`]), the flag being `persisted`
 /// or, for `visibilitychange`, "now hidden".
 fn page_event(index: f64, flag: f64) -> Option<PageEvent> {
     let flag = flag > 0.0;
     Some(match index as u32 {
-        0 => PageEvent::PageHide { persisted: flag },
-        1 => PageEvent::PageShow { persisted: flag },
-        2 => PageEvent::Online,
-        3 => PageEvent::Offline,
-        4 if flag => PageEvent::Hidden,
-        4 => PageEvent::Visible,
+        page_event::PAGEHIDE => PageEvent::PageHide { persisted: flag },
+        page_event::PAGESHOW => PageEvent::PageShow { persisted: flag },
+        page_event::ONLINE => PageEvent::Online,
+        page_event::OFFLINE => PageEvent::Offline,
+        page_event::VISIBILITYCHANGE if flag => PageEvent::Hidden,
+        page_event::VISIBILITYCHANGE => PageEvent::Visible,
         _ => return None,
     })
 }
@@ -85,11 +65,6 @@ impl Timer {
         let id = callbacks::once(move |_, _| f());
         Some(Timer { id, handle: host::timer(id, clamp_delay(delay_ms)) })
     }
-}
-
-/// Runs `f` once after `delay_ms`, with no guard (it cannot be cancelled).
-pub fn detached_timer(delay_ms: f64, f: impl FnOnce() + 'static) {
-    host::timer(callbacks::once(move |_, _| f()), clamp_delay(delay_ms));
 }
 
 /// 0 for negative or NaN delays; at most 2^31 - 1 ms (beyond it `setTimeout` fires at once).

@@ -1,10 +1,11 @@
 //! `window.localStorage` as a [`Store`]. Never throws: localStorage itself can throw (sandboxed
 //! iframes, `file:` pages, privacy modes, quota); every failure behaves as an empty store whose
 //! writes report `false` (`host.js` catches). Holds raw text only; formats belong to `core::identity::storage_format`.
+//! Must not import `browser::runtime` or hold any format or rule; imports `browser::{host, task_cache}` and `core::store`.
 
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
-use crate::core::identity::store::{Store, StoreKind};
+use crate::core::store::{Store, StoreKind};
 
 /// The page's localStorage, or nothing when it is unavailable.
 pub struct LocalStore {

@@ -4,6 +4,7 @@
 //! through [`drive`]. No `RefCell` borrow is held across a call that can run our own code.
 //!
 //! No business `if`s: what to send, when, and what an answer means are the core's (`Tracker`).
+//! The only shell module that imports the others; none of them imports it.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -13,18 +14,22 @@ use crate::browser::cookie_store::CookieStore;
 use crate::browser::crypto_random::CryptoRandom;
 use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
 use crate::browser::local_store::LocalStore;
-use crate::browser::tab_lock::{Heartbeat, TabLock};
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
 use crate::core::consent::Consent;
+use crate::core::delivery::lease;
+use crate::core::delivery::tab_leases::{Step, TabLeases};
+use crate::core::delivery::page_lifecycle::{self, Drive};
 use crate::core::delivery::{Mode, Outcome};
 use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::identity::Identity;
 use crate::core::identity::settings::IdentitySettings;
-use crate::core::identity::store::{Gated, MemoryStore, Store, StoreKind};
+use crate::core::store::{Gated, MemoryStore, Store, StoreKind};
 use crate::core::load_options::LoadOptions;
 use crate::core::tracker::Tracker;
 use crate::core::uuid;
+use crate::core::event::args::Method;
+use crate::js_contract::field;
 use crate::browser::host;
 use wasm_bindgen::JsValue;
 
@@ -40,13 +45,13 @@ pub struct Runtime {
     /// The CSPRNG for ids.
     pub random: CryptoRandom,
     transport: Transport,
-    tab: TabLock,
+    leases: TabLeases,
     timer: Option<Timer>,
-    heartbeat: Option<Timer>,
+    lease_timer: Option<Timer>,
     drive_scheduled: bool,
     on_drop: Option<JsValue>,
     /// The line naming the init options this library does not support, until the facade takes it.
-    pub unsupported: Option<String>,
+    unsupported: Option<String>,
     _lifecycle: Option<Lifecycle>,
     /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
     cookie: CookieAttributes,
@@ -73,14 +78,13 @@ fn browser_stores(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Vec<
         .collect()
 }
 
-/// Where the delivery queue is written: localStorage unless persistence or the retry queue is off, or
-/// localStorage is unavailable; read and written only while consent lets the page store.
+/// The delivery queue's store, of the kind `IdentitySettings::queue_store` picks (memory when the init
+/// option `retryQueue` is false); read and written only while consent lets the page store.
 fn queue_store(settings: &IdentitySettings, retry_queue: bool, storing: &Rc<Cell<bool>>) -> Box<dyn Store> {
     let local = LocalStore::new();
-    if retry_queue && settings.stores.contains(&StoreKind::LocalStorage) && local.is_available() {
-        Box::new(Gated::new(Box::new(local), storing.clone(), false, None))
-    } else {
-        Box::new(MemoryStore::new(StoreKind::Memory))
+    match settings.queue_store(retry_queue && local.is_available()) {
+        StoreKind::LocalStorage => Box::new(Gated::new(Box::new(local), storing.clone(), false, None)),
+        kind => Box::new(MemoryStore::new(kind)),
     }
 }
 
@@ -91,7 +95,8 @@ pub fn start(options_json: &str) -> Shared {
     let unsupported = options.unsupported_warning();
     let LoadOptions { identity: settings, page: env, consent: consent_settings, delivery: config, endpoint, retry_queue, .. } = options;
     let mut random = CryptoRandom::new();
-    let tab = TabLock::new(env.write_key(), &uuid::v4(&mut random), config.liveness);
+    let lock = lease::adoption_lock(host::has_locks(), host::has_storage());
+    let leases = TabLeases::new(env.write_key(), &uuid::v4(&mut random), config.liveness, lock);
     // The remembered choice is read before anything else: it decides whether anything may be written.
     let consent = Consent::new(consent_settings, consent_store::remembered().as_deref());
     if consent.erases_on_load() {
@@ -99,15 +104,15 @@ pub fn start(options_json: &str) -> Shared {
     }
     let storing = Rc::new(Cell::new(consent.effects().store));
     let identity = Identity::new(&settings, browser_stores(&settings, &storing));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings, retry_queue, &storing), tab.tab_id(), host::now_ms())
+    let tracker = Tracker::new(env, identity, config, queue_store(&settings, retry_queue, &storing), leases.tab_id(), host::now_ms())
         .with_consent(consent, storing);
     let runtime = Runtime {
         tracker,
         random,
         transport: Transport::new(&endpoint),
-        tab,
+        leases,
         timer: None,
-        heartbeat: None,
+        lease_timer: None,
         drive_scheduled: false,
         on_drop: None,
         unsupported,
@@ -129,6 +134,82 @@ impl Runtime {
     /// Registers the JS function told about every dropped event (`(reason, messageId)`).
     pub fn set_drop_listener(&mut self, listener: Option<JsValue>) {
         self.on_drop = listener;
+    }
+
+    /// Builds the event of one tracking call (see `Analytics::build`); with `enqueue` also queues
+    /// it. A refused call is counted as a drop and answers `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(&mut self, method: &str, kinds: &str, args: &[&str], page_json: &str, now_ms: f64, enqueue: bool) -> Option<String> {
+        let method = Method::from_name(method)?;
+        match self.tracker.build(method, kinds, args, page_json, now_ms, &mut self.random) {
+            Ok(built) => {
+                let body = built.body.clone();
+                if enqueue {
+                    self.tracker.enqueue_built(built, host::now_ms());
+                }
+                Some(body)
+            }
+            Err(reason) => {
+                self.tracker.note_drop(reason);
+                None
+            }
+        }
+    }
+
+    /// Queues a built (possibly middleware-modified) event body.
+    pub fn enqueue(&mut self, body: String) {
+        self.tracker.enqueue(body, host::now_ms());
+    }
+
+    /// One `user()`/`group()` value by [`field`] number (see `Analytics::identity`).
+    pub fn identity(&mut self, which: u32) -> Option<String> {
+        let identity = &mut self.tracker.identity;
+        match which {
+            field::ANONYMOUS_ID => Some(identity.anonymous_id(&mut self.random)),
+            field::USER_ID => identity.user_id(),
+            field::USER_TRAITS => Some(identity.user_traits()),
+            field::GROUP_ID => identity.group_id(),
+            field::GROUP_TRAITS => Some(identity.group_traits()),
+            _ if self.tracker.is_storing() => self.tracker.identity.unreported_server_id(&mut self.random),
+            _ => None,
+        }
+    }
+
+    /// Sets one `user()`/`group()` value by [`field`] number (see `Analytics::set_identity`).
+    pub fn set_identity(&mut self, which: u32, value: Option<&str>) -> Option<String> {
+        let identity = &mut self.tracker.identity;
+        match which {
+            field::ANONYMOUS_ID => return identity.set_anonymous_id(value),
+            field::USER_ID => identity.set_user_id(value),
+            field::USER_TRAITS => identity.set_user_traits(value),
+            field::GROUP_ID => identity.set_group_id(value),
+            _ => identity.set_group_traits(value),
+        }
+        None
+    }
+
+    /// `reset()`: forgets every identity value in every store.
+    pub fn reset(&mut self) {
+        self.tracker.identity.reset();
+    }
+
+    /// The queue state as JSON text.
+    pub fn queue_state(&self) -> String {
+        self.tracker.state_json()
+    }
+
+    /// Debug-mode log lines since the last call, newline-separated.
+    pub fn take_warnings(&mut self) -> String {
+        // A loop, not `join`: join's generic copy costs ~1 KB of wasm. The first call also takes the
+        // line naming unsupported init options (the facade asks at load).
+        let mut lines = self.unsupported.take().unwrap_or_default();
+        for line in self.tracker.take_warnings() {
+            if !lines.is_empty() {
+                lines.push('\n');
+            }
+            lines.push_str(line);
+        }
+        lines
     }
 }
 
@@ -157,6 +238,12 @@ pub fn choose_consent(shared: &Shared, raw: &str) -> u32 {
     }
     schedule(shared);
     flags
+}
+
+/// [`choose_consent`] for the `setIdentity(CONSENT, …)` export: its flags as one digit.
+pub fn choose_consent_digit(shared: &Shared, raw: &str) -> Option<String> {
+    let flags = choose_consent(shared, raw);
+    ["0", "1", "2", "3"].get(flags as usize).map(|digit| String::from(*digit))
 }
 
 /// Schedules one drive in a microtask: after the calling script, still in the current task (a
@@ -215,63 +302,87 @@ fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
     drive(shared, Mode::Normal);
 }
 
-/// Page hide: free this tab's lease (so the next page adopts its queue at once) and hand what
-/// fits to keepalive requests. Other lifecycle changes feed the core's online state.
+/// Carries out the core's [`page_lifecycle::reaction`] to a lifecycle change.
 fn on_page_event(shared: &Shared, event: PageEvent) {
-    match event {
-        PageEvent::Hidden | PageEvent::PageHide { .. } => {
-            let Ok(runtime) = shared.try_borrow() else { return };
-            if let PageEvent::PageHide { .. } = event {
-                runtime.tab.release();
-            }
-            let mode = runtime.tracker.page_hide_mode();
-            drop(runtime);
-            drive(shared, mode);
+    let reaction = page_lifecycle::reaction(event);
+    let mode = {
+        let Ok(mut runtime) = shared.try_borrow_mut() else { return };
+        if reaction.release_lease {
+            runtime.leases.release(&mut LocalStore::new());
         }
-        PageEvent::PageShow { .. } | PageEvent::Visible => beat(shared),
-        PageEvent::Online | PageEvent::Offline => {
-            if let Ok(mut runtime) = shared.try_borrow_mut() {
-                runtime.tracker.set_online(event == PageEvent::Online);
-            }
-            drive(shared, Mode::Normal);
+        if let Some(online) = reaction.online {
+            runtime.tracker.set_online(online);
         }
-    }
-}
-
-/// Renews this tab's liveness lease, adopts orphaned queues (closed tabs, this page's previous
-/// life) under the adoption lock, and schedules the next beat.
-fn beat(shared: &Shared) {
-    let Ok(mut runtime) = shared.try_borrow_mut() else { return };
-    // No lease while consent keeps the page from storing (granting starts the beat).
-    if !runtime.tracker.is_storing() {
-        return;
-    }
-    let now = host::now_ms();
-    let next_ms = match runtime.tab.heartbeat(now) {
-        Heartbeat::Alive { next_ms } => next_ms,
-        Heartbeat::Adopted { next_ms } => {
-            runtime.tracker.hand_over_all();
-            next_ms
+        match reaction.drive {
+            Some(Drive::PageHide) => Some(runtime.tracker.page_hide_mode()),
+            Some(Drive::Normal) => Some(Mode::Normal),
+            None => None,
         }
     };
-    let again = *shared;
-    runtime.heartbeat = Timer::after(next_ms - now, move || beat(&again));
-    if runtime.tab.orphans(now).is_empty() {
-        return;
+    if reaction.beat {
+        beat(shared);
     }
-    let adopter = *shared;
-    runtime.tab.with_adoption_lock(now, move || adopt_orphans(&adopter));
+    if let Some(mode) = mode {
+        drive(shared, mode);
+    }
 }
 
-fn adopt_orphans(shared: &Shared) {
-    {
+/// What wakes the tab leases.
+#[derive(Clone, Copy)]
+enum LeaseInput {
+    /// Load, `pageshow`, visible again.
+    Beat,
+    /// Their timer.
+    Timeout,
+    /// The adoption Web Lock is held.
+    Locked,
+}
+
+/// Renews this tab's liveness lease and starts adopting orphaned queues (closed tabs, this page's
+/// previous life).
+fn beat(shared: &Shared) {
+    lease_input(shared, LeaseInput::Beat);
+}
+
+/// Feeds one input to the tab leases over localStorage (`merge` is `Tracker::adopt`), executes
+/// what they ask (hand over, ask for the Web Lock, send what was adopted) and re-arms their timer.
+fn lease_input(shared: &Shared, input: LeaseInput) {
+    let (step, lock_name) = {
         let Ok(mut guard) = shared.try_borrow_mut() else { return };
+        // No lease while consent keeps the page from storing (granting starts the beat).
+        if !guard.tracker.is_storing() {
+            return;
+        }
         let runtime = &mut *guard;
         let now = host::now_ms();
-        let tracker = &mut runtime.tracker;
-        runtime.tab.adopt(now, |tab| {
+        let (leases, tracker, store) = (&mut runtime.leases, &mut runtime.tracker, &mut LocalStore::new());
+        let merge = &mut |tab: &str| {
             tracker.adopt(tab, now);
+        };
+        let step = match input {
+            LeaseInput::Beat => leases.heartbeat(now, store),
+            LeaseInput::Timeout => leases.handle_timeout(now, store, merge),
+            LeaseInput::Locked => Step { adopted: leases.adopt(now, store, merge), ..Step::default() },
+        };
+        if step.handed_over {
+            runtime.tracker.hand_over_all();
+        }
+        let again = *shared;
+        runtime.lease_timer =
+            Timer::after(runtime.leases.poll_timeout() - now, move || lease_input(&again, LeaseInput::Timeout));
+        (step, runtime.leases.lock_name())
+    };
+    if step.request_web_lock {
+        // A refused request (opaque origins) means storage is unusable too: nothing to adopt.
+        let holder = *shared;
+        let granted = callbacks::once(move |held, _| {
+            if held > 0.0 {
+                lease_input(&holder, LeaseInput::Locked);
+            }
         });
+        host::lock(granted, &lock_name);
     }
-    drive(shared, Mode::Normal);
+    if step.adopted > 0 {
+        drive(shared, Mode::Normal);
+    }
 }

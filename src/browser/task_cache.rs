@@ -6,6 +6,7 @@
 //! How: every cache shares one task counter, advanced by a single microtask scheduled on the first
 //! `remember` of a task; a value remembered under an older count is forgotten. One microtask per
 //! task, however many caches and reads.
+//! Must not import the runtime, the stores or the core; imports only `browser::callbacks`.
 
 use std::cell::{Cell, RefCell};
 

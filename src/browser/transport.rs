@@ -1,12 +1,16 @@
 //! Executes the outbox's [`Transmit`]s through `host.js`: `fetch` POST with `keepalive` and
 //! `Content-Type: text/plain` (a CORS "simple request": no preflight, allowed during unload), and
-//! `navigator.sendBeacon` only where `fetch` is missing or throws. Every answer is turned into an
-//! [`Outcome`] here, once, and handed to the callback exactly once, always asynchronously (so the
-//! caller's drive loop is never re-entered while it holds its state).
+//! `navigator.sendBeacon` only where `fetch` is missing or throws. The answer is handed to the
+//! callback exactly once, always asynchronously (so the caller's drive loop is never re-entered
+//! while it holds its state).
 //!
-//! No delivery decisions: what to send, when, with keepalive or not, is the core's. Never throws.
+//! No delivery decisions: what to send, when, with keepalive or not, whether to send while offline,
+//! when to fall back to the beacon and what each answer means are the core's
+//! (`core::delivery::send_route`). Never throws.
+//! Must not import `browser::runtime`; imports `browser::{callbacks, host}` and `core::delivery`.
 
 use crate::browser::{callbacks, host};
+use crate::core::delivery::send_route::{self, SendStep};
 use crate::core::delivery::{Outcome, Transmit};
 
 /// Where requests go: the API base such as `https://api.segment.io/v1` (no trailing slash).
@@ -31,24 +35,19 @@ impl Transport {
         url
     }
 
-    /// Performs `transmit`; `on_done(id, outcome)` runs exactly once, in a later task or microtask.
-    /// Offline (`navigator.onLine === false`) answers [`Outcome::Offline`] without sending.
+    /// Performs `transmit` as `core::delivery::send_route` directs (offline: nothing sent; fetch;
+    /// sendBeacon where fetch cannot start); `on_done(id, outcome)` runs exactly once, in a later
+    /// task or microtask.
     pub fn send(&self, transmit: &Transmit, on_done: impl FnOnce(u64, Outcome) + 'static) {
         let id = transmit.id;
-        let answer = callbacks::once(move |status, retry_after| on_done(id, outcome(status, retry_after)));
-        host::send(answer, &self.url(transmit.url_path), &transmit.body, transmit.keepalive, transmit.timeout_ms);
-    }
-}
-
-/// `host.js`'s answer as an [`Outcome`]: status -1 offline, 0 a network error (rejection, abort
-/// after the timeout, opaque answer, refused beacon); `Retry-After` seconds, -1 when absent.
-fn outcome(status: f64, retry_after: f64) -> Outcome {
-    if status < 0.0 {
-        Outcome::Offline
-    } else if status < 1.0 {
-        Outcome::NetworkError
-    } else {
-        Outcome::Status(status as u16, (retry_after >= 0.0).then_some(retry_after as u32))
+        let url = self.url(transmit.url_path);
+        let answer = callbacks::once(move |status, retry_after| on_done(id, send_route::outcome(status, retry_after)));
+        let status = match send_route::first(host::online()) {
+            SendStep::Fetch if host::fetch(answer, &url, &transmit.body, transmit.keepalive, transmit.timeout_ms) => return,
+            SendStep::Fetch => send_route::after_beacon(host::beacon(&url, &transmit.body)),
+            SendStep::Offline => send_route::OFFLINE,
+        };
+        host::soon(answer, status as f64, -1.0);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The table: one init option → its effect on what the core is given.
 
 use super::*;
-use crate::core::identity::store::StoreKind::{Cookie, LocalStorage, Memory};
+use crate::core::store::StoreKind::{Cookie, LocalStorage, Memory};
 
 /// One row: the options JSON text, and what must hold of the parse.
 type Row = (&'static str, fn(&LoadOptions) -> bool);

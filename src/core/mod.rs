@@ -6,10 +6,12 @@
 //! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases);
 //! - [`consent`]: whether the page may store and send (consent options, privacy signals, remembered choice).
 //!
-//! [`tracker`] joins them for one call and [`load_options`] parses the init options for all of them; `json`, `text`, `time`, `random`, `uuid` and `endpoint_limits` are the small shared pieces
+//! [`tracker`] joins them for one call and [`load_options`] parses the init options for all of them; `json`,
+//! `text`, `time`, `random`, `uuid`, `store` (the three-method storage contract) and `endpoint_limits` are the
+//! small shared pieces
 //! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
-//! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`identity::store::Store`].
+//! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`store::Store`].
 //! `scripts/check-core-purity` fails the build when this rule is broken.
 
 pub mod consent;
@@ -20,6 +22,7 @@ pub mod identity;
 pub mod json;
 pub mod load_options;
 pub mod random;
+pub mod store;
 pub mod text;
 pub mod time;
 pub mod tracker;

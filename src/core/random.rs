@@ -1,4 +1,5 @@
 //! Randomness as an input: the browser passes its CSPRNG, tests pass a scripted source.
+//! Imports nothing; must not import `getrandom` or any platform crate (the shell's CSPRNG implements [`Random`]).
 
 /// A source of random bytes (the browser's `crypto.getRandomValues`, or a fixed sequence in tests).
 pub trait Random {

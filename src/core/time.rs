@@ -1,5 +1,6 @@
 //! Calendar formatting of epoch milliseconds: ISO-8601 for event timestamps, the HTTP date for
 //! cookie `expires`. The clock itself is an input (`now_ms`), never read here.
+//! Imports nothing; must not read a clock.
 
 /// A UTC calendar time broken into fields.
 struct Civil {

@@ -23,7 +23,7 @@ use crate::core::identity::Identity;
 use crate::core::event::call_options::Options;
 use crate::core::event::page_context::{context_page, PageSnapshot};
 use crate::core::random::Random;
-use crate::core::identity::store::Store;
+use crate::core::store::Store;
 use crate::core::{json, uuid};
 
 /// What stays the same for every event of a page, read once from the init options.

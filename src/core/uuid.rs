@@ -1,7 +1,8 @@
 //! UUID version 4 text from 16 random bytes: the format of every generated `anonymousId`.
 //!
-//! Owns only the byte → text layout (RFC 9562 §5.4, lowercase hex, dashes at 8-4-4-4-12).
-//! Must not import platform crates: the bytes come from [`crate::core::random::Random`].
+//! The `uuid` crate sets the version and variant bits (RFC 9562 §5.4) and writes the lowercase
+//! hyphenated text; the bytes come from [`crate::core::random::Random`] (the crate's own `v4`
+//! feature would pull in getrandom). Must not import platform crates.
 
 use crate::core::random::Random;
 
@@ -12,20 +13,11 @@ pub fn v4(random: &mut dyn Random) -> String {
     from_bytes(bytes)
 }
 
-/// Formats 16 bytes as a UUID v4, overwriting the version nibble (4) and variant bits (10xx).
-pub fn from_bytes(mut bytes: [u8; 16]) -> String {
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(36);
-    for (i, byte) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
-        }
-        out.push(HEX[(byte >> 4) as usize] as char);
-        out.push(HEX[(byte & 0x0f) as usize] as char);
-    }
-    out
+/// Formats 16 random bytes as a UUID v4 (the crate overwrites the version nibble and variant bits).
+pub fn from_bytes(bytes: [u8; 16]) -> String {
+    let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    id.hyphenated().encode_lower(&mut text).to_owned()
 }
 
 #[cfg(test)]

@@ -38,10 +38,11 @@ let keys = 0;
  * Opens fixture `name` (page.html by default) with a fresh writeKey and init `options`, waits until the
  * library has replaced the snippet, and returns { page, context, writeKey }.
  */
-async function open(t, { fixture = 'page.html', query = '', options = {}, wait = true } = {}) {
+async function open(t, { fixture = 'page.html', query = '', options = {}, wait = true, init } = {}) {
   const { context, page } = await openPage(t);
   const writeKey = `events-${process.pid}-${++keys}`;
   await page.addInitScript((e2e) => { window.E2E = e2e; }, { writeKey, options });
+  if (init) await page.addInitScript(init);
   await page.goto(`${site.origin}/events/${fixture}${query}`);
   if (wait) await page.waitForFunction(() => window.analytics && window.analytics.initialized === true, null, { timeout: 10000 });
   return { context, page, writeKey };
@@ -358,7 +359,8 @@ test('addSourceMiddleware: modifies the payload; not calling next cancels; next(
     a.track('mw-cancel', {}, () => fired.push('cancel'));
     await a.track('mw-null', { b: 2 }, () => fired.push('null'));
     await a.page('mw-page');
-    await new Promise((r) => setTimeout(r, 400));
+    // The cancelled event's callback fires after the callback timeout: wait for it, not for a fixed time.
+    await new Promise((resolve) => { const check = () => (fired.length >= 3 ? resolve() : setTimeout(check, 10)); check(); });
     return fired;
   });
   assert.deepEqual(callbacks.sort(), ['cancel', 'modify', 'null'], 'callbacks fire for cancelled events too');
@@ -458,7 +460,16 @@ test('trackLink / trackForm: the event of a click that navigates away still arri
 
 test('disable: true sends nothing, stores nothing and fetches no wasm; calls and callbacks still work', async (t) => {
   const requestsBefore = site.requests.length;
-  const { context, page, writeKey } = await open(t, { options: { disable: true } });
+  // Every way a page can start a request is recorded as it is called (no waiting for one to arrive).
+  const init = () => {
+    window.__requests = [];
+    const record = (api) => (...args) => { window.__requests.push(api + ' ' + String(args[0])); };
+    const fetch0 = window.fetch, beacon0 = navigator.sendBeacon, open0 = XMLHttpRequest.prototype.open;
+    window.fetch = (...args) => (record('fetch')(...args), fetch0.apply(window, args));
+    navigator.sendBeacon = (...args) => (record('beacon')(...args), beacon0.apply(navigator, args));
+    XMLHttpRequest.prototype.open = function (...args) { record('xhr')(args[1]); return open0.apply(this, args); };
+  };
+  const { context, page, writeKey } = await open(t, { options: { disable: true }, init });
   const fired = await call(page, async (a) => {
     const fired = [];
     await a.track('disabled', {}, (ctx) => fired.push(String(ctx.failedDelivery().reason)));
@@ -469,7 +480,15 @@ test('disable: true sends nothing, stores nothing and fetches no wasm; calls and
   });
   assert.equal(fired.length, 1, 'the callback fires');
   assert.match(fired[0], /disabled/, 'with a Context saying why nothing was sent');
-  await new Promise((r) => setTimeout(r, 500)); // absence: give a wrongly sent request time to arrive
+  // The moments a tracker sends without being asked (hidden, leaving), dispatched now; requests are
+  // recorded synchronously as they start, so an empty list means none was started.
+  const started = await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+    return window.__requests.filter((r) => !r.includes('.wasm'));
+  });
+  assert.deepEqual(started, [], 'no request started');
   assert.deepEqual(eventsOf(writeKey), []);
   assert.deepEqual(await context.cookies(site.origin), []);
   assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
@@ -490,6 +509,11 @@ test('a link click that navigates away is delivered exactly once', { todo: 'dupl
   await page.waitForFunction(() => window.analytics && window.analytics.initialized === true);
   await recorder.waitForEvents(() => eventsOf(writeKey).some((e) => e.event === 'Clicked Once'));
   await flush(page);
-  await new Promise((r) => setTimeout(r, 1500)); // absence of a late duplicate
+  // A late duplicate could only come from this page's outbox (the stored copy): wait until it holds
+  // nothing, pending or in flight, and every request it made has been answered.
+  await page.waitForFunction(() => {
+    const state = window.analytics.queueState();
+    return state.pending === 0 && state.inFlight === 0;
+  }, null, { timeout: 30000 });
   assert.equal(eventsOf(writeKey).filter((e) => e.event === 'Clicked Once').length, 1);
 });

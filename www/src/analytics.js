@@ -9,6 +9,10 @@ import { pageJson } from './page.js';
 import { User, Group } from './user.js';
 import { Context } from './context.js';
 
+// Field numbers of the core's identity/setIdentity (src/js_contract.rs `field`; tests/js_contract.rs checks).
+const CONSENT = 6;
+const SERVER_REPORT = 5;
+
 export const VERSION = '0.1.0';
 
 export class Analytics {
@@ -175,7 +179,7 @@ export class Analytics {
   /** The visitor's consent: `'granted'`, `'denied'` or `{category: boolean}` (see README, Consent). The core
    * decides; a change that leaves consent granted is announced as Segment's consent wrapper does. */
   consent(preferences) {
-    const flags = this.guard_('consent', () => this.core_.setIdentity(6, toJson(preferences) || '')) | 0; // 6: CONSENT in src/lib.rs
+    const flags = this.guard_('consent', () => this.core_.setIdentity(CONSENT, toJson(preferences) || '')) | 0;
     if (flags & 1) this.track('Segment Consent Preference Updated');
     if (flags & 2) this.reportId_();
     return Promise.resolve();
@@ -183,7 +187,7 @@ export class Analytics {
 
   /** `cookie.serverManaged`: tells the site's id endpoint the anonymousId when its server has not set the cookie. */
   reportId_() {
-    const id = this.core_.identity(5); // 5: SERVER_REPORT in src/lib.rs
+    const id = this.core_.identity(SERVER_REPORT);
     const cookie = this.settings.cookie;
     if (id) this.guard_('report', () => fetch((cookie && cookie.idEndpoint) || '/wa/id', { method: 'POST', body: id, keepalive: true }).catch(() => {}));
   }

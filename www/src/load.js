@@ -9,6 +9,7 @@ import { toJson } from './serialize.js';
 import { NULL_CORE, isDisabled } from './null-core.js';
 import { SETUP_METHODS } from './methods.js';
 
+// Key and format: src/core/event/snippet_calls_format.rs (tests/js_contract.rs checks the spelling).
 const SAVED_CALLS_KEY = 'wa:snippet-calls:v1';
 
 /** Loads the wasm and returns a ready Analytics instance. Outside a browser (server-side rendering) and

@@ -1,7 +1,7 @@
 // analytics.user() and analytics.group(): thin handles over the core's identity state. Values
 // cross as strings; traits as JSON text parsed here, so callers get plain objects. The core reads and
 // writes them by field number (`core.identity(field)`, `core.setIdentity(field, value)`; the numbers
-// are `field` in src/lib.rs).
+// are `field` in src/js_contract.rs, and tests/js_contract.rs checks these match).
 
 import { toJson } from './serialize.js';
 

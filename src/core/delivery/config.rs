@@ -1,6 +1,6 @@
 //! Delivery settings and their defaults, with the reason for each number.
 //!
-//! Phase 2 tunes batching numbers by measurement; every other number cites its source.
+//! Every number cites its reason on [`Config::DEFAULT`].
 //! Must not import anything platform-specific.
 
 use super::backoff::Backoff;
@@ -54,41 +54,23 @@ pub struct Config {
 const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
 
 impl Config {
-    /// The defaults:
-    /// - batching on, no batching delay (`flush_interval_ms` 0), one normal request in flight:
-    ///   an idle outbox sends a new event at the end of the task that queued it (a lone event goes
-    ///   to its standard path `/t`, `/p`, …, exactly as analytics.js's default strategy sends it),
-    ///   and everything queued while a request is open leaves together in the next one (`/b`), so
-    ///   a burst batches itself without any timer. Measured (bench/delivery): a 1 s delay made the
-    ///   first event arrive ~1 s after the call; without it wasm-analytics' first event arrives
-    ///   before analytics-next's.
-    /// - 500 events / 480,000 bytes per request: the Segment API takes batches up to 500 KB
-    ///   (events up to 32 KB) and analytics.js allows at most 500 events per batch. Measured
-    ///   (headless Chromium, 2,000 `track()` calls in one loop, ~870-byte events, loaded 2-core
-    ///   machine): 32 KiB batches took 68 requests and 2.9 s after the loop to deliver everything,
-    ///   128 KiB 17 requests and 1.0–1.4 s, 480,000 bytes 4 requests and 0.09–0.59 s.
-    ///   A normal request goes with `keepalive` only up to 32 KiB (half the page's 64 KiB
-    ///   keepalive budget, the other half stays free for a page-hide flush), so lone events and
-    ///   small batches survive a navigation; a big burst batch does not, and since a request
-    ///   without keepalive dies with its page, its events are resent by the page-hide flush or the
-    ///   next page at once (no in-flight guard for them).
-    /// - 10 s request timeout so a hanging server cannot stall the queue (and the in-flight guard
-    ///   a reloaded page honours before resending is as long).
-    /// - 32,000 bytes per event (`endpoint_limits::MAX_EVENT_BYTES`): the Segment API rejects events over
-    ///   32 KB, and send-time stamping adds up to ~150 bytes.
-    /// - 5,000 events / 8 MiB queue in memory, of which at most 2 MiB in localStorage: a
-    ///   2,000-event synchronous burst of events up to 4 KB is held whole (measured: with 2 MiB
-    ///   as the queue cap, 25 of 2,000 ~1.1 KB events were dropped before the first drive), while
-    ///   storage use stays well under half of the ~5 MiB origin quota the host page also needs;
-    ///   events beyond the storage budget are written as soon as older ones leave.
-    /// - retention 7 days: covers a visitor returning within the week (weekend, weekly usage)
-    ///   while data is still useful for daily reports; longer would replay events whose
-    ///   duplicates Segment no longer removes (its messageId dedupe looks back ~24 h, so only
-    ///   events possibly delivered before an unload risk a duplicate, and only after a day).
-    /// - 20 retryable answers before a drop: with 0.5 s → 60 s backoff that rides out about
-    ///   14 minutes of continuous 5xx (a deploy, an outage), where analytics-next's 10 gives up
-    ///   after about 3 minutes; an event failing 3 times travels alone.
-    /// - tab liveness: [`LeasePolicy::LIVENESS`] (a killed tab's queue is adopted within 2 min).
+    /// The defaults, each with its reason (measurements: `scripts/bench-delivery`):
+    /// - batching on, no batching delay, one normal request in flight: a lone event leaves at the
+    ///   end of the task that queued it on its standard path (`/t`, `/p`, …, as analytics.js sends
+    ///   it) and whatever queues while a request is open leaves together in the next one (`/b`);
+    /// - 500 events / 480,000 bytes per request: the Segment API's batch limits (500 KB);
+    /// - keepalive only up to 32 KiB in normal mode: half the page's 64 KiB keepalive budget stays
+    ///   free for the page-hide flush;
+    /// - 10 s request timeout: a hanging server cannot stall the queue;
+    /// - 32,000 bytes per event ([`crate::core::endpoint_limits::MAX_EVENT_BYTES`]): Segment rejects
+    ///   events over 32 KB, and stamping adds up to ~150 bytes;
+    /// - 5,000 events / 8 MiB in memory, at most 2 MiB of it in localStorage: a 2,000-event burst
+    ///   is held whole while storage stays well under half the origin's ~5 MiB quota;
+    /// - retention 7 days: a visitor returning within the week; Segment's messageId dedupe looks
+    ///   back ~24 h, so older replays risk duplicates;
+    /// - 20 retryable answers (about 14 minutes of 5xx with the default backoff), travelling alone
+    ///   after 3;
+    /// - tab liveness: [`LeasePolicy::LIVENESS`].
     pub const DEFAULT: Config = Config {
         batching: true,
         max_batch_count: 500,

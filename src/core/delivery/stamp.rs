@@ -3,6 +3,7 @@
 //! A queued body never holds `sentAt` or `_metadata`; they are added per attempt, here:
 //! standard mode sends [`stamp`]ed bodies one per request, batch mode sends one [`batch`]
 //! (`{batch:[…], sentAt, writeKey}`, events without their own `sentAt`).
+//! Pure; imports only `core::{json, time}`; must not import `core::identity`, `core::event` or any platform crate.
 
 use crate::core::{json, time};
 

@@ -37,6 +37,21 @@ pub enum Method {
     Alias,
 }
 
+impl Method {
+    /// The method of an analytics.js call name (`track`, `page`, …); `None` for any other name.
+    pub fn from_name(name: &str) -> Option<Method> {
+        const METHODS: [(&str, Method); 6] = [
+            ("track", Method::Track),
+            ("page", Method::Page),
+            ("screen", Method::Screen),
+            ("identify", Method::Identify),
+            ("group", Method::Group),
+            ("alias", Method::Alias),
+        ];
+        METHODS.iter().find(|(known, _)| *known == name).map(|(_, method)| *method)
+    }
+}
+
 /// The JS type class of one call argument (one letter of the kinds string).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]

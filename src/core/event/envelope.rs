@@ -26,6 +26,7 @@
 //!   unpaired surrogate, an `options.timestamp` that is not ISO-8601 text (the call time is
 //!   sent), an `options.userId` that is not a string or number (ignored).
 //! - Dotted option keys (`{'page.title': x}`) become literal `context` keys (no `dset` expansion).
+//! Must not import `core::identity` (ids come in as [`Identity`]), `core::delivery` or any platform crate.
 
 mod context;
 

@@ -1,5 +1,6 @@
 //! What happened: analytics.js argument forms ([`args`]), the per-call options ([`call_options`]), the event
-//! body ([`envelope`]), the page context ([`page_context`]) and the `utm_*` campaign ([`campaign`]).
+//! body ([`envelope`]), the page context ([`page_context`]), the `utm_*` campaign ([`campaign`]) and the
+//! snippet's saved calls ([`snippet_calls_format`], written and read by JavaScript).
 //!
 //! Owns the event JSON text a call produces; it is built by splicing the facade's `JSON.stringify` fragments.
 //! May import `core::{json, time, uuid}`; must not import `core::identity` (identity comes in as plain ids
@@ -11,3 +12,4 @@ pub mod call_options;
 pub mod campaign;
 pub mod envelope;
 pub mod page_context;
+pub mod snippet_calls_format;

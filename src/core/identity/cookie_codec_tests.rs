@@ -175,3 +175,12 @@ fn no_input_can_inject_an_attribute_or_a_second_cookie() {
         assert_eq!(decode_value(&header.1).as_deref(), Some(attack), "round trip of {attack:?}");
     }
 }
+
+#[test]
+fn a_domain_cookie_removes_the_host_only_copy_that_shadows_it() {
+    let domain = CookieAttributes { domain: Some("example.com".into()), secure: true, ..CookieAttributes::default() };
+    let host_only = shadowing_host_only(&domain).expect("a domain cookie can be shadowed");
+    assert_eq!(host_only, CookieAttributes { domain: None, ..domain.clone() }, "same path, SameSite, Secure");
+    assert_eq!(deletion("ajs_user_id", &host_only), deletion("ajs_user_id", &CookieAttributes { secure: true, ..CookieAttributes::default() }));
+    assert_eq!(shadowing_host_only(&CookieAttributes::default()), None, "a host-only cookie shadows nothing");
+}

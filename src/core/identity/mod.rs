@@ -23,22 +23,22 @@
 //!
 //! The folder owns everything about the visitor's ids: these rules, [`sync`] between stores, the persisted
 //! formats ([`storage_format`], [`cookie_codec`]), the registrable cookie domain ([`cookie_domain`]), the
-//! identity init options ([`settings`]) and the [`store::Store`] contract the shell's adapters implement.
-//! Ids over `endpoint_limits::MAX_ID_CHARS` are refused by every setter and discarded on read.
-//! May import `core::{json, random, uuid, time, endpoint_limits}`; must not import `core::event`, `core::delivery`.
+//! identity init options ([`settings`]). The [`Store`] contract is the core's (`core::store`, shared with
+//! delivery's tab leases). Ids over `endpoint_limits::MAX_ID_CHARS` are refused by every setter and
+//! discarded on read. May import `core::{json, random, uuid, time, store, endpoint_limits}`; must not import
+//! `core::event`, `core::delivery`.
 
 pub mod cookie_codec;
 pub mod cookie_domain;
 pub mod settings;
 pub mod storage_format;
-pub mod store;
 
 mod sync;
 
 use crate::core::json;
 use crate::core::random::Random;
 use crate::core::identity::settings::{IdentitySettings, RoleSettings};
-use crate::core::identity::store::Store;
+use crate::core::store::Store;
 use crate::core::uuid;
 use sync::{Format, Scope, Stores};
 

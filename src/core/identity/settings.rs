@@ -12,7 +12,7 @@
 use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::{json, text};
 use crate::core::identity::storage_format;
-use crate::core::identity::store::StoreKind;
+use crate::core::store::StoreKind;
 
 /// analytics.js 2.0's default store priority for identity keys.
 pub const DEFAULT_STORES: [StoreKind; 3] = [StoreKind::LocalStorage, StoreKind::Cookie, StoreKind::Memory];
@@ -75,6 +75,17 @@ impl Default for IdentitySettings {
 }
 
 impl IdentitySettings {
+    /// Where the delivery queue is written: localStorage when the settings persist to it and the
+    /// page can open it, else memory (persistence off: `disableClientPersistence`, or `storage.stores`
+    /// without `localStorage`; blocked storage).
+    pub fn queue_store(&self, local_storage_available: bool) -> StoreKind {
+        if local_storage_available && self.stores.contains(&StoreKind::LocalStorage) {
+            StoreKind::LocalStorage
+        } else {
+            StoreKind::Memory
+        }
+    }
+
     /// Builds the settings from the identity sections of the init options; never fails.
     pub fn from_options(options: &IdentityOptions<'_>) -> Self {
         let cookie = options.cookie.unwrap_or("{}");

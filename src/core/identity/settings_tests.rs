@@ -109,3 +109,19 @@ fn decimal_parsing() {
         assert_eq!(parse_decimal(raw), *want, "{raw}");
     }
 }
+
+#[test]
+fn the_queue_is_stored_where_identity_may_persist_and_storage_opens() {
+    let rows: &[(&str, bool, StoreKind)] = &[
+        ("{}", true, LocalStorage),
+        ("{}", false, Memory),
+        (r#"{"disableClientPersistence":true}"#, true, Memory),
+        (r#"{"storage":{"stores":["cookie"]}}"#, true, Memory),
+        (r#"{"storage":{"stores":["localStorage"]}}"#, true, LocalStorage),
+        (r#"{"storage":{"stores":["localStorage"]}}"#, false, Memory),
+        (r#"{"storage":{"stores":["memory"]}}"#, true, Memory),
+    ];
+    for (options, available, want) in rows {
+        assert_eq!(IdentitySettings::parse(options).queue_store(*available), *want, "{options} available={available}");
+    }
+}

@@ -18,7 +18,7 @@
 
 use crate::core::identity::cookie_codec;
 use crate::core::{json, text};
-use crate::core::identity::store::StoreKind;
+use crate::core::store::StoreKind;
 
 /// Key of the anonymous id (fixed in analytics.js; not configurable).
 pub const ANONYMOUS_ID: &str = "ajs_anonymous_id";

@@ -10,7 +10,7 @@
 //! Formats come from `storage_format`; must not import platform crates.
 
 use crate::core::identity::storage_format;
-use crate::core::identity::store::{Store, StoreKind};
+use crate::core::store::{Store, StoreKind};
 
 /// Which kinds of store a key lives in (memory always).
 #[derive(Clone, Copy, Debug)]

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::core::random::CountingRandom;
-use crate::core::identity::store::{Gated, MemoryStore, StoreKind};
+use crate::core::store::{Gated, MemoryStore, StoreKind};
 use std::cell::RefCell;
 use std::rc::Rc;
 

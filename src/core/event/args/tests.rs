@@ -339,3 +339,23 @@ fn text_reads_the_argument_of_a_role() {
     assert_eq!(Resolved::text(r.options, &args), None);
     assert_eq!(Resolved::text(Some(9), &args), None);
 }
+
+#[test]
+fn method_names_table() {
+    let rows: &[(&str, Option<Method>)] = &[
+        ("track", Some(Method::Track)),
+        ("page", Some(Method::Page)),
+        ("screen", Some(Method::Screen)),
+        ("identify", Some(Method::Identify)),
+        ("group", Some(Method::Group)),
+        ("alias", Some(Method::Alias)),
+        ("Track", None),
+        ("pageview", None),
+        ("reset", None),
+        ("", None),
+        ("track ", None),
+    ];
+    for (name, want) in rows {
+        assert_eq!(Method::from_name(name), *want, "{name:?}");
+    }
+}

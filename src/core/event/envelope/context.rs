@@ -2,6 +2,7 @@
 //! context, then analytics.js's Page Enrichment (userAgent, userAgentData, locale, library,
 //! campaign, amp, referrer, timezone), each with its own precedence rule, and `anonymizeIp` (init option)
 //! unless the call set it.
+//! Imports `core::json` and `core::event`'s own modules; must not import another part of the core.
 
 use std::borrow::Cow;
 

@@ -1,6 +1,7 @@
 //! An ordered list of object fields whose values are raw JSON: the one way the envelope edits an
 //! object (set, replace in place, remove) without building a JSON tree. Keys are written with
 //! `core::json::push_str`; values are spliced verbatim.
+//! Imports only `core::json`.
 
 use std::borrow::Cow;
 

@@ -1,6 +1,7 @@
 //! The fields that differ per call type: track `event`/`properties`; page and screen
 //! `category`/`name`/`properties` (page properties also carry the page context); identify
 //! `traits`; group `groupId`/`traits`; alias `previousId`.
+//! Imports `core::json` and `core::event`'s own modules; must not import another part of the core.
 
 use super::fields::{quoted, Fields};
 use super::{Call, Identity};

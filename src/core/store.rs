@@ -1,9 +1,11 @@
-//! The three-method storage interface every persistence adapter implements, and its in-memory twin.
+//! The three-method storage interface every persistence adapter implements (identity stores, the
+//! delivery queue, tab leases), and its in-memory twin.
 //!
 //! Values are raw strings exactly as the backing store holds them (a cookie's value as it appears
 //! in `document.cookie`, a localStorage item's text). Encoding and decoding of those strings is
 //! owned by the persisted-format modules, never by adapters. Adapters must never panic or throw:
 //! a blocked or failing store reports `false` from `set` and behaves as empty on `get`.
+//! Imports nothing: every part of the core and every shell adapter may use it.
 
 use std::cell::Cell;
 use std::rc::Rc;

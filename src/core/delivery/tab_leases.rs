@@ -1,0 +1,195 @@
+//! The cross-tab lease protocol as a sans-IO machine: one tab's liveness lease (heartbeat), the
+//! orphaned queues it may adopt, and the adoption lock (Web Locks where the shell has them, else
+//! the localStorage adoption lease with claim → settle → verify). Record format and single
+//! decisions are [`lease`]'s, keys [`queue_format`]'s.
+//!
+//! Protocol: every tab sends only its own queue (`wa:q:v2:<wk>:<tab>:*`; `wa:queue:v1:<wk>:<tab>`
+//! from older builds is still adopted) and keeps `wa:alive:v1:<wk>:<tab>` renewed; it removes that
+//! lease on `pagehide`, so a reload's or a closed tab's queue is an orphan at once, a killed tab's
+//! when the lease expires. Under the adoption lock a live tab writes its own claim into each
+//! orphan's liveness record (so a frozen-not-dead owner learns it was adopted and hands over:
+//! [`Step::handed_over`]), then the caller's `merge(tab)` moves the orphan's events into its own
+//! outbox (`Tracker::adopt`).
+//!
+//! Inputs are the time (`now_ms`, read by the shell) and the origin's shared storage (a [`Store`]
+//! over localStorage; a shared [`crate::core::store::MemoryStore`] in tests). The one timer it needs
+//! is [`TabLeases::poll_timeout`]; the shell calls [`TabLeases::handle_timeout`] then. It never
+//! waits, reads a clock or touches the platform. May import `core::{store, json}` and delivery's
+//! own modules; must not import `core::identity`, `core::event` or any platform crate.
+
+use crate::core::delivery::lease::{self, AdoptionLock, Lease, LeaseDecision, LeasePolicy};
+use crate::core::delivery::queue_format;
+use crate::core::store::Store;
+
+/// What the shell must do after an input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Step {
+    /// Another tab adopted this tab's queue: forget its events now, before sending
+    /// (`Tracker::hand_over_all`). This tab's lease is already reclaimed.
+    pub handed_over: bool,
+    /// There are orphans and the shell has Web Locks: ask for the lock named
+    /// [`TabLeases::lock_name`] (only if free) and call [`TabLeases::adopt`] while holding it.
+    pub request_web_lock: bool,
+    /// How many orphaned tabs `merge` was called for.
+    pub adopted: usize,
+}
+
+/// One tab's leases for one source.
+#[derive(Debug)]
+pub struct TabLeases {
+    write_key: String,
+    tab_id: String,
+    liveness: LeasePolicy,
+    lock: AdoptionLock,
+    next_beat_ms: f64,
+    /// When this tab's adoption claim is read back (`None`: no claim outstanding).
+    settle_at_ms: Option<f64>,
+}
+
+impl TabLeases {
+    /// The tab `tab_id` (fresh per page load) of source `write_key`, with liveness timing
+    /// `liveness` (`Config::liveness`), adopting under `lock` ([`lease::adoption_lock`] of what the
+    /// engine offers). Call [`TabLeases::heartbeat`] at once.
+    pub fn new(write_key: &str, tab_id: &str, liveness: LeasePolicy, lock: AdoptionLock) -> Self {
+        TabLeases {
+            write_key: write_key.to_owned(),
+            tab_id: tab_id.to_owned(),
+            liveness,
+            lock,
+            next_beat_ms: 0.0,
+            settle_at_ms: None,
+        }
+    }
+
+    /// This tab's id.
+    pub fn tab_id(&self) -> &str {
+        &self.tab_id
+    }
+
+    /// The Web Lock that serialises adoption across the origin's tabs.
+    pub fn lock_name(&self) -> String {
+        queue_format::adoption_key(&self.write_key)
+    }
+
+    /// When [`TabLeases::handle_timeout`] is due (epoch ms).
+    pub fn poll_timeout(&self) -> f64 {
+        match self.settle_at_ms {
+            Some(settle) if settle < self.next_beat_ms => settle,
+            _ => self.next_beat_ms,
+        }
+    }
+
+    /// Runs what is due at `now_ms`: reads back an adoption claim (adopting through `merge` when it
+    /// survived) and beats.
+    pub fn handle_timeout(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> Step {
+        let mut adopted = 0;
+        if self.settle_at_ms.is_some_and(|at| now_ms >= at) {
+            adopted = self.settle(now_ms, store, merge);
+        }
+        if now_ms >= self.next_beat_ms {
+            let mut step = self.heartbeat(now_ms, store);
+            step.adopted = adopted;
+            return step;
+        }
+        Step { adopted, ..Step::default() }
+    }
+
+    /// Renews this tab's liveness lease and, when there are orphans, starts adopting them. Call at
+    /// load, on `pageshow` and when the page becomes visible (timers of hidden pages are throttled),
+    /// and through [`TabLeases::handle_timeout`].
+    pub fn heartbeat(&mut self, now_ms: f64, store: &mut dyn Store) -> Step {
+        let key = queue_format::alive_key(&self.write_key, &self.tab_id);
+        let current = read_lease(store, &key);
+        let handed_over = lease::was_adopted(current.as_ref(), &self.tab_id);
+        self.next_beat_ms = match lease::decide(current.as_ref(), &self.tab_id, now_ms, self.liveness) {
+            LeaseDecision::Keep { until_ms } if !handed_over => until_ms,
+            _ => {
+                store.set(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, self.liveness)));
+                now_ms + self.liveness.heartbeat_ms
+            }
+        };
+        let mut step = Step { handed_over, ..Step::default() };
+        if self.orphans(now_ms, store).is_empty() {
+            return step;
+        }
+        match self.lock {
+            AdoptionLock::WebLocks => step.request_web_lock = true,
+            AdoptionLock::StorageLease => self.claim_adoption(now_ms, store),
+            AdoptionLock::Nothing => {}
+        }
+        step
+    }
+
+    /// On `pagehide`: frees the liveness lease so the next page (or another tab) adopts at once.
+    /// A page restored from the back-forward cache beats again on `pageshow`.
+    pub fn release(&mut self, store: &mut dyn Store) {
+        store.remove(&queue_format::alive_key(&self.write_key, &self.tab_id));
+    }
+
+    /// The tabs whose queues may be adopted now: another tab's queue whose liveness lease is not live.
+    pub fn orphans(&self, now_ms: f64, store: &dyn Store) -> Vec<String> {
+        let mut orphans = queue_tabs(store, &self.write_key);
+        orphans.retain(|tab| {
+            let alive = read_lease(store, &queue_format::alive_key(&self.write_key, tab));
+            lease::is_orphan(tab, alive.as_ref(), &self.tab_id, now_ms)
+        });
+        orphans
+    }
+
+    /// Adopts every orphan: claims its liveness record, then `merge(tab)`. Call only while holding
+    /// the adoption lock (the Web Lock of [`Step::request_web_lock`]; the lease path calls it itself).
+    /// Returns how many tabs were adopted.
+    pub fn adopt(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
+        let orphans = self.orphans(now_ms, store);
+        for tab in &orphans {
+            let claim = lease::claim(&self.tab_id, now_ms, self.liveness);
+            store.set(&queue_format::alive_key(&self.write_key, tab), &lease::encode(&claim));
+            merge(tab);
+        }
+        orphans.len()
+    }
+
+    /// Without Web Locks: writes this tab's claim on the adoption lease when it is free (another
+    /// live claim means another tab is adopting: the next beat looks again).
+    fn claim_adoption(&mut self, now_ms: f64, store: &mut dyn Store) {
+        let key = self.lock_name();
+        let policy = LeasePolicy::ADOPTION;
+        if self.settle_at_ms.is_some()
+            || lease::decide(read_lease(store, &key).as_ref(), &self.tab_id, now_ms, policy) != LeaseDecision::Acquire
+        {
+            return;
+        }
+        store.set(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, policy)));
+        self.settle_at_ms = Some(now_ms + policy.settle_ms);
+    }
+
+    /// Reads the adoption claim back after `settle_ms`: adopts and frees the lease only if the claim
+    /// survived (localStorage has no compare-and-set; the last writer wins).
+    fn settle(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
+        self.settle_at_ms = None;
+        let key = self.lock_name();
+        if !lease::holds(read_lease(store, &key).as_ref(), &self.tab_id, now_ms) {
+            return 0;
+        }
+        let adopted = self.adopt(now_ms, store, merge);
+        store.remove(&key);
+        adopted
+    }
+}
+
+fn read_lease(store: &dyn Store, key: &str) -> Option<Lease> {
+    store.get(key).and_then(|raw| lease::decode(&raw))
+}
+
+/// Tab ids of every queue of `write_key` in `store` (either layout), each once.
+fn queue_tabs(store: &dyn Store, write_key: &str) -> Vec<String> {
+    let mut tabs: Vec<String> = Vec::new();
+    for key in store.keys_with_prefix("wa:q") {
+        if let Some(tab) = queue_format::tab_of_any_queue_key(&key, write_key) {
+            if !tabs.iter().any(|t| t == tab) {
+                tabs.push(tab.to_owned());
+            }
+        }
+    }
+    tabs
+}
