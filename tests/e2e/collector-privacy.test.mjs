@@ -6,46 +6,25 @@
 // runner, playwright-core, /usr/bin/chromium.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { startCollector } from './lib/collector.mjs';
 import { openPage, closeSharedBrowser, launchBrowser } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function collectorBinary() {
-  if (process.env.COLLECTOR_BIN) return process.env.COLLECTOR_BIN;
-  const targetDir = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
-  const built = ['debug', 'release', 'collector-release'].map((p) => path.join(targetDir, p, 'collector')).find((p) => existsSync(p));
-  if (built) return built;
-  const build = spawnSync('cargo', ['build', '-p', 'collector'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(build.status, 0, 'cargo build -p collector failed');
-  return path.join(targetDir, 'debug', 'collector');
-}
 
 let dir;
 let collector;
 let attacker;
-let child;
+let running;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'collector-privacy-'));
   const www = path.join(dir, 'www');
   mkdirSync(path.join(www, 'own'), { recursive: true });
   writeFileSync(path.join(www, 'own', 'index.html'), '<!doctype html><title>collector page</title>');
-  child = spawn(collectorBinary(), ['--listen', '127.0.0.1:0', '--db', path.join(dir, 'db.sqlite'), '--serve-dir', www], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
-  });
-  collector = /http:\/\/(\S+)/.exec(line)?.[0];
-  assert.ok(collector, line);
+  running = await startCollector({ serveDir: www });
+  collector = running.origin;
   attacker = await startStaticServer({ pages: { '/attack.html': '<!doctype html><title>another site</title>' } });
   const identify = { type: 'identify', userId: 'victim', anonymousId: 'anon-victim', traits: { email: 'victim@example.com' } };
   const r = await fetch(`${collector}/v1/i`, { method: 'POST', body: JSON.stringify(identify) });
@@ -55,7 +34,7 @@ before(async () => {
 after(async () => {
   await closeSharedBrowser();
   await attacker?.close();
-  child?.kill('SIGKILL');
+  running?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,50 +6,12 @@
 // Environment: Node's test runner, playwright-core, /usr/bin/chromium. COLLECTOR_BIN overrides the binary.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { startCollector, eventually, WWW } from './lib/collector.mjs';
 import { openPage, closeSharedBrowser } from './lib/browser.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WWW = path.join(ROOT, 'www');
 const LIBRARY = path.join(WWW, 'dist', 'wasm-analytics.js');
-
-/** The collector binary: $COLLECTOR_BIN, an existing debug/release build, or a fresh debug build. */
-function collectorBinary() {
-  if (process.env.COLLECTOR_BIN) return process.env.COLLECTOR_BIN;
-  const targetDir = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
-  const built = ['debug', 'release', 'collector-release'].map((p) => path.join(targetDir, p, 'collector')).find((p) => existsSync(p));
-  if (built) return built;
-  const build = spawnSync('cargo', ['build', '-p', 'collector'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(build.status, 0, 'cargo build -p collector failed');
-  return path.join(targetDir, 'debug', 'collector');
-}
-
-/** Starts the collector on a free port; resolves { origin, close }. */
-async function startCollector() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'demo-e2e-'));
-  const child = spawn(collectorBinary(), ['--listen', '127.0.0.1:0', '--db', path.join(dir, 'demo.sqlite'), '--serve-dir', WWW], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
-  });
-  const origin = /http:\/\/(\S+)/.exec(line)?.[0];
-  assert.ok(origin, `no address in ${JSON.stringify(line)}`);
-  return {
-    origin,
-    close() {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 let collector;
 before(async () => { collector = await startCollector(); });
@@ -62,18 +24,6 @@ async function api(p) {
   const r = await fetch(collector.origin + p);
   assert.equal(r.status, 200, `${p} → ${r.status}`);
   return r.json();
-}
-
-/** Polls `probe()` until it returns a truthy value (or fails with the last value after `ms`). */
-async function eventually(probe, what, ms = 10000) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
 }
 
 /** Opens a demo page and waits until the snippet has been replaced by the loaded library. */
