@@ -9,7 +9,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { openPage, closeSharedBrowser } from './lib/browser.mjs';
+import { openPage, closeSharedBrowser, recordPageErrors } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
 import { startCollector } from './lib/collector.mjs';
 
@@ -27,13 +27,6 @@ after(async () => {
   collector.close();
   await site.close();
 });
-
-/** Runs in the page before any script: records every error that reaches the page. */
-function recordPageErrors() {
-  window.__errors = [];
-  addEventListener('error', (e) => window.__errors.push('error: ' + (e.message || e)));
-  addEventListener('unhandledrejection', (e) => window.__errors.push('unhandledrejection: ' + String(e.reason && e.reason.message || e.reason)));
-}
 
 /** Runs in the page: calls `from`..`to` of the seeded sequence; returns counts. */
 async function fuzzChunk({ seed, from, to }) {

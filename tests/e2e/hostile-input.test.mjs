@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { openPage, closeSharedBrowser } from './lib/browser.mjs';
+import { openPage, closeSharedBrowser, recordPageErrors } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
 import { startCollector } from './lib/collector.mjs';
 
@@ -22,13 +22,6 @@ after(async () => {
   collector.close();
   await site.close();
 });
-
-/** Errors that reach the page: uncaught errors and unhandled rejections, recorded from the first script on. */
-function recordPageErrors() {
-  window.__errors = [];
-  addEventListener('error', (e) => window.__errors.push('error: ' + (e.message || e)));
-  addEventListener('unhandledrejection', (e) => window.__errors.push('unhandledrejection: ' + (e.reason && e.reason.message || e.reason)));
-}
 
 async function visit(t, path, html) {
   site.pages[path.split(/[?#]/)[0]] = html;

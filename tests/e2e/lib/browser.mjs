@@ -118,3 +118,11 @@ export async function crashPage(page) {
   await Promise.race([crashed, new Promise((resolve) => setTimeout(resolve, 5000))]);
   await page.close().catch(() => {});
 }
+
+/** An init script (`page.addInitScript(recordPageErrors)`): from the first script on, every uncaught error and
+ * unhandled rejection that reaches the page is pushed to `window.__errors` as text. */
+export function recordPageErrors() {
+  window.__errors = [];
+  addEventListener('error', (e) => window.__errors.push('error: ' + (e.message || e)));
+  addEventListener('unhandledrejection', (e) => window.__errors.push('unhandledrejection: ' + String(e.reason && e.reason.message || e.reason)));
+}
