@@ -3,7 +3,6 @@
 use std::io::Write;
 
 fn main() {
-    collector::store::writer::limit_arenas();
     let config = match collector::config::parse_args(std::env::args().skip(1)) {
         Ok(config) => config,
         Err(message) => {
