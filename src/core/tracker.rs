@@ -226,17 +226,21 @@ impl Tracker {
         }
         let anonymous_id = self.identity.anonymous_id(random);
         let user_id = self.identity.user_id();
-        let (user_traits, group_id, group_traits) = match method {
-            Method::Identify => (self.identity.user_traits(), None, String::from("{}")),
-            Method::Group => (String::from("{}"), self.identity.group_id(), self.identity.group_traits()),
-            _ => (String::from("{}"), None, String::from("{}")),
+        // identify reads only the user traits, group only the group's (and its id).
+        let (traits, group_id) = match method {
+            Method::Identify => (self.identity.user_traits(), None),
+            Method::Group => {
+                let id = self.identity.group_id();
+                (self.identity.group_traits(), id)
+            }
+            _ => (String::new(), None),
         };
         let who = envelope::Identity {
             user_id: user_id.as_deref(),
             anonymous_id: &anonymous_id,
-            user_traits: &user_traits,
+            user_traits: &traits,
             group_id: group_id.as_deref(),
-            group_traits: &group_traits,
+            group_traits: &traits,
         };
         if self.page_cache.0 != page_json || self.page_cache.1.is_empty() {
             self.page_cache = (page_json.to_owned(), page_snapshot_json(page_json));
