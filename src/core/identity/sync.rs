@@ -126,10 +126,20 @@ impl Stores {
         if refresh {
             self.refreshed.push(key.to_owned());
         }
-        self.memo.retain(|m| m.key != key);
-        self.durable.retain(|k| k != key);
-        if durable {
-            self.durable.push(key.to_owned());
+        self.forget_memo(key);
+        let listed = self.durable.iter().position(|k| k == key);
+        match (listed, durable) {
+            (Some(i), false) => drop(self.durable.swap_remove(i)),
+            (None, true) => self.durable.push(key.to_owned()),
+            _ => {}
+        }
+    }
+
+    /// Drops the memo of `key` (there is at most one; order does not matter). `swap_remove`, not
+    /// `retain`: each `retain` is its own ~220 B copy in the wasm.
+    fn forget_memo(&mut self, key: &str) {
+        if let Some(i) = self.memo.iter().position(|m| m.key == key) {
+            self.memo.swap_remove(i);
         }
     }
 
@@ -144,7 +154,7 @@ impl Stores {
             self.sync(key, scope, Format::Id, Some(value));
         }
         let raws = self.raws(key, scope);
-        self.memo.retain(|m| m.key != key);
+        self.forget_memo(key);
         self.memo.push(Memo { key: key.to_owned(), raws, value: value.clone() });
         value
     }
