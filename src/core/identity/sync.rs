@@ -85,12 +85,15 @@ impl Stores {
     pub fn read(&self, key: &str, scope: Scope, format: Format) -> Option<String> {
         let memory_speaks = !self.durable.iter().any(|k| k == key);
         let mut first = None;
-        let readable = |s: &&Box<dyn Store>| scope.holds(s.kind()) && (memory_speaks || s.kind() != StoreKind::Memory);
-        for store in self.list.iter().filter(readable) {
-            let Some(value) = store.get(key).and_then(|raw| decode(format, store.kind(), &raw)) else {
+        for store in &self.list {
+            let kind = store.kind();
+            if !scope.holds(kind) || (kind == StoreKind::Memory && !memory_speaks) {
+                continue;
+            }
+            let Some(value) = store.get(key).and_then(|raw| decode(format, kind, &raw)) else {
                 continue;
             };
-            if store.kind() == StoreKind::Cookie {
+            if kind == StoreKind::Cookie {
                 return Some(value);
             }
             first.get_or_insert(value);
@@ -100,7 +103,15 @@ impl Stores {
 
     /// The raw text of `key` in the first cookie store (legacy cookies are read from cookies only).
     pub fn cookie_raw(&self, key: &str) -> Option<String> {
-        self.list.iter().filter(|s| s.kind() == StoreKind::Cookie).find_map(|s| s.get(key))
+        for store in &self.list {
+            if store.kind() != StoreKind::Cookie {
+                continue;
+            }
+            if let Some(raw) = store.get(key) {
+                return Some(raw);
+            }
+        }
+        None
     }
 
     /// Makes every store in scope hold `value` (`None` removes it), touching only stores that
@@ -108,8 +119,11 @@ impl Stores {
     pub fn sync(&mut self, key: &str, scope: Scope, format: Format, value: Option<&str>) {
         let refresh = value.is_some() && scope.cookie && !self.refreshed.iter().any(|k| k == key);
         let mut durable = false;
-        for store in self.list.iter_mut().filter(|s| scope.holds(s.kind())) {
+        for store in &mut self.list {
             let kind = store.kind();
+            if !scope.holds(kind) {
+                continue;
+            }
             let current = store.get(key);
             match value {
                 Some(value) => {
