@@ -165,7 +165,10 @@ impl Tracker {
             page_cache: Default::default(),
         };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
-        let values: Vec<String> = keys.iter().filter_map(|key| tracker.queue_store.get(key)).collect();
+        let mut values = Vec::new();
+        for key in &keys {
+            values.extend(tracker.queue_store.get(key));
+        }
         tracker.outbox.restore_items(values.iter().map(String::as_str), now_ms);
         tracker
     }
@@ -353,7 +356,10 @@ impl Tracker {
         let write_key = self.env.write_key();
         let legacy_key = queue_format::queue_key(write_key, tab_id);
         let mut keys = self.queue_store.keys_with_prefix(&queue_format::event_key_prefix(write_key, tab_id));
-        let values: Vec<String> = keys.iter().filter_map(|key| self.queue_store.get(key)).collect();
+        let mut values = Vec::new();
+        for key in &keys {
+            values.extend(self.queue_store.get(key));
+        }
         let mut added = self.outbox.restore_items(values.iter().map(String::as_str), now_ms);
         if let Some(text) = self.queue_store.get(&legacy_key) {
             added += self.outbox.restore(&text, now_ms);

@@ -78,7 +78,11 @@ impl Stores {
     }
 
     fn raws(&self, key: &str, scope: Scope) -> Vec<Option<String>> {
-        self.list.iter().map(|s| if scope.holds(s.kind()) { s.get(key) } else { None }).collect()
+        let mut raws = Vec::new();
+        for store in &self.list {
+            raws.push(if scope.holds(store.kind()) { store.get(key) } else { None });
+        }
+        raws
     }
 
     /// The current value of `key`: a cookie's wins, else the first present in priority order.
