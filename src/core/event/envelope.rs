@@ -64,7 +64,7 @@ pub struct Call<'a> {
     pub now_ms: f64,
     /// A fresh lowercase UUID v4 for the `messageId`.
     pub uuid: &'a str,
-    /// `page_context::context_page` captured at call time (or from the snippet's buffer).
+    /// `context.page` JSON at call time (built by the facade, checked by `page_context::checked`).
     pub page: &'a str,
 }
 
