@@ -28,6 +28,13 @@ fn page() -> String {
     ))
 }
 
+/// The platform's reading of that page's query (src/browser/host.js `hostQuery`; its rules are tested in
+/// tests/e2e/query-context.test.mjs).
+fn read_query(search: &str) -> String {
+    assert_eq!(search, "?utm_source=newsletter&utm_campaign=spring+sale");
+    String::from(r#"{"campaign":{"source":"newsletter","name":"spring sale"}}"#)
+}
+
 fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> String {
     let integrations = integration_booleans(r#"{"Amplitude":{"apiKey":"x"},"Mixpanel":false}"#);
     let env = Env {
@@ -41,6 +48,7 @@ fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> Str
         amp_id: None,
         stored_referrer: None,
         anonymize_ip: false,
+        read_query: Some(read_query),
     };
     let resolved = resolve(method, kinds);
     let page = page();

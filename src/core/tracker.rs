@@ -21,6 +21,7 @@ use crate::core::delivery::{Config, DeliveryState, Diagnostic, DropReason as Dro
 use crate::core::event::envelope::{self, Call, Env};
 use crate::core::identity::Identity;
 use crate::core::event::call_options::Options;
+use crate::core::event::campaign::ReadQuery;
 use crate::core::event::page_context;
 use crate::core::random::Random;
 use crate::core::store::Store;
@@ -37,6 +38,7 @@ pub struct PageEnv {
     timezone: Option<String>,
     integrations: String,
     anonymize_ip: bool,
+    read_query: Option<ReadQuery>,
 }
 
 impl PageEnv {
@@ -55,7 +57,15 @@ impl PageEnv {
             timezone: text(facts, "timezone"),
             integrations: envelope::integration_booleans(integrations.unwrap_or("{}")),
             anonymize_ip,
+            read_query: None,
         }
+    }
+
+    /// With the platform's query reader: events get `context.campaign` and the ad `referrer` from
+    /// their page's query (the shell passes the browser's; without one there is no query enrichment).
+    pub fn with_query_reader(mut self, read_query: ReadQuery) -> Self {
+        self.read_query = Some(read_query);
+        self
     }
 
     /// The source's write key.
@@ -73,6 +83,7 @@ impl PageEnv {
             timezone: self.timezone.as_deref(),
             integrations: &self.integrations,
             anonymize_ip: self.anonymize_ip,
+            read_query: self.read_query,
             ..Env::default()
         }
     }

@@ -38,6 +38,7 @@ use std::borrow::Cow;
 
 use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
 use crate::core::event::call_options::Options;
+use crate::core::event::campaign::ReadQuery;
 use crate::core::event::admit::admit;
 use crate::core::json::grammar;
 use crate::core::{json, time};
@@ -104,6 +105,8 @@ pub struct Env<'a> {
     pub amp_id: Option<&'a str>,
     /// The `s:context.referrer` cookie's JSON, when stored.
     pub stored_referrer: Option<&'a str>,
+    /// The platform's reading of a page's query (`campaign`, ad `referrer`); none: no query enrichment.
+    pub read_query: Option<ReadQuery>,
     /// The `anonymizeIp` init option: events carry `context.anonymizeIp: true` (the collector stores the
     /// address truncated).
     pub anonymize_ip: bool,

@@ -45,7 +45,11 @@ fn page_load(queue: &Shared, identity_store: &Shared) -> Page {
     let settings = IdentitySettings::parse("{}");
     let identity = Identity::new(&settings, vec![Box::new(identity_store.clone())]);
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
-    let tracker = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue.clone()), "tab-1", NOW);
+    let env = LoadOptions::parse(OPTIONS).page.with_query_reader(|search| {
+        assert_eq!(search, "?utm_source=g");
+        r#"{"campaign":{"source":"g"}}"#.to_string()
+    });
+    let tracker = Tracker::new(env, identity, config, Box::new(queue.clone()), "tab-1", NOW);
     Page { tracker, random: CountingRandom::default(), identity_store: identity_store.clone() }
 }
 

@@ -38,9 +38,23 @@ fn case<'a>(method: Method, kinds: &'a str, args: &[&'a str]) -> Case<'a> {
             locale: Some("en-US"),
             timezone: Some("UTC"),
             integrations: "{}",
+            read_query: Some(read_query),
             ..Env::default()
         },
     }
+}
+
+/// The platform's reading of the queries these tests use (src/browser/host.js `hostQuery`; its rules
+/// are tested in tests/e2e/query-context.test.mjs): the core's part is when and where it applies.
+fn read_query(search: &str) -> String {
+    let read = match search {
+        "?utm_source=g&utm_campaign=spring" => r#"{"campaign":{"source":"g","name":"spring"}}"#,
+        "?utm_source=g" => r#"{"campaign":{"source":"g"}}"#,
+        "?utm_medium=m" => r#"{"campaign":{"medium":"m"}}"#,
+        "?btid=b1" => r#"{"campaign":{},"referrer":{"id":"b1","type":"dataxu"}}"#,
+        _ => panic!("no platform answer for {search:?}"),
+    };
+    read.to_string()
 }
 
 fn run(c: &Case<'_>) -> Result<Event, DropReason> {
