@@ -57,7 +57,7 @@ export class Analytics {
       const last = args[count - 1];
       if (last && typeof last === 'object' && last.__t === 'bpc') {
         count--;
-        page = toJson(last);
+        page = pageJson(last);
         at = last.d;
       } else {
         page = pageJson();
