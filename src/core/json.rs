@@ -89,19 +89,18 @@ fn unescape(inner: &str) -> String {
 /// `s` without leading and trailing JSON whitespace (space, tab, newline, carriage return): `str::trim`
 /// for JSON texts, without its Unicode whitespace table and char searcher in the wasm.
 pub fn trim_ws(s: &str) -> &str {
-    let s = trim_ws_start(s);
-    let keep = s.len() - s.as_bytes().iter().rev().take_while(|b| is_ws(**b)).count();
-    s.get(..keep).unwrap_or_default()
-}
-
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+    let b = s.as_bytes();
+    let start = grammar::ws(b, 0);
+    let mut end = b.len();
+    while end > start && matches!(b.get(end - 1), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        end -= 1;
+    }
+    s.get(start..end).unwrap_or_default()
 }
 
 /// `s` without leading JSON whitespace.
 fn trim_ws_start(s: &str) -> &str {
-    let skip = s.as_bytes().iter().take_while(|b| is_ws(**b)).count();
-    s.get(skip..).unwrap_or_default()
+    s.get(grammar::ws(s.as_bytes(), 0)..).unwrap_or_default()
 }
 
 /// True when `raw` is a JSON object text: valid in full (RFC 8259 grammar, nested at most
@@ -229,6 +228,15 @@ mod tests {
         }
     }
 
+
+    #[test]
+    fn trim_ws_trims_json_whitespace_only() {
+        for text in ["", " ", "\t\n\r ", "x", " x ", "\r\n{}\t", "\u{a0}x\u{a0}", " é ", "a b", "\u{b}x"] {
+            let json_ws = |c| matches!(c, ' ' | '\t' | '\n' | '\r');
+            assert_eq!(trim_ws(text), text.trim_matches(json_ws), "{text:?}");
+            assert_eq!(trim_ws_start(text), text.trim_start_matches(json_ws), "{text:?}");
+        }
+    }
 
     #[test]
     fn string_literals_round_trip_through_escapes() {

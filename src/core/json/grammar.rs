@@ -121,7 +121,8 @@ pub fn repair_surrogates(text: &mut String, lone: &[usize]) {
     *text = out;
 }
 
-fn ws(b: &[u8], mut i: usize) -> usize {
+/// The offset of the first byte at or after `i` that is not JSON whitespace.
+pub fn ws(b: &[u8], mut i: usize) -> usize {
     while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
         i += 1;
     }
