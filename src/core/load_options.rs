@@ -54,7 +54,7 @@ impl LoadOptions {
         LoadOptions {
             identity: IdentitySettings::from_options(o),
             page: PageEnv::new(
-                o.text("writeKey").unwrap_or_default(),
+                o.text_or("writeKey", ""),
                 o.flag("_npm"),
                 o.raw("_env"),
                 o.raw("integrations").filter(|raw| json::is_object(raw)),
@@ -93,7 +93,7 @@ fn unsupported_names(options_json: &str) -> String {
 /// analytics-next's `${protocol}://${apiHost}` from `integrations['Segment.io']`, else the `apiHost` shorthand
 /// (which may carry its scheme), else the default host; protocol `http` or `https` (default https).
 fn endpoint(o: Options<'_>) -> String {
-    let host = o.text("integrations/Segment.io/apiHost").or_else(|| o.text("apiHost")).unwrap_or_else(|| DEFAULT_API_HOST.to_owned());
+    let host = o.text("integrations/Segment.io/apiHost").unwrap_or_else(|| o.text_or("apiHost", DEFAULT_API_HOST));
     if has_scheme(&host) {
         return host;
     }

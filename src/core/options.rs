@@ -55,6 +55,12 @@ impl<'a> Options<'a> {
         self.raw(path).and_then(json::parse_str).filter(|s| !s.is_empty())
     }
 
+    /// [`Options::text`], else `default`.
+    #[inline(never)]
+    pub fn text_or(self, path: &str, default: &str) -> String {
+        self.text(path).unwrap_or_else(|| default.to_owned())
+    }
+
     /// The whole number at `path` (plain digits), if it lies in `min..=max`.
     #[inline(never)]
     pub fn number(self, path: &str, min: u64, max: u64) -> Option<u64> {
@@ -76,6 +82,7 @@ mod tests {
         assert!(o.is("a/w", "drop") && !o.is("a/w", "dro") && !o.is("a/n", "42") && !o.is("zz", "drop"));
         assert_eq!(o.text("a/t").as_deref(), Some("xy"));
         assert_eq!((o.text("a/s"), o.text("a/n"), o.text("a/w/x")), (None, None, None));
+        assert_eq!((o.text_or("a/t", "d"), o.text_or("a/s", "d"), o.text_or("zz", "")), ("xy".into(), "d".into(), String::new()));
         assert_eq!((o.number("a/n", 1, 42), o.number("a/n", 43, 50), o.number("a/w", 0, 9)), (Some(42), None, None));
         assert_eq!((o.raw("arr/0"), o.raw("a/n/x"), o.raw("")), (None, None, None));
         for hostile in ["", "null", "[]", "7", "{", "{\"a\":", "not json", "{\"a\":{\"b.c\":[}}"] {

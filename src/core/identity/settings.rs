@@ -83,8 +83,8 @@ impl IdentitySettings {
         IdentitySettings {
             cookie: CookieAttributes {
                 domain: o.text("cookie/domain"),
-                path: o.text("cookie/path").unwrap_or_else(|| "/".into()),
-                same_site: o.text("cookie/sameSite").unwrap_or_else(|| "Lax".into()),
+                path: o.text_or("cookie/path", "/"),
+                same_site: o.text_or("cookie/sameSite", "Lax"),
                 secure: o.flag("cookie/secure"),
             },
             cookie_max_age_ms: o.raw("cookie/maxage").and_then(parse_decimal).unwrap_or(DEFAULT_MAX_AGE_DAYS) * DAY_MS,
@@ -116,8 +116,8 @@ const GROUP_PATHS: RolePaths = ["group/cookie/key", "group/localStorage/key", "g
 
 fn role(o: Options<'_>, [id, traits, no_local]: RolePaths, id_key: &str, traits_key: &str) -> RoleSettings {
     RoleSettings {
-        id_key: o.text(id).unwrap_or_else(|| id_key.to_owned()),
-        traits_key: o.text(traits).unwrap_or_else(|| traits_key.to_owned()),
+        id_key: o.text_or(id, id_key),
+        traits_key: o.text_or(traits, traits_key),
         local_storage: !o.flag(no_local),
     }
 }
