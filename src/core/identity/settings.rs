@@ -75,11 +75,6 @@ impl IdentitySettings {
 
     /// Builds the settings from the init options; never fails.
     pub fn from_options(o: Options<'_>) -> Self {
-        let stores = if o.flag("disableClientPersistence") {
-            vec![StoreKind::Memory]
-        } else {
-            o.raw("storage/stores").and_then(parse_stores).unwrap_or(DEFAULT_STORES.to_vec())
-        };
         IdentitySettings {
             cookie: CookieAttributes {
                 domain: o.text("cookie/domain"),
@@ -88,7 +83,7 @@ impl IdentitySettings {
                 secure: o.flag("cookie/secure"),
             },
             cookie_max_age_ms: o.raw("cookie/maxage").and_then(parse_decimal).unwrap_or(DEFAULT_MAX_AGE_DAYS) * DAY_MS,
-            stores: with_memory_last(stores),
+            stores: stores(o),
             user: role(o, USER_PATHS, storage_format::USER_ID, storage_format::USER_TRAITS),
             group: role(o, GROUP_PATHS, storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
             server_managed: o.flag("cookie/serverManaged"),
@@ -122,29 +117,41 @@ fn role(o: Options<'_>, [id, traits, no_local]: RolePaths, id_key: &str, traits_
     }
 }
 
-/// `["cookie","memory"]` → kinds in order; `None` (ignore the option) on any unknown element. Elements
-/// are compared as JSON text (no decoding: a store name has nothing to escape).
-fn parse_stores(raw: &str) -> Option<Vec<StoreKind>> {
-    let inner = json::trim_ws(raw).strip_prefix('[')?.strip_suffix(']')?;
+/// The store priority (see the module docs): memory only with `disableClientPersistence`, else
+/// `storage.stores` when every name in it is known, else [`DEFAULT_STORES`]; memory always last.
+fn stores(o: Options<'_>) -> Vec<StoreKind> {
+    let listed = if o.flag("disableClientPersistence") { Some("[]") } else { o.raw("storage/stores") };
     let mut kinds = Vec::new();
+    if !listed.is_some_and(|raw| push_stores(raw, &mut kinds)) {
+        kinds.clear();
+        kinds.extend_from_slice(&DEFAULT_STORES);
+    }
+    if !kinds.contains(&StoreKind::Memory) {
+        kinds.push(StoreKind::Memory);
+    }
+    kinds
+}
+
+/// Pushes the kinds of `["cookie","memory"]` in order, once each; `false` (ignore the option) when it is
+/// not an array or names an unknown store. Elements are compared as JSON text (a store name has nothing
+/// to escape).
+fn push_stores(raw: &str, kinds: &mut Vec<StoreKind>) -> bool {
+    let Some(inner) = json::trim_ws(raw).strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) else {
+        return false;
+    };
     if json::trim_ws(inner).is_empty() {
-        return Some(kinds);
+        return true;
     }
     for element in text::split(inner, b',') {
         let element = json::trim_ws(element);
-        let kind = STORE_NAMES.iter().find(|(n, _)| *n == element)?.1;
+        let Some(&(_, kind)) = STORE_NAMES.iter().find(|(name, _)| *name == element) else {
+            return false;
+        };
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
     }
-    Some(kinds)
-}
-
-fn with_memory_last(mut stores: Vec<StoreKind>) -> Vec<StoreKind> {
-    if !stores.contains(&StoreKind::Memory) {
-        stores.push(StoreKind::Memory);
-    }
-    stores
+    true
 }
 
 /// A JSON number without exponent (`7`, `0.5`, `-1`; at most 9 digits before and after the point) as
