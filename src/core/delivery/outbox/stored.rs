@@ -1,10 +1,9 @@
 //! The outbox's side of persistence: which events to write or remove after a drive (O(changed
 //! events), within the storage budget), reading stored events back, and handing a queue over to
-//! another tab. Part of [`Outbox`]; the key layout and value format are `persisted`'s.
+//! another tab. Part of [`Outbox`]; the key layout and value format are [`queue_format`]'s.
 //! Must not import anything platform-specific.
 
 use super::super::diagnostics::DropReason;
-use crate::core::json;
 use super::super::queue_format;
 use super::super::queue::Pick;
 use super::super::wire::Wire;
@@ -61,23 +60,6 @@ impl<W: Wire> Outbox<W> {
             }
             apply(&item.message_id, Some(&queue_format::encode_item(item)));
         }
-    }
-
-    /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet;
-    /// a text that is not v1 (unless blank) counts as one unreadable entry.
-    /// See [`Outbox::restore_items`].
-    pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
-        let Some(lines) = queue_format::v1_lines(text) else {
-            if !json::trim_ws(text).is_empty() {
-                self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
-            }
-            return 0;
-        };
-        let mut added = 0;
-        for line in lines.filter(|line| !line.is_empty()) {
-            added += usize::from(self.restore_one(line, now_ms));
-        }
-        self.restored(added, now_ms)
     }
 
     /// Adds stored per-event values (this page's previous life, or an orphaned tab's queue being
