@@ -165,8 +165,7 @@ impl Tracker {
             page_cache: Default::default(),
         };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
-        let values: Vec<String> = keys.iter().filter_map(|key| tracker.queue_store.get(key)).collect();
-        tracker.outbox.restore_items(values.iter().map(String::as_str), now_ms);
+        tracker.outbox.restore_from(&*tracker.queue_store, &keys, now_ms);
         tracker
     }
 
@@ -347,8 +346,7 @@ impl Tracker {
     /// events were added.
     pub fn adopt(&mut self, tab_id: &str, now_ms: f64) -> usize {
         let keys = self.queue_store.keys_with_prefix(&queue_format::event_key_prefix(self.env.write_key(), tab_id));
-        let values: Vec<String> = keys.iter().filter_map(|key| self.queue_store.get(key)).collect();
-        let added = self.outbox.restore_items(values.iter().map(String::as_str), now_ms);
+        let added = self.outbox.restore_from(&*self.queue_store, &keys, now_ms);
         for key in &keys {
             self.queue_store.remove(key);
         }

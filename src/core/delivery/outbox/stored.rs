@@ -8,6 +8,7 @@ use super::super::queue_format;
 use super::super::queue::Pick;
 use super::super::wire::Wire;
 use super::Outbox;
+use crate::core::store::Store;
 
 /// What the store must do to match the queue: the events to remove (delivered, dropped, handed
 /// over), then the events to write, each as `(messageId, stored value)`.
@@ -62,10 +63,22 @@ impl<W: Wire> Outbox<W> {
         }
     }
 
-    /// Adds stored per-event values (this page's previous life, or an orphaned tab's queue being
-    /// adopted) that are not queued yet, keeping their `messageId`, body and attempts; they are
-    /// sent again as soon as due and stored again under this tab's keys. Unreadable values count
-    /// as dropped. Returns how many were added.
+    /// Adds the events stored under `keys` in `store` (this page's previous life, or an orphaned
+    /// tab's queue being adopted) that are not queued yet, keeping their `messageId`, body and
+    /// attempts; they are sent again as soon as due and stored again under this tab's keys.
+    /// Unreadable values count as dropped; a key read back as absent is skipped. Reads one value
+    /// at a time (no copy of the whole stored queue). Returns how many were added.
+    pub fn restore_from(&mut self, store: &dyn Store, keys: &[String], now_ms: f64) -> usize {
+        let mut added = 0;
+        for key in keys {
+            if let Some(value) = store.get(key) {
+                added += usize::from(self.restore_one(&value, now_ms));
+            }
+        }
+        self.restored(added, now_ms)
+    }
+
+    /// [`Outbox::restore_from`] for values at hand (tests).
     pub fn restore_items<'a>(&mut self, values: impl IntoIterator<Item = &'a str>, now_ms: f64) -> usize {
         let mut added = 0;
         for value in values {
