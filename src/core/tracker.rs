@@ -148,8 +148,7 @@ impl Tracker {
             warnings: Vec::new(),
         };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
-        let values: Vec<String> = keys.iter().filter_map(|key| tracker.queue_store.get(key)).collect();
-        tracker.outbox.restore_items(values.iter().map(String::as_str), now_ms);
+        tracker.outbox.restore_from(&*tracker.queue_store, &keys, now_ms);
         tracker
     }
 
@@ -324,21 +323,14 @@ impl Tracker {
         self.outbox.set_online(online);
     }
 
-    /// Takes over the stored queue of tab `tab_id` (closed, crashed or this page's previous life;
-    /// both layouts): its events join this outbox, the orphan's items are removed, then this tab's
-    /// copies are written. Removing first frees the quota the copies need; an event whose copy is
-    /// still refused is sent from memory. Call only while holding the adoption lock. Returns how
-    /// many events were added.
+    /// Takes over the stored queue of tab `tab_id` (closed, crashed or this page's previous life):
+    /// its events join this outbox, the orphan's items are removed, then this tab's copies are
+    /// written. Removing first frees the quota the copies need; an event whose copy is still
+    /// refused is sent from memory. Call only while holding the adoption lock. Returns how many
+    /// events were added.
     pub fn adopt(&mut self, tab_id: &str, now_ms: f64) -> usize {
-        let write_key = self.env.write_key();
-        let legacy_key = queue_format::queue_key(write_key, tab_id);
-        let mut keys = self.queue_store.keys_with_prefix(&queue_format::event_key_prefix(write_key, tab_id));
-        let values: Vec<String> = keys.iter().filter_map(|key| self.queue_store.get(key)).collect();
-        let mut added = self.outbox.restore_items(values.iter().map(String::as_str), now_ms);
-        if let Some(text) = self.queue_store.get(&legacy_key) {
-            added += self.outbox.restore(&text, now_ms);
-            keys.push(legacy_key);
-        }
+        let keys = self.queue_store.keys_with_prefix(&queue_format::event_key_prefix(self.env.write_key(), tab_id));
+        let added = self.outbox.restore_from(&*self.queue_store, &keys, now_ms);
         for key in &keys {
             self.queue_store.remove(key);
         }

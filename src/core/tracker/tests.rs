@@ -159,7 +159,7 @@ fn tracked(page: &mut Page, name: &str) -> String {
 }
 
 #[test]
-fn an_orphaned_tab_queue_of_either_layout_is_adopted_and_removed() {
+fn an_orphaned_tab_queue_is_adopted_and_removed() {
     let (queue, ids) = (shared(), shared());
     let mut dead = page_load(&queue, &ids);
     let lost = tracked(&mut dead, "From a killed tab");
@@ -171,11 +171,11 @@ fn an_orphaned_tab_queue_of_either_layout_is_adopted_and_removed() {
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
     let mut live = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue.clone()), "tab-2", NOW);
     assert_eq!(live.adopt("tab-1", NOW), 1);
-    assert_eq!(live.adopt("old-tab", NOW), 1);
+    assert_eq!(live.adopt("old-tab", NOW), 0, "a development-only whole-queue item is not a queue");
     let keys = queue.0.borrow().keys_with_prefix("wa:");
-    assert_eq!(keys, [format!("wa:q:v2:wk:tab-2:{lost}"), "wa:q:v2:wk:tab-2:legacy-1".to_owned()]);
+    assert_eq!(keys, ["wa:queue:v1:wk:old-tab".to_owned(), format!("wa:q:v2:wk:tab-2:{lost}")]);
     let sent = live.poll_transmit(NOW, Mode::Normal).expect("adopted events are sent");
-    assert_eq!(sent.message_ids, ["legacy-1".to_owned(), lost]);
+    assert_eq!(sent.message_ids, [lost]);
 }
 
 #[test]
