@@ -20,7 +20,6 @@ export class Analytics {
     this.core_ = core;
     this.settings = settings;
     this.emitter_ = new Emitter();
-    this.middleware_ = [];
     this.debug_ = false;
     this.timeout_ = 300;
     this.user_ = new User(core);
@@ -65,30 +64,21 @@ export class Analytics {
       for (let i = 0; i < count; i++) {
         if (typeof args[i] === 'function') { callback = args[i]; break; }
       }
-      const direct = !this.middleware_.length && !this.plugins_;
+      const direct = !this.plugins_;
       const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
       if (!body) return this.finish_(callback, dropped(type, this.core_.inert_ || 'invalid arguments: no event built'));
       if (direct) return this.accepted_(type, new Context(body), callback);
-      // Middleware and plugins may be async: one event at a time, so events keep their call order. Whatever
-      // they leave in the event (a BigInt, a cycle, a throwing getter), the returned promise never rejects and
-      // the callback fires: the event is repaired (toJson in accept_) or dropped with its reason.
-      const run = (this.tail_ || Promise.resolve()).then(() => this.pipeline_(type, JSON.parse(body)));
-      this.tail_ = run.then(() => undefined, () => undefined);
-      return run.then((ctx) => this.accept_(type, ctx, callback))
+      // Source middleware and plugins run in www/src/plugins.js (fetched on first use; events keep their
+      // call order). Whatever they leave in the event (a BigInt, a cycle, a throwing getter), the returned
+      // promise never rejects and the callback fires: the event is repaired (toJson in accept_) or dropped
+      // with its reason. Without the module (it failed to load) the event goes to the core as built.
+      return this.plugins_.then((p) => (p ? p.run_(body) : new Context(body)))
+        .then((ctx) => this.accept_(type, ctx, callback))
         .catch((e) => this.finish_(callback, dropped(type, describe(e))));
     } catch (e) {
       this.warn_(type + '() failed: ' + describe(e));
       return this.finish_(callback, dropped(type, type + '() failed: ' + describe(e)));
     }
-  }
-
-  /** Source middleware, then the before and enrichment plugins (www/src/plugins.js): the context to send,
-   * or the reason the event was dropped (a string). */
-  async pipeline_(type, event) {
-    event = await this.runMiddleware_(event);
-    if (!event) return 'cancelled by source middleware';
-    const plugins = await this.plugins_;
-    return plugins ? plugins.enrich(new Context(event)) : new Context(event);
   }
 
   /** The first five of `count` arguments as kinds + texts for the core. `enqueue`: the core queues the
@@ -125,7 +115,7 @@ export class Analytics {
 
   accepted_(type, ctx, callback) {
     if (this.emitter_.has_(type)) emitEvent(this.emitter_, type, ctx.event);
-    if (this.plugins_) this.plugins_.then((plugins) => plugins && plugins.deliver(ctx));
+    if (this.plugins_) this.plugins_.then((plugins) => plugins && plugins.deliver_(ctx));
     return this.finish_(callback, ctx);
   }
 
@@ -143,27 +133,10 @@ export class Analytics {
     });
   }
 
-  /** Runs source middleware in order, as analytics.js does: a middleware that has returned (or whose
-   * returned promise has settled) without calling `next` cancels the event; `next(null)` keeps it. */
-  runMiddleware_(event) {
-    return this.middleware_.reduce((previous, fn) => previous.then(async (current) => {
-      if (!current) return null;
-      let called = false;
-      let replacement = null;
-      try {
-        await fn({ payload: facade(current), integrations: current.integrations || {}, next: (next) => { called = true; replacement = next; } });
-      } catch (e) {
-        this.warn_('source middleware threw: ' + describe(e));
-        return null;
-      }
-      if (!called) this.warn_('source middleware did not call next(): event cancelled');
-      return called ? (replacement && replacement.obj) || current : null;
-    }), Promise.resolve(event));
-  }
-
+  /** Runs `fn` on every later event before the plugins (www/src/plugins.js, fetched now). */
   addSourceMiddleware(fn) {
-    if (typeof fn === 'function') this.middleware_.push(fn);
-    else this.warn_('addSourceMiddleware() needs a function');
+    if (typeof fn === 'function') return this.withPlugins_((p) => p.sourceMiddleware_.push(fn)).then(() => this);
+    this.warn_('addSourceMiddleware() needs a function');
     return Promise.resolve(this);
   }
 
@@ -284,10 +257,6 @@ function dropped(type, reason) { return new Context({ type }, reason); }
 /** A thrown value as text, whatever it is (a Symbol, an object whose toString throws). */
 function describe(e) {
   try { return String(e && e.message || e); } catch (x) { return 'error'; }
-}
-
-function facade(event) {
-  return { obj: event, type: () => event.type, event: () => event.event, userId: () => event.userId, anonymousId: () => event.anonymousId };
 }
 
 /** The listener arguments of each event type before `options`, as analytics.js emits them. */
