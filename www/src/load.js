@@ -17,17 +17,18 @@ const SAVED_CALLS_KEY = 'wa:snippet-calls:v1';
  * a load failure is reported on `analytics.on('error')` (after the replay, so buffered listeners hear
  * it) and in the console, naming the URL and the status. */
 export async function start(writeKey, options, wasmUrl) {
-  if (typeof window === 'undefined' || typeof document === 'undefined') {
-    return new Analytics(NULL_CORE, Object.assign({}, options, { writeKey: String(writeKey || '') }));
+  const settings = Object.assign({}, options, { writeKey: String(writeKey || '') });
+  if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+    try {
+      return await startCore(settings, options, wasmUrl);
+    } catch (error) {
+      console.warn('[wasm-analytics] failed to load: ' + ((error && error.message) || error));
+      const inert = new Analytics(NULL_CORE, settings);
+      inert.loadError_ = error;
+      return inert;
+    }
   }
-  try {
-    return await startCore(writeKey, options, wasmUrl);
-  } catch (error) {
-    console.warn('[wasm-analytics] failed to load: ' + ((error && error.message) || error));
-    const inert = new Analytics(NULL_CORE, Object.assign({}, options, { writeKey: String(writeKey || '') }));
-    inert.loadError_ = error;
-    return inert;
-  }
+  return new Analytics(NULL_CORE, settings);
 }
 
 /** Tells the `error` listeners why loading failed; called after the buffered calls were replayed. */
@@ -36,11 +37,10 @@ export function reportLoadError(analytics) {
   if (error) analytics.emitter_.emit('error', { code: 'load_failure', reason: error, message: error.message });
 }
 
-async function startCore(writeKey, options, wasmUrl) {
+async function startCore(settings, options, wasmUrl) {
   // The `ajs_` query (analytics.js: location.search, else the hash from its last `?`), read now: the page may
   // change its URL while the wasm loads.
   const query = location.search || location.hash.replace(/.*\?/, '?');
-  const settings = Object.assign({}, options || {}, { writeKey: String(writeKey || '') });
   if (await isDisabled(options)) return new Analytics(NULL_CORE, settings);
   await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
   // The core parses the options (src/core/load_options.rs: endpoint, identity, delivery); the line naming
