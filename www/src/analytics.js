@@ -3,7 +3,7 @@
 // (argument roles, identity, the envelope, delivery); this file passes values and runs callbacks.
 // Members whose names end in `_` are internal, not analytics.js API: the build shortens them (mangleProps).
 
-import { Emitter } from './emitter.js';
+import { Emitter, safely } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
 import { pageJson } from './page.js';
 import { User, Group } from './user.js';
@@ -125,9 +125,7 @@ export class Analytics {
     if (!callback) return Promise.resolve(ctx);
     return new Promise((resolve) => {
       setTimeout(() => {
-        if (callback) {
-          try { callback(ctx); } catch (e) { console.warn('[wasm-analytics] callback threw', e); }
-        }
+        safely(callback, [ctx], 'callback');
         resolve(ctx);
       }, this.timeout_);
     });
@@ -166,9 +164,7 @@ export class Analytics {
   }
 
   ready(callback) {
-    if (typeof callback === 'function') {
-      try { callback(); } catch (e) { console.warn('[wasm-analytics] ready callback threw', e); }
-    }
+    if (typeof callback === 'function') safely(callback, [], 'ready callback');
     return Promise.resolve();
   }
 
