@@ -61,9 +61,7 @@ export class Analytics {
       } else {
         page = pageJson();
       }
-      for (let i = 0; i < count; i++) {
-        if (typeof args[i] === 'function') { callback = args[i]; break; }
-      }
+      callback = args.slice(0, count).find((a) => typeof a === 'function');
       const direct = !this.plugins_;
       const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
       if (!body) return this.finish_(callback, dropped(type, this.core_.inert_ || 'invalid arguments: no event built'));
@@ -82,13 +80,11 @@ export class Analytics {
   }
 
   /** The first five of `count` arguments as kinds + texts for the core. `enqueue`: the core queues the
-   * event itself (no middleware to run first). */
+   * event itself (no middleware or plugins to run first). */
   build_(type, args, count, page, at, enqueue) {
     const warn = this.debug_ ? (why) => this.warn_(type + '(): ' + why) : undefined;
     let kinds = '';
-    const values = [];
-    for (let i = 0; i < 5 && i < count; i++) {
-      const a = args[i];
+    const values = args.slice(0, Math.min(count, 5)).map((a) => {
       let kind = kindOf(a);
       let text;
       if (kind === 's') text = a;
@@ -98,8 +94,8 @@ export class Analytics {
         if (text === undefined) kind = '?'; // unserialisable: the core treats it as a wrong-typed argument
       }
       kinds += kind;
-      values.push(text);
-    }
+      return text;
+    });
     const body = this.core_.build(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
     if (warn) this.core_.takeWarnings().split('\n').forEach((line) => line && warn(line));
     return body;
