@@ -30,7 +30,7 @@ export class Analytics {
     for (const name of Object.getOwnPropertyNames(Analytics.prototype)) {
       if (name !== 'constructor' && typeof this[name] === 'function') this[name] = this[name].bind(this);
     }
-    core.onDrop((reason, messageId) => {
+    core.onDrop_((reason, messageId) => {
       this.warn_('event ' + messageId + ' dropped: ' + reason);
       this.emitter_.emit('error', { code: 'delivery_failure', reason, messageId });
     });
@@ -96,8 +96,8 @@ export class Analytics {
       kinds += kind;
       return text;
     });
-    const body = this.core_.build(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
-    if (warn) this.core_.takeWarnings().split('\n').forEach((line) => line && warn(line));
+    const body = this.core_.build_(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
+    if (warn) this.core_.takeWarnings_().split('\n').forEach((line) => line && warn(line));
     return body;
   }
 
@@ -105,7 +105,7 @@ export class Analytics {
     if (typeof ctx === 'string') return this.finish_(callback, dropped(type, ctx));
     const text = toJson(ctx.event);
     if (!text) return this.finish_(callback, dropped(type, 'the event left by middleware or plugins cannot be serialised'));
-    this.core_.enqueue(text);
+    this.core_.enqueue_(text);
     return this.accepted_(type, ctx, callback);
   }
 
@@ -139,14 +139,14 @@ export class Analytics {
   setAnonymousId(id) { return this.user_.anonymousId(id === undefined ? undefined : id); }
 
   reset() {
-    this.guard_('reset', () => this.core_.reset());
+    this.guard_('reset', () => this.core_.reset_());
     this.emitter_.emit('reset');
   }
 
   /** The visitor's consent: `'granted'`, `'denied'` or `{category: boolean}` (see README, Consent). The core
    * decides; a change that leaves consent granted is announced as Segment's consent wrapper does. */
   consent(preferences) {
-    const flags = this.guard_('consent', () => this.core_.setIdentity(CONSENT, toJson(preferences) || '')) | 0;
+    const flags = this.guard_('consent', () => this.core_.setIdentity_(CONSENT, toJson(preferences) || '')) | 0;
     if (flags & 1) this.track('Segment Consent Preference Updated');
     if (flags & 2) this.reportId_();
     return Promise.resolve();
@@ -154,7 +154,7 @@ export class Analytics {
 
   /** `cookie.serverManaged`: tells the site's id endpoint the anonymousId when its server has not set the cookie. */
   reportId_() {
-    const id = this.core_.identity(SERVER_REPORT);
+    const id = this.core_.identity_(SERVER_REPORT);
     const cookie = this.settings.cookie;
     if (id) this.guard_('report', () => fetch((cookie && cookie.idEndpoint) || '/wa/id', { method: 'POST', body: id, keepalive: true }).catch(() => {}));
   }
@@ -167,7 +167,7 @@ export class Analytics {
   /** Sends what is queued now; resolves with the queue state once nothing is pending or in
    * flight, or after `maxWaitMs` (default 10 s) when the endpoint is unreachable. */
   flush(maxWaitMs) {
-    this.guard_('flush', () => this.core_.flush());
+    this.guard_('flush', () => this.core_.flush_());
     const until = Date.now() + (typeof maxWaitMs === 'number' ? maxWaitMs : 10000);
     return new Promise((resolve) => {
       const check = () => {
@@ -180,7 +180,7 @@ export class Analytics {
   }
 
   /** Observable queue state: pending, inFlight, delivered, dropped (by reason). */
-  queueState() { return this.guard_('queueState', () => JSON.parse(this.core_.queueState())); }
+  queueState() { return this.guard_('queueState', () => JSON.parse(this.core_.queueState_())); }
 
   debug(on) {
     this.debug_ = on !== false;

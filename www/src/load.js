@@ -46,7 +46,7 @@ async function startCore(settings, options, wasmUrl) {
   // The core parses the options (src/core/load_options.rs: endpoint, identity, delivery); the line naming
   // options it does not support is logged once, at debug level.
   const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
-  const unsupported = core.takeWarnings();
+  const unsupported = core.takeWarnings_();
   if (unsupported) console.debug('[wasm-analytics] ' + unsupported);
   const analytics = new Analytics(core, settings);
   analytics.query_ = query;
