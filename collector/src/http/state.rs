@@ -31,6 +31,6 @@ pub struct AppState {
 /// The state as handlers receive it.
 pub type Shared = Arc<AppState>;
 
-/// The peer address of a request's connection (a request extension set by the server).
+/// The peer address of a request's connection.
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub SocketAddr);
