@@ -7,12 +7,13 @@
 //!
 //! Layering (each module imports only those below it): `server` (sockets, connection limits) →
 //! `router` (the ingest fast path, routes and layers) → the handlers `ingest`, `api`, `sse`, `files` and
-//! the `guard` → `state`, `access`, `budget`, `cors`, `reply`, `decode` (shared pieces, no handler imports
+//! the `guard` → `state`, `access`, `budget`, `compress`, `cors`, `reply`, `decode` (shared pieces, no handler imports
 //! them back).
 
 pub mod access;
 pub mod api;
 pub mod budget;
+pub mod compress;
 pub mod cors;
 pub mod decode;
 pub mod files;

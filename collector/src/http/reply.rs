@@ -20,6 +20,14 @@ pub fn fixed(status: u16, content_type: &'static str, body: &'static [u8]) -> Re
     response
 }
 
+/// A response with a shared body of `content_type` (e.g. a cached copy).
+pub fn shared(status: u16, content_type: &'static str, body: axum::body::Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
 /// A response without a body.
 pub fn empty(status: u16) -> Response {
     let mut response = Response::new(Body::empty());

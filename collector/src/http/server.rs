@@ -76,6 +76,7 @@ pub fn start(config: &Config) -> Result<Running, String> {
         serve_dir: config.serve_dir.clone(),
         policy,
         budget: Budget::default(),
+        compressed: Default::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("http").build().map_err(|e| e.to_string())?;
     let listener = {

@@ -3,6 +3,7 @@
 
 use super::access::Policy;
 use super::budget::Budget;
+use super::compress::Cache;
 use crate::store::read::Reader;
 use crate::store::writer::Writer;
 use crate::stream::Broadcaster;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub policy: Policy,
     /// Bounds on the work in flight.
     pub budget: Budget,
+    /// Compressed copies of static files.
+    pub compressed: Cache,
 }
 
 /// The state as handlers receive it.
