@@ -139,13 +139,17 @@ pub fn decode_legacy_user(raw: &str) -> Option<LegacyUser> {
     } else {
         LegacyUser { id: id_from_text(&text), traits: None }
     };
-    (legacy != LegacyUser::default()).then_some(legacy)
+    (legacy.id.is_some() || legacy.traits.is_some()).then_some(legacy)
 }
 
 /// The anonymous id half of a raw `_sio` cookie (`anon----user`); `None` when empty.
 pub fn decode_legacy_sio(raw: &str) -> Option<String> {
     let text = id_from_text(&cookie_codec::decode_value(raw)?)?;
-    let end = text.as_bytes().windows(4).position(|w| w == b"----").unwrap_or(text.len());
+    let b = text.as_bytes();
+    let mut end = 0;
+    while end < b.len() && b.get(end..end + 4) != Some(b"----") {
+        end += 1;
+    }
     let anonymous = text.get(..end).unwrap_or("");
     (!anonymous.is_empty()).then(|| anonymous.to_owned())
 }

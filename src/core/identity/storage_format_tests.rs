@@ -111,6 +111,10 @@ fn legacy_sio_cookie() {
         ("%22anon1----user1%22", Some("anon1")),
         ("----user1", None),
         ("", None),
+        ("x---y", Some("x---y")),
+        ("x-----y", Some("x")),
+        ("x---", Some("x---")),
+        ("é----ü", Some("é")),
     ];
     for (raw, want) in table {
         assert_eq!(decode_legacy_sio(raw).as_deref(), *want, "{raw:?}");
