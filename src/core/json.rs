@@ -28,9 +28,8 @@ pub fn push_str(out: &mut String, s: &str) {
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
             _ => {
-                out.push_str("\\u00");
-                out.push(hex_digit(u32::from(b) >> 4));
-                out.push(hex_digit(u32::from(b) & 0xf));
+                out.push_str(if b < 0x10 { "\\u000" } else { "\\u001" });
+                out.push(char::from(*b"0123456789abcdef".get(usize::from(b & 0xf)).unwrap_or(&b'0')));
             }
         }
     }
@@ -52,10 +51,6 @@ pub fn push_u64(out: &mut String, n: u64) {
         }
         unit /= 10;
     }
-}
-
-fn hex_digit(n: u32) -> char {
-    char::from_digit(n, 16).unwrap_or('0')
 }
 
 /// Decodes `raw` when it is exactly one JSON string literal (surrounding whitespace allowed).
@@ -246,9 +241,16 @@ mod tests {
             push_str(&mut out, case);
             assert_eq!(parse_str(&out).as_deref(), Some(case), "{out}");
         }
-        let mut out = String::new();
-        push_str(&mut out, "a\u{1f}\"");
-        assert_eq!(out, r#""a\u001f\"""#);
+        // (text, literal) – what `JSON.stringify` writes, except `\b` `\f` as `\u0008` `\u000c` (same value)
+        let rows = [
+            ("a\u{1f}\"", r#""a\u001f\"""#), ("\u{0}\u{f}\u{10}", r#""\u0000\u000f\u0010""#), ("\u{8}\u{c}", r#""\u0008\u000c""#),
+            ("\\\n\r\t", r#""\\\n\r\t""#), ("\u{7f}é/", "\"\u{7f}é/\""),
+        ];
+        for (text, want) in rows {
+            let mut out = String::new();
+            push_str(&mut out, text);
+            assert_eq!(out, want);
+        }
     }
 
     #[test]
