@@ -259,6 +259,7 @@ mod tests {
             (r#""\u00e9\ud83c\udf89""#, Some("é🎉")),
             (r#"  "x"  "#, Some("x")),
             (r#""\/""#, Some("/")),
+            (r#""\"\\\/\b\f\n\r\t\u0041""#, Some("\"\\/\u{8}\u{c}\n\r\tA")),
             (r#""\ud83c""#, Some("\u{FFFD}")),
             ("123", None),
             (r#""\ud83d\u0041""#, Some("\u{FFFD}A")),
