@@ -164,16 +164,24 @@ pub fn string_array(raw: &str) -> Option<Vec<String>> {
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
 /// keys only `over` has, in their order. A non-object on either side counts as `{}`.
 pub fn merge_objects(base: &str, over: &str) -> String {
-    let base = object_entries(base).unwrap_or_default();
-    let over = object_entries(over).unwrap_or_default();
-    let mut merged: Vec<(String, &str)> = Vec::with_capacity(base.len() + over.len());
-    for (key, value) in base.into_iter().chain(over) {
-        match merged.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => merged.push((key, value)),
+    let mut entries = object_entries(base).unwrap_or_default();
+    entries.extend(object_entries(over).unwrap_or_default());
+    let mut out = String::from("{");
+    for (i, (key, _)) in entries.iter().enumerate() {
+        // Each key once, where it first appears, with the value it last has.
+        if entries.iter().take(i).any(|(k, _)| k == key) {
+            continue;
         }
+        let value = entries.iter().rev().find(|(k, _)| k == key).map_or("null", |(_, v)| *v);
+        if out.len() > 1 {
+            out.push(',');
+        }
+        push_str(&mut out, key);
+        out.push(':');
+        out.push_str(value);
     }
-    write_object(&merged)
+    out.push('}');
+    out
 }
 
 /// Writes entries back out as a JSON object text.
@@ -348,6 +356,10 @@ mod tests {
             ("null", r#"{"a":1}"#, r#"{"a":1}"#),
             (r#"{"a":1}"#, "[1]", r#"{"a":1}"#),
             (r#"{"k\"":1}"#, "{}", r#"{"k\"":1}"#),
+            (r#"{"a":1,"b":2,"a":3}"#, r#"{"b":4,"c":5,"c":6}"#, r#"{"a":3,"b":4,"c":6}"#),
+            (r#"{"a":1}"#, r#"{"\u0061":2,"b":[]}"#, r#"{"a":2,"b":[]}"#),
+            ("{}", "{}", "{}"),
+            (r#"{"a":1}"#, r#"{"b":tru}"#, r#"{"a":1}"#),
         ];
         for (base, over, want) in table {
             assert_eq!(merge_objects(base, over), want);
