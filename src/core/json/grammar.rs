@@ -250,6 +250,16 @@ mod tests {
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
         assert_eq!(check(&deep, 64), Err(Invalid::TooDeep));
         assert_eq!(check(&deep, usize::MAX), Ok(vec![]));
+        let nested = |levels: usize| "{\"a\":[".repeat(levels / 2) + "{}" + &"]}".repeat(levels / 2);
+        assert_eq!(check(&nested(63), 62), Err(Invalid::TooDeep));
+        assert_eq!(check(&nested(63), 63), Ok(vec![]));
+        assert_eq!(check("{\"a\":[{},[],{\"b\":[1]}],\"c\":{}}", 4), Ok(vec![]));
+        assert_eq!(check("{\"a\":[{},[],{\"b\":[1]}],\"c\":{}}", 3), Err(Invalid::TooDeep));
+        // Arrays and objects are told apart at every level.
+        let full = "[{\"a\":".repeat(100) + "1" + &"}]".repeat(100);
+        assert_eq!(check(&full, 200), Ok(vec![]));
+        let crossed = "[{\"a\":".repeat(100) + "1" + &"]}".repeat(100);
+        assert_eq!(check(&crossed, 200), Err(Invalid::Syntax));
     }
 
     #[test]
