@@ -38,7 +38,7 @@ pub const LEGACY_SIO: &str = "_sio";
 /// What a JSON parse of a stored text yields, as far as ids care.
 #[derive(Debug, PartialEq)]
 enum Parsed {
-    /// `JSON.parse` would throw: the raw text is the value.
+    /// `JSON.parse` would throw (not valid JSON in full): the raw text is the value.
     NotJson,
     /// `null`.
     Null,
@@ -50,12 +50,14 @@ enum Parsed {
 
 fn parse(text: &str) -> Parsed {
     let trimmed = json::trim_ws(text);
+    // `JSON.parse` has no nesting limit worth the name; ours is generous.
+    if json::grammar::check(trimmed, usize::MAX).is_err() {
+        return Parsed::NotJson;
+    }
     match trimmed.as_bytes().first() {
-        _ if trimmed == "null" => Parsed::Null,
-        _ if trimmed == "true" || trimmed == "false" || json::is_number(trimmed) => Parsed::Other,
+        Some(b'n') => Parsed::Null,
         Some(b'"') => json::parse_str(trimmed).map_or(Parsed::NotJson, Parsed::Str),
-        Some(b'{') | Some(b'[') => Parsed::Other,
-        _ => Parsed::NotJson,
+        _ => Parsed::Other,
     }
 }
 

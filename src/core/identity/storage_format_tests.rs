@@ -57,6 +57,15 @@ fn ids_are_read_like_analytics_js_including_1_0_formats() {
         (LocalStorage, "", None),
         (LocalStorage, " 42 ", Some("42")),
         (LocalStorage, "\"unterminated", Some("\"unterminated")),
+        // Whatever `JSON.parse` throws on is the raw text, untrimmed (analytics.js's fallback).
+        (LocalStorage, " {abc ", Some(" {abc ")),
+        (LocalStorage, "[1,", Some("[1,")),
+        (LocalStorage, "01", Some("01")),
+        (LocalStorage, "nul", Some("nul")),
+        (LocalStorage, "\"a\" \"b\"", Some("\"a\" \"b\"")),
+        (LocalStorage, " [1] ", Some("[1]")),
+        (LocalStorage, "{\"a\":1}", Some("{\"a\":1}")),
+        (LocalStorage, " \"\\u0041\" ", Some("A")),
     ];
     for (kind, raw, want) in table {
         assert_eq!(decode_id(*kind, raw).as_deref(), *want, "{kind:?} {raw:?}");
