@@ -136,7 +136,8 @@ pub fn decode_legacy_user(raw: &str) -> Option<LegacyUser> {
     let legacy = if json::is_object(&text) {
         LegacyUser {
             id: json::get(&text, "id").and_then(id_from_text),
-            traits: json::get(&text, "traits").filter(|t| json::is_object(t)).map(str::to_owned),
+            // Part of an object text that passed the check: valid, so an object when it opens like one.
+            traits: json::get(&text, "traits").filter(|t| t.starts_with('{')).map(str::to_owned),
         }
     } else {
         LegacyUser { id: id_from_text(&text), traits: None }
