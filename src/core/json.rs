@@ -20,15 +20,16 @@ pub fn push_str(out: &mut String, s: &str) {
             continue;
         }
         out.push_str(s.get(run..i).unwrap_or_default());
+        out.push('\\');
         run = i + 1;
         match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
+            // The quote or backslash itself starts the next run.
+            b'"' | b'\\' => run = i,
+            b'\n' => out.push('n'),
+            b'\r' => out.push('r'),
+            b'\t' => out.push('t'),
             _ => {
-                out.push_str(if b < 0x10 { "\\u000" } else { "\\u001" });
+                out.push_str(if b < 0x10 { "u000" } else { "u001" });
                 out.push(char::from(*b"0123456789abcdef".get(usize::from(b & 0xf)).unwrap_or(&b'0')));
             }
         }
