@@ -38,10 +38,10 @@ const TABLE: &[Row] = &[
     (r#"{"group":{"cookie":{"key":"gid"}}}"#, |o| o.identity.group.id_key == "gid"),
     // Page environment: write key, npm build, default integrations in every event.
     (r#"{"writeKey":"wk","_npm":true}"#, |o| o.page.write_key() == "wk"),
-    // Facade-side options are known (not reported); initialPageview is read here.
+    // Facade-side options (the npm entry sends the initial page call) are known, not reported.
     (r#"{"initialPageview":true,"disable":false,"useQueryString":false,"wasmUrl":"/a.wasm","scriptUrl":"/s.js"}"#,
-        |o| o.initial_pageview && o.unsupported.is_empty() && o.unsupported_warning().is_none()),
-    ("{}", |o| !o.initial_pageview && o.unsupported.is_empty() && o.unsupported_warning().is_none() && o.unsupported_warning().is_none()),
+        |o| o.unsupported.is_empty() && o.unsupported_warning().is_none()),
+    ("{}", |o| o.unsupported.is_empty() && o.unsupported_warning().is_none()),
     // Unsupported options are named, in order, in one line.
     (r#"{"obfuscate":true,"cookie":{},"highEntropyValuesClientHints":["model"]}"#, |o| {
         o.unsupported == "obfuscate, highEntropyValuesClientHints"
