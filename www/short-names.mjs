@@ -98,10 +98,12 @@ function rewriteSections(wasm) {
         const kind = wasm[afterField];
         const descEnd = importDescEnd(wasm, kind, afterField + 1);
         if (module.startsWith('./snippets/')) {
-          // A snippet's function imported as is (no glue shim): the module gets a short name, the field
-          // keeps its name (it is the snippet's own export name).
-          if (!snippets.has(module)) snippets.set(module, `s${snippets.size}`);
-          body.push(...encode(snippets.get(module)), ...encode(field), ...wasm.subarray(afterField, descEnd));
+          // A snippet's function imported as is (no glue shim): the module and the field get short names;
+          // the glue hands the wasm an object of exactly those functions under them (shortenNames).
+          if (!snippets.has(module)) snippets.set(module, { short: `s${snippets.size}`, fields: new Map(), names: shortNames() });
+          const snippet = snippets.get(module);
+          if (!snippet.fields.has(field)) snippet.fields.set(field, snippet.names.next().value);
+          body.push(...encode(snippet.short), ...encode(snippet.fields.get(field)), ...wasm.subarray(afterField, descEnd));
           p = descEnd;
           continue;
         }
@@ -145,16 +147,27 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  */
 export function shortenNames(glue, wasmBytes) {
   const { wasm, imports, snippets, exports } = rewriteSections(wasmBytes);
-  for (const [module, short] of snippets) {
-    // wasm-bindgen lists the snippet once per direct import (`"<module>": importN,`, all the same
-    // namespace): keep the first under the short name, drop the repeats.
-    let first = true;
-    glue = glue.replace(new RegExp(`\\n\\s*(["'])${escape(module)}\\1: (import\\d+),`, 'g'), (line, _q, namespace) => {
-      if (!first) return '';
-      first = false;
-      return line.replace(/(["']).*\1:/, `"${short}":`);
+  for (const [module, { short, fields }] of snippets) {
+    // wasm-bindgen imports the snippet as a namespace once per direct import (`import * as importN from
+    // "<module>"`) and lists it as `"<module>": importN,` as often. A namespace object names every export
+    // of the snippet, so the bundler keeps them all, each with a getter: instead the glue imports exactly the
+    // functions the wasm takes and hands them over as one object under their short names.
+    const namespaces = new Set();
+    glue = glue.replace(new RegExp(`\\nimport \\* as (import\\d+) from (["'])${escape(module)}\\2;?`, 'g'), (_, namespace) => {
+      namespaces.add(namespace);
+      return '';
     });
-    if (first) throw new Error(`short-names: snippet module ${module} not found in the glue`);
+    if (namespaces.size === 0) throw new Error(`short-names: snippet module ${module} not imported in the glue`);
+    const local = (shortField) => `${short}_${shortField}`;
+    const named = [...fields].map(([field, shortField]) => `${field} as ${local(shortField)}`).join(', ');
+    const object = [...fields].map(([, shortField]) => `${shortField}: ${local(shortField)}`).join(', ');
+    let listed = 0;
+    glue = glue.replace(new RegExp(`\\n\\s*(["'])${escape(module)}\\1: (import\\d+),`, 'g'), (line, _q, namespace) => {
+      if (!namespaces.has(namespace)) throw new Error(`short-names: ${namespace} is not a namespace of ${module}`);
+      return listed++ ? '' : `\n        "${short}": { ${object} },`;
+    });
+    if (listed !== namespaces.size) throw new Error(`short-names: snippet module ${module}: ${namespaces.size} namespaces, listed ${listed} times`);
+    glue = `import { ${named} } from "${module}";\n` + glue;
   }
   for (const [module, { short, fields }] of imports) {
     glue = replaceCounted(glue, new RegExp(`(["'])${escape(module)}\\1:`, 'g'), `"${short}":`, 1, `module ${module}`);
