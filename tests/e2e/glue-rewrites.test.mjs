@@ -21,6 +21,7 @@ test('the glue loses the closure bookkeeping, the polyfill and the loader it nev
   for (const gone of ['CLOSURE_DTORS', '_wbg_cb_unref', 'FinalizationRegistry', "'encodeInto' in", 'deprecated parameters']) {
     assert.ok(!trimmed.includes(gone), `trimmed glue still holds ${gone}`);
   }
+  assert.ok(!/if \(ptr\d+\) \{ wasm\.__wbindgen_free/.test(trimmed), 'string copies without free-on-throw');
   assert.equal(trimmed.match(/= makeClosure\(/g).length, 1);
   // The forwarding makeClosure passes the closure's two words first, then the caller's arguments.
   const source = trimmed.match(/\nfunction makeClosure\(arg0, arg1, f\) \{[\s\S]*?\n\}\n/)[0];
@@ -36,6 +37,7 @@ test('a glue of another shape is refused, not half trimmed', () => {
   const droppedElsewhere = GLUE + '\nfunction dropClosure(f) { f._wbg_cb_unref(); }\n';
   assert.throws(() => trimGlue(droppedElsewhere), /closure unref only in makeClosure/);
   assert.throws(() => trimGlue(GLUE.replace('const CLOSURE_DTORS', 'const CLOSURE_DESTRUCTORS')), /closure destructor registry/);
+  assert.throws(() => trimGlue(GLUE.replace(/\n        throw e;\n/, '\n        report(e);\n        throw e;\n')), /free-on-throw/);
 });
 
 test('the snippet host is handed over as one object of exactly the functions the wasm imports, and links', async () => {
