@@ -157,13 +157,13 @@ mod exports {
         instances.len() as u32 - 1
     }
 
-    /// [`Analytics::build`] on instance `handle`.
+    /// [`Analytics::build`] on instance `handle`; `call` is the method and the kinds string, separated
+    /// by a space (one string argument fewer to copy in).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen]
     pub fn build(
         handle: u32,
-        method: &str,
-        kinds: &str,
+        call: &str,
         a0: Option<String>,
         a1: Option<String>,
         a2: Option<String>,
@@ -173,6 +173,7 @@ mod exports {
         now_ms: f64,
         enqueue: bool,
     ) -> Option<String> {
+        let (method, kinds) = crate::core::text::split_once(call, b' ')?;
         instance(handle)?.build(method, kinds, a0, a1, a2, a3, a4, page_json, now_ms, enqueue)
     }
 

@@ -28,7 +28,7 @@ function wasmCore(optionsJson) {
   const handle = create(optionsJson, (reason, messageId) => dropListener(reason, messageId));
   const op = (code, field, text) => call(handle, code, field, text);
   return {
-    build: (...args) => build(handle, ...args),
+    build: (method, kinds, ...args) => build(handle, method + ' ' + kinds, ...args),
     enqueue: (body) => op(ENQUEUE, 0, body),
     flush: () => op(FLUSH),
     queueState: () => op(QUEUE_STATE) || '{}',
