@@ -104,7 +104,7 @@ pub fn start(options_json: &str) -> Shared {
     }
     let storing = Rc::new(Cell::new(consent.effects().store));
     let identity = Identity::new(&settings, browser_stores(&settings, &storing));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings, retry_queue, &storing), leases.tab_id(), host::now_ms())
+    let tracker = Tracker::new(env.with_query_reader(host::read_query), identity, config, queue_store(&settings, retry_queue, &storing), leases.tab_id(), host::now_ms())
         .with_consent(consent, storing);
     let runtime = Runtime {
         tracker,

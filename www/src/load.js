@@ -28,15 +28,15 @@ function wasmCore(optionsJson) {
   const handle = create(optionsJson, (reason, messageId) => dropListener(reason, messageId));
   const op = (code, field, text) => call(handle, code, field, text);
   return {
-    build: (method, kinds, ...args) => build(handle, method + ' ' + kinds, ...args),
-    enqueue: (body) => op(ENQUEUE, 0, body),
-    flush: () => op(FLUSH),
-    queueState: () => op(QUEUE_STATE) || '{}',
-    takeWarnings: () => op(TAKE_WARNINGS) || '',
-    onDrop: (listener) => { dropListener = listener; },
-    identity: (field) => op(IDENTITY, field),
-    setIdentity: (field, value) => op(SET_IDENTITY, field, value),
-    reset: () => op(RESET),
+    build_: (method, kinds, ...args) => build(handle, method + ' ' + kinds, ...args),
+    enqueue_: (body) => op(ENQUEUE, 0, body),
+    flush_: () => op(FLUSH),
+    queueState_: () => op(QUEUE_STATE) || '{}',
+    takeWarnings_: () => op(TAKE_WARNINGS) || '',
+    onDrop_: (listener) => { dropListener = listener; },
+    identity_: (field) => op(IDENTITY, field),
+    setIdentity_: (field, value) => op(SET_IDENTITY, field, value),
+    reset_: () => op(RESET),
   };
 }
 
@@ -45,17 +45,18 @@ function wasmCore(optionsJson) {
  * a load failure is reported on `analytics.on('error')` (after the replay, so buffered listeners hear
  * it) and in the console, naming the URL and the status. */
 export async function start(writeKey, options, wasmUrl) {
-  if (typeof window === 'undefined' || typeof document === 'undefined') {
-    return new Analytics(NULL_CORE, Object.assign({}, options, { writeKey: String(writeKey || '') }));
+  const settings = Object.assign({}, options, { writeKey: String(writeKey || '') });
+  if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+    try {
+      return await startCore(settings, options, wasmUrl);
+    } catch (error) {
+      console.warn('[wasm-analytics] failed to load: ' + ((error && error.message) || error));
+      const inert = new Analytics(NULL_CORE, settings);
+      inert.loadError_ = error;
+      return inert;
+    }
   }
-  try {
-    return await startCore(writeKey, options, wasmUrl);
-  } catch (error) {
-    console.warn('[wasm-analytics] failed to load: ' + ((error && error.message) || error));
-    const inert = new Analytics(NULL_CORE, Object.assign({}, options, { writeKey: String(writeKey || '') }));
-    inert.loadError_ = error;
-    return inert;
-  }
+  return new Analytics(NULL_CORE, settings);
 }
 
 /** Tells the `error` listeners why loading failed; called after the buffered calls were replayed. */
@@ -64,17 +65,16 @@ export function reportLoadError(analytics) {
   if (error) analytics.emitter_.emit('error', { code: 'load_failure', reason: error, message: error.message });
 }
 
-async function startCore(writeKey, options, wasmUrl) {
+async function startCore(settings, options, wasmUrl) {
   // The `ajs_` query (analytics.js: location.search, else the hash from its last `?`), read now: the page may
   // change its URL while the wasm loads.
   const query = location.search || location.hash.replace(/.*\?/, '?');
-  const settings = Object.assign({}, options || {}, { writeKey: String(writeKey || '') });
   if (await isDisabled(options)) return new Analytics(NULL_CORE, settings);
   await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
   // The core parses the options (src/core/load_options.rs: endpoint, identity, delivery); the line naming
   // options it does not support is logged once, at debug level.
   const core = wasmCore(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
-  const unsupported = core.takeWarnings();
+  const unsupported = core.takeWarnings_();
   if (unsupported) console.debug('[wasm-analytics] ' + unsupported);
   const analytics = new Analytics(core, settings);
   analytics.query_ = query;
