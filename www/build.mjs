@@ -33,7 +33,7 @@ const common = {
 mkdirSync(join(www, 'dist'), { recursive: true });
 mkdirSync(join(www, 'npm/dist'), { recursive: true });
 // The script-tag build fetches the query-string module (www/src/query-string.js, only when the URL holds
-// `ajs_`) and the plugin runner (www/src/plugins.js, only when the site calls register()) as files of their
+// `ajs_`) and the plugin runner (www/src/plugins.js, only when the site calls register() or adds middleware) as files of their
 // own. They are built apart (no code splitting: a shared chunk would be one more request on every page), with
 // the script's shortened member names (one mangleCache), and the script's dynamic imports of them are left
 // to the browser. The npm build keeps them inline.
@@ -70,7 +70,7 @@ for (const name of ['dist/snippet.min.js', 'dist/wasm-analytics.js', 'dist/wasm_
   total = total.map((t, i) => t + s[i]);
   console.log(`   ${name.padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli`);
 }
-const WHEN = { 'wa-query-string.js': 'only with ajs_ in the URL', 'wa-plugins.js': 'only when the site registers a plugin' };
+const WHEN = { 'wa-query-string.js': 'only with ajs_ in the URL', 'wa-plugins.js': 'only when the site registers a plugin or middleware' };
 for (const name of readdirSync(join(www, 'dist')).filter((f) => WHEN[f])) {
   const s = sizes(join(www, 'dist', name));
   console.log(`   ${('dist/' + name).padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli  (${WHEN[name]})`);

@@ -3,7 +3,10 @@
 // under the module "./wasm_analytics_bg.js", and exports closure shims as
 // `wasm_bindgen__convert__closures_____invoke__h<16 hex>`: about 200 long names, each spelled once in the wasm
 // and once in the glue, and the hex digits do not compress. Behaviour is unchanged: the names are only the
-// keys that link the two files, and both are rewritten together (`memory` keeps its name).
+// keys that link the two files, and both are rewritten together (`memory` keeps its name). The functions the
+// wasm imports from src/browser/host.js directly (no glue shim) get short names too, and the glue hands them
+// over as an object of just those functions rather than the module's namespace (which the bundler would
+// build with a getter for every export).
 //
 // Owns: wasm import/export section rewriting. Refuses (throws at build time) when the glue does not spell
 // every name exactly where expected, so a wasm-bindgen upgrade that changes the glue's shape fails the build
@@ -98,10 +101,12 @@ function rewriteSections(wasm) {
         const kind = wasm[afterField];
         const descEnd = importDescEnd(wasm, kind, afterField + 1);
         if (module.startsWith('./snippets/')) {
-          // A snippet's function imported as is (no glue shim): the module gets a short name, the field
-          // keeps its name (it is the snippet's own export name).
-          if (!snippets.has(module)) snippets.set(module, `s${snippets.size}`);
-          body.push(...encode(snippets.get(module)), ...encode(field), ...wasm.subarray(afterField, descEnd));
+          // A snippet's function imported as is (no glue shim): the module and the field get short names;
+          // the glue hands the wasm an object of just those functions (shortenNames).
+          if (!snippets.has(module)) snippets.set(module, { short: `s${snippets.size}`, fields: new Map(), names: shortNames() });
+          const snippet = snippets.get(module);
+          if (!snippet.fields.has(field)) snippet.fields.set(field, snippet.names.next().value);
+          body.push(...encode(snippet.short), ...encode(snippet.fields.get(field)), ...wasm.subarray(afterField, descEnd));
           p = descEnd;
           continue;
         }
@@ -145,14 +150,17 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  */
 export function shortenNames(glue, wasmBytes) {
   const { wasm, imports, snippets, exports } = rewriteSections(wasmBytes);
-  for (const [module, short] of snippets) {
+  for (const [module, { short, fields }] of snippets) {
     // wasm-bindgen lists the snippet once per direct import (`"<module>": importN,`, all the same
-    // namespace): keep the first under the short name, drop the repeats.
+    // namespace): the first becomes an object of the imported functions under their short names (the
+    // bundler then keeps no namespace object of the whole module, and the wasm spells no export name), the
+    // repeats go.
     let first = true;
-    glue = glue.replace(new RegExp(`\\n\\s*(["'])${escape(module)}\\1: (import\\d+),`, 'g'), (line, _q, namespace) => {
+    glue = glue.replace(new RegExp(`(\\n\\s*)(["'])${escape(module)}\\2: (import\\d+),`, 'g'), (line, lead, _q, namespace) => {
       if (!first) return '';
       first = false;
-      return line.replace(/(["']).*\1:/, `"${short}":`);
+      const members = [...fields].map(([field, shortField]) => `${shortField}: ${namespace}.${field}`);
+      return `${lead}"${short}": { ${members.join(', ')} },`;
     });
     if (first) throw new Error(`short-names: snippet module ${module} not found in the glue`);
   }
@@ -197,3 +205,8 @@ export async function checkLinks({ glue, wasm }, snippets) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The methods of the core object the facade wraps (load.js wasmCore over the wasm's three exports, and
+ * null-core.js's NULL_CORE). They carry internal names (`build_`): the bundler shortens members whose names end
+ * in `_` (build.mjs mangleProps), and no page code calls the core directly. */
+export const CORE_METHODS = ['build', 'enqueue', 'flush', 'identity', 'setIdentity', 'queueState', 'takeWarnings', 'onDrop', 'reset'];

@@ -8,16 +8,17 @@
   // library (analytics.js marks it with `initialize`, ours with `initialized`), untouched.
   if (analytics.initialize || analytics.initialized || analytics.invoked) return console.error('wasm-analytics snippet included twice.');
   analytics.invoked = true;
-  var contextual = { track: 1, screen: 1, alias: 1, group: 1, page: 1, identify: 1 };
-  // The same list as BUFFERED in src/methods.js (tests/e2e/methods.test.mjs checks it).
-  analytics.methods = ('trackSubmit trackClick trackLink trackForm pageview identify reset group track ready ' +
-    'alias debug page screen once off on addSourceMiddleware addIntegrationMiddleware setAnonymousId ' +
+  // The same list as BUFFERED in src/methods.js (tests/e2e/methods.test.mjs checks it). The first six make an
+  // event: the page is captured when they are called.
+  analytics.methods = ('track screen alias group page identify trackSubmit trackClick trackLink trackForm ' +
+    'pageview reset ready debug once off on addSourceMiddleware addIntegrationMiddleware setAnonymousId ' +
     'addDestinationMiddleware register deregister flush timeout consent').split(' ');
   analytics.factory = function (method) {
     return function () {
       if (window.analytics.initialized) return window.analytics[method].apply(window.analytics, arguments);
       var args = [].slice.call(arguments);
-      if (contextual[method]) {
+      // One of the first six methods (`>>> 0` makes indexOf's -1, a method not listed, a large number).
+      if (analytics.methods.indexOf(method) >>> 0 < 6) {
         var canonical = document.querySelector("link[rel='canonical']");
         args.push({ __t: 'bpc', c: (canonical && canonical.getAttribute('href')) || undefined,
           p: location.pathname, u: location.href, s: location.search, t: document.title,

@@ -377,6 +377,32 @@ test('addSourceMiddleware: modifies the payload; not calling next cancels; next(
   assert.match(byName['mw-modify'].messageId, MESSAGE_ID);
 });
 
+test('addSourceMiddleware not awaited: the very next calls go through it, in call order', async (t) => {
+  const { page, writeKey } = await open(t);
+  await call(page, (a) => {
+    // The middleware runs in wa-plugins.js, fetched on this call: the events below wait for it.
+    a.addSourceMiddleware(({ payload, next }) => { payload.obj.properties.seen = true; next(payload); });
+    for (let i = 0; i < 5; i++) a.track('mw-sync', { i });
+  });
+  const events = await delivered(page, writeKey, 5);
+  assert.deepEqual(events.map((e) => e.properties), [0, 1, 2, 3, 4].map((i) => ({ i, seen: true })));
+  assert.deepEqual(page.errors, []);
+});
+
+test('addSourceMiddleware when wa-plugins.js cannot be fetched: events go out as built, calls resolve, nothing reaches the page', async (t) => {
+  const { page, writeKey } = await open(t);
+  await page.route('**/wa-plugins.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  const result = await call(page, async (a) => {
+    const added = await a.addSourceMiddleware(({ payload, next }) => { payload.obj.properties.seen = true; next(payload); });
+    const ctx = await a.track('mw-unloaded', { n: 1 });
+    return { sameInstance: added === a, event: ctx.event.event, failed: ctx.failedDelivery() };
+  });
+  assert.deepEqual(result, { sameInstance: true, event: 'mw-unloaded', failed: undefined });
+  const [event] = await delivered(page, writeKey, 1);
+  assert.deepEqual(event.properties, { n: 1 }, 'sent as built: the middleware never ran');
+  assert.deepEqual(page.errors, []);
+});
+
 test('callbacks: called with the context no sooner than the 300 ms timeout; also for dropped calls; ready() fires', async (t) => {
   const { page, writeKey } = await open(t);
   const result = await call(page, async (a) => {

@@ -3,7 +3,7 @@
 // (argument roles, identity, the envelope, delivery); this file passes values and runs callbacks.
 // Members whose names end in `_` are internal, not analytics.js API: the build shortens them (mangleProps).
 
-import { Emitter } from './emitter.js';
+import { Emitter, safely } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
 import { pageJson } from './page.js';
 import { User, Group } from './user.js';
@@ -20,7 +20,6 @@ export class Analytics {
     this.core_ = core;
     this.settings = settings;
     this.emitter_ = new Emitter();
-    this.middleware_ = [];
     this.debug_ = false;
     this.timeout_ = 300;
     this.user_ = new User(core);
@@ -31,7 +30,7 @@ export class Analytics {
     for (const name of Object.getOwnPropertyNames(Analytics.prototype)) {
       if (name !== 'constructor' && typeof this[name] === 'function') this[name] = this[name].bind(this);
     }
-    core.onDrop((reason, messageId) => {
+    core.onDrop_((reason, messageId) => {
       this.warn_('event ' + messageId + ' dropped: ' + reason);
       this.emitter_.emit('error', { code: 'delivery_failure', reason, messageId });
     });
@@ -57,24 +56,22 @@ export class Analytics {
       const last = args[count - 1];
       if (last && typeof last === 'object' && last.__t === 'bpc') {
         count--;
-        page = toJson(last);
+        page = pageJson(last);
         at = last.d;
       } else {
         page = pageJson();
       }
-      for (let i = 0; i < count; i++) {
-        if (typeof args[i] === 'function') { callback = args[i]; break; }
-      }
-      const direct = !this.middleware_.length && !this.plugins_;
+      callback = args.slice(0, count).find((a) => typeof a === 'function');
+      const direct = !this.plugins_;
       const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
       if (!body) return this.finish_(callback, dropped(type, this.core_.inert_ || 'invalid arguments: no event built'));
       if (direct) return this.accepted_(type, new Context(body), callback);
-      // Middleware and plugins may be async: one event at a time, so events keep their call order. Whatever
-      // they leave in the event (a BigInt, a cycle, a throwing getter), the returned promise never rejects and
-      // the callback fires: the event is repaired (toJson in accept_) or dropped with its reason.
-      const run = (this.tail_ || Promise.resolve()).then(() => this.pipeline_(type, JSON.parse(body)));
-      this.tail_ = run.then(() => undefined, () => undefined);
-      return run.then((ctx) => this.accept_(type, ctx, callback))
+      // Source middleware and plugins run in www/src/plugins.js (fetched on first use; events keep their
+      // call order). Whatever they leave in the event (a BigInt, a cycle, a throwing getter), the returned
+      // promise never rejects and the callback fires: the event is repaired (toJson in accept_) or dropped
+      // with its reason. Without the module (it failed to load) the event goes to the core as built.
+      return this.plugins_.then((p) => (p ? p.run_(body) : new Context(body)))
+        .then((ctx) => this.accept_(type, ctx, callback))
         .catch((e) => this.finish_(callback, dropped(type, describe(e))));
     } catch (e) {
       this.warn_(type + '() failed: ' + describe(e));
@@ -82,23 +79,12 @@ export class Analytics {
     }
   }
 
-  /** Source middleware, then the before and enrichment plugins (www/src/plugins.js): the context to send,
-   * or the reason the event was dropped (a string). */
-  async pipeline_(type, event) {
-    event = await this.runMiddleware_(event);
-    if (!event) return 'cancelled by source middleware';
-    const plugins = await this.plugins_;
-    return plugins ? plugins.enrich(new Context(event)) : new Context(event);
-  }
-
   /** The first five of `count` arguments as kinds + texts for the core. `enqueue`: the core queues the
-   * event itself (no middleware to run first). */
+   * event itself (no middleware or plugins to run first). */
   build_(type, args, count, page, at, enqueue) {
     const warn = this.debug_ ? (why) => this.warn_(type + '(): ' + why) : undefined;
     let kinds = '';
-    const values = [];
-    for (let i = 0; i < 5 && i < count; i++) {
-      const a = args[i];
+    const values = args.slice(0, Math.min(count, 5)).map((a) => {
       let kind = kindOf(a);
       let text;
       if (kind === 's') text = a;
@@ -108,10 +94,10 @@ export class Analytics {
         if (text === undefined) kind = '?'; // unserialisable: the core treats it as a wrong-typed argument
       }
       kinds += kind;
-      values.push(text);
-    }
-    const body = this.core_.build(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
-    if (warn) this.core_.takeWarnings().split('\n').forEach((line) => line && warn(line));
+      return text;
+    });
+    const body = this.core_.build_(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
+    if (warn) this.core_.takeWarnings_().split('\n').forEach((line) => line && warn(line));
     return body;
   }
 
@@ -119,13 +105,13 @@ export class Analytics {
     if (typeof ctx === 'string') return this.finish_(callback, dropped(type, ctx));
     const text = toJson(ctx.event);
     if (!text) return this.finish_(callback, dropped(type, 'the event left by middleware or plugins cannot be serialised'));
-    this.core_.enqueue(text);
+    this.core_.enqueue_(text);
     return this.accepted_(type, ctx, callback);
   }
 
   accepted_(type, ctx, callback) {
     if (this.emitter_.has_(type)) emitEvent(this.emitter_, type, ctx.event);
-    if (this.plugins_) this.plugins_.then((plugins) => plugins && plugins.deliver(ctx));
+    if (this.plugins_) this.plugins_.then((plugins) => plugins && plugins.deliver_(ctx));
     return this.finish_(callback, ctx);
   }
 
@@ -135,35 +121,16 @@ export class Analytics {
     if (!callback) return Promise.resolve(ctx);
     return new Promise((resolve) => {
       setTimeout(() => {
-        if (callback) {
-          try { callback(ctx); } catch (e) { console.warn('[wasm-analytics] callback threw', e); }
-        }
+        safely(callback, [ctx], 'callback');
         resolve(ctx);
       }, this.timeout_);
     });
   }
 
-  /** Runs source middleware in order, as analytics.js does: a middleware that has returned (or whose
-   * returned promise has settled) without calling `next` cancels the event; `next(null)` keeps it. */
-  runMiddleware_(event) {
-    return this.middleware_.reduce((previous, fn) => previous.then(async (current) => {
-      if (!current) return null;
-      let called = false;
-      let replacement = null;
-      try {
-        await fn({ payload: facade(current), integrations: current.integrations || {}, next: (next) => { called = true; replacement = next; } });
-      } catch (e) {
-        this.warn_('source middleware threw: ' + describe(e));
-        return null;
-      }
-      if (!called) this.warn_('source middleware did not call next(): event cancelled');
-      return called ? (replacement && replacement.obj) || current : null;
-    }), Promise.resolve(event));
-  }
-
+  /** Runs `fn` on every later event before the plugins (www/src/plugins.js, fetched now). */
   addSourceMiddleware(fn) {
-    if (typeof fn === 'function') this.middleware_.push(fn);
-    else this.warn_('addSourceMiddleware() needs a function');
+    if (typeof fn === 'function') return this.withPlugins_((p) => p.sourceMiddleware_.push(fn)).then(() => this);
+    this.warn_('addSourceMiddleware() needs a function');
     return Promise.resolve(this);
   }
 
@@ -172,14 +139,14 @@ export class Analytics {
   setAnonymousId(id) { return this.user_.anonymousId(id === undefined ? undefined : id); }
 
   reset() {
-    this.guard_('reset', () => this.core_.reset());
+    this.guard_('reset', () => this.core_.reset_());
     this.emitter_.emit('reset');
   }
 
   /** The visitor's consent: `'granted'`, `'denied'` or `{category: boolean}` (see README, Consent). The core
    * decides; a change that leaves consent granted is announced as Segment's consent wrapper does. */
   consent(preferences) {
-    const flags = this.guard_('consent', () => this.core_.setIdentity(CONSENT, toJson(preferences) || '')) | 0;
+    const flags = this.guard_('consent', () => this.core_.setIdentity_(CONSENT, toJson(preferences) || '')) | 0;
     if (flags & 1) this.track('Segment Consent Preference Updated');
     if (flags & 2) this.reportId_();
     return Promise.resolve();
@@ -187,22 +154,20 @@ export class Analytics {
 
   /** `cookie.serverManaged`: tells the site's id endpoint the anonymousId when its server has not set the cookie. */
   reportId_() {
-    const id = this.core_.identity(SERVER_REPORT);
+    const id = this.core_.identity_(SERVER_REPORT);
     const cookie = this.settings.cookie;
     if (id) this.guard_('report', () => fetch((cookie && cookie.idEndpoint) || '/wa/id', { method: 'POST', body: id, keepalive: true }).catch(() => {}));
   }
 
   ready(callback) {
-    if (typeof callback === 'function') {
-      try { callback(); } catch (e) { console.warn('[wasm-analytics] ready callback threw', e); }
-    }
+    if (typeof callback === 'function') safely(callback, [], 'ready callback');
     return Promise.resolve();
   }
 
   /** Sends what is queued now; resolves with the queue state once nothing is pending or in
    * flight, or after `maxWaitMs` (default 10 s) when the endpoint is unreachable. */
   flush(maxWaitMs) {
-    this.guard_('flush', () => this.core_.flush());
+    this.guard_('flush', () => this.core_.flush_());
     const until = Date.now() + (typeof maxWaitMs === 'number' ? maxWaitMs : 10000);
     return new Promise((resolve) => {
       const check = () => {
@@ -215,7 +180,7 @@ export class Analytics {
   }
 
   /** Observable queue state: pending, inFlight, delivered, dropped (by reason). */
-  queueState() { return this.guard_('queueState', () => JSON.parse(this.core_.queueState())); }
+  queueState() { return this.guard_('queueState', () => JSON.parse(this.core_.queueState_())); }
 
   debug(on) {
     this.debug_ = on !== false;
@@ -284,10 +249,6 @@ function dropped(type, reason) { return new Context({ type }, reason); }
 /** A thrown value as text, whatever it is (a Symbol, an object whose toString throws). */
 function describe(e) {
   try { return String(e && e.message || e); } catch (x) { return 'error'; }
-}
-
-function facade(event) {
-  return { obj: event, type: () => event.type, event: () => event.event, userId: () => event.userId, anonymousId: () => event.anonymousId };
 }
 
 /** The listener arguments of each event type before `options`, as analytics.js emits them. */

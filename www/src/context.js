@@ -3,7 +3,7 @@
 // event (invalid arguments, cancelled by middleware or a plugin, library disabled) resolves a Context
 // whose `failedDelivery()` holds the reason. The methods plugins use (`updateEvent`, `cancel`, `log`…) are
 // installed by `withPluginMethods`: at once by the npm entry, and by the plugin runner when a script-tag
-// site first calls register() (they are not in the script a page loads).
+// site first calls register() or adds middleware (they are not in the script a page loads).
 // Must not import the wasm core or the Analytics class.
 
 let ids = 0;

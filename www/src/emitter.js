@@ -4,6 +4,11 @@
 // `'__proto__'`, `'toString'` are names like any other) and no string conversion (a Symbol or an
 // object whose toString throws is a key, not an exception), so these methods never throw.
 
+/** Calls the site's `fn(...args)`: what it throws is logged as `what` threw, never thrown on. */
+export function safely(fn, args, what) {
+  try { fn(...args); } catch (e) { console.warn('[wasm-analytics] ' + what + ' threw', e); }
+}
+
 export class Emitter {
   constructor() { this.listeners_ = new Map(); }
   on(name, fn) {
@@ -19,9 +24,7 @@ export class Emitter {
     return this;
   }
   emit(name, ...args) {
-    for (const fn of this.list_(name)) {
-      try { fn(...args); } catch (e) { console.warn('[wasm-analytics] listener for "' + String(name) + '" threw', e); }
-    }
+    for (const fn of this.list_(name)) safely(fn, args, 'listener for "' + String(name) + '"');
   }
   list_(name) { return this.listeners_.get(name) || []; }
   has_(name) { return this.list_(name).length > 0; }

@@ -4,7 +4,8 @@
 // loaded Analytics class and www/npm/index.d.ts have every one. Must not import anything.
 
 /** Buffered until load: stubbed by the snippet, queued by the npm proxy, replayed in call order. */
-export const BUFFERED = ('track page screen identify group alias reset setAnonymousId ready on once off debug ' +
+// Pure: a bundle that does not use the list (the script-tag build) drops it.
+export const BUFFERED = /* @__PURE__ */ ('track page screen identify group alias reset setAnonymousId ready on once off debug ' +
   'timeout addSourceMiddleware addDestinationMiddleware addIntegrationMiddleware register deregister ' +
   'trackLink trackForm trackClick trackSubmit pageview flush consent').split(' ');
 

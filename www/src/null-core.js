@@ -7,15 +7,15 @@ const EMPTY_STATE = '{"pending":0,"inFlight":0,"delivered":0,"dropped":0,"offlin
 export const NULL_CORE = {
   /** Why a call on this core sends nothing (the dropped Context's reason). */
   inert_: 'the library is disabled, not in a browser, or failed to load',
-  build: () => undefined,
-  enqueue() {},
-  flush() {},
-  queueState: () => EMPTY_STATE,
-  takeWarnings: () => '',
-  onDrop() {},
-  identity: () => null,
-  setIdentity: () => null,
-  reset() {},
+  build_: () => undefined,
+  enqueue_() {},
+  flush_() {},
+  queueState_: () => EMPTY_STATE,
+  takeWarnings_: () => '',
+  onDrop_() {},
+  identity_: () => null,
+  setIdentity_: () => null,
+  reset_() {},
 };
 
 /** analytics.js's `disable` option: `true`, or a function (given the CDN settings; we have none: `{}`). */

@@ -1,4 +1,7 @@
-// analytics-next's plugin contract, loaded only when a site calls register(): plugins
+// Source middleware and analytics-next's plugin contract, loaded only when a site calls addSourceMiddleware(),
+// register() or addDestinationMiddleware(). Source middleware runs first, in order, as analytics.js runs it: a
+// middleware that has returned (or whose returned promise has settled) without calling `next` cancels the
+// event; `next(null)` keeps it. Plugins
 // `{name, type, version, isLoaded, load(ctx, analytics), unload?, track?/page?/…(ctx)}` run in JS on the event
 // the core built. `before` plugins run in order and may cancel (a throw, `ctx.cancel()` or no context
 // returned drops the event); `enrichment` plugins run in order and their changes reach the wire (a throw is
@@ -17,7 +20,39 @@ export class Plugins {
     this.Context_ = withPluginMethods(ContextClass);
     this.analytics_ = analytics;
     this.list_ = [];
+    this.sourceMiddleware_ = [];
     this.destinationMiddleware_ = [];
+    this.tail_ = Promise.resolve();
+  }
+
+  /** One event the core built (`body`, its JSON text) through the source middleware, then the before and
+   * enrichment plugins: resolves the context to send, or the reason the event was dropped (a string).
+   * Middleware and plugins may be async: one event at a time, so events keep their call order. */
+  run_(body) {
+    const run = this.tail_.then(async () => {
+      const event = await this.runMiddleware_(JSON.parse(body));
+      return event ? this.enrich_(new this.Context_(event)) : 'cancelled by source middleware';
+    });
+    this.tail_ = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /** The event after each source middleware in turn, or null when one cancelled it. */
+  runMiddleware_(event) {
+    const analytics = this.analytics_;
+    return this.sourceMiddleware_.reduce((previous, fn) => previous.then(async (current) => {
+      if (!current) return null;
+      let called = false;
+      let replacement = null;
+      try {
+        await fn({ payload: facade(current), integrations: current.integrations || {}, next: (next) => { called = true; replacement = next; } });
+      } catch (e) {
+        analytics.warn_('source middleware threw: ' + describe(e));
+        return null;
+      }
+      if (!called) analytics.warn_('source middleware did not call next(): event cancelled');
+      return called ? (replacement && replacement.obj) || current : null;
+    }), Promise.resolve(event));
   }
 
   /** analytics.register(...plugins): loads each; resolves the system context once the non-destinations
@@ -67,7 +102,7 @@ export class Plugins {
 
   /** Runs the before and enrichment plugins on `ctx`; resolves the context to send, or a reason string
    * when a before plugin cancelled the event. */
-  async enrich(ctx) {
+  async enrich_(ctx) {
     for (const plugin of this.ofType_('before', ctx)) {
       const result = await this.attempt_(plugin, ctx);
       if (!isContext(result)) return 'cancelled by plugin "' + plugin.name + '"' + (result && result.reason ? ': ' + result.reason : '');
@@ -82,7 +117,7 @@ export class Plugins {
 
   /** Hands the sent event to the destinations, then to the after plugins, on a later task. Never throws,
    * never awaited by the caller. */
-  deliver(ctx) {
+  deliver_(ctx) {
     if (!this.list_.some((p) => p.type === 'destination' || p.type === 'after')) return;
     setTimeout(() => {
       const sent = this.ofType_('destination', ctx).map((plugin) => this.toDestination_(plugin, ctx));
@@ -133,7 +168,12 @@ function call(fn) {
   try { return Promise.resolve(fn()); } catch (e) { return Promise.reject(e); }
 }
 
+/** A thrown value as text, whatever it is (a Symbol, an object whose toString throws). */
+function describe(e) {
+  try { return String(e && e.message || e); } catch (x) { return 'error'; }
+}
+
 /** The `payload` middleware functions get: analytics.js's facade over the event. */
-export function facade(event) {
+function facade(event) {
   return { obj: event, type: () => event.type, event: () => event.event, userId: () => event.userId, anonymousId: () => event.anonymousId };
 }

@@ -1,6 +1,6 @@
 // analytics.user() and analytics.group(): thin handles over the core's identity state. Values
 // cross as strings; traits as JSON text parsed here, so callers get plain objects. The core reads and
-// writes them by field number (`core.identity(field)`, `core.setIdentity(field, value)`; the numbers
+// writes them by field number (`core.identity_(field)`, `core.setIdentity_(field, value)`; the numbers
 // are `field` in src/js_contract.rs, and tests/js_contract.rs checks these match).
 
 import { toJson } from './serialize.js';
@@ -22,33 +22,33 @@ function parseTraits(text) {
 }
 
 export class User {
-  constructor(core) { this.core = core; }
+  constructor(core) { this.core_ = core; }
   id(...args) {
-    if (args.length) { const id = idArgument(args[0]); if (id !== undefined) this.core.setIdentity(USER_ID, id); }
-    return this.core.identity(USER_ID) ?? null;
+    if (args.length) { const id = idArgument(args[0]); if (id !== undefined) this.core_.setIdentity_(USER_ID, id); }
+    return this.core_.identity_(USER_ID) ?? null;
   }
   anonymousId(...args) {
     if (args.length) {
       const id = idArgument(args[0]);
-      if (id !== undefined) return this.core.setIdentity(ANONYMOUS_ID, id) ?? null;
+      if (id !== undefined) return this.core_.setIdentity_(ANONYMOUS_ID, id) ?? null;
     }
-    return this.core.identity(ANONYMOUS_ID) ?? null;
+    return this.core_.identity_(ANONYMOUS_ID) ?? null;
   }
   traits(...args) {
-    if (args.length) this.core.setIdentity(USER_TRAITS, args[0] && typeof args[0] === 'object' ? toJson(args[0]) : null);
-    return parseTraits(this.core.identity(USER_TRAITS));
+    if (args.length) this.core_.setIdentity_(USER_TRAITS, args[0] && typeof args[0] === 'object' ? toJson(args[0]) : null);
+    return parseTraits(this.core_.identity_(USER_TRAITS));
   }
 }
 
 export class Group {
-  constructor(core) { this.core = core; }
+  constructor(core) { this.core_ = core; }
   id(...args) {
-    if (args.length) { const id = idArgument(args[0]); if (id !== undefined) this.core.setIdentity(GROUP_ID, id); }
-    return this.core.identity(GROUP_ID) ?? null;
+    if (args.length) { const id = idArgument(args[0]); if (id !== undefined) this.core_.setIdentity_(GROUP_ID, id); }
+    return this.core_.identity_(GROUP_ID) ?? null;
   }
   anonymousId() { return undefined; }
   traits(...args) {
-    if (args.length) this.core.setIdentity(GROUP_TRAITS, args[0] && typeof args[0] === 'object' ? toJson(args[0]) : null);
-    return parseTraits(this.core.identity(GROUP_TRAITS));
+    if (args.length) this.core_.setIdentity_(GROUP_TRAITS, args[0] && typeof args[0] === 'object' ? toJson(args[0]) : null);
+    return parseTraits(this.core_.identity_(GROUP_TRAITS));
   }
 }

@@ -36,8 +36,8 @@ mod tests;
 
 use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
 use crate::core::event::call_options::Options;
+use crate::core::event::campaign::ReadQuery;
 use crate::core::event::admit::admit;
-use crate::core::json::grammar;
 use crate::core::{json, time};
 use fields::Fields;
 use crate::core::endpoint_limits::is_admissible_id as admissible_id;
@@ -62,7 +62,7 @@ pub struct Call<'a> {
     pub now_ms: f64,
     /// A fresh lowercase UUID v4 for the `messageId`.
     pub uuid: &'a str,
-    /// `page_context::context_page` captured at call time (or from the snippet's buffer).
+    /// `context.page` JSON at call time (built by the facade, checked by `page_context::checked`).
     pub page: &'a str,
 }
 
@@ -102,6 +102,8 @@ pub struct Env<'a> {
     pub amp_id: Option<&'a str>,
     /// The `s:context.referrer` cookie's JSON, when stored.
     pub stored_referrer: Option<&'a str>,
+    /// The platform's reading of a page's query (`campaign`, ad `referrer`); none: no query enrichment.
+    pub read_query: Option<ReadQuery>,
     /// The `anonymizeIp` init option: events carry `context.anonymizeIp: true` (the collector stores the
     /// address truncated).
     pub anonymize_ip: bool,
@@ -218,7 +220,7 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
     let raw = options.user_id()?;
     let ok = match json::parse_str(raw) {
         Some(text) => admissible_id(&text),
-        None => grammar::check(raw, 1).is_ok() && raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()),
+        None => json::is_number(json::trim_ws(raw)),
     };
     if !ok {
         warnings.add(Warning::UserIdInvalid);

@@ -17,7 +17,7 @@
 //! Must not import platform crates; adapters never encode (see `store`).
 
 use crate::core::identity::cookie_codec;
-use crate::core::{json, text};
+use crate::core::json;
 use crate::core::store::StoreKind;
 
 /// Key of the anonymous id (fixed in analytics.js; not configurable).
@@ -38,7 +38,7 @@ pub const LEGACY_SIO: &str = "_sio";
 /// What a JSON parse of a stored text yields, as far as ids care.
 #[derive(Debug, PartialEq)]
 enum Parsed {
-    /// `JSON.parse` would throw: the raw text is the value.
+    /// `JSON.parse` would throw (not valid JSON in full): the raw text is the value.
     NotJson,
     /// `null`.
     Null,
@@ -50,30 +50,21 @@ enum Parsed {
 
 fn parse(text: &str) -> Parsed {
     let trimmed = json::trim_ws(text);
-    match trimmed.as_bytes().first() {
-        _ if trimmed == "null" => Parsed::Null,
-        _ if trimmed == "true" || trimmed == "false" || is_json_number(trimmed) => Parsed::Other,
-        Some(b'"') => json::parse_str(trimmed).map_or(Parsed::NotJson, Parsed::Str),
-        Some(b'{') | Some(b'[') => Parsed::Other,
-        _ => Parsed::NotJson,
+    // `JSON.parse` has no nesting limit worth the name; ours is generous.
+    if json::grammar::check(trimmed, usize::MAX).is_err() {
+        return Parsed::NotJson;
     }
-}
-
-/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-fn is_json_number(s: &str) -> bool {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let e_at = s.bytes().position(|b| b == b'e' || b == b'E');
-    let (mantissa, exponent) = e_at.map_or((s, None), |at| (s.get(..at).unwrap_or_default(), s.get(at + 1..)));
-    let (int, frac) = text::split_once(mantissa, b'.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
-    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix('+').or_else(|| e.strip_prefix('-')).unwrap_or(e)));
-    digits(int) && (int == "0" || !int.starts_with('0')) && frac.is_none_or(digits) && exponent_ok
+    match trimmed.as_bytes().first() {
+        Some(b'n') => Parsed::Null,
+        Some(b'"') => json::parse_str(trimmed).map_or(Parsed::NotJson, Parsed::Str),
+        _ => Parsed::Other,
+    }
 }
 
 /// An integer whose JavaScript `Number#toString` is the same text (safe to store bare).
 fn is_canonical_integer(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);
-    is_json_number(s) && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && s != "-0"
+    json::is_number(s) && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && s != "-0"
 }
 
 /// An id out of decoded text (JSON parse with fallback to the raw text); `None` when absent.
@@ -145,18 +136,23 @@ pub fn decode_legacy_user(raw: &str) -> Option<LegacyUser> {
     let legacy = if json::is_object(&text) {
         LegacyUser {
             id: json::get(&text, "id").and_then(id_from_text),
-            traits: json::get(&text, "traits").filter(|t| json::is_object(t)).map(str::to_owned),
+            // Part of an object text that passed the check: valid, so an object when it opens like one.
+            traits: json::get(&text, "traits").filter(|t| t.starts_with('{')).map(str::to_owned),
         }
     } else {
         LegacyUser { id: id_from_text(&text), traits: None }
     };
-    (legacy != LegacyUser::default()).then_some(legacy)
+    (legacy.id.is_some() || legacy.traits.is_some()).then_some(legacy)
 }
 
 /// The anonymous id half of a raw `_sio` cookie (`anon----user`); `None` when empty.
 pub fn decode_legacy_sio(raw: &str) -> Option<String> {
     let text = id_from_text(&cookie_codec::decode_value(raw)?)?;
-    let end = text.as_bytes().windows(4).position(|w| w == b"----").unwrap_or(text.len());
+    let b = text.as_bytes();
+    let mut end = 0;
+    while end < b.len() && b.get(end..end + 4) != Some(b"----") {
+        end += 1;
+    }
     let anonymous = text.get(..end).unwrap_or("");
     (!anonymous.is_empty()).then(|| anonymous.to_owned())
 }

@@ -10,7 +10,7 @@ use super::fields::Fields;
 use super::Env;
 use crate::core::event::args::{Warning, Warnings};
 use crate::core::event::call_options::{is_falsy, Options};
-use crate::core::event::campaign;
+use crate::core::event::campaign::QueryContext;
 use crate::core::json;
 
 /// The five `context.page` keys; on page events the same keys in `properties` override them.
@@ -32,8 +32,9 @@ pub(super) fn push(
     let page = merged_page(page, page_properties, context.get("page"));
     let search = json::get(&page, "search").and_then(json::parse_str).unwrap_or_default();
     context.set("page".into(), page);
-    enrich(&mut context, env, &search);
-    let referrer = campaign::ad_referrer(&search).or_else(|| env.stored_referrer.map(str::to_string));
+    let query = QueryContext::read(&search, env.read_query);
+    enrich(&mut context, env, query.campaign());
+    let referrer = query.ad_referrer().or(env.stored_referrer).map(str::to_string);
     if let Some(ad) = &referrer {
         let merged = json::merge_objects(context.get("referrer").unwrap_or("{}"), ad);
         context.set("referrer".into(), merged.into());
@@ -81,8 +82,9 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_
 }
 
 /// Page Enrichment: `userAgent` and `userAgentData` always, `locale` when absent, `library` when
-/// absent or null, `campaign` when the page has a query and no truthy campaign is set, `amp`.
-fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
+/// absent or null, `campaign` (read from the page's query, when it has one) when no truthy campaign is
+/// set, `amp`.
+fn enrich(context: &mut Fields<'_>, env: &Env<'_>, campaign: Option<&str>) {
     context.set_text("userAgent", Some(env.user_agent));
     match env.user_agent_data {
         Some(data) => context.set("userAgentData".into(), data.to_string().into()),
@@ -97,8 +99,8 @@ fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
         library.push('}');
         context.set("library".into(), library.into());
     }
-    if !search.is_empty() && context.get("campaign").is_none_or(is_falsy) {
-        context.set("campaign".into(), campaign::campaign(search).into());
+    if let Some(campaign) = campaign.filter(|_| context.get("campaign").is_none_or(is_falsy)) {
+        context.set("campaign".into(), campaign.to_string().into());
     }
     if env.anonymize_ip && context.get("anonymizeIp").is_none() {
         context.set("anonymizeIp".into(), "true".into());
