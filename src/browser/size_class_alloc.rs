@@ -12,6 +12,10 @@
 //! alignment enough for every layout mapped to the class. Layouts asking for more than `MAX_ALIGN`
 //! get null (none exist here). The wasm32 target without threads is single-threaded, which makes
 //! the `UnsafeCell` sound. Must not import: anything but `core`.
+//!
+//! The bump region starts at the linker's `__heap_base` (the end of the stack and static data), not
+//! at the end of the memory the module starts with: the linker rounds that memory up to whole
+//! 64 KiB pages, and the tail of the last page (~58 KiB in this build) would otherwise stay unused.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::arch::wasm32;
@@ -24,10 +28,17 @@ const MAX_ALIGN: usize = 4_096;
 /// Four classes per power of two, `k` from 2 (16-byte blocks hold the free-list link) to 31.
 const CLASSES: usize = 128;
 
+extern "C" {
+    /// Defined by the wasm linker (lld): its address is the first byte after the stack and the static
+    /// data, below the end of the initial memory. Nothing else in the module uses the bytes above it.
+    static __heap_base: u8;
+}
+
 struct State {
     /// Head of each class's free list (0 = empty); the link is stored in the block's first word.
     free: [usize; CLASSES],
-    /// Bump region: fresh blocks are carved from `next..end`; `end` is the memory's end.
+    /// Bump region: fresh blocks are carved from `next..end`; `end` is the memory's end (0 until
+    /// the first carve, which starts the region at `__heap_base`).
     next: usize,
     end: usize,
 }
@@ -39,7 +50,8 @@ pub struct SizeClassAlloc(UnsafeCell<State>);
 unsafe impl Sync for SizeClassAlloc {}
 
 impl SizeClassAlloc {
-    /// An allocator that starts carving at the end of the memory the module starts with.
+    /// An allocator that starts carving at `__heap_base` (one instance per module: two would carve
+    /// the same bytes).
     pub const fn new() -> Self {
         SizeClassAlloc(UnsafeCell::new(State { free: [0; CLASSES], next: 0, end: 0 }))
     }
@@ -74,7 +86,7 @@ impl State {
         let align = (block & block.wrapping_neg()).min(MAX_ALIGN);
         if self.end == 0 {
             self.end = wasm32::memory_size(0) * PAGE;
-            self.next = self.end;
+            self.next = core::ptr::addr_of!(__heap_base) as usize; // the address only, never read
         }
         let start = (self.next + align - 1) & !(align - 1);
         let Some(stop) = start.checked_add(block) else { return null_mut() };
