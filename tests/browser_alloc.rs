@@ -5,8 +5,8 @@
 //! `BROWSER_TEST_ARGS="--test browser_alloc" scripts/test browser`).
 #![cfg(target_arch = "wasm32")]
 
-use std::alloc::{alloc, dealloc, Layout};
-use wasm_analytics::browser::size_class_alloc::class_of;
+use std::alloc::{alloc, dealloc, GlobalAlloc, Layout};
+use wasm_analytics::browser::size_class_alloc::{class_of, SizeClassAlloc};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -33,6 +33,23 @@ fn class_table() {
             assert!(size < 16 || block - size <= block / 4 + align, "size {size}: block {block} wastes more than a quarter");
         }
     }
+}
+
+extern "C" {
+    /// The wasm linker's end of stack + static data (see `size_class_alloc`).
+    static __heap_base: u8;
+}
+
+#[wasm_bindgen_test]
+fn the_heap_starts_at_heap_base_not_at_the_end_of_the_initial_memory() {
+    // A second allocator would carve the global one's bytes: only the address of its first block is
+    // looked at, never written (no dealloc either, which writes the free-list link).
+    let heap_base = core::ptr::addr_of!(__heap_base) as usize;
+    let fresh = SizeClassAlloc::new();
+    let first = unsafe { fresh.alloc(Layout::from_size_align(16, 1).unwrap()) } as usize;
+    // Not at the end of the initial memory: the linker rounds that up to whole pages, and the tail
+    // of the last one (~58 KiB in the release build) is heap too.
+    assert_eq!(first, (heap_base + 15) & !15, "first block at __heap_base (16-aligned)");
 }
 
 #[wasm_bindgen_test]
