@@ -155,6 +155,9 @@ fn generated_fields_have_the_analytics_js_shape() {
     assert_eq!(prefix, "ajs-next-");
     assert_eq!(&rest[..14], "1795393993123-");
     assert_eq!(&rest[14..], UUID);
+    // The id stays queued with its event: one 64-byte block in the wasm allocator (a String grown
+    // push by push reached capacity 72, an 80-byte block: +16 B per queued event).
+    assert_eq!((&event.message_id, event.message_id.capacity()), (&id, 64));
     assert_eq!(at(&event.body, "timestamp"), Some(r#""2026-11-23T00:33:13.123Z""#));
     assert_eq!(at(&event.body, "writeKey"), Some(r#""wk""#));
     assert_eq!(
