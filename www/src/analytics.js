@@ -15,11 +15,12 @@ const SERVER_REPORT = 5;
 
 export const VERSION = '0.1.0';
 
-export class Analytics {
+/** Listeners (`on/once/off`, and `emit` as on analytics-next's Analytics) come from the Emitter it extends. */
+export class Analytics extends Emitter {
   constructor(core, settings) {
+    super();
     this.core_ = core;
     this.settings = settings;
-    this.emitter_ = new Emitter();
     this.debug_ = false;
     this.timeout_ = 300;
     this.user_ = new User(core);
@@ -27,12 +28,12 @@ export class Analytics {
     this.VERSION = VERSION;
     this.initialized = true;
     // Methods work detached too (`const { track } = analytics`, `analytics.track.call(null)`).
-    for (const name of Object.getOwnPropertyNames(Analytics.prototype)) {
+    for (const name of Object.getOwnPropertyNames(Analytics.prototype).concat(Object.getOwnPropertyNames(Emitter.prototype))) {
       if (name !== 'constructor' && typeof this[name] === 'function') this[name] = this[name].bind(this);
     }
     core.onDrop_((reason, messageId) => {
       this.warn_('event ' + messageId + ' dropped: ' + reason);
-      this.emitter_.emit('error', { code: 'delivery_failure', reason, messageId });
+      this.emit('error', { code: 'delivery_failure', reason, messageId });
     });
   }
 
@@ -110,7 +111,7 @@ export class Analytics {
   }
 
   accepted_(type, ctx, callback) {
-    if (this.emitter_.has_(type)) emitEvent(this.emitter_, type, ctx.event);
+    if (this.has_(type)) emitEvent(this, type, ctx.event);
     if (this.plugins_) this.plugins_.then((plugins) => plugins && plugins.deliver_(ctx));
     return this.finish_(callback, ctx);
   }
@@ -140,7 +141,7 @@ export class Analytics {
 
   reset() {
     this.guard_('reset', () => this.core_.reset_());
-    this.emitter_.emit('reset');
+    this.emit('reset');
   }
 
   /** The visitor's consent: `'granted'`, `'denied'` or `{category: boolean}` (see README, Consent). The core
@@ -190,9 +191,6 @@ export class Analytics {
 
   timeout(ms) { if (typeof ms === 'number' && ms >= 0) this.timeout_ = ms; }
 
-  on(name, fn) { this.emitter_.on(name, fn); return this; }
-  once(name, fn) { this.emitter_.once(name, fn); return this; }
-  off(name, fn) { this.emitter_.off(name, fn); return this; }
 
   trackLink(links, event, properties) { return this.trackElements_(links, event, properties, 'click'); }
   trackForm(forms, event, properties) { return this.trackElements_(forms, event, properties, 'submit'); }

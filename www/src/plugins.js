@@ -73,7 +73,7 @@ export class Plugins {
     const failed = (error) => {
       this.list_ = this.list_.filter((p) => p !== plugin);
       console.warn('[wasm-analytics] plugin "' + plugin.name + '" failed to load', error);
-      this.analytics_.emitter_.emit('initialization_failure', plugin);
+      this.analytics_.emit('initialization_failure', plugin);
     };
     const loading = call(() => plugin.load && plugin.load(ctx, this.analytics_)).catch(failed);
     if (plugin.type !== 'destination') await loading;
