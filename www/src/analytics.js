@@ -21,7 +21,6 @@ export class Analytics extends Emitter {
     super();
     this.core_ = core;
     this.settings = settings;
-    this.debug_ = false;
     this.timeout_ = 300;
     this.user_ = new User(core);
     this.group_ = new Group(core);
