@@ -136,7 +136,7 @@ export class Analytics extends Emitter {
 
   user() { return this.user_; }
 
-  setAnonymousId(id) { return this.user_.anonymousId(id === undefined ? undefined : id); }
+  setAnonymousId(id) { return this.user_.anonymousId(id); }
 
   reset() {
     this.guard_('reset', () => this.core_.reset_());
