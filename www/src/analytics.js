@@ -67,11 +67,10 @@ export class Analytics extends Emitter {
       if (!body) return this.finish_(callback, dropped(type, this.core_.inert_ || 'invalid arguments: no event built'));
       if (direct) return this.accepted_(type, new Context(body), callback);
       // Source middleware and plugins run in www/src/plugins.js (fetched on first use; events keep their
-      // call order). Whatever they leave in the event (a BigInt, a cycle, a throwing getter), the returned
-      // promise never rejects and the callback fires: the event is repaired (toJson in accept_) or dropped
-      // with its reason. Without the module (it failed to load) the event goes to the core as built.
-      return this.plugins_.then((p) => (p ? p.run_(body) : new Context(body)))
-        .then((ctx) => this.accept_(type, ctx, callback))
+      // call order), which queues the event and finishes the call. Whatever they leave in the event (a
+      // BigInt, a cycle, a throwing getter), the returned promise never rejects and the callback fires.
+      // Without the module (it failed to load) the event goes to the core as built.
+      return this.plugins_.then((p) => (p ? p.run_(type, body, callback) : (this.core_.enqueue_(body), this.accepted_(type, new Context(body), callback))))
         .catch((e) => this.finish_(callback, dropped(type, describe(e))));
     } catch (e) {
       this.warn_(type + '() failed: ' + describe(e));
@@ -101,17 +100,8 @@ export class Analytics extends Emitter {
     return body;
   }
 
-  accept_(type, ctx, callback) {
-    if (typeof ctx === 'string') return this.finish_(callback, dropped(type, ctx));
-    const text = toJson(ctx.event);
-    if (!text) return this.finish_(callback, dropped(type, 'the event left by middleware or plugins cannot be serialised'));
-    this.core_.enqueue_(text);
-    return this.accepted_(type, ctx, callback);
-  }
-
   accepted_(type, ctx, callback) {
     if (this.has_(type)) emitEvent(this, type, ctx.event);
-    if (this.plugins_) this.plugins_.then((plugins) => plugins && plugins.deliver_(ctx));
     return this.finish_(callback, ctx);
   }
 
@@ -219,7 +209,7 @@ export class Analytics extends Emitter {
 
   withPlugins_(fn) {
     // Never rejects: a plugin module that fails to load leaves events going straight to the core.
-    this.plugins_ = this.plugins_ || import('./plugins.js').then((m) => new m.Plugins(this, Context), () => null);
+    this.plugins_ = this.plugins_ || import('./plugins.js').then((m) => new m.Plugins(this, Context, toJson), () => null);
     return this.plugins_.then((p) => (p ? fn(p) : Context.system())).catch((e) => {
       this.warn_('plugins failed: ' + describe(e));
       return Context.system();
