@@ -1,9 +1,37 @@
-//! The numbers that cross between JavaScript and the wasm, by name, in one place: the identity
-//! field numbers (`www/src/user.js`; the consent ones in `www/src/analytics.js`), the page lifecycle events by index (`host.js`'s `EVENTS`)
+//! The numbers that cross between JavaScript and the wasm, by name, in one place: the operations
+//! of the `call` export (`www/src/load.js`), the identity field numbers (`www/src/user.js`; the consent ones in `www/src/analytics.js`), the page lifecycle events by index (`host.js`'s `EVENTS`)
 //! and the transport's non-HTTP statuses (`host.js`'s `hostFetch`). `tests/js_contract.rs` reads
 //! those JS files and fails when they spell a number differently. Plain constants: imports nothing.
 
-/// The field numbers of `Analytics::identity` / `Analytics::set_identity` (`www/src/user.js`).
+/// The operations of the `call` export (`Analytics::call`), as `www/src/load.js` spells them.
+pub mod op {
+    /// `identity(field)`: one `user()`/`group()` value.
+    pub const IDENTITY: u32 = 0;
+    /// `setIdentity(field, value)`.
+    pub const SET_IDENTITY: u32 = 1;
+    /// `enqueue(body)`.
+    pub const ENQUEUE: u32 = 2;
+    /// `flush()`.
+    pub const FLUSH: u32 = 3;
+    /// `queueState()`.
+    pub const QUEUE_STATE: u32 = 4;
+    /// `takeWarnings()`.
+    pub const TAKE_WARNINGS: u32 = 5;
+    /// `reset()`.
+    pub const RESET: u32 = 6;
+    /// Every operation by the name `www/src/load.js` gives it.
+    pub const ALL: [(&str, u32); 7] = [
+        ("IDENTITY", IDENTITY),
+        ("SET_IDENTITY", SET_IDENTITY),
+        ("ENQUEUE", ENQUEUE),
+        ("FLUSH", FLUSH),
+        ("QUEUE_STATE", QUEUE_STATE),
+        ("TAKE_WARNINGS", TAKE_WARNINGS),
+        ("RESET", RESET),
+    ];
+}
+
+/// The field numbers of the `IDENTITY` / `SET_IDENTITY` operations (`www/src/user.js`).
 pub mod field {
     /// `user().anonymousId()`.
     pub const ANONYMOUS_ID: u32 = 0;
@@ -20,7 +48,7 @@ pub mod field {
     pub const SERVER_REPORT: u32 = 5;
     /// Write only: `consent(preferences)`, the argument as JSON text (`"granted"`, `"denied"` or an
     /// object of booleans); answers the `runtime::consent_flags` bits as one digit (`"0"`: not a
-    /// choice). Through `setIdentity` because each export costs glue and a wasm shim.
+    /// choice). Through `setIdentity` because each export or operation costs glue and wasm.
     pub const CONSENT: u32 = 6;
     /// The fields `www/src/user.js` names.
     pub const ALL: [(&str, u32); 5] = [

@@ -16,36 +16,45 @@ pub use js_contract::field;
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
-    //! The `#[wasm_bindgen]` surface: thin forwards to [`Runtime`] methods (argument
-    //! shapes only: no rule and no state here). Every method is
-    //! infallible: strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever
-    //! throws (a re-entrant call that finds the state busy answers with a neutral value).
+    //! The `#[wasm_bindgen]` surface: three functions over numbered instances (`create`, `build`,
+    //! `call`), thin forwards to [`Runtime`] methods (argument shapes only: no rule and no state
+    //! here besides the instance list). Few exports with plain arguments because each export costs a
+    //! wasm shim and generated glue; `www/src/load.js` turns them back into the core object the
+    //! facade calls (its `op` numbers: [`crate::js_contract::op`]). Every function is infallible:
+    //! strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever throws (a
+    //! re-entrant call that finds the state busy answers with a neutral value; an unknown instance
+    //! answers nothing).
+    use std::cell::RefCell;
+
+    use crate::browser::callbacks::OneThread;
     use crate::browser::runtime::{self, Runtime, Shared};
     use crate::core::delivery::Mode;
-    use wasm_bindgen::prelude::wasm_bindgen;
+    use crate::js_contract::{field, op};
+    use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 
-    /// One analytics instance (the JS facade wraps it in the analytics.js API).
-    #[wasm_bindgen]
+    /// Every instance [`create`] made, by number (a page has one per write key; they live as long
+    /// as the page).
+    static INSTANCES: OneThread<RefCell<Vec<Analytics>>> = OneThread(RefCell::new(Vec::new()));
+
+    /// One analytics instance (the JS facade wraps it in the analytics.js API). Rust callers (the
+    /// browser tests) use it directly; JavaScript reaches it by number through the exports below.
+    #[derive(Clone, Copy)]
     pub struct Analytics {
         shared: Shared,
     }
 
     impl Analytics {
+        /// Creates the instance from the init options as JSON text (plus `writeKey`, `apiHost`
+        /// and the facade's `_env` browser facts) and starts delivery.
+        pub fn new(options_json: String) -> Analytics {
+            Analytics { shared: runtime::start(&options_json) }
+        }
+
         fn with<T>(&self, busy: T, f: impl FnOnce(&mut Runtime) -> T) -> T {
             match self.shared.try_borrow_mut() {
                 Ok(mut runtime) => f(&mut runtime),
                 Err(_) => busy,
             }
-        }
-    }
-
-    #[wasm_bindgen]
-    impl Analytics {
-        /// Creates the instance from the init options as JSON text (plus `writeKey`, `apiHost`
-        /// and the facade's `_env` browser facts) and starts delivery.
-        #[wasm_bindgen(constructor)]
-        pub fn new(options_json: String) -> Analytics {
-            Analytics { shared: runtime::start(&options_json) }
         }
 
         /// One tracking call: `method` (`track`, `page`, …), the argument kinds string and the
@@ -67,7 +76,10 @@ mod exports {
             enqueue: bool,
         ) -> Option<String> {
             let owned = [a0, a1, a2, a3, a4];
-            let args: Vec<&str> = owned.iter().map(|a| a.as_deref().unwrap_or("")).collect();
+            let mut args = [""; 5];
+            for (arg, text) in args.iter_mut().zip(&owned) {
+                *arg = text.as_deref().unwrap_or_default();
+            }
             let page = page_json.unwrap_or_default();
             let body = self.with(None, |rt| rt.build(method, kinds, &args, &page, now_ms, enqueue));
             if enqueue && body.is_some() {
@@ -76,58 +88,101 @@ mod exports {
             body
         }
 
-        /// Queues a built (possibly middleware-modified) event; it is persisted and sent at the end
-        /// of the current task.
-        pub fn enqueue(&self, body: String) {
-            self.with((), |rt| rt.enqueue(body));
-            runtime::schedule(&self.shared);
+        /// Everything else the facade asks, by [`op`] number: `IDENTITY` (one `user()`/`group()`
+        /// value by [`field`] number: the anonymousId, made and stored when there is none; the userId
+        /// or group id, `None` when unset; traits as JSON object text), `SET_IDENTITY` (sets one; a
+        /// `None` text forgets it, traits clear to `{}`; answers the stored anonymousId for
+        /// `ANONYMOUS_ID`, the consent flags digit for `CONSENT`), `ENQUEUE` (a built, possibly
+        /// middleware-modified event body, persisted and sent at the end of the current task),
+        /// `FLUSH` (`analytics.flush()`: send what is queued now), `QUEUE_STATE` (JSON
+        /// `{pending, inFlight, delivered, dropped, offline}`), `TAKE_WARNINGS` (debug-mode log lines
+        /// since the last call, newline-separated; the first call also names unsupported init
+        /// options) and `RESET` (`reset()`: forget the identity in every store).
+        pub fn call(&self, op: u32, field: u32, text: Option<String>) -> Option<String> {
+            match op {
+                op::FLUSH => runtime::drive(&self.shared, Mode::Flush),
+                op::ENQUEUE => {
+                    self.with((), |rt| rt.enqueue(text.unwrap_or_default()));
+                    runtime::schedule(&self.shared);
+                }
+                op::SET_IDENTITY if field == field::CONSENT => {
+                    return runtime::choose_consent_digit(&self.shared, text.as_deref().unwrap_or_default());
+                }
+                _ => {
+                    let answer = self.with(None, |rt| match op {
+                        op::IDENTITY => rt.identity(field),
+                        op::SET_IDENTITY => rt.set_identity(field, text.as_deref()),
+                        op::QUEUE_STATE => Some(rt.queue_state()),
+                        op::TAKE_WARNINGS => Some(rt.take_warnings()),
+                        op::RESET => {
+                            rt.reset();
+                            None
+                        }
+                        _ => None,
+                    });
+                    return answer.or_else(|| match op {
+                        op::QUEUE_STATE => Some(String::from("{}")),
+                        op::TAKE_WARNINGS => Some(String::new()),
+                        _ => None,
+                    });
+                }
+            }
+            None
         }
 
-        /// `analytics.flush()`: sends what is queued now, without the batching delay.
-        pub fn flush(&self) {
-            runtime::drive(&self.shared, Mode::Flush);
+        /// One `user()`/`group()` value by [`field`] number (`call(IDENTITY, field)`).
+        pub fn identity(&self, field: u32) -> Option<String> {
+            self.call(op::IDENTITY, field, None)
         }
 
-        /// The queue state as JSON: `{pending, inFlight, delivered, dropped, offline}`.
-        #[wasm_bindgen(js_name = queueState)]
-        pub fn queue_state(&self) -> String {
-            self.with(String::from("{}"), |rt| rt.queue_state())
-        }
-
-        /// Debug-mode log lines (repairs, refusals) since the last call, newline-separated. The first
-        /// call also returns the line naming unsupported init options (the facade takes it at load).
-        #[wasm_bindgen(js_name = takeWarnings)]
-        pub fn take_warnings(&self) -> String {
-            self.with(String::new(), Runtime::take_warnings)
+        /// `reset()` (`call(RESET)`).
+        pub fn reset(&self) {
+            self.call(op::RESET, 0, None);
         }
 
         /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
-        #[wasm_bindgen(js_name = onDrop)]
-        pub fn on_drop(&self, listener: Option<wasm_bindgen::JsValue>) {
-            self.with((), |rt| rt.set_drop_listener(listener));
+        pub fn on_drop(&self, listener: JsValue) {
+            self.with((), |rt| rt.set_drop_listener(Some(listener)));
         }
+    }
 
-        /// One `user()`/`group()` value by [`crate::js_contract::field`] number: the anonymousId (made and stored when
-        /// there is none), the userId or group id (`None` when unset), the user or group traits as
-        /// JSON object text. One export for the five (each export costs glue and a wasm shim).
-        pub fn identity(&self, field: u32) -> Option<String> {
-            self.with(None, |rt| rt.identity(field))
-        }
+    fn instance(handle: u32) -> Option<Analytics> {
+        INSTANCES.0.try_borrow().ok()?.get(handle as usize).copied()
+    }
 
-        /// Sets one `user()`/`group()` value by [`crate::js_contract::field`] number; `None` (JavaScript `null`) forgets
-        /// it (traits: clears to `{}`). Ids leave traits untouched. Returns the stored anonymousId
-        /// for [`crate::js_contract::field::ANONYMOUS_ID`], else `None`.
-        #[wasm_bindgen(js_name = setIdentity)]
-        pub fn set_identity(&self, field: u32, value: Option<String>) -> Option<String> {
-            if field == crate::js_contract::field::CONSENT {
-                return runtime::choose_consent_digit(&self.shared, value.as_deref().unwrap_or_default());
-            }
-            self.with(None, |rt| rt.set_identity(field, value.as_deref()))
-        }
+    /// Creates an instance ([`Analytics::new`]) whose delivery drops are told to `on_drop(reason,
+    /// messageId)`; returns its number for [`build`] and [`call`].
+    #[wasm_bindgen]
+    pub fn create(options_json: String, on_drop: JsValue) -> u32 {
+        let analytics = Analytics::new(options_json);
+        analytics.on_drop(on_drop);
+        let Ok(mut instances) = INSTANCES.0.try_borrow_mut() else { return u32::MAX };
+        instances.push(analytics);
+        instances.len() as u32 - 1
+    }
 
-        /// `reset()`: forgets anonymousId, userId, traits and group in every store.
-        pub fn reset(&self) {
-            self.with((), Runtime::reset);
-        }
+    /// [`Analytics::build`] on instance `handle`.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen]
+    pub fn build(
+        handle: u32,
+        method: &str,
+        kinds: &str,
+        a0: Option<String>,
+        a1: Option<String>,
+        a2: Option<String>,
+        a3: Option<String>,
+        a4: Option<String>,
+        page_json: Option<String>,
+        now_ms: f64,
+        enqueue: bool,
+    ) -> Option<String> {
+        instance(handle)?.build(method, kinds, a0, a1, a2, a3, a4, page_json, now_ms, enqueue)
+    }
+
+    /// [`Analytics::call`] on instance `handle`.
+    #[wasm_bindgen]
+    pub fn call(handle: u32, op: u32, field: u32, text: Option<String>) -> Option<String> {
+        instance(handle)?.call(op, field, text)
     }
 }

@@ -237,9 +237,9 @@ async fn adoption_takes_orphans_only_and_marks_them_adopted() {
     let mut me = TabLeases::new(WK, "me", lease::LeasePolicy::LIVENESS, lease::AdoptionLock::WebLocks);
     let store = &mut LocalStore::new();
     me.heartbeat(now, store);
-    let queue = "wa-queue\t1\n";
+    let event_key = |tab: &str| queue_format::event_key_prefix(WK, tab) + "m-1";
     for tab in ["me", "dead", "live", "gone"] {
-        set_local(&queue_format::queue_key(WK, tab), &[queue, tab].concat());
+        set_local(&event_key(tab), "1\t0\t1\t\"m-1\"\t{}");
     }
     let live = lease::claim("live", now, lease::LeasePolicy::LIVENESS);
     set_local(&queue_format::alive_key(WK, "live"), &lease::encode(&live));
@@ -252,7 +252,7 @@ async fn adoption_takes_orphans_only_and_marks_them_adopted() {
     assert_eq!(merged, 2);
     merged_tabs.sort();
     assert_eq!(merged_tabs, ["dead", "gone"]);
-    assert!(local(&queue_format::queue_key(WK, "live")).is_some(), "a live tab's queue is never touched");
+    assert!(local(&event_key("live")).is_some(), "a live tab's queue is never touched");
     let mark = lease::decode(&local(&queue_format::alive_key(WK, "dead")).unwrap()).unwrap();
     assert_eq!(mark.tab_id, "me", "the owner, if merely frozen, will see it was adopted");
     clear_source();

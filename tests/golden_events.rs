@@ -11,22 +11,28 @@
 use wasm_analytics::core::event::args::{resolve, Method};
 use wasm_analytics::core::delivery::stamp;
 use wasm_analytics::core::event::envelope::{build, integration_booleans, Call, Env, Identity};
-use wasm_analytics::core::event::page_context::{context_page, PageSnapshot};
 
 const NOW_MS: f64 = 1_795_393_993_123.0; // 2026-11-23T00:33:13.123Z
 const SENT_MS: f64 = NOW_MS + 42.0;
 const UUID: &str = "4f1c9a7e-2b3d-4c5e-8f6a-7b8c9d0e1f2a";
 const ANONYMOUS_ID: &str = "0b8b7a36-5d2c-4b7e-9c55-3f1e2d4a6b80";
 
+/// `context.page` as the facade builds it (www/src/page.js) for
+/// `https://shop.example.com/products/shoes?utm_source=newsletter&utm_campaign=spring+sale#reviews` with
+/// `<link rel=canonical href="https://shop.example.com/shoes">`, title `Shoes | Shop` and a Google referrer.
 fn page() -> String {
-    context_page(&PageSnapshot {
-        href: "https://shop.example.com/products/shoes?utm_source=newsletter&utm_campaign=spring+sale#reviews",
-        canonical: Some("https://shop.example.com/shoes"),
-        path: "/products/shoes",
-        search: "?utm_source=newsletter&utm_campaign=spring+sale",
-        title: "Shoes | Shop",
-        referrer: "https://www.google.com/",
-    })
+    String::from(concat!(
+        r#"{"path":"/shoes","referrer":"https://www.google.com/","#,
+        r#""search":"?utm_source=newsletter&utm_campaign=spring+sale","title":"Shoes | Shop","#,
+        r#""url":"https://shop.example.com/shoes?utm_source=newsletter&utm_campaign=spring+sale"}"#
+    ))
+}
+
+/// The platform's reading of that page's query (src/browser/host.js `hostQuery`; its rules are tested in
+/// tests/e2e/query-context.test.mjs).
+fn read_query(search: &str) -> String {
+    assert_eq!(search, "?utm_source=newsletter&utm_campaign=spring+sale");
+    String::from(r#"{"campaign":{"source":"newsletter","name":"spring sale"}}"#)
 }
 
 fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> String {
@@ -42,6 +48,7 @@ fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> Str
         amp_id: None,
         stored_referrer: None,
         anonymize_ip: false,
+        read_query: Some(read_query),
     };
     let resolved = resolve(method, kinds);
     let page = page();

@@ -7,7 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use wasm_analytics::core::event::snippet_calls_format;
-use wasm_analytics::js_contract::{field, page_event, send_status};
+use wasm_analytics::js_contract::{field, op, page_event, send_status};
 
 fn read(path: &str) -> String {
     let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -35,6 +35,16 @@ fn user_js_spells_the_field_numbers() {
         assert_eq!(js_const(&analytics, "analytics.js", name), number.to_string(), "analytics.js {name}");
         assert!(analytics.contains(&format!("({name}")), "analytics.js passes {name} by name");
     }
+}
+
+#[test]
+fn load_js_spells_the_call_operations() {
+    let load = read("www/src/load.js");
+    for (name, number) in op::ALL {
+        assert_eq!(js_const(&load, "load.js", name), number.to_string(), "load.js {name}");
+        assert!(load.contains(&format!("op({name}")), "load.js passes {name} by name");
+    }
+    assert!(!load.contains("op(0") && !load.contains("call(handle, 0"), "no bare operation numbers in load.js");
 }
 
 #[test]

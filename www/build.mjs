@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkLinks, internalCoreMethods, shortenNames } from './short-names.mjs';
+import { checkLinks, shortenNames } from './short-names.mjs';
 import { trimGlue } from './trim-glue.mjs';
 
 const www = dirname(fileURLToPath(import.meta.url));
@@ -16,7 +16,7 @@ const wasm = join(www, 'pkg/wasm_analytics_bg.wasm');
 const glue = join(www, 'pkg/wasm_analytics.js');
 // The glue without the parts this library never uses (www/trim-glue.mjs), then the glue and the wasm with
 // short import/export names (www/short-names.mjs): -~1.9 KB gzip, same behaviour.
-const short = shortenNames(internalCoreMethods(trimGlue(readFileSync(glue, 'utf8'))), readFileSync(wasm));
+const short = shortenNames(trimGlue(readFileSync(glue, 'utf8')), readFileSync(wasm));
 await checkLinks(short, join(www, 'pkg/snippets'));
 const shortGlue = {
   name: 'short-names',

@@ -206,14 +206,7 @@ export async function checkLinks({ glue, wasm }, snippets) {
   }
 }
 
-/** The methods of the glue's `Analytics` class (the wasm core the facade wraps; www/src/analytics.js and
- * www/src/null-core.js call them with the same names). */
+/** The methods of the core object the facade wraps (load.js wasmCore over the wasm's three exports, and
+ * null-core.js's NULL_CORE). They carry internal names (`build_`): the bundler shortens members whose names end
+ * in `_` (build.mjs mangleProps), and no page code calls the core directly. */
 export const CORE_METHODS = ['build', 'enqueue', 'flush', 'identity', 'setIdentity', 'queueState', 'takeWarnings', 'onDrop', 'reset'];
-
-/** Gives the glue's core methods internal names (`build` -> `build_`): the bundler shortens members whose
- * names end in `_` (build.mjs mangleProps), and no page code calls the core directly. Throws when a method is
- * not defined exactly once in the glue. */
-export function internalCoreMethods(glue) {
-  for (const name of CORE_METHODS) glue = replaceCounted(glue, new RegExp(`\\n    ${name}\\(`, 'g'), `\n    ${name}_(`, 1, `core method ${name}`);
-  return glue;
-}

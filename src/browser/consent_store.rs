@@ -9,6 +9,7 @@ use crate::browser::local_store::keys_with_prefix;
 use crate::core::consent::{self, REMEMBER_KEY};
 use crate::core::identity::cookie_codec::{self, CookieAttributes};
 use crate::core::store::Store;
+use crate::core::text;
 
 /// The remembered choice's text: the cookie's (a js-cookie value), else localStorage's.
 pub fn remembered() -> Option<String> {
@@ -30,8 +31,12 @@ pub fn erase(attributes: &CookieAttributes) {
     }
     // The identity cookie store's removal deletes the domain cookie and a host-only copy.
     let mut cookies = CookieStore::new(attributes.clone(), 0.0);
-    for entry in host::cookie().split(';') {
-        let name = entry.trim_start().split('=').next().unwrap_or_default();
+    // Byte splits (`core::text`), as `cookie_codec::find_raw` reads the header: `str::split` and `trim_start`
+    // pull the char searcher and the Unicode trim into the wasm (~700 B) for this one loop.
+    let header = host::cookie();
+    for entry in text::split(&header, b';') {
+        let entry = entry.strip_prefix(' ').unwrap_or(entry);
+        let name = text::split_once(entry, b'=').map_or(entry, |(name, _)| name);
         if consent::is_erased(name) {
             cookies.remove(name);
         }

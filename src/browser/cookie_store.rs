@@ -67,8 +67,8 @@ impl Store for CookieStore {
     }
 
     fn get(&self, key: &str) -> Option<String> {
-        if let Some(found) = self.jar.with(|jar| cookie_codec::find_raw(jar, key).map(str::to_owned)) {
-            return found;
+        if let Some(jar) = self.jar.current() {
+            return cookie_codec::find_raw(&jar, key).map(str::to_owned);
         }
         let jar = host::cookie();
         let found = cookie_codec::find_raw(&jar, key).map(str::to_owned);

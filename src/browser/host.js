@@ -152,5 +152,31 @@ export function hostRandom(bytes, cryptographic) {
   return false;
 }
 
+/** `+` as a space, then `decodeURIComponent`; a malformed escape leaves `value` as it was (analytics.js's
+ * gracefulDecodeURIComponent). */
+function decodeGracefully(value) {
+  return attempt(() => decodeURIComponent(value.replace(/\+/g, ' ')), value);
+}
+
+/**
+ * A page's query (`search`, leading `?` optional) as analytics.js's Page Enrichment reads it, as JSON text
+ * `{"campaign":{…},"referrer":{id, type}}` (the contract: src/core/event/campaign.rs `ReadQuery`; the table:
+ * tests/e2e/query-context.test.mjs). Every `?` after the first reads as `&`; a piece's key is its text
+ * before the first `=` and its value the text up to the next `=`. A key containing `utm_` (longer than four)
+ * gives `campaign[key.slice(4)]` (`campaign` as `name`) its decoded value, later ones winning; the first
+ * `btid` / `urid` gives `referrer` with its raw value. `campaign` has no prototype: `utm___proto__` is kept.
+ */
+export function hostQuery(search) {
+  const campaign = Object.create(null);
+  let referrer;
+  // A leading `?` read as `&` gives an empty first piece, which adds nothing.
+  for (const piece of search.replace(/\?/g, '&').split('&')) {
+    const [key, value] = piece.split('=');
+    if (key.includes('utm_') && key.length > 4) campaign[key == 'utm_campaign' ? 'name' : key.slice(4)] = decodeGracefully(value || '');
+    if (!referrer && (key == 'btid' || key == 'urid')) referrer = { id: value, type: key == 'btid' ? 'dataxu' : 'millennial-media' };
+  }
+  return JSON.stringify({ campaign, referrer });
+}
+
 /** Calls `listener(a, b)`, ignoring what it throws. */
 export const hostNotify = (listener, a, b) => attempt(() => listener(a, b));

@@ -76,6 +76,9 @@ extern "C" {
     /// Fills `bytes` from the CSPRNG (when `cryptographic`) or `Math.random`; true if the CSPRNG did.
     #[wasm_bindgen(js_name = hostRandom)]
     pub fn random(bytes: &mut [u8], cryptographic: bool) -> bool;
+    /// A page's query read as analytics.js does (`core::event::campaign::ReadQuery`).
+    #[wasm_bindgen(js_name = hostQuery)]
+    pub fn read_query(search: &str) -> String;
     /// `listener(a, b)`, errors ignored.
     #[wasm_bindgen(js_name = hostNotify)]
     pub fn notify(listener: &JsValue, a: &str, b: &str);

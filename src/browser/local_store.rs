@@ -51,18 +51,21 @@ impl Store for LocalStore {
     }
 
     fn get(&self, key: &str) -> Option<String> {
-        let cached = self.read.with(|items| items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
-        if let Some(Some(value)) = cached {
-            return value;
+        if let Some(items) = self.read.current() {
+            if let Some((_, value)) = items.iter().find(|(k, _)| k == key) {
+                return value.clone();
+            }
         }
         if !self.available {
             return None;
         }
         let value = host::get_item(key);
-        if cached.is_none() {
+        if self.read.current().is_none() {
             self.read.remember(Vec::new());
         }
-        self.read.with(|items| items.push((key.to_owned(), value.clone())));
+        if let Some(mut items) = self.read.current() {
+            items.push((key.to_owned(), value.clone()));
+        }
         value
     }
 

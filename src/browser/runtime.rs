@@ -61,21 +61,22 @@ pub struct Runtime {
 /// The stores of `settings.stores`, in order, as browser adapters behind the consent gate `storing`
 /// (the server-managed id cookie is never written).
 fn browser_stores(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Vec<Box<dyn Store>> {
-    let gated = |store: Box<dyn Store>, key| -> Box<dyn Store> { Box::new(Gated::new(store, storing.clone(), true, key)) };
-    settings
-        .stores
-        .iter()
-        .map(|kind| -> Box<dyn Store> {
-            match kind {
-                StoreKind::Cookie => gated(
-                    Box::new(CookieStore::new(settings.cookie.clone(), settings.cookie_max_age_ms)),
-                    settings.server_key(),
-                ),
-                StoreKind::LocalStorage => gated(Box::new(LocalStore::new()), None),
-                StoreKind::Memory => Box::new(MemoryStore::new(StoreKind::Memory)),
+    // A loop, not `map(..).collect()`: the iterator adapters' generic copies cost more wasm.
+    let mut stores: Vec<Box<dyn Store>> = Vec::new();
+    for kind in &settings.stores {
+        let (inner, server_key): (Box<dyn Store>, _) = match kind {
+            StoreKind::Cookie => {
+                (Box::new(CookieStore::new(settings.cookie.clone(), settings.cookie_max_age_ms)), settings.server_key())
             }
-        })
-        .collect()
+            StoreKind::LocalStorage => (Box::new(LocalStore::new()), None),
+            StoreKind::Memory => {
+                stores.push(Box::new(MemoryStore::new(StoreKind::Memory)));
+                continue;
+            }
+        };
+        stores.push(Box::new(Gated::new(inner, storing.clone(), true, server_key)));
+    }
+    stores
 }
 
 /// The delivery queue's store, of the kind `IdentitySettings::queue_store` picks (memory when the init
@@ -104,7 +105,7 @@ pub fn start(options_json: &str) -> Shared {
     }
     let storing = Rc::new(Cell::new(consent.effects().store));
     let identity = Identity::new(&settings, browser_stores(&settings, &storing));
-    let tracker = Tracker::new(env, identity, config, queue_store(&settings, retry_queue, &storing), leases.tab_id(), host::now_ms())
+    let tracker = Tracker::new(env.with_query_reader(host::read_query), identity, config, queue_store(&settings, retry_queue, &storing), leases.tab_id(), host::now_ms())
         .with_consent(consent, storing);
     let runtime = Runtime {
         tracker,

@@ -8,7 +8,7 @@
 //! task, however many caches and reads.
 //! Must not import the runtime, the stores or the core; imports only `browser::callbacks`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 
 use crate::browser::callbacks::{self, OneThread};
 
@@ -32,13 +32,15 @@ impl<T> TaskCache<T> {
         TaskCache { slot: RefCell::new(None) }
     }
 
-    /// Runs `read` on the remembered value, if there is one from this task.
-    pub fn with<R>(&self, read: impl FnOnce(&mut T) -> R) -> Option<R> {
-        let mut slot = self.slot.try_borrow_mut().ok()?;
-        match slot.as_mut() {
-            Some((task, value)) if *task == current_task() => Some(read(value)),
+    /// The remembered value, if there is one from this task (`None` too while it is borrowed).
+    /// A guard rather than a closure: one copy of this per cached type, not one per caller.
+    pub fn current(&self) -> Option<RefMut<'_, T>> {
+        let slot = self.slot.try_borrow_mut().ok()?;
+        RefMut::filter_map(slot, |slot| match slot {
+            Some((task, value)) if *task == current_task() => Some(value),
             _ => None,
-        }
+        })
+        .ok()
     }
 
     /// Remembers `value` until the next microtask.

@@ -4,7 +4,8 @@
 //! Property bags arrive already serialised by the browser's `JSON.stringify`; the core splices those
 //! texts into envelopes and only ever looks one level deep. Owns no formats (see `persisted`).
 //! Must not import anything platform-specific; no `serde`, no `format!` (bytes are a budget).
-//! The full grammar check of foreign texts is [`grammar`].
+//! Every reader here is the one scanner of [`grammar`] (the full grammar check) with a visitor: a
+//! text invalid anywhere reads as absent, and there is no second, lenient scanner in the wasm.
 
 pub mod grammar;
 
@@ -60,35 +61,46 @@ fn hex_digit(n: u32) -> char {
 /// Decodes `raw` when it is exactly one JSON string literal (surrounding whitespace allowed).
 pub fn parse_str(raw: &str) -> Option<String> {
     let raw = trim_ws(raw);
-    let len = string_length(raw)?;
-    if len != raw.len() {
-        return None;
+    // Depth 0: one value that is no container; starting with a quote, a string.
+    (raw.starts_with('"') && grammar::check(raw, 0).is_ok()).then(|| unescape(raw.get(1..raw.len() - 1).unwrap_or_default()))
+}
+
+/// The text of a string literal whose body (between the quotes) `inner` has passed the grammar
+/// check, escapes decoded (an unpaired surrogate becomes U+FFFD). Escape-free text is one copy.
+fn unescape(inner: &str) -> String {
+    let b = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    let (mut i, mut run) = (0, 0);
+    while let Some(&c) = b.get(i) {
+        if c != b'\\' {
+            i += 1;
+            continue;
+        }
+        out.push_str(inner.get(run..i).unwrap_or_default());
+        let (point, next) = grammar::escape(b, i).unwrap_or((0xFFFD, i + 2));
+        out.push(char::from_u32(point).unwrap_or('\u{FFFD}'));
+        i = next;
+        run = next;
     }
-    let inner = raw.get(1..len - 1)?;
-    if !inner.as_bytes().contains(&b'\\') {
-        // No escapes (the common case): the text between the quotes is the value.
-        return Some(inner.to_owned());
-    }
-    let (text, rest) = scan_string(raw)?;
-    rest.is_empty().then_some(text)
+    out.push_str(inner.get(run..).unwrap_or_default());
+    out
 }
 
 /// `s` without leading and trailing JSON whitespace (space, tab, newline, carriage return): `str::trim`
 /// for JSON texts, without its Unicode whitespace table and char searcher in the wasm.
 pub fn trim_ws(s: &str) -> &str {
-    let s = trim_ws_start(s);
-    let keep = s.len() - s.as_bytes().iter().rev().take_while(|b| is_ws(**b)).count();
-    s.get(..keep).unwrap_or_default()
-}
-
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+    let b = s.as_bytes();
+    let start = grammar::ws(b, 0);
+    let mut end = b.len();
+    while end > start && matches!(b.get(end - 1), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        end -= 1;
+    }
+    s.get(start..end).unwrap_or_default()
 }
 
 /// `s` without leading JSON whitespace.
 fn trim_ws_start(s: &str) -> &str {
-    let skip = s.as_bytes().iter().take_while(|b| is_ws(**b)).count();
-    s.get(skip..).unwrap_or_default()
+    s.get(grammar::ws(s.as_bytes(), 0)..).unwrap_or_default()
 }
 
 /// True when `raw` is a JSON object text: valid in full (RFC 8259 grammar, nested at most
@@ -98,60 +110,44 @@ pub fn is_object(raw: &str) -> bool {
     trim_ws_start(raw).starts_with('{') && grammar::check(raw, crate::core::endpoint_limits::MAX_NESTING_DEPTH).is_ok()
 }
 
-/// Calls `visit(raw_key, raw_value)` for each top-level entry of a JSON object, in order, without
-/// decoding or allocating (`raw_key` keeps its quotes). `None` when `raw` is not an object or is
-/// malformed at the top level. Every tracking call reads several option and page fields, so this
-/// walk is on the hot path.
-fn walk<'a>(raw: &'a str, mut visit: impl FnMut(&'a str, &'a str)) -> Option<()> {
-    let mut rest = trim_ws_start(trim_ws(raw).strip_prefix('{')?);
-    if let Some(after) = rest.strip_prefix('}') {
-        return trim_ws(after).is_empty().then_some(());
-    }
-    loop {
-        let key_len = string_length(rest)?;
-        let key = rest.get(..key_len)?;
-        let after_colon = trim_ws_start(trim_ws_start(rest.get(key_len..)?).strip_prefix(':')?);
-        let value_len = value_length(after_colon)?;
-        // `get`, not `[..]`: the same bytes, but no str slicing panic path (its formatting costs ~4 KB of wasm).
-        visit(key, trim_ws(after_colon.get(..value_len)?));
-        let after_value = trim_ws_start(after_colon.get(value_len..)?);
-        if let Some(next) = after_value.strip_prefix(',') {
-            rest = trim_ws_start(next);
-        } else {
-            let tail = after_value.strip_prefix('}')?;
-            return trim_ws(tail).is_empty().then_some(());
-        }
-    }
+/// True when `text` is exactly one JSON number (no whitespace): `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+pub fn is_number(text: &str) -> bool {
+    grammar::number(text.as_bytes(), 0) == Some(text.len())
 }
 
-/// A raw key (with quotes) decoded; the common escape-free key is copied, not parsed.
-fn decode_key(raw_key: &str) -> Option<String> {
-    let inner = raw_key.get(1..raw_key.len().saturating_sub(1))?;
-    if inner.as_bytes().contains(&b'\\') {
-        parse_str(raw_key)
-    } else {
-        Some(inner.to_owned())
-    }
+/// Calls `visit(raw_key, raw_value)` for each top-level member of the JSON object (`open` `{`) or
+/// array (`[`; keys `""`) `raw`, in order, without decoding or allocating (`raw_key` keeps its
+/// quotes). `None` when `raw` is not such a container or not valid JSON in full (then some members
+/// may have been visited). Every tracking call reads several option and page fields, so this walk
+/// is on the hot path; it is the grammar check itself, so there is one JSON scanner in the wasm.
+fn walk<'a>(raw: &'a str, open: u8, visit: &mut dyn FnMut(&'a str, &'a str)) -> Option<()> {
+    (trim_ws_start(raw).as_bytes().first() == Some(&open) && grammar::scan(raw, usize::MAX, visit).is_ok()).then_some(())
+}
+
+/// The text between the quotes of a raw key.
+fn key_inner(raw_key: &str) -> &str {
+    raw_key.get(1..raw_key.len().saturating_sub(1)).unwrap_or_default()
+}
+
+/// True when the raw key (with quotes) decodes to `key`; the common escape-free key is compared, not decoded.
+pub fn key_is(raw_key: &str, key: &str) -> bool {
+    let inner = key_inner(raw_key);
+    inner == key || (inner.as_bytes().contains(&b'\\') && unescape(inner) == key)
 }
 
 /// The top-level entries of a JSON object, keys decoded and values as raw JSON slices.
-/// `None` when `raw` is not an object or is malformed at the top level.
+/// `None` when `raw` is not a valid JSON object.
 pub fn object_entries(raw: &str) -> Option<Vec<(String, &str)>> {
     let mut entries = Vec::new();
-    let mut keys_ok = true;
-    walk(raw, |key, value| match decode_key(key) {
-        Some(key) => entries.push((key, value)),
-        None => keys_ok = false,
-    })?;
-    keys_ok.then_some(entries)
+    walk(raw, b'{', &mut |key, value| entries.push((unescape(key_inner(key)), value)))?;
+    Some(entries)
 }
 
 /// The value text for `key` in a JSON object, if present (last occurrence wins, as in JSON.parse).
 pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
     let mut found = None;
-    walk(raw, |raw_key, value| {
-        let inner = raw_key.get(1..raw_key.len().saturating_sub(1)).unwrap_or_default();
-        if inner == key || (inner.as_bytes().contains(&b'\\') && decode_key(raw_key).as_deref() == Some(key)) {
+    walk(raw, b'{', &mut |raw_key, value| {
+        if key_is(raw_key, key) {
             found = Some(value);
         }
     })?;
@@ -159,22 +155,15 @@ pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// The string elements of a JSON array, decoded, in order (other elements skipped); `None` when `raw`
-/// is not an array or is malformed at the top level.
+/// is not a valid JSON array.
 pub fn string_array(raw: &str) -> Option<Vec<String>> {
-    let mut rest = trim_ws_start(trim_ws(raw).strip_prefix('[')?);
     let mut items = Vec::new();
-    if rest.strip_prefix(']').is_some_and(|tail| trim_ws(tail).is_empty()) {
-        return Some(items);
-    }
-    loop {
-        let len = value_length(rest)?;
-        items.extend(parse_str(rest.get(..len)?));
-        rest = trim_ws_start(rest.get(len..)?);
-        match rest.strip_prefix(',') {
-            Some(next) => rest = trim_ws_start(next),
-            None => return trim_ws(rest.strip_prefix(']')?).is_empty().then_some(items),
+    walk(raw, b'[', &mut |_, value| {
+        if value.starts_with('"') {
+            items.push(unescape(key_inner(value)));
         }
-    }
+    })?;
+    Some(items)
 }
 
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
@@ -205,119 +194,6 @@ pub fn write_object(entries: &[(String, &str)]) -> String {
     }
     out.push('}');
     out
-}
-
-/// Reads one string literal at the start of `s`; returns it decoded and the text after it.
-fn scan_string(s: &str) -> Option<(String, &str)> {
-    let body = s.strip_prefix('"')?;
-    let mut out = String::new();
-    let mut chars = body.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Some((out, body.get(i + 1..)?)),
-            '\\' => {
-                let (_, esc) = chars.next()?;
-                match esc {
-                    '"' | '\\' | '/' => out.push(esc),
-                    'n' => out.push('\n'),
-                    'r' => out.push('\r'),
-                    't' => out.push('\t'),
-                    'b' => out.push('\u{8}'),
-                    'f' => out.push('\u{c}'),
-                    'u' => out.push(read_unicode_escape(&mut chars)?),
-                    _ => return None,
-                }
-            }
-            c if (c as u32) < 0x20 => return None,
-            c => out.push(c),
-        }
-    }
-    None
-}
-
-fn read_hex4(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
-    let mut n = 0;
-    for _ in 0..4 {
-        n = n * 16 + chars.next()?.1.to_digit(16)?;
-    }
-    Some(n)
-}
-
-/// Decodes the XXXX of `\uXXXX` (and a following low surrogate when XXXX is a high one).
-fn read_unicode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
-    let first = read_hex4(chars)?;
-    if (0xD800..0xDC00).contains(&first) {
-        let mut lookahead = chars.clone();
-        if lookahead.next()?.1 == '\\' && lookahead.next()?.1 == 'u' {
-            let second = read_hex4(&mut lookahead)?;
-            if (0xDC00..0xE000).contains(&second) {
-                *chars = lookahead;
-                return char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00));
-            }
-        }
-        return Some('\u{FFFD}');
-    }
-    Some(char::from_u32(first).unwrap_or('\u{FFFD}'))
-}
-
-/// The byte length of the string literal at the start of `s`, quotes included, without decoding it.
-fn string_length(s: &str) -> Option<usize> {
-    let bytes = s.as_bytes();
-    if bytes.first() != Some(&b'"') {
-        return None;
-    }
-    let mut i = 1;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            b if b < 0x20 => return None,
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// The byte length of the JSON value at the start of `s` (strings and nesting aware).
-fn value_length(s: &str) -> Option<usize> {
-    let bytes = s.as_bytes();
-    match bytes.first()? {
-        b'"' => string_length(s),
-        b'{' | b'[' => nested_length(bytes),
-        _ => {
-            let end = bytes.iter().position(|b| matches!(b, b',' | b'}' | b']')).unwrap_or(bytes.len());
-            (end > 0).then_some(end)
-        }
-    }
-}
-
-fn nested_length(bytes: &[u8]) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every
@@ -354,6 +230,15 @@ mod tests {
 
 
     #[test]
+    fn trim_ws_trims_json_whitespace_only() {
+        for text in ["", " ", "\t\n\r ", "x", " x ", "\r\n{}\t", "\u{a0}x\u{a0}", " é ", "a b", "\u{b}x"] {
+            let json_ws = |c| matches!(c, ' ' | '\t' | '\n' | '\r');
+            assert_eq!(trim_ws(text), text.trim_matches(json_ws), "{text:?}");
+            assert_eq!(trim_ws_start(text), text.trim_start_matches(json_ws), "{text:?}");
+        }
+    }
+
+    #[test]
     fn string_literals_round_trip_through_escapes() {
         let cases = ["plain", "quote\" back\\slash", "line\nbreak\ttab\r", "\u{1}ctl", "ünï 🎉", ""];
         for case in cases {
@@ -374,6 +259,10 @@ mod tests {
             (r#""\/""#, Some("/")),
             (r#""\ud83c""#, Some("\u{FFFD}")),
             ("123", None),
+            (r#""\ud83d\u0041""#, Some("\u{FFFD}A")),
+            (r#""a\u00""#, None),
+            ("\"tab\t\"", None),
+            (r#""\"#, None),
             ("null", None),
             (r#""open"#, None),
             (r#""a" "b""#, None),
@@ -394,10 +283,37 @@ mod tests {
             vec![("a", "1"), ("b", r#"{"c":[1,"}"]}"#), ("d", r#""x,y""#), ("e", "null"), ("f", "true")]
         );
         assert_eq!(object_entries("{}").unwrap().len(), 0);
-        for bad in ["[]", "null", "\"s\"", "{", r#"{"a"}"#, r#"{"a":1"#, r#"{"a":1}x"#, ""] {
+        // Invalid anywhere (nested values too) is invalid: what the readers return is JSON in full.
+        for bad in [
+            "[]", "null", "\"s\"", "{", r#"{"a"}"#, r#"{"a":1"#, r#"{"a":1}x"#, "", r#"{"a":tru}"#, r#"{"a":1,"b":{x y}}"#,
+            r#"{"a":[1,2}}"#, r#"{"a":"\q"}"#, r#"{"a":01}"#, "{\"a\":\"\t\"}",
+        ] {
             assert!(object_entries(bad).is_none(), "{bad}");
+            assert_eq!(get(bad, "a"), None, "{bad}");
         }
         assert_eq!(get(r#"{"a":1,"a":2}"#, "a"), Some("2"));
+        assert_eq!(get(r#"{"t\u0079pe" : "x" }"#, "type"), Some(r#""x""#));
+        assert_eq!(object_entries(r#"{"\ud83d":1}"#).unwrap()[0].0, "\u{FFFD}");
+    }
+
+    #[test]
+    fn string_array_reads_the_string_elements_of_a_valid_array() {
+        let rows: &[(&str, Option<&[&str]>)] = &[
+            (r#"["a", 1, "b\"c", null, ["d"]]"#, Some(&["a", "b\"c"])),
+            (" [ \"x\" ] ", Some(&["x"])),
+            ("[]", Some(&[])),
+            (r#"["\u00e9"]"#, Some(&["é"])),
+            (r#"["a",]"#, None),
+            (r#"["a", tru]"#, None),
+            (r#"["a"] x"#, None),
+            (r#"{"a":"b"}"#, None),
+            (r#""a""#, None),
+            ("", None),
+        ];
+        for &(raw, want) in rows {
+            let got = string_array(raw);
+            assert_eq!(got.as_deref().map(|v| v.iter().map(String::as_str).collect::<Vec<_>>()), want.map(<[&str]>::to_vec), "{raw}");
+        }
     }
 
     #[test]

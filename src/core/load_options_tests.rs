@@ -40,11 +40,11 @@ const TABLE: &[Row] = &[
     (r#"{"writeKey":"wk","_npm":true}"#, |o| o.page.write_key() == "wk"),
     // Facade-side options are known (not reported); initialPageview is read here.
     (r#"{"initialPageview":true,"disable":false,"useQueryString":false,"wasmUrl":"/a.wasm","scriptUrl":"/s.js"}"#,
-        |o| o.initial_pageview && o.unsupported.is_empty()),
-    ("{}", |o| !o.initial_pageview && o.unsupported.is_empty() && o.unsupported_warning().is_none()),
+        |o| o.initial_pageview && o.unsupported.is_empty() && o.unsupported_warning().is_none()),
+    ("{}", |o| !o.initial_pageview && o.unsupported.is_empty() && o.unsupported_warning().is_none() && o.unsupported_warning().is_none()),
     // Unsupported options are named, in order, in one line.
     (r#"{"obfuscate":true,"cookie":{},"highEntropyValuesClientHints":["model"]}"#, |o| {
-        o.unsupported == ["obfuscate", "highEntropyValuesClientHints"]
+        o.unsupported == "obfuscate, highEntropyValuesClientHints"
             && o.unsupported_warning().as_deref() == Some("init options not supported, ignored: obfuscate, highEntropyValuesClientHints")
     }),
 ];

@@ -6,7 +6,8 @@
 //! - [`delivery`]: how it leaves (queue, batching, status table, backoff, persisted queue, tab leases);
 //! - [`consent`]: whether the page may store and send (consent options, privacy signals, remembered choice).
 //!
-//! [`tracker`] joins them for one call and [`load_options`] parses the init options for all of them; `json`,
+//! [`tracker`] joins them for one call and [`load_options`] parses the init options for all of them; `options`
+//! (the typed reads of the init options by path), `json`,
 //! `text`, `time`, `random`, `uuid`, `store` (the three-method storage contract) and `endpoint_limits` are the
 //! small shared pieces
 //! every part may use (they import no part).
@@ -21,6 +22,7 @@ pub mod event;
 pub mod identity;
 pub mod json;
 pub mod load_options;
+pub mod options;
 pub mod random;
 pub mod store;
 pub mod text;

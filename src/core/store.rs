@@ -115,10 +115,19 @@ impl Store for MemoryStore {
         true
     }
     fn remove(&mut self, key: &str) {
-        self.items.retain(|(k, _)| k != key);
+        // Keys are unique (`set` replaces): one `remove`, not a `retain` (its generic copy costs more).
+        if let Some(at) = self.items.iter().position(|(k, _)| k == key) {
+            self.items.remove(at);
+        }
     }
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
-        self.items.iter().filter(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()).collect()
+        let mut keys = Vec::new();
+        for (key, _) in &self.items {
+            if key.starts_with(prefix) {
+                keys.push(key.clone());
+            }
+        }
+        keys
     }
 }
 

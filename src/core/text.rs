@@ -6,14 +6,24 @@
 
 /// The text before and after the first `sep` (`str::split_once` with an ASCII char).
 pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == sep)?;
+    let b = s.as_bytes();
+    let mut at = 0;
+    while *b.get(at)? != sep {
+        at += 1;
+    }
     Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
 /// The text before and after the last `sep` (`str::rsplit_once` with an ASCII char).
 pub fn rsplit_once(s: &str, sep: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().rposition(|b| b == sep)?;
-    Some((s.get(..at)?, s.get(at + 1..)?))
+    let b = s.as_bytes();
+    let mut at = b.len();
+    loop {
+        at = at.checked_sub(1)?;
+        if b.get(at) == Some(&sep) {
+            return Some((s.get(..at)?, s.get(at + 1..)?));
+        }
+    }
 }
 
 /// The pieces between `sep`s, empty ones included (`str::split` with an ASCII char).

@@ -40,17 +40,17 @@ fn civil(ms: f64) -> Civil {
     }
 }
 
-fn push_padded(out: &mut String, n: u32, width: usize) {
-    let mut digits = String::new();
-    crate::core::json::push_u64(&mut digits, u64::from(n));
-    for _ in digits.len()..width {
-        out.push('0');
+/// Appends `n` in exactly as many digits as `unit` has zeros plus one (`unit` 100: `007`); `n` is
+/// below `10 * unit`. No intermediate `String`, no digit buffer to index.
+fn push_padded(out: &mut String, n: u32, mut unit: u32) {
+    while unit > 0 {
+        out.push(char::from(b'0' + (n / unit % 10) as u8));
+        unit /= 10;
     }
-    out.push_str(&digits);
 }
 
 fn push_year(out: &mut String, year: i64) {
-    push_padded(out, year.clamp(0, 9999) as u32, 4);
+    push_padded(out, year.clamp(0, 9999) as u32, 1000);
 }
 
 /// `2026-11-23T00:16:33.123Z`, as `Date.prototype.toISOString` writes it (years 0–9999).
@@ -60,10 +60,10 @@ pub fn iso8601(ms: f64) -> String {
     push_year(&mut out, c.year);
     for (sep, n) in [('-', c.month), ('-', c.day), ('T', c.hour), (':', c.minute), (':', c.second)] {
         out.push(sep);
-        push_padded(&mut out, n, 2);
+        push_padded(&mut out, n, 10);
     }
     out.push('.');
-    push_padded(&mut out, c.millis, 3);
+    push_padded(&mut out, c.millis, 100);
     out.push('Z');
     out
 }
@@ -77,14 +77,14 @@ pub fn http_date(ms: f64) -> String {
     let mut out = String::with_capacity(29);
     out.push_str(WEEKDAYS[c.weekday as usize % 7]);
     out.push_str(", ");
-    push_padded(&mut out, c.day, 2);
+    push_padded(&mut out, c.day, 10);
     out.push(' ');
     out.push_str(MONTHS[(c.month as usize + 11) % 12]);
     out.push(' ');
     push_year(&mut out, c.year);
     for (sep, n) in [(' ', c.hour), (':', c.minute), (':', c.second)] {
         out.push(sep);
-        push_padded(&mut out, n, 2);
+        push_padded(&mut out, n, 10);
     }
     out.push_str(" GMT");
     out
@@ -98,7 +98,7 @@ pub fn is_iso8601(text: &str) -> bool {
     let b = text.as_bytes();
     let (date, rest) = b.split_at(b.len().min(19));
     let mut end = date.len();
-    if !fits(date, b"dddd-dd-ddTdd:dd:dd") || !in_range(date, &[(5, 1, 12), (8, 1, 31), (11, 0, 23), (14, 0, 59), (17, 0, 60)]) {
+    if !fits(date, b"dddd-M0-D0Th0:m0:s0") {
         return false;
     }
     if rest.first() == Some(&b'.') {
@@ -109,32 +109,37 @@ pub fn is_iso8601(text: &str) -> bool {
         end += 1 + digits;
     }
     let zone = b.get(end..).unwrap_or_default();
-    match zone.len() {
-        1 => matches!(zone, [b'Z' | b'z']),
-        3 => fits(zone, b"+dd") && in_range(zone, &[(1, 0, 23)]),
-        5 => fits(zone, b"+dddd") && in_range(zone, &[(1, 0, 23), (3, 0, 59)]),
-        6 => fits(zone, b"+dd:dd") && in_range(zone, &[(1, 0, 23), (4, 0, 59)]),
-        _ => false,
-    }
+    fits(zone, b"Z") || fits(zone, b"+h0") || fits(zone, b"+h0m0") || fits(zone, b"+h0:m0")
 }
 
-/// `text` has `template`'s length and shape: `d` a digit, `T` one of `T t space`, `+` a sign, else that byte.
+/// `text` has `template`'s length and shape: `d` a digit, `T` one of `T t space`, `+` a sign, `Z`
+/// `Z` or `z`, a field letter then `0` two digits in the field's range (`M` month 01–12, `D` day
+/// 01–31, `h` hour 00–23, `m` minute 00–59, `s` second 00–60), any other byte itself.
 fn fits(text: &[u8], template: &[u8]) -> bool {
+    // The two-digit field being read: its first digit and its range.
+    let mut field = (0u8, 0u8, 0u8);
     text.len() == template.len()
-        && text.iter().zip(template).all(|(&c, &t)| match t {
-            b'd' => c.is_ascii_digit(),
-            b'T' => matches!(c, b'T' | b't' | b' '),
-            b'+' => matches!(c, b'+' | b'-'),
-            _ => c == t,
+        && text.iter().zip(template).all(|(&c, &t)| {
+            let digit = c.wrapping_sub(b'0');
+            let (min, max) = match t {
+                b'T' => return matches!(c, b'T' | b't' | b' '),
+                b'+' => return matches!(c, b'+' | b'-'),
+                b'Z' => return matches!(c, b'Z' | b'z'),
+                b'd' => return digit <= 9,
+                b'0' => {
+                    let (first, min, max) = field;
+                    return digit <= 9 && (min..=max).contains(&(first * 10 + digit));
+                }
+                b'M' => (1, 12),
+                b'D' => (1, 31),
+                b'h' => (0, 23),
+                b'm' => (0, 59),
+                b's' => (0, 60),
+                _ => return c == t,
+            };
+            field = (digit, min, max);
+            digit <= 9
         })
-}
-
-/// Each two-digit field `(at, min, max)` of `text` (already shaped by [`fits`]) lies in its range.
-fn in_range(text: &[u8], fields: &[(usize, u8, u8)]) -> bool {
-    fields.iter().all(|&(at, min, max)| {
-        let n = text.get(at..at + 2).map_or(u8::MAX, |d| d.iter().fold(0u8, |n, d| n.wrapping_mul(10).wrapping_add(d.wrapping_sub(b'0'))));
-        (min..=max).contains(&n)
-    })
 }
 
 #[cfg(test)]
@@ -149,6 +154,11 @@ mod tests {
             ("2026-11-23T00:16:33", false), ("2026-13-01T00:00:00Z", false), ("2026-11-23T00:16:33.Z", false),
             ("+010000-01-01T00:00:00.000Z", false), ("yesterday", false), ("", false), ("1700000000000", false),
             ("2026-11-23T24:00:00Z", false), ("2026-11-23T00:16:33Zx", false),
+            ("2026-00-23T00:16:33Z", false), ("2026-11-00T00:16:33Z", false), ("2026-11-32T00:16:33Z", false),
+            ("2026-12-31t23:59:60z", true), ("2026-11-23T00:60:33Z", false), ("2026-11-23T00:16:61Z", false),
+            ("2026-11-23T00:16:33+24", false), ("2026-11-23T00:16:33+2360", false), ("2026-11-23T00:16:33+23:59", true),
+            ("2026-11-23T00:16:33+0", false), ("2026-11-23T00:16:33*01:00", false), ("2026-1a-23T00:16:33Z", false),
+            ("2026-11-23T00:16:3", false), ("2026/11/23T00:16:33Z", false), ("2026-11-23T00:16:33.5", false),
         ];
         for (text, want) in rows {
             assert_eq!(is_iso8601(text), want, "{text}");

@@ -21,7 +21,8 @@ use crate::core::delivery::{Config, DeliveryState, Diagnostic, DropReason as Dro
 use crate::core::event::envelope::{self, Call, Env};
 use crate::core::identity::Identity;
 use crate::core::event::call_options::Options;
-use crate::core::event::page_context::{context_page, PageSnapshot};
+use crate::core::event::campaign::ReadQuery;
+use crate::core::event::page_context;
 use crate::core::random::Random;
 use crate::core::store::Store;
 use crate::core::{json, uuid};
@@ -37,6 +38,7 @@ pub struct PageEnv {
     timezone: Option<String>,
     integrations: String,
     anonymize_ip: bool,
+    read_query: Option<ReadQuery>,
 }
 
 impl PageEnv {
@@ -55,7 +57,15 @@ impl PageEnv {
             timezone: text(facts, "timezone"),
             integrations: envelope::integration_booleans(integrations.unwrap_or("{}")),
             anonymize_ip,
+            read_query: None,
         }
+    }
+
+    /// With the platform's query reader: events get `context.campaign` and the ad `referrer` from
+    /// their page's query (the shell passes the browser's; without one there is no query enrichment).
+    pub fn with_query_reader(mut self, read_query: ReadQuery) -> Self {
+        self.read_query = Some(read_query);
+        self
     }
 
     /// The source's write key.
@@ -73,33 +83,10 @@ impl PageEnv {
             timezone: self.timezone.as_deref(),
             integrations: &self.integrations,
             anonymize_ip: self.anonymize_ip,
+            read_query: self.read_query,
             ..Env::default()
         }
     }
-}
-
-/// The page as the facade captured it: the snippet's buffered-page-context shape `{c,p,u,s,t,r}`.
-fn page_snapshot_json(raw: &str) -> String {
-    // One walk over the snapshot (six `json::get`s were a third of a track() call's core time).
-    let mut fields: [Option<String>; 6] = Default::default();
-    for (key, value) in json::object_entries(raw).unwrap_or_default() {
-        if let Some(slot) = ["u", "c", "p", "s", "t", "r"].iter().position(|k| *k == key) {
-            fields[slot] = json::parse_str(value);
-        }
-    }
-    let [href, canonical, path, search, title, referrer] = fields;
-    context_page(&PageSnapshot {
-        href: text(&href),
-        canonical: canonical.as_deref(),
-        path: text(&path),
-        search: text(&search),
-        title: text(&title),
-        referrer: text(&referrer),
-    })
-}
-
-fn text(field: &Option<String>) -> &str {
-    field.as_deref().unwrap_or_default()
 }
 
 /// The top-level `messageId` of an event body that comes back from source middleware (events built
@@ -133,9 +120,6 @@ pub struct Tracker {
     queue_store: Box<dyn Store>,
     queue_prefix: String,
     warnings: Vec<&'static str>,
-    /// The last page snapshot text and the `context.page` built from it: a page's calls repeat the same
-    /// snapshot, and building it (URL rules, canonical link) is a pure function of the text.
-    page_cache: (String, String),
 }
 
 /// Most warnings held between two `take_warnings` calls: the facade drains them only in debug
@@ -162,11 +146,9 @@ impl Tracker {
             queue_store,
             queue_prefix,
             warnings: Vec::new(),
-            page_cache: Default::default(),
         };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
-        let values: Vec<String> = keys.iter().filter_map(|key| tracker.queue_store.get(key)).collect();
-        tracker.outbox.restore_items(values.iter().map(String::as_str), now_ms);
+        tracker.outbox.restore_from(&*tracker.queue_store, &keys, now_ms);
         tracker
     }
 
@@ -204,7 +186,7 @@ impl Tracker {
     }
 
     /// Builds the event for one call (`kinds` and `args` as the facade classified and serialised
-    /// them; `page_json` the page at call time). `Err` means the call produces no event.
+    /// them; `page_json` the `context.page` JSON the facade built at call time). `Err` means the call produces no event.
     pub fn build(&mut self, method: Method, kinds: &str, args: &[&str], page_json: &str, now_ms: f64, random: &mut dyn Random) -> Result<Built, DropReason> {
         if self.consent.refuses_calls() {
             return Err(DropReason::NoConsent);
@@ -226,24 +208,25 @@ impl Tracker {
         }
         let anonymous_id = self.identity.anonymous_id(random);
         let user_id = self.identity.user_id();
-        let (user_traits, group_id, group_traits) = match method {
-            Method::Identify => (self.identity.user_traits(), None, String::from("{}")),
-            Method::Group => (String::from("{}"), self.identity.group_id(), self.identity.group_traits()),
-            _ => (String::from("{}"), None, String::from("{}")),
+        // identify reads only the user traits, group only the group's (and its id).
+        let (traits, group_id) = match method {
+            Method::Identify => (self.identity.user_traits(), None),
+            Method::Group => {
+                let id = self.identity.group_id();
+                (self.identity.group_traits(), id)
+            }
+            _ => (String::new(), None),
         };
         let who = envelope::Identity {
             user_id: user_id.as_deref(),
             anonymous_id: &anonymous_id,
-            user_traits: &user_traits,
+            user_traits: &traits,
             group_id: group_id.as_deref(),
-            group_traits: &group_traits,
+            group_traits: &traits,
         };
-        if self.page_cache.0 != page_json || self.page_cache.1.is_empty() {
-            self.page_cache = (page_json.to_owned(), page_snapshot_json(page_json));
-        }
-        let page = self.page_cache.1.as_str();
+        let page = page_context::checked(page_json);
         let uuid = uuid::v4(random);
-        let call = Call { method, resolved: &resolved, args, now_ms, uuid: &uuid, page };
+        let call = Call { method, resolved: &resolved, args, now_ms, uuid: &uuid, page: &page };
         let event = envelope::build(&call, &who, &self.env.envelope_env())?;
         self.note(event.warnings);
         Ok(Built { body: self.consent.stamp(event.body), message_id: event.message_id })
@@ -340,21 +323,14 @@ impl Tracker {
         self.outbox.set_online(online);
     }
 
-    /// Takes over the stored queue of tab `tab_id` (closed, crashed or this page's previous life;
-    /// both layouts): its events join this outbox, the orphan's items are removed, then this tab's
-    /// copies are written. Removing first frees the quota the copies need; an event whose copy is
-    /// still refused is sent from memory. Call only while holding the adoption lock. Returns how
-    /// many events were added.
+    /// Takes over the stored queue of tab `tab_id` (closed, crashed or this page's previous life):
+    /// its events join this outbox, the orphan's items are removed, then this tab's copies are
+    /// written. Removing first frees the quota the copies need; an event whose copy is still
+    /// refused is sent from memory. Call only while holding the adoption lock. Returns how many
+    /// events were added.
     pub fn adopt(&mut self, tab_id: &str, now_ms: f64) -> usize {
-        let write_key = self.env.write_key();
-        let legacy_key = queue_format::queue_key(write_key, tab_id);
-        let mut keys = self.queue_store.keys_with_prefix(&queue_format::event_key_prefix(write_key, tab_id));
-        let values: Vec<String> = keys.iter().filter_map(|key| self.queue_store.get(key)).collect();
-        let mut added = self.outbox.restore_items(values.iter().map(String::as_str), now_ms);
-        if let Some(text) = self.queue_store.get(&legacy_key) {
-            added += self.outbox.restore(&text, now_ms);
-            keys.push(legacy_key);
-        }
+        let keys = self.queue_store.keys_with_prefix(&queue_format::event_key_prefix(self.env.write_key(), tab_id));
+        let added = self.outbox.restore_from(&*self.queue_store, &keys, now_ms);
         for key in &keys {
             self.queue_store.remove(key);
         }

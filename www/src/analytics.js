@@ -56,7 +56,7 @@ export class Analytics extends Emitter {
       const last = args[count - 1];
       if (last && typeof last === 'object' && last.__t === 'bpc') {
         count--;
-        page = toJson(last);
+        page = pageJson(last);
         at = last.d;
       } else {
         page = pageJson();

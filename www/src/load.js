@@ -2,7 +2,7 @@
 // and replay calls that were made before it was ready (the snippet's queue, the npm proxy's queue,
 // and calls a previous page saved because the visitor left before the library arrived).
 
-import init, { Analytics as Core } from '../pkg/wasm_analytics.js';
+import init, { create, build, call } from '../pkg/wasm_analytics.js';
 import { Analytics } from './analytics.js';
 import { browserFacts } from './page.js';
 import { toJson } from './serialize.js';
@@ -11,6 +11,34 @@ import { SETUP_METHODS } from './methods.js';
 
 // Key and format: src/core/event/snippet_calls_format.rs (tests/js_contract.rs checks the spelling).
 const SAVED_CALLS_KEY = 'wa:snippet-calls:v1';
+
+// The operations of the wasm's `call` export (src/js_contract.rs `op`; tests/js_contract.rs checks).
+const IDENTITY = 0;
+const SET_IDENTITY = 1;
+const ENQUEUE = 2;
+const FLUSH = 3;
+const QUEUE_STATE = 4;
+const TAKE_WARNINGS = 5;
+const RESET = 6;
+
+/** The core object the facade calls (the same methods as NULL_CORE) over one wasm instance: the wasm exports
+ * three functions (`create`, `build`, `call` by operation number) because each export costs glue and wasm. */
+function wasmCore(optionsJson) {
+  let dropListener = () => {};
+  const handle = create(optionsJson, (reason, messageId) => dropListener(reason, messageId));
+  const op = (code, field, text) => call(handle, code, field, text);
+  return {
+    build_: (...args) => build(handle, ...args),
+    enqueue_: (body) => op(ENQUEUE, 0, body),
+    flush_: () => op(FLUSH),
+    queueState_: () => op(QUEUE_STATE),
+    takeWarnings_: () => op(TAKE_WARNINGS),
+    onDrop_: (listener) => { dropListener = listener; },
+    identity_: (field) => op(IDENTITY, field),
+    setIdentity_: (field, value) => op(SET_IDENTITY, field, value),
+    reset_: () => op(RESET),
+  };
+}
 
 /** Loads the wasm and returns a ready Analytics instance. Outside a browser (server-side rendering) and
  * when the wasm cannot be loaded it returns an inert instance instead (calls resolve, nothing is sent);
@@ -45,7 +73,7 @@ async function startCore(settings, options, wasmUrl) {
   await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
   // The core parses the options (src/core/load_options.rs: endpoint, identity, delivery); the line naming
   // options it does not support is logged once, at debug level.
-  const core = new Core(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
+  const core = wasmCore(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
   const unsupported = core.takeWarnings_();
   if (unsupported) console.debug('[wasm-analytics] ' + unsupported);
   const analytics = new Analytics(core, settings);

@@ -12,11 +12,12 @@
 //!   `context.consent` restamped, erase storage, remember the choice, announce the change).
 //!
 //! Must not import platform crates or another part of the core (identity, event, delivery); uses
-//! `core::json` only.
+//! `core::json` and `core::options` only.
 
 pub mod choice;
 
 use crate::core::json;
+use crate::core::options::Options;
 use choice::Choice;
 
 /// Most calls held while consent is pending; the oldest goes first.
@@ -71,30 +72,21 @@ pub struct ConsentSettings {
 impl ConsentSettings {
     /// Reads `consent` and `_env.{gpc,dnt}` from a whole init options JSON text; never fails.
     pub fn parse(options_json: &str) -> Self {
-        ConsentSettings::from_options(field(options_json, "consent"), field(options_json, "_env"))
+        ConsentSettings::from_options(Options(options_json))
     }
 
-    /// From the `consent` and `_env` sections `core::load_options` found.
-    pub fn from_options(consent: Option<&str>, env: Option<&str>) -> Self {
-        let consent = consent.filter(|c| c.starts_with('{'));
-        let c = consent.unwrap_or("{}");
-        let env = env.unwrap_or("{}");
+    /// Reads `consent` and `_env.{gpc,dnt}` from the init options.
+    pub fn from_options(o: Options<'_>) -> Self {
         ConsentSettings {
-            configured: consent.is_some(),
-            required: field(c, "required") == Some("true"),
-            categories: field(c, "categories").and_then(json::string_array).unwrap_or_default(),
-            pre_consent: if field(c, "preConsent") == Some("\"drop\"") { PreConsent::Drop } else { PreConsent::Buffer },
-            on_denied: if field(c, "onDenied") == Some("\"cookieless\"") { OnDenied::Cookieless } else { OnDenied::Drop },
-            gpc: field(env, "gpc") == Some("true") && field(c, "honorGlobalPrivacyControl") != Some("false"),
-            dnt: field(env, "dnt") == Some("true") && field(c, "honorDoNotTrack") == Some("true"),
+            configured: o.raw("consent").is_some_and(|c| c.starts_with('{')),
+            required: o.flag("consent/required"),
+            categories: o.raw("consent/categories").and_then(json::string_array).unwrap_or_default(),
+            pre_consent: if o.is("consent/preConsent", "drop") { PreConsent::Drop } else { PreConsent::Buffer },
+            on_denied: if o.is("consent/onDenied", "cookieless") { OnDenied::Cookieless } else { OnDenied::Drop },
+            gpc: o.flag("_env/gpc") && !o.is_false("consent/honorGlobalPrivacyControl"),
+            dnt: o.flag("_env/dnt") && o.flag("consent/honorDoNotTrack"),
         }
     }
-}
-
-/// `json::get`, kept out of line: settings read many fields once, and each inlined copy costs wasm bytes.
-#[inline(never)]
-fn field<'a>(object: &'a str, key: &str) -> Option<&'a str> {
-    json::get(object, key)
 }
 
 /// Where consent stands.

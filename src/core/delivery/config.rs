@@ -5,8 +5,7 @@
 
 use super::backoff::Backoff;
 use super::lease::LeasePolicy;
-use crate::core::json::whole_number;
-use crate::core::json;
+use crate::core::options::Options;
 
 /// How the outbox batches, bounds and retries. Start from [`Config::DEFAULT`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -103,26 +102,20 @@ impl Config {
     /// `integrations["Segment.io"].deliveryStrategy = {strategy, config: {size, timeout}}`;
     /// `strategy: "standard"` sends one event per request; `config.size` (events per batch, 1–500)
     /// and `config.timeout` (ms an event may wait for company, 0–60,000) tune batching. Anything
-    /// malformed is ignored.
-    /// The sections come from `core::load_options` (the one init-options parser): `knobs` is `_delivery`,
-    /// `strategy` is `integrations["Segment.io"].deliveryStrategy`; `retry_queue: false` (analytics-next's
-    /// `retryQueue` option) gives each event one attempt.
-    pub fn from_options(knobs: Option<&str>, strategy: Option<&str>, retry_queue: bool) -> Config {
-        let mut config = Config::DEFAULT.apply_delivery_knobs(knobs);
+    /// malformed is ignored. `retry_queue: false` (analytics-next's `retryQueue` option, read by
+    /// `core::load_options`) gives each event one attempt.
+    pub fn from_options(o: Options<'_>, retry_queue: bool) -> Config {
+        let mut config = Config::DEFAULT.apply_delivery_knobs(o);
         if !retry_queue {
             config.max_attempts = 1;
         }
-        let Some(strategy) = strategy else {
-            return config;
-        };
-        if json::get(strategy, "strategy").and_then(json::parse_str).as_deref() == Some("standard") {
+        if o.is("integrations/Segment.io/deliveryStrategy/strategy", "standard") {
             config.batching = false;
         }
-        let settings = json::get(strategy, "config").unwrap_or("{}");
-        if let Some(size) = number(settings, "size", 1, 500) {
+        if let Some(size) = o.number("integrations/Segment.io/deliveryStrategy/config/size", 1, 500) {
             config.max_batch_count = size as usize;
         }
-        if let Some(timeout) = number(settings, "timeout", 0, 60_000) {
+        if let Some(timeout) = o.number("integrations/Segment.io/deliveryStrategy/config/timeout", 0, 60_000) {
             config.flush_interval_ms = timeout as f64;
         }
         config
@@ -132,39 +125,31 @@ impl Config {
     /// the analytics.js API): `maxBatchBytes` (1,000–480,000), `requestTimeoutMs` (500–60,000),
     /// `tabLeaseMs` (1,000–600,000) and `tabHeartbeatMs` (100 up to a third of the lease).
     /// Out-of-range values are ignored.
-    fn apply_delivery_knobs(mut self, knobs: Option<&str>) -> Config {
-        let Some(knobs) = knobs else { return self };
-        if let Some(bytes) = number(knobs, "maxBatchBytes", 1_000, 480_000) {
+    fn apply_delivery_knobs(mut self, o: Options<'_>) -> Config {
+        if let Some(bytes) = o.number("_delivery/maxBatchBytes", 1_000, 480_000) {
             self.max_batch_bytes = bytes as usize;
         }
-        if let Some(ms) = number(knobs, "requestTimeoutMs", 500, 60_000) {
+        if let Some(ms) = o.number("_delivery/requestTimeoutMs", 500, 60_000) {
             self.request_timeout_ms = ms as f64;
         }
-        if let Some(lease) = number(knobs, "tabLeaseMs", 1_000, 600_000) {
+        if let Some(lease) = o.number("_delivery/tabLeaseMs", 1_000, 600_000) {
             self.liveness.duration_ms = lease as f64;
             self.liveness.heartbeat_ms = self.liveness.heartbeat_ms.min(lease as f64 / 3.0);
         }
-        if let Some(beat) = number(knobs, "tabHeartbeatMs", 100, 200_000).filter(|n| *n as f64 * 3.0 <= self.liveness.duration_ms) {
+        if let Some(beat) = o.number("_delivery/tabHeartbeatMs", 100, 200_000).filter(|n| *n as f64 * 3.0 <= self.liveness.duration_ms) {
             self.liveness.heartbeat_ms = beat as f64;
         }
         self
     }
 }
 
-/// The whole number at `key` of the JSON object `raw`, if it lies in `min..=max`.
-fn number(raw: &str, key: &str, min: u64, max: u64) -> Option<u64> {
-    let n = whole_number(json::get(raw, key)?)?;
-    (min..=max).contains(&n).then_some(n)
-}
-
 #[cfg(test)]
 mod options_tests {
     use super::*;
 
-    /// The sections of a whole init-options text, as `core::load_options` finds them.
+    /// The config of a whole init-options text.
     fn from_json(options: &str) -> Config {
-        let segment = json::get(options, "integrations").and_then(|all| json::get(all, "Segment.io"));
-        Config::from_options(json::get(options, "_delivery"), segment.and_then(|s| json::get(s, "deliveryStrategy")), true)
+        Config::from_options(Options(options), true)
     }
 
     #[test]

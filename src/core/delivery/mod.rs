@@ -5,7 +5,7 @@
 //! Owns every delivery decision; the browser shell (`src/browser/transport.rs`, `lifecycle.rs`,
 //! `runtime.rs`) only executes them. Time and jitter are arguments, storage is the shell's job
 //! (it applies [`Outbox::take_changes`] to per-event keys and reads them back with
-//! [`Outbox::restore_items`]).
+//! [`Outbox::restore_from`]).
 //! Events come in as finished JSON texts with their messageId: may import `core::{json, time, store}`; must not
 //! import `core::identity`, `core::event`, `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*` or `getrandom`.
 

@@ -9,21 +9,17 @@
 //! Event line (read back without a JSON parser):
 //! `created_ms<TAB>attempts<TAB>next_attempt_ms<TAB>"messageId"<TAB>body`, the numbers as
 //! integers, the messageId as a JSON string literal (so it holds no raw tab or newline), the body
-//! as the event's JSON object text, kept byte for byte (JSON whitespace included: a v2 value holds
-//! one event, so a raw newline cannot split it; only v1's whole-queue text needed single-line bodies,
-//! which that older build wrote).
+//! as the event's JSON object text, kept byte for byte (JSON whitespace included: a value holds
+//! one event, so a raw newline cannot split it).
 //!
-//! Format v1 (read only, for queues an older build left): the whole queue as one item at
-//! `wa:queue:v1:<writeKey>:<tabId>`: a header line `wa-queue<TAB>1`, then one event line per event.
-//! Golden fixture: `fixtures/queue_v1.txt`. Anything else, including analytics-next's
-//! `persisted-queue:*` JSON, is ignored; unreadable lines are counted.
+//! v2 is the only layout any release wrote (a whole-queue "v1" item existed only during
+//! development and is not read). Anything else, including analytics-next's `persisted-queue:*`
+//! JSON, is ignored; unreadable values are counted.
 //! Must not import anything platform-specific.
 
 use super::queue::Item;
 use crate::core::{json, text};
 
-const HEADER: &str = "wa-queue\t1";
-const KEY_PREFIX: &str = "wa:queue:v1:";
 const EVENT_KEY_PREFIX: &str = "wa:q:v2:";
 
 /// The key prefix of one tab's per-event items (layout v2): `wa:q:v2:<writeKey>:<tabId>:`; an
@@ -37,27 +33,12 @@ pub fn event_source_prefix(write_key: &str) -> String {
     key(&[EVENT_KEY_PREFIX, write_key, ":"])
 }
 
-/// The tab id of a queue key of this source in either layout (a v2 per-event key
-/// `…:<tabId>:<messageId>` or a v1 whole-queue key `…:<tabId>`), or `None` for any other key.
-/// Tab ids hold no `:`.
-pub fn tab_of_any_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
-    let (per_event, rest) = match key.strip_prefix(EVENT_KEY_PREFIX) {
-        Some(rest) => (true, rest),
-        None => (false, key.strip_prefix(KEY_PREFIX)?),
-    };
-    let rest = rest.strip_prefix(write_key)?.strip_prefix(':')?;
-    let tab = if per_event { text::split_once(rest, b':')?.0 } else { rest };
+/// The tab id of a per-event queue key of this source (`wa:q:v2:<writeKey>:<tabId>:<messageId>`),
+/// or `None` for any other key. Tab ids hold no `:`.
+pub fn tab_of_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
+    let rest = key.strip_prefix(EVENT_KEY_PREFIX)?.strip_prefix(write_key)?.strip_prefix(':')?;
+    let tab = text::split_once(rest, b':')?.0;
     (!tab.is_empty()).then_some(tab)
-}
-
-/// The localStorage key prefix of every queue of one source: `wa:queue:v1:<writeKey>:`.
-pub fn queue_key_prefix(write_key: &str) -> String {
-    key(&[KEY_PREFIX, write_key, ":"])
-}
-
-/// The localStorage key of one tab's queue: `wa:queue:v1:<writeKey>:<tabId>`.
-pub fn queue_key(write_key: &str, tab_id: &str) -> String {
-    key(&[KEY_PREFIX, write_key, ":", tab_id])
 }
 
 /// The localStorage key of one tab's liveness lease: `wa:alive:v1:<writeKey>:<tabId>`.
@@ -94,10 +75,9 @@ pub fn encode_item(item: &Item) -> String {
     out
 }
 
-/// Reads one event line (a layout v2 value, or a line of a v1 text); `None` when unreadable.
+/// Reads one stored event value; `None` when unreadable.
 pub fn decode_item(stored: &str) -> Option<Item> {
-    let line = stored.strip_suffix('\n').unwrap_or(stored);
-    let (created_ms, rest) = text::split_once(line, b'\t')?;
+    let (created_ms, rest) = text::split_once(stored, b'\t')?;
     let (attempts, rest) = text::split_once(rest, b'\t')?;
     let (next_attempt_ms, rest) = text::split_once(rest, b'\t')?;
     let (message_id, body_json) = text::split_once(rest, b'\t')?;
@@ -111,46 +91,9 @@ pub fn decode_item(stored: &str) -> Option<Item> {
     Some(Item::new(message_id, body_json.to_owned(), created_ms, attempts, next_attempt_ms))
 }
 
-/// The lines after the header of a format v1 text (line ends `\n` or `\r\n`; blank lines are the
-/// caller's to skip), or `None` when the text does not start with the v1 header (a foreign or
-/// unknown-version text).
-pub fn v1_lines(stored: &str) -> Option<text::Lines<'_>> {
-    let mut lines = text::lines(stored);
-    (lines.next()? == HEADER).then_some(lines)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const GOLDEN: &str = include_str!("fixtures/queue_v1.txt");
-
-    /// Format v1 as an older build wrote it (only tests write it now).
-    fn encode(items: &[Item]) -> String {
-        let mut out = String::from(HEADER);
-        out.push('\n');
-        for item in items {
-            out.push_str(&encode_item(item));
-            out.push('\n');
-        }
-        out
-    }
-
-    /// What a v1 text yields: the readable items and the count of unreadable lines (a foreign
-    /// or unknown-version text counts as one unless blank), as `Outbox::restore` reads it.
-    fn decode(text: &str) -> (Vec<Item>, usize) {
-        let Some(lines) = v1_lines(text) else {
-            return (Vec::new(), usize::from(!text.trim().is_empty()));
-        };
-        let (mut items, mut unreadable) = (Vec::new(), 0);
-        for line in lines.filter(|line| !line.is_empty()) {
-            match decode_item(line) {
-                Some(item) => items.push(item),
-                None => unreadable += 1,
-            }
-        }
-        (items, unreadable)
-    }
 
     fn golden_items() -> Vec<Item> {
         let item = |id: &str, body: &str, created: f64, attempts: u32, next: f64| Item::new(id.to_owned(), body.to_owned(), created, attempts, next);
@@ -167,38 +110,10 @@ mod tests {
     }
 
     #[test]
-    fn encoding_matches_the_golden_fixture() {
-        assert_eq!(encode(&golden_items()), GOLDEN);
-    }
-
-    #[test]
-    fn golden_fixture_reads_back_exactly() {
-        assert_eq!(decode(GOLDEN), (golden_items(), 0));
-    }
-
-    #[test]
     fn in_flight_markers_are_not_persisted() {
-        let mut items = golden_items();
-        items[0].in_flight = Some(9);
-        assert!(decode(&encode(&items)).0.iter().all(|i| i.in_flight.is_none()));
-    }
-
-    #[test]
-    fn foreign_legacy_and_broken_texts_are_ignored_safely() {
-        let rows: &[(&str, usize, usize)] = &[
-            ("", 0, 0),
-            ("[{\"id\":\"x\",\"event\":{}}]", 0, 1),
-            ("wa-queue\t2\n1\t0\t1\t\"a\"\t{}\n", 0, 1),
-            ("wa-queue\t1\n", 0, 0),
-            ("wa-queue\t1\n1\t0\t1\t\"a\"\t{}\nx\t0\t1\t\"b\"\t{}\n1\t0\t1\tb\t{}\n1\t0\t1\t\"c\"\n1\t0\t1\t\"\"\t{}\n", 1, 4),
-            ("wa-queue\t1\r\n1\t0\t1\t\"a\"\t{}\r\n", 1, 0),
-            ("wa-queue\t1\n-1\t0\t1\t\"a\"\t{}\n1\t99999999999\t1\t\"a\"\t{}\n", 0, 2),
-            ("wa-queue\t1\n1\t0\t1\t\"a\"\t[1]\n1\t0\t1\t\"b\"\t{\"a\":\n1\t0\t1\t\"c\"\t\n", 0, 3),
-        ];
-        for &(text, items, unreadable) in rows {
-            let (decoded, bad) = decode(text);
-            assert_eq!((decoded.len(), bad), (items, unreadable), "{text:?}");
-        }
+        let mut item = golden_items().remove(0);
+        item.in_flight = Some(9);
+        assert_eq!(decode_item(&encode_item(&item)).map(|i| i.in_flight), Some(None));
     }
 
     const GOLDEN_V2: &str = include_str!("fixtures/queue_v2.txt");
@@ -219,7 +134,7 @@ mod tests {
         let read: Vec<Item> = lines.chunks(2).map(|pair| decode_item(pair[1]).expect("readable")).collect();
         assert_eq!(read, golden_items());
         for pair in lines.chunks(2) {
-            assert_eq!(tab_of_any_queue_key(pair[0], "WK1"), Some("0f8fad5b-d9cb-469f-a165-70867728950e"));
+            assert_eq!(tab_of_queue_key(pair[0], "WK1"), Some("0f8fad5b-d9cb-469f-a165-70867728950e"));
         }
     }
 
@@ -231,14 +146,26 @@ mod tests {
 
     #[test]
     fn unreadable_event_values_are_none() {
-        for junk in ["", "wa-queue\t1", "1\t0\t1\t\"a\"", "1\t0\t1\t\"a\"\t[1]", "x\t0\t1\t\"a\"\t{}", "1\t0\t1\t\"\"\t{}"] {
+        let junk_values = [
+            "",
+            "wa-queue\t1",
+            "wa-queue\t1\n1\t0\t1\t\"a\"\t{}\n",
+            "[{\"id\":\"x\",\"event\":{}}]",
+            "-1\t0\t1\t\"a\"\t{}",
+            "1\t99999999999\t1\t\"a\"\t{}",
+            "1\t0\t1\tb\t{}",
+            "1\t0\t1\t\"b\"\t{\"a\":",
+            "1\t0\t1\t\"c\"\t",
+            "1\t0\t1\t\"a\"", "1\t0\t1\t\"a\"\t[1]", "x\t0\t1\t\"a\"\t{}", "1\t0\t1\t\"\"\t{}",
+        ];
+        for junk in junk_values {
             assert_eq!(decode_item(junk), None, "{junk:?}");
         }
         assert!(decode_item("1\t0\t1\t\"a\"\t{}").is_some());
     }
 
     #[test]
-    fn queue_keys_of_both_layouts_name_their_tab() {
+    fn queue_keys_name_their_tab() {
         let rows: &[(&str, Option<&str>)] = &[
             ("wa:q:v2:WK1:t-1:m-1", Some("t-1")),
             ("wa:q:v2:WK1:t-1:m:with:colons", Some("t-1")),
@@ -246,24 +173,19 @@ mod tests {
             ("wa:q:v2:WK1::m", None),
             ("wa:q:v2:WK2:t-1:m", None),
             ("wa:q:v2:WK10:t-1:m", None),
-            ("wa:queue:v1:WK1:t-2", Some("t-2")),
+            ("wa:queue:v1:WK1:t-2", None),
             ("wa:alive:v1:WK1:t-1", None),
         ];
         for &(key, tab) in rows {
-            assert_eq!(tab_of_any_queue_key(key, "WK1"), tab, "{key}");
+            assert_eq!(tab_of_queue_key(key, "WK1"), tab, "{key}");
         }
         assert_eq!(event_source_prefix("WK1"), "wa:q:v2:WK1:");
     }
 
     #[test]
     fn keys_are_versioned_per_write_key_and_tab() {
-        assert_eq!(queue_key("WK1", "t-1"), "wa:queue:v1:WK1:t-1");
-        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK1:t-1", "WK1"), Some("t-1"));
-        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK2:t-1", "WK1"), None);
-        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK1:", "WK1"), None);
-        assert_eq!(tab_of_any_queue_key("wa:queue:v1:WK10:t-1", "WK1"), None);
-        assert_eq!(tab_of_any_queue_key("persisted-queue:v1:WK1:dest-Segment.io:items", "WK1"), None);
-        assert_eq!(queue_key_prefix("WK1"), "wa:queue:v1:WK1:");
+        assert_eq!(event_key_prefix("WK1", "t-1"), "wa:q:v2:WK1:t-1:");
+        assert_eq!(tab_of_queue_key("persisted-queue:v1:WK1:dest-Segment.io:items", "WK1"), None);
         assert_eq!(alive_key("WK1", "t-1"), "wa:alive:v1:WK1:t-1");
         assert_eq!(adoption_key("WK1"), "wa:adopt:v1:WK1");
     }

@@ -3,8 +3,7 @@
 //! the localStorage adoption lease with claim → settle → verify). Record format and single
 //! decisions are [`lease`]'s, keys [`queue_format`]'s.
 //!
-//! Protocol: every tab sends only its own queue (`wa:q:v2:<wk>:<tab>:*`; `wa:queue:v1:<wk>:<tab>`
-//! from older builds is still adopted) and keeps `wa:alive:v1:<wk>:<tab>` renewed; it removes that
+//! Protocol: every tab sends only its own queue (`wa:q:v2:<wk>:<tab>:*`) and keeps `wa:alive:v1:<wk>:<tab>` renewed; it removes that
 //! lease on `pagehide`, so a reload's or a closed tab's queue is an orphan at once, a killed tab's
 //! when the lease expires. Under the adoption lock a live tab writes its own claim into each
 //! orphan's liveness record (so a frozen-not-dead owner learns it was adopted and hands over:
@@ -128,11 +127,19 @@ impl TabLeases {
 
     /// The tabs whose queues may be adopted now: another tab's queue whose liveness lease is not live.
     pub fn orphans(&self, now_ms: f64, store: &dyn Store) -> Vec<String> {
-        let mut orphans = queue_tabs(store, &self.write_key);
-        orphans.retain(|tab| {
+        // Each tab once (one key per event): `seen` holds every tab looked at.
+        let (mut seen, mut orphans): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+        for key in store.keys_with_prefix(&queue_format::event_source_prefix(&self.write_key)) {
+            let Some(tab) = queue_format::tab_of_queue_key(&key, &self.write_key) else { continue };
+            if seen.iter().any(|t| t == tab) {
+                continue;
+            }
+            seen.push(tab.to_owned());
             let alive = read_lease(store, &queue_format::alive_key(&self.write_key, tab));
-            lease::is_orphan(tab, alive.as_ref(), &self.tab_id, now_ms)
-        });
+            if lease::is_orphan(tab, alive.as_ref(), &self.tab_id, now_ms) {
+                orphans.push(tab.to_owned());
+            }
+        }
         orphans
     }
 
@@ -179,17 +186,4 @@ impl TabLeases {
 
 fn read_lease(store: &dyn Store, key: &str) -> Option<Lease> {
     store.get(key).and_then(|raw| lease::decode(&raw))
-}
-
-/// Tab ids of every queue of `write_key` in `store` (either layout), each once.
-fn queue_tabs(store: &dyn Store, write_key: &str) -> Vec<String> {
-    let mut tabs: Vec<String> = Vec::new();
-    for key in store.keys_with_prefix("wa:q") {
-        if let Some(tab) = queue_format::tab_of_any_queue_key(&key, write_key) {
-            if !tabs.iter().any(|t| t == tab) {
-                tabs.push(tab.to_owned());
-            }
-        }
-    }
-    tabs
 }

@@ -21,14 +21,25 @@ pub fn admit(body: &mut String, warnings: &mut Warnings) -> Result<(), DropReaso
     if !body.starts_with('{') {
         return Err(DropReason::InvalidJson);
     }
-    let lone = match grammar::check(body, MAX_NESTING_DEPTH) {
+    // One pass: the grammar check also picks up the top-level `type` and ids (last occurrence wins).
+    let (mut kind, mut ids) = (None, [None; 2]);
+    let scanned = grammar::scan(body, MAX_NESTING_DEPTH, &mut |key, value| {
+        if json::key_is(key, "type") {
+            kind = Some(value);
+        } else if json::key_is(key, "anonymousId") {
+            ids[0] = Some(value);
+        } else if json::key_is(key, "userId") {
+            ids[1] = Some(value);
+        }
+    });
+    let lone = match scanned {
         Ok(lone) => lone,
         Err(Invalid::TooDeep) => return Err(DropReason::TooDeep),
         Err(Invalid::Syntax) => return Err(DropReason::InvalidJson),
     };
     // Middleware may return anything: an event needs its type and an id to be accepted anywhere.
-    let id = |key| json::get(body, key).is_some_and(|raw| raw != "null" && raw != "\"\"");
-    if json::get(body, "type").and_then(json::parse_str).is_none() || !(id("anonymousId") || id("userId")) {
+    let has_id = ids.iter().flatten().any(|raw| *raw != "null" && *raw != "\"\"");
+    if !kind.is_some_and(|raw: &str| raw.starts_with('"')) || !has_id {
         return Err(DropReason::InvalidJson);
     }
     if !lone.is_empty() {
@@ -61,6 +72,11 @@ mod tests {
             (r#"{"plan": undefined}"#, Err(DropReason::InvalidJson), r#"{"plan": undefined}"#, false),
             ("[1]", Err(DropReason::InvalidJson), "[1]", false),
             ("null", Err(DropReason::InvalidJson), "null", false),
+            (r#"{"typ\u0065":"track","anonymousId":"a"}"#, Ok(()), r#"{"typ\u0065":"track","anonymousId":"a"}"#, false),
+            (r#"{"p":{"type":"track","anonymousId":"a"}}"#, Err(DropReason::InvalidJson), r#"{"p":{"type":"track","anonymousId":"a"}}"#, false),
+            (r#"{"type":"track","anonymousId":"a","anonymousId":null}"#, Err(DropReason::InvalidJson), r#"{"type":"track","anonymousId":"a","anonymousId":null}"#, false),
+            (r#"{"type":"track","userId":7}"#, Ok(()), r#"{"type":"track","userId":7}"#, false),
+            (r#"{"type":"track","anonymousId":"a","t":"\ud83d"} x"#, Err(DropReason::InvalidJson), r#"{"type":"track","anonymousId":"a","t":"\ud83d"} x"#, false),
         ];
         for (body, want, after, warned) in rows {
             let mut text = body.to_owned();

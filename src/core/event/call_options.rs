@@ -56,14 +56,13 @@ impl<'a> Options<'a> {
         self.raw("timestamp")
     }
 
-    /// `options.messageId`: `Some(Ok(id))` for a string (used verbatim), `Some(Err(()))` for any
-    /// other value (ignored with a warning), `None` when absent.
-    pub fn message_id(&self) -> Option<Result<&'a str, ()>> {
+    /// `options.messageId`: `Some(Ok((raw, decoded)))` for a string (sent verbatim), `Some(Err(()))`
+    /// for any other value (ignored with a warning), `None` when absent.
+    pub fn message_id(&self) -> Option<Result<(&'a str, String), ()>> {
         let raw = self.raw("messageId")?;
-        Some(if json::trim_ws(raw).starts_with('"') && json::parse_str(raw).is_some() {
-            Ok(raw)
-        } else {
-            Err(())
+        Some(match json::parse_str(raw) {
+            Some(id) if json::trim_ws(raw).starts_with('"') => Ok((raw, id)),
+            _ => Err(()),
         })
     }
 
@@ -105,7 +104,7 @@ mod tests {
         assert_eq!(o.user_id(), Some("\"u\""));
         assert_eq!(o.anonymous_id().as_deref(), Some("a"));
         assert_eq!(o.timestamp(), Some("\"2020-01-01T00:00:00.000Z\""));
-        assert_eq!(o.message_id(), Some(Ok("\"m\"")));
+        assert_eq!(o.message_id(), Some(Ok(("\"m\"", "m".to_string()))));
         assert_eq!(o.integrations(), Some(r#"{"X":false}"#));
         assert_eq!(o.context(), Some(r#"{"ip":"9"}"#));
         let extras: Vec<(&str, &str)> = o.context_extras().collect();

@@ -34,14 +34,13 @@ mod fields;
 #[cfg(test)]
 mod tests;
 
-use std::borrow::Cow;
-
 use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
 use crate::core::event::call_options::Options;
+use crate::core::event::campaign::ReadQuery;
 use crate::core::event::admit::admit;
 use crate::core::json::grammar;
 use crate::core::{json, time};
-use fields::{quoted, Fields};
+use fields::Fields;
 use crate::core::endpoint_limits::is_admissible_id as admissible_id;
 
 /// `context.library.version` for the script-tag build (analytics.js CDN naming, our version).
@@ -64,7 +63,7 @@ pub struct Call<'a> {
     pub now_ms: f64,
     /// A fresh lowercase UUID v4 for the `messageId`.
     pub uuid: &'a str,
-    /// `page_context::context_page` captured at call time (or from the snippet's buffer).
+    /// `context.page` JSON at call time (built by the facade, checked by `page_context::checked`).
     pub page: &'a str,
 }
 
@@ -104,6 +103,8 @@ pub struct Env<'a> {
     pub amp_id: Option<&'a str>,
     /// The `s:context.referrer` cookie's JSON, when stored.
     pub stored_referrer: Option<&'a str>,
+    /// The platform's reading of a page's query (`campaign`, ad `referrer`); none: no query enrichment.
+    pub read_query: Option<ReadQuery>,
     /// The `anonymizeIp` init option: events carry `context.anonymizeIp: true` (the collector stores the
     /// address truncated).
     pub anonymize_ip: bool,
@@ -152,26 +153,14 @@ fn type_name(method: Method) -> &'static str {
 }
 
 /// Builds the event body for `call` (step 4 of the flow). `Err` means nothing is sent; the
-/// callback still fires.
+/// callback still fires. Every field is written straight into the body, in wire order.
 pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event, DropReason> {
     let r = call.resolved;
     if let Some(reason) = r.drop {
         return Err(reason);
     }
     let mut warnings = r.warnings;
-    let options = Options::parse(Resolved::text(r.options, call.args));
-    let fields = type_fields(call, who, &mut warnings)?;
-    let user_id = user_id(call, who, &options, &mut warnings).ok_or(DropReason::AliasToMissing);
-    let user_id = if call.method == Method::Alias {
-        user_id?
-    } else {
-        user_id.unwrap_or(Cow::Borrowed("null"))
-    };
-    let page_properties = (call.method == Method::Page)
-        .then_some(&fields.properties)
-        .and_then(|p| p.as_ref());
-    let context = context::build(&options, call.page, page_properties, env, &mut warnings);
-
+    let options = Options::parse(call.arg(r.options));
     let mut body = String::with_capacity(512 + call.page.len() * 2);
     body.push_str("{\"timestamp\":");
     match options.timestamp() {
@@ -184,21 +173,19 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
         }
     }
     body.push_str(",\"integrations\":");
-    body.push_str(&integrations(env.integrations, &options, &mut warnings));
+    push_integrations(&mut body, env.integrations, &options, &mut warnings);
     body.push_str(",\"userId\":");
-    body.push_str(&user_id);
+    push_user_id(&mut body, call, who, &options, &mut warnings)?;
     body.push_str(",\"anonymousId\":");
     json::push_str(&mut body, who.anonymous_id);
     body.push_str(",\"type\":\"");
     body.push_str(type_name(call.method));
     body.push('"');
-    fields.write(call.method, &mut body);
+    let page_properties = type_fields::push(&mut body, call, who, &mut warnings)?;
     body.push_str(",\"context\":");
-    body.push_str(&context.context);
+    let referrer = context::push(&mut body, &options, call.page, page_properties.as_ref(), env, &mut warnings);
     body.push_str(",\"messageId\":");
-    let id_at = body.len();
-    push_message_id(&mut body, call, &options, &mut warnings);
-    let message_id = body.get(id_at..).and_then(json::parse_str).unwrap_or_default();
+    let message_id = push_message_id(&mut body, call, &options, &mut warnings);
     body.push_str(",\"writeKey\":");
     json::push_str(&mut body, env.write_key);
     body.push('}');
@@ -207,22 +194,25 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
         body,
         message_id,
         warnings,
-        referrer: context.referrer,
+        referrer,
     })
 }
 
-/// Init booleans with `options.integrations` spread on top (objects kept as given).
-fn integrations(init: &str, options: &Options<'_>, warnings: &mut Warnings) -> String {
-    match options.integrations() {
-        None => init.to_string(),
-        Some(raw) if json::is_object(raw) => json::merge_objects(init, raw),
-        Some(raw) => {
-            if json::trim_ws(raw) != "null" {
-                warnings.add(Warning::IntegrationsNotObject);
-            }
-            init.to_string()
-        }
+impl<'a> Call<'a> {
+    /// The text of the argument playing a role (`Resolved`'s index), if that role was given.
+    fn arg(&self, index: Option<u8>) -> Option<&'a str> {
+        Resolved::text(index, self.args)
     }
+}
+
+/// Init booleans with `options.integrations` spread on top (objects kept as given).
+fn push_integrations(out: &mut String, init: &str, options: &Options<'_>, warnings: &mut Warnings) {
+    match options.integrations() {
+        Some(raw) if json::is_object(raw) => return out.push_str(&json::merge_objects(init, raw)),
+        Some(raw) if json::trim_ws(raw) != "null" => warnings.add(Warning::IntegrationsNotObject),
+        _ => {}
+    }
+    out.push_str(init);
 }
 
 /// `options.userId` when it is a string or number (strings up to `MAX_ID_CHARS`), with a warning
@@ -239,32 +229,40 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
     ok.then_some(raw)
 }
 
-/// `options.messageId` verbatim when it is a string, else `ajs-next-<ms>-<uuid>`.
-fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, warnings: &mut Warnings) {
+/// `options.messageId` verbatim when it is a string, else `ajs-next-<ms>-<uuid>`; returns it decoded.
+fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, warnings: &mut Warnings) -> String {
     match options.message_id() {
-        Some(Ok(raw)) => return out.push_str(raw),
+        Some(Ok((raw, id))) => {
+            out.push_str(raw);
+            return id;
+        }
         Some(Err(())) => warnings.add(Warning::MessageIdNotString),
         None => {}
     }
-    out.push_str("\"ajs-next-");
-    json::push_u64(out, call.now_ms.max(0.0) as u64);
-    out.push('-');
-    out.push_str(call.uuid);
-    out.push('"');
+    let mut id = String::from("ajs-next-");
+    json::push_u64(&mut id, call.now_ms.max(0.0) as u64);
+    id.push('-');
+    id.push_str(call.uuid);
+    json::push_str(out, &id);
+    id
 }
 
 /// The top-level `userId` as JSON. alias: `to`, else the stored id, else `options.userId`
-/// (`None`: nothing to alias). Others: the stored id, else a truthy `options.userId`.
+/// (`Err`: nothing to alias). Others: the stored id, else a truthy `options.userId`, else `null`.
 /// An empty (or over-long) alias id counts as absent (the endpoint rejects `""`).
-fn user_id<'a>(call: &Call<'a>, who: &Identity<'_>, options: &Options<'a>, warnings: &mut Warnings) -> Option<Cow<'a, str>> {
-    let alias_to = match call.method {
-        Method::Alias => Resolved::text(call.resolved.id, call.args).filter(|to| admissible_id(to)).map(|to| Cow::Owned(quoted(to))),
-        _ => None,
-    };
-    alias_to
-        .or_else(|| who.user_id.map(|id| Cow::Owned(quoted(id))))
-        .or_else(|| option_user_id(options, warnings).map(Cow::Borrowed))
+fn push_user_id(out: &mut String, call: &Call<'_>, who: &Identity<'_>, options: &Options<'_>, warnings: &mut Warnings) -> Result<(), DropReason> {
+    let alias = call.method == Method::Alias;
+    let to = call.arg(call.resolved.id).filter(|to| alias && admissible_id(to));
+    if let Some(id) = to.or(who.user_id) {
+        json::push_str(out, id);
+        return Ok(());
+    }
+    match option_user_id(options, warnings) {
+        Some(raw) => out.push_str(raw),
+        None if alias => return Err(DropReason::AliasToMissing),
+        None => out.push_str("null"),
+    }
+    Ok(())
 }
 
 mod type_fields;
-use type_fields::type_fields;

@@ -94,44 +94,27 @@ fn hex_pair(bytes: &[u8], i: usize) -> Option<u8> {
 
 /// Decodes `%XX` runs as UTF-8. A run that is not valid UTF-8 fails (like `decodeURIComponent`);
 /// a `%` without two hex digits fails when `strict`, else stays literal (js-cookie's value reader).
+/// One UTF-8 check over all the bytes is the same as one per run: the literal text between runs is
+/// whole characters, so a run can neither complete nor be completed by its neighbours.
 fn percent_decode(s: &str, strict: bool) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut run: Vec<u8> = Vec::new();
+    let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let Some(b) = hex_pair(bytes, i) {
-                run.push(b);
+    while let Some(&b) = bytes.get(i) {
+        match (b, hex_pair(bytes, i)) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
                 i += 3;
                 continue;
             }
-            if strict {
-                return None;
-            }
+            (b'%', None) if strict => return None,
+            _ => decoded.push(b),
         }
-        flush_run(&mut out, &mut run)?;
-        let len = utf8_len(bytes[i]);
-        out.push_str(s.get(i..i + len)?);
-        i += len;
+        i += 1;
     }
-    flush_run(&mut out, &mut run)?;
+    let mut out = String::with_capacity(decoded.len());
+    push_utf8(&mut out, &decoded)?;
     Some(out)
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
-}
-
-fn flush_run(out: &mut String, run: &mut Vec<u8>) -> Option<()> {
-    push_utf8(out, run)?;
-    run.clear();
-    Some(())
 }
 
 /// Appends `bytes` decoded as UTF-8; `None` when they are not UTF-8 (a bad or missing continuation

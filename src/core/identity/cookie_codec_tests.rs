@@ -184,3 +184,48 @@ fn a_domain_cookie_removes_the_host_only_copy_that_shadows_it() {
     assert_eq!(deletion("ajs_user_id", &host_only), deletion("ajs_user_id", &CookieAttributes { secure: true, ..CookieAttributes::default() }));
     assert_eq!(shadowing_host_only(&CookieAttributes::default()), None, "a host-only cookie shadows nothing");
 }
+
+/// js-cookie decodes each `(%XX)+` run on its own (`value.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent)`);
+/// `percent_decode` checks all the bytes at once. Seeded strings built from escapes (valid, partial,
+/// malformed), `%`, ASCII and multi-byte characters give the same result as a per-run reference.
+#[test]
+fn percent_decode_agrees_with_decoding_each_run() {
+    fn per_run(s: &str, strict: bool) -> Option<String> {
+        let (bytes, mut out, mut run, mut i) = (s.as_bytes(), String::new(), Vec::new(), 0);
+        while i < bytes.len() {
+            let hex = |at: usize| s.get(at..at + 2).and_then(|h| u8::from_str_radix(h, 16).ok().filter(|_| !h.starts_with('+')));
+            if bytes[i] == b'%' {
+                if let Some(b) = hex(i + 1) {
+                    run.push(b);
+                    i += 3;
+                    continue;
+                }
+                if strict {
+                    return None;
+                }
+            }
+            out.push_str(std::str::from_utf8(&run).ok()?);
+            run.clear();
+            let ch = s[i..].chars().next()?;
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+        out.push_str(std::str::from_utf8(&run).ok()?);
+        Some(out)
+    }
+    let pool = ["%E2", "%82", "%AC", "%C3", "%A9", "%F0", "%9F", "%80", "%41", "%zz", "%", "%4", "a", "é", "€", "😀", "+", "%2B"];
+    let mut seed = 0x2545_F491_u32;
+    for _ in 0..20_000 {
+        let mut s = String::new();
+        for _ in 0..(seed % 8) {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            s.push_str(pool[(seed % pool.len() as u32) as usize]);
+        }
+        seed = seed.wrapping_mul(747_796_405).wrapping_add(1);
+        for strict in [false, true] {
+            assert_eq!(percent_decode(&s, strict), per_run(&s, strict), "{s:?} strict={strict}");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Identity-related init options: `cookie {domain, path, maxage (days), sameSite, secure}`, `storage {stores}`,
 //! `disableClientPersistence`, and `user` / `group` `{localStorageFallbackDisabled, cookie:{key},
-//! localStorage:{key}}`, as the sections `core::load_options` (the one init-options parser) found them.
+//! localStorage:{key}}`, read by path through `core::options` when `core::load_options` (the one init-options
+//! parser) builds the settings.
 //! Anything malformed falls back to the analytics.js default for that field.
 //!
 //! Store priority rule (behaviour as data, [`DEFAULT_STORES`]): analytics.js 2.0 reads
@@ -10,15 +11,16 @@
 //! Must not import platform crates.
 
 use crate::core::identity::cookie_codec::CookieAttributes;
-use crate::core::{json, text};
 use crate::core::identity::storage_format;
+use crate::core::options::Options;
+use crate::core::{json, text};
 use crate::core::store::StoreKind;
 
 /// analytics.js 2.0's default store priority for identity keys.
 pub const DEFAULT_STORES: [StoreKind; 3] = [StoreKind::LocalStorage, StoreKind::Cookie, StoreKind::Memory];
 /// Names accepted in `storage.stores`.
 const STORE_NAMES: [(&str, StoreKind); 3] =
-    [("cookie", StoreKind::Cookie), ("localStorage", StoreKind::LocalStorage), ("memory", StoreKind::Memory)];
+    [("\"cookie\"", StoreKind::Cookie), ("\"localStorage\"", StoreKind::LocalStorage), ("\"memory\"", StoreKind::Memory)];
 /// One day in milliseconds: `cookie.maxage` counts days (js-cookie `expires`).
 const DAY_MS: f64 = 86_400_000.0;
 /// Default cookie lifetime: 365 days.
@@ -53,24 +55,9 @@ pub struct IdentitySettings {
     pub server_managed: bool,
 }
 
-/// The identity sections of the init options as JSON texts (`None` when absent).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct IdentityOptions<'a> {
-    /// `cookie`.
-    pub cookie: Option<&'a str>,
-    /// `storage`.
-    pub storage: Option<&'a str>,
-    /// `disableClientPersistence: true`.
-    pub memory_only: bool,
-    /// `user`.
-    pub user: Option<&'a str>,
-    /// `group`.
-    pub group: Option<&'a str>,
-}
-
 impl Default for IdentitySettings {
     fn default() -> Self {
-        IdentitySettings::from_options(&IdentityOptions::default())
+        IdentitySettings::from_options(Options("{}"))
     }
 }
 
@@ -86,37 +73,27 @@ impl IdentitySettings {
         }
     }
 
-    /// Builds the settings from the identity sections of the init options; never fails.
-    pub fn from_options(options: &IdentityOptions<'_>) -> Self {
-        let cookie = options.cookie.unwrap_or("{}");
-        let days = json::get(cookie, "maxage").and_then(parse_decimal).unwrap_or(DEFAULT_MAX_AGE_DAYS);
-        let stores = if options.memory_only {
-            vec![StoreKind::Memory]
-        } else {
-            options.storage.and_then(|s| json::get(s, "stores")).and_then(parse_stores).unwrap_or(DEFAULT_STORES.to_vec())
-        };
+    /// Builds the settings from the init options; never fails.
+    pub fn from_options(o: Options<'_>) -> Self {
         IdentitySettings {
-            cookie: cookie_attributes(cookie),
-            cookie_max_age_ms: days * DAY_MS,
-            stores: with_memory_last(stores),
-            user: role(options.user, storage_format::USER_ID, storage_format::USER_TRAITS),
-            group: role(options.group, storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
-            server_managed: json::get(cookie, "serverManaged") == Some("true"),
+            cookie: CookieAttributes {
+                domain: o.text("cookie/domain"),
+                path: o.text_or("cookie/path", "/"),
+                same_site: o.text_or("cookie/sameSite", "Lax"),
+                secure: o.flag("cookie/secure"),
+            },
+            cookie_max_age_ms: o.raw("cookie/maxage").and_then(parse_decimal).unwrap_or(DEFAULT_MAX_AGE_DAYS) * DAY_MS,
+            stores: stores(o),
+            user: role(o, USER_PATHS, storage_format::USER_ID, storage_format::USER_TRAITS),
+            group: role(o, GROUP_PATHS, storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
+            server_managed: o.flag("cookie/serverManaged"),
         }
     }
 
-    /// Test shorthand: the settings of a whole init-options JSON text, its sections found as
-    /// `core::load_options` finds them.
+    /// Test shorthand: the settings of a whole init-options JSON text.
     #[cfg(test)]
     pub fn parse(options_json: &str) -> Self {
-        let option = |key: &str| json::get(options_json, key);
-        IdentitySettings::from_options(&IdentityOptions {
-            cookie: option("cookie"),
-            storage: option("storage"),
-            memory_only: option("disableClientPersistence") == Some("true"),
-            user: option("user"),
-            group: option("group"),
-        })
+        IdentitySettings::from_options(Options(options_json))
     }
 }
 
@@ -127,76 +104,80 @@ impl IdentitySettings {
     }
 }
 
-fn string_field(object: &str, key: &str) -> Option<String> {
-    json::get(object, key).and_then(json::parse_str).filter(|s| !s.is_empty())
-}
+/// A role's option paths: its id key, its traits key, `localStorageFallbackDisabled`.
+type RolePaths = [&'static str; 3];
+const USER_PATHS: RolePaths = ["user/cookie/key", "user/localStorage/key", "user/localStorageFallbackDisabled"];
+const GROUP_PATHS: RolePaths = ["group/cookie/key", "group/localStorage/key", "group/localStorageFallbackDisabled"];
 
-fn cookie_attributes(cookie: &str) -> CookieAttributes {
-    let defaults = CookieAttributes::default();
-    CookieAttributes {
-        domain: string_field(cookie, "domain"),
-        path: string_field(cookie, "path").unwrap_or(defaults.path),
-        same_site: string_field(cookie, "sameSite").unwrap_or(defaults.same_site),
-        secure: json::get(cookie, "secure") == Some("true"),
-    }
-}
-
-fn role(options: Option<&str>, id_key: &str, traits_key: &str) -> RoleSettings {
-    let options = options.unwrap_or("{}");
-    let key_in = |section: &str| json::get(options, section).and_then(|s| string_field(s, "key"));
+fn role(o: Options<'_>, [id, traits, no_local]: RolePaths, id_key: &str, traits_key: &str) -> RoleSettings {
     RoleSettings {
-        id_key: key_in("cookie").unwrap_or_else(|| id_key.to_owned()),
-        traits_key: key_in("localStorage").unwrap_or_else(|| traits_key.to_owned()),
-        local_storage: json::get(options, "localStorageFallbackDisabled") != Some("true"),
+        id_key: o.text_or(id, id_key),
+        traits_key: o.text_or(traits, traits_key),
+        local_storage: !o.flag(no_local),
     }
 }
 
-/// `["cookie","memory"]` → kinds in order; `None` (ignore the option) on any unknown element.
-fn parse_stores(raw: &str) -> Option<Vec<StoreKind>> {
-    let inner = json::trim_ws(raw).strip_prefix('[')?.strip_suffix(']')?;
+/// The store priority (see the module docs): memory only with `disableClientPersistence`, else
+/// `storage.stores` when every name in it is known, else [`DEFAULT_STORES`]; memory always last.
+fn stores(o: Options<'_>) -> Vec<StoreKind> {
+    let listed = if o.flag("disableClientPersistence") { Some("[]") } else { o.raw("storage/stores") };
     let mut kinds = Vec::new();
+    if !listed.is_some_and(|raw| push_stores(raw, &mut kinds)) {
+        kinds.clear();
+        kinds.extend_from_slice(&DEFAULT_STORES);
+    }
+    if !kinds.contains(&StoreKind::Memory) {
+        kinds.push(StoreKind::Memory);
+    }
+    kinds
+}
+
+/// Pushes the kinds of `["cookie","memory"]` in order, once each; `false` (ignore the option) when it is
+/// not an array or names an unknown store. Elements are compared as JSON text (a store name has nothing
+/// to escape).
+fn push_stores(raw: &str, kinds: &mut Vec<StoreKind>) -> bool {
+    let Some(inner) = json::trim_ws(raw).strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) else {
+        return false;
+    };
     if json::trim_ws(inner).is_empty() {
-        return Some(kinds);
+        return true;
     }
     for element in text::split(inner, b',') {
-        let name = json::parse_str(element)?;
-        let kind = STORE_NAMES.iter().find(|(n, _)| *n == name)?.1;
+        let element = json::trim_ws(element);
+        let Some(&(_, kind)) = STORE_NAMES.iter().find(|(name, _)| *name == element) else {
+            return false;
+        };
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
     }
-    Some(kinds)
+    true
 }
 
-fn with_memory_last(mut stores: Vec<StoreKind>) -> Vec<StoreKind> {
-    if !stores.contains(&StoreKind::Memory) {
-        stores.push(StoreKind::Memory);
-    }
-    stores
-}
-
-/// A JSON number without exponent (`7`, `0.5`, `-1`) as f64, without float parsing machinery.
+/// A JSON number without exponent (`7`, `0.5`, `-1`; at most 9 digits before and after the point) as
+/// f64, without float parsing machinery.
 fn parse_decimal(raw: &str) -> Option<f64> {
     let raw = json::trim_ws(raw);
     let (negative, digits) = raw.strip_prefix('-').map_or((false, raw), |rest| (true, rest));
-    let (int, frac) = text::split_once(digits, b'.').unwrap_or((digits, ""));
-    if int.is_empty()
-        || int.len() > 9
-        || frac.len() > 9
-        || !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
-    {
-        return None;
+    let (mut value, mut scale, mut count) = (0.0, 0.0, 0);
+    for b in digits.bytes() {
+        if b == b'.' && scale == 0.0 && count > 0 {
+            (scale, count) = (1.0, 0);
+            continue;
+        }
+        let digit = b.wrapping_sub(b'0');
+        count += 1;
+        if digit > 9 || count > 9 {
+            return None;
+        }
+        if scale == 0.0 {
+            value = value * 10.0 + f64::from(digit);
+        } else {
+            scale /= 10.0;
+            value += f64::from(digit) * scale;
+        }
     }
-    let mut value = 0.0;
-    for b in int.bytes() {
-        value = value * 10.0 + f64::from(b - b'0');
-    }
-    let mut scale = 1.0;
-    for b in frac.bytes() {
-        scale /= 10.0;
-        value += f64::from(b - b'0') * scale;
-    }
-    Some(if negative { -value } else { value })
+    (count > 0 || scale != 0.0).then_some(if negative { -value } else { value })
 }
 
 #[cfg(test)]

@@ -104,6 +104,14 @@ fn decimal_parsing() {
         ("1e3", None),
         ("x", None),
         (".5", None),
+        ("7.", Some(7.0)),
+        ("1.2.3", None),
+        ("-", None),
+        ("--1", None),
+        ("123456789", Some(123_456_789.0)),
+        ("1234567890", None),
+        ("0.000000000", Some(0.0)),
+        ("0.1234567891", None),
     ];
     for (raw, want) in table {
         assert_eq!(parse_decimal(raw), *want, "{raw}");

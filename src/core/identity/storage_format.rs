@@ -17,7 +17,7 @@
 //! Must not import platform crates; adapters never encode (see `store`).
 
 use crate::core::identity::cookie_codec;
-use crate::core::{json, text};
+use crate::core::json;
 use crate::core::store::StoreKind;
 
 /// Key of the anonymous id (fixed in analytics.js; not configurable).
@@ -52,28 +52,17 @@ fn parse(text: &str) -> Parsed {
     let trimmed = json::trim_ws(text);
     match trimmed.as_bytes().first() {
         _ if trimmed == "null" => Parsed::Null,
-        _ if trimmed == "true" || trimmed == "false" || is_json_number(trimmed) => Parsed::Other,
+        _ if trimmed == "true" || trimmed == "false" || json::is_number(trimmed) => Parsed::Other,
         Some(b'"') => json::parse_str(trimmed).map_or(Parsed::NotJson, Parsed::Str),
         Some(b'{') | Some(b'[') => Parsed::Other,
         _ => Parsed::NotJson,
     }
 }
 
-/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-fn is_json_number(s: &str) -> bool {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let e_at = s.bytes().position(|b| b == b'e' || b == b'E');
-    let (mantissa, exponent) = e_at.map_or((s, None), |at| (s.get(..at).unwrap_or_default(), s.get(at + 1..)));
-    let (int, frac) = text::split_once(mantissa, b'.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
-    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix('+').or_else(|| e.strip_prefix('-')).unwrap_or(e)));
-    digits(int) && (int == "0" || !int.starts_with('0')) && frac.is_none_or(digits) && exponent_ok
-}
-
 /// An integer whose JavaScript `Number#toString` is the same text (safe to store bare).
 fn is_canonical_integer(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);
-    is_json_number(s) && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && s != "-0"
+    json::is_number(s) && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && s != "-0"
 }
 
 /// An id out of decoded text (JSON parse with fallback to the raw text); `None` when absent.

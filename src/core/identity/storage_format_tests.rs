@@ -120,9 +120,9 @@ fn legacy_sio_cookie() {
 #[test]
 fn json_numbers_are_recognised_exactly() {
     for yes in ["0", "-0", "12", "-12", "1.5", "1e3", "1E+3", "2.5e-1"] {
-        assert!(is_json_number(yes), "{yes}");
+        assert!(json::is_number(yes), "{yes}");
     }
-    for no in ["", "-", "01", "1.", ".5", "1e", "0x1", "1 2", "+1", "abc"] {
-        assert!(!is_json_number(no), "{no}");
+    for no in ["", "-", "01", "1.", ".5", "1e", "0x1", "1 2", " 1", "1 ", "+1", "abc"] {
+        assert!(!json::is_number(no), "{no}");
     }
 }

@@ -1,12 +1,14 @@
-//! The full JSON grammar (RFC 8259), checked without building a tree and without recursion, with
-//! a nesting limit, and the repair of unpaired UTF-16 surrogate escapes.
+//! The one JSON scanner of the core: the full grammar (RFC 8259) checked without building a tree
+//! and without recursion, with a nesting limit, reporting each top-level member as it passes, and
+//! the repair of unpaired UTF-16 surrogate escapes.
 //!
 //! Every text spliced into an event body from outside the core (a stored traits value, a legacy
 //! cookie, a property bag, a middleware result) passes here: one invalid byte makes a
 //! Segment-compatible endpoint reject the whole request. `JSON.stringify` writes an unpaired
 //! surrogate (`'😀'.slice(0, 1)`) as the escape `\ud83d`, which strict parsers refuse; it is
 //! valid grammar here and reported so the caller can repair it ([`repair_surrogates`]).
-//! Imports nothing.
+//! The readers in `core::json` (`get`, `object_entries`, `string_array`, `parse_str`) are this
+//! scanner with a visitor, so what they read is valid JSON in full. Imports nothing.
 
 /// Why a text is not acceptable JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,11 +23,40 @@ pub enum Invalid {
 /// level). Returns the byte offsets of unpaired surrogate escapes (the `\` of each `\uD8xx`), in
 /// order: an empty list (no allocation) for the common clean text.
 pub fn check(text: &str, max_depth: usize) -> Result<Vec<usize>, Invalid> {
+    scan(text, max_depth, &mut |_, _| {})
+}
+
+/// [`check`], calling `visit(raw_key, raw_value)` for each member of the outermost object or array
+/// as it passes (the key with its quotes, `""` in an array; both without surrounding whitespace).
+/// Members already visited stay visited when the text turns out invalid: decide on the result.
+/// One copy of the scanner serves every reader (`visit` is `dyn`, not generic).
+pub fn scan<'a>(text: &'a str, max_depth: usize, visit: &mut dyn FnMut(&'a str, &'a str)) -> Result<Vec<usize>, Invalid> {
     let b = text.as_bytes();
     let mut lone = Vec::new();
+    // The open containers, innermost last: `{` or `[` (the closing byte is the opening one + 2).
     let mut open: Vec<u8> = Vec::new();
+    let (mut key, mut start) = ("", 0);
+    let mut expect_key = false;
     let mut i = ws(b, 0);
     'value: loop {
+        if expect_key {
+            let at = i;
+            if b.get(i) != Some(&b'"') {
+                return Err(Invalid::Syntax);
+            }
+            i = string(b, i, &mut lone)?;
+            if open.len() == 1 {
+                key = text.get(at..i).unwrap_or_default();
+            }
+            i = ws(b, i);
+            if b.get(i) != Some(&b':') {
+                return Err(Invalid::Syntax);
+            }
+            i = ws(b, i + 1);
+        }
+        if open.len() == 1 {
+            start = i;
+        }
         match b.get(i) {
             Some(&c @ (b'{' | b'[')) => {
                 if open.len() >= max_depth {
@@ -33,14 +64,11 @@ pub fn check(text: &str, max_depth: usize) -> Result<Vec<usize>, Invalid> {
                 }
                 open.push(c);
                 i = ws(b, i + 1);
-                let close = if c == b'{' { b'}' } else { b']' };
-                if b.get(i) == Some(&close) {
+                if b.get(i) == Some(&(c + 2)) {
                     open.pop();
                     i += 1;
-                } else if c == b'{' {
-                    i = key(b, i, &mut lone)?;
-                    continue 'value;
                 } else {
+                    expect_key = c == b'{';
                     continue 'value;
                 }
             }
@@ -48,25 +76,27 @@ pub fn check(text: &str, max_depth: usize) -> Result<Vec<usize>, Invalid> {
             Some(b't') => i = literal(b, i, b"true")?,
             Some(b'f') => i = literal(b, i, b"false")?,
             Some(b'n') => i = literal(b, i, b"null")?,
-            Some(_) => i = number(b, i)?,
+            Some(_) => i = number(b, i).ok_or(Invalid::Syntax)?,
             None => return Err(Invalid::Syntax),
         }
         // After a value: close containers until one expects another member.
         loop {
+            let end = i;
             i = ws(b, i);
             let Some(&container) = open.last() else {
                 return if i == b.len() { Ok(lone) } else { Err(Invalid::Syntax) };
             };
-            let close = if container == b'{' { b'}' } else { b']' };
+            if open.len() == 1 {
+                // The key is still the key read for this value: a key is only read after a comma.
+                visit(key, text.get(start..end).unwrap_or_default());
+            }
             match b.get(i) {
                 Some(b',') => {
                     i = ws(b, i + 1);
-                    if container == b'{' {
-                        i = key(b, i, &mut lone)?;
-                    }
+                    expect_key = container == b'{';
                     continue 'value;
                 }
-                Some(&c) if c == close => {
+                Some(&c) if c == container + 2 => {
                     open.pop();
                     i += 1;
                 }
@@ -81,7 +111,8 @@ pub fn repair_surrogates(text: &mut String, lone: &[usize]) {
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
     for &at in lone {
-        // `get`, not `[..]` or `replace_range`: no panic path (its formatting costs ~4 KB of wasm).
+        // `get`, not `[..]` or `replace_range`: no panic path (its formatting costs ~4 KB of wasm);
+        // not bytes and `String::from_utf8`: its validation is ~700 B of wasm.
         out.push_str(text.get(from..at + 2).unwrap_or_default());
         out.push_str("fffd");
         from = at + 6;
@@ -90,23 +121,12 @@ pub fn repair_surrogates(text: &mut String, lone: &[usize]) {
     *text = out;
 }
 
-fn ws(b: &[u8], mut i: usize) -> usize {
+/// The offset of the first byte at or after `i` that is not JSON whitespace.
+pub fn ws(b: &[u8], mut i: usize) -> usize {
     while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
         i += 1;
     }
     i
-}
-
-/// An object key, the colon and the whitespace before the value.
-fn key(b: &[u8], i: usize, lone: &mut Vec<usize>) -> Result<usize, Invalid> {
-    if b.get(i) != Some(&b'"') {
-        return Err(Invalid::Syntax);
-    }
-    let i = ws(b, string(b, i, lone)?);
-    if b.get(i) != Some(&b':') {
-        return Err(Invalid::Syntax);
-    }
-    Ok(ws(b, i + 1))
 }
 
 fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Invalid> {
@@ -116,15 +136,16 @@ fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Invalid> {
     }
 }
 
-fn digits(b: &[u8], mut i: usize) -> Result<usize, Invalid> {
+fn digits(b: &[u8], mut i: usize) -> Option<usize> {
     let start = i;
     while b.get(i).is_some_and(u8::is_ascii_digit) {
         i += 1;
     }
-    if i == start { Err(Invalid::Syntax) } else { Ok(i) }
+    (i > start).then_some(i)
 }
 
-fn number(b: &[u8], mut i: usize) -> Result<usize, Invalid> {
+/// The offset after the JSON number at `i`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+pub fn number(b: &[u8], mut i: usize) -> Option<usize> {
     if b.get(i) == Some(&b'-') {
         i += 1;
     }
@@ -139,15 +160,39 @@ fn number(b: &[u8], mut i: usize) -> Result<usize, Invalid> {
         }
         i = digits(b, i)?;
     }
-    Ok(i)
+    Some(i)
 }
 
-fn hex4(b: &[u8], i: usize) -> Result<u32, Invalid> {
+fn hex4(b: &[u8], i: usize) -> Option<u32> {
     let mut n = 0;
-    for at in i..i + 4 {
-        n = n * 16 + char::from(*b.get(at).ok_or(Invalid::Syntax)?).to_digit(16).ok_or(Invalid::Syntax)?;
+    for &c in b.get(i..i + 4)? {
+        n = n * 16 + char::from(c).to_digit(16)?;
     }
-    Ok(n)
+    Some(n)
+}
+
+/// The escape whose `\` is at `i`: the code point it stands for (a `\u` surrogate pair joined, an
+/// unpaired surrogate as itself) and the offset after it; `None` when it is not a JSON escape.
+pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
+    let simple = match *b.get(i + 1)? {
+        c @ (b'"' | b'\\' | b'/') => c,
+        b'b' => 8,
+        b'f' => 12,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        b'u' => {
+            let unit = hex4(b, i + 2)?;
+            if (0xD800..0xDC00).contains(&unit) && b.get(i + 6..i + 8) == Some(b"\\u") {
+                if let Some(low) = hex4(b, i + 8).filter(|low| (0xDC00..0xE000).contains(low)) {
+                    return Some((0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), i + 12));
+                }
+            }
+            return Some((unit, i + 6));
+        }
+        _ => return None,
+    };
+    Some((u32::from(simple), i + 2))
 }
 
 /// A string literal starting at `i` (the quote); returns the offset after its closing quote.
@@ -156,24 +201,13 @@ fn string(b: &[u8], mut i: usize, lone: &mut Vec<usize>) -> Result<usize, Invali
     loop {
         match *b.get(i).ok_or(Invalid::Syntax)? {
             b'"' => return Ok(i + 1),
-            b'\\' => match *b.get(i + 1).ok_or(Invalid::Syntax)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                b'u' => {
-                    let unit = hex4(b, i + 2)?;
-                    let paired = (0xD800..0xDC00).contains(&unit)
-                        && b.get(i + 6..i + 8) == Some(b"\\u")
-                        && hex4(b, i + 8).is_ok_and(|low| (0xDC00..0xE000).contains(&low));
-                    if paired {
-                        i += 12;
-                    } else {
-                        if (0xD800..0xE000).contains(&unit) {
-                            lone.push(i);
-                        }
-                        i += 6;
-                    }
+            b'\\' => {
+                let (point, next) = escape(b, i).ok_or(Invalid::Syntax)?;
+                if (0xD800..0xE000).contains(&point) {
+                    lone.push(i);
                 }
-                _ => return Err(Invalid::Syntax),
-            },
+                i = next;
+            }
             c if c < 0x20 => return Err(Invalid::Syntax),
             _ => i += 1,
         }
@@ -237,6 +271,124 @@ mod tests {
             repair_surrogates(&mut repaired, &lone);
             assert_eq!(repaired, want);
             assert_eq!(check(&repaired, 64), Ok(vec![]));
+        }
+    }
+
+    #[test]
+    fn scan_visits_each_outer_member_once_in_order() {
+        // (text, visited (key, value) pairs, result is Ok)
+        let rows: &[(&str, &[(&str, &str)], bool)] = &[
+            (r#" { "a" : 1 , "b":{"c":[1,"}"]}, "d":"x,y", "e": null } "#, &[(r#""a""#, "1"), (r#""b""#, r#"{"c":[1,"}"]}"#), (r#""d""#, r#""x,y""#), (r#""e""#, "null")], true),
+            (r#"[ 1, {"k":[]} ,"s", [] ]"#, &[("", "1"), ("", r#"{"k":[]}"#), ("", r#""s""#), ("", "[]")], true),
+            (r#"{"a":{},"b":[]}"#, &[(r#""a""#, "{}"), (r#""b""#, "[]")], true),
+            (r#"{"k\u0065y":true}"#, &[(r#""k\u0065y""#, "true")], true),
+            ("{}", &[], true),
+            ("\"s\"", &[], true),
+            (r#"{"a":1,"b":tru}"#, &[(r#""a""#, "1")], false),
+        ];
+        for &(text, want, ok) in rows {
+            let mut got = Vec::new();
+            let result = scan(text, 64, &mut |key, value| got.push((key, value)));
+            assert_eq!(got, want, "{text}");
+            assert_eq!(result.is_ok(), ok, "{text}");
+        }
+    }
+
+    /// Seeded texts (valid JSON from a small generator, half of them then damaged by one edit) judged
+    /// by `check` and by serde_json: the same verdict, and a repaired unpaired surrogate is what
+    /// serde_json refuses. Valid objects read through `core::json::get` give serde_json's values.
+    #[test]
+    fn verdicts_match_serde_json_on_seeded_texts() {
+        const PIECES: &[&str] = &[
+            "{", "}", "[", "]", ",", ":", " ", "\"", "\\", "\\u", "\\ud83d", "\\ude00", "\\q", "\u{1}", "0", "01", "-", ".",
+            "e", "1.5e-3", "tru", "null", "é", "😀", "\"k\":", "\t", "\n",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut valid, mut invalid) = (0, 0);
+        for _ in 0..4_000 {
+            let mut text = String::new();
+            value(&mut text, &mut next, 0);
+            if next(2) == 0 {
+                let at = (0..=next(text.len() + 1)).rev().find(|&at| text.is_char_boundary(at)).unwrap_or(0);
+                let cut = (at..=text.len()).find(|&end| end > at && text.is_char_boundary(end)).unwrap_or(at);
+                match next(3) {
+                    0 => text.insert_str(at, PIECES[next(PIECES.len())]),
+                    1 => text.replace_range(at..cut, ""),
+                    _ => text.replace_range(at..cut, PIECES[next(PIECES.len())]),
+                }
+            }
+            let serde = serde_json::from_str::<serde_json::Value>(&text);
+            match check(&text, 64) {
+                Ok(lone) if lone.is_empty() => {
+                    let parsed = serde.unwrap_or_else(|e| panic!("{e}: {text}"));
+                    valid += 1;
+                    if let serde_json::Value::Object(map) = parsed {
+                        for (key, want) in &map {
+                            let raw = crate::core::json::get(&text, key).unwrap_or_else(|| panic!("{key}: {text}"));
+                            assert_eq!(&serde_json::from_str::<serde_json::Value>(raw).unwrap(), want, "{text}");
+                        }
+                        assert_eq!(crate::core::json::object_entries(&text).map(|e| e.len() >= map.len()), Some(true));
+                    }
+                }
+                Ok(lone) => {
+                    assert!(serde.is_err(), "{text}");
+                    let mut repaired = text.clone();
+                    repair_surrogates(&mut repaired, &lone);
+                    assert!(serde_json::from_str::<serde_json::Value>(&repaired).is_ok(), "{repaired}");
+                }
+                Err(_) => {
+                    assert!(serde.is_err(), "serde_json accepts {text:?}");
+                    assert_eq!(crate::core::json::get(&text, "k"), None, "{text}");
+                    invalid += 1;
+                }
+            }
+        }
+        assert!(valid > 1_000 && invalid > 1_000, "{valid} valid, {invalid} invalid");
+    }
+
+    /// A random JSON value of at most a few levels, written with random whitespace and escapes.
+    fn value(out: &mut String, next: &mut impl FnMut(usize) -> usize, depth: usize) {
+        const SCALARS: &[&str] = &[
+            "0", "-0", "12", "-3.25", "1e3", "2E-2", "true", "false", "null", "\"\"", "\"k\"", "\"a\\\"b\"", "\"\\u00e9\\/\\n\"",
+            "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"é😀\"",
+        ];
+        let pad = |out: &mut String, n: usize| out.push_str([" ", "", "", "\n\t", ""][n % 5]);
+        match if depth >= 3 { 2 } else { next(3) } {
+            0 => {
+                out.push('{');
+                for i in 0..next(4) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    pad(out, next(5));
+                    out.push_str(["\"k\"", "\"a\"", "\"k\\u0065\"", "\"\""][next(4)]);
+                    pad(out, next(5));
+                    out.push(':');
+                    value(out, next, depth + 1);
+                }
+                out.push('}');
+            }
+            1 => {
+                out.push('[');
+                for i in 0..next(4) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    value(out, next, depth + 1);
+                }
+                out.push(']');
+            }
+            _ => {
+                pad(out, next(5));
+                out.push_str(SCALARS[next(SCALARS.len())]);
+                pad(out, next(5));
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ impl Store for Shared {
 
 const NOW: f64 = 1_795_393_993_123.0;
 const OPTIONS: &str = r#"{"writeKey":"wk","_env":{"userAgent":"UA","locale":"en-GB","timezone":"Europe/London"}}"#;
-const PAGE: &str = r#"{"p":"/shop","u":"https://ex.com/shop?utm_source=g#top","s":"?utm_source=g","t":"Shop","r":""}"#;
+const PAGE: &str = r#"{"path":"/shop","referrer":"","search":"?utm_source=g","title":"Shop","url":"https://ex.com/shop?utm_source=g"}"#;
 
 struct Page {
     tracker: Tracker,
@@ -45,7 +45,11 @@ fn page_load(queue: &Shared, identity_store: &Shared) -> Page {
     let settings = IdentitySettings::parse("{}");
     let identity = Identity::new(&settings, vec![Box::new(identity_store.clone())]);
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
-    let tracker = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue.clone()), "tab-1", NOW);
+    let env = LoadOptions::parse(OPTIONS).page.with_query_reader(|search| {
+        assert_eq!(search, "?utm_source=g");
+        r#"{"campaign":{"source":"g"}}"#.to_string()
+    });
+    let tracker = Tracker::new(env, identity, config, Box::new(queue.clone()), "tab-1", NOW);
     Page { tracker, random: CountingRandom::default(), identity_store: identity_store.clone() }
 }
 
@@ -155,7 +159,7 @@ fn tracked(page: &mut Page, name: &str) -> String {
 }
 
 #[test]
-fn an_orphaned_tab_queue_of_either_layout_is_adopted_and_removed() {
+fn an_orphaned_tab_queue_is_adopted_and_removed() {
     let (queue, ids) = (shared(), shared());
     let mut dead = page_load(&queue, &ids);
     let lost = tracked(&mut dead, "From a killed tab");
@@ -167,11 +171,11 @@ fn an_orphaned_tab_queue_of_either_layout_is_adopted_and_removed() {
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
     let mut live = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue.clone()), "tab-2", NOW);
     assert_eq!(live.adopt("tab-1", NOW), 1);
-    assert_eq!(live.adopt("old-tab", NOW), 1);
+    assert_eq!(live.adopt("old-tab", NOW), 0, "a development-only whole-queue item is not a queue");
     let keys = queue.0.borrow().keys_with_prefix("wa:");
-    assert_eq!(keys, [format!("wa:q:v2:wk:tab-2:{lost}"), "wa:q:v2:wk:tab-2:legacy-1".to_owned()]);
+    assert_eq!(keys, ["wa:queue:v1:wk:old-tab".to_owned(), format!("wa:q:v2:wk:tab-2:{lost}")]);
     let sent = live.poll_transmit(NOW, Mode::Normal).expect("adopted events are sent");
-    assert_eq!(sent.message_ids, ["legacy-1".to_owned(), lost]);
+    assert_eq!(sent.message_ids, [lost]);
 }
 
 #[test]
@@ -308,11 +312,11 @@ fn user_agent_data_from_the_browser_facts_is_sent_when_it_is_an_object() {
 }
 
 #[test]
-fn each_call_gets_the_page_it_was_made_on_even_when_snapshots_repeat() {
+fn each_call_gets_the_page_it_was_made_on_even_when_pages_repeat() {
     let (queue, ids) = (shared(), shared());
     let mut page = page_load(&queue, &ids);
-    let a = r#"{"p":"/a","u":"https://ex.com/a","s":"","t":"A","r":""}"#;
-    let b = r#"{"p":"/b","u":"https://ex.com/b#x","s":"","t":"B","r":""}"#;
+    let a = r#"{"path":"/a","referrer":"","search":"","title":"A","url":"https://ex.com/a"}"#;
+    let b = r#"{"path":"/b","referrer":"","search":"","title":"B","url":"https://ex.com/b"}"#;
     let urls: Vec<String> = [a, a, b, a].iter().map(|snapshot| {
         let body = page.tracker.build(Method::Track, "s", &["E"], snapshot, NOW, &mut page.random).unwrap().body;
         let context = field(&body, "context");

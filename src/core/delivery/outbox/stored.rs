@@ -1,14 +1,14 @@
 //! The outbox's side of persistence: which events to write or remove after a drive (O(changed
 //! events), within the storage budget), reading stored events back, and handing a queue over to
-//! another tab. Part of [`Outbox`]; the key layout and value format are `persisted`'s.
+//! another tab. Part of [`Outbox`]; the key layout and value format are [`queue_format`]'s.
 //! Must not import anything platform-specific.
 
 use super::super::diagnostics::DropReason;
-use crate::core::json;
 use super::super::queue_format;
 use super::super::queue::Pick;
 use super::super::wire::Wire;
 use super::Outbox;
+use crate::core::store::Store;
 
 /// What the store must do to match the queue: the events to remove (delivered, dropped, handed
 /// over), then the events to write, each as `(messageId, stored value)`.
@@ -63,27 +63,22 @@ impl<W: Wire> Outbox<W> {
         }
     }
 
-    /// Adds the events of a v1 whole-queue text (left by an older build) that are not queued yet;
-    /// a text that is not v1 (unless blank) counts as one unreadable entry.
-    /// See [`Outbox::restore_items`].
-    pub fn restore(&mut self, text: &str, now_ms: f64) -> usize {
-        let Some(lines) = queue_format::v1_lines(text) else {
-            if !json::trim_ws(text).is_empty() {
-                self.queue.log.add(String::new(), DropReason::Unreadable, now_ms);
-            }
-            return 0;
-        };
+    /// Adds the events stored under `keys` in `store` (this page's previous life, or an orphaned
+    /// tab's queue being adopted) that are not queued yet, keeping their `messageId`, body and
+    /// attempts; they are sent again as soon as due and stored again under this tab's keys.
+    /// Unreadable values count as dropped; a key read back as absent is skipped. Reads one value
+    /// at a time (no copy of the whole stored queue). Returns how many were added.
+    pub fn restore_from(&mut self, store: &dyn Store, keys: &[String], now_ms: f64) -> usize {
         let mut added = 0;
-        for line in lines.filter(|line| !line.is_empty()) {
-            added += usize::from(self.restore_one(line, now_ms));
+        for key in keys {
+            if let Some(value) = store.get(key) {
+                added += usize::from(self.restore_one(&value, now_ms));
+            }
         }
         self.restored(added, now_ms)
     }
 
-    /// Adds stored per-event values (this page's previous life, or an orphaned tab's queue being
-    /// adopted) that are not queued yet, keeping their `messageId`, body and attempts; they are
-    /// sent again as soon as due and stored again under this tab's keys. Unreadable values count
-    /// as dropped. Returns how many were added.
+    /// [`Outbox::restore_from`] for values at hand (tests).
     pub fn restore_items<'a>(&mut self, values: impl IntoIterator<Item = &'a str>, now_ms: f64) -> usize {
         let mut added = 0;
         for value in values {

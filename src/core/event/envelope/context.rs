@@ -6,54 +6,46 @@
 
 use std::borrow::Cow;
 
-use super::fields::{quoted, Fields};
+use super::fields::Fields;
 use super::Env;
 use crate::core::event::args::{Warning, Warnings};
 use crate::core::event::call_options::{is_falsy, Options};
-use crate::core::event::campaign;
+use crate::core::event::campaign::QueryContext;
 use crate::core::json;
 
 /// The five `context.page` keys; on page events the same keys in `properties` override them.
 pub(super) const PAGE_KEYS: [&str; 5] = ["path", "referrer", "search", "title", "url"];
 
-/// What [`build`] produced.
-pub(super) struct Built {
-    /// The `context` JSON text.
-    pub(super) context: String,
-    /// The ad referrer used (`btid`/`urid` from this page, else the stored one), to persist.
-    pub(super) referrer: Option<String>,
-}
-
-/// Builds `context`. `page` is the call-time `context.page` JSON; `page_properties` are a page
-/// event's properties (their page keys override `page`, and `options.context.page` overrides both).
-pub(super) fn build<'a>(
-    options: &Options<'a>,
-    page: &'a str,
+/// Appends `context` to `out` and answers the ad referrer used (`btid`/`urid` from this page,
+/// else the stored one), to persist. `page` is the call-time `context.page` JSON; `page_properties`
+/// are a page event's properties (their page keys override `page`, and `options.context.page`
+/// overrides both).
+pub(super) fn push(
+    out: &mut String,
+    options: &Options<'_>,
+    page: &str,
     page_properties: Option<&Fields<'_>>,
     env: &Env<'_>,
     warnings: &mut Warnings,
-) -> Built {
+) -> Option<String> {
     let mut context = from_options(options, warnings);
     let page = merged_page(page, page_properties, context.get("page"));
     let search = json::get(&page, "search").and_then(json::parse_str).unwrap_or_default();
-    context.set("page".into(), page.into());
-    enrich(&mut context, env, &search);
-    let referrer = campaign::ad_referrer(&search).or_else(|| env.stored_referrer.map(str::to_string));
+    context.set("page".into(), page);
+    let query = QueryContext::read(&search, env.read_query);
+    enrich(&mut context, env, query.campaign());
+    let referrer = query.ad_referrer().or(env.stored_referrer).map(str::to_string);
     if let Some(ad) = &referrer {
         let merged = json::merge_objects(context.get("referrer").unwrap_or("{}"), ad);
         context.set("referrer".into(), merged.into());
     }
-    if let Some(zone) = env.timezone {
-        context.set("timezone".into(), quoted(zone).into());
-    }
-    Built {
-        context: context.to_json(),
-        referrer,
-    }
+    context.set_text("timezone", env.timezone);
+    context.write(out);
+    referrer
 }
 
 /// `options.context`, then every other option key (except the top-level ones) set into it.
-fn from_options<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Fields<'a> {
+fn from_options<'a>(options: &'a Options<'_>, warnings: &mut Warnings) -> Fields<'a> {
     let mut context = match options.context() {
         None => Fields::default(),
         Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
@@ -64,14 +56,14 @@ fn from_options<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Fields<'a
         }),
     };
     for (key, value) in options.context_extras() {
-        context.set(key.to_string().into(), value.into());
+        context.set(key.into(), value.into());
     }
     context
 }
 
 /// `{...pageContext, ...pageKeysOf(properties), ...options.context.page}` (the call-time page
 /// context as it is when nothing overrides it: the common case, kept cheap).
-fn merged_page<'a>(page: &'a str, page_properties: Option<&Fields<'_>>, from_options: Option<&str>) -> Cow<'a, str> {
+fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_options: Option<&str>) -> Cow<'a, str> {
     if page_properties.is_none() && from_options.is_none() {
         return Cow::Borrowed(page);
     }
@@ -79,7 +71,7 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&Fields<'_>>, from_opt
     if let Some(properties) = page_properties {
         for key in PAGE_KEYS {
             if let Some(value) = properties.get(key) {
-                merged.set(key.into(), value.to_string().into());
+                merged.set(key.into(), value.into());
             }
         }
     }
@@ -90,15 +82,16 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&Fields<'_>>, from_opt
 }
 
 /// Page Enrichment: `userAgent` and `userAgentData` always, `locale` when absent, `library` when
-/// absent or null, `campaign` when the page has a query and no truthy campaign is set, `amp`.
-fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
-    context.set("userAgent".into(), quoted(env.user_agent).into());
+/// absent or null, `campaign` (read from the page's query, when it has one) when no truthy campaign is
+/// set, `amp`.
+fn enrich(context: &mut Fields<'_>, env: &Env<'_>, campaign: Option<&str>) {
+    context.set_text("userAgent", Some(env.user_agent));
     match env.user_agent_data {
         Some(data) => context.set("userAgentData".into(), data.to_string().into()),
         None => context.remove("userAgentData"),
     }
-    if let (None, Some(locale)) = (context.get("locale"), env.locale) {
-        context.set("locale".into(), quoted(locale).into());
+    if context.get("locale").is_none() {
+        context.set_text("locale", env.locale);
     }
     if context.get("library").is_none_or(|raw| raw == "null") {
         let mut library = String::from("{\"name\":\"analytics.js\",\"version\":");
@@ -106,8 +99,8 @@ fn enrich(context: &mut Fields<'_>, env: &Env<'_>, search: &str) {
         library.push('}');
         context.set("library".into(), library.into());
     }
-    if !search.is_empty() && context.get("campaign").is_none_or(is_falsy) {
-        context.set("campaign".into(), campaign::campaign(search).into());
+    if let Some(campaign) = campaign.filter(|_| context.get("campaign").is_none_or(is_falsy)) {
+        context.set("campaign".into(), campaign.to_string().into());
     }
     if env.anonymize_ip && context.get("anonymizeIp").is_none() {
         context.set("anonymizeIp".into(), "true".into());

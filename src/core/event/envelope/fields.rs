@@ -36,6 +36,13 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Sets `key` to `text` as a JSON string, when given.
+    pub(super) fn set_text(&mut self, key: &'a str, text: Option<&str>) {
+        if let Some(text) = text {
+            self.set(key.into(), quoted(text).into());
+        }
+    }
+
     /// Every field of `other` set over these (a shallow `{...self, ...other}`).
     pub(super) fn extend(&mut self, other: Fields<'a>) {
         for (key, value) in other.0 {

@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::core::event::args::resolve;
-use crate::core::event::page_context::{context_page, PageSnapshot};
 
 const NOW: f64 = 1_795_393_993_123.0;
 const UUID: &str = "4f1c9a7e-2b3d-4c5e-8f6a-7b8c9d0e1f2a";
@@ -39,21 +38,31 @@ fn case<'a>(method: Method, kinds: &'a str, args: &[&'a str]) -> Case<'a> {
             locale: Some("en-US"),
             timezone: Some("UTC"),
             integrations: "{}",
+            read_query: Some(read_query),
             ..Env::default()
         },
     }
 }
 
+/// The platform's reading of the queries these tests use (src/browser/host.js `hostQuery`; its rules
+/// are tested in tests/e2e/query-context.test.mjs): the core's part is when and where it applies.
+fn read_query(search: &str) -> String {
+    let read = match search {
+        "?utm_source=g&utm_campaign=spring" => r#"{"campaign":{"source":"g","name":"spring"}}"#,
+        "?utm_source=g" => r#"{"campaign":{"source":"g"}}"#,
+        "?utm_medium=m" => r#"{"campaign":{"medium":"m"}}"#,
+        "?btid=b1" => r#"{"campaign":{},"referrer":{"id":"b1","type":"dataxu"}}"#,
+        _ => panic!("no platform answer for {search:?}"),
+    };
+    read.to_string()
+}
+
 fn run(c: &Case<'_>) -> Result<Event, DropReason> {
     let resolved = resolve(c.method, c.kinds);
-    let snapshot = PageSnapshot {
-        href: "https://a.com/p",
-        path: "/p",
-        search: c.search,
-        title: "T",
-        ..PageSnapshot::default()
-    };
-    let page = context_page(&snapshot);
+    // `context.page` as the facade builds it (www/src/page.js) for https://a.com/p + `search`.
+    let mut page = String::from(r#"{"path":"/p","referrer":"","search":"#);
+    json::push_str(&mut page, c.search);
+    page.push_str(r#","title":"T","url":"https://a.com/p"}"#);
     let call = Call {
         method: c.method,
         resolved: &resolved,
