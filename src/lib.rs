@@ -22,8 +22,8 @@ mod exports {
     //! wasm shim and generated glue; `www/src/load.js` turns them back into the core object the
     //! facade calls (its `op` numbers: [`crate::js_contract::op`]). Every function is infallible:
     //! strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever throws (a
-    //! re-entrant call that finds the state busy answers with a neutral value; an unknown instance
-    //! answers nothing).
+    //! re-entrant call that finds the state busy, or a call on an unknown instance, answers `None`:
+    //! `load.js` turns it into the neutral value).
     use std::cell::RefCell;
 
     use crate::browser::callbacks::OneThread;
@@ -97,7 +97,8 @@ mod exports {
         /// `FLUSH` (`analytics.flush()`: send what is queued now), `QUEUE_STATE` (JSON
         /// `{pending, inFlight, delivered, dropped, offline}`), `TAKE_WARNINGS` (debug-mode log lines
         /// since the last call, newline-separated; the first call also names unsupported init
-        /// options) and `RESET` (`reset()`: forget the identity in every store).
+        /// options) and `RESET` (`reset()`: forget the identity in every store). Busy (a re-entrant
+        /// call), every operation answers `None` (`www/src/load.js` reads it as the neutral value).
         pub fn call(&self, op: u32, field: u32, text: Option<String>) -> Option<String> {
             match op {
                 op::FLUSH => runtime::drive(&self.shared, Mode::Flush),
@@ -109,7 +110,7 @@ mod exports {
                     return runtime::choose_consent_digit(&self.shared, text.as_deref().unwrap_or_default());
                 }
                 _ => {
-                    let answer = self.with(None, |rt| match op {
+                    return self.with(None, |rt| match op {
                         op::IDENTITY => rt.identity(field),
                         op::SET_IDENTITY => rt.set_identity(field, text.as_deref()),
                         op::QUEUE_STATE => Some(rt.queue_state()),
@@ -118,11 +119,6 @@ mod exports {
                             rt.reset();
                             None
                         }
-                        _ => None,
-                    });
-                    return answer.or_else(|| match op {
-                        op::QUEUE_STATE => Some(String::from("{}")),
-                        op::TAKE_WARNINGS => Some(String::new()),
                         _ => None,
                     });
                 }
@@ -161,13 +157,13 @@ mod exports {
         instances.len() as u32 - 1
     }
 
-    /// [`Analytics::build`] on instance `handle`.
+    /// [`Analytics::build`] on instance `handle`; `call` is the method and the kinds string, separated
+    /// by a space (one string argument fewer to copy in).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen]
     pub fn build(
         handle: u32,
-        method: &str,
-        kinds: &str,
+        call: &str,
         a0: Option<String>,
         a1: Option<String>,
         a2: Option<String>,
@@ -177,6 +173,7 @@ mod exports {
         now_ms: f64,
         enqueue: bool,
     ) -> Option<String> {
+        let (method, kinds) = crate::core::text::split_once(call, b' ')?;
         instance(handle)?.build(method, kinds, a0, a1, a2, a3, a4, page_json, now_ms, enqueue)
     }
 

@@ -8,7 +8,8 @@
 //! visitor (tracks and pages, one identify in 20); a single-event request carries one track. Events are
 //! ~700 bytes, shaped like analytics.js payloads, each with a unique messageId.
 //!
-//! Usage: `bench-ingest [--collector PATH] [--seconds N] [--connections C]` (see `scripts/bench-ingest`).
+//! Usage: `bench-ingest [--collector PATH] [--seconds N] [--connections C] [--only batch|single]` (see
+//! `scripts/bench-ingest`).
 //! Traffic goes to 127.0.0.1 only; each scenario stops by itself after its duration. The client is
 //! `ureq` (one agent, so one keep-alive connection, per sender).
 use std::io::{BufRead, BufReader};
@@ -39,6 +40,8 @@ struct Options {
     collector: PathBuf,
     seconds: u64,
     connections: usize,
+    /// Run only the scenarios whose name contains this (`batch`, `single`); all when `None`.
+    only: Option<String>,
 }
 
 struct Measured {
@@ -62,7 +65,7 @@ fn main() {
         "scenario", "requests", "events", "events/s", "req/s", "p50 ms", "p99 ms", "max ms", "server µs/ev", "WAL MiB"
     );
     let mut batch_result = None;
-    for scenario in &SCENARIOS {
+    for scenario in SCENARIOS.iter().filter(|s| options.only.as_deref().is_none_or(|only| s.name.contains(only))) {
         let m = run_scenario(&options, scenario);
         let secs = m.elapsed.as_secs_f64();
         println!(
@@ -87,7 +90,7 @@ fn main() {
 
 fn parse_options() -> Options {
     let sibling = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("collector"))).unwrap_or_default();
-    let mut options = Options { collector: sibling, seconds: 5, connections: 8 };
+    let mut options = Options { collector: sibling, seconds: 5, connections: 8, only: None };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
@@ -95,6 +98,7 @@ fn parse_options() -> Options {
             "--collector" => options.collector = PathBuf::from(value),
             "--seconds" => options.seconds = value.parse().unwrap_or_else(|_| usage("--seconds N")),
             "--connections" => options.connections = value.parse().unwrap_or_else(|_| usage("--connections C")),
+            "--only" => options.only = Some(value),
             _ => usage(&format!("unknown flag {flag}")),
         }
     }
@@ -102,7 +106,7 @@ fn parse_options() -> Options {
 }
 
 fn usage(message: &str) -> ! {
-    eprintln!("{message}\nusage: bench-ingest [--collector PATH] [--seconds N] [--connections C]");
+    eprintln!("{message}\nusage: bench-ingest [--collector PATH] [--seconds N] [--connections C] [--only batch|single]");
     std::process::exit(2)
 }
 

@@ -19,7 +19,8 @@
 //! ```
 //!
 //! # Dependency choices (the collector has no byte budget; CI compiles it on 2 cores)
-//! - HTTP is axum on hyper + tokio, with tower-http for CORS and panics: the connection limits,
+//! - HTTP is axum on hyper + tokio (tower-http catches panics on the private side; ingest, the hot
+//!   path, skips the router and layers: see [`http::router`]): the connection limits,
 //!   framing rules, deadlines and timeouts a public socket needs are theirs, maintained and tested
 //!   (the hand-written HTTP/1.1 server this replaced got several wrong). The store stays synchronous:
 //!   rusqlite on its own writer thread, decoding on tokio's blocking pool.

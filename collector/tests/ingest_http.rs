@@ -172,6 +172,52 @@ fn server_fields_and_skew_correction() {
     assert!((collector::time::now_ms() - received).abs() < 60_000);
 }
 
+/// Every ingest answer carries the same CORS grant, whatever its status (a page must be able to read a
+/// 400 or 429): the caller's origin mirrored, credentials allowed, and `Vary` on the request headers it
+/// depends on; preflights (any `OPTIONS` under `/v1/`) also name the methods, mirror the requested
+/// headers and may be cached for a day. Pins the exact headers so a faster hand-written grant cannot drift.
+#[test]
+fn ingest_cors_headers_table() {
+    let (_dir, s) = fresh(&[]);
+    let vary = "origin, access-control-request-method, access-control-request-headers";
+    let event = json!({"anonymousId": "a", "event": "E"}).to_string();
+    let origin = [("Origin", "https://shop.test")];
+    // (method, path, extra headers, body, status, allow-origin)
+    let cases: &[(&str, &str, &[(&str, &str)], &[u8], u16, Option<&str>)] = &[
+        ("POST", "/v1/t", &origin, event.as_bytes(), 200, Some("https://shop.test")),
+        ("POST", "/v1/t", &[], event.as_bytes(), 200, None),
+        ("POST", "/v1/t", &origin, b"{not json", 400, Some("https://shop.test")),
+        ("POST", "/v1/nope", &origin, event.as_bytes(), 404, Some("https://shop.test")),
+        ("GET", "/v1/t", &origin, b"", 405, Some("https://shop.test")),
+        ("POST", "/v1/t", &[("Origin", "null")], event.as_bytes(), 200, Some("null")),
+    ];
+    for (method, path, headers, body, status, allow) in cases {
+        let r = s.request(method, path, headers, body);
+        assert_eq!(r.status, *status, "{method} {path} {headers:?}: {}", r.text());
+        assert_eq!(r.header("access-control-allow-origin"), *allow, "{method} {path} {headers:?}");
+        assert_eq!(r.header("access-control-allow-credentials"), Some("true"), "{method} {path}");
+        assert_eq!(r.header("vary"), Some(vary), "{method} {path}");
+        assert_eq!(r.header("access-control-allow-methods"), None, "{method} {path}: not a preflight");
+        assert_eq!(r.header("access-control-max-age"), None, "{method} {path}: not a preflight");
+    }
+    for path in ["/v1/b", "/v1/t", "/v1/unknown"] {
+        let asked = [("Origin", "https://shop.test"), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "content-type")];
+        for headers in [&asked[..], &asked[..2], &[]] {
+            let r = s.request("OPTIONS", path, headers, b"");
+            assert_eq!(r.status, 200, "preflight {path} {headers:?}");
+            assert_eq!(r.text(), "", "preflight {path}");
+            let mirrored = headers.iter().find(|(k, _)| *k == "Origin").map(|(_, v)| *v);
+            assert_eq!(r.header("access-control-allow-origin"), mirrored, "preflight {path} {headers:?}");
+            let requested = headers.iter().find(|(k, _)| *k == "Access-Control-Request-Headers").map(|(_, v)| *v);
+            assert_eq!(r.header("access-control-allow-headers"), requested, "preflight {path} {headers:?}");
+            assert_eq!(r.header("access-control-allow-methods"), Some("POST,OPTIONS"), "preflight {path}");
+            assert_eq!(r.header("access-control-allow-credentials"), Some("true"), "preflight {path}");
+            assert_eq!(r.header("access-control-max-age"), Some("86400"), "preflight {path}");
+            assert_eq!(r.header("vary"), Some(vary), "preflight {path}");
+        }
+    }
+}
+
 #[test]
 fn cors_preflight_and_simple_requests() {
     let (_dir, s) = fresh(&[]);

@@ -52,7 +52,6 @@ pub struct Runtime {
     on_drop: Option<JsValue>,
     /// The line naming the init options this library does not support, until the facade takes it.
     unsupported: Option<String>,
-    _lifecycle: Option<Lifecycle>,
     /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
     cookie: CookieAttributes,
     cookie_max_age_ms: f64,
@@ -117,14 +116,14 @@ pub fn start(options_json: &str) -> Shared {
         drive_scheduled: false,
         on_drop: None,
         unsupported,
-        _lifecycle: None,
         cookie: settings.cookie.clone(),
         cookie_max_age_ms: settings.cookie_max_age_ms,
     };
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
-    let lifecycle = Lifecycle::listen(move |event| on_page_event(&shared, event));
+    // The runtime lives as long as the page, and so do its listeners: never removed, so no guard is
+    // kept (and no removal code ships).
+    std::mem::forget(Lifecycle::listen(move |event| on_page_event(&shared, event)));
     if let Ok(mut runtime) = shared.try_borrow_mut() {
-        runtime._lifecycle = Some(lifecycle);
         runtime.tracker.set_online(transport::is_online());
     }
     beat(&shared);

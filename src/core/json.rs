@@ -20,17 +20,17 @@ pub fn push_str(out: &mut String, s: &str) {
             continue;
         }
         out.push_str(s.get(run..i).unwrap_or_default());
+        out.push('\\');
         run = i + 1;
         match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
+            // The quote or backslash itself starts the next run.
+            b'"' | b'\\' => run = i,
+            b'\n' => out.push('n'),
+            b'\r' => out.push('r'),
+            b'\t' => out.push('t'),
             _ => {
-                out.push_str("\\u00");
-                out.push(hex_digit(u32::from(b) >> 4));
-                out.push(hex_digit(u32::from(b) & 0xf));
+                out.push_str(if b < 0x10 { "u000" } else { "u001" });
+                out.push(char::from(*b"0123456789abcdef".get(usize::from(b & 0xf)).unwrap_or(&b'0')));
             }
         }
     }
@@ -52,10 +52,6 @@ pub fn push_u64(out: &mut String, n: u64) {
         }
         unit /= 10;
     }
-}
-
-fn hex_digit(n: u32) -> char {
-    char::from_digit(n, 16).unwrap_or('0')
 }
 
 /// Decodes `raw` when it is exactly one JSON string literal (surrounding whitespace allowed).
@@ -169,16 +165,24 @@ pub fn string_array(raw: &str) -> Option<Vec<String>> {
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
 /// keys only `over` has, in their order. A non-object on either side counts as `{}`.
 pub fn merge_objects(base: &str, over: &str) -> String {
-    let base = object_entries(base).unwrap_or_default();
-    let over = object_entries(over).unwrap_or_default();
-    let mut merged: Vec<(String, &str)> = Vec::with_capacity(base.len() + over.len());
-    for (key, value) in base.into_iter().chain(over) {
-        match merged.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => merged.push((key, value)),
+    let mut entries = object_entries(base).unwrap_or_default();
+    entries.extend(object_entries(over).unwrap_or_default());
+    let mut out = String::from("{");
+    for (i, (key, _)) in entries.iter().enumerate() {
+        // Each key once, where it first appears, with the value it last has.
+        if entries.iter().take(i).any(|(k, _)| k == key) {
+            continue;
         }
+        let value = entries.iter().rev().find(|(k, _)| k == key).map_or("null", |(_, v)| *v);
+        if out.len() > 1 {
+            out.push(',');
+        }
+        push_str(&mut out, key);
+        out.push(':');
+        out.push_str(value);
     }
-    write_object(&merged)
+    out.push('}');
+    out
 }
 
 /// Writes entries back out as a JSON object text.
@@ -246,9 +250,16 @@ mod tests {
             push_str(&mut out, case);
             assert_eq!(parse_str(&out).as_deref(), Some(case), "{out}");
         }
-        let mut out = String::new();
-        push_str(&mut out, "a\u{1f}\"");
-        assert_eq!(out, r#""a\u001f\"""#);
+        // (text, literal) – what `JSON.stringify` writes, except `\b` `\f` as `\u0008` `\u000c` (same value)
+        let rows = [
+            ("a\u{1f}\"", r#""a\u001f\"""#), ("\u{0}\u{f}\u{10}", r#""\u0000\u000f\u0010""#), ("\u{8}\u{c}", r#""\u0008\u000c""#),
+            ("\\\n\r\t", r#""\\\n\r\t""#), ("\u{7f}é/", "\"\u{7f}é/\""),
+        ];
+        for (text, want) in rows {
+            let mut out = String::new();
+            push_str(&mut out, text);
+            assert_eq!(out, want);
+        }
     }
 
     #[test]
@@ -257,6 +268,7 @@ mod tests {
             (r#""\u00e9\ud83c\udf89""#, Some("é🎉")),
             (r#"  "x"  "#, Some("x")),
             (r#""\/""#, Some("/")),
+            (r#""\"\\\/\b\f\n\r\t\u0041""#, Some("\"\\/\u{8}\u{c}\n\r\tA")),
             (r#""\ud83c""#, Some("\u{FFFD}")),
             ("123", None),
             (r#""\ud83d\u0041""#, Some("\u{FFFD}A")),
@@ -345,6 +357,10 @@ mod tests {
             ("null", r#"{"a":1}"#, r#"{"a":1}"#),
             (r#"{"a":1}"#, "[1]", r#"{"a":1}"#),
             (r#"{"k\"":1}"#, "{}", r#"{"k\"":1}"#),
+            (r#"{"a":1,"b":2,"a":3}"#, r#"{"b":4,"c":5,"c":6}"#, r#"{"a":3,"b":4,"c":6}"#),
+            (r#"{"a":1}"#, r#"{"\u0061":2,"b":[]}"#, r#"{"a":2,"b":[]}"#),
+            ("{}", "{}", "{}"),
+            (r#"{"a":1}"#, r#"{"b":tru}"#, r#"{"a":1}"#),
         ];
         for (base, over, want) in table {
             assert_eq!(merge_objects(base, over), want);

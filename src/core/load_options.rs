@@ -4,7 +4,7 @@
 //! needs — identity settings, the page environment, the delivery config, the endpoint — each part reading
 //! its own option paths through one reader (`core::options`), and names every
 //! option it does not support, so none is silently dropped. Options the facade acts on before the core exists
-//! (`disable`, `initialPageview`, `useQueryString`, `wasmUrl`, `scriptUrl`, `plugins`) are known here too.
+//! (`disable`, `initialPageview` (the npm entry), `useQueryString`, `wasmUrl`, `scriptUrl`, `plugins`) are known here too.
 //! It joins the parts (identity, event, delivery) like `tracker` does; no part imports it.
 //! Must not import platform crates.
 
@@ -40,8 +40,6 @@ pub struct LoadOptions {
     pub endpoint: String,
     /// `retryQueue` (default true): failed deliveries are retried and the queue is kept in localStorage.
     pub retry_queue: bool,
-    /// `initialPageview` (default false; the facade sends the page call).
-    pub initial_pageview: bool,
     /// Option names this library does not support, in the order given, joined by `, ` (empty: none).
     pub unsupported: String,
 }
@@ -64,7 +62,6 @@ impl LoadOptions {
             delivery: Config::from_options(o, retry_queue),
             endpoint: endpoint(o),
             retry_queue,
-            initial_pageview: o.flag("initialPageview"),
             unsupported: unsupported_names(options_json),
         }
     }

@@ -38,10 +38,10 @@ const TABLE: &[Row] = &[
     (r#"{"group":{"cookie":{"key":"gid"}}}"#, |o| o.identity.group.id_key == "gid"),
     // Page environment: write key, npm build, default integrations in every event.
     (r#"{"writeKey":"wk","_npm":true}"#, |o| o.page.write_key() == "wk"),
-    // Facade-side options are known (not reported); initialPageview is read here.
+    // Facade-side options (the npm entry sends the initial page call) are known, not reported.
     (r#"{"initialPageview":true,"disable":false,"useQueryString":false,"wasmUrl":"/a.wasm","scriptUrl":"/s.js"}"#,
-        |o| o.initial_pageview && o.unsupported.is_empty() && o.unsupported_warning().is_none()),
-    ("{}", |o| !o.initial_pageview && o.unsupported.is_empty() && o.unsupported_warning().is_none() && o.unsupported_warning().is_none()),
+        |o| o.unsupported.is_empty() && o.unsupported_warning().is_none()),
+    ("{}", |o| o.unsupported.is_empty() && o.unsupported_warning().is_none()),
     // Unsupported options are named, in order, in one line.
     (r#"{"obfuscate":true,"cookie":{},"highEntropyValuesClientHints":["model"]}"#, |o| {
         o.unsupported == "obfuscate, highEntropyValuesClientHints"
@@ -67,4 +67,47 @@ fn hostile_options_text_never_panics_and_falls_back_to_defaults() {
         assert!(parsed.retry_queue, "{options}");
         assert_eq!(parsed.identity.stores, [LocalStorage, Cookie, Memory], "{options}");
     }
+}
+
+/// Seeded mutations of a full options text (bytes replaced, dropped, cut), a 1 MB string and 10,000
+/// nested objects: parsing never panics (a panic in the wasm would poison the instance), and a text that
+/// is no longer valid JSON still yields a usable endpoint and at least the memory store.
+#[test]
+fn mutated_and_oversized_options_never_panic() {
+    let full = r#"{"writeKey":"wk","apiHost":"h.example/v1","integrations":{"Segment.io":{"apiHost":"p.example/v1","protocol":"http","deliveryStrategy":{"strategy":"batching","config":{"size":10,"timeout":50}}}},"cookie":{"domain":"example.com","path":"/a","maxage":7.5,"sameSite":"Strict","secure":true,"serverManaged":true},"storage":{"stores":["cookie","memory"]},"user":{"cookie":{"key":"u"},"localStorage":{"key":"t"},"localStorageFallbackDisabled":true},"group":{"cookie":{"key":"g"}},"retryQueue":false,"_delivery":{"maxBatchBytes":5000,"tabLeaseMs":3000},"consent":{"required":true,"categories":["A","B"],"preConsent":"drop","onDenied":"cookieless"},"_env":{"gpc":true,"dnt":true,"userAgent":"x"},"__proto__":{"polluted":true},"obfuscate":true}"#;
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    let alphabet = b"{}[]\":,\\ 0.-etruflsn/";
+    for _ in 0..1000 {
+        let mut bytes = full.as_bytes().to_vec();
+        for _ in 0..1 + next(4) {
+            if bytes.is_empty() {
+                break;
+            }
+            let at = next(bytes.len());
+            match next(3) {
+                0 => bytes[at] = alphabet[next(alphabet.len())],
+                1 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.truncate(at),
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let parsed = LoadOptions::parse(&text);
+        assert!(parsed.endpoint.contains("://"), "{text}");
+        assert_eq!(parsed.identity.stores.last(), Some(&Memory), "{text}");
+    }
+    let huge = format!(r#"{{"writeKey":"{}","cookie":{{"path":"{}"}},"consent":{{"categories":["{}"]}}}}"#, "k".repeat(1 << 20), "/".repeat(1 << 20), "c".repeat(1 << 20));
+    let parsed = LoadOptions::parse(&huge);
+    assert_eq!((parsed.page.write_key().len(), parsed.identity.cookie.path.len()), (1 << 20, 1 << 20));
+    let deep = format!(r#"{{"cookie":{}1{}}}"#, r#"{"cookie":"#.repeat(10_000), "}".repeat(10_000));
+    assert_eq!(LoadOptions::parse(&deep).identity.cookie, crate::core::identity::cookie_codec::CookieAttributes::default());
+    let full = LoadOptions::parse(full);
+    assert_eq!((full.endpoint.as_str(), full.unsupported.as_str()), ("http://p.example/v1", "__proto__, obfuscate"));
 }

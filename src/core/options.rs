@@ -3,8 +3,8 @@
 //!
 //! One reader, so each option costs its path and one call: a flag, a non-empty string, a whole number
 //! in a range, a word, or the raw JSON value. Anything absent, of another type or malformed reads as
-//! absent, and the caller falls back to analytics-next's default. Strings compare as the JSON text the
-//! facade's `JSON.stringify` writes (no escapes in option words). Which option names exist, and which are
+//! absent, and the caller falls back to analytics-next's default. Words compare decoded (`Options::text`).
+//! Which option names exist, and which are
 //! reported as unsupported, is `core::load_options`'s; what each value means is the reading part's.
 //! Imports only `core::json` and `core::text`; every part may use it. Must not import platform crates.
 
@@ -43,10 +43,10 @@ impl<'a> Options<'a> {
         self.raw(path) == Some("false")
     }
 
-    /// The value at `path` is the JSON string `word`.
+    /// The value at `path` is the JSON string `word` (not empty).
     #[inline(never)]
     pub fn is(self, path: &str, word: &str) -> bool {
-        self.raw(path).and_then(|raw| raw.strip_prefix('"')).and_then(|raw| raw.strip_suffix('"')) == Some(word)
+        self.text(path).as_deref() == Some(word)
     }
 
     /// The non-empty JSON string at `path`, decoded.
@@ -79,7 +79,7 @@ mod tests {
         assert_eq!(o.raw("a/b.c/d"), Some("true"));
         assert!(o.flag("a/b.c/d") && !o.flag("a/n") && !o.flag("zz") && !o.flag("f"));
         assert!(o.is_false("f") && !o.is_false("a/b.c/d") && !o.is_false("zz"));
-        assert!(o.is("a/w", "drop") && !o.is("a/w", "dro") && !o.is("a/n", "42") && !o.is("zz", "drop"));
+        assert!(o.is("a/w", "drop") && !o.is("a/w", "dro") && !o.is("a/n", "42") && !o.is("zz", "drop") && o.is("a/t", "xy"));
         assert_eq!(o.text("a/t").as_deref(), Some("xy"));
         assert_eq!((o.text("a/s"), o.text("a/n"), o.text("a/w/x")), (None, None, None));
         assert_eq!((o.text_or("a/t", "d"), o.text_or("a/s", "d"), o.text_or("zz", "")), ("xy".into(), "d".into(), String::new()));

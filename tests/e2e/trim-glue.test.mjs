@@ -1,6 +1,6 @@
-// The glue rewrite www/build.mjs runs (www/trim-glue.mjs): it cuts what it promises from the wasm-bindgen glue
-// scripts/build made (www/pkg), and refuses a glue of another shape (fail-closed), so a wasm-bindgen upgrade
-// fails the build instead of shipping a half-trimmed file.
+// The glue rewrite www/build.mjs runs first (www/trim-glue.mjs; short-names.mjs has tests/e2e/short-names.test.mjs):
+// it cuts what it promises from the wasm-bindgen glue scripts/build made (www/pkg), and a glue of another shape is
+// refused (fail-closed), so a wasm-bindgen upgrade fails the build instead of shipping a half-trimmed file.
 // Environment: Node's test runner; no browser. Needs www/pkg (scripts/build).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ test('the glue loses the closure bookkeeping, the polyfill and the loader it nev
   for (const gone of ['CLOSURE_DTORS', '_wbg_cb_unref', 'FinalizationRegistry', "'encodeInto' in", 'deprecated parameters']) {
     assert.ok(!trimmed.includes(gone), `trimmed glue still holds ${gone}`);
   }
+  assert.ok(!/if \(ptr\d+\) \{ wasm\.__wbindgen_free/.test(trimmed), 'string copies without free-on-throw');
   assert.equal(trimmed.match(/= makeClosure\(/g).length, 1);
   // The forwarding makeClosure passes the closure's two words first, then the caller's arguments.
   const source = trimmed.match(/\nfunction makeClosure\(arg0, arg1, f\) \{[\s\S]*?\n\}\n/)[0];
@@ -29,4 +30,6 @@ test('a glue of another shape is refused, not half trimmed', () => {
   const droppedElsewhere = GLUE + '\nfunction dropClosure(f) { f._wbg_cb_unref(); }\n';
   assert.throws(() => trimGlue(droppedElsewhere), /closure unref only in makeClosure/);
   assert.throws(() => trimGlue(GLUE.replace('const CLOSURE_DTORS', 'const CLOSURE_DESTRUCTORS')), /closure destructor registry/);
+  assert.throws(() => trimGlue(GLUE.replace(/\n        throw e;\n/, '\n        report(e);\n        throw e;\n')), /free-on-throw/);
 });
+

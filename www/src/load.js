@@ -28,11 +28,11 @@ function wasmCore(optionsJson) {
   const handle = create(optionsJson, (reason, messageId) => dropListener(reason, messageId));
   const op = (code, field, text) => call(handle, code, field, text);
   return {
-    build_: (...args) => build(handle, ...args),
+    build_: (method, kinds, ...args) => build(handle, method + ' ' + kinds, ...args),
     enqueue_: (body) => op(ENQUEUE, 0, body),
     flush_: () => op(FLUSH),
-    queueState_: () => op(QUEUE_STATE),
-    takeWarnings_: () => op(TAKE_WARNINGS),
+    queueState_: () => op(QUEUE_STATE) || '{}',
+    takeWarnings_: () => op(TAKE_WARNINGS) || '',
     onDrop_: (listener) => { dropListener = listener; },
     identity_: (field) => op(IDENTITY, field),
     setIdentity_: (field, value) => op(SET_IDENTITY, field, value),

@@ -1,7 +1,12 @@
 //! Static files from `--serve-dir`, so the demo site, the inspector and the library share one origin.
 //! Reached only through the privacy guard. Redirects always name a path on this origin (exactly one
 //! leading `/`): `GET //demo` must not send a browser to `//demo/`, another host.
+//!
+//! Text-like files (the library's `.js`, its `.wasm`, ...) go out compressed (`br` or `gzip`) when the
+//! browser accepts it, with `Vary: Accept-Encoding`; copies are made once per file version (see
+//! [`super::compress`]). Range requests are answered with the whole file (`200`, no `Accept-Ranges`).
 
+use super::compress::{negotiate, worth_compressing, Cache, Coding, Version};
 use super::decode::percent_decode;
 use super::reply;
 use super::state::Shared;
@@ -54,12 +59,14 @@ pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
     }
     let Some(root) = state.serve_dir.clone() else { return reply::error(404, "not found") };
     let url_path = req.uri().path().to_string();
-    tokio::task::spawn_blocking(move || serve(&root, &url_path)).await.unwrap_or_else(|_| reply::error(500, "internal error"))
+    let coding = negotiate(req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()));
+    let served = tokio::task::spawn_blocking(move || serve(&root, &url_path, coding, &state.compressed));
+    served.await.unwrap_or_else(|_| reply::error(500, "internal error"))
 }
 
-/// Serves `url_path` from `root`: files as they are, directories through `index.html` (redirecting
-/// to the trailing-slash form first, so relative links work), 404 otherwise.
-pub fn serve(root: &Path, url_path: &str) -> Response {
+/// Serves `url_path` from `root`: files (compressed with `coding` when worth it), directories through
+/// `index.html` (redirecting to the trailing-slash form first, so relative links work), 404 otherwise.
+pub fn serve(root: &Path, url_path: &str, coding: Option<Coding>, cache: &Cache) -> Response {
     let decoded = percent_decode(url_path);
     let Some(path) = resolve(root, &decoded) else { return reply::error(404, "not found") };
     if path.is_dir() {
@@ -70,20 +77,33 @@ pub fn serve(root: &Path, url_path: &str) -> Response {
         if !url_path.ends_with('/') || url_path.starts_with("//") {
             return reply::redirect(302, &format!("{}/", clean.trim_end_matches('/')));
         }
-        return serve_file(&path.join("index.html"));
+        return serve_file(&path.join("index.html"), coding, cache);
     }
-    serve_file(&path)
+    serve_file(&path, coding, cache)
 }
 
-fn serve_file(path: &Path) -> Response {
-    match std::fs::read(path) {
-        Ok(body) => {
-            let mut response = reply::bytes(200, mime_type(path), body);
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+fn serve_file(path: &Path, coding: Option<Coding>, cache: &Cache) -> Response {
+    let Ok(mut file) = std::fs::File::open(path) else { return reply::error(404, "not found") };
+    let version = file.metadata().map(|m| Version { len: m.len(), modified: m.modified().ok() });
+    let mut body = Vec::new();
+    let (Ok(version), Ok(_)) = (version, std::io::Read::read_to_end(&mut file, &mut body)) else { return reply::error(404, "not found") };
+    let content_type = mime_type(path);
+    let varies = worth_compressing(content_type, body.len());
+    let copy = coding.filter(|_| varies).and_then(|coding| Some((coding, cache.compressed(path, version, &body, coding)?)));
+    let mut response = match copy {
+        Some((coding, compressed)) => {
+            let mut response = reply::shared(200, content_type, compressed);
+            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding.token()));
             response
         }
-        Err(_) => reply::error(404, "not found"),
+        None => reply::bytes(200, content_type, body),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if varies {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
+    response
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! Decoding runs on the blocking pool; the wait for the group commit does not hold a thread.
 
 use super::budget::Busy;
-use super::reply;
+use super::{cors, reply};
 use super::state::{Peer, Shared};
 use crate::ingest::body::{check_write_key, parse_envelope, read_body, write_key};
 use crate::ingest::endpoint::{endpoint_for, Endpoint};
@@ -14,25 +14,36 @@ use crate::ingest::rules::{MAX_BATCH_BYTES, MAX_EVENT_BYTES};
 use crate::ingest::Rejection;
 use crate::time::now_ms;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method};
 use axum::response::Response;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde_json::json;
 use std::time::Duration;
 
 /// A whole request body must arrive within this long (per-read timeouts let a slow sender hold a
 /// connection forever).
 pub const BODY_DEADLINE: Duration = Duration::from_secs(20);
 
+/// Serves one request under `/v1/` from `peer`: a preflight, or [`handle`]; every answer carries the
+/// CORS grant.
+pub async fn serve(state: Shared, req: Request, peer: Peer) -> Response {
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let mut response = if req.method() == Method::OPTIONS { cors::preflight(req.headers()) } else { handle(state, req, peer).await };
+    cors::grant(&mut response, origin);
+    response
+}
+
+/// The answer to a stored request.
+const SUCCESS: &[u8] = br#"{"success":true}"#;
+
 /// Handles one ingest request: 200 `{"success":true}` once committed, else a JSON error.
-pub async fn handle(State(state): State<Shared>, req: Request) -> Response {
+async fn handle(state: Shared, req: Request, peer: Peer) -> Response {
     let Some(endpoint) = endpoint_for(req.uri().path()) else { return reply::error(404, "not found") };
     if req.method() != Method::POST {
         return reply::error(405, "use POST");
     }
-    match accept(state, req, endpoint).await {
-        Ok(()) => reply::json(200, &json!({"success": true})),
+    match accept(state, req, endpoint, peer).await {
+        Ok(()) => reply::fixed(200, "application/json", SUCCESS),
         Err(rejection) => reply::error(rejection.status, &rejection.message),
     }
 }
@@ -45,7 +56,7 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> 
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
-async fn accept(state: Shared, req: Request, endpoint: Endpoint) -> Result<(), Rejection> {
+async fn accept(state: Shared, req: Request, endpoint: Endpoint, peer: Peer) -> Result<(), Rejection> {
     let limit = match endpoint {
         Endpoint::Single(_) => MAX_EVENT_BYTES,
         Endpoint::Batch => MAX_BATCH_BYTES,
@@ -63,7 +74,7 @@ async fn accept(state: Shared, req: Request, endpoint: Endpoint) -> Result<(), R
     let raw = receive(body, limit).await.map_err(|e| e.unwrap_or_else(too_large))?;
     let encoding = header_text(&parts.headers, header::CONTENT_ENCODING);
     let authorization = header_text(&parts.headers, header::AUTHORIZATION);
-    let arrival = Arrival { now_ms: now_ms(), ip: parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string()) };
+    let arrival = Arrival { now_ms: now_ms(), ip: Some(peer.0.ip().to_string()) };
     let request = Received { endpoint, limit, raw, encoding, authorization, arrival };
     let (events, _work) = if request.raw.len() <= INLINE_BYTES && request.encoding.is_none() {
         decode_inline(&state, request).await?

@@ -6,12 +6,15 @@
 //! results into replies; there are no business rules here.
 //!
 //! Layering (each module imports only those below it): `server` (sockets, connection limits) →
-//! `router` (routes and layers) → the handlers `ingest`, `api`, `sse`, `files` and the `guard` →
-//! `state`, `access`, `budget`, `reply`, `decode` (shared pieces, no handler imports them back).
+//! `router` (the ingest fast path, routes and layers) → the handlers `ingest`, `api`, `sse`, `files` and
+//! the `guard` → `state`, `access`, `budget`, `compress`, `cors`, `reply`, `decode` (shared pieces, no handler imports
+//! them back).
 
 pub mod access;
 pub mod api;
 pub mod budget;
+pub mod compress;
+pub mod cors;
 pub mod decode;
 pub mod files;
 pub mod guard;

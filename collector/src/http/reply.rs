@@ -12,6 +12,29 @@ pub fn json(status: u16, value: &Value) -> Response {
     bytes(status, "application/json", value.to_string().into_bytes())
 }
 
+/// A response with a constant body of `content_type` (no allocation, no serialization).
+pub fn fixed(status: u16, content_type: &'static str, body: &'static [u8]) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// A response with a shared body of `content_type` (e.g. a cached copy).
+pub fn shared(status: u16, content_type: &'static str, body: axum::body::Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// A response without a body.
+pub fn empty(status: u16) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+}
+
 /// A response with a body of `content_type`.
 pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));

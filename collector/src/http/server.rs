@@ -11,14 +11,13 @@
 
 use super::access::Policy;
 use super::budget::Budget;
-use super::router::router;
+use super::router::App;
 use super::state::{AppState, Peer};
 use crate::config::Config;
 use crate::store::read::Reader;
 use crate::store::writer::Writer;
 use crate::stream::Broadcaster;
 use axum::body::Body;
-use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -31,7 +30,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio_io_timeout::TimeoutStream;
-use tower::ServiceExt;
+use std::convert::Infallible;
 
 /// A request head (and the wait for the next one on a keep-alive connection) must arrive within this.
 pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
@@ -77,13 +76,14 @@ pub fn start(config: &Config) -> Result<Running, String> {
         serve_dir: config.serve_dir.clone(),
         policy,
         budget: Budget::default(),
+        compressed: Default::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("http").build().map_err(|e| e.to_string())?;
     let listener = {
         let _entered = runtime.enter();
         TcpListener::from_std(listener).map_err(|e| e.to_string())?
     };
-    let acceptor = runtime.spawn(accept_loop(listener, router(state), connection_cap()));
+    let acceptor = runtime.spawn(accept_loop(listener, App::new(state), connection_cap()));
     Ok(Running { addr, generated_token, runtime, acceptor })
 }
 
@@ -100,7 +100,7 @@ fn is_connection_error(e: &std::io::Error) -> bool {
     matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::Interrupted)
 }
 
-async fn accept_loop(listener: TcpListener, app: Router, cap: usize) {
+async fn accept_loop(listener: TcpListener, app: App, cap: usize) {
     let slots = Arc::new(Semaphore::new(cap));
     let mut backoff = Duration::from_millis(10);
     loop {
@@ -124,13 +124,13 @@ async fn accept_loop(listener: TcpListener, app: Router, cap: usize) {
     }
 }
 
-async fn serve_connection(socket: TcpStream, peer: SocketAddr, app: Router) {
+async fn serve_connection(socket: TcpStream, peer: SocketAddr, app: App) {
     let _ = socket.set_nodelay(true);
     let mut io = TimeoutStream::new(socket);
     io.set_write_timeout(Some(WRITE_TIMEOUT));
-    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-        req.extensions_mut().insert(Peer(peer));
-        app.clone().oneshot(req.map(Body::new))
+    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+        let app = app.clone();
+        async move { Ok::<_, Infallible>(app.call(req.map(Body::new), Peer(peer)).await) }
     });
     let _ = http1::Builder::new()
         .timer(TokioTimer::new())

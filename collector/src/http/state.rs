@@ -3,6 +3,7 @@
 
 use super::access::Policy;
 use super::budget::Budget;
+use super::compress::Cache;
 use crate::store::read::Reader;
 use crate::store::writer::Writer;
 use crate::stream::Broadcaster;
@@ -26,11 +27,13 @@ pub struct AppState {
     pub policy: Policy,
     /// Bounds on the work in flight.
     pub budget: Budget,
+    /// Compressed copies of static files.
+    pub compressed: Cache,
 }
 
 /// The state as handlers receive it.
 pub type Shared = Arc<AppState>;
 
-/// The peer address of a request's connection (a request extension set by the server).
+/// The peer address of a request's connection.
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub SocketAddr);

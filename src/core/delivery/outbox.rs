@@ -23,6 +23,18 @@ use super::status_policy::{classify, Outcome, Verdict};
 use super::transmit::{path_for, Mode, Transmit};
 use super::wire::Wire;
 
+/// How the events of a request that ended go back to waiting ([`Outbox::land`]).
+#[derive(Clone, Copy)]
+enum Landing {
+    /// Rejected as a batch: due now, at most `cap` per request from now on.
+    Split { cap: usize },
+    /// A retryable status: one more attempt counted, due after the server backoff.
+    Retry { retry_after: Option<u32> },
+    /// No answer for good (network error, offline): due when the gates open; `may_still_fly` keeps
+    /// the stored in-flight guard.
+    Release { may_still_fly: bool },
+}
+
 #[derive(Debug)]
 struct Flight {
     id: u64,
@@ -288,41 +300,20 @@ impl<W: Wire> Outbox<W> {
     /// is dropped: one bad event among n costs about 2·log2(n) extra requests. No attempt is
     /// consumed. Returns false for a request of one event (then it is dropped).
     fn split(&mut self, id: u64, now_ms: f64) -> bool {
-        let items = self.queue.items_mut();
-        let count = items.iter().filter(|item| item.in_flight == Some(id)).count();
+        let count = self.queue.items().iter().filter(|item| item.in_flight == Some(id)).count();
         if count < 2 {
             return false;
         }
-        for item in items.iter_mut().filter(|item| item.in_flight == Some(id)) {
-            item.in_flight = None;
-            item.saved = false;
-            item.flying_until_ms = 0.0;
-            item.next_attempt_ms = now_ms;
-            item.request_cap = item.request_cap.min(count.div_ceil(2));
-        }
-        self.dirty = true;
+        self.land(id, Landing::Split { cap: count.div_ceil(2) }, now_ms, 0.0);
         true
     }
 
     fn retry_later(&mut self, id: u64, code: u16, retry_after: Option<u32>, now_ms: f64, jitter: f64) {
-        let mut gate = 0.0_f64;
-        for item in self.queue.items_mut() {
-            if item.in_flight != Some(id) {
-                continue;
-            }
-            item.in_flight = None;
-            item.saved = false;
-            item.flying_until_ms = 0.0;
-            item.attempts = item.attempts.saturating_add(1);
-            let delay = self.config.backoff.server_delay_ms(item.attempts, retry_after, jitter);
-            item.next_attempt_ms = now_ms + delay;
-            gate = gate.max(item.next_attempt_ms);
-        }
+        let gate = self.land(id, Landing::Retry { retry_after }, now_ms, jitter);
         if code == 429 || retry_after.is_some() {
             self.rate_gate_ms = self.rate_gate_ms.max(gate);
         }
         self.queue.remove_where(Pick::OutOfAttempts(self.config.max_attempts), Some(DropReason::RetriesExhausted), now_ms);
-        self.dirty = true;
     }
 
     /// Puts the events of an unanswered-for-good transmit back to waiting; their batching delay is
@@ -333,18 +324,39 @@ impl<W: Wire> Outbox<W> {
     /// (`flying_until_ms`), so neither a next page nor the flush resends them while that request
     /// may still be on its way; a page that lives on retries them after the network backoff.
     fn release(&mut self, id: u64, may_still_fly: bool, now_ms: f64) {
+        self.land(id, Landing::Release { may_still_fly }, now_ms, 0.0);
+    }
+
+    /// The events of request `id` are no longer in flight: back to waiting as `how` says (one loop
+    /// for split, retry and release). Returns the latest `next_attempt_ms` it set for a retry.
+    fn land(&mut self, id: u64, how: Landing, now_ms: f64, jitter: f64) -> f64 {
+        let backoff = self.config.backoff;
+        let mut latest = 0.0_f64;
         for item in self.queue.items_mut() {
             if item.in_flight != Some(id) {
                 continue;
             }
             item.in_flight = None;
-            item.saved &= may_still_fly;
-            if !may_still_fly {
+            let keeps_guard = matches!(how, Landing::Release { may_still_fly: true });
+            item.saved &= keeps_guard;
+            if !keeps_guard {
                 item.flying_until_ms = 0.0;
             }
-            item.next_attempt_ms = item.next_attempt_ms.min(now_ms);
+            item.next_attempt_ms = match how {
+                Landing::Split { cap } => {
+                    item.request_cap = item.request_cap.min(cap);
+                    now_ms
+                }
+                Landing::Retry { retry_after } => {
+                    item.attempts = item.attempts.saturating_add(1);
+                    now_ms + backoff.server_delay_ms(item.attempts, retry_after, jitter)
+                }
+                Landing::Release { .. } => item.next_attempt_ms.min(now_ms),
+            };
+            latest = latest.max(item.next_attempt_ms);
         }
         self.dirty = true;
+        latest
     }
 
     /// The longest wait the outbox itself ever sets (a capped `Retry-After`, the backoff cap, a

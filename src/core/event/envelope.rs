@@ -38,7 +38,6 @@ use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
 use crate::core::event::call_options::Options;
 use crate::core::event::campaign::ReadQuery;
 use crate::core::event::admit::admit;
-use crate::core::json::grammar;
 use crate::core::{json, time};
 use fields::Fields;
 use crate::core::endpoint_limits::is_admissible_id as admissible_id;
@@ -221,7 +220,7 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
     let raw = options.user_id()?;
     let ok = match json::parse_str(raw) {
         Some(text) => admissible_id(&text),
-        None => grammar::check(raw, 1).is_ok() && raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()),
+        None => json::is_number(json::trim_ws(raw)),
     };
     if !ok {
         warnings.add(Warning::UserIdInvalid);

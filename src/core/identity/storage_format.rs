@@ -38,7 +38,7 @@ pub const LEGACY_SIO: &str = "_sio";
 /// What a JSON parse of a stored text yields, as far as ids care.
 #[derive(Debug, PartialEq)]
 enum Parsed {
-    /// `JSON.parse` would throw: the raw text is the value.
+    /// `JSON.parse` would throw (not valid JSON in full): the raw text is the value.
     NotJson,
     /// `null`.
     Null,
@@ -50,12 +50,14 @@ enum Parsed {
 
 fn parse(text: &str) -> Parsed {
     let trimmed = json::trim_ws(text);
+    // `JSON.parse` has no nesting limit worth the name; ours is generous.
+    if json::grammar::check(trimmed, usize::MAX).is_err() {
+        return Parsed::NotJson;
+    }
     match trimmed.as_bytes().first() {
-        _ if trimmed == "null" => Parsed::Null,
-        _ if trimmed == "true" || trimmed == "false" || json::is_number(trimmed) => Parsed::Other,
+        Some(b'n') => Parsed::Null,
         Some(b'"') => json::parse_str(trimmed).map_or(Parsed::NotJson, Parsed::Str),
-        Some(b'{') | Some(b'[') => Parsed::Other,
-        _ => Parsed::NotJson,
+        _ => Parsed::Other,
     }
 }
 
@@ -134,18 +136,23 @@ pub fn decode_legacy_user(raw: &str) -> Option<LegacyUser> {
     let legacy = if json::is_object(&text) {
         LegacyUser {
             id: json::get(&text, "id").and_then(id_from_text),
-            traits: json::get(&text, "traits").filter(|t| json::is_object(t)).map(str::to_owned),
+            // Part of an object text that passed the check: valid, so an object when it opens like one.
+            traits: json::get(&text, "traits").filter(|t| t.starts_with('{')).map(str::to_owned),
         }
     } else {
         LegacyUser { id: id_from_text(&text), traits: None }
     };
-    (legacy != LegacyUser::default()).then_some(legacy)
+    (legacy.id.is_some() || legacy.traits.is_some()).then_some(legacy)
 }
 
 /// The anonymous id half of a raw `_sio` cookie (`anon----user`); `None` when empty.
 pub fn decode_legacy_sio(raw: &str) -> Option<String> {
     let text = id_from_text(&cookie_codec::decode_value(raw)?)?;
-    let end = text.as_bytes().windows(4).position(|w| w == b"----").unwrap_or(text.len());
+    let b = text.as_bytes();
+    let mut end = 0;
+    while end < b.len() && b.get(end..end + 4) != Some(b"----") {
+        end += 1;
+    }
     let anonymous = text.get(..end).unwrap_or("");
     (!anonymous.is_empty()).then(|| anonymous.to_owned())
 }

@@ -57,6 +57,15 @@ fn ids_are_read_like_analytics_js_including_1_0_formats() {
         (LocalStorage, "", None),
         (LocalStorage, " 42 ", Some("42")),
         (LocalStorage, "\"unterminated", Some("\"unterminated")),
+        // Whatever `JSON.parse` throws on is the raw text, untrimmed (analytics.js's fallback).
+        (LocalStorage, " {abc ", Some(" {abc ")),
+        (LocalStorage, "[1,", Some("[1,")),
+        (LocalStorage, "01", Some("01")),
+        (LocalStorage, "nul", Some("nul")),
+        (LocalStorage, "\"a\" \"b\"", Some("\"a\" \"b\"")),
+        (LocalStorage, " [1] ", Some("[1]")),
+        (LocalStorage, "{\"a\":1}", Some("{\"a\":1}")),
+        (LocalStorage, " \"\\u0041\" ", Some("A")),
     ];
     for (kind, raw, want) in table {
         assert_eq!(decode_id(*kind, raw).as_deref(), *want, "{kind:?} {raw:?}");
@@ -90,6 +99,9 @@ fn legacy_ajs_user_cookie() {
         ("{%22id%22:42}", Some((Some("42"), None))),
         ("{%22traits%22:{%22a%22:1}}", Some((None, Some(r#"{"a":1}"#)))),
         ("{%22id%22:null%2C%22traits%22:null}", None),
+        ("{%22id%22:%22u%22%2C%22traits%22:[1]}", Some((Some("u"), None))),
+        ("{%22id%22:%22u%22%2C%22traits%22:%22{}%22}", Some((Some("u"), None))),
+        ("{%22id%22:%22u%22%2C%22traits%22:{%22a%22:tru}}", Some((Some("{\"id\":\"u\",\"traits\":{\"a\":tru}}"), None))),
         ("%22u2%22", Some((Some("u2"), None))),
         ("u3", Some((Some("u3"), None))),
         ("null", None),
@@ -111,6 +123,10 @@ fn legacy_sio_cookie() {
         ("%22anon1----user1%22", Some("anon1")),
         ("----user1", None),
         ("", None),
+        ("x---y", Some("x---y")),
+        ("x-----y", Some("x")),
+        ("x---", Some("x---")),
+        ("é----ü", Some("é")),
     ];
     for (raw, want) in table {
         assert_eq!(decode_legacy_sio(raw).as_deref(), *want, "{raw:?}");

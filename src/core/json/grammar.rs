@@ -175,12 +175,6 @@ fn hex4(b: &[u8], i: usize) -> Option<u32> {
 /// unpaired surrogate as itself) and the offset after it; `None` when it is not a JSON escape.
 pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
     let simple = match *b.get(i + 1)? {
-        c @ (b'"' | b'\\' | b'/') => c,
-        b'b' => 8,
-        b'f' => 12,
-        b'n' => b'\n',
-        b'r' => b'\r',
-        b't' => b'\t',
         b'u' => {
             let unit = hex4(b, i + 2)?;
             if (0xD800..0xDC00).contains(&unit) && b.get(i + 6..i + 8) == Some(b"\\u") {
@@ -190,7 +184,11 @@ pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
             }
             return Some((unit, i + 6));
         }
-        _ => return None,
+        c => {
+            // The one-letter escapes and what each stands for, at the same index.
+            let at = b"\"\\/bfnrt".iter().position(|&e| e == c)?;
+            *b"\"\\/\x08\x0c\n\r\t".get(at)?
+        }
     };
     Some((u32::from(simple), i + 2))
 }
@@ -252,6 +250,16 @@ mod tests {
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
         assert_eq!(check(&deep, 64), Err(Invalid::TooDeep));
         assert_eq!(check(&deep, usize::MAX), Ok(vec![]));
+        let nested = |levels: usize| "{\"a\":[".repeat(levels / 2) + "{}" + &"]}".repeat(levels / 2);
+        assert_eq!(check(&nested(63), 62), Err(Invalid::TooDeep));
+        assert_eq!(check(&nested(63), 63), Ok(vec![]));
+        assert_eq!(check("{\"a\":[{},[],{\"b\":[1]}],\"c\":{}}", 4), Ok(vec![]));
+        assert_eq!(check("{\"a\":[{},[],{\"b\":[1]}],\"c\":{}}", 3), Err(Invalid::TooDeep));
+        // Arrays and objects are told apart at every level.
+        let full = "[{\"a\":".repeat(100) + "1" + &"}]".repeat(100);
+        assert_eq!(check(&full, 200), Ok(vec![]));
+        let crossed = "[{\"a\":".repeat(100) + "1" + &"]}".repeat(100);
+        assert_eq!(check(&crossed, 200), Err(Invalid::Syntax));
     }
 
     #[test]

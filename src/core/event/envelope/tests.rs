@@ -126,6 +126,8 @@ fn options_user_id_must_be_a_string_or_number_and_alias_ids_non_empty() {
         (r#"{"userId":{"id":1}}"#, "null"),
         (r#"{"userId":[1]}"#, "null"),
         (r#"{"userId":true}"#, "null"),
+        (r#"{"userId":-1.5e3}"#, "-1.5e3"),
+        (r#"{"userId":null}"#, "null"),
     ];
     for (opts, want) in rows {
         expect(case(Method::Track, "suo", &["e", "", opts]), &[("userId", want)]);
