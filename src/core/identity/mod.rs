@@ -45,8 +45,8 @@ use sync::{Format, Scope, Stores};
 /// The visitor's identity over an ordered list of stores (see the module docs for the rules).
 pub struct Identity {
     stores: Stores,
-    user: RoleSettings,
-    group: RoleSettings,
+    /// By [`Role`]: a field apart from `stores`, so keys are borrowed while the stores change.
+    roles: [RoleSettings; 2],
     server_managed: bool,
 }
 
@@ -65,8 +65,7 @@ impl Identity {
         let mut identity =
             Identity {
             stores: Stores::new(stores),
-            user: settings.user.clone(),
-            group: settings.group.clone(),
+            roles: [settings.user.clone(), settings.group.clone()],
             server_managed: settings.server_managed,
         };
         identity.adopt_legacy_user();
@@ -79,10 +78,7 @@ impl Identity {
     }
 
     fn settings(&self, role: Role) -> &RoleSettings {
-        match role {
-            Role::User => &self.user,
-            Role::Group => &self.group,
-        }
+        &self.roles[role as usize]
     }
 
     fn id_scope(&self, role: Role) -> Scope {
@@ -94,8 +90,9 @@ impl Identity {
     }
 
     fn adopt_legacy_user(&mut self) {
-        let key = self.user.id_key.clone();
-        if self.stores.read(&key, self.id_scope(Role::User), Format::Id).is_some() {
+        let key = &self.roles[Role::User as usize].id_key;
+        let scope = self.id_scope(Role::User);
+        if self.stores.read(key, scope, Format::Id).is_some() {
             return;
         }
         let Some(legacy) =
@@ -104,7 +101,7 @@ impl Identity {
             return;
         };
         if let Some(id) = legacy.id {
-            self.stores.sync(&key, self.id_scope(Role::User), Format::Id, Some(&id));
+            self.stores.sync(key, scope, Format::Id, Some(&id));
         }
         if let Some(traits) = legacy.traits {
             self.set_traits(Role::User, Some(&traits));
@@ -137,8 +134,8 @@ impl Identity {
     }
 
     fn id(&mut self, role: Role) -> Option<String> {
-        let key = self.settings(role).id_key.clone();
-        self.stores.read_synced(&key, self.id_scope(role))
+        let scope = self.id_scope(role);
+        self.stores.read_synced(&self.roles[role as usize].id_key, scope)
     }
 
     /// Stores (or with `None`/`""` removes) the id; a switch between two ids of the user forgets
@@ -149,10 +146,10 @@ impl Identity {
             return;
         }
         let previous = self.id(role);
-        let key = self.settings(role).id_key.clone();
-        self.stores.sync(&key, self.id_scope(role), Format::Id, id);
+        let scope = self.id_scope(role);
+        self.stores.sync(&self.roles[role as usize].id_key, scope, Format::Id, id);
         if role == Role::User && previous.is_some() && id.is_some() && previous.as_deref() != id {
-            self.stores.sync(storage_format::ANONYMOUS_ID, self.id_scope(role), Format::Id, None);
+            self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, None);
         }
     }
 
@@ -163,8 +160,8 @@ impl Identity {
 
     fn set_traits(&mut self, role: Role, traits_json: Option<&str>) {
         let traits = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
-        let key = self.settings(role).traits_key.clone();
-        self.stores.sync(&key, self.traits_scope(role), Format::Traits, Some(json::trim_ws(traits)));
+        let scope = self.traits_scope(role);
+        self.stores.sync(&self.roles[role as usize].traits_key, scope, Format::Traits, Some(json::trim_ws(traits)));
     }
 
     /// identify/group: merge traits while the id stays (or is absent), replace them on a switch.
@@ -233,8 +230,8 @@ impl Identity {
     /// Storing became allowed (consent granted): writes what the page held in memory meanwhile (ids,
     /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage).
     pub fn persist(&mut self) {
-        let (user, group) = (self.user.clone(), self.group.clone());
         let (user_ids, group_ids) = (self.id_scope(Role::User), self.id_scope(Role::Group));
+        let [user, group] = &self.roles;
         let keys = [
             (storage_format::ANONYMOUS_ID, user_ids, Format::Id),
             (&user.id_key, user_ids, Format::Id),
@@ -263,9 +260,10 @@ impl Identity {
         let user_scope = self.id_scope(Role::User);
         self.stores.sync(storage_format::ANONYMOUS_ID, user_scope, Format::Id, None);
         for role in [Role::User, Role::Group] {
-            let RoleSettings { id_key, traits_key, .. } = self.settings(role).clone();
-            self.stores.sync(&id_key, self.id_scope(role), Format::Id, None);
-            self.stores.sync(&traits_key, self.traits_scope(role), Format::Traits, None);
+            let (ids, traits) = (self.id_scope(role), self.traits_scope(role));
+            let RoleSettings { id_key, traits_key, .. } = &self.roles[role as usize];
+            self.stores.sync(id_key, ids, Format::Id, None);
+            self.stores.sync(traits_key, traits, Format::Traits, None);
         }
         for legacy in [storage_format::LEGACY_USER, storage_format::LEGACY_SIO] {
             self.stores.sync(legacy, LEGACY_SCOPE, Format::Id, None);

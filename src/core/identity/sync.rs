@@ -78,19 +78,26 @@ impl Stores {
     }
 
     fn raws(&self, key: &str, scope: Scope) -> Vec<Option<String>> {
-        self.list.iter().map(|s| if scope.holds(s.kind()) { s.get(key) } else { None }).collect()
+        let mut raws = Vec::new();
+        for store in &self.list {
+            raws.push(if scope.holds(store.kind()) { store.get(key) } else { None });
+        }
+        raws
     }
 
     /// The current value of `key`: a cookie's wins, else the first present in priority order.
     pub fn read(&self, key: &str, scope: Scope, format: Format) -> Option<String> {
         let memory_speaks = !self.durable.iter().any(|k| k == key);
         let mut first = None;
-        let readable = |s: &&Box<dyn Store>| scope.holds(s.kind()) && (memory_speaks || s.kind() != StoreKind::Memory);
-        for store in self.list.iter().filter(readable) {
-            let Some(value) = store.get(key).and_then(|raw| decode(format, store.kind(), &raw)) else {
+        for store in &self.list {
+            let kind = store.kind();
+            if !scope.holds(kind) || (kind == StoreKind::Memory && !memory_speaks) {
+                continue;
+            }
+            let Some(value) = store.get(key).and_then(|raw| decode(format, kind, &raw)) else {
                 continue;
             };
-            if store.kind() == StoreKind::Cookie {
+            if kind == StoreKind::Cookie {
                 return Some(value);
             }
             first.get_or_insert(value);
@@ -100,7 +107,15 @@ impl Stores {
 
     /// The raw text of `key` in the first cookie store (legacy cookies are read from cookies only).
     pub fn cookie_raw(&self, key: &str) -> Option<String> {
-        self.list.iter().filter(|s| s.kind() == StoreKind::Cookie).find_map(|s| s.get(key))
+        for store in &self.list {
+            if store.kind() != StoreKind::Cookie {
+                continue;
+            }
+            if let Some(raw) = store.get(key) {
+                return Some(raw);
+            }
+        }
+        None
     }
 
     /// Makes every store in scope hold `value` (`None` removes it), touching only stores that
@@ -108,8 +123,11 @@ impl Stores {
     pub fn sync(&mut self, key: &str, scope: Scope, format: Format, value: Option<&str>) {
         let refresh = value.is_some() && scope.cookie && !self.refreshed.iter().any(|k| k == key);
         let mut durable = false;
-        for store in self.list.iter_mut().filter(|s| scope.holds(s.kind())) {
+        for store in &mut self.list {
             let kind = store.kind();
+            if !scope.holds(kind) {
+                continue;
+            }
             let current = store.get(key);
             match value {
                 Some(value) => {
@@ -126,10 +144,20 @@ impl Stores {
         if refresh {
             self.refreshed.push(key.to_owned());
         }
-        self.memo.retain(|m| m.key != key);
-        self.durable.retain(|k| k != key);
-        if durable {
-            self.durable.push(key.to_owned());
+        self.forget_memo(key);
+        let listed = self.durable.iter().position(|k| k == key);
+        match (listed, durable) {
+            (Some(i), false) => drop(self.durable.swap_remove(i)),
+            (None, true) => self.durable.push(key.to_owned()),
+            _ => {}
+        }
+    }
+
+    /// Drops the memo of `key` (there is at most one; order does not matter). `swap_remove`, not
+    /// `retain`: each `retain` is its own ~220 B copy in the wasm.
+    fn forget_memo(&mut self, key: &str) {
+        if let Some(i) = self.memo.iter().position(|m| m.key == key) {
+            self.memo.swap_remove(i);
         }
     }
 
@@ -144,7 +172,7 @@ impl Stores {
             self.sync(key, scope, Format::Id, Some(value));
         }
         let raws = self.raws(key, scope);
-        self.memo.retain(|m| m.key != key);
+        self.forget_memo(key);
         self.memo.push(Memo { key: key.to_owned(), raws, value: value.clone() });
         value
     }
