@@ -16,7 +16,7 @@
   analytics.factory = function (method) {
     return function () {
       if (window.analytics.initialized) return window.analytics[method].apply(window.analytics, arguments);
-      var args = [].slice.call(arguments);
+      var args = [method].concat([].slice.call(arguments));
       // One of the first six methods (`>>> 0` makes indexOf's -1, a method not listed, a large number).
       if (analytics.methods.indexOf(method) >>> 0 < 6) {
         var canonical = document.querySelector("link[rel='canonical']");
@@ -24,14 +24,11 @@
           p: location.pathname, u: location.href, s: location.search, t: document.title,
           r: document.referrer, d: Date.now() });
       }
-      args.unshift(method);
       analytics.push(args);
       return analytics;
     };
   };
-  for (var i = 0; i < analytics.methods.length; i++) {
-    analytics[analytics.methods[i]] = analytics.factory(analytics.methods[i]);
-  }
+  analytics.methods.forEach(function (method) { analytics[method] = analytics.factory(method); });
   analytics.load = function (writeKey, options) {
     // A script added this way is async; every browser that runs module scripts has document.head.
     var script = document.createElement('script');
@@ -48,11 +45,11 @@
     if (((consent && consent.required) || navigator.globalPrivacyControl) && !/(^|; )wa_consent=g/.test(document.cookie)) return;
     // One call at a time: a call whose arguments cannot be serialised (a cycle, a BigInt, window)
     // is the only one lost.
-    var key = 'wa:snippet-calls:v1', saved = [], i;
+    var key = 'wa:snippet-calls:v1', saved = [];
     try { saved = [].concat(JSON.parse(localStorage.getItem(key)) || []); } catch (e) {}
-    for (i = 0; i < analytics.length; i++) {
-      try { saved.push(JSON.parse(JSON.stringify(analytics[i]))); } catch (e) {}
-    }
+    analytics.forEach(function (call) {
+      try { saved.push(JSON.parse(JSON.stringify(call))); } catch (e) {}
+    });
     try { localStorage.setItem(key, JSON.stringify(saved)); analytics.length = 0; } catch (e) {}
   });
   analytics.SNIPPET_VERSION = 'wa-1';

@@ -154,7 +154,7 @@ test('middleware leaving BigInt, cycles or throwing getters: the promise resolve
   assert.deepEqual(p.errors, []);
 });
 
-test('on/once/off never throw, whatever the event name', async (t) => {
+test('on/once/off/emit never throw, whatever the event name, even when its listener throws', async (t) => {
   const { page: p } = await visit(t, '/emitter.html', page('emitter-key'));
   const thrown = await p.evaluate(() => {
     const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', Symbol('s'), { toString() { throw new Error('x'); } },
@@ -164,6 +164,10 @@ test('on/once/off never throw, whatever the event name', async (t) => {
       for (const method of ['on', 'once', 'off']) {
         try { analytics[method](name, () => {}); analytics[method](name); } catch (e) { out.push(method + ': ' + e.message); }
       }
+      try {
+        analytics.on(name, () => { throw new Error('listener'); });
+        if (analytics.emit(name, 1) !== analytics) out.push('emit: not chainable');
+      } catch (e) { out.push('emit: ' + e.message); }
     }
     let heard = 0;
     analytics.on('track', () => heard++);

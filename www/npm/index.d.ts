@@ -216,6 +216,8 @@ export interface Analytics {
   on(event: string, callback: (...args: any[]) => void): Analytics;
   once(event: string, callback: (...args: any[]) => void): Analytics;
   off(event: string, callback?: (...args: any[]) => void): Analytics;
+  /** Calls the listeners of `event` with `args` (analytics-next's Analytics is an Emitter too). */
+  emit(event: string, ...args: any[]): Analytics;
   debug(enabled: boolean): Analytics;
   timeout(ms: number): void;
   register(...plugins: Plugin[]): Promise<Context>;

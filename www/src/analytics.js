@@ -15,24 +15,24 @@ const SERVER_REPORT = 5;
 
 export const VERSION = '0.1.0';
 
-export class Analytics {
+/** Listeners (`on/once/off`, and `emit` as on analytics-next's Analytics) come from the Emitter it extends. */
+export class Analytics extends Emitter {
   constructor(core, settings) {
+    super();
     this.core_ = core;
     this.settings = settings;
-    this.emitter_ = new Emitter();
-    this.debug_ = false;
     this.timeout_ = 300;
     this.user_ = new User(core);
     this.group_ = new Group(core);
     this.VERSION = VERSION;
     this.initialized = true;
     // Methods work detached too (`const { track } = analytics`, `analytics.track.call(null)`).
-    for (const name of Object.getOwnPropertyNames(Analytics.prototype)) {
+    for (const name of Object.getOwnPropertyNames(Analytics.prototype).concat(Object.getOwnPropertyNames(Emitter.prototype))) {
       if (name !== 'constructor' && typeof this[name] === 'function') this[name] = this[name].bind(this);
     }
     core.onDrop_((reason, messageId) => {
       this.warn_('event ' + messageId + ' dropped: ' + reason);
-      this.emitter_.emit('error', { code: 'delivery_failure', reason, messageId });
+      this.emit('error', { code: 'delivery_failure', reason, messageId });
     });
   }
 
@@ -67,11 +67,10 @@ export class Analytics {
       if (!body) return this.finish_(callback, dropped(type, this.core_.inert_ || 'invalid arguments: no event built'));
       if (direct) return this.accepted_(type, new Context(body), callback);
       // Source middleware and plugins run in www/src/plugins.js (fetched on first use; events keep their
-      // call order). Whatever they leave in the event (a BigInt, a cycle, a throwing getter), the returned
-      // promise never rejects and the callback fires: the event is repaired (toJson in accept_) or dropped
-      // with its reason. Without the module (it failed to load) the event goes to the core as built.
-      return this.plugins_.then((p) => (p ? p.run_(body) : new Context(body)))
-        .then((ctx) => this.accept_(type, ctx, callback))
+      // call order), which queues the event and finishes the call. Whatever they leave in the event (a
+      // BigInt, a cycle, a throwing getter), the returned promise never rejects and the callback fires.
+      // Without the module (it failed to load) the event goes to the core as built.
+      return this.plugins_.then((p) => (p ? p.run_(type, body, callback) : (this.core_.enqueue_(body), this.accepted_(type, new Context(body), callback))))
         .catch((e) => this.finish_(callback, dropped(type, describe(e))));
     } catch (e) {
       this.warn_(type + '() failed: ' + describe(e));
@@ -101,17 +100,8 @@ export class Analytics {
     return body;
   }
 
-  accept_(type, ctx, callback) {
-    if (typeof ctx === 'string') return this.finish_(callback, dropped(type, ctx));
-    const text = toJson(ctx.event);
-    if (!text) return this.finish_(callback, dropped(type, 'the event left by middleware or plugins cannot be serialised'));
-    this.core_.enqueue_(text);
-    return this.accepted_(type, ctx, callback);
-  }
-
   accepted_(type, ctx, callback) {
-    if (this.emitter_.has_(type)) emitEvent(this.emitter_, type, ctx.event);
-    if (this.plugins_) this.plugins_.then((plugins) => plugins && plugins.deliver_(ctx));
+    if (this.has_(type)) emitEvent(this, type, ctx.event);
     return this.finish_(callback, ctx);
   }
 
@@ -136,11 +126,11 @@ export class Analytics {
 
   user() { return this.user_; }
 
-  setAnonymousId(id) { return this.user_.anonymousId(id === undefined ? undefined : id); }
+  setAnonymousId(id) { return this.user_.anonymousId(id); }
 
   reset() {
     this.guard_('reset', () => this.core_.reset_());
-    this.emitter_.emit('reset');
+    this.emit('reset');
   }
 
   /** The visitor's consent: `'granted'`, `'denied'` or `{category: boolean}` (see README, Consent). The core
@@ -190,9 +180,6 @@ export class Analytics {
 
   timeout(ms) { if (typeof ms === 'number' && ms >= 0) this.timeout_ = ms; }
 
-  on(name, fn) { this.emitter_.on(name, fn); return this; }
-  once(name, fn) { this.emitter_.once(name, fn); return this; }
-  off(name, fn) { this.emitter_.off(name, fn); return this; }
 
   trackLink(links, event, properties) { return this.trackElements_(links, event, properties, 'click'); }
   trackForm(forms, event, properties) { return this.trackElements_(forms, event, properties, 'submit'); }
@@ -222,7 +209,7 @@ export class Analytics {
 
   withPlugins_(fn) {
     // Never rejects: a plugin module that fails to load leaves events going straight to the core.
-    this.plugins_ = this.plugins_ || import('./plugins.js').then((m) => new m.Plugins(this, Context), () => null);
+    this.plugins_ = this.plugins_ || import('./plugins.js').then((m) => new m.Plugins(this, Context, toJson), () => null);
     return this.plugins_.then((p) => (p ? fn(p) : Context.system())).catch((e) => {
       this.warn_('plugins failed: ' + describe(e));
       return Context.system();

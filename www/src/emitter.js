@@ -4,9 +4,10 @@
 // `'__proto__'`, `'toString'` are names like any other) and no string conversion (a Symbol or an
 // object whose toString throws is a key, not an exception), so these methods never throw.
 
-/** Calls the site's `fn(...args)`: what it throws is logged as `what` threw, never thrown on. */
-export function safely(fn, args, what) {
-  try { fn(...args); } catch (e) { console.warn('[wasm-analytics] ' + what + ' threw', e); }
+/** Calls the site's `fn(...args)`: what it throws is logged (`about` names the function; the console
+ * shows its values without converting them to strings), never thrown on. */
+export function safely(fn, args, ...about) {
+  try { fn(...args); } catch (e) { console.warn('[wasm-analytics]', ...about, 'threw', e); }
 }
 
 export class Emitter {
@@ -24,7 +25,8 @@ export class Emitter {
     return this;
   }
   emit(name, ...args) {
-    for (const fn of this.list_(name)) safely(fn, args, 'listener for "' + String(name) + '"');
+    for (const fn of this.list_(name)) safely(fn, args, 'listener for', name);
+    return this;
   }
   list_(name) { return this.listeners_.get(name) || []; }
   has_(name) { return this.list_(name).length > 0; }

@@ -62,7 +62,7 @@ export async function start(writeKey, options, wasmUrl) {
 /** Tells the `error` listeners why loading failed; called after the buffered calls were replayed. */
 export function reportLoadError(analytics) {
   const error = analytics.loadError_;
-  if (error) analytics.emitter_.emit('error', { code: 'load_failure', reason: error, message: error.message });
+  if (error) analytics.emit('error', { code: 'load_failure', reason: error, message: error.message });
 }
 
 async function startCore(settings, options, wasmUrl) {

@@ -7,14 +7,14 @@ const EMPTY_STATE = '{"pending":0,"inFlight":0,"delivered":0,"dropped":0,"offlin
 export const NULL_CORE = {
   /** Why a call on this core sends nothing (the dropped Context's reason). */
   inert_: 'the library is disabled, not in a browser, or failed to load',
-  build_: () => undefined,
+  build_() {},
   enqueue_() {},
   flush_() {},
   queueState_: () => EMPTY_STATE,
   takeWarnings_: () => '',
   onDrop_() {},
-  identity_: () => null,
-  setIdentity_: () => null,
+  identity_() {},
+  setIdentity_() {},
   reset_() {},
 };
 

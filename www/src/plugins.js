@@ -15,9 +15,11 @@ import { withPluginMethods } from './context.js';
 const isContext = (value) => !!value && typeof value === 'object' && value.event !== undefined;
 
 export class Plugins {
-  /** `ContextClass`: the loaded script's Context (this module is built apart: it has no copy of its own). */
-  constructor(analytics, ContextClass) {
+  /** `ContextClass` and `toJson` (www/src/serialize.js): the loaded script's (this module is built apart: it
+   * has no copy of its own). */
+  constructor(analytics, ContextClass, toJson) {
     this.Context_ = withPluginMethods(ContextClass);
+    this.toJson_ = toJson;
     this.analytics_ = analytics;
     this.list_ = [];
     this.sourceMiddleware_ = [];
@@ -25,16 +27,26 @@ export class Plugins {
     this.tail_ = Promise.resolve();
   }
 
-  /** One event the core built (`body`, its JSON text) through the source middleware, then the before and
-   * enrichment plugins: resolves the context to send, or the reason the event was dropped (a string).
-   * Middleware and plugins may be async: one event at a time, so events keep their call order. */
-  run_(body) {
+  /** One `type` call's event the core built (`body`, its JSON text) through the source middleware, then the
+   * before and enrichment plugins, into the core's queue, then to the destinations: resolves what the call
+   * resolves (analytics.finish_), its context or a dropped one with the reason. Middleware and plugins may be
+   * async: one event at a time, so events keep their call order. */
+  run_(type, body, callback) {
+    const analytics = this.analytics_;
     const run = this.tail_.then(async () => {
       const event = await this.runMiddleware_(JSON.parse(body));
       return event ? this.enrich_(new this.Context_(event)) : 'cancelled by source middleware';
     });
     this.tail_ = run.then(() => undefined, () => undefined);
-    return run;
+    return run.then((ctx) => {
+      // What middleware or plugins left is repaired (a BigInt, a cycle) or, when it cannot be sent, dropped.
+      const text = typeof ctx === 'string' ? undefined : this.toJson_(ctx.event);
+      if (!text) return analytics.finish_(callback, new this.Context_({ type }, typeof ctx === 'string' ? ctx : 'the event left by middleware or plugins cannot be serialised'));
+      analytics.core_.enqueue_(text);
+      const result = analytics.accepted_(type, ctx, callback);
+      this.deliver_(ctx);
+      return result;
+    });
   }
 
   /** The event after each source middleware in turn, or null when one cancelled it. */
@@ -73,7 +85,7 @@ export class Plugins {
     const failed = (error) => {
       this.list_ = this.list_.filter((p) => p !== plugin);
       console.warn('[wasm-analytics] plugin "' + plugin.name + '" failed to load', error);
-      this.analytics_.emitter_.emit('initialization_failure', plugin);
+      this.analytics_.emit('initialization_failure', plugin);
     };
     const loading = call(() => plugin.load && plugin.load(ctx, this.analytics_)).catch(failed);
     if (plugin.type !== 'destination') await loading;
