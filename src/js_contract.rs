@@ -50,6 +50,9 @@ pub mod field {
     /// object of booleans); answers the `runtime::consent_flags` bits as one digit (`"0"`: not a
     /// choice). Through `setIdentity` because each export or operation costs glue and wasm.
     pub const CONSENT: u32 = 6;
+    /// Read only: `Some("")` while consent lets the page store (cookies, localStorage), else `None`
+    /// (the facade saves events still waiting for its plugin module at pagehide only then).
+    pub const STORING: u32 = 7;
     /// The fields `www/src/user.js` names.
     pub const ALL: [(&str, u32); 5] = [
         ("ANONYMOUS_ID", ANONYMOUS_ID),

@@ -31,7 +31,7 @@ fn user_js_spells_the_field_numbers() {
     }
     assert!(!user.contains("identity(0") && !user.contains("setIdentity(0"), "no bare field numbers in user.js");
     let analytics = read("www/src/analytics.js");
-    for (name, number) in [("CONSENT", field::CONSENT), ("SERVER_REPORT", field::SERVER_REPORT)] {
+    for (name, number) in [("CONSENT", field::CONSENT), ("SERVER_REPORT", field::SERVER_REPORT), ("STORING", field::STORING)] {
         assert_eq!(js_const(&analytics, "analytics.js", name), number.to_string(), "analytics.js {name}");
         assert!(analytics.contains(&format!("({name}")), "analytics.js passes {name} by name");
     }

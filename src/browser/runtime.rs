@@ -170,8 +170,9 @@ impl Runtime {
             field::USER_TRAITS => Some(identity.user_traits()),
             field::GROUP_ID => identity.group_id(),
             field::GROUP_TRAITS => Some(identity.group_traits()),
-            _ if self.tracker.is_storing() => self.tracker.identity.unreported_server_id(&mut self.random),
-            _ => None,
+            _ if !self.tracker.is_storing() => None,
+            field::SERVER_REPORT => self.tracker.identity.unreported_server_id(&mut self.random),
+            _ => Some(String::new()),
         }
     }
 

@@ -5,13 +5,14 @@
 
 import { Emitter, safely } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
-import { pageJson } from './page.js';
+import { pageJson, pageSnapshot } from './page.js';
 import { User, Group } from './user.js';
 import { Context } from './context.js';
 
 // Field numbers of the core's identity/setIdentity (src/js_contract.rs `field`; tests/js_contract.rs checks).
 const CONSENT = 6;
 const SERVER_REPORT = 5;
+const STORING = 7;
 
 export const VERSION = '0.1.0';
 
@@ -52,26 +53,38 @@ export class Analytics extends Emitter {
     try {
       let count = args.length;
       let page;
-      let at;
-      const last = args[count - 1];
-      if (last && typeof last === 'object' && last.__t === 'bpc') {
+      let at = Date.now();
+      let bpc = args[count - 1];
+      if (bpc && typeof bpc === 'object' && bpc.__t === 'bpc') {
         count--;
-        page = pageJson(last);
-        at = last.d;
+        page = pageJson(bpc);
+        if (typeof bpc.d === 'number') at = bpc.d;
       } else {
         page = pageJson();
+        bpc = 0;
       }
       callback = args.slice(0, count).find((a) => typeof a === 'function');
       const direct = !this.plugins_;
-      const body = this.build_(type, args, count, page, typeof at === 'number' ? at : Date.now(), direct);
+      const body = this.build_(type, args, count, page, at, direct);
       if (!body) return this.finish_(callback, dropped(type, this.core_.inert_ || 'invalid arguments: no event built'));
       if (direct) return this.accepted_(type, new Context(body), callback);
+      // Until the plugin module arrives the call also waits in `waiting_` as the snippet queues it (its
+      // arguments, page and time): a visitor who leaves first has it saved for the next page (load.js,
+      // saveWaiting), which takes it off the list; then it is not sent here too.
+      const waiting = this.waiting_;
+      const call = waiting && [type, ...args.slice(0, count), bpc || Object.assign({ __t: 'bpc', d: at }, pageSnapshot())];
+      if (call) waiting.push(call);
       // Source middleware and plugins run in www/src/plugins.js (fetched on first use; events keep their
       // call order), which queues the event and finishes the call. Whatever they leave in the event (a
       // BigInt, a cycle, a throwing getter), the returned promise never rejects and the callback fires.
       // Without the module (it failed to load) the event goes to the core as built.
-      return this.plugins_.then((p) => (p ? p.run_(type, body, callback) : (this.core_.enqueue_(body), this.accepted_(type, new Context(body), callback))))
-        .catch((e) => this.finish_(callback, dropped(type, describe(e))));
+      return this.plugins_.then((p) => {
+        if (call) {
+          if (waiting[0] !== call) return this.finish_(callback, dropped(type, 'saved for the next page'));
+          waiting.shift();
+        }
+        return p ? p.run_(type, body, callback) : (this.core_.enqueue_(body), this.accepted_(type, new Context(body), callback));
+      }).catch((e) => this.finish_(callback, dropped(type, describe(e))));
     } catch (e) {
       this.warn_(type + '() failed: ' + describe(e));
       return this.finish_(callback, dropped(type, type + '() failed: ' + describe(e)));
@@ -142,6 +155,12 @@ export class Analytics extends Emitter {
     return Promise.resolve();
   }
 
+  /** The event calls still waiting for the plugin module (in the snippet's shape), while consent lets the page
+   * store (the core decides); else nothing. load.js saves them at pagehide. */
+  waitingToSave_() {
+    return this.core_.identity_(STORING) != null && this.waiting_;
+  }
+
   /** `cookie.serverManaged`: tells the site's id endpoint the anonymousId when its server has not set the cookie. */
   reportId_() {
     const id = this.core_.identity_(SERVER_REPORT);
@@ -209,7 +228,10 @@ export class Analytics extends Emitter {
 
   withPlugins_(fn) {
     // Never rejects: a plugin module that fails to load leaves events going straight to the core.
-    this.plugins_ = this.plugins_ || import('./plugins.js').then((m) => new m.Plugins(this, Context, toJson), () => null);
+    if (!this.plugins_) {
+      this.waiting_ = [];
+      this.plugins_ = import('./plugins.js').then((m) => new m.Plugins(this, Context, toJson), () => null).finally(() => { this.waiting_ = null; });
+    }
     return this.plugins_.then((p) => (p ? fn(p) : Context.system())).catch((e) => {
       this.warn_('plugins failed: ' + describe(e));
       return Context.system();

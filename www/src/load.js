@@ -1,6 +1,6 @@
 // Starting the library: instantiate the wasm core with the init options, wire page lifecycle,
 // and replay calls that were made before it was ready (the snippet's queue, the npm proxy's queue,
-// and calls a previous page saved because the visitor left before the library arrived).
+// and calls a previous page saved because the visitor left before the library, or its plugin module, arrived).
 
 import init, { create, build, call } from '../pkg/wasm_analytics.js';
 import { Analytics } from './analytics.js';
@@ -78,11 +78,28 @@ async function startCore(settings, options, wasmUrl) {
   if (unsupported) console.debug('[wasm-analytics] ' + unsupported);
   const analytics = new Analytics(core, settings);
   analytics.query_ = query;
+  addEventListener('pagehide', () => analytics.guard_('pagehide', () => saveWaiting(analytics)));
   analytics.reportId_();
   return analytics;
 }
 
-/** Calls a previous page queued in the snippet but could not hand to the library. */
+/** On pagehide, the event calls still waiting for the plugin module are appended to the saved calls, one at a time
+ * as the snippet saves its queue (an argument that cannot be serialised costs only its call), and taken off the
+ * list: the next page replays them through its middleware. Nothing is written while consent does not let the page
+ * store. When storage fails they stay waiting (a page restored from the back-forward cache sends them). */
+function saveWaiting(analytics) {
+  const calls = analytics.waitingToSave_();
+  if (!calls || !calls.length) return;
+  let saved = [];
+  try { saved = [].concat(JSON.parse(localStorage.getItem(SAVED_CALLS_KEY)) || []); } catch (e) { /* nothing saved, or not ours */ }
+  calls.forEach((call) => {
+    try { saved.push(JSON.parse(JSON.stringify(call))); } catch (e) { /* a cycle, a BigInt: this call only */ }
+  });
+  localStorage.setItem(SAVED_CALLS_KEY, JSON.stringify(saved));
+  calls.length = 0;
+}
+
+/** Calls a previous page queued in the snippet, or that waited for the plugin module, but could not hand to the library. */
 export function takeSavedCalls() {
   try {
     const saved = localStorage.getItem(SAVED_CALLS_KEY);
