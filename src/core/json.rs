@@ -128,7 +128,7 @@ fn key_inner(raw_key: &str) -> &str {
 /// True when the raw key (with quotes) decodes to `key`; the common escape-free key is compared, not decoded.
 pub fn key_is(raw_key: &str, key: &str) -> bool {
     let inner = key_inner(raw_key);
-    inner == key || (inner.as_bytes().contains(&b'\\') && unescape(inner) == key)
+    inner == key || (crate::core::text::has_byte(inner.as_bytes(), b'\\') && unescape(inner) == key)
 }
 
 /// The top-level entries of a JSON object, keys decoded and values as raw JSON slices.

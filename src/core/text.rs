@@ -4,6 +4,16 @@
 //! searcher into the wasm (~1.5 KB), where a byte scan does the same job (an ASCII byte is always a
 //! char boundary). Shared by every part of the core; imports nothing.
 
+/// Whether `bytes` holds `b` (`<[u8]>::contains`, without the `memchr` it calls: ~300 B of wasm).
+pub fn has_byte(bytes: &[u8], b: u8) -> bool {
+    for &x in bytes {
+        if x == b {
+            return true;
+        }
+    }
+    false
+}
+
 /// The text before and after the first `sep` (`str::split_once` with an ASCII char).
 pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     let b = s.as_bytes();
