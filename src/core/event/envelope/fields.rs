@@ -52,7 +52,10 @@ impl<'a> Fields<'a> {
 
     /// Removes `key` if present.
     pub(super) fn remove(&mut self, key: &str) {
-        self.0.retain(|(k, _)| k != key);
+        // Keys are unique (`set` replaces): one `remove`, not a `retain` (its generic copy costs more).
+        if let Some(at) = self.0.iter().position(|(k, _)| k == key) {
+            self.0.remove(at);
+        }
     }
 
     /// Appends the object's JSON text to `out`.
