@@ -166,7 +166,7 @@ pub fn string_array(raw: &str) -> Option<Vec<String>> {
 /// keys only `over` has, in their order. A non-object on either side counts as `{}`.
 pub fn merge_objects(base: &str, over: &str) -> String {
     let mut entries = object_entries(base).unwrap_or_default();
-    entries.extend(object_entries(over).unwrap_or_default());
+    entries.append(&mut object_entries(over).unwrap_or_default());
     let mut out = String::from("{");
     for (i, (key, _)) in entries.iter().enumerate() {
         // Each key once, where it first appears, with the value it last has.

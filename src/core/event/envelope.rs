@@ -126,9 +126,9 @@ pub struct Event {
 /// Call once at load; pass the result as [`Env::integrations`].
 pub fn integration_booleans(init: &str) -> String {
     let mut out = Fields::default();
-    for (key, raw) in json::object_entries(init).unwrap_or_default() {
+    for (key, raw) in &mut json::object_entries(init).unwrap_or_default() {
         out.set(
-            key.into(),
+            std::mem::take(key).into(),
             (if crate::core::event::call_options::is_falsy(raw) {
                 "false"
             } else {

@@ -14,10 +14,11 @@ pub(super) struct Fields<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
 impl<'a> Fields<'a> {
     /// The fields of `raw` when it is a JSON object.
     pub(super) fn parse(raw: &'a str) -> Option<Fields<'a>> {
-        let entries = json::object_entries(raw)?;
+        let mut entries = json::object_entries(raw)?;
         let mut fields = Fields(Vec::with_capacity(entries.len()));
-        for (key, value) in entries {
-            fields.set(key.into(), value.into());
+        // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
+        for (key, value) in &mut entries {
+            fields.set(std::mem::take(key).into(), (*value).into());
         }
         Some(fields)
     }
@@ -44,9 +45,9 @@ impl<'a> Fields<'a> {
     }
 
     /// Every field of `other` set over these (a shallow `{...self, ...other}`).
-    pub(super) fn extend(&mut self, other: Fields<'a>) {
-        for (key, value) in other.0 {
-            self.set(key, value);
+    pub(super) fn extend(&mut self, mut other: Fields<'a>) {
+        for (key, value) in &mut other.0 {
+            self.set(std::mem::take(key), std::mem::take(value));
         }
     }
 
