@@ -240,8 +240,8 @@ fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, war
     }
     // Capacity 64 up front: grown push by push it ended at 72 (an 80-byte allocator block, kept with
     // every queued event); 64 holds the prefix, a 13-digit ms time, '-' and the UUID (59 bytes).
-    let mut id = String::from("ajs-next-");
-    id.reserve_exact(55);
+    let mut id = String::with_capacity(64);
+    id.push_str("ajs-next-");
     json::push_u64(&mut id, call.now_ms.max(0.0) as u64);
     id.push('-');
     id.push_str(call.uuid);
