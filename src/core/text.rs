@@ -14,6 +14,17 @@ pub fn has_byte(bytes: &[u8], b: u8) -> bool {
     false
 }
 
+/// Whether every byte of `s` is an ASCII digit (true when empty): one loop instead of a
+/// `bytes().all(..)` copy at each caller.
+pub fn all_digits(s: &str) -> bool {
+    for &b in s.as_bytes() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+    }
+    true
+}
+
 /// The text before and after the first `sep` (`str::split_once` with an ASCII char).
 pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     let b = s.as_bytes();
