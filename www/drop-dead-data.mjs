@@ -6,27 +6,29 @@
 // panic `Location`s that point at it (16 bytes: path pointer and length, line, column) when nothing points at
 // any of those, and stays (with them) otherwise.
 //
-// Fail-closed, like drop-panic-fmt.mjs: each DEAD_DATA row must occur exactly once in the data, and nothing may
-// point into it (an `i32.const` or memory-access `offset=` in the code, or an aligned 4-byte word in the data
-// outside the dead Locations); otherwise the build stops, since std changed and the row is stale or still in
-// use. Owns: this one rewrite of the data section (same length, in place). Must not touch code, exports or
-// imports.
+// Fail-closed, like drop-panic-fmt.mjs: an occurrence of a DEAD_DATA row is zeroed only when nothing points into
+// it (an `i32.const` or memory-access `offset=` in the code, or an aligned 4-byte word in the data outside the
+// dead Locations), and each row must have such an occurrence; otherwise the build stops, since std changed and
+// the row is stale or still in use. A message with arguments is one row from its first byte to its last text
+// piece (the argument markers between pieces vary), so a pointer to its start keeps all of it. Owns: this one
+// rewrite of the data section (same length, in place). Must not touch code, exports or imports.
 //
 // Usage: node www/drop-dead-data.mjs <in.wasm> <out.wasm>
 import binaryen from 'binaryen';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** Constant data nothing reads once panics trap without a message: [what, the bytes as text]. */
+/** An argument's marker between the text pieces of a formatted message (a few non-text bytes). */
+const ARG = '[^\\x20-\\x7e]{1,4}';
+/** Constant data nothing reads once panics trap without a message: [what, its bytes (as latin1 text) as a
+ * regular expression]. */
 export const DEAD_DATA = [
-  ['Vec::shrink_to panic message', 'Tried to shrink to a larger capacity'],
-  ['raw_vec capacity_overflow panic message', 'capacity overflow'],
-  ['integer Display digit pairs', Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join('')],
-  ['division by zero panic message', 'attempt to divide by zero'],
-  ['bounds check panic message', 'index out of bounds: the len is '],
-  ['bounds check panic message, second piece', ' but the index is '],
-  ['Vec::remove panic message', 'removal index (is '],
-  ['Vec::remove panic message, second piece', ') should be < len (is '],
-  ['String::truncate assertion', 'assertion failed: self.is_char_boundary(new_len)'],
+  ['Vec::shrink_to panic message', /Tried to shrink to a larger capacity/g],
+  ['raw_vec capacity_overflow panic message', /capacity overflow/g],
+  ['integer Display digit pairs', new RegExp(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'g')],
+  ['division by zero panic message', /attempt to divide by zero/g],
+  ['bounds check panic message', new RegExp(`index out of bounds: the len is ${ARG} but the index is `, 'g')],
+  ['Vec::remove panic message', new RegExp(`removal index \\(is ${ARG}\\) should be < len \\(is `, 'g')],
+  ['String::truncate assertion', /assertion failed: self\.is_char_boundary\(new_len\)/g],
 ];
 
 /** A panic location's source path, as a whole NUL- or control-delimited run of the data. */
@@ -139,31 +141,24 @@ export function dropDeadData(bytes) {
     return pointsInto(address, segment.address + index - segment.start, length);
   });
   const everyPointer = [...pointed.code, ...pointed.words.filter(([at]) => !deadWord(at)).map(([, value]) => value)];
-  for (const [what, text] of DEAD_DATA) {
-    const needle = Uint8Array.from(text, (c) => c.charCodeAt(0));
-    const hits = [];
-    for (const segment of segments) {
-      const data = out.subarray(segment.start, segment.end);
-      for (let at = indexOf(data, needle, 0); at >= 0; at = indexOf(data, needle, at + 1)) hits.push([segment, at]);
-    }
-    if (hits.length !== 1) throw new Error(`drop-dead-data: ${what}: expected once in the data, found ${hits.length} times`);
-    const [[segment, at]] = hits;
-    const from = segment.address + at;
-    for (const p of everyPointer) {
-      if (pointsInto(p, from, needle.length)) throw new Error(`drop-dead-data: ${what}: still pointed at (${p})`);
-    }
-    out.fill(0, segment.start + at, segment.start + at + needle.length);
+  const decoder = new TextDecoder('latin1');
+  const texts = segments.map((segment) => decoder.decode(out.subarray(segment.start, segment.end)));
+  for (const [what, pattern] of DEAD_DATA) {
+    let found = 0;
+    const dead = [];
+    segments.forEach((segment, i) => {
+      for (const m of texts[i].matchAll(pattern)) {
+        found++;
+        const from = segment.address + m.index;
+        if (!everyPointer.some((p) => pointsInto(p, from, m[0].length))) dead.push([segment.start + m.index, m[0].length]);
+      }
+    });
+    if (found === 0) throw new Error(`drop-dead-data: ${what}: not in the data`);
+    if (dead.length === 0) throw new Error(`drop-dead-data: ${what}: still pointed at`);
+    for (const [index, length] of dead) out.fill(0, index, index + length);
   }
   for (const [index, length] of locations) out.fill(0, index, index + length);
   return out;
-}
-
-function indexOf(haystack, needle, from) {
-  outer: for (let i = from; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
