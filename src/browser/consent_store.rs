@@ -24,9 +24,9 @@ pub fn remember(raw: &str, attributes: &CookieAttributes, max_age_ms: f64) {
 
 /// Removes every erased key from localStorage and cookies.
 pub fn erase(attributes: &CookieAttributes) {
-    for key in keys_with_prefix("") {
-        if consent::is_erased(&key) {
-            host::remove_item(&key);
+    for key in &keys_with_prefix("") {
+        if consent::is_erased(key) {
+            host::remove_item(key);
         }
     }
     // The identity cookie store's removal deletes the domain cookie and a host-only copy.

@@ -49,8 +49,8 @@ pub fn probe_domain() -> Option<String> {
     let expires = host::now_ms() + 60_000.0;
     // One set of attributes for every candidate (only the domain changes).
     let mut attributes = CookieAttributes::default();
-    for candidate in cookie_domain::candidates(&hostname)? {
-        attributes.domain = Some(candidate);
+    for candidate in &cookie_domain::candidates(&hostname)? {
+        attributes.domain = Some(candidate.clone());
         let probe = cookie_codec::assignment(cookie_domain::PROBE_NAME, "1", expires, &attributes);
         if !host::set_cookie(&probe) {
             return None;

@@ -204,7 +204,7 @@ impl Runtime {
         // A loop, not `join`: join's generic copy costs ~1 KB of wasm. The first call also takes the
         // line naming unsupported init options (the facade asks at load).
         let mut lines = self.unsupported.take().unwrap_or_default();
-        for line in self.tracker.take_warnings() {
+        for line in &self.tracker.take_warnings() {
             if !lines.is_empty() {
                 lines.push('\n');
             }
@@ -286,13 +286,14 @@ pub fn drive(shared: &Shared, mode: Mode) {
         (transmits, runtime.transport.clone(), runtime.on_drop.clone(), drops)
     };
     if let Some(listener) = on_drop {
-        for drop in drops {
+        // By reference, like `transmits`: a by-value loop instantiates a `vec::IntoIter` drop per element type.
+        for drop in &drops {
             host::notify(&listener, drop.reason.message(), &drop.message_id);
         }
     }
-    for transmit in transmits {
+    for transmit in &transmits {
         let answered = *shared;
-        transport_base.send(&transmit, move |id, outcome| on_answer(&answered, id, outcome));
+        transport_base.send(transmit, move |id, outcome| on_answer(&answered, id, outcome));
     }
 }
 

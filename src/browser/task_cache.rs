@@ -21,6 +21,17 @@ fn current_task() -> u32 {
     TASK.0.get()
 }
 
+/// Queues the microtask that advances `TASK`, unless it is queued. Not generic (outside
+/// `TaskCache<T>`): one copy of its closure, not one per cached type.
+fn advance_after_task() {
+    if !QUEUED.0.replace(true) {
+        callbacks::soon(|| {
+            QUEUED.0.set(false);
+            TASK.0.set(current_task().wrapping_add(1));
+        });
+    }
+}
+
 /// One remembered value, tagged with the task it was read in.
 pub struct TaskCache<T> {
     slot: RefCell<Option<(u32, T)>>,
@@ -45,12 +56,7 @@ impl<T> TaskCache<T> {
 
     /// Remembers `value` until the next microtask.
     pub fn remember(&self, value: T) {
-        if !QUEUED.0.replace(true) {
-            callbacks::soon(|| {
-                QUEUED.0.set(false);
-                TASK.0.set(current_task().wrapping_add(1));
-            });
-        }
+        advance_after_task();
         if let Ok(mut slot) = self.slot.try_borrow_mut() {
             *slot = Some((current_task(), value));
         }

@@ -22,8 +22,13 @@ pub struct Transport {
 impl Transport {
     /// A transport posting to `api_base` + the transmit's path.
     pub fn new(api_base: &str) -> Self {
-        // A byte scan, not `trim_end_matches('/')`: the same text without str's reverse char searcher.
-        let keep = api_base.len() - api_base.bytes().rev().take_while(|&b| b == b'/').count();
+        // A byte loop, not `trim_end_matches('/')` (str's reverse char searcher) nor a `rev().take_while()`
+        // chain (its generic `try_fold`).
+        let bytes = api_base.as_bytes();
+        let mut keep = bytes.len();
+        while keep > 0 && bytes.get(keep - 1) == Some(&b'/') {
+            keep -= 1;
+        }
         Transport { api_base: api_base.get(..keep).unwrap_or_default().to_owned() }
     }
 

@@ -128,7 +128,7 @@ fn key_inner(raw_key: &str) -> &str {
 /// True when the raw key (with quotes) decodes to `key`; the common escape-free key is compared, not decoded.
 pub fn key_is(raw_key: &str, key: &str) -> bool {
     let inner = key_inner(raw_key);
-    inner == key || (inner.as_bytes().contains(&b'\\') && unescape(inner) == key)
+    inner == key || (crate::core::text::has_byte(inner.as_bytes(), b'\\') && unescape(inner) == key)
 }
 
 /// The top-level entries of a JSON object, keys decoded and values as raw JSON slices.
@@ -166,7 +166,7 @@ pub fn string_array(raw: &str) -> Option<Vec<String>> {
 /// keys only `over` has, in their order. A non-object on either side counts as `{}`.
 pub fn merge_objects(base: &str, over: &str) -> String {
     let mut entries = object_entries(base).unwrap_or_default();
-    entries.extend(object_entries(over).unwrap_or_default());
+    entries.append(&mut object_entries(over).unwrap_or_default());
     let mut out = String::from("{");
     for (i, (key, _)) in entries.iter().enumerate() {
         // Each key once, where it first appears, with the value it last has.

@@ -76,12 +76,12 @@ impl LoadOptions {
 /// with `collect` or `join` costs wasm bytes).
 fn unsupported_names(options_json: &str) -> String {
     let mut names = String::new();
-    for (name, _) in json::object_entries(options_json).unwrap_or_default() {
+    for (name, _) in &json::object_entries(options_json).unwrap_or_default() {
         if !KNOWN.contains(&name.as_str()) {
             if !names.is_empty() {
                 names.push_str(", ");
             }
-            names.push_str(&name);
+            names.push_str(name);
         }
     }
     names

@@ -4,6 +4,27 @@
 //! searcher into the wasm (~1.5 KB), where a byte scan does the same job (an ASCII byte is always a
 //! char boundary). Shared by every part of the core; imports nothing.
 
+/// Whether `bytes` holds `b` (`<[u8]>::contains`, without the `memchr` it calls: ~300 B of wasm).
+pub fn has_byte(bytes: &[u8], b: u8) -> bool {
+    for &x in bytes {
+        if x == b {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether every byte of `s` is an ASCII digit (true when empty): one loop instead of a
+/// `bytes().all(..)` copy at each caller.
+pub fn all_digits(s: &str) -> bool {
+    for &b in s.as_bytes() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+    }
+    true
+}
+
 /// The text before and after the first `sep` (`str::split_once` with an ASCII char).
 pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     let b = s.as_bytes();

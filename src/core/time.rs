@@ -58,7 +58,7 @@ pub fn iso8601(ms: f64) -> String {
     let c = civil(ms);
     let mut out = String::with_capacity(24);
     push_year(&mut out, c.year);
-    for (sep, n) in [('-', c.month), ('-', c.day), ('T', c.hour), (':', c.minute), (':', c.second)] {
+    for &(sep, n) in &[('-', c.month), ('-', c.day), ('T', c.hour), (':', c.minute), (':', c.second)] {
         out.push(sep);
         push_padded(&mut out, n, 10);
     }
@@ -82,7 +82,7 @@ pub fn http_date(ms: f64) -> String {
     out.push_str(MONTHS[(c.month as usize + 11) % 12]);
     out.push(' ');
     push_year(&mut out, c.year);
-    for (sep, n) in [(' ', c.hour), (':', c.minute), (':', c.second)] {
+    for &(sep, n) in &[(' ', c.hour), (':', c.minute), (':', c.second)] {
         out.push(sep);
         push_padded(&mut out, n, 10);
     }

@@ -174,9 +174,11 @@ impl Tracker {
         if change.erase {
             self.outbox.hand_over_all();
         }
-        for (message_id, body) in std::mem::take(&mut change.release) {
-            self.outbox.enqueue(message_id, body, now_ms);
+        // Taken by reference, not a by-value loop (`vec::IntoIter`'s generic copy for the pair type).
+        for (message_id, body) in &mut change.release {
+            self.outbox.enqueue(std::mem::take(message_id), std::mem::take(body), now_ms);
         }
+        change.release.clear();
         Some(change)
     }
 
@@ -351,7 +353,8 @@ impl Tracker {
     /// Drops since the last call, for the `error` event and debug logs.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         let mut drops = std::mem::take(&mut self.evicted);
-        drops.extend(self.outbox.take_diagnostics());
+        // `append`, not `extend`: a by-value `extend` instantiates `vec::IntoIter` for the element type.
+        drops.append(&mut self.outbox.take_diagnostics());
         drops
     }
 

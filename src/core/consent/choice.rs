@@ -56,7 +56,7 @@ fn every(categories: &[String], value: &str) -> String {
 /// The object with every non-boolean value made `false`; `None` when `raw` is not an object.
 fn booleans(raw: &str) -> Option<String> {
     let mut out = String::from("{");
-    for (key, value) in json::object_entries(raw)? {
+    for (key, value) in &json::object_entries(raw)? {
         if out.len() > 1 {
             out.push(',');
         }

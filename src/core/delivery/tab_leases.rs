@@ -129,8 +129,8 @@ impl TabLeases {
     pub fn orphans(&self, now_ms: f64, store: &dyn Store) -> Vec<String> {
         // Each tab once (one key per event): `seen` holds every tab looked at.
         let (mut seen, mut orphans): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-        for key in store.keys_with_prefix(&queue_format::event_source_prefix(&self.write_key)) {
-            let Some(tab) = queue_format::tab_of_queue_key(&key, &self.write_key) else { continue };
+        for key in &store.keys_with_prefix(&queue_format::event_source_prefix(&self.write_key)) {
+            let Some(tab) = queue_format::tab_of_queue_key(key, &self.write_key) else { continue };
             if seen.iter().any(|t| t == tab) {
                 continue;
             }

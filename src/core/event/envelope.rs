@@ -126,9 +126,9 @@ pub struct Event {
 /// Call once at load; pass the result as [`Env::integrations`].
 pub fn integration_booleans(init: &str) -> String {
     let mut out = Fields::default();
-    for (key, raw) in json::object_entries(init).unwrap_or_default() {
+    for (key, raw) in &mut json::object_entries(init).unwrap_or_default() {
         out.set(
-            key.into(),
+            std::mem::take(key).into(),
             (if crate::core::event::call_options::is_falsy(raw) {
                 "false"
             } else {
@@ -240,8 +240,8 @@ fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, war
     }
     // Capacity 64 up front: grown push by push it ended at 72 (an 80-byte allocator block, kept with
     // every queued event); 64 holds the prefix, a 13-digit ms time, '-' and the UUID (59 bytes).
-    let mut id = String::from("ajs-next-");
-    id.reserve_exact(55);
+    let mut id = String::with_capacity(64);
+    id.push_str("ajs-next-");
     json::push_u64(&mut id, call.now_ms.max(0.0) as u64);
     id.push('-');
     id.push_str(call.uuid);

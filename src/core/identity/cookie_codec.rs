@@ -31,7 +31,7 @@ impl Default for CookieAttributes {
 
 /// True for the bytes `encodeURIComponent` leaves alone.
 fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b)
+    b.is_ascii_alphanumeric() || text::has_byte(b"-_.!~*'()", b)
 }
 
 /// Bytes js-cookie un-escapes again after `encodeURIComponent` in values (`2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD]`).
@@ -50,7 +50,7 @@ fn push_percent(out: &mut String, b: u8) {
 pub fn encode_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for &b in value.as_bytes() {
-        if is_unreserved(b) || VALUE_BARE.contains(&b) {
+        if is_unreserved(b) || text::has_byte(VALUE_BARE, b) {
             out.push(b as char);
         } else {
             push_percent(&mut out, b);
@@ -63,7 +63,7 @@ pub fn encode_value(value: &str) -> String {
 pub fn encode_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for &b in name.as_bytes() {
-        if (is_unreserved(b) && b != b'(' && b != b')') || NAME_BARE.contains(&b) {
+        if (is_unreserved(b) && b != b'(' && b != b')') || text::has_byte(NAME_BARE, b) {
             out.push(b as char);
         } else {
             push_percent(&mut out, b);
@@ -77,7 +77,7 @@ pub fn encode_name(name: &str) -> String {
 fn safe_raw_value(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for &b in raw.as_bytes() {
-        if is_unreserved(b) || VALUE_BARE.contains(&b) || b == b'%' {
+        if is_unreserved(b) || text::has_byte(VALUE_BARE, b) || b == b'%' {
             out.push(b as char);
         } else {
             push_percent(&mut out, b);
@@ -184,7 +184,12 @@ fn push_attribute(out: &mut String, label: &str, value: &str) {
     out.push_str("; ");
     out.push_str(label);
     out.push('=');
-    out.extend(value.chars().filter(|c| !c.is_control()));
+    // A loop, not `extend(chars().filter(..))`: String's `Extend<char>` costs ~200 B of wasm.
+    for c in value.chars() {
+        if !c.is_control() {
+            out.push(c);
+        }
+    }
 }
 
 /// The `document.cookie = …` text that stores `raw_value` (an encoded value, re-checked here)

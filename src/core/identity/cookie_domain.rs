@@ -20,7 +20,7 @@ pub fn candidates(hostname: &str) -> Option<Vec<String>> {
     });
     let (_, last) = text::rsplit_once(hostname, b'.')?;
     // A numeric last label means an IPv4 address (no top-level domain is all digits).
-    if !valid || last.bytes().all(|b| b.is_ascii_digit()) {
+    if !valid || text::all_digits(last) {
         return None;
     }
     // Every suffix that starts after a dot, except the top-level label alone (after the last dot),

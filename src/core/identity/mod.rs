@@ -259,13 +259,13 @@ impl Identity {
     pub fn reset(&mut self) {
         let user_scope = self.id_scope(Role::User);
         self.stores.sync(storage_format::ANONYMOUS_ID, user_scope, Format::Id, None);
-        for role in [Role::User, Role::Group] {
+        for &role in &[Role::User, Role::Group] {
             let (ids, traits) = (self.id_scope(role), self.traits_scope(role));
             let RoleSettings { id_key, traits_key, .. } = &self.roles[role as usize];
             self.stores.sync(id_key, ids, Format::Id, None);
             self.stores.sync(traits_key, traits, Format::Traits, None);
         }
-        for legacy in [storage_format::LEGACY_USER, storage_format::LEGACY_SIO] {
+        for legacy in &[storage_format::LEGACY_USER, storage_format::LEGACY_SIO] {
             self.stores.sync(legacy, LEGACY_SCOPE, Format::Id, None);
         }
     }

@@ -17,7 +17,7 @@
 //! Must not import platform crates; adapters never encode (see `store`).
 
 use crate::core::identity::cookie_codec;
-use crate::core::json;
+use crate::core::{json, text};
 use crate::core::store::StoreKind;
 
 /// Key of the anonymous id (fixed in analytics.js; not configurable).
@@ -64,7 +64,7 @@ fn parse(text: &str) -> Parsed {
 /// An integer whose JavaScript `Number#toString` is the same text (safe to store bare).
 fn is_canonical_integer(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);
-    json::is_number(s) && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && s != "-0"
+    json::is_number(s) && digits.len() <= 15 && text::all_digits(digits) && s != "-0"
 }
 
 /// An id out of decoded text (JSON parse with fallback to the raw text); `None` when absent.

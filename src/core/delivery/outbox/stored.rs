@@ -44,12 +44,18 @@ impl<W: Wire> Outbox<W> {
     /// holds a second copy of the queue in memory.
     pub fn persist_each(&mut self, mut apply: impl FnMut(&str, Option<&str>) -> bool) {
         self.dirty = false;
-        for message_id in std::mem::take(&mut self.queue.removed) {
-            apply(&message_id, None);
+        for message_id in &std::mem::take(&mut self.queue.removed) {
+            apply(message_id, None);
         }
         let budget = self.config.max_stored_bytes;
         let items = self.queue.items_mut();
-        let mut stored_bytes: usize = items.iter().filter(|i| i.stored).map(|i| i.body_json.len()).sum();
+        // A loop, not `filter(..).map(..).sum()`: the same count with less wasm.
+        let mut stored_bytes = 0;
+        for item in items.iter() {
+            if item.stored {
+                stored_bytes += item.body_json.len();
+            }
+        }
         for item in items.iter_mut().filter(|i| !i.saved || !i.stored) {
             item.saved = true;
             if !item.stored && stored_bytes + item.body_json.len() > budget {

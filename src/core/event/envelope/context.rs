@@ -69,7 +69,7 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_
     }
     let mut merged = Fields::parse(page).unwrap_or_default();
     if let Some(properties) = page_properties {
-        for key in PAGE_KEYS {
+        for &key in &PAGE_KEYS {
             if let Some(value) = properties.get(key) {
                 merged.set(key.into(), value.into());
             }

@@ -14,10 +14,11 @@ pub(super) struct Fields<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
 impl<'a> Fields<'a> {
     /// The fields of `raw` when it is a JSON object.
     pub(super) fn parse(raw: &'a str) -> Option<Fields<'a>> {
-        let entries = json::object_entries(raw)?;
+        let mut entries = json::object_entries(raw)?;
         let mut fields = Fields(Vec::with_capacity(entries.len()));
-        for (key, value) in entries {
-            fields.set(key.into(), value.into());
+        // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
+        for (key, value) in &mut entries {
+            fields.set(std::mem::take(key).into(), (*value).into());
         }
         Some(fields)
     }
@@ -44,15 +45,18 @@ impl<'a> Fields<'a> {
     }
 
     /// Every field of `other` set over these (a shallow `{...self, ...other}`).
-    pub(super) fn extend(&mut self, other: Fields<'a>) {
-        for (key, value) in other.0 {
-            self.set(key, value);
+    pub(super) fn extend(&mut self, mut other: Fields<'a>) {
+        for (key, value) in &mut other.0 {
+            self.set(std::mem::take(key), std::mem::take(value));
         }
     }
 
     /// Removes `key` if present.
     pub(super) fn remove(&mut self, key: &str) {
-        self.0.retain(|(k, _)| k != key);
+        // Keys are unique (`set` replaces): one `remove`, not a `retain` (its generic copy costs more).
+        if let Some(at) = self.0.iter().position(|(k, _)| k == key) {
+            self.0.remove(at);
+        }
     }
 
     /// Appends the object's JSON text to `out`.
