@@ -10,6 +10,8 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // Before the first SQLite connection: the page cache layer can only be installed then.
+    collector::store::page_cache::install();
     match collector::http::server::start(&config) {
         Ok(running) => {
             let mut out = std::io::stdout();

@@ -6,6 +6,7 @@
 pub mod checkpoint;
 pub mod identity;
 pub mod insert;
+pub mod page_cache;
 pub mod read;
 pub mod schema;
 pub mod statements;
