@@ -29,6 +29,7 @@ mod exports {
     use crate::browser::callbacks::OneThread;
     use crate::browser::runtime::{self, Runtime, Shared};
     use crate::core::delivery::Mode;
+    use crate::core::event::call_texts::{self, CallTexts};
     use crate::js_contract::{field, op};
     use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 
@@ -57,31 +58,12 @@ mod exports {
             }
         }
 
-        /// One tracking call: `method` (`track`, `page`, …), the argument kinds string and the
-        /// argument texts, the page snapshot `{c,p,u,s,t,r}` JSON and the call time. Returns the
-        /// event body, or `None` when the call produces no event (see `takeWarnings`). With
-        /// `enqueue` the event is also queued (no source middleware to run first).
-        #[allow(clippy::too_many_arguments)]
-        pub fn build(
-            &self,
-            method: &str,
-            kinds: &str,
-            a0: Option<String>,
-            a1: Option<String>,
-            a2: Option<String>,
-            a3: Option<String>,
-            a4: Option<String>,
-            page_json: Option<String>,
-            now_ms: f64,
-            enqueue: bool,
-        ) -> Option<String> {
-            let owned = [a0, a1, a2, a3, a4];
-            let mut args = [""; 5];
-            for (arg, text) in args.iter_mut().zip(&owned) {
-                *arg = text.as_deref().unwrap_or_default();
-            }
-            let page = page_json.unwrap_or_default();
-            let body = self.with(None, |rt| rt.build(method, kinds, &args, &page, now_ms, enqueue));
+        /// One tracking call: the method, the argument kinds and texts and the page snapshot
+        /// `{c,p,u,s,t,r}` JSON ([`CallTexts`]), and the call time. Returns the event body, or `None`
+        /// when the call produces no event (see `takeWarnings`). With `enqueue` the event is also
+        /// queued (no source middleware to run first).
+        pub fn build(&self, call: &CallTexts, now_ms: f64, enqueue: bool) -> Option<String> {
+            let body = self.with(None, |rt| rt.build(call.method, call.kinds, &call.args, call.page_json, now_ms, enqueue));
             if enqueue && body.is_some() {
                 runtime::schedule(&self.shared);
             }
@@ -157,24 +139,11 @@ mod exports {
         instances.len() as u32 - 1
     }
 
-    /// [`Analytics::build`] on instance `handle`; `call` is the method and the kinds string, separated
-    /// by a space (one string argument fewer to copy in).
-    #[allow(clippy::too_many_arguments)]
+    /// [`Analytics::build`] on instance `handle`; `call` is the method, the kinds and the texts
+    /// packed into one string ([`call_texts`]: one string argument to copy in instead of seven).
     #[wasm_bindgen]
-    pub fn build(
-        handle: u32,
-        call: &str,
-        a0: Option<String>,
-        a1: Option<String>,
-        a2: Option<String>,
-        a3: Option<String>,
-        a4: Option<String>,
-        page_json: Option<String>,
-        now_ms: f64,
-        enqueue: bool,
-    ) -> Option<String> {
-        let (method, kinds) = crate::core::text::split_once(call, b' ')?;
-        instance(handle)?.build(method, kinds, a0, a1, a2, a3, a4, page_json, now_ms, enqueue)
+    pub fn build(handle: u32, call: &str, now_ms: f64, enqueue: bool) -> Option<String> {
+        instance(handle)?.build(&call_texts::unpack(call)?, now_ms, enqueue)
     }
 
     /// [`Analytics::call`] on instance `handle`.

@@ -11,6 +11,7 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_analytics::browser::cookie_store::{probe_domain, CookieStore};
 use wasm_analytics::browser::crypto_random::CryptoRandom;
 use wasm_analytics::browser::local_store::LocalStore;
+use wasm_analytics::core::event::call_texts::CallTexts;
 use wasm_analytics::core::identity::cookie_codec::CookieAttributes;
 use wasm_analytics::core::random::Random;
 use wasm_analytics::core::store::Store;
@@ -85,7 +86,8 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 /// `analytics.identify(id, traits?)` / `analytics.group(id, traits?)` as the facade passes them to the core.
 fn call(analytics: &Analytics, method: &str, id: &str, traits: Option<&str>) {
     let kinds = if traits.is_some() { "so" } else { "s" };
-    let body = analytics.build(method, kinds, Some(id.into()), traits.map(String::from), None, None, None, None, js_sys::Date::now(), false);
+    let texts = CallTexts { method, kinds, args: [id, traits.unwrap_or_default(), "", "", ""], page_json: "" };
+    let body = analytics.build(&texts, js_sys::Date::now(), false);
     assert!(body.is_some(), "{method}({id:?}) produced no event");
 }
 

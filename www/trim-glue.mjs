@@ -49,12 +49,6 @@ export const TRIMS = [
   ['encodeInto polyfill', /\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{[\s\S]*?\n\}\n/g, '\n', 1],
   // Every call passes realloc, so the encode-then-copy branch never runs.
   ['passStringToWasm0 without realloc', /\n    if \(realloc === undefined\) \{[\s\S]*?\n    \}\n/g, '\n', 1],
-  // Passing several strings, the glue frees those already copied when a later copy throws. A copy throws only
-  // for a value that is not a string (the facade passes strings or nothing: www/src/load.js) or when wasm
-  // memory cannot grow (then the instance is lost anyway): the copies run without the try/catch.
-  ['free-on-throw around string arguments',
-    /\n    try \{\n((?:        ptr\d+ = [^\n]*\n        len\d+ = WASM_VECTOR_LEN;\n)+)    \} catch \(e\) \{\n(?:        if \(ptr\d+\) \{ wasm\.__wbindgen_free\([^\n]*\); \}\n)+        throw e;\n    \}\n/g,
-    (_, copies) => '\n' + copies.replace(/^    /gm, ''), 1],
   // The one closure the wasm hands out (src/browser/callbacks.rs: `wake`, made once and forgotten) is never
   // dropped, so its reference count and destructor registry never act: a plain forwarding function. Checked
   // first: unref is spelled only inside makeClosure (no drop path of a closure anywhere else in the glue), and

@@ -91,24 +91,24 @@ export class Analytics extends Emitter {
     }
   }
 
-  /** The first five of `count` arguments as kinds + texts for the core. `enqueue`: the core queues the
-   * event itself (no middleware or plugins to run first). */
+  /** The first five of `count` arguments as kinds + texts for the core, packed into one string with the page
+   * JSON (src/core/event/call_texts.rs: `type kinds `, then `length text` for the page and each argument).
+   * `enqueue`: the core queues the event itself (no middleware or plugins to run first). */
   build_(type, args, count, page, at, enqueue) {
     const warn = this.debug_ ? (why) => this.warn_(type + '(): ' + why) : undefined;
     let kinds = '';
-    const values = args.slice(0, Math.min(count, 5)).map((a) => {
+    let texts = page.length + ' ' + page;
+    for (const a of args.slice(0, Math.min(count, 5))) {
       let kind = kindOf(a);
-      let text;
-      if (kind === 's') text = a;
-      else if (kind === 'n') text = String(a);
-      else if (kind === 'o') {
-        text = toJson(a, warn);
-        if (text === undefined) kind = '?'; // unserialisable: the core treats it as a wrong-typed argument
+      let text = kind === 's' ? a : kind === 'n' ? String(a) : kind === 'o' ? toJson(a, warn) : '';
+      if (text === undefined) {
+        kind = '?'; // unserialisable: the core treats it as a wrong-typed argument
+        text = '';
       }
       kinds += kind;
-      return text;
-    });
-    const body = this.core_.build_(type, kinds, values[0], values[1], values[2], values[3], values[4], page, at, enqueue);
+      texts += text.length + ' ' + text;
+    }
+    const body = this.core_.build_(type + ' ' + kinds + ' ' + texts, at, enqueue);
     if (warn) this.core_.takeWarnings_().split('\n').forEach((line) => line && warn(line));
     return body;
   }

@@ -28,7 +28,7 @@ function wasmCore(optionsJson) {
   const handle = create(optionsJson, (reason, messageId) => dropListener(reason, messageId));
   const op = (code, field, text) => call(handle, code, field, text);
   return {
-    build_: (method, kinds, ...args) => build(handle, method + ' ' + kinds, ...args),
+    build_: (call, at, enqueue) => build(handle, call, at, enqueue),
     enqueue_: (body) => op(ENQUEUE, 0, body),
     flush_: () => op(FLUSH),
     queueState_: () => op(QUEUE_STATE) || '{}',
