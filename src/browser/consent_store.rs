@@ -13,7 +13,9 @@ use crate::core::text;
 
 /// The remembered choice's text: the cookie's (a js-cookie value), else localStorage's.
 pub fn remembered() -> Option<String> {
-    cookie_codec::find_raw(&host::cookie(), REMEMBER_KEY).and_then(cookie_codec::decode_value).or_else(|| host::get_item(REMEMBER_KEY))
+    let (jar, decode) = (host::cookie(), host::percent_decode);
+    let cookie = cookie_codec::find_raw(&jar, REMEMBER_KEY, decode).and_then(|raw| cookie_codec::decode_value(raw, decode));
+    cookie.or_else(|| host::get_item(REMEMBER_KEY))
 }
 
 /// Remembers `raw` in the cookie (with the identity cookie's attributes and lifetime) and in localStorage.

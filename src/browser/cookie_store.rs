@@ -5,7 +5,7 @@
 //! store whose writes report `false`. Text formats come from `core::identity::cookie_codec`; this file only
 //! moves strings in and out of the browser. Must not hold identity rules.
 
-use crate::core::identity::cookie_codec::{self, CookieAttributes};
+use crate::core::identity::cookie_codec::{self, CookieAttributes, PercentDecode};
 use crate::core::identity::cookie_domain;
 use crate::core::store::{Store, StoreKind};
 use crate::browser::host;
@@ -55,7 +55,7 @@ pub fn probe_domain() -> Option<String> {
         if !host::set_cookie(&probe) {
             return None;
         }
-        if cookie_codec::find_raw(&host::cookie(), cookie_domain::PROBE_NAME) == Some("1") {
+        if cookie_codec::find_raw(&host::cookie(), cookie_domain::PROBE_NAME, host::percent_decode) == Some("1") {
             host::set_cookie(&cookie_codec::deletion(cookie_domain::PROBE_NAME, &attributes));
             return attributes.domain;
         }
@@ -70,10 +70,10 @@ impl Store for CookieStore {
 
     fn get(&self, key: &str) -> Option<String> {
         if let Some(jar) = self.jar.current() {
-            return cookie_codec::find_raw(&jar, key).map(str::to_owned);
+            return cookie_codec::find_raw(&jar, key, host::percent_decode).map(str::to_owned);
         }
         let jar = host::cookie();
-        let found = cookie_codec::find_raw(&jar, key).map(str::to_owned);
+        let found = cookie_codec::find_raw(&jar, key, host::percent_decode).map(str::to_owned);
         self.jar.remember(jar);
         found
     }
@@ -106,5 +106,10 @@ impl Store for CookieStore {
         if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
             host::set_cookie(&cookie_codec::deletion(key, &host_only));
         }
+    }
+
+    /// The browser's decoder (`decodeURIComponent`, js-cookie's value reader).
+    fn percent_decode(&self) -> PercentDecode {
+        host::percent_decode
     }
 }

@@ -152,6 +152,12 @@ export function hostRandom(bytes, cryptographic) {
   return false;
 }
 
+/** A cookie text's `%XX` runs decoded (src/core/store.rs `PercentDecode`): `decodeURIComponent`
+ * when `strict` (names), else js-cookie 3's value reader, which leaves a `%` without two hex digits as it is;
+ * undefined where either throws (a run that is not UTF-8). tests/browser_percent_decode.rs checks it. */
+export const hostDecode = (text, strict) =>
+  attempt(() => (strict ? decodeURIComponent(text) : text.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent)));
+
 /** `+` as a space, then `decodeURIComponent`; a malformed escape leaves `value` as it was (analytics.js's
  * gracefulDecodeURIComponent). */
 function decodeGracefully(value) {

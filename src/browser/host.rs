@@ -79,6 +79,10 @@ extern "C" {
     /// A page's query read as analytics.js does (`core::event::campaign::ReadQuery`).
     #[wasm_bindgen(js_name = hostQuery)]
     pub fn read_query(search: &str) -> String;
+    /// The browser's `%XX` decoder for cookie texts (`cookie_codec::PercentDecode`): `decodeURIComponent`
+    /// when `strict`, else js-cookie's value reader; `None` where it throws.
+    #[wasm_bindgen(js_name = hostDecode)]
+    pub fn percent_decode(text: &str, strict: bool) -> Option<String>;
     /// `listener(a, b)`, errors ignored.
     #[wasm_bindgen(js_name = hostNotify)]
     pub fn notify(listener: &JsValue, a: &str, b: &str);

@@ -21,6 +21,20 @@ pub enum StoreKind {
     Memory,
 }
 
+/// The `%XX` decoder reading cookies needs (`core::identity::cookie_codec` says where it applies), which
+/// a cookie store supplies: the browser's own (`host.js` `hostDecode`) in the shell,
+/// `core/identity/percent_decode_reference.rs` in tests. `(text, strict)` gives `text` with its `%XX`
+/// runs decoded as UTF-8; `None` where a run is not UTF-8 (a bad or missing continuation byte, an
+/// overlong form, a surrogate, above U+10FFFF). A `%` without two hex digits fails when `strict`
+/// (`decodeURIComponent`, for names) and else stays literal (js-cookie's value reader
+/// `value.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent)`). Hex digits are ASCII, either case.
+pub type PercentDecode = fn(&str, bool) -> Option<String>;
+
+/// The [`PercentDecode`] of stores whose texts are not percent-encoded: no text decodes.
+pub fn undecodable(_text: &str, _strict: bool) -> Option<String> {
+    None
+}
+
 /// Raw string storage. Implemented by the browser adapters and by [`MemoryStore`].
 pub trait Store {
     /// The kind of storage, which selects the value codec.
@@ -35,6 +49,11 @@ pub trait Store {
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         let _ = prefix;
         Vec::new()
+    }
+    /// The platform's `%XX` decoder, which reading this store's texts needs: a cookie store gives
+    /// its platform's; the default, for stores whose texts are not percent-encoded, decodes nothing.
+    fn percent_decode(&self) -> PercentDecode {
+        undecodable
     }
 }
 
@@ -77,6 +96,9 @@ impl Store for Gated {
         } else {
             Vec::new()
         }
+    }
+    fn percent_decode(&self) -> PercentDecode {
+        self.inner.percent_decode()
     }
 }
 

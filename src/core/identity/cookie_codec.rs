@@ -6,8 +6,11 @@
 //! sets exactly one cookie and carries exactly the attributes we put there. `;`, `,`, spaces,
 //! quotes, backslashes, control characters and all non-ASCII are percent-encoded in names and
 //! values (js-cookie leaves `=` and a few other harmless characters bare in values, so do we).
-//! Owns no key names or value formats (see `storage_format`). Must not import platform crates.
+//! Owns no key names or value formats (see `storage_format`). Must not import platform crates: the
+//! `%XX` decoding of names and values is the platform's ([`PercentDecode`], given by the cookie store),
+//! where and how it applies is ruled here.
 
+pub use crate::core::store::PercentDecode;
 use crate::core::{text, time};
 
 /// The attributes written with every identity cookie (the `cookie` init option after defaults).
@@ -86,92 +89,31 @@ fn safe_raw_value(raw: &str) -> String {
     out
 }
 
-fn hex_pair(bytes: &[u8], i: usize) -> Option<u8> {
-    let hi = (*bytes.get(i + 1)? as char).to_digit(16)?;
-    let lo = (*bytes.get(i + 2)? as char).to_digit(16)?;
-    Some((hi * 16 + lo) as u8)
-}
-
-/// Decodes `%XX` runs as UTF-8. A run that is not valid UTF-8 fails (like `decodeURIComponent`);
-/// a `%` without two hex digits fails when `strict`, else stays literal (js-cookie's value reader).
-/// One UTF-8 check over all the bytes is the same as one per run: the literal text between runs is
-/// whole characters, so a run can neither complete nor be completed by its neighbours.
-fn percent_decode(s: &str, strict: bool) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match (b, hex_pair(bytes, i)) {
-            (b'%', Some(byte)) => {
-                decoded.push(byte);
-                i += 3;
-                continue;
-            }
-            (b'%', None) if strict => return None,
-            _ => decoded.push(b),
-        }
-        i += 1;
-    }
-    let mut out = String::with_capacity(decoded.len());
-    push_utf8(&mut out, &decoded)?;
-    Some(out)
-}
-
-/// Appends `bytes` decoded as UTF-8; `None` when they are not UTF-8 (a bad or missing continuation
-/// byte, an overlong form, a surrogate, above U+10FFFF), exactly where `str::from_utf8` fails. A
-/// small decoder instead of `from_utf8` (its fast validator costs ~700 B of wasm); runs are short.
-fn push_utf8(out: &mut String, bytes: &[u8]) -> Option<()> {
-    let mut rest = bytes;
-    while let Some((&first, tail)) = rest.split_first() {
-        let (extra, min, bits) = match first {
-            0x00..=0x7F => (0, 0, u32::from(first)),
-            0xC0..=0xDF => (1, 0x80, u32::from(first & 0x1F)),
-            0xE0..=0xEF => (2, 0x800, u32::from(first & 0x0F)),
-            0xF0..=0xF7 => (3, 0x1_0000, u32::from(first & 0x07)),
-            _ => return None,
-        };
-        let (continuation, after) = (tail.get(..extra)?, tail.get(extra..)?);
-        let mut code = bits;
-        for &b in continuation {
-            if b & 0xC0 != 0x80 {
-                return None;
-            }
-            code = (code << 6) | u32::from(b & 0x3F);
-        }
-        if code < min {
-            return None;
-        }
-        out.push(char::from_u32(code)?);
-        rest = after;
-    }
-    Some(())
-}
-
 /// Reads a raw cookie value as js-cookie does: one leading `"` drops the first and last
 /// character, then `%XX` runs are decoded. `None` when a run is not valid UTF-8 (js-cookie then
 /// ignores the cookie).
-pub fn decode_value(raw: &str) -> Option<String> {
+pub fn decode_value(raw: &str, decode: PercentDecode) -> Option<String> {
     let unquoted = match raw.strip_prefix('"') {
         Some(rest) => rest.get(..rest.len().saturating_sub(1)).unwrap_or(""),
         None => raw,
     };
-    percent_decode(unquoted, false)
+    decode(unquoted, false)
 }
 
 /// Decodes a cookie name with `decodeURIComponent` semantics (`None` where that would throw).
-pub fn decode_name(raw: &str) -> Option<String> {
-    percent_decode(raw, true)
+pub fn decode_name(raw: &str, decode: PercentDecode) -> Option<String> {
+    decode(raw, true)
 }
 
 /// The raw value of cookie `name` in a `document.cookie` string: the first `; `-separated entry
 /// whose decoded name is `name` and whose value decodes (js-cookie skips undecodable entries).
-pub fn find_raw<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
+pub fn find_raw<'a>(cookie_header: &'a str, name: &str, decode: PercentDecode) -> Option<&'a str> {
     // Entries are separated by "; " (a cookie value never holds ';', so split on it and drop the space).
     text::split(cookie_header, b';').find_map(|entry| {
         let entry = entry.strip_prefix(' ').unwrap_or(entry);
         let (raw_name, raw_value) = text::split_once(entry, b'=').unwrap_or((entry, ""));
-        let matches = decode_name(raw_name).is_some_and(|n| n == name);
-        (matches && decode_value(raw_value).is_some()).then_some(raw_value)
+        let matches = decode_name(raw_name, decode).is_some_and(|n| n == name);
+        (matches && decode_value(raw_value, decode).is_some()).then_some(raw_value)
     })
 }
 
@@ -226,6 +168,10 @@ pub fn shadowing_host_only(attrs: &CookieAttributes) -> Option<CookieAttributes>
     attrs.domain.as_ref()?;
     Some(CookieAttributes { domain: None, ..attrs.clone() })
 }
+
+#[cfg(test)]
+#[path = "percent_decode_reference.rs"]
+pub mod percent_decode_reference;
 
 #[cfg(test)]
 #[path = "cookie_codec_tests.rs"]

@@ -96,7 +96,7 @@ impl Identity {
             return;
         }
         let Some(legacy) =
-            self.stores.cookie_raw(storage_format::LEGACY_USER).and_then(|raw| storage_format::decode_legacy_user(&raw))
+            self.stores.cookie_text(storage_format::LEGACY_USER).and_then(|text| storage_format::decode_legacy_user(&text))
         else {
             return;
         };
@@ -114,7 +114,7 @@ impl Identity {
         if let Some(id) = self.stores.read_synced(storage_format::ANONYMOUS_ID, scope) {
             return id;
         }
-        let legacy = self.stores.cookie_raw(storage_format::LEGACY_SIO).and_then(|raw| storage_format::decode_legacy_sio(&raw));
+        let legacy = self.stores.cookie_text(storage_format::LEGACY_SIO).and_then(|text| storage_format::decode_legacy_sio(&text));
         let id = legacy.unwrap_or_else(|| uuid::v4(random));
         self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, Some(&id));
         id
@@ -250,7 +250,7 @@ impl Identity {
     /// With `cookie.serverManaged`: the anonymousId to report to the site's id endpoint when the
     /// server has not set the cookie (the id then lives in localStorage only), else `None`.
     pub fn unreported_server_id(&mut self, random: &mut dyn Random) -> Option<String> {
-        let missing = self.server_managed && self.stores.cookie_raw(storage_format::ANONYMOUS_ID).is_none();
+        let missing = self.server_managed && self.stores.cookie_text(storage_format::ANONYMOUS_ID).is_none();
         missing.then(|| self.anonymous_id(random))
     }
 

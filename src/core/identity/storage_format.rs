@@ -16,7 +16,7 @@
 //! libraries read back exactly. Every id therefore round-trips through every store.
 //! Must not import platform crates; adapters never encode (see `store`).
 
-use crate::core::identity::cookie_codec;
+use crate::core::identity::cookie_codec::{self, PercentDecode};
 use crate::core::{json, text};
 use crate::core::store::StoreKind;
 
@@ -96,10 +96,11 @@ pub fn encode_id(kind: StoreKind, id: &str) -> String {
     }
 }
 
-/// The id held by stored text `raw` of a store of `kind`; `None` when absent or unreadable.
-pub fn decode_id(kind: StoreKind, raw: &str) -> Option<String> {
+/// The id held by stored text `raw` of a store of `kind` (whose `Store::percent_decode` is `decode`);
+/// `None` when absent or unreadable.
+pub fn decode_id(kind: StoreKind, raw: &str, decode: PercentDecode) -> Option<String> {
     match kind {
-        StoreKind::Cookie => id_from_text(&cookie_codec::decode_value(raw)?),
+        StoreKind::Cookie => id_from_text(&cookie_codec::decode_value(raw, decode)?),
         StoreKind::LocalStorage | StoreKind::Memory => id_from_text(raw),
     }
 }
@@ -112,10 +113,11 @@ pub fn encode_traits(kind: StoreKind, traits_json: &str) -> String {
     }
 }
 
-/// The traits object text held by `raw`; `None` when absent or not a JSON object.
-pub fn decode_traits(kind: StoreKind, raw: &str) -> Option<String> {
+/// The traits object text held by `raw` (`decode` as for [`decode_id`]); `None` when absent or not a
+/// JSON object.
+pub fn decode_traits(kind: StoreKind, raw: &str, decode: PercentDecode) -> Option<String> {
     let text = match kind {
-        StoreKind::Cookie => cookie_codec::decode_value(raw)?,
+        StoreKind::Cookie => cookie_codec::decode_value(raw, decode)?,
         StoreKind::LocalStorage | StoreKind::Memory => raw.to_owned(),
     };
     json::is_object(&text).then(|| json::trim_ws(&text).to_owned())
@@ -130,24 +132,23 @@ pub struct LegacyUser {
     pub traits: Option<String>,
 }
 
-/// Reads the raw value of an `ajs_user` cookie; `None` when it holds nothing usable.
-pub fn decode_legacy_user(raw: &str) -> Option<LegacyUser> {
-    let text = cookie_codec::decode_value(raw)?;
-    let legacy = if json::is_object(&text) {
+/// Reads an `ajs_user` cookie's text (js-cookie-decoded); `None` when it holds nothing usable.
+pub fn decode_legacy_user(text: &str) -> Option<LegacyUser> {
+    let legacy = if json::is_object(text) {
         LegacyUser {
-            id: json::get(&text, "id").and_then(id_from_text),
+            id: json::get(text, "id").and_then(id_from_text),
             // Part of an object text that passed the check: valid, so an object when it opens like one.
-            traits: json::get(&text, "traits").filter(|t| t.starts_with('{')).map(str::to_owned),
+            traits: json::get(text, "traits").filter(|t| t.starts_with('{')).map(str::to_owned),
         }
     } else {
-        LegacyUser { id: id_from_text(&text), traits: None }
+        LegacyUser { id: id_from_text(text), traits: None }
     };
     (legacy.id.is_some() || legacy.traits.is_some()).then_some(legacy)
 }
 
-/// The anonymous id half of a raw `_sio` cookie (`anon----user`); `None` when empty.
-pub fn decode_legacy_sio(raw: &str) -> Option<String> {
-    let text = id_from_text(&cookie_codec::decode_value(raw)?)?;
+/// The anonymous id half of a `_sio` cookie's text (js-cookie-decoded: `anon----user`); `None` when empty.
+pub fn decode_legacy_sio(text: &str) -> Option<String> {
+    let text = id_from_text(text)?;
     let b = text.as_bytes();
     let mut end = 0;
     while end < b.len() && b.get(end..end + 4) != Some(b"----") {

@@ -7,8 +7,10 @@
 //! is rewritten once per page (the first sync) to roll its expiry forward like analytics.js does.
 //! Memory is a fallback, not a source: once a cookie or localStorage store holds a key, memory is
 //! ignored for it, so when another tab clears the key (reset) this page does not bring it back.
-//! Formats come from `storage_format`; must not import platform crates.
+//! Formats come from `storage_format` (a legacy cookie's text from `cookie_codec`, with the store's
+//! decoder); must not import platform crates.
 
+use crate::core::identity::cookie_codec;
 use crate::core::identity::storage_format;
 use crate::core::store::{Store, StoreKind};
 
@@ -40,10 +42,11 @@ pub(super) enum Format {
     Traits,
 }
 
-fn decode(format: Format, kind: StoreKind, raw: &str) -> Option<String> {
+fn decode(format: Format, store: &dyn Store, raw: &str) -> Option<String> {
+    let (kind, percent_decode) = (store.kind(), store.percent_decode());
     match format {
-        Format::Id => storage_format::decode_id(kind, raw),
-        Format::Traits => storage_format::decode_traits(kind, raw),
+        Format::Id => storage_format::decode_id(kind, raw, percent_decode),
+        Format::Traits => storage_format::decode_traits(kind, raw, percent_decode),
     }
 }
 
@@ -94,7 +97,7 @@ impl Stores {
             if !scope.holds(kind) || (kind == StoreKind::Memory && !memory_speaks) {
                 continue;
             }
-            let Some(value) = store.get(key).and_then(|raw| decode(format, kind, &raw)) else {
+            let Some(value) = store.get(key).and_then(|raw| decode(format, &**store, &raw)) else {
                 continue;
             };
             if kind == StoreKind::Cookie {
@@ -105,14 +108,16 @@ impl Stores {
         first
     }
 
-    /// The raw text of `key` in the first cookie store (legacy cookies are read from cookies only).
-    pub fn cookie_raw(&self, key: &str) -> Option<String> {
+    /// The text of cookie `key` in the first cookie store holding it, js-cookie-decoded (legacy cookies
+    /// are read from cookies only); `None` when absent or undecodable (a cookie store never returns
+    /// an undecodable raw text: `cookie_codec::find_raw` skips it).
+    pub fn cookie_text(&self, key: &str) -> Option<String> {
         for store in &self.list {
             if store.kind() != StoreKind::Cookie {
                 continue;
             }
             if let Some(raw) = store.get(key) {
-                return Some(raw);
+                return cookie_codec::decode_value(&raw, store.percent_decode());
             }
         }
         None

@@ -4,6 +4,7 @@
 //! block them, count writes, and reload the page with a fresh memory store).
 
 use super::*;
+use crate::core::identity::cookie_codec::{percent_decode_reference, PercentDecode};
 use crate::core::random::CountingRandom;
 use crate::core::store::{Gated, MemoryStore, StoreKind};
 use std::cell::RefCell;
@@ -50,6 +51,9 @@ impl Store for Shared {
         if !twin.blocked {
             twin.items.remove(key);
         }
+    }
+    fn percent_decode(&self) -> PercentDecode {
+        percent_decode_reference::percent_decode
     }
 }
 
