@@ -3,7 +3,7 @@
 // (argument roles, identity, the envelope, delivery); this file passes values and runs callbacks.
 // Members whose names end in `_` are internal, not analytics.js API: the build shortens them (mangleProps).
 
-import { Emitter, safely } from './emitter.js';
+import { Emitter, safely, describe } from './emitter.js';
 import { kindOf, toJson } from './serialize.js';
 import { pageJson, pageSnapshot } from './page.js';
 import { User, Group } from './user.js';
@@ -254,11 +254,6 @@ Analytics.prototype.trackSubmit = Analytics.prototype.trackForm;
 
 /** The context of a call that sent nothing: the reason is its `failedDelivery()`. */
 function dropped(type, reason) { return new Context({ type }, reason); }
-
-/** A thrown value as text, whatever it is (a Symbol, an object whose toString throws). */
-function describe(e) {
-  try { return String(e && e.message || e); } catch (x) { return 'error'; }
-}
 
 /** The listener arguments of each event type before `options`, as analytics.js emits them. */
 const EMITTED = {

@@ -10,6 +10,11 @@ export function safely(fn, args, ...about) {
   try { fn(...args); } catch (e) { console.warn('[wasm-analytics]', ...about, 'threw', e); }
 }
 
+/** A thrown value as text, whatever it is (a Symbol, an object whose toString throws). */
+export function describe(e) {
+  try { return String(e && e.message || e); } catch (x) { return 'error'; }
+}
+
 export class Emitter {
   constructor() { this.listeners_ = new Map(); }
   on(name, fn) {

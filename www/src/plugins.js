@@ -11,6 +11,7 @@
 // Must not import the wasm core; owns no identity or envelope rule.
 
 import { withPluginMethods } from './context.js';
+import { describe } from './emitter.js';
 
 const isContext = (value) => !!value && typeof value === 'object' && value.event !== undefined;
 
@@ -178,11 +179,6 @@ export class Plugins {
 /** Runs `fn`, turning a synchronous throw into a rejected promise. */
 function call(fn) {
   try { return Promise.resolve(fn()); } catch (e) { return Promise.reject(e); }
-}
-
-/** A thrown value as text, whatever it is (a Symbol, an object whose toString throws). */
-function describe(e) {
-  try { return String(e && e.message || e); } catch (x) { return 'error'; }
 }
 
 /** The `payload` middleware functions get: analytics.js's facade over the event. */
