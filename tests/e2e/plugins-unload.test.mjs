@@ -41,8 +41,11 @@ after(async () => {
 async function pageWithPluginsHeld(t) {
   const { page } = await openPage(t);
   let held = 0;
-  await page.route('**/wa-plugins.js', (route) => (held++ ? route.continue() : undefined));
+  let first;
+  await page.route('**/wa-plugins.js', (route) => (held++ ? route.continue() : (first = route)));
   page.held = () => held;
+  /** Serves the held request: the module arrives on this page. */
+  page.release = () => first.continue();
   return page;
 }
 
@@ -143,5 +146,31 @@ test('consent pending: waiting calls are not written to storage', async (t) => {
   await page.evaluate(() => { window.analytics.track('Pending', { n: 1 }); }); // not awaited: it waits for the held module
   await page.goto(server.url('/blank.html'));
   assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'no key at all');
+  assert.deepEqual(page.errors, []);
+});
+
+test('pagehide without leaving (back-forward cache): a call that could not be saved is sent on this page when the module arrives; the saved ones only by the next page', async (t) => {
+  recorder.clear();
+  const page = await pageWithPluginsHeld(t);
+  await openWaiting(page, '/first.html');
+  await page.evaluate(() => {
+    const cyclic = { a: 1 };
+    cyclic.self = cyclic;
+    window.__results = [];
+    window.analytics.track('Saved 1', { i: 1 }).then((ctx) => window.__results.push(ctx.failedDelivery()?.reason?.toString() ?? 'sent'));
+    window.analytics.track('Unsaveable', cyclic).then((ctx) => window.__results.push(ctx.failedDelivery()?.reason?.toString() ?? 'sent'));
+    window.analytics.track('Saved 2', { i: 2 }).then((ctx) => window.__results.push(ctx.failedDelivery()?.reason?.toString() ?? 'sent'));
+    dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+  });
+  const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('wa:snippet-calls:v1')));
+  assert.deepEqual(saved.map((call) => call[1]), ['Saved 1', 'Saved 2'], 'the serialisable calls are saved for the next page');
+  await page.release();
+  await recorder.waitForEvents(() => mine('Unsaveable').length >= 1);
+  await page.evaluate(() => window.analytics.flush(2000));
+  assert.equal(mine('Unsaveable').length, 1, 'the call that could not be saved is sent by this page');
+  assert.equal(mine('Unsaveable')[0].properties.viaMiddleware, true);
+  assert.deepEqual([...mine('Saved 1'), ...mine('Saved 2')], [], 'the saved calls are not sent here too');
+  const results = await page.evaluate(() => window.__results);
+  assert.equal(results.filter((r) => r === 'sent').length, 1, 'only the unsaveable call resolves as sent here: ' + results);
   assert.deepEqual(page.errors, []);
 });

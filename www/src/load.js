@@ -84,19 +84,19 @@ async function startCore(settings, options, wasmUrl) {
 }
 
 /** On pagehide, the event calls still waiting for the plugin module are appended to the saved calls, one at a time
- * as the snippet saves its queue (an argument that cannot be serialised costs only its call), and taken off the
- * list: the next page replays them through its middleware. Nothing is written while consent does not let the page
- * store. When storage fails they stay waiting (a page restored from the back-forward cache sends them). */
+ * as the snippet saves its queue, and taken off the list: the next page replays them through its middleware. A call
+ * that cannot be serialised (a cycle, a BigInt) stays waiting, as do all of them when storage fails: a page restored
+ * from the back-forward cache sends them. Nothing is written while consent does not let the page store. */
 function saveWaiting(analytics) {
   const calls = analytics.waitingToSave_();
   if (!calls || !calls.length) return;
   let saved = [];
   try { saved = [].concat(JSON.parse(localStorage.getItem(SAVED_CALLS_KEY)) || []); } catch (e) { /* nothing saved, or not ours */ }
-  calls.forEach((call) => {
-    try { saved.push(JSON.parse(JSON.stringify(call))); } catch (e) { /* a cycle, a BigInt: this call only */ }
+  const unsaved = calls.filter((call) => {
+    try { saved.push(JSON.parse(JSON.stringify(call))); } catch (e) { return true; }
   });
   localStorage.setItem(SAVED_CALLS_KEY, JSON.stringify(saved));
-  calls.length = 0;
+  calls.splice(0, calls.length, ...unsaved);
 }
 
 /** Calls a previous page queued in the snippet, or that waited for the plugin module, but could not hand to the library. */
