@@ -167,8 +167,9 @@ export function shortenNames(glue, wasmBytes) {
   for (const [module, { short, fields }] of imports) {
     glue = replaceCounted(glue, new RegExp(`(["'])${escape(module)}\\1:`, 'g'), `"${short}":`, 1, `module ${module}`);
     for (const [field, shortField] of fields) {
-      // Each import is one key of the imports object: `    name: function(` (or `    name: (...a) =>`, trim-glue.mjs).
-      glue = replaceCounted(glue, new RegExp(`(\\n\\s+)${escape(field)}(: function|: \\(\\.\\.\\.a\\) =>)`, 'g'), (_, lead, rest) => lead + shortField + rest, 1, `import ${field}`);
+      // Each import is one key of the imports object: `    name: function(` (trim-glue.mjs: `    name: (` or
+      // `    name: Date.now,`).
+      glue = replaceCounted(glue, new RegExp(`(\\n\\s+)${escape(field)}(: function|: \\(|: \\w+\\.\\w+,)`, 'g'), (_, lead, rest) => lead + shortField + rest, 1, `import ${field}`);
     }
   }
   for (const [field, short] of exports) {

@@ -7,8 +7,8 @@
 // Owns: glue text rewriting. Must not change what crosses the wasm boundary (imports/exports keep their
 // signatures; short-names.mjs and its link check run after this).
 
-/** The loader that replaces wasm-bindgen's `__wbg_load` / `__wbg_init` / `initSync`. Same contract for
- * what the library passes (`{module_or_path: url}` or nothing): one instance per page however often it is
+/** The loader that replaces wasm-bindgen's `__wbg_load` / `__wbg_init` / `initSync`. The library passes the
+ * wasm's URL (or nothing: the file next to the script): one instance per page however often it is
  * called, retried after a failure; streaming compile, bytes when the server sends the wasm with another MIME
  * type; a failure names the URL and the HTTP status (a 404, or an HTML fallback page, is not "magic word"). `initSync({module})` is kept for the build's link check. */
 const LOADER = `
@@ -18,8 +18,8 @@ function initSync({ module }) {
 }
 
 let __wbg_init_promise;
-function __wbg_init(options) {
-    return __wbg_init_promise ??= __wbg_load((options && options.module_or_path) || new URL('./wasm_analytics_bg.wasm', import.meta.url)).catch((e) => {
+function __wbg_init(url) {
+    return __wbg_init_promise ??= __wbg_load(url || new URL('./wasm_analytics_bg.wasm', import.meta.url)).catch((e) => {
         __wbg_init_promise = undefined;
         throw e;
     });
@@ -42,6 +42,19 @@ async function __wbg_load(url) {
 export { initSync, __wbg_init as default };
 `;
 
+/** Writes `text` (copied into the wasm; `optional`: `undefined`/`null` is `None`, pointer 0) as pointer and length at `at`. */
+const STORE_STRING = `
+function storeString(at, text, optional) {
+    const ptr = optional && isLikeNone(text) ? 0 : passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const view = new DataView(wasm.memory.buffer);
+    view.setInt32((at >>> 0) + 4, WASM_VECTOR_LEN, true);
+    view.setInt32(at >>> 0, ptr, true);
+}
+`;
+
+/** A row's expected count: at least one match (a rewrite each match of which stands alone). */
+const SOME = 'some';
+
 /** [what, pattern, replacement (text, or a function of the match), expected matches]. Patterns are literal
  * strings unless RegExp. */
 export const TRIMS = [
@@ -60,6 +73,28 @@ export const TRIMS = [
   ['closure destructor registry', /\nconst CLOSURE_DTORS = [^;]*;\n/g, '\n', 1],
   // wasm-bindgen's loader (deprecated-argument warnings, Response/Request/bytes/Module forms, MIME warning).
   ['wasm-bindgen loader', /\nasync function __wbg_load\(module, imports\) \{[\s\S]*$/g, LOADER, 1],
+  // Each import returning a `String` or `Option<String>` (host.js's storage, cookie and query readers) copies
+  // it into the wasm and writes pointer and length at `arg0` in five lines of its own: one function instead,
+  // which writes the same two words (a `None` as pointer 0, the length word left as the last copy set it).
+  ['string results written by one function', new RegExp(String.raw`\n( +)const ret = ([^;\n]*);\n +(?:const|var) ptr1 = (isLikeNone\(ret\) \? 0 : )?` +
+    String.raw`passStringToWasm0\(ret, wasm\.__wbindgen_malloc, wasm\.__wbindgen_realloc\);\n +(?:const|var) len1 = WASM_VECTOR_LEN;\n` +
+    String.raw` +getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 1, len1, true\);\n +getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 0, ptr1, true\);`, 'g'),
+    (_, lead, value, optional) => `\n${lead}storeString(arg0, ${value}${optional ? ', true' : ''});`, SOME],
+  ['getDataViewMemory0 used only by storeString', /\bgetDataViewMemory0\(\)/g, (call) => call, 1],
+  ['storeString', /\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[\s\S]*?\n\}\n/g, STORE_STRING, 1],
+  ['no DataView cache to reset', /\n +cachedDataViewMemory0 = null;/g, '', 1],
+  // `instance` and `module` are kept by nothing.
+  ['instance and module unkept', /\n +wasm(Instance = instance|Module = module);/g, '', 2],
+  ['only wasm kept', /\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n', 1],
+  // `Date.now` and `Math.random` need no `this`: the wasm calls them directly.
+  ['Date.now, Math.random as they are', /\n( +)(\w+): function\(\) \{\n +const ret = ((?:Date|Math)\.\w+)\(\);\n +return ret;\n +\},/g,
+    (_, lead, name, fn) => `\n${lead}${name}: ${fn},`, SOME],
+  // The imports as arrow functions (shorter once minified): none reads `this` or `arguments`.
+  ['comment lines', /\n +\/\/ [^\n]*/g, '', SOME],
+  ['no this or arguments', /\b(this|arguments)\b/g, '', 0],
+  ['imports as arrow functions', /\n( +)(\w+): function\(([^)]*)\) \{\n/g, (_, lead, name, args) => `\n${lead}${name}: (${args}) => {\n`, SOME],
+  // The wasm looks up only the modules and fields the glue defines (short names, none on Object.prototype).
+  ['imports objects with a prototype', /\n +__proto__: null,/g, '', 2],
 ];
 
 /** Returns the glue with every TRIMS row applied; throws when a row does not match as expected. */
@@ -71,7 +106,7 @@ export function trimGlue(glue) {
       seen++;
       return typeof replacement === 'function' ? replacement(...match) : replacement;
     });
-    if (seen !== expected) throw new Error(`trim-glue: ${what}: expected ${expected} match(es), found ${seen}`);
+    if (expected === SOME ? seen === 0 : seen !== expected) throw new Error(`trim-glue: ${what}: expected ${expected === SOME ? 'some' : expected} match(es), found ${seen}`);
   }
   return glue;
 }

@@ -11,13 +11,16 @@ const GLUE = readFileSync(new URL('../../www/pkg/wasm_analytics.js', import.meta
 
 test('the glue loses the closure bookkeeping, the polyfill and the loader it never uses', () => {
   const trimmed = trimGlue(GLUE);
-  for (const gone of ['CLOSURE_DTORS', '_wbg_cb_unref', 'FinalizationRegistry', "'encodeInto' in", 'deprecated parameters']) {
+  for (const gone of ['CLOSURE_DTORS', '_wbg_cb_unref', 'FinalizationRegistry', "'encodeInto' in", 'deprecated parameters',
+    'getDataViewMemory0', 'wasmInstance', '__proto__', ': function(']) {
     assert.ok(!trimmed.includes(gone), `trimmed glue still holds ${gone}`);
   }
   // No export takes two strings (src/core/event/call_texts.rs packs a call's texts into one), so no copy
   // needs the glue's free-on-throw.
   assert.ok(!/if \(ptr\d+\) \{ wasm\.__wbindgen_free/.test(trimmed), 'string copies without free-on-throw');
   assert.equal(trimmed.match(/= makeClosure\(/g).length, 1);
+  // Every string an import returns is written by storeString (a `String` always copied, an `Option` as 0 when absent).
+  assert.ok(trimmed.match(/storeString\(arg0, /g).length >= 2, 'string results written by storeString');
   // The forwarding makeClosure passes the closure's two words first, then the caller's arguments.
   const source = trimmed.match(/\nfunction makeClosure\(arg0, arg1, f\) \{[\s\S]*?\n\}\n/)[0];
   const makeClosure = new Function(`${source}; return makeClosure;`)();

@@ -70,7 +70,7 @@ async function startCore(settings, options, wasmUrl) {
   // change its URL while the wasm loads.
   const query = location.search || location.hash.replace(/.*\?/, '?');
   if (await isDisabled(options)) return new Analytics(NULL_CORE, settings);
-  await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  await init(wasmUrl);
   // The core parses the options (src/core/load_options.rs: endpoint, identity, delivery); the line naming
   // options it does not support is logged once, at debug level.
   const core = wasmCore(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
