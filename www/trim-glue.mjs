@@ -119,6 +119,10 @@ function passStringToWasm0(arg, malloc) {
     return fn;
   }, SOME],
   ['no number conversion left', / = \+/g, '', 0],
+  // A view of the wasm memory made for each use (as storeString's DataView) rather than cached and re-made after growth.
+  ['memory view uncached', /\nlet cachedUint8ArrayMemory0 = null;\nfunction getUint8ArrayMemory0\(\) \{\n[\s\S]*?\n\}\n/g,
+    '\nfunction getUint8ArrayMemory0() {\n    return new Uint8Array(wasm.memory.buffer);\n}\n', 1],
+  ['no memory view to reset', /\n +cachedUint8ArrayMemory0 = null;/g, '', 1],
   // `instance` and `module` are kept by nothing.
   ['instance and module unkept', /\n +wasm(Instance = instance|Module = module);/g, '', 2],
   ['only wasm kept', /\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n', 1],

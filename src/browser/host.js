@@ -58,9 +58,8 @@ const NETWORK_ERROR = 0;
  * cannot start, is the core's (send_route.rs).
  */
 export function hostFetch(id, url, body, keepalive, timeout) {
-  const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive };
-  const signal = attempt(() => AbortSignal.timeout(timeout));
-  if (signal) init.signal = signal;
+  // No AbortSignal.timeout (old browsers): `signal: undefined`, which fetch reads as no signal.
+  const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive, signal: attempt(() => AbortSignal.timeout(timeout)) };
   let request;
   try {
     request = fetch(url, init);
