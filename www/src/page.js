@@ -53,10 +53,11 @@ export function pageJson(snapshot) {
 
 /** Facts about the browser that do not change during a page's life, sent once to the core. */
 export function browserFacts() {
+  // Each undefined where reading it throws.
   let timezone;
-  try { timezone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { timezone = undefined; }
+  try { timezone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* unknown */ }
   let userAgentData;
-  try { userAgentData = navigator.userAgentData && navigator.userAgentData.toJSON(); } catch (e) { userAgentData = undefined; }
+  try { userAgentData = navigator.userAgentData && navigator.userAgentData.toJSON(); } catch (e) { /* unknown */ }
   return {
     userAgent: navigator.userAgent,
     userAgentData,

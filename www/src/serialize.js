@@ -42,13 +42,10 @@ export function toJson(value, warn) {
 export function kindOf(value) {
   if (value === null) return 'x';
   if (value === undefined) return 'u';
-  switch (typeof value) {
-    case 'string': return 's';
-    case 'number': return Number.isFinite(value) ? 'n' : '?';
-    case 'function': return 'f';
-    case 'object': return isPlainObject(value) ? 'o' : '?';
-    default: return '?';
-  }
+  const type = typeof value;
+  if (type === 'number') return Number.isFinite(value) ? 'n' : '?';
+  if (type === 'object') return isPlainObject(value) ? 'o' : '?';
+  return type === 'string' ? 's' : type === 'function' ? 'f' : '?';
 }
 
 /** `{…}` or `Object.create(null)`, made in this realm or another (an iframe's objects have that frame's
