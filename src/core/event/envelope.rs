@@ -39,7 +39,6 @@ use crate::core::event::call_options::Options;
 use crate::core::event::campaign::ReadQuery;
 use crate::core::event::admit::admit;
 use crate::core::{json, time};
-use fields::Fields;
 use crate::core::endpoint_limits::is_admissible_id as admissible_id;
 
 /// `context.library.version` for the script-tag build (analytics.js CDN naming, our version).
@@ -125,19 +124,12 @@ pub struct Event {
 /// The init `integrations` with every value turned into a boolean (`{A:{x:1}}` → `{"A":true}`).
 /// Call once at load; pass the result as [`Env::integrations`].
 pub fn integration_booleans(init: &str) -> String {
-    let mut out = Fields::default();
-    for (key, raw) in &mut json::object_entries(init).unwrap_or_default() {
-        out.set(
-            std::mem::take(key).into(),
-            (if crate::core::event::call_options::is_falsy(raw) {
-                "false"
-            } else {
-                "true"
-            })
-            .into(),
-        );
+    let mut entries = json::object_entries(init).unwrap_or_default();
+    for (_, raw) in &mut entries {
+        *raw = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
     }
-    out.to_json()
+    // Each key once, where it first appears, with its last value: `merge_objects`'s rule.
+    json::merge_objects(&json::write_object(&entries), "{}")
 }
 
 fn type_name(method: Method) -> &'static str {
