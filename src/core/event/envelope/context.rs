@@ -28,11 +28,13 @@ pub(super) fn push(
     env: &Env<'_>,
     warnings: &mut Warnings,
 ) -> Option<String> {
+    // Declared before `context`, which borrows the campaign from it.
+    let query;
     let mut context = from_options(options, warnings);
     let page = merged_page(page, page_properties, context.get("page"));
     let search = json::get(&page, "search").and_then(json::parse_str).unwrap_or_default();
     context.set("page".into(), page);
-    let query = QueryContext::read(&search, env.read_query);
+    query = QueryContext::read(&search, env.read_query);
     enrich(&mut context, env, query.campaign());
     let referrer = query.ad_referrer().or(env.stored_referrer).map(str::to_string);
     if let Some(ad) = &referrer {
@@ -84,10 +86,10 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_
 /// Page Enrichment: `userAgent` and `userAgentData` always, `locale` when absent, `library` when
 /// absent or null, `campaign` (read from the page's query, when it has one) when no truthy campaign is
 /// set, `amp`.
-fn enrich(context: &mut Fields<'_>, env: &Env<'_>, campaign: Option<&str>) {
+fn enrich<'a>(context: &mut Fields<'a>, env: &Env<'a>, campaign: Option<&'a str>) {
     context.set_text("userAgent", Some(env.user_agent));
     match env.user_agent_data {
-        Some(data) => context.set("userAgentData".into(), data.to_string().into()),
+        Some(data) => context.set("userAgentData".into(), data.into()),
         None => context.remove("userAgentData"),
     }
     if context.get("locale").is_none() {
@@ -100,7 +102,7 @@ fn enrich(context: &mut Fields<'_>, env: &Env<'_>, campaign: Option<&str>) {
         context.set("library".into(), library.into());
     }
     if let Some(campaign) = campaign.filter(|_| context.get("campaign").is_none_or(is_falsy)) {
-        context.set("campaign".into(), campaign.to_string().into());
+        context.set("campaign".into(), campaign.into());
     }
     if env.anonymize_ip && context.get("anonymizeIp").is_none() {
         context.set("anonymizeIp".into(), "true".into());
