@@ -9,7 +9,7 @@
 //!
 //! Flow for every call (the shell, in order):
 //! 1. `args::resolve(method, kinds)`; if `drop` is set, log it, fire the callback, stop.
-//! 2. `Options::parse(options text)`; if `anonymous_id()` is set, store it as the anonymous id.
+//! 2. `call_options::anonymous_id(options text)`; if set, store it as the anonymous id.
 //! 3. identify/group only: apply the id and traits to the stored user/group (identity rules).
 //! 4. [`build`] with the identity as it now stands → the body, to queue for delivery.
 //! 5. at send time: `core::delivery::stamp::stamp` (one event) or `stamp::batch` (several).
