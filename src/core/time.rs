@@ -92,54 +92,54 @@ pub fn http_date(ms: f64) -> String {
 
 /// True for the date-time forms Segment-compatible endpoints accept as `timestamp`:
 /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH`, `±HHMM`, `±HH:MM` (`T` may be
-/// a space; what `Date.prototype.toJSON` writes for years 0–9999). Shape only: a field out of
-/// range (month 13) is refused too.
+/// `t` or a space, `Z` may be `z`; what `Date.prototype.toJSON` writes for years 0–9999). Shape only:
+/// a field out of range (month 13) is refused too.
 pub fn is_iso8601(text: &str) -> bool {
     let b = text.as_bytes();
-    let (date, rest) = b.split_at(b.len().min(19));
-    let mut end = date.len();
-    if !fits(date, b"dddd-M0-D0Th0:m0:s0") {
-        return false;
-    }
-    if rest.first() == Some(&b'.') {
-        let digits = rest.iter().skip(1).take_while(|d| d.is_ascii_digit()).count();
-        if digits == 0 {
+    let byte = |at: usize| b.get(at).copied().unwrap_or(0);
+    // `-MM-DDTHH:MM:SS` after the year: each field's separator and range.
+    const FIELDS: [(u8, u8, u8); 5] = [(b'-', 1, 12), (b'-', 1, 31), (b'T', 0, 23), (b':', 0, 59), (b':', 0, 60)];
+    let mut at = 0;
+    while at < 4 {
+        if !byte(at).is_ascii_digit() {
             return false;
         }
-        end += 1 + digits;
+        at += 1;
     }
-    let zone = b.get(end..).unwrap_or_default();
-    fits(zone, b"Z") || fits(zone, b"+h0") || fits(zone, b"+h0m0") || fits(zone, b"+h0:m0")
+    for &(separator, min, max) in &FIELDS {
+        let c = byte(at);
+        let separated = if separator == b'T' { matches!(c, b'T' | b't' | b' ') } else { c == separator };
+        if !separated || !field(b, at + 1, min, max) {
+            return false;
+        }
+        at += 3;
+    }
+    if byte(at) == b'.' {
+        at += 1;
+        let digits = at;
+        while byte(at).is_ascii_digit() {
+            at += 1;
+        }
+        if at == digits {
+            return false;
+        }
+    }
+    match byte(at) {
+        b'Z' | b'z' => b.len() == at + 1,
+        b'+' | b'-' if field(b, at + 1, 0, 23) => {
+            // `±HH`, `±HHMM` or `±HH:MM`.
+            let minutes = if b.len() == at + 6 && byte(at + 3) == b':' { at + 4 } else { at + 3 };
+            b.len() == at + 3 || (b.len() == minutes + 2 && field(b, minutes, 0, 59))
+        }
+        _ => false,
+    }
 }
 
-/// `text` has `template`'s length and shape: `d` a digit, `T` one of `T t space`, `+` a sign, `Z`
-/// `Z` or `z`, a field letter then `0` two digits in the field's range (`M` month 01–12, `D` day
-/// 01–31, `h` hour 00–23, `m` minute 00–59, `s` second 00–60), any other byte itself.
-fn fits(text: &[u8], template: &[u8]) -> bool {
-    // The two-digit field being read: its first digit and its range.
-    let mut field = (0u8, 0u8, 0u8);
-    text.len() == template.len()
-        && text.iter().zip(template).all(|(&c, &t)| {
-            let digit = c.wrapping_sub(b'0');
-            let (min, max) = match t {
-                b'T' => return matches!(c, b'T' | b't' | b' '),
-                b'+' => return matches!(c, b'+' | b'-'),
-                b'Z' => return matches!(c, b'Z' | b'z'),
-                b'd' => return digit <= 9,
-                b'0' => {
-                    let (first, min, max) = field;
-                    return digit <= 9 && (min..=max).contains(&(first * 10 + digit));
-                }
-                b'M' => (1, 12),
-                b'D' => (1, 31),
-                b'h' => (0, 23),
-                b'm' => (0, 59),
-                b's' => (0, 60),
-                _ => return c == t,
-            };
-            field = (digit, min, max);
-            digit <= 9
-        })
+/// Two decimal digits at `at` whose value is in `min..=max`.
+fn field(b: &[u8], at: usize, min: u8, max: u8) -> bool {
+    let digit = |i: usize| b.get(i).map_or(10, |c| c.wrapping_sub(b'0'));
+    let (tens, ones) = (digit(at), digit(at + 1));
+    tens <= 9 && ones <= 9 && (min..=max).contains(&(tens * 10 + ones))
 }
 
 #[cfg(test)]
@@ -185,3 +185,4 @@ mod tests {
         }
     }
 }
+
