@@ -49,45 +49,49 @@ fn push_padded(out: &mut String, n: u32, mut unit: u32) {
     }
 }
 
-fn push_year(out: &mut String, year: i64) {
-    push_padded(out, year.clamp(0, 9999) as u32, 1000);
+/// Weekday and month abbreviations, three letters each (one text, no table of slices).
+const WEEKDAYS: &str = "SunMonTueWedThuFriSat";
+const MONTHS: &str = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+/// `ms` written after `template`: `y` the year (4 digits, clamped to 0–9999), `o` month, `d` day, `h`
+/// hour, `i` minute, `s` second (2 digits each), `l` milliseconds (3), `w` and `n` the weekday and
+/// month abbreviations; any other byte is itself.
+fn format(ms: f64, template: &[u8]) -> String {
+    let c = civil(ms);
+    let mut out = String::with_capacity(32);
+    for &t in template {
+        let (n, unit) = match t {
+            b'y' => (c.year.clamp(0, 9999) as u32, 1000),
+            b'o' => (c.month, 10),
+            b'd' => (c.day, 10),
+            b'h' => (c.hour, 10),
+            b'i' => (c.minute, 10),
+            b's' => (c.second, 10),
+            b'l' => (c.millis, 100),
+            b'w' | b'n' => {
+                let (names, at) = if t == b'w' { (WEEKDAYS, c.weekday) } else { (MONTHS, c.month - 1) };
+                let at = at as usize * 3;
+                out.push_str(names.get(at..at + 3).unwrap_or_default());
+                continue;
+            }
+            _ => {
+                out.push(char::from(t));
+                continue;
+            }
+        };
+        push_padded(&mut out, n, unit);
+    }
+    out
 }
 
 /// `2026-11-23T00:16:33.123Z`, as `Date.prototype.toISOString` writes it (years 0–9999).
 pub fn iso8601(ms: f64) -> String {
-    let c = civil(ms);
-    let mut out = String::with_capacity(24);
-    push_year(&mut out, c.year);
-    for &(sep, n) in &[('-', c.month), ('-', c.day), ('T', c.hour), (':', c.minute), (':', c.second)] {
-        out.push(sep);
-        push_padded(&mut out, n, 10);
-    }
-    out.push('.');
-    push_padded(&mut out, c.millis, 100);
-    out.push('Z');
-    out
+    format(ms, b"y-o-dTh:i:s.lZ")
 }
-
-const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// `Mon, 23 Nov 2026 00:16:33 GMT`, as `Date.prototype.toUTCString` writes it (cookie `expires`).
 pub fn http_date(ms: f64) -> String {
-    let c = civil(ms);
-    let mut out = String::with_capacity(29);
-    out.push_str(WEEKDAYS[c.weekday as usize % 7]);
-    out.push_str(", ");
-    push_padded(&mut out, c.day, 10);
-    out.push(' ');
-    out.push_str(MONTHS[(c.month as usize + 11) % 12]);
-    out.push(' ');
-    push_year(&mut out, c.year);
-    for &(sep, n) in &[(' ', c.hour), (':', c.minute), (':', c.second)] {
-        out.push(sep);
-        push_padded(&mut out, n, 10);
-    }
-    out.push_str(" GMT");
-    out
+    format(ms, b"w, d n y h:i:s GMT")
 }
 
 /// True for the date-time forms Segment-compatible endpoints accept as `timestamp`:
@@ -185,4 +189,5 @@ mod tests {
         }
     }
 }
+
 
