@@ -96,10 +96,7 @@ fn enrich<'a>(context: &mut Fields<'a>, env: &Env<'a>, campaign: Option<&'a str>
         context.set_text("locale", env.locale);
     }
     if context.get("library").is_none_or(|raw| raw == "null") {
-        let mut library = String::from("{\"name\":\"analytics.js\",\"version\":");
-        json::push_str(&mut library, env.library_version);
-        library.push('}');
-        context.set("library".into(), library.into());
+        context.set("library".into(), one_text_object("{\"name\":\"analytics.js\",\"version\":", env.library_version).into());
     }
     if let Some(campaign) = campaign.filter(|_| context.get("campaign").is_none_or(is_falsy)) {
         context.set("campaign".into(), campaign.into());
@@ -108,9 +105,14 @@ fn enrich<'a>(context: &mut Fields<'a>, env: &Env<'a>, campaign: Option<&'a str>
         context.set("anonymizeIp".into(), "true".into());
     }
     if let Some(id) = env.amp_id {
-        let mut amp = String::from("{\"id\":");
-        json::push_str(&mut amp, id);
-        amp.push('}');
-        context.set("amp".into(), amp.into());
+        context.set("amp".into(), one_text_object("{\"id\":", id).into());
     }
+}
+
+/// `head` (an object's opening up to its last key's colon), `text` as a JSON string, then `}`.
+fn one_text_object(head: &str, text: &str) -> String {
+    let mut object = String::from(head);
+    json::push_str(&mut object, text);
+    object.push('}');
+    object
 }
