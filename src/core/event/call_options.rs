@@ -58,10 +58,8 @@ impl<'a> Options<'a> {
     /// for any other value (ignored with a warning), `None` when absent.
     pub fn message_id(&self) -> Option<Result<(&'a str, String), ()>> {
         let raw = self.raw("messageId")?;
-        Some(match json::parse_str(raw) {
-            Some(id) if json::trim_ws(raw).starts_with('"') => Ok((raw, id)),
-            _ => Err(()),
-        })
+        // `parse_str` answers only for a string literal.
+        Some(json::parse_str(raw).map(|id| (raw, id)).ok_or(()))
     }
 
     /// `options.integrations` as raw JSON, if given.
