@@ -32,7 +32,8 @@ impl<'a> Options<'a> {
         Options { entries }
     }
 
-    /// The raw JSON value of `key` (the last one when repeated, as `JSON.parse` does).
+    /// The raw JSON value of `key` (the last one when repeated, as `JSON.parse` does), without
+    /// surrounding whitespace.
     pub fn raw(&self, key: &str) -> Option<&'a str> {
         self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
@@ -147,6 +148,12 @@ mod tests {
             assert_eq!(anonymous_id(raw), Options::parse(raw).anonymous_id(), "{raw:?}");
         }
         assert_eq!(anonymous_id(Some(r#"{"anonymousId":"a","anonymousId":"b"}"#)).as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn raw_values_come_without_surrounding_whitespace() {
+        let o = Options::parse(Some("{ \"a\" :\t1 ,\n\"b\": null\r\n, \"c\" : { } }"));
+        assert_eq!((o.raw("a"), o.raw("b"), o.raw("c")), (Some("1"), Some("null"), Some("{ }")));
     }
 
     #[test]

@@ -200,7 +200,7 @@ impl<'a> Call<'a> {
 fn push_integrations(out: &mut String, init: &str, options: &Options<'_>, warnings: &mut Warnings) {
     match options.integrations() {
         Some(raw) if json::is_object(raw) => return out.push_str(&json::merge_objects(init, raw)),
-        Some(raw) if json::trim_ws(raw) != "null" => warnings.add(Warning::IntegrationsNotObject),
+        Some(raw) if raw != "null" => warnings.add(Warning::IntegrationsNotObject),
         _ => {}
     }
     out.push_str(init);
@@ -212,7 +212,7 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
     let raw = options.user_id()?;
     let ok = match json::parse_str(raw) {
         Some(text) => admissible_id(&text),
-        None => json::is_number(json::trim_ws(raw)),
+        None => json::is_number(raw),
     };
     if !ok {
         warnings.add(Warning::UserIdInvalid);

@@ -51,7 +51,7 @@ fn from_options<'a>(options: &'a Options<'_>, warnings: &mut Warnings) -> Fields
     let mut context = match options.context() {
         None => Fields::default(),
         Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
-            if json::trim_ws(raw) != "null" {
+            if raw != "null" {
                 warnings.add(Warning::ContextNotObject);
             }
             Fields::default()
