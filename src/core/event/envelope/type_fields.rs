@@ -60,6 +60,7 @@ fn push_text(out: &mut String, key: &str, text: Option<&str>) {
     }
 }
 
+#[inline(always)]
 fn object_or_empty(raw: Option<&str>) -> &str {
     raw.filter(|raw| json::is_object(raw)).unwrap_or("{}")
 }
