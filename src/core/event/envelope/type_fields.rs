@@ -53,6 +53,7 @@ pub(super) fn push<'a>(
 }
 
 /// `key` (with its punctuation) and `text` as a JSON string, when given.
+#[inline(always)]
 fn push_text(out: &mut String, key: &str, text: Option<&str>) {
     if let Some(text) = text {
         out.push_str(key);
