@@ -39,7 +39,7 @@ pub(super) fn push(
     let referrer = query.ad_referrer().or(env.stored_referrer).map(str::to_string);
     if let Some(ad) = &referrer {
         let merged = json::merge_objects(context.get("referrer").unwrap_or("{}"), ad);
-        context.set("referrer".into(), merged.into());
+        context.put_owned("referrer", merged);
     }
     context.set_text("timezone", env.timezone);
     context.write(out);
@@ -58,7 +58,7 @@ fn from_options<'a>(options: &'a Options<'_>, warnings: &mut Warnings) -> Fields
         }),
     };
     for (key, value) in options.context_extras() {
-        context.set(key.into(), value.into());
+        context.put(key, value);
     }
     context
 }
@@ -73,7 +73,7 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_
     if let Some(properties) = page_properties {
         for &key in &PAGE_KEYS {
             if let Some(value) = properties.get(key) {
-                merged.set(key.into(), value.into());
+                merged.put(key, value);
             }
         }
     }
@@ -89,23 +89,23 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_
 fn enrich<'a>(context: &mut Fields<'a>, env: &Env<'a>, campaign: Option<&'a str>) {
     context.set_text("userAgent", Some(env.user_agent));
     match env.user_agent_data {
-        Some(data) => context.set("userAgentData".into(), data.into()),
+        Some(data) => context.put("userAgentData", data),
         None => context.remove("userAgentData"),
     }
     if context.get("locale").is_none() {
         context.set_text("locale", env.locale);
     }
     if context.get("library").is_none_or(|raw| raw == "null") {
-        context.set("library".into(), one_text_object("{\"name\":\"analytics.js\",\"version\":", env.library_version).into());
+        context.put_owned("library", one_text_object("{\"name\":\"analytics.js\",\"version\":", env.library_version));
     }
     if let Some(campaign) = campaign.filter(|_| context.get("campaign").is_none_or(is_falsy)) {
-        context.set("campaign".into(), campaign.into());
+        context.put("campaign", campaign);
     }
     if env.anonymize_ip && context.get("anonymizeIp").is_none() {
-        context.set("anonymizeIp".into(), "true".into());
+        context.put("anonymizeIp", "true");
     }
     if let Some(id) = env.amp_id {
-        context.set("amp".into(), one_text_object("{\"id\":", id).into());
+        context.put_owned("amp", one_text_object("{\"id\":", id));
     }
 }
 
