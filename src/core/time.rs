@@ -59,30 +59,27 @@ const MONTHS: &str = "JanFebMarAprMayJunJulAugSepOctNovDec";
 fn format(ms: f64, template: &[u8]) -> String {
     let c = civil(ms);
     let mut out = String::with_capacity(32);
+    let fields = [c.year.clamp(0, 9999) as u32, c.month, c.day, c.hour, c.minute, c.second, c.millis];
     for &t in template {
-        let (n, unit) = match t {
-            b'y' => (c.year.clamp(0, 9999) as u32, 1000),
-            b'o' => (c.month, 10),
-            b'd' => (c.day, 10),
-            b'h' => (c.hour, 10),
-            b'i' => (c.minute, 10),
-            b's' => (c.second, 10),
-            b'l' => (c.millis, 100),
-            b'w' | b'n' => {
-                let (names, at) = if t == b'w' { (WEEKDAYS, c.weekday) } else { (MONTHS, c.month - 1) };
-                let at = at as usize * 3;
-                out.push_str(names.get(at..at + 3).unwrap_or_default());
-                continue;
-            }
-            _ => {
-                out.push(char::from(t));
-                continue;
-            }
-        };
-        push_padded(&mut out, n, unit);
+        let mut at = 0;
+        while at < FIELD_LETTERS.len() && FIELD_LETTERS[at] != t {
+            at += 1;
+        }
+        if let Some(&n) = fields.get(at) {
+            push_padded(&mut out, n, match at { 0 => 1000, 6 => 100, _ => 10 });
+        } else if t == b'w' || t == b'n' {
+            let (names, at) = if t == b'w' { (WEEKDAYS, c.weekday) } else { (MONTHS, c.month - 1) };
+            let at = at as usize * 3;
+            out.push_str(names.get(at..at + 3).unwrap_or_default());
+        } else {
+            out.push(char::from(t));
+        }
     }
     out
 }
+
+/// The numeric fields' template letters, in `format`'s field order.
+const FIELD_LETTERS: &[u8; 7] = b"yodhisl";
 
 /// `2026-11-23T00:16:33.123Z`, as `Date.prototype.toISOString` writes it (years 0–9999).
 pub fn iso8601(ms: f64) -> String {
