@@ -49,97 +49,98 @@ fn push_padded(out: &mut String, n: u32, mut unit: u32) {
     }
 }
 
-fn push_year(out: &mut String, year: i64) {
-    push_padded(out, year.clamp(0, 9999) as u32, 1000);
+/// Weekday and month abbreviations, three letters each (one text, no table of slices).
+const WEEKDAYS: &str = "SunMonTueWedThuFriSat";
+const MONTHS: &str = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+/// `ms` written after `template`: `y` the year (4 digits, clamped to 0–9999), `o` month, `d` day, `h`
+/// hour, `i` minute, `s` second (2 digits each), `l` milliseconds (3), `w` and `n` the weekday and
+/// month abbreviations; any other byte is itself.
+fn format(ms: f64, template: &[u8]) -> String {
+    let c = civil(ms);
+    let mut out = String::with_capacity(32);
+    let fields = [c.year.clamp(0, 9999) as u32, c.month, c.day, c.hour, c.minute, c.second, c.millis];
+    for &t in template {
+        let mut at = 0;
+        while at < FIELD_LETTERS.len() && FIELD_LETTERS[at] != t {
+            at += 1;
+        }
+        if let Some(&n) = fields.get(at) {
+            push_padded(&mut out, n, match at { 0 => 1000, 6 => 100, _ => 10 });
+        } else if t == b'w' || t == b'n' {
+            let (names, at) = if t == b'w' { (WEEKDAYS, c.weekday) } else { (MONTHS, c.month - 1) };
+            let at = at as usize * 3;
+            out.push_str(names.get(at..at + 3).unwrap_or_default());
+        } else {
+            out.push(char::from(t));
+        }
+    }
+    out
 }
+
+/// The numeric fields' template letters, in `format`'s field order.
+const FIELD_LETTERS: &[u8; 7] = b"yodhisl";
 
 /// `2026-11-23T00:16:33.123Z`, as `Date.prototype.toISOString` writes it (years 0–9999).
 pub fn iso8601(ms: f64) -> String {
-    let c = civil(ms);
-    let mut out = String::with_capacity(24);
-    push_year(&mut out, c.year);
-    for &(sep, n) in &[('-', c.month), ('-', c.day), ('T', c.hour), (':', c.minute), (':', c.second)] {
-        out.push(sep);
-        push_padded(&mut out, n, 10);
-    }
-    out.push('.');
-    push_padded(&mut out, c.millis, 100);
-    out.push('Z');
-    out
+    format(ms, b"y-o-dTh:i:s.lZ")
 }
-
-const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// `Mon, 23 Nov 2026 00:16:33 GMT`, as `Date.prototype.toUTCString` writes it (cookie `expires`).
 pub fn http_date(ms: f64) -> String {
-    let c = civil(ms);
-    let mut out = String::with_capacity(29);
-    out.push_str(WEEKDAYS[c.weekday as usize % 7]);
-    out.push_str(", ");
-    push_padded(&mut out, c.day, 10);
-    out.push(' ');
-    out.push_str(MONTHS[(c.month as usize + 11) % 12]);
-    out.push(' ');
-    push_year(&mut out, c.year);
-    for &(sep, n) in &[(' ', c.hour), (':', c.minute), (':', c.second)] {
-        out.push(sep);
-        push_padded(&mut out, n, 10);
-    }
-    out.push_str(" GMT");
-    out
+    format(ms, b"w, d n y h:i:s GMT")
 }
 
 /// True for the date-time forms Segment-compatible endpoints accept as `timestamp`:
 /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH`, `±HHMM`, `±HH:MM` (`T` may be
-/// a space; what `Date.prototype.toJSON` writes for years 0–9999). Shape only: a field out of
-/// range (month 13) is refused too.
+/// `t` or a space, `Z` may be `z`; what `Date.prototype.toJSON` writes for years 0–9999). Shape only:
+/// a field out of range (month 13) is refused too.
 pub fn is_iso8601(text: &str) -> bool {
     let b = text.as_bytes();
-    let (date, rest) = b.split_at(b.len().min(19));
-    let mut end = date.len();
-    if !fits(date, b"dddd-M0-D0Th0:m0:s0") {
-        return false;
-    }
-    if rest.first() == Some(&b'.') {
-        let digits = rest.iter().skip(1).take_while(|d| d.is_ascii_digit()).count();
-        if digits == 0 {
+    let byte = |at: usize| b.get(at).copied().unwrap_or(0);
+    // `-MM-DDTHH:MM:SS` after the year: each field's separator and range.
+    const FIELDS: [(u8, u8, u8); 5] = [(b'-', 1, 12), (b'-', 1, 31), (b'T', 0, 23), (b':', 0, 59), (b':', 0, 60)];
+    let mut at = 0;
+    while at < 4 {
+        if !byte(at).is_ascii_digit() {
             return false;
         }
-        end += 1 + digits;
+        at += 1;
     }
-    let zone = b.get(end..).unwrap_or_default();
-    fits(zone, b"Z") || fits(zone, b"+h0") || fits(zone, b"+h0m0") || fits(zone, b"+h0:m0")
+    for &(separator, min, max) in &FIELDS {
+        let c = byte(at);
+        let separated = if separator == b'T' { matches!(c, b'T' | b't' | b' ') } else { c == separator };
+        if !separated || !field(b, at + 1, min, max) {
+            return false;
+        }
+        at += 3;
+    }
+    if byte(at) == b'.' {
+        at += 1;
+        let digits = at;
+        while byte(at).is_ascii_digit() {
+            at += 1;
+        }
+        if at == digits {
+            return false;
+        }
+    }
+    match byte(at) {
+        b'Z' | b'z' => b.len() == at + 1,
+        b'+' | b'-' if field(b, at + 1, 0, 23) => {
+            // `±HH`, `±HHMM` or `±HH:MM`.
+            let minutes = if b.len() == at + 6 && byte(at + 3) == b':' { at + 4 } else { at + 3 };
+            b.len() == at + 3 || (b.len() == minutes + 2 && field(b, minutes, 0, 59))
+        }
+        _ => false,
+    }
 }
 
-/// `text` has `template`'s length and shape: `d` a digit, `T` one of `T t space`, `+` a sign, `Z`
-/// `Z` or `z`, a field letter then `0` two digits in the field's range (`M` month 01–12, `D` day
-/// 01–31, `h` hour 00–23, `m` minute 00–59, `s` second 00–60), any other byte itself.
-fn fits(text: &[u8], template: &[u8]) -> bool {
-    // The two-digit field being read: its first digit and its range.
-    let mut field = (0u8, 0u8, 0u8);
-    text.len() == template.len()
-        && text.iter().zip(template).all(|(&c, &t)| {
-            let digit = c.wrapping_sub(b'0');
-            let (min, max) = match t {
-                b'T' => return matches!(c, b'T' | b't' | b' '),
-                b'+' => return matches!(c, b'+' | b'-'),
-                b'Z' => return matches!(c, b'Z' | b'z'),
-                b'd' => return digit <= 9,
-                b'0' => {
-                    let (first, min, max) = field;
-                    return digit <= 9 && (min..=max).contains(&(first * 10 + digit));
-                }
-                b'M' => (1, 12),
-                b'D' => (1, 31),
-                b'h' => (0, 23),
-                b'm' => (0, 59),
-                b's' => (0, 60),
-                _ => return c == t,
-            };
-            field = (digit, min, max);
-            digit <= 9
-        })
+/// Two decimal digits at `at` whose value is in `min..=max`.
+fn field(b: &[u8], at: usize, min: u8, max: u8) -> bool {
+    let digit = |i: usize| b.get(i).map_or(10, |c| c.wrapping_sub(b'0'));
+    let (tens, ones) = (digit(at), digit(at + 1));
+    tens <= 9 && ones <= 9 && (min..=max).contains(&(tens * 10 + ones))
 }
 
 #[cfg(test)]
@@ -185,3 +186,5 @@ mod tests {
         }
     }
 }
+
+

@@ -20,7 +20,7 @@ use crate::core::delivery::queue_format;
 use crate::core::delivery::{Config, DeliveryState, Diagnostic, DropReason as Dropped, Mode, Outbox, Outcome, SegmentWire, Transmit};
 use crate::core::event::envelope::{self, Call, Env};
 use crate::core::identity::Identity;
-use crate::core::event::call_options::Options;
+use crate::core::event::call_options;
 use crate::core::event::campaign::ReadQuery;
 use crate::core::event::page_context;
 use crate::core::random::Random;
@@ -198,7 +198,7 @@ impl Tracker {
         if let Some(reason) = resolved.drop {
             return Err(reason);
         }
-        if let Some(id) = Options::parse(Resolved::text(resolved.options, args)).anonymous_id() {
+        if let Some(id) = call_options::anonymous_id(Resolved::text(resolved.options, args)) {
             self.identity.set_anonymous_id(Some(&id));
         }
         let given_traits = Resolved::text(resolved.properties, args);

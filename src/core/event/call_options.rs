@@ -32,7 +32,8 @@ impl<'a> Options<'a> {
         Options { entries }
     }
 
-    /// The raw JSON value of `key` (the last one when repeated, as `JSON.parse` does).
+    /// The raw JSON value of `key` (the last one when repeated, as `JSON.parse` does), without
+    /// surrounding whitespace.
     pub fn raw(&self, key: &str) -> Option<&'a str> {
         self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
@@ -41,9 +42,7 @@ impl<'a> Options<'a> {
     /// anonymous id **before** building the event (analytics.js `maybeUpdateAnonId`), so it also
     /// applies to every later event.
     pub fn anonymous_id(&self) -> Option<String> {
-        self.raw("anonymousId")
-            .and_then(json::parse_str)
-            .filter(|id| is_admissible_id(id))
+        admissible_text(self.raw("anonymousId"))
     }
 
     /// `options.userId` as raw JSON when truthy; used only when no user id is stored.
@@ -60,10 +59,8 @@ impl<'a> Options<'a> {
     /// for any other value (ignored with a warning), `None` when absent.
     pub fn message_id(&self) -> Option<Result<(&'a str, String), ()>> {
         let raw = self.raw("messageId")?;
-        Some(match json::parse_str(raw) {
-            Some(id) if json::trim_ws(raw).starts_with('"') => Ok((raw, id)),
-            _ => Err(()),
-        })
+        // `parse_str` answers only for a string literal.
+        Some(json::parse_str(raw).map(|id| (raw, id)).ok_or(()))
     }
 
     /// `options.integrations` as raw JSON, if given.
@@ -84,6 +81,17 @@ impl<'a> Options<'a> {
             .filter(|(k, _)| !NOT_CONTEXT.contains(&k.as_str()))
             .map(|(k, v)| (k.as_str(), *v))
     }
+}
+
+/// [`Options::anonymous_id`] read straight from the options JSON (`None`: `{}`), without
+/// collecting its entries: the shell's step 2, before the envelope reads the options in full.
+pub fn anonymous_id(options: Option<&str>) -> Option<String> {
+    admissible_text(options.and_then(|raw| json::get(raw, "anonymousId")))
+}
+
+/// A raw JSON value that is a string whose text is an admissible id, decoded.
+fn admissible_text(raw: Option<&str>) -> Option<String> {
+    raw.and_then(json::parse_str).filter(|id| is_admissible_id(id))
 }
 
 /// True for the JSON texts of JavaScript's falsy values as `JSON.stringify` writes them:
@@ -127,6 +135,25 @@ mod tests {
         let o = Options::parse(Some(r#"{"anonymousId":7,"userId":42}"#));
         assert_eq!(o.anonymous_id(), None);
         assert_eq!(o.user_id(), Some("42"));
+    }
+
+    #[test]
+    fn anonymous_id_from_the_text_is_the_options_one() {
+        let rows = [
+            None, Some("null"), Some("[1]"), Some("{"), Some(r#"{"anonymousId":"a"}"#), Some(r#"{"anonymousId":""}"#),
+            Some(r#"{"anonymousId":7}"#), Some(r#"{"anonymousId":"a","anonymousId":"b"}"#), Some(r#"{"anonymous\u0049d":"e"}"#),
+            Some(r#"{"anonymousId":"a","x":}"#), Some(r#" {"anonymousId" : "\u00e9"} "#),
+        ];
+        for raw in rows {
+            assert_eq!(anonymous_id(raw), Options::parse(raw).anonymous_id(), "{raw:?}");
+        }
+        assert_eq!(anonymous_id(Some(r#"{"anonymousId":"a","anonymousId":"b"}"#)).as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn raw_values_come_without_surrounding_whitespace() {
+        let o = Options::parse(Some("{ \"a\" :\t1 ,\n\"b\": null\r\n, \"c\" : { } }"));
+        assert_eq!((o.raw("a"), o.raw("b"), o.raw("c")), (Some("1"), Some("null"), Some("{ }")));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //!
 //! Flow for every call (the shell, in order):
 //! 1. `args::resolve(method, kinds)`; if `drop` is set, log it, fire the callback, stop.
-//! 2. `Options::parse(options text)`; if `anonymous_id()` is set, store it as the anonymous id.
+//! 2. `call_options::anonymous_id(options text)`; if set, store it as the anonymous id.
 //! 3. identify/group only: apply the id and traits to the stored user/group (identity rules).
 //! 4. [`build`] with the identity as it now stands → the body, to queue for delivery.
 //! 5. at send time: `core::delivery::stamp::stamp` (one event) or `stamp::batch` (several).
@@ -39,7 +39,6 @@ use crate::core::event::call_options::Options;
 use crate::core::event::campaign::ReadQuery;
 use crate::core::event::admit::admit;
 use crate::core::{json, time};
-use fields::Fields;
 use crate::core::endpoint_limits::is_admissible_id as admissible_id;
 
 /// `context.library.version` for the script-tag build (analytics.js CDN naming, our version).
@@ -125,19 +124,12 @@ pub struct Event {
 /// The init `integrations` with every value turned into a boolean (`{A:{x:1}}` → `{"A":true}`).
 /// Call once at load; pass the result as [`Env::integrations`].
 pub fn integration_booleans(init: &str) -> String {
-    let mut out = Fields::default();
-    for (key, raw) in &mut json::object_entries(init).unwrap_or_default() {
-        out.set(
-            std::mem::take(key).into(),
-            (if crate::core::event::call_options::is_falsy(raw) {
-                "false"
-            } else {
-                "true"
-            })
-            .into(),
-        );
+    let mut entries = json::object_entries(init).unwrap_or_default();
+    for (_, raw) in &mut entries {
+        *raw = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
     }
-    out.to_json()
+    // Each key once, where it first appears, with its last value: `merge_objects`'s rule.
+    json::merge_objects(&json::write_object(&entries), "{}")
 }
 
 fn type_name(method: Method) -> &'static str {
@@ -208,7 +200,7 @@ impl<'a> Call<'a> {
 fn push_integrations(out: &mut String, init: &str, options: &Options<'_>, warnings: &mut Warnings) {
     match options.integrations() {
         Some(raw) if json::is_object(raw) => return out.push_str(&json::merge_objects(init, raw)),
-        Some(raw) if json::trim_ws(raw) != "null" => warnings.add(Warning::IntegrationsNotObject),
+        Some(raw) if raw != "null" => warnings.add(Warning::IntegrationsNotObject),
         _ => {}
     }
     out.push_str(init);
@@ -220,7 +212,7 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
     let raw = options.user_id()?;
     let ok = match json::parse_str(raw) {
         Some(text) => admissible_id(&text),
-        None => json::is_number(json::trim_ws(raw)),
+        None => json::is_number(raw),
     };
     if !ok {
         warnings.add(Warning::UserIdInvalid);

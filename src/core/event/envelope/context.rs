@@ -28,16 +28,18 @@ pub(super) fn push(
     env: &Env<'_>,
     warnings: &mut Warnings,
 ) -> Option<String> {
+    // Declared before `context`, which borrows the campaign from it.
+    let query;
     let mut context = from_options(options, warnings);
     let page = merged_page(page, page_properties, context.get("page"));
     let search = json::get(&page, "search").and_then(json::parse_str).unwrap_or_default();
     context.set("page".into(), page);
-    let query = QueryContext::read(&search, env.read_query);
+    query = QueryContext::read(&search, env.read_query);
     enrich(&mut context, env, query.campaign());
     let referrer = query.ad_referrer().or(env.stored_referrer).map(str::to_string);
     if let Some(ad) = &referrer {
         let merged = json::merge_objects(context.get("referrer").unwrap_or("{}"), ad);
-        context.set("referrer".into(), merged.into());
+        context.put_owned("referrer", merged);
     }
     context.set_text("timezone", env.timezone);
     context.write(out);
@@ -49,14 +51,14 @@ fn from_options<'a>(options: &'a Options<'_>, warnings: &mut Warnings) -> Fields
     let mut context = match options.context() {
         None => Fields::default(),
         Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
-            if json::trim_ws(raw) != "null" {
+            if raw != "null" {
                 warnings.add(Warning::ContextNotObject);
             }
             Fields::default()
         }),
     };
     for (key, value) in options.context_extras() {
-        context.set(key.into(), value.into());
+        context.put(key, value);
     }
     context
 }
@@ -71,7 +73,7 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_
     if let Some(properties) = page_properties {
         for &key in &PAGE_KEYS {
             if let Some(value) = properties.get(key) {
-                merged.set(key.into(), value.into());
+                merged.put(key, value);
             }
         }
     }
@@ -84,31 +86,33 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_
 /// Page Enrichment: `userAgent` and `userAgentData` always, `locale` when absent, `library` when
 /// absent or null, `campaign` (read from the page's query, when it has one) when no truthy campaign is
 /// set, `amp`.
-fn enrich(context: &mut Fields<'_>, env: &Env<'_>, campaign: Option<&str>) {
+fn enrich<'a>(context: &mut Fields<'a>, env: &Env<'a>, campaign: Option<&'a str>) {
     context.set_text("userAgent", Some(env.user_agent));
     match env.user_agent_data {
-        Some(data) => context.set("userAgentData".into(), data.to_string().into()),
+        Some(data) => context.put("userAgentData", data),
         None => context.remove("userAgentData"),
     }
     if context.get("locale").is_none() {
         context.set_text("locale", env.locale);
     }
     if context.get("library").is_none_or(|raw| raw == "null") {
-        let mut library = String::from("{\"name\":\"analytics.js\",\"version\":");
-        json::push_str(&mut library, env.library_version);
-        library.push('}');
-        context.set("library".into(), library.into());
+        context.put_owned("library", one_text_object("{\"name\":\"analytics.js\",\"version\":", env.library_version));
     }
     if let Some(campaign) = campaign.filter(|_| context.get("campaign").is_none_or(is_falsy)) {
-        context.set("campaign".into(), campaign.to_string().into());
+        context.put("campaign", campaign);
     }
     if env.anonymize_ip && context.get("anonymizeIp").is_none() {
-        context.set("anonymizeIp".into(), "true".into());
+        context.put("anonymizeIp", "true");
     }
     if let Some(id) = env.amp_id {
-        let mut amp = String::from("{\"id\":");
-        json::push_str(&mut amp, id);
-        amp.push('}');
-        context.set("amp".into(), amp.into());
+        context.put_owned("amp", one_text_object("{\"id\":", id));
     }
+}
+
+/// `head` (an object's opening up to its last key's colon), `text` as a JSON string, then `}`.
+fn one_text_object(head: &str, text: &str) -> String {
+    let mut object = String::from(head);
+    json::push_str(&mut object, text);
+    object.push('}');
+    object
 }

@@ -37,10 +37,20 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// [`Fields::set`] for a borrowed key and raw value (one copy of the `Cow` packing for every caller).
+    pub(super) fn put(&mut self, key: &'a str, value: &'a str) {
+        self.set(key.into(), value.into());
+    }
+
+    /// [`Fields::set`] for a borrowed key and a raw value built for it.
+    pub(super) fn put_owned(&mut self, key: &'a str, value: String) {
+        self.set(key.into(), value.into());
+    }
+
     /// Sets `key` to `text` as a JSON string, when given.
     pub(super) fn set_text(&mut self, key: &'a str, text: Option<&str>) {
         if let Some(text) = text {
-            self.set(key.into(), quoted(text).into());
+            self.put_owned(key, quoted(text));
         }
     }
 

@@ -53,6 +53,7 @@ pub(super) fn push<'a>(
 }
 
 /// `key` (with its punctuation) and `text` as a JSON string, when given.
+#[inline(always)]
 fn push_text(out: &mut String, key: &str, text: Option<&str>) {
     if let Some(text) = text {
         out.push_str(key);
@@ -60,6 +61,7 @@ fn push_text(out: &mut String, key: &str, text: Option<&str>) {
     }
 }
 
+#[inline(always)]
 fn object_or_empty(raw: Option<&str>) -> &str {
     raw.filter(|raw| json::is_object(raw)).unwrap_or("{}")
 }
