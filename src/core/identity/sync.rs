@@ -11,6 +11,7 @@
 //! decoder); must not import platform crates.
 
 use crate::core::identity::cookie_codec;
+use crate::core::json;
 use crate::core::identity::storage_format;
 use crate::core::store::{Store, StoreKind};
 
@@ -71,7 +72,7 @@ pub(super) struct Stores {
 /// decode/encode/compare work of a read is skipped (every tracking call reads the ids).
 struct Memo {
     key: String,
-    raws: Vec<Option<String>>,
+    raws: String,
     value: Option<String>,
 }
 
@@ -80,10 +81,16 @@ impl Stores {
         Stores { list, refreshed: Vec::new(), durable: Vec::new(), memo: Vec::new() }
     }
 
-    fn raws(&self, key: &str, scope: Scope) -> Vec<Option<String>> {
-        let mut raws = Vec::new();
+    /// The raw texts of `key` in every store (`None` out of scope) as one text: each a JSON string literal,
+    /// or `n` when absent (self-delimiting, so equal texts mean equal raws; one `String`, not a
+    /// `Vec<Option<String>>` with its own push, compare and drop copies in the wasm).
+    fn raws(&self, key: &str, scope: Scope) -> String {
+        let mut raws = String::new();
         for store in &self.list {
-            raws.push(if scope.holds(store.kind()) { store.get(key) } else { None });
+            match if scope.holds(store.kind()) { store.get(key) } else { None } {
+                Some(raw) => json::push_str(&mut raws, &raw),
+                None => raws.push('n'),
+            }
         }
         raws
     }
