@@ -58,27 +58,44 @@ fn encode(format: Format, kind: StoreKind, value: &str) -> String {
     }
 }
 
-/// The stores in read priority order, which keys' cookies were already refreshed this page, and
-/// which keys a browser store (not memory) accepted, so memory no longer speaks for them.
+/// The stores in read priority order, and what this page knows of each key it touched.
 pub(super) struct Stores {
     pub list: Vec<Box<dyn Store>>,
-    refreshed: Vec<String>,
-    durable: Vec<String>,
-    memo: Vec<Memo>,
+    keys: Vec<KeyState>,
 }
 
-/// The outcome of the last [`Stores::read_synced`] of a key and the raw texts the stores held
-/// after it: while every store still holds exactly those texts, the answer is the same, so the
-/// decode/encode/compare work of a read is skipped (every tracking call reads the ids).
-struct Memo {
+/// What this page knows of one key: one record per key (a handful), so one lookup serves every rule.
+struct KeyState {
     key: String,
-    raws: String,
-    value: Option<String>,
+    /// The key's cookie was rewritten this page (its expiry rolled forward).
+    refreshed: bool,
+    /// A browser store (not memory) accepted the key's last write: memory no longer speaks for it.
+    durable: bool,
+    /// The outcome of the last [`Stores::read_synced`] and the raw texts the stores held after it
+    /// ([`Stores::raws`]): while every store still holds exactly those texts, the answer is the same,
+    /// so the decode/encode/compare work of a read is skipped (every tracking call reads the ids).
+    memo: Option<(String, Option<String>)>,
 }
 
 impl Stores {
     pub fn new(list: Vec<Box<dyn Store>>) -> Self {
-        Stores { list, refreshed: Vec::new(), durable: Vec::new(), memo: Vec::new() }
+        Stores { list, keys: Vec::new() }
+    }
+
+    /// What is known of `key`, if anything.
+    fn known(&self, key: &str) -> Option<&KeyState> {
+        self.keys.iter().find(|state| state.key == key)
+    }
+
+    /// The index of `key`'s record, made when there is none.
+    fn index(&mut self, key: &str) -> usize {
+        match self.keys.iter().position(|state| state.key == key) {
+            Some(i) => i,
+            None => {
+                self.keys.push(KeyState { key: key.to_owned(), refreshed: false, durable: false, memo: None });
+                self.keys.len() - 1
+            }
+        }
     }
 
     /// The raw texts of `key` in every store (`None` out of scope) as one text: each a JSON string literal,
@@ -97,7 +114,7 @@ impl Stores {
 
     /// The current value of `key`: a cookie's wins, else the first present in priority order.
     pub fn read(&self, key: &str, scope: Scope, format: Format) -> Option<String> {
-        let memory_speaks = !self.durable.iter().any(|k| k == key);
+        let memory_speaks = !self.known(key).is_some_and(|state| state.durable);
         let mut first = None;
         for store in &self.list {
             let kind = store.kind();
@@ -133,7 +150,7 @@ impl Stores {
     /// Makes every store in scope hold `value` (`None` removes it), touching only stores that
     /// differ, plus the cookie once per page per key.
     pub fn sync(&mut self, key: &str, scope: Scope, format: Format, value: Option<&str>) {
-        let refresh = value.is_some() && scope.cookie && !self.refreshed.iter().any(|k| k == key);
+        let refresh = value.is_some() && scope.cookie && !self.known(key).is_some_and(|state| state.refreshed);
         let mut durable = false;
         for store in &mut self.list {
             let kind = store.kind();
@@ -153,39 +170,31 @@ impl Stores {
                 None => {}
             }
         }
-        if refresh {
-            self.refreshed.push(key.to_owned());
-        }
-        self.forget_memo(key);
-        let listed = self.durable.iter().position(|k| k == key);
-        match (listed, durable) {
-            (Some(i), false) => drop(self.durable.swap_remove(i)),
-            (None, true) => self.durable.push(key.to_owned()),
-            _ => {}
-        }
-    }
-
-    /// Drops the memo of `key` (there is at most one; order does not matter). `swap_remove`, not
-    /// `retain`: each `retain` is its own ~220 B copy in the wasm.
-    fn forget_memo(&mut self, key: &str) {
-        if let Some(i) = self.memo.iter().position(|m| m.key == key) {
-            self.memo.swap_remove(i);
+        let i = self.index(key);
+        if let Some(state) = self.keys.get_mut(i) {
+            state.refreshed |= refresh;
+            state.durable = durable;
+            state.memo = None;
         }
     }
 
     /// Reads `key` and writes the winner back to every store in scope that differs.
     pub fn read_synced(&mut self, key: &str, scope: Scope) -> Option<String> {
         let raws = self.raws(key, scope);
-        if let Some(memo) = self.memo.iter().find(|m| m.key == key && m.raws == raws) {
-            return memo.value.clone();
+        if let Some(KeyState { memo: Some((held, value)), .. }) = self.known(key) {
+            if *held == raws {
+                return value.clone();
+            }
         }
         let value = self.read(key, scope, Format::Id);
         if let Some(value) = &value {
             self.sync(key, scope, Format::Id, Some(value));
         }
         let raws = self.raws(key, scope);
-        self.forget_memo(key);
-        self.memo.push(Memo { key: key.to_owned(), raws, value: value.clone() });
+        let i = self.index(key);
+        if let Some(state) = self.keys.get_mut(i) {
+            state.memo = Some((raws, value.clone()));
+        }
         value
     }
 }
