@@ -84,18 +84,25 @@ impl Stores {
 
     /// What is known of `key`, if anything.
     fn known(&self, key: &str) -> Option<&KeyState> {
-        self.keys.iter().find(|state| state.key == key)
-    }
-
-    /// The index of `key`'s record, made when there is none.
-    fn index(&mut self, key: &str) -> usize {
-        match self.keys.iter().position(|state| state.key == key) {
-            Some(i) => i,
-            None => {
-                self.keys.push(KeyState { key: key.to_owned(), refreshed: false, durable: false, memo: None });
-                self.keys.len() - 1
+        for state in &self.keys {
+            if state.key == key {
+                return Some(state);
             }
         }
+        None
+    }
+
+    /// `key`'s record, made when there is none.
+    fn state(&mut self, key: &str) -> Option<&mut KeyState> {
+        if self.known(key).is_none() {
+            self.keys.push(KeyState { key: key.to_owned(), refreshed: false, durable: false, memo: None });
+        }
+        for state in &mut self.keys {
+            if state.key == key {
+                return Some(state);
+            }
+        }
+        None
     }
 
     /// The raw texts of `key` in every store (`None` out of scope) as one text: each a JSON string literal,
@@ -170,8 +177,7 @@ impl Stores {
                 None => {}
             }
         }
-        let i = self.index(key);
-        if let Some(state) = self.keys.get_mut(i) {
+        if let Some(state) = self.state(key) {
             state.refreshed |= refresh;
             state.durable = durable;
             state.memo = None;
@@ -191,8 +197,7 @@ impl Stores {
             self.sync(key, scope, Format::Id, Some(value));
         }
         let raws = self.raws(key, scope);
-        let i = self.index(key);
-        if let Some(state) = self.keys.get_mut(i) {
+        if let Some(state) = self.state(key) {
             state.memo = Some((raws, value.clone()));
         }
         value
