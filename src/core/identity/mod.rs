@@ -40,7 +40,7 @@ use crate::core::random::Random;
 use crate::core::identity::settings::{IdentitySettings, RoleSettings};
 use crate::core::store::Store;
 use crate::core::uuid;
-use sync::{Format, Scope, Stores};
+use sync::{Scope, Stores};
 
 /// The visitor's identity over an ordered list of stores (see the module docs for the rules).
 pub struct Identity {
@@ -92,7 +92,7 @@ impl Identity {
     fn adopt_legacy_user(&mut self) {
         let key = &self.roles[Role::User as usize].id_key;
         let scope = self.id_scope(Role::User);
-        if self.stores.read(key, scope, Format::Id).is_some() {
+        if self.stores.read(key, scope).is_some() {
             return;
         }
         let Some(legacy) =
@@ -101,7 +101,7 @@ impl Identity {
             return;
         };
         if let Some(id) = legacy.id {
-            self.stores.sync(key, scope, Format::Id, Some(&id));
+            self.stores.sync(key, scope, Some(&id));
         }
         if let Some(traits) = legacy.traits {
             self.set_traits(Role::User, Some(&traits));
@@ -116,7 +116,7 @@ impl Identity {
         }
         let legacy = self.stores.cookie_text(storage_format::LEGACY_SIO).and_then(|text| storage_format::decode_legacy_sio(&text));
         let id = legacy.unwrap_or_else(|| uuid::v4(random));
-        self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, Some(&id));
+        self.stores.sync(storage_format::ANONYMOUS_ID, scope, Some(&id));
         id
     }
 
@@ -129,7 +129,7 @@ impl Identity {
         if id.is_some_and(|id| !storage_format::admissible_id(id)) {
             return self.stores.read_synced(storage_format::ANONYMOUS_ID, scope);
         }
-        self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, id);
+        self.stores.sync(storage_format::ANONYMOUS_ID, scope, id);
         id.map(|id| self.stores.read_synced(storage_format::ANONYMOUS_ID, scope).unwrap_or_else(|| id.to_owned()))
     }
 
@@ -147,21 +147,21 @@ impl Identity {
         }
         let previous = self.id(role);
         let scope = self.id_scope(role);
-        self.stores.sync(&self.roles[role as usize].id_key, scope, Format::Id, id);
+        self.stores.sync(&self.roles[role as usize].id_key, scope, id);
         if role == Role::User && previous.is_some() && id.is_some() && previous.as_deref() != id {
-            self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, None);
+            self.stores.sync(storage_format::ANONYMOUS_ID, scope, None);
         }
     }
 
     fn traits(&self, role: Role) -> String {
         let settings = self.settings(role);
-        self.stores.read(&settings.traits_key, self.traits_scope(role), Format::Traits).unwrap_or_else(|| "{}".into())
+        self.stores.read(&settings.traits_key, self.traits_scope(role)).unwrap_or_else(|| "{}".into())
     }
 
     fn set_traits(&mut self, role: Role, traits_json: Option<&str>) {
         let traits = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
         let scope = self.traits_scope(role);
-        self.stores.sync(&self.roles[role as usize].traits_key, scope, Format::Traits, Some(json::trim_ws(traits)));
+        self.stores.sync(&self.roles[role as usize].traits_key, scope, Some(json::trim_ws(traits)));
     }
 
     /// identify/group: merge traits while the id stays (or is absent), replace them on a switch.
@@ -233,16 +233,16 @@ impl Identity {
         let (user_ids, group_ids) = (self.id_scope(Role::User), self.id_scope(Role::Group));
         let [user, group] = &self.roles;
         let keys = [
-            (storage_format::ANONYMOUS_ID, user_ids, Format::Id),
-            (&user.id_key, user_ids, Format::Id),
-            (&user.traits_key, self.traits_scope(Role::User), Format::Traits),
-            (&group.id_key, group_ids, Format::Id),
-            (&group.traits_key, self.traits_scope(Role::Group), Format::Traits),
+            (storage_format::ANONYMOUS_ID, user_ids),
+            (&user.id_key, user_ids),
+            (&user.traits_key, self.traits_scope(Role::User)),
+            (&group.id_key, group_ids),
+            (&group.traits_key, self.traits_scope(Role::Group)),
         ];
-        for (key, scope, format) in keys {
-            let value = self.stores.read(key, scope, format);
+        for (key, scope) in keys {
+            let value = self.stores.read(key, scope);
             if value.is_some() {
-                self.stores.sync(key, scope, format, value.as_deref());
+                self.stores.sync(key, scope, value.as_deref());
             }
         }
     }
@@ -258,15 +258,15 @@ impl Identity {
     /// and the legacy `ajs_user` / `_sio` cookies (which would otherwise be adopted again).
     pub fn reset(&mut self) {
         let user_scope = self.id_scope(Role::User);
-        self.stores.sync(storage_format::ANONYMOUS_ID, user_scope, Format::Id, None);
+        self.stores.sync(storage_format::ANONYMOUS_ID, user_scope, None);
         for &role in &[Role::User, Role::Group] {
             let (ids, traits) = (self.id_scope(role), self.traits_scope(role));
             let RoleSettings { id_key, traits_key, .. } = &self.roles[role as usize];
-            self.stores.sync(id_key, ids, Format::Id, None);
-            self.stores.sync(traits_key, traits, Format::Traits, None);
+            self.stores.sync(id_key, ids, None);
+            self.stores.sync(traits_key, traits, None);
         }
         for legacy in &[storage_format::LEGACY_USER, storage_format::LEGACY_SIO] {
-            self.stores.sync(legacy, LEGACY_SCOPE, Format::Id, None);
+            self.stores.sync(legacy, LEGACY_SCOPE, None);
         }
     }
 }

@@ -15,10 +15,11 @@ use crate::core::json;
 use crate::core::identity::storage_format;
 use crate::core::store::{Store, StoreKind};
 
-/// Which kinds of store a key lives in (memory always).
+/// Which kinds of store a key lives in (memory always), and so what it holds: an id lives in cookies,
+/// traits never do.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Scope {
-    /// Cookie stores (ids yes, traits never).
+    /// An id, held by cookie stores too; else a JSON object text (traits), never in a cookie.
     pub cookie: bool,
     /// localStorage stores (off with `localStorageFallbackDisabled`).
     pub local_storage: bool,
@@ -32,29 +33,24 @@ impl Scope {
             StoreKind::Memory => true,
         }
     }
-}
 
-/// What a key holds, which selects its codec in `storage_format`.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Format {
-    /// An id string.
-    Id,
-    /// A JSON object text.
-    Traits,
-}
-
-fn decode(format: Format, store: &dyn Store, raw: &str) -> Option<String> {
-    let (kind, percent_decode) = (store.kind(), store.percent_decode());
-    match format {
-        Format::Id => storage_format::decode_id(kind, raw, percent_decode),
-        Format::Traits => storage_format::decode_traits(kind, raw, percent_decode),
+    /// The value held by `raw` in `store` (`storage_format`'s codec of an id or of traits).
+    fn decode(self, store: &dyn Store, raw: &str) -> Option<String> {
+        let (kind, percent_decode) = (store.kind(), store.percent_decode());
+        if self.cookie {
+            storage_format::decode_id(kind, raw, percent_decode)
+        } else {
+            storage_format::decode_traits(kind, raw, percent_decode)
+        }
     }
-}
 
-fn encode(format: Format, kind: StoreKind, value: &str) -> String {
-    match format {
-        Format::Id => storage_format::encode_id(kind, value),
-        Format::Traits => storage_format::encode_traits(kind, value),
+    /// The stored text for `value` in a store of `kind`.
+    fn encode(self, kind: StoreKind, value: &str) -> String {
+        if self.cookie {
+            storage_format::encode_id(kind, value)
+        } else {
+            storage_format::encode_traits(kind, value)
+        }
     }
 }
 
@@ -120,7 +116,7 @@ impl Stores {
     }
 
     /// The current value of `key`: a cookie's wins, else the first present in priority order.
-    pub fn read(&self, key: &str, scope: Scope, format: Format) -> Option<String> {
+    pub fn read(&self, key: &str, scope: Scope) -> Option<String> {
         let memory_speaks = !self.known(key).is_some_and(|state| state.durable);
         let mut first = None;
         for store in &self.list {
@@ -128,7 +124,7 @@ impl Stores {
             if !scope.holds(kind) || (kind == StoreKind::Memory && !memory_speaks) {
                 continue;
             }
-            let Some(value) = store.get(key).and_then(|raw| decode(format, &**store, &raw)) else {
+            let Some(value) = store.get(key).and_then(|raw| scope.decode(&**store, &raw)) else {
                 continue;
             };
             if kind == StoreKind::Cookie {
@@ -156,7 +152,7 @@ impl Stores {
 
     /// Makes every store in scope hold `value` (`None` removes it), touching only stores that
     /// differ, plus the cookie once per page per key.
-    pub fn sync(&mut self, key: &str, scope: Scope, format: Format, value: Option<&str>) {
+    pub fn sync(&mut self, key: &str, scope: Scope, value: Option<&str>) {
         let refresh = value.is_some() && scope.cookie && !self.known(key).is_some_and(|state| state.refreshed);
         let mut durable = false;
         for store in &mut self.list {
@@ -167,7 +163,7 @@ impl Stores {
             let current = store.get(key);
             match value {
                 Some(value) => {
-                    let wanted = encode(format, kind, value);
+                    let wanted = scope.encode(kind, value);
                     let held = current.as_deref() == Some(wanted.as_str());
                     let stored =
                         if !held || (refresh && kind == StoreKind::Cookie) { store.set(key, &wanted) } else { held };
@@ -192,9 +188,9 @@ impl Stores {
                 return value.clone();
             }
         }
-        let value = self.read(key, scope, Format::Id);
+        let value = self.read(key, scope);
         if let Some(value) = &value {
-            self.sync(key, scope, Format::Id, Some(value));
+            self.sync(key, scope, Some(value));
         }
         let raws = self.raws(key, scope);
         if let Some(state) = self.state(key) {
