@@ -34,6 +34,14 @@ impl CookieStore {
         CookieStore { attributes, probed, max_age_ms, jar: TaskCache::new() }
     }
 
+    /// Deletes the host-only copy of `key` that would shadow our domain cookie
+    /// (`cookie_codec::shadowing_host_only`); nothing when we write host-only.
+    fn remove_host_only(&self, key: &str) {
+        if let Some(text) = cookie_codec::host_only_deletion(key, &self.attributes) {
+            host::set_cookie(&text);
+        }
+    }
+
     fn probe(&mut self) {
         if !self.probed {
             self.probed = true;
@@ -79,7 +87,7 @@ impl Store for CookieStore {
     }
 
     /// Writes the cookie; when it does not read back, the host-only copy that shadows it
-    /// (`cookie_codec::shadowing_host_only`) is removed and the write checked again.
+    /// ([`CookieStore::remove_host_only`]) is removed and the write checked again.
     fn set(&mut self, key: &str, raw: &str) -> bool {
         self.probe();
         self.jar.forget();
@@ -91,9 +99,7 @@ impl Store for CookieStore {
         if self.get(key).as_deref() == Some(raw) {
             return true;
         }
-        if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
-            host::set_cookie(&cookie_codec::deletion(key, &host_only));
-        }
+        self.remove_host_only(key);
         self.jar.forget();
         self.get(key).as_deref() == Some(raw)
     }
@@ -103,9 +109,7 @@ impl Store for CookieStore {
         self.probe();
         self.jar.forget();
         host::set_cookie(&cookie_codec::deletion(key, &self.attributes));
-        if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
-            host::set_cookie(&cookie_codec::deletion(key, &host_only));
-        }
+        self.remove_host_only(key);
     }
 
     /// The browser's decoder (`decodeURIComponent`, js-cookie's value reader).

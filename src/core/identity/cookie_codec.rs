@@ -119,6 +119,11 @@ fn push_attribute(out: &mut String, label: &str, value: &str) {
 /// under `name` until `expires_ms` (ms since the epoch), with `attrs`:
 /// `name=value; expires=<http date>; path=/; domain=…; SameSite=Lax[; Secure]`.
 pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes) -> String {
+    write(name, raw_value, expires_ms, attrs, attrs.domain.as_deref().unwrap_or(""))
+}
+
+/// [`assignment`] with `domain` in place of `attrs.domain` (empty: host-only).
+fn write(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes, domain: &str) -> String {
     let mut out = String::new();
     push_encoded(&mut out, name, NAME_BARE);
     out.push('=');
@@ -128,9 +133,7 @@ pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAt
     out.push_str("; expires=");
     out.push_str(&time::http_date(expires_ms));
     push_attribute(&mut out, "path", &attrs.path);
-    if let Some(domain) = &attrs.domain {
-        push_attribute(&mut out, "domain", domain);
-    }
+    push_attribute(&mut out, "domain", domain);
     push_attribute(&mut out, "SameSite", &attrs.same_site);
     if attrs.secure {
         out.push_str("; Secure");
@@ -142,6 +145,13 @@ pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAt
 /// (empty value, expired at the epoch; domain, path and Secure must match the original).
 pub fn deletion(name: &str, attrs: &CookieAttributes) -> String {
     assignment(name, "", 0.0, attrs)
+}
+
+/// The [`deletion`] of the host-only copy of cookie `name` written with `attrs` (see
+/// [`shadowing_host_only`]); `None` when `attrs` writes host-only itself.
+pub fn host_only_deletion(name: &str, attrs: &CookieAttributes) -> Option<String> {
+    attrs.domain.as_ref()?;
+    Some(write(name, "", 0.0, attrs, ""))
 }
 
 /// The attributes of the host-only copy of a cookie written with `attrs`, which a domain cookie

@@ -185,6 +185,8 @@ fn a_domain_cookie_removes_the_host_only_copy_that_shadows_it() {
     assert_eq!(host_only, CookieAttributes { domain: None, ..domain.clone() }, "same path, SameSite, Secure");
     assert_eq!(deletion("ajs_user_id", &host_only), deletion("ajs_user_id", &CookieAttributes { secure: true, ..CookieAttributes::default() }));
     assert_eq!(shadowing_host_only(&CookieAttributes::default()), None, "a host-only cookie shadows nothing");
+    assert_eq!(host_only_deletion("ajs_user_id", &domain), Some(deletion("ajs_user_id", &host_only)));
+    assert_eq!(host_only_deletion("ajs_user_id", &CookieAttributes::default()), None);
 }
 
 /// js-cookie decodes each `(%XX)+` run on its own (`value.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent)`);
