@@ -56,16 +56,16 @@ pub fn probe_domain() -> Option<String> {
     let hostname = host::hostname();
     let expires = host::now_ms() + 60_000.0;
     // One set of attributes for every candidate (only the domain changes).
-    let mut attributes = CookieAttributes::default();
+    let attributes = CookieAttributes::default();
     for candidate in &cookie_domain::candidates(&hostname)? {
-        attributes.domain = Some(candidate.clone());
-        let probe = cookie_codec::assignment(cookie_domain::PROBE_NAME, "1", expires, &attributes);
+        let probe = cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "1", expires, &attributes, candidate);
         if !host::set_cookie(&probe) {
             return None;
         }
         if cookie_codec::find_raw(&host::cookie(), cookie_domain::PROBE_NAME, host::percent_decode) == Some("1") {
-            host::set_cookie(&cookie_codec::deletion(cookie_domain::PROBE_NAME, &attributes));
-            return attributes.domain;
+            // Its deletion: the same cookie, empty and expired at the epoch.
+            host::set_cookie(&cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "", 0.0, &attributes, candidate));
+            return Some(candidate.clone());
         }
     }
     None

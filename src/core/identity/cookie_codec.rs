@@ -119,11 +119,11 @@ fn push_attribute(out: &mut String, label: &str, value: &str) {
 /// under `name` until `expires_ms` (ms since the epoch), with `attrs`:
 /// `name=value; expires=<http date>; path=/; domain=…; SameSite=Lax[; Secure]`.
 pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes) -> String {
-    write(name, raw_value, expires_ms, attrs, attrs.domain.as_deref().unwrap_or(""))
+    assignment_on(name, raw_value, expires_ms, attrs, attrs.domain.as_deref().unwrap_or(""))
 }
 
 /// [`assignment`] with `domain` in place of `attrs.domain` (empty: host-only).
-fn write(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes, domain: &str) -> String {
+pub fn assignment_on(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes, domain: &str) -> String {
     let mut out = String::new();
     push_encoded(&mut out, name, NAME_BARE);
     out.push('=');
@@ -151,7 +151,7 @@ pub fn deletion(name: &str, attrs: &CookieAttributes) -> String {
 /// [`shadowing_host_only`]); `None` when `attrs` writes host-only itself.
 pub fn host_only_deletion(name: &str, attrs: &CookieAttributes) -> Option<String> {
     attrs.domain.as_ref()?;
-    Some(write(name, "", 0.0, attrs, ""))
+    Some(assignment_on(name, "", 0.0, attrs, ""))
 }
 
 /// The attributes of the host-only copy of a cookie written with `attrs`, which a domain cookie
