@@ -230,16 +230,7 @@ impl Identity {
     /// Storing became allowed (consent granted): writes what the page held in memory meanwhile (ids,
     /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage).
     pub fn persist(&mut self) {
-        let (user_ids, group_ids) = (self.id_scope(Role::User), self.id_scope(Role::Group));
-        let [user, group] = &self.roles;
-        let keys = [
-            (storage_format::ANONYMOUS_ID, user_ids),
-            (&user.id_key, user_ids),
-            (&user.traits_key, self.traits_scope(Role::User)),
-            (&group.id_key, group_ids),
-            (&group.traits_key, self.traits_scope(Role::Group)),
-        ];
-        for (key, scope) in keys {
+        for (key, scope) in keys(&self.roles) {
             let value = self.stores.read(key, scope);
             if value.is_some() {
                 self.stores.sync(key, scope, value.as_deref());
@@ -257,18 +248,28 @@ impl Identity {
     /// Logs out: removes anonymousId, user id and traits, group id and traits from every store,
     /// and the legacy `ajs_user` / `_sio` cookies (which would otherwise be adopted again).
     pub fn reset(&mut self) {
-        let user_scope = self.id_scope(Role::User);
-        self.stores.sync(storage_format::ANONYMOUS_ID, user_scope, None);
-        for &role in &[Role::User, Role::Group] {
-            let (ids, traits) = (self.id_scope(role), self.traits_scope(role));
-            let RoleSettings { id_key, traits_key, .. } = &self.roles[role as usize];
-            self.stores.sync(id_key, ids, None);
-            self.stores.sync(traits_key, traits, None);
+        for (key, scope) in keys(&self.roles) {
+            self.stores.sync(key, scope, None);
         }
-        for legacy in &[storage_format::LEGACY_USER, storage_format::LEGACY_SIO] {
+        for legacy in [storage_format::LEGACY_USER, storage_format::LEGACY_SIO] {
             self.stores.sync(legacy, LEGACY_SCOPE, None);
         }
     }
+}
+
+/// Every identity key with its scope (`[user, group]` roles' keys): the anonymousId, then each role's
+/// id and traits. One table for what [`Identity::reset`] removes and [`Identity::persist`] writes.
+fn keys(roles: &[RoleSettings; 2]) -> [(&str, Scope); 5] {
+    let [user, group] = roles;
+    let ids = |role: &RoleSettings| Scope { cookie: true, local_storage: role.local_storage };
+    let traits = |role: &RoleSettings| Scope { cookie: false, local_storage: role.local_storage };
+    [
+        (storage_format::ANONYMOUS_ID, ids(user)),
+        (&user.id_key, ids(user)),
+        (&user.traits_key, traits(user)),
+        (&group.id_key, ids(group)),
+        (&group.traits_key, traits(group)),
+    ]
 }
 
 #[cfg(test)]
