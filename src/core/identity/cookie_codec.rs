@@ -98,21 +98,32 @@ pub fn find_raw<'a>(cookie_header: &'a str, name: &str, decode: PercentDecode) -
     })
 }
 
-/// An attribute value as js-cookie writes it (up to the first `;`), minus control characters.
+/// An attribute value as js-cookie writes it (up to the first `;`), minus control characters (Unicode
+/// `Cc`: U+0000–U+001F, U+007F–U+009F, the last 32 encoded `C2 80`–`C2 9F`). Bytes, not `chars()`: the
+/// text is copied in runs between the controls, without decoding or encoding UTF-8.
 fn push_attribute(out: &mut String, label: &str, value: &str) {
-    let value = text::split(value, b';').next().unwrap_or("");
+    let value = text::split_once(value, b';').map_or(value, |(value, _)| value);
     if value.is_empty() {
         return;
     }
     out.push_str("; ");
     out.push_str(label);
     out.push('=');
-    // A loop, not `extend(chars().filter(..))`: String's `Extend<char>` costs ~200 B of wasm.
-    for c in value.chars() {
-        if !c.is_control() {
-            out.push(c);
+    let b = value.as_bytes();
+    let (mut i, mut run) = (0, 0);
+    while let Some(&c) = b.get(i) {
+        let width = match c {
+            0..=0x1f | 0x7f => 1,
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => 2,
+            _ => 0,
+        };
+        if width > 0 {
+            out.push_str(value.get(run..i).unwrap_or_default());
+            run = i + width;
         }
+        i += width.max(1);
     }
+    out.push_str(value.get(run..).unwrap_or_default());
 }
 
 /// The `document.cookie = …` text that stores `raw_value` (an encoded value, re-checked here)

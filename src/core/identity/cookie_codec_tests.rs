@@ -233,3 +233,16 @@ fn percent_decode_agrees_with_decoding_each_run() {
         }
     }
 }
+
+#[test]
+fn attribute_values_stop_at_a_semicolon_and_lose_control_characters() {
+    // Every character up to U+02FF (controls C0, DEL and C1 among them), then a few wider ones.
+    let mut all: String = (0..0x300u32).filter_map(char::from_u32).filter(|&c| c != ';').collect();
+    all.push_str("€😀\u{2028}\u{FEFF}");
+    let want: String = all.chars().filter(|c| !c.is_control()).collect();
+    let at = |path: &str| CookieAttributes { path: path.into(), ..CookieAttributes::default() };
+    let text = deletion("k", &at(&all));
+    assert!(text.ends_with(&format!("; path={want}; SameSite=Lax")), "{text:?}");
+    assert!(deletion("k", &at("/a;b")).contains("; path=/a; SameSite"));
+    assert!(deletion("k", &at("\u{0}\u{85};/x")).contains("GMT; path=; SameSite"), "only controls: an empty path");
+}
