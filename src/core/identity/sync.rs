@@ -54,15 +54,38 @@ impl Scope {
     }
 }
 
-/// The stores in read priority order, and what this page knows of each key it touched.
-pub(super) struct Stores {
-    pub list: Vec<Box<dyn Store>>,
-    keys: Vec<KeyState>,
+/// The identity keys by what they hold: each indexes the table of [`Stores`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Slot {
+    AnonymousId,
+    UserId,
+    UserTraits,
+    GroupId,
+    GroupTraits,
+    /// The analytics.js 1.0 `ajs_user` cookie (read and removed only).
+    LegacyUser,
+    /// The `_sio` cookie (read and removed only).
+    LegacySio,
 }
 
-/// What this page knows of one key: one record per key (a handful), so one lookup serves every rule.
-struct KeyState {
-    key: String,
+impl Slot {
+    /// Every slot, in table order (the order `reset` removes them).
+    pub const ALL: [Slot; 7] =
+        [Slot::AnonymousId, Slot::UserId, Slot::UserTraits, Slot::GroupId, Slot::GroupTraits, Slot::LegacyUser, Slot::LegacySio];
+}
+
+/// The stores in read priority order, and by [`Slot`] each key's name, scope and what this page knows of it.
+pub(super) struct Stores {
+    pub list: Vec<Box<dyn Store>>,
+    keys: [Key; 7],
+}
+
+/// One identity key: its name and scope, and what this page knows of it. Two slots may name the same
+/// key (a site's `user.cookie.key` may be anything): every sync updates the state of each slot of
+/// that name, so the state is the key's.
+pub(super) struct Key {
+    name: String,
+    scope: Scope,
     /// The key's cookie was rewritten this page (its expiry rolled forward).
     refreshed: bool,
     /// A browser store (not memory) accepted the key's last write: memory no longer speaks for it.
@@ -73,41 +96,31 @@ struct KeyState {
     memo: Option<(String, Option<String>)>,
 }
 
+impl Key {
+    /// A key of this page not touched yet.
+    pub fn new(name: &str, scope: Scope) -> Key {
+        Key { name: name.to_owned(), scope, refreshed: false, durable: false, memo: None }
+    }
+}
+
 impl Stores {
-    pub fn new(list: Vec<Box<dyn Store>>) -> Self {
-        Stores { list, keys: Vec::new() }
+    /// `list` (in read priority order) for the keys by [`Slot`].
+    pub fn new(list: Vec<Box<dyn Store>>, keys: [Key; 7]) -> Self {
+        Stores { list, keys }
     }
 
-    /// What is known of `key`, if anything.
-    fn known(&self, key: &str) -> Option<&KeyState> {
-        for state in &self.keys {
-            if state.key == key {
-                return Some(state);
-            }
-        }
-        None
+    fn key(&self, slot: Slot) -> &Key {
+        &self.keys[slot as usize]
     }
 
-    /// `key`'s record, made when there is none.
-    fn state(&mut self, key: &str) -> Option<&mut KeyState> {
-        if self.known(key).is_none() {
-            self.keys.push(KeyState { key: key.to_owned(), refreshed: false, durable: false, memo: None });
-        }
-        for state in &mut self.keys {
-            if state.key == key {
-                return Some(state);
-            }
-        }
-        None
-    }
-
-    /// The raw texts of `key` in every store (`None` out of scope) as one text: each a JSON string literal,
+    /// The raw texts of the key in every store (`None` out of scope) as one text: each a JSON string literal,
     /// or `n` when absent (self-delimiting, so equal texts mean equal raws; one `String`, not a
     /// `Vec<Option<String>>` with its own push, compare and drop copies in the wasm).
-    fn raws(&self, key: &str, scope: Scope) -> String {
+    fn raws(&self, slot: Slot) -> String {
+        let Key { name, scope, .. } = self.key(slot);
         let mut raws = String::new();
         for store in &self.list {
-            match if scope.holds(store.kind()) { store.get(key) } else { None } {
+            match if scope.holds(store.kind()) { store.get(name) } else { None } {
                 Some(raw) => json::push_str(&mut raws, &raw),
                 None => raws.push('n'),
             }
@@ -115,16 +128,16 @@ impl Stores {
         raws
     }
 
-    /// The current value of `key`: a cookie's wins, else the first present in priority order.
-    pub fn read(&self, key: &str, scope: Scope) -> Option<String> {
-        let memory_speaks = !self.known(key).is_some_and(|state| state.durable);
+    /// The current value of the key: a cookie's wins, else the first present in priority order.
+    pub fn read(&self, slot: Slot) -> Option<String> {
+        let Key { name, scope, durable, .. } = self.key(slot);
         let mut first = None;
         for store in &self.list {
             let kind = store.kind();
-            if !scope.holds(kind) || (kind == StoreKind::Memory && !memory_speaks) {
+            if !scope.holds(kind) || (kind == StoreKind::Memory && *durable) {
                 continue;
             }
-            let Some(value) = store.get(key).and_then(|raw| scope.decode(&**store, &raw)) else {
+            let Some(value) = store.get(name).and_then(|raw| scope.decode(&**store, &raw)) else {
                 continue;
             };
             if kind == StoreKind::Cookie {
@@ -135,15 +148,16 @@ impl Stores {
         first
     }
 
-    /// The text of cookie `key` in the first cookie store holding it, js-cookie-decoded (legacy cookies
+    /// The text of the key's cookie in the first cookie store holding it, js-cookie-decoded (legacy cookies
     /// are read from cookies only); `None` when absent or undecodable (a cookie store never returns
     /// an undecodable raw text: `cookie_codec::find_raw` skips it).
-    pub fn cookie_text(&self, key: &str) -> Option<String> {
+    pub fn cookie_text(&self, slot: Slot) -> Option<String> {
+        let name = &self.key(slot).name;
         for store in &self.list {
             if store.kind() != StoreKind::Cookie {
                 continue;
             }
-            if let Some(raw) = store.get(key) {
+            if let Some(raw) = store.get(name) {
                 return cookie_codec::decode_value(&raw, store.percent_decode());
             }
         }
@@ -152,50 +166,52 @@ impl Stores {
 
     /// Makes every store in scope hold `value` (`None` removes it), touching only stores that
     /// differ, plus the cookie once per page per key.
-    pub fn sync(&mut self, key: &str, scope: Scope, value: Option<&str>) {
-        let refresh = value.is_some() && scope.cookie && !self.known(key).is_some_and(|state| state.refreshed);
+    pub fn sync(&mut self, slot: Slot, value: Option<&str>) {
+        let Key { name, scope, refreshed, .. } = &self.keys[slot as usize];
+        let (scope, refresh) = (*scope, value.is_some() && scope.cookie && !refreshed);
         let mut durable = false;
         for store in &mut self.list {
             let kind = store.kind();
             if !scope.holds(kind) {
                 continue;
             }
-            let current = store.get(key);
+            let current = store.get(name);
             match value {
                 Some(value) => {
                     let wanted = scope.encode(kind, value);
                     let held = current.as_deref() == Some(wanted.as_str());
                     let stored =
-                        if !held || (refresh && kind == StoreKind::Cookie) { store.set(key, &wanted) } else { held };
+                        if !held || (refresh && kind == StoreKind::Cookie) { store.set(name, &wanted) } else { held };
                     durable |= stored && kind != StoreKind::Memory;
                 }
-                None if current.is_some() => store.remove(key),
+                None if current.is_some() => store.remove(name),
                 None => {}
             }
         }
-        if let Some(state) = self.state(key) {
-            state.refreshed |= refresh;
-            state.durable = durable;
-            state.memo = None;
+        let name = name.clone();
+        for key in &mut self.keys {
+            if key.name == name {
+                key.refreshed |= refresh;
+                key.durable = durable;
+                key.memo = None;
+            }
         }
     }
 
-    /// Reads `key` and writes the winner back to every store in scope that differs.
-    pub fn read_synced(&mut self, key: &str, scope: Scope) -> Option<String> {
-        let raws = self.raws(key, scope);
-        if let Some(KeyState { memo: Some((held, value)), .. }) = self.known(key) {
+    /// Reads the key and writes the winner back to every store in scope that differs.
+    pub fn read_synced(&mut self, slot: Slot) -> Option<String> {
+        let raws = self.raws(slot);
+        if let Some((held, value)) = &self.key(slot).memo {
             if *held == raws {
                 return value.clone();
             }
         }
-        let value = self.read(key, scope);
+        let value = self.read(slot);
         if let Some(value) = &value {
-            self.sync(key, scope, Some(value));
+            self.sync(slot, Some(value));
         }
-        let raws = self.raws(key, scope);
-        if let Some(state) = self.state(key) {
-            state.memo = Some((raws, value.clone()));
-        }
+        let raws = self.raws(slot);
+        self.keys[slot as usize].memo = Some((raws, value.clone()));
         value
     }
 }
