@@ -188,9 +188,9 @@ impl Stores {
                 None => {}
             }
         }
-        let name = name.clone();
-        for key in &mut self.keys {
-            if key.name == name {
+        for i in 0..self.keys.len() {
+            if self.keys[i].name == self.keys[slot as usize].name {
+                let key = &mut self.keys[i];
                 key.refreshed |= refresh;
                 key.durable = durable;
                 key.memo = None;
