@@ -34,6 +34,14 @@ impl CookieStore {
         CookieStore { attributes, probed, max_age_ms, jar: TaskCache::new() }
     }
 
+    /// Deletes the host-only copy of `key` that would shadow our domain cookie
+    /// (`cookie_codec::shadowing_host_only`); nothing when we write host-only.
+    fn remove_host_only(&self, key: &str) {
+        if let Some(text) = cookie_codec::host_only_deletion(key, &self.attributes) {
+            host::set_cookie(&text);
+        }
+    }
+
     fn probe(&mut self) {
         if !self.probed {
             self.probed = true;
@@ -48,16 +56,16 @@ pub fn probe_domain() -> Option<String> {
     let hostname = host::hostname();
     let expires = host::now_ms() + 60_000.0;
     // One set of attributes for every candidate (only the domain changes).
-    let mut attributes = CookieAttributes::default();
+    let attributes = CookieAttributes::default();
     for candidate in &cookie_domain::candidates(&hostname)? {
-        attributes.domain = Some(candidate.clone());
-        let probe = cookie_codec::assignment(cookie_domain::PROBE_NAME, "1", expires, &attributes);
+        let probe = cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "1", expires, &attributes, candidate);
         if !host::set_cookie(&probe) {
             return None;
         }
         if cookie_codec::find_raw(&host::cookie(), cookie_domain::PROBE_NAME, host::percent_decode) == Some("1") {
-            host::set_cookie(&cookie_codec::deletion(cookie_domain::PROBE_NAME, &attributes));
-            return attributes.domain;
+            // Its deletion: the same cookie, empty and expired at the epoch.
+            host::set_cookie(&cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "", 0.0, &attributes, candidate));
+            return Some(candidate.clone());
         }
     }
     None
@@ -79,7 +87,7 @@ impl Store for CookieStore {
     }
 
     /// Writes the cookie; when it does not read back, the host-only copy that shadows it
-    /// (`cookie_codec::shadowing_host_only`) is removed and the write checked again.
+    /// ([`CookieStore::remove_host_only`]) is removed and the write checked again.
     fn set(&mut self, key: &str, raw: &str) -> bool {
         self.probe();
         self.jar.forget();
@@ -91,9 +99,7 @@ impl Store for CookieStore {
         if self.get(key).as_deref() == Some(raw) {
             return true;
         }
-        if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
-            host::set_cookie(&cookie_codec::deletion(key, &host_only));
-        }
+        self.remove_host_only(key);
         self.jar.forget();
         self.get(key).as_deref() == Some(raw)
     }
@@ -103,9 +109,7 @@ impl Store for CookieStore {
         self.probe();
         self.jar.forget();
         host::set_cookie(&cookie_codec::deletion(key, &self.attributes));
-        if let Some(host_only) = cookie_codec::shadowing_host_only(&self.attributes) {
-            host::set_cookie(&cookie_codec::deletion(key, &host_only));
-        }
+        self.remove_host_only(key);
     }
 
     /// The browser's decoder (`decodeURIComponent`, js-cookie's value reader).

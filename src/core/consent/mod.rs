@@ -145,6 +145,14 @@ pub fn effects(state: State, settings: &ConsentSettings) -> Effects {
     Effects { store, send, route }
 }
 
+/// `object` with one member set: `open` is `{"<key>":` (a key with nothing to escape), `value` its JSON.
+fn merge_member(object: &str, open: &str, value: &str) -> String {
+    let mut member = String::from(open);
+    member.push_str(value);
+    member.push('}');
+    json::merge_objects(object, &member)
+}
+
 /// What [`Consent::hold`] did with an event.
 #[derive(Debug, PartialEq)]
 pub enum Held {
@@ -228,9 +236,9 @@ impl Consent {
         let Some(preferences) = self.preferences() else { return body };
         let context = json::get(&body, "context").unwrap_or("{}");
         let consent = json::get(context, "consent").unwrap_or("{}");
-        let consent = json::merge_objects(consent, &json::write_object(&[("categoryPreferences".into(), preferences)]));
-        let context = json::merge_objects(context, &json::write_object(&[("consent".into(), &consent)]));
-        json::merge_objects(&body, &json::write_object(&[("context".into(), &context)]))
+        let consent = merge_member(consent, "{\"categoryPreferences\":", preferences);
+        let context = merge_member(context, "{\"consent\":", &consent);
+        merge_member(&body, "{\"context\":", &context)
     }
 
     /// Routes one built event (its messageId and body) by the current state.

@@ -32,60 +32,41 @@ impl Default for CookieAttributes {
     }
 }
 
-/// True for the bytes `encodeURIComponent` leaves alone.
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || text::has_byte(b"-_.!~*'()", b)
-}
+/// Bytes js-cookie leaves bare in values besides ASCII letters and digits: what `encodeURIComponent` leaves
+/// alone (`-_.!~*'()`), then what js-cookie un-escapes again (`2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD]`).
+const VALUE_BARE: &[u8] = b"-_.!~*'()#$&+/:<=>?@[]^`{|}";
+/// Bytes js-cookie leaves bare in names: `encodeURIComponent`'s minus `(` and `)` (it escapes them there),
+/// then what it un-escapes again (`2[346B]|5E|60|7C`).
+const NAME_BARE: &[u8] = b"-_.!~*'#$&+^`|";
+/// The output alphabet of [`encode_value`]: [`VALUE_BARE`] and `%`.
+const RAW_VALUE_BARE: &[u8] = b"%-_.!~*'()#$&+/:<=>?@[]^`{|}";
 
-/// Bytes js-cookie un-escapes again after `encodeURIComponent` in values (`2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD]`).
-const VALUE_BARE: &[u8] = b"#$&+/:<=>?@[]^`{|}";
-/// Bytes js-cookie un-escapes again in names (`2[346B]|5E|60|7C`); it escapes `(` and `)` there.
-const NAME_BARE: &[u8] = b"#$&+^`|";
-
-fn push_percent(out: &mut String, b: u8) {
+/// Appends `text` with every byte that is not an ASCII letter or digit or in `bare` percent-encoded
+/// (one loop for names, values and raw values: each copy of it costs wasm bytes).
+fn push_encoded(out: &mut String, text: &str, bare: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.push('%');
-    out.push(HEX[(b >> 4) as usize] as char);
-    out.push(HEX[(b & 0x0f) as usize] as char);
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || text::has_byte(bare, b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 0x0f) as usize] as char);
+        }
+    }
 }
 
 /// Encodes a cookie value exactly as js-cookie 3 writes it (`encodeURIComponent`, then some bare).
 pub fn encode_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for &b in value.as_bytes() {
-        if is_unreserved(b) || text::has_byte(VALUE_BARE, b) {
-            out.push(b as char);
-        } else {
-            push_percent(&mut out, b);
-        }
-    }
+    push_encoded(&mut out, value, VALUE_BARE);
     out
 }
 
 /// Encodes a cookie name exactly as js-cookie 3 writes it.
 pub fn encode_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    for &b in name.as_bytes() {
-        if (is_unreserved(b) && b != b'(' && b != b')') || text::has_byte(NAME_BARE, b) {
-            out.push(b as char);
-        } else {
-            push_percent(&mut out, b);
-        }
-    }
-    out
-}
-
-/// Makes an already-encoded value safe to splice: bytes outside js-cookie's output alphabet
-/// (which includes `%`) are percent-encoded. Idempotent on [`encode_value`] output.
-fn safe_raw_value(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for &b in raw.as_bytes() {
-        if is_unreserved(b) || text::has_byte(VALUE_BARE, b) || b == b'%' {
-            out.push(b as char);
-        } else {
-            push_percent(&mut out, b);
-        }
-    }
+    push_encoded(&mut out, name, NAME_BARE);
     out
 }
 
@@ -117,36 +98,53 @@ pub fn find_raw<'a>(cookie_header: &'a str, name: &str, decode: PercentDecode) -
     })
 }
 
-/// An attribute value as js-cookie writes it (up to the first `;`), minus control characters.
+/// An attribute value as js-cookie writes it (up to the first `;`), minus control characters (Unicode
+/// `Cc`: U+0000–U+001F, U+007F–U+009F, the last 32 encoded `C2 80`–`C2 9F`). Bytes, not `chars()`: the
+/// text is copied in runs between the controls, without decoding or encoding UTF-8.
 fn push_attribute(out: &mut String, label: &str, value: &str) {
-    let value = text::split(value, b';').next().unwrap_or("");
+    let value = text::split_once(value, b';').map_or(value, |(value, _)| value);
     if value.is_empty() {
         return;
     }
     out.push_str("; ");
     out.push_str(label);
     out.push('=');
-    // A loop, not `extend(chars().filter(..))`: String's `Extend<char>` costs ~200 B of wasm.
-    for c in value.chars() {
-        if !c.is_control() {
-            out.push(c);
+    let b = value.as_bytes();
+    let (mut i, mut run) = (0, 0);
+    while let Some(&c) = b.get(i) {
+        let width = match c {
+            0..=0x1f | 0x7f => 1,
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => 2,
+            _ => 0,
+        };
+        if width > 0 {
+            out.push_str(value.get(run..i).unwrap_or_default());
+            run = i + width;
         }
+        i += width.max(1);
     }
+    out.push_str(value.get(run..).unwrap_or_default());
 }
 
 /// The `document.cookie = …` text that stores `raw_value` (an encoded value, re-checked here)
 /// under `name` until `expires_ms` (ms since the epoch), with `attrs`:
 /// `name=value; expires=<http date>; path=/; domain=…; SameSite=Lax[; Secure]`.
 pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes) -> String {
-    let mut out = encode_name(name);
+    assignment_on(name, raw_value, expires_ms, attrs, attrs.domain.as_deref().unwrap_or(""))
+}
+
+/// [`assignment`] with `domain` in place of `attrs.domain` (empty: host-only).
+pub fn assignment_on(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes, domain: &str) -> String {
+    let mut out = String::new();
+    push_encoded(&mut out, name, NAME_BARE);
     out.push('=');
-    out.push_str(&safe_raw_value(raw_value));
+    // An already-encoded value, made safe to splice: bytes outside js-cookie's output alphabet (which
+    // includes `%`) are percent-encoded (a no-op on `encode_value` output).
+    push_encoded(&mut out, raw_value, RAW_VALUE_BARE);
     out.push_str("; expires=");
     out.push_str(&time::http_date(expires_ms));
     push_attribute(&mut out, "path", &attrs.path);
-    if let Some(domain) = &attrs.domain {
-        push_attribute(&mut out, "domain", domain);
-    }
+    push_attribute(&mut out, "domain", domain);
     push_attribute(&mut out, "SameSite", &attrs.same_site);
     if attrs.secure {
         out.push_str("; Secure");
@@ -158,6 +156,13 @@ pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAt
 /// (empty value, expired at the epoch; domain, path and Secure must match the original).
 pub fn deletion(name: &str, attrs: &CookieAttributes) -> String {
     assignment(name, "", 0.0, attrs)
+}
+
+/// The [`deletion`] of the host-only copy of cookie `name` written with `attrs` (see
+/// [`shadowing_host_only`]); `None` when `attrs` writes host-only itself.
+pub fn host_only_deletion(name: &str, attrs: &CookieAttributes) -> Option<String> {
+    attrs.domain.as_ref()?;
+    Some(assignment_on(name, "", 0.0, attrs, ""))
 }
 
 /// The attributes of the host-only copy of a cookie written with `attrs`, which a domain cookie

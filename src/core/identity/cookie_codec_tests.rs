@@ -185,6 +185,8 @@ fn a_domain_cookie_removes_the_host_only_copy_that_shadows_it() {
     assert_eq!(host_only, CookieAttributes { domain: None, ..domain.clone() }, "same path, SameSite, Secure");
     assert_eq!(deletion("ajs_user_id", &host_only), deletion("ajs_user_id", &CookieAttributes { secure: true, ..CookieAttributes::default() }));
     assert_eq!(shadowing_host_only(&CookieAttributes::default()), None, "a host-only cookie shadows nothing");
+    assert_eq!(host_only_deletion("ajs_user_id", &domain), Some(deletion("ajs_user_id", &host_only)));
+    assert_eq!(host_only_deletion("ajs_user_id", &CookieAttributes::default()), None);
 }
 
 /// js-cookie decodes each `(%XX)+` run on its own (`value.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent)`);
@@ -230,4 +232,17 @@ fn percent_decode_agrees_with_decoding_each_run() {
             assert_eq!(percent_decode(&s, strict), per_run(&s, strict), "{s:?} strict={strict}");
         }
     }
+}
+
+#[test]
+fn attribute_values_stop_at_a_semicolon_and_lose_control_characters() {
+    // Every character up to U+02FF (controls C0, DEL and C1 among them), then a few wider ones.
+    let mut all: String = (0..0x300u32).filter_map(char::from_u32).filter(|&c| c != ';').collect();
+    all.push_str("€😀\u{2028}\u{FEFF}");
+    let want: String = all.chars().filter(|c| !c.is_control()).collect();
+    let at = |path: &str| CookieAttributes { path: path.into(), ..CookieAttributes::default() };
+    let text = deletion("k", &at(&all));
+    assert!(text.ends_with(&format!("; path={want}; SameSite=Lax")), "{text:?}");
+    assert!(deletion("k", &at("/a;b")).contains("; path=/a; SameSite"));
+    assert!(deletion("k", &at("\u{0}\u{85};/x")).contains("GMT; path=; SameSite"), "only controls: an empty path");
 }

@@ -40,34 +40,44 @@ use crate::core::random::Random;
 use crate::core::identity::settings::{IdentitySettings, RoleSettings};
 use crate::core::store::Store;
 use crate::core::uuid;
-use sync::{Format, Scope, Stores};
+use sync::{Key, Scope, Slot, Stores};
 
 /// The visitor's identity over an ordered list of stores (see the module docs for the rules).
 pub struct Identity {
     stores: Stores,
-    /// By [`Role`]: a field apart from `stores`, so keys are borrowed while the stores change.
-    roles: [RoleSettings; 2],
     server_managed: bool,
 }
 
+/// The user's or the group's slots: its id and its traits.
 #[derive(Clone, Copy, PartialEq)]
-enum Role {
-    User,
-    Group,
+struct Role {
+    id: Slot,
+    traits: Slot,
 }
 
-const LEGACY_SCOPE: Scope = Scope { cookie: true, local_storage: false };
+const USER: Role = Role { id: Slot::UserId, traits: Slot::UserTraits };
+const GROUP: Role = Role { id: Slot::GroupId, traits: Slot::GroupTraits };
 
 impl Identity {
     /// An identity over `stores` (in read priority order, as `settings.stores`); adopts a legacy
     /// `ajs_user` cookie when no user id is stored.
     pub fn new(settings: &IdentitySettings, stores: Vec<Box<dyn Store>>) -> Self {
-        let mut identity =
-            Identity {
-            stores: Stores::new(stores),
-            roles: [settings.user.clone(), settings.group.clone()],
-            server_managed: settings.server_managed,
-        };
+        let (user, group) = (&settings.user, &settings.group);
+        // Ids live in cookies, localStorage (unless the role disables it) and memory; traits the same
+        // but never in a cookie; the legacy cookies only in cookies.
+        let ids = |role: &RoleSettings| Scope { cookie: true, local_storage: role.local_storage };
+        let traits = |role: &RoleSettings| Scope { cookie: false, local_storage: role.local_storage };
+        let legacy = Scope { cookie: true, local_storage: false };
+        let keys = [
+            Key::new(storage_format::ANONYMOUS_ID, ids(user)),
+            Key::new(&user.id_key, ids(user)),
+            Key::new(&user.traits_key, traits(user)),
+            Key::new(&group.id_key, ids(group)),
+            Key::new(&group.traits_key, traits(group)),
+            Key::new(storage_format::LEGACY_USER, legacy),
+            Key::new(storage_format::LEGACY_SIO, legacy),
+        ];
+        let mut identity = Identity { stores: Stores::new(stores, keys), server_managed: settings.server_managed };
         identity.adopt_legacy_user();
         identity
     }
@@ -77,46 +87,30 @@ impl Identity {
         &self.stores.list
     }
 
-    fn settings(&self, role: Role) -> &RoleSettings {
-        &self.roles[role as usize]
-    }
-
-    fn id_scope(&self, role: Role) -> Scope {
-        Scope { cookie: true, local_storage: self.settings(role).local_storage }
-    }
-
-    fn traits_scope(&self, role: Role) -> Scope {
-        Scope { cookie: false, local_storage: self.settings(role).local_storage }
-    }
-
     fn adopt_legacy_user(&mut self) {
-        let key = &self.roles[Role::User as usize].id_key;
-        let scope = self.id_scope(Role::User);
-        if self.stores.read(key, scope, Format::Id).is_some() {
+        if self.stores.read(Slot::UserId).is_some() {
             return;
         }
-        let Some(legacy) =
-            self.stores.cookie_text(storage_format::LEGACY_USER).and_then(|text| storage_format::decode_legacy_user(&text))
+        let Some(legacy) = self.stores.cookie_text(Slot::LegacyUser).and_then(|text| storage_format::decode_legacy_user(&text))
         else {
             return;
         };
         if let Some(id) = legacy.id {
-            self.stores.sync(key, scope, Format::Id, Some(&id));
+            self.stores.sync(Slot::UserId, Some(&id));
         }
         if let Some(traits) = legacy.traits {
-            self.set_traits(Role::User, Some(&traits));
+            self.set_traits(USER, Some(&traits));
         }
     }
 
     /// The anonymousId, made (or adopted from a legacy `_sio` cookie) and stored when there is none.
     pub fn anonymous_id(&mut self, random: &mut dyn Random) -> String {
-        let scope = self.id_scope(Role::User);
-        if let Some(id) = self.stores.read_synced(storage_format::ANONYMOUS_ID, scope) {
+        if let Some(id) = self.stores.read_synced(Slot::AnonymousId) {
             return id;
         }
-        let legacy = self.stores.cookie_text(storage_format::LEGACY_SIO).and_then(|text| storage_format::decode_legacy_sio(&text));
+        let legacy = self.stores.cookie_text(Slot::LegacySio).and_then(|text| storage_format::decode_legacy_sio(&text));
         let id = legacy.unwrap_or_else(|| uuid::v4(random));
-        self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, Some(&id));
+        self.stores.sync(Slot::AnonymousId, Some(&id));
         id
     }
 
@@ -125,17 +119,15 @@ impl Identity {
     /// forgetting).
     pub fn set_anonymous_id(&mut self, id: Option<&str>) -> Option<String> {
         let id = id.filter(|id| !id.is_empty());
-        let scope = self.id_scope(Role::User);
         if id.is_some_and(|id| !storage_format::admissible_id(id)) {
-            return self.stores.read_synced(storage_format::ANONYMOUS_ID, scope);
+            return self.stores.read_synced(Slot::AnonymousId);
         }
-        self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, id);
-        id.map(|id| self.stores.read_synced(storage_format::ANONYMOUS_ID, scope).unwrap_or_else(|| id.to_owned()))
+        self.stores.sync(Slot::AnonymousId, id);
+        id.map(|id| self.stores.read_synced(Slot::AnonymousId).unwrap_or_else(|| id.to_owned()))
     }
 
     fn id(&mut self, role: Role) -> Option<String> {
-        let scope = self.id_scope(role);
-        self.stores.read_synced(&self.roles[role as usize].id_key, scope)
+        self.stores.read_synced(role.id)
     }
 
     /// Stores (or with `None`/`""` removes) the id; a switch between two ids of the user forgets
@@ -146,22 +138,19 @@ impl Identity {
             return;
         }
         let previous = self.id(role);
-        let scope = self.id_scope(role);
-        self.stores.sync(&self.roles[role as usize].id_key, scope, Format::Id, id);
-        if role == Role::User && previous.is_some() && id.is_some() && previous.as_deref() != id {
-            self.stores.sync(storage_format::ANONYMOUS_ID, scope, Format::Id, None);
+        self.stores.sync(role.id, id);
+        if role == USER && previous.is_some() && id.is_some() && previous.as_deref() != id {
+            self.stores.sync(Slot::AnonymousId, None);
         }
     }
 
     fn traits(&self, role: Role) -> String {
-        let settings = self.settings(role);
-        self.stores.read(&settings.traits_key, self.traits_scope(role), Format::Traits).unwrap_or_else(|| "{}".into())
+        self.stores.read(role.traits).unwrap_or_else(|| "{}".into())
     }
 
     fn set_traits(&mut self, role: Role, traits_json: Option<&str>) {
         let traits = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
-        let scope = self.traits_scope(role);
-        self.stores.sync(&self.roles[role as usize].traits_key, scope, Format::Traits, Some(json::trim_ws(traits)));
+        self.stores.sync(role.traits, Some(json::trim_ws(traits)));
     }
 
     /// identify/group: merge traits while the id stays (or is absent), replace them on a switch.
@@ -179,70 +168,65 @@ impl Identity {
 
     /// The userId, or `None` when anonymous.
     pub fn user_id(&mut self) -> Option<String> {
-        self.id(Role::User)
+        self.id(USER)
     }
 
     /// Sets the userId directly (`user().id(x)`); traits are untouched.
     pub fn set_user_id(&mut self, user_id: Option<&str>) {
-        self.set_id(Role::User, user_id);
+        self.set_id(USER, user_id);
     }
 
     /// `identify(userId?, traits?)`: see the module docs for the merge/replace rule.
     pub fn identify(&mut self, user_id: Option<&str>, traits_json: Option<&str>) {
-        self.update(Role::User, user_id, traits_json);
+        self.update(USER, user_id, traits_json);
     }
 
     /// The stored user traits as a JSON object text (`{}` when none).
     pub fn user_traits(&self) -> String {
-        self.traits(Role::User)
+        self.traits(USER)
     }
 
     /// Replaces the user traits (`user().traits(obj)`); `None` or a non-object clears them to `{}`.
     pub fn set_user_traits(&mut self, traits_json: Option<&str>) {
-        self.set_traits(Role::User, traits_json);
+        self.set_traits(USER, traits_json);
     }
 
     /// The group id, or `None`.
     pub fn group_id(&mut self) -> Option<String> {
-        self.id(Role::Group)
+        self.id(GROUP)
     }
 
     /// Sets the group id directly (`group().id(x)`); traits are untouched.
     pub fn set_group_id(&mut self, group_id: Option<&str>) {
-        self.set_id(Role::Group, group_id);
+        self.set_id(GROUP, group_id);
     }
 
     /// `group(groupId?, traits?)`: the identify merge/replace rule for the group.
     pub fn group(&mut self, group_id: Option<&str>, traits_json: Option<&str>) {
-        self.update(Role::Group, group_id, traits_json);
+        self.update(GROUP, group_id, traits_json);
     }
 
     /// The stored group traits as a JSON object text (`{}` when none).
     pub fn group_traits(&self) -> String {
-        self.traits(Role::Group)
+        self.traits(GROUP)
     }
 
     /// Replaces the group traits; `None` or a non-object clears them to `{}`.
     pub fn set_group_traits(&mut self, traits_json: Option<&str>) {
-        self.set_traits(Role::Group, traits_json);
+        self.set_traits(GROUP, traits_json);
     }
 
     /// Storing became allowed (consent granted): writes what the page held in memory meanwhile (ids,
-    /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage).
+    /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage). The
+    /// legacy cookies are not written: they are read only.
     pub fn persist(&mut self) {
-        let (user_ids, group_ids) = (self.id_scope(Role::User), self.id_scope(Role::Group));
-        let [user, group] = &self.roles;
-        let keys = [
-            (storage_format::ANONYMOUS_ID, user_ids, Format::Id),
-            (&user.id_key, user_ids, Format::Id),
-            (&user.traits_key, self.traits_scope(Role::User), Format::Traits),
-            (&group.id_key, group_ids, Format::Id),
-            (&group.traits_key, self.traits_scope(Role::Group), Format::Traits),
-        ];
-        for (key, scope, format) in keys {
-            let value = self.stores.read(key, scope, format);
+        for slot in Slot::ALL {
+            if slot == Slot::LegacyUser || slot == Slot::LegacySio {
+                continue;
+            }
+            let value = self.stores.read(slot);
             if value.is_some() {
-                self.stores.sync(key, scope, format, value.as_deref());
+                self.stores.sync(slot, value.as_deref());
             }
         }
     }
@@ -250,23 +234,15 @@ impl Identity {
     /// With `cookie.serverManaged`: the anonymousId to report to the site's id endpoint when the
     /// server has not set the cookie (the id then lives in localStorage only), else `None`.
     pub fn unreported_server_id(&mut self, random: &mut dyn Random) -> Option<String> {
-        let missing = self.server_managed && self.stores.cookie_text(storage_format::ANONYMOUS_ID).is_none();
+        let missing = self.server_managed && self.stores.cookie_text(Slot::AnonymousId).is_none();
         missing.then(|| self.anonymous_id(random))
     }
 
     /// Logs out: removes anonymousId, user id and traits, group id and traits from every store,
     /// and the legacy `ajs_user` / `_sio` cookies (which would otherwise be adopted again).
     pub fn reset(&mut self) {
-        let user_scope = self.id_scope(Role::User);
-        self.stores.sync(storage_format::ANONYMOUS_ID, user_scope, Format::Id, None);
-        for &role in &[Role::User, Role::Group] {
-            let (ids, traits) = (self.id_scope(role), self.traits_scope(role));
-            let RoleSettings { id_key, traits_key, .. } = &self.roles[role as usize];
-            self.stores.sync(id_key, ids, Format::Id, None);
-            self.stores.sync(traits_key, traits, Format::Traits, None);
-        }
-        for legacy in &[storage_format::LEGACY_USER, storage_format::LEGACY_SIO] {
-            self.stores.sync(legacy, LEGACY_SCOPE, Format::Id, None);
+        for slot in Slot::ALL {
+            self.stores.sync(slot, None);
         }
     }
 }

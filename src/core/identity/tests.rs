@@ -251,3 +251,43 @@ fn ids_over_the_length_limit_are_refused_at_every_door_and_discarded_on_read() {
         }
     }
 }
+
+/// Roles may be given one key (a site's options can name anything): every rule then holds per key,
+/// whichever role touches it. The trace (each step's result, then the raw cookie and localStorage
+/// values) was recorded from the key-by-name implementation this one replaced.
+#[test]
+fn roles_sharing_a_key_share_its_state() {
+    let options = [
+        r#"{"group":{"cookie":{"key":"ajs_user_id"},"localStorage":{"key":"ajs_user_traits"}}}"#,
+        r#"{"user":{"cookie":{"key":"ajs_anonymous_id"}},"group":{"cookie":{"key":"_sio"},"localStorageFallbackDisabled":true}}"#,
+        r#"{"user":{"localStorage":{"key":"ajs_user_id"}},"group":{"localStorage":{"key":"ajs_user"}}}"#,
+    ];
+    let steps = [
+        Anon, UserId, GroupId, CookieWrites, SetUserId(Some("u1")), GroupId, CookieWrites, Identify(Some("u2"), Some(r#"{"a":1}"#)),
+        GroupTraits, Group(Some("g1"), Some(r#"{"b":2}"#)), UserId, Traits, CookieWrites, Clear(L), UserId, GroupId, Anon,
+        Clear(C), GroupId, UserId, CookieWrites, Reload, Anon, UserId, Traits, GroupTraits, CookieWrites,
+    ];
+    let then = [Reset, Anon, GroupId, UserId, CookieWrites];
+    let mut traces = Vec::new();
+    for options in options {
+        let mut world = World::new(options, &[(C, "_sio", "s1----x"), (C, "ajs_user", r#"{"id":"old","traits":{"t":1}}"#)]);
+        let mut trace = Vec::new();
+        for ops in [&steps[..], &then[..]] {
+            trace.extend(ops.iter().map(|op| world.run(op)));
+            for at in [C, L] {
+                for key in ["ajs_anonymous_id", "ajs_user_id", "ajs_user_traits", "ajs_group_id", "ajs_user", "_sio"] {
+                    trace.push(format!("{at:?} {key}={}", world.raw(at, key).unwrap_or_else(|| "∅".into())));
+                }
+            }
+        }
+        traces.push(trace.join(" | "));
+    }
+    let want = [
+        r#"s1 | old | old | 2 |  | u1 | 1 |  | {"a":1} |  | g1 | {"b":2} | 2 |  | g1 | g1 | s1 |  | g1 | g1 | 2 |  | s1 | g1 | {} | {} | 2 | C ajs_anonymous_id=s1 | C ajs_user_id=g1 | C ajs_user_traits=∅ | C ajs_group_id=∅ | C ajs_user=∅ | C _sio=∅ | L ajs_anonymous_id="s1" | L ajs_user_id="g1" | L ajs_user_traits=∅ | L ajs_group_id=∅ | L ajs_user=∅ | L _sio=∅ |  | 00010203-0405-4607-8809-0a0b0c0d0e0f | ∅ | ∅ | 1 | C ajs_anonymous_id=00010203-0405-4607-8809-0a0b0c0d0e0f | C ajs_user_id=∅ | C ajs_user_traits=∅ | C ajs_group_id=∅ | C ajs_user=∅ | C _sio=∅ | L ajs_anonymous_id="00010203-0405-4607-8809-0a0b0c0d0e0f" | L ajs_user_id=∅ | L ajs_user_traits=∅ | L ajs_group_id=∅ | L ajs_user=∅ | L _sio=∅"#,
+        r#"old | old | s1----x | 2 |  | s1----x | 1 |  | {} |  | u2 | {"t":1,"a":1} | 2 |  | u2 | g1 | u2 |  | ∅ | u2 | 1 |  | u2 | u2 | {} | {} | 1 | C ajs_anonymous_id=u2 | C ajs_user_id=∅ | C ajs_user_traits=∅ | C ajs_group_id=∅ | C ajs_user=∅ | C _sio=∅ | L ajs_anonymous_id="u2" | L ajs_user_id=∅ | L ajs_user_traits=∅ | L ajs_group_id=∅ | L ajs_user=∅ | L _sio=∅ |  | 00010203-0405-4607-8809-0a0b0c0d0e0f | ∅ | 00010203-0405-4607-8809-0a0b0c0d0e0f | 1 | C ajs_anonymous_id=00010203-0405-4607-8809-0a0b0c0d0e0f | C ajs_user_id=∅ | C ajs_user_traits=∅ | C ajs_group_id=∅ | C ajs_user=∅ | C _sio=∅ | L ajs_anonymous_id="00010203-0405-4607-8809-0a0b0c0d0e0f" | L ajs_user_id=∅ | L ajs_user_traits=∅ | L ajs_group_id=∅ | L ajs_user=∅ | L _sio=∅"#,
+        r#"s1 | old | ∅ | 2 |  | ∅ | 1 |  | {} |  | u2 | {} | 2 |  | u2 | g1 | s1 |  | g1 | u2 | 3 |  | s1 | u2 | {} | {} | 2 | C ajs_anonymous_id=s1 | C ajs_user_id=u2 | C ajs_user_traits=∅ | C ajs_group_id=g1 | C ajs_user=∅ | C _sio=∅ | L ajs_anonymous_id="s1" | L ajs_user_id="u2" | L ajs_user_traits=∅ | L ajs_group_id="g1" | L ajs_user=∅ | L _sio=∅ |  | 00010203-0405-4607-8809-0a0b0c0d0e0f | ∅ | ∅ | 1 | C ajs_anonymous_id=00010203-0405-4607-8809-0a0b0c0d0e0f | C ajs_user_id=∅ | C ajs_user_traits=∅ | C ajs_group_id=∅ | C ajs_user=∅ | C _sio=∅ | L ajs_anonymous_id="00010203-0405-4607-8809-0a0b0c0d0e0f" | L ajs_user_id=∅ | L ajs_user_traits=∅ | L ajs_group_id=∅ | L ajs_user=∅ | L _sio=∅"#,
+    ];
+    for (got, want) in traces.iter().zip(want) {
+        assert_eq!(got, want);
+    }
+}
