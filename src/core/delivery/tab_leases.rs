@@ -103,7 +103,7 @@ impl TabLeases {
         self.next_beat_ms = match lease::decide(current.as_ref(), &self.tab_id, now_ms, self.liveness) {
             LeaseDecision::Keep { until_ms } if !handed_over => until_ms,
             _ => {
-                store.set(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, self.liveness)));
+                store.set(&key, &lease::claim_record(&self.tab_id, now_ms, self.liveness));
                 now_ms + self.liveness.heartbeat_ms
             }
         };
@@ -127,14 +127,15 @@ impl TabLeases {
 
     /// The tabs whose queues may be adopted now: another tab's queue whose liveness lease is not live.
     pub fn orphans(&self, now_ms: f64, store: &dyn Store) -> Vec<String> {
-        // Each tab once (one key per event): `seen` holds every tab looked at.
-        let (mut seen, mut orphans): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-        for key in &store.keys_with_prefix(&queue_format::event_source_prefix(&self.write_key)) {
+        // Each tab once (one key per event): `seen` holds every tab looked at (borrowed from `keys`).
+        let keys = store.keys_with_prefix(&queue_format::event_source_prefix(&self.write_key));
+        let (mut seen, mut orphans): (Vec<&str>, Vec<String>) = (Vec::new(), Vec::new());
+        for key in &keys {
             let Some(tab) = queue_format::tab_of_queue_key(key, &self.write_key) else { continue };
-            if seen.iter().any(|t| t == tab) {
+            if seen.contains(&tab) {
                 continue;
             }
-            seen.push(tab.to_owned());
+            seen.push(tab);
             let alive = read_lease(store, &queue_format::alive_key(&self.write_key, tab));
             if lease::is_orphan(tab, alive.as_ref(), &self.tab_id, now_ms) {
                 orphans.push(tab.to_owned());
@@ -149,8 +150,7 @@ impl TabLeases {
     pub fn adopt(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
         let orphans = self.orphans(now_ms, store);
         for tab in &orphans {
-            let claim = lease::claim(&self.tab_id, now_ms, self.liveness);
-            store.set(&queue_format::alive_key(&self.write_key, tab), &lease::encode(&claim));
+            store.set(&queue_format::alive_key(&self.write_key, tab), &lease::claim_record(&self.tab_id, now_ms, self.liveness));
             merge(tab);
         }
         orphans.len()
@@ -166,7 +166,7 @@ impl TabLeases {
         {
             return;
         }
-        store.set(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, policy)));
+        store.set(&key, &lease::claim_record(&self.tab_id, now_ms, policy));
         self.settle_at_ms = Some(now_ms + policy.settle_ms);
     }
 
