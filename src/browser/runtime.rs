@@ -116,8 +116,8 @@ pub fn start(options_json: &str) -> Shared {
         drive_scheduled: false,
         on_drop: None,
         unsupported,
-        cookie: settings.cookie.clone(),
         cookie_max_age_ms: settings.cookie_max_age_ms,
+        cookie: settings.cookie,
     };
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
     // The runtime lives as long as the page, and so do its listeners: never removed, so no guard is
@@ -283,7 +283,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
             })
         });
         let drops = runtime.tracker.take_diagnostics();
-        (transmits, runtime.transport.clone(), runtime.on_drop.clone(), drops)
+        (transmits, runtime.transport, runtime.on_drop.clone(), drops)
     };
     if let Some(listener) = on_drop {
         // By reference, like `transmits`: a by-value loop instantiates a `vec::IntoIter` drop per element type.
