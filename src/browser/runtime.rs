@@ -372,7 +372,7 @@ fn lease_input(shared: &Shared, input: LeaseInput) {
         let again = *shared;
         runtime.lease_timer =
             Timer::after(runtime.leases.poll_timeout() - now, move || lease_input(&again, LeaseInput::Timeout));
-        (step, runtime.leases.lock_name())
+        (step, runtime.leases.lock_name().to_owned())
     };
     if step.request_web_lock {
         // A refused request (opaque origins) means storage is unusable too: nothing to adopt.

@@ -40,6 +40,8 @@ pub struct TabLeases {
     tab_id: String,
     liveness: LeasePolicy,
     lock: AdoptionLock,
+    /// [`queue_format::adoption_key`] of the source, made once.
+    adoption_key: String,
     next_beat_ms: f64,
     /// When this tab's adoption claim is read back (`None`: no claim outstanding).
     settle_at_ms: Option<f64>,
@@ -55,6 +57,7 @@ impl TabLeases {
             tab_id: tab_id.to_owned(),
             liveness,
             lock,
+            adoption_key: queue_format::adoption_key(write_key),
             next_beat_ms: 0.0,
             settle_at_ms: None,
         }
@@ -66,8 +69,8 @@ impl TabLeases {
     }
 
     /// The Web Lock that serialises adoption across the origin's tabs.
-    pub fn lock_name(&self) -> String {
-        queue_format::adoption_key(&self.write_key)
+    pub fn lock_name(&self) -> &str {
+        &self.adoption_key
     }
 
     /// When [`TabLeases::handle_timeout`] is due (epoch ms).
@@ -159,14 +162,14 @@ impl TabLeases {
     /// Without Web Locks: writes this tab's claim on the adoption lease when it is free (another
     /// live claim means another tab is adopting: the next beat looks again).
     fn claim_adoption(&mut self, now_ms: f64, store: &mut dyn Store) {
-        let key = self.lock_name();
+        let key = &self.adoption_key;
         let policy = LeasePolicy::ADOPTION;
         if self.settle_at_ms.is_some()
-            || lease::decide(read_lease(store, &key).as_ref(), &self.tab_id, now_ms, policy) != LeaseDecision::Acquire
+            || lease::decide(read_lease(store, key).as_ref(), &self.tab_id, now_ms, policy) != LeaseDecision::Acquire
         {
             return;
         }
-        store.set(&key, &lease::claim_record(&self.tab_id, now_ms, policy));
+        store.set(key, &lease::claim_record(&self.tab_id, now_ms, policy));
         self.settle_at_ms = Some(now_ms + policy.settle_ms);
     }
 
@@ -174,12 +177,11 @@ impl TabLeases {
     /// survived (localStorage has no compare-and-set; the last writer wins).
     fn settle(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
         self.settle_at_ms = None;
-        let key = self.lock_name();
-        if !lease::holds(read_lease(store, &key).as_ref(), &self.tab_id, now_ms) {
+        if !lease::holds(read_lease(store, &self.adoption_key).as_ref(), &self.tab_id, now_ms) {
             return 0;
         }
         let adopted = self.adopt(now_ms, store, merge);
-        store.remove(&key);
+        store.remove(&self.adoption_key);
         adopted
     }
 }
