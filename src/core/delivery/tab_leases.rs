@@ -42,6 +42,8 @@ pub struct TabLeases {
     lock: AdoptionLock,
     /// [`queue_format::adoption_key`] of the source, made once.
     adoption_key: String,
+    /// This tab's [`queue_format::alive_key`], made once.
+    alive_key: String,
     next_beat_ms: f64,
     /// When this tab's adoption claim is read back (`None`: no claim outstanding).
     settle_at_ms: Option<f64>,
@@ -58,6 +60,7 @@ impl TabLeases {
             liveness,
             lock,
             adoption_key: queue_format::adoption_key(write_key),
+            alive_key: queue_format::alive_key(write_key, tab_id),
             next_beat_ms: 0.0,
             settle_at_ms: None,
         }
@@ -100,13 +103,13 @@ impl TabLeases {
     /// load, on `pageshow` and when the page becomes visible (timers of hidden pages are throttled),
     /// and through [`TabLeases::handle_timeout`].
     pub fn heartbeat(&mut self, now_ms: f64, store: &mut dyn Store) -> Step {
-        let key = queue_format::alive_key(&self.write_key, &self.tab_id);
-        let current = read_lease(store, &key);
+        let key = &self.alive_key;
+        let current = read_lease(store, key);
         let handed_over = lease::was_adopted(current.as_ref(), &self.tab_id);
         self.next_beat_ms = match lease::decide(current.as_ref(), &self.tab_id, now_ms, self.liveness) {
             LeaseDecision::Keep { until_ms } if !handed_over => until_ms,
             _ => {
-                store.set(&key, &lease::claim_record(&self.tab_id, now_ms, self.liveness));
+                store.set(key, &lease::claim_record(&self.tab_id, now_ms, self.liveness));
                 now_ms + self.liveness.heartbeat_ms
             }
         };
@@ -125,7 +128,7 @@ impl TabLeases {
     /// On `pagehide`: frees the liveness lease so the next page (or another tab) adopts at once.
     /// A page restored from the back-forward cache beats again on `pageshow`.
     pub fn release(&mut self, store: &mut dyn Store) {
-        store.remove(&queue_format::alive_key(&self.write_key, &self.tab_id));
+        store.remove(&self.alive_key);
     }
 
     /// The tabs whose queues may be adopted now: another tab's queue whose liveness lease is not live.
