@@ -44,6 +44,8 @@ pub struct TabLeases {
     adoption_key: String,
     /// This tab's [`queue_format::alive_key`], made once.
     alive_key: String,
+    /// The source's [`queue_format::event_source_prefix`], made once.
+    source_prefix: String,
     next_beat_ms: f64,
     /// When this tab's adoption claim is read back (`None`: no claim outstanding).
     settle_at_ms: Option<f64>,
@@ -61,6 +63,7 @@ impl TabLeases {
             lock,
             adoption_key: queue_format::adoption_key(write_key),
             alive_key: queue_format::alive_key(write_key, tab_id),
+            source_prefix: queue_format::event_source_prefix(write_key),
             next_beat_ms: 0.0,
             settle_at_ms: None,
         }
@@ -134,10 +137,10 @@ impl TabLeases {
     /// The tabs whose queues may be adopted now: another tab's queue whose liveness lease is not live.
     pub fn orphans(&self, now_ms: f64, store: &dyn Store) -> Vec<String> {
         // Each tab once (one key per event): `seen` holds every tab looked at (borrowed from `keys`).
-        let keys = store.keys_with_prefix(&queue_format::event_source_prefix(&self.write_key));
+        let keys = store.keys_with_prefix(&self.source_prefix);
         let (mut seen, mut orphans): (Vec<&str>, Vec<String>) = (Vec::new(), Vec::new());
         for key in &keys {
-            let Some(tab) = queue_format::tab_of_queue_key(key, &self.write_key) else { continue };
+            let Some(tab) = key.strip_prefix(self.source_prefix.as_str()).and_then(queue_format::tab_after_source) else { continue };
             if seen.contains(&tab) {
                 continue;
             }
