@@ -116,8 +116,8 @@ pub fn start(options_json: &str) -> Shared {
         drive_scheduled: false,
         on_drop: None,
         unsupported,
-        cookie: settings.cookie.clone(),
         cookie_max_age_ms: settings.cookie_max_age_ms,
+        cookie: settings.cookie,
     };
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
     // The runtime lives as long as the page, and so do its listeners: never removed, so no guard is
@@ -283,7 +283,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
             })
         });
         let drops = runtime.tracker.take_diagnostics();
-        (transmits, runtime.transport.clone(), runtime.on_drop.clone(), drops)
+        (transmits, runtime.transport, runtime.on_drop.clone(), drops)
     };
     if let Some(listener) = on_drop {
         // By reference, like `transmits`: a by-value loop instantiates a `vec::IntoIter` drop per element type.
@@ -372,7 +372,7 @@ fn lease_input(shared: &Shared, input: LeaseInput) {
         let again = *shared;
         runtime.lease_timer =
             Timer::after(runtime.leases.poll_timeout() - now, move || lease_input(&again, LeaseInput::Timeout));
-        (step, runtime.leases.lock_name())
+        (step, runtime.leases.lock_name().to_owned())
     };
     if step.request_web_lock {
         // A refused request (opaque origins) means storage is unusable too: nothing to adopt.

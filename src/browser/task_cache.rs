@@ -32,41 +32,40 @@ fn advance_after_task() {
     }
 }
 
-/// One remembered value, tagged with the task it was read in.
+/// One remembered value, tagged with the task it was read in. The tag lives beside the value, so
+/// forgetting is one non-generic store (the value is dropped at the next `remember`).
 pub struct TaskCache<T> {
-    slot: RefCell<Option<(u32, T)>>,
+    task: Cell<Option<u32>>,
+    slot: RefCell<Option<T>>,
 }
 
 impl<T> TaskCache<T> {
     /// An empty cache.
     pub const fn new() -> Self {
-        TaskCache { slot: RefCell::new(None) }
+        TaskCache { task: Cell::new(None), slot: RefCell::new(None) }
     }
 
     /// The remembered value, if there is one from this task (`None` too while it is borrowed).
     /// A guard rather than a closure: one copy of this per cached type, not one per caller.
     pub fn current(&self) -> Option<RefMut<'_, T>> {
-        let slot = self.slot.try_borrow_mut().ok()?;
-        RefMut::filter_map(slot, |slot| match slot {
-            Some((task, value)) if *task == current_task() => Some(value),
-            _ => None,
-        })
-        .ok()
+        if self.task.get() != Some(current_task()) {
+            return None;
+        }
+        RefMut::filter_map(self.slot.try_borrow_mut().ok()?, Option::as_mut).ok()
     }
 
     /// Remembers `value` until the next microtask.
     pub fn remember(&self, value: T) {
         advance_after_task();
         if let Ok(mut slot) = self.slot.try_borrow_mut() {
-            *slot = Some((current_task(), value));
+            *slot = Some(value);
+            self.task.set(Some(current_task()));
         }
     }
 
     /// Forgets the value now (after a write).
     pub fn forget(&self) {
-        if let Ok(mut slot) = self.slot.try_borrow_mut() {
-            *slot = None;
-        }
+        self.task.set(None);
     }
 }
 

@@ -13,10 +13,12 @@ use crate::browser::{callbacks, host};
 use crate::core::delivery::send_route::{self, SendStep};
 use crate::core::delivery::{Outcome, Transmit};
 
-/// Where requests go: the API base such as `https://api.segment.io/v1` (no trailing slash).
-#[derive(Clone)]
+/// Where requests go: the API base such as `https://api.segment.io/v1` (no trailing slash). Made once
+/// per page and kept for its life, so the base is leaked once and the transport is `Copy`: the drive
+/// loop takes it out of the runtime without copying a string.
+#[derive(Clone, Copy)]
 pub struct Transport {
-    api_base: String,
+    api_base: &'static str,
 }
 
 impl Transport {
@@ -29,13 +31,13 @@ impl Transport {
         while keep > 0 && bytes.get(keep - 1) == Some(&b'/') {
             keep -= 1;
         }
-        Transport { api_base: api_base.get(..keep).unwrap_or_default().to_owned() }
+        Transport { api_base: String::leak(api_base.get(..keep).unwrap_or_default().to_owned()) }
     }
 
     /// The full URL for a path such as `/b`.
     pub fn url(&self, path: &str) -> String {
         let mut url = String::with_capacity(self.api_base.len() + path.len());
-        url.push_str(&self.api_base);
+        url.push_str(self.api_base);
         url.push_str(path);
         url
     }

@@ -97,10 +97,16 @@ impl DropLog {
     /// Records one drop.
     pub fn add(&mut self, message_id: String, reason: DropReason, at_ms: f64) {
         self.counts.add(reason);
+        let mut newest = Diagnostic { message_id, reason, at_ms };
         if self.recent.len() >= MAX_DIAGNOSTICS {
-            self.recent = self.recent.split_off(1);
+            // Full: every entry moves down one place (newest first), the oldest ends up in
+            // `newest` and is dropped. In place: no second buffer as `split_off(1)` made.
+            for slot in self.recent.iter_mut().rev() {
+                std::mem::swap(slot, &mut newest);
+            }
+            return;
         }
-        self.recent.push(Diagnostic { message_id, reason, at_ms });
+        self.recent.push(newest);
     }
 }
 

@@ -141,10 +141,19 @@ pub fn claim(me: &str, now_ms: f64, policy: LeasePolicy) -> Lease {
 
 /// Writes a record.
 pub fn encode(lease: &Lease) -> String {
+    record(&lease.tab_id, lease.expires_ms)
+}
+
+/// The record `me` writes to claim or renew ([`claim`], [`encode`]d), written straight from `me`.
+pub fn claim_record(me: &str, now_ms: f64, policy: LeasePolicy) -> String {
+    record(me, now_ms + policy.duration_ms)
+}
+
+fn record(tab_id: &str, expires_ms: f64) -> String {
     let mut out = String::from("{\"tabId\":");
-    json::push_str(&mut out, &lease.tab_id);
+    json::push_str(&mut out, tab_id);
     out.push_str(",\"expiresMs\":");
-    json::push_u64(&mut out, lease.expires_ms as u64);
+    json::push_u64(&mut out, expires_ms as u64);
     out.push('}');
     out
 }

@@ -149,21 +149,26 @@ impl Queue {
     /// Removes the items `pick` names, keeping the order of the rest, and schedules their
     /// stored copies for removal; with a `reason` each counts as dropped. Returns how many left.
     pub fn remove_where(&mut self, mut pick: Pick, reason: Option<DropReason>, now_ms: f64) -> usize {
-        let Queue { items, bytes, removed, log } = self;
-        let before = items.len();
-        items.retain_mut(|item| {
+        // A compacting loop, not `retain_mut` and its closure (more wasm): kept items move down
+        // in order, the taken ones end up past `kept` and are truncated away.
+        let before = self.items.len();
+        let mut kept = 0;
+        for index in 0..before {
+            let Some(item) = self.items.get_mut(index) else { break };
             if !pick.takes(item) {
-                return true;
+                self.items.swap(kept, index);
+                kept += 1;
+                continue;
             }
-            *bytes -= item.body_json.len();
+            self.bytes -= item.body_json.len();
             let message_id = std::mem::take(&mut item.message_id);
             if let Some(reason) = reason {
-                log.add(message_id.clone(), reason, now_ms);
+                self.log.add(message_id.clone(), reason, now_ms);
             }
-            removed.push(message_id);
-            false
-        });
-        before - items.len()
+            self.removed.push(message_id);
+        }
+        self.items.truncate(kept);
+        before - kept
     }
 }
 

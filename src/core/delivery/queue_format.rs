@@ -36,7 +36,12 @@ pub fn event_source_prefix(write_key: &str) -> String {
 /// The tab id of a per-event queue key of this source (`wa:q:v2:<writeKey>:<tabId>:<messageId>`),
 /// or `None` for any other key. Tab ids hold no `:`.
 pub fn tab_of_queue_key<'a>(key: &'a str, write_key: &str) -> Option<&'a str> {
-    let rest = key.strip_prefix(EVENT_KEY_PREFIX)?.strip_prefix(write_key)?.strip_prefix(':')?;
+    tab_after_source(key.strip_prefix(EVENT_KEY_PREFIX)?.strip_prefix(write_key)?.strip_prefix(':')?)
+}
+
+/// The tab id of a per-event queue key with its [`event_source_prefix`] stripped (`<tabId>:<messageId>`),
+/// or `None` for any other rest.
+pub fn tab_after_source(rest: &str) -> Option<&str> {
     let tab = text::split_once(rest, b':')?.0;
     (!tab.is_empty()).then_some(tab)
 }

@@ -40,6 +40,12 @@ pub struct TabLeases {
     tab_id: String,
     liveness: LeasePolicy,
     lock: AdoptionLock,
+    /// [`queue_format::adoption_key`] of the source, made once.
+    adoption_key: String,
+    /// This tab's [`queue_format::alive_key`], made once.
+    alive_key: String,
+    /// The source's [`queue_format::event_source_prefix`], made once.
+    source_prefix: String,
     next_beat_ms: f64,
     /// When this tab's adoption claim is read back (`None`: no claim outstanding).
     settle_at_ms: Option<f64>,
@@ -55,6 +61,9 @@ impl TabLeases {
             tab_id: tab_id.to_owned(),
             liveness,
             lock,
+            adoption_key: queue_format::adoption_key(write_key),
+            alive_key: queue_format::alive_key(write_key, tab_id),
+            source_prefix: queue_format::event_source_prefix(write_key),
             next_beat_ms: 0.0,
             settle_at_ms: None,
         }
@@ -66,8 +75,8 @@ impl TabLeases {
     }
 
     /// The Web Lock that serialises adoption across the origin's tabs.
-    pub fn lock_name(&self) -> String {
-        queue_format::adoption_key(&self.write_key)
+    pub fn lock_name(&self) -> &str {
+        &self.adoption_key
     }
 
     /// When [`TabLeases::handle_timeout`] is due (epoch ms).
@@ -97,13 +106,13 @@ impl TabLeases {
     /// load, on `pageshow` and when the page becomes visible (timers of hidden pages are throttled),
     /// and through [`TabLeases::handle_timeout`].
     pub fn heartbeat(&mut self, now_ms: f64, store: &mut dyn Store) -> Step {
-        let key = queue_format::alive_key(&self.write_key, &self.tab_id);
-        let current = read_lease(store, &key);
+        let key = &self.alive_key;
+        let current = read_lease(store, key);
         let handed_over = lease::was_adopted(current.as_ref(), &self.tab_id);
         self.next_beat_ms = match lease::decide(current.as_ref(), &self.tab_id, now_ms, self.liveness) {
             LeaseDecision::Keep { until_ms } if !handed_over => until_ms,
             _ => {
-                store.set(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, self.liveness)));
+                store.set(key, &lease::claim_record(&self.tab_id, now_ms, self.liveness));
                 now_ms + self.liveness.heartbeat_ms
             }
         };
@@ -122,19 +131,20 @@ impl TabLeases {
     /// On `pagehide`: frees the liveness lease so the next page (or another tab) adopts at once.
     /// A page restored from the back-forward cache beats again on `pageshow`.
     pub fn release(&mut self, store: &mut dyn Store) {
-        store.remove(&queue_format::alive_key(&self.write_key, &self.tab_id));
+        store.remove(&self.alive_key);
     }
 
     /// The tabs whose queues may be adopted now: another tab's queue whose liveness lease is not live.
     pub fn orphans(&self, now_ms: f64, store: &dyn Store) -> Vec<String> {
-        // Each tab once (one key per event): `seen` holds every tab looked at.
-        let (mut seen, mut orphans): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-        for key in &store.keys_with_prefix(&queue_format::event_source_prefix(&self.write_key)) {
-            let Some(tab) = queue_format::tab_of_queue_key(key, &self.write_key) else { continue };
-            if seen.iter().any(|t| t == tab) {
+        // Each tab once (one key per event): `seen` holds every tab looked at (borrowed from `keys`).
+        let keys = store.keys_with_prefix(&self.source_prefix);
+        let (mut seen, mut orphans): (Vec<&str>, Vec<String>) = (Vec::new(), Vec::new());
+        for key in &keys {
+            let Some(tab) = key.strip_prefix(self.source_prefix.as_str()).and_then(queue_format::tab_after_source) else { continue };
+            if seen.contains(&tab) {
                 continue;
             }
-            seen.push(tab.to_owned());
+            seen.push(tab);
             let alive = read_lease(store, &queue_format::alive_key(&self.write_key, tab));
             if lease::is_orphan(tab, alive.as_ref(), &self.tab_id, now_ms) {
                 orphans.push(tab.to_owned());
@@ -149,8 +159,7 @@ impl TabLeases {
     pub fn adopt(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
         let orphans = self.orphans(now_ms, store);
         for tab in &orphans {
-            let claim = lease::claim(&self.tab_id, now_ms, self.liveness);
-            store.set(&queue_format::alive_key(&self.write_key, tab), &lease::encode(&claim));
+            store.set(&queue_format::alive_key(&self.write_key, tab), &lease::claim_record(&self.tab_id, now_ms, self.liveness));
             merge(tab);
         }
         orphans.len()
@@ -159,14 +168,14 @@ impl TabLeases {
     /// Without Web Locks: writes this tab's claim on the adoption lease when it is free (another
     /// live claim means another tab is adopting: the next beat looks again).
     fn claim_adoption(&mut self, now_ms: f64, store: &mut dyn Store) {
-        let key = self.lock_name();
+        let key = &self.adoption_key;
         let policy = LeasePolicy::ADOPTION;
         if self.settle_at_ms.is_some()
-            || lease::decide(read_lease(store, &key).as_ref(), &self.tab_id, now_ms, policy) != LeaseDecision::Acquire
+            || lease::decide(read_lease(store, key).as_ref(), &self.tab_id, now_ms, policy) != LeaseDecision::Acquire
         {
             return;
         }
-        store.set(&key, &lease::encode(&lease::claim(&self.tab_id, now_ms, policy)));
+        store.set(key, &lease::claim_record(&self.tab_id, now_ms, policy));
         self.settle_at_ms = Some(now_ms + policy.settle_ms);
     }
 
@@ -174,12 +183,11 @@ impl TabLeases {
     /// survived (localStorage has no compare-and-set; the last writer wins).
     fn settle(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
         self.settle_at_ms = None;
-        let key = self.lock_name();
-        if !lease::holds(read_lease(store, &key).as_ref(), &self.tab_id, now_ms) {
+        if !lease::holds(read_lease(store, &self.adoption_key).as_ref(), &self.tab_id, now_ms) {
             return 0;
         }
         let adopted = self.adopt(now_ms, store, merge);
-        store.remove(&key);
+        store.remove(&self.adoption_key);
         adopted
     }
 }

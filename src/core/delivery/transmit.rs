@@ -33,7 +33,8 @@ pub struct Transmit {
     pub keepalive: bool,
     /// Abort and report [`Outcome::NetworkError`](super::Outcome::NetworkError) after this many ms without an answer.
     pub timeout_ms: f64,
-    /// The `messageId`s inside, oldest first (debug mode, tests).
+    /// The `messageId`s inside, oldest first: filled in test builds only (the outbox's and the
+    /// tracker's tests read it; the shell never did, so the shipped wasm copies no ids per request).
     pub message_ids: Vec<String>,
 }
 
@@ -43,8 +44,15 @@ const TYPE_PATHS: [(&str, &str); 6] =
 
 /// The standard-mode path (`/t`, `/p`, …) from the event's `type` field.
 pub fn path_for(body: &str) -> &'static str {
-    let kind = json::get(body, "type").and_then(json::parse_str).unwrap_or_default();
-    TYPE_PATHS.iter().find(|(name, _)| *name == kind).map_or("/t", |(_, path)| path)
+    // The raw value compared as a key (`json::key_is`: decoded only when it holds an escape), not
+    // parsed into a new String; a value that is no string matches no type name either way.
+    let kind = json::get(body, "type").unwrap_or_default();
+    for (name, path) in &TYPE_PATHS {
+        if json::key_is(kind, name) {
+            return path;
+        }
+    }
+    "/t"
 }
 
 #[cfg(test)]
@@ -65,6 +73,22 @@ mod tests {
         for (kind, path) in table {
             let body = ["{\"messageId\":\"m\",\"type\":\"", kind, "\"}"].concat();
             assert_eq!(path_for(&body), path, "{kind}");
+        }
+    }
+
+    #[test]
+    fn escaped_type_names_match_and_other_values_do_not() {
+        let table = [
+            (r#"{"type":"p\u0061ge"}"#, "/p"),
+            (r#"{"type": "screen" }"#, "/s"),
+            (r#"{"type":["page"]}"#, "/t"),
+            (r#"{"type":{"page":1}}"#, "/t"),
+            (r#"{"type":true}"#, "/t"),
+            (r#"{"type":"page""#, "/t"),
+            (r#"{"kind":"page"}"#, "/t"),
+        ];
+        for (body, path) in table {
+            assert_eq!(path_for(body), path, "{body}");
         }
     }
 }
