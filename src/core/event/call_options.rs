@@ -57,6 +57,7 @@ impl<'a> Options<'a> {
 
     /// `options.messageId`: `Some(Ok((raw, decoded)))` for a string (sent verbatim), `Some(Err(()))`
     /// for any other value (ignored with a warning), `None` when absent.
+    #[inline(always)]
     pub fn message_id(&self) -> Option<Result<(&'a str, String), ()>> {
         let raw = self.raw("messageId")?;
         // `parse_str` answers only for a string literal.
