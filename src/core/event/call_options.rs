@@ -46,6 +46,7 @@ impl<'a> Options<'a> {
     }
 
     /// `options.userId` as raw JSON when truthy; used only when no user id is stored.
+    #[inline(always)]
     pub fn user_id(&self) -> Option<&'a str> {
         self.raw("userId").filter(|raw| !is_falsy(raw))
     }
