@@ -22,14 +22,14 @@ pub fn admit(body: &mut String, warnings: &mut Warnings) -> Result<(), DropReaso
         return Err(DropReason::InvalidJson);
     }
     // One pass: the grammar check also picks up the top-level `type` and ids (last occurrence wins).
-    let (mut kind, mut ids) = (None, [None; 2]);
+    let (mut kind, mut anonymous_id, mut user_id) = (None, None, None);
     let scanned = grammar::scan(body, MAX_NESTING_DEPTH, &mut |key, value| {
         if json::key_is(key, "type") {
             kind = Some(value);
         } else if json::key_is(key, "anonymousId") {
-            ids[0] = Some(value);
+            anonymous_id = Some(value);
         } else if json::key_is(key, "userId") {
-            ids[1] = Some(value);
+            user_id = Some(value);
         }
     });
     let lone = match scanned {
@@ -38,8 +38,8 @@ pub fn admit(body: &mut String, warnings: &mut Warnings) -> Result<(), DropReaso
         Err(Invalid::Syntax) => return Err(DropReason::InvalidJson),
     };
     // Middleware may return anything: an event needs its type and an id to be accepted anywhere.
-    let has_id = ids.iter().flatten().any(|raw| *raw != "null" && *raw != "\"\"");
-    if !kind.is_some_and(|raw: &str| raw.starts_with('"')) || !has_id {
+    let given = |id: Option<&str>| id.is_some_and(|raw| raw != "null" && raw != "\"\"");
+    if !kind.is_some_and(|raw: &str| raw.starts_with('"')) || !(given(anonymous_id) || given(user_id)) {
         return Err(DropReason::InvalidJson);
     }
     if !lone.is_empty() {

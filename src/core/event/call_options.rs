@@ -46,6 +46,7 @@ impl<'a> Options<'a> {
     }
 
     /// `options.userId` as raw JSON when truthy; used only when no user id is stored.
+    #[inline(always)]
     pub fn user_id(&self) -> Option<&'a str> {
         self.raw("userId").filter(|raw| !is_falsy(raw))
     }
@@ -57,6 +58,7 @@ impl<'a> Options<'a> {
 
     /// `options.messageId`: `Some(Ok((raw, decoded)))` for a string (sent verbatim), `Some(Err(()))`
     /// for any other value (ignored with a warning), `None` when absent.
+    #[inline(always)]
     pub fn message_id(&self) -> Option<Result<(&'a str, String), ()>> {
         let raw = self.raw("messageId")?;
         // `parse_str` answers only for a string literal.
