@@ -96,13 +96,18 @@ pub fn encode_id(kind: StoreKind, id: &str) -> String {
     }
 }
 
+/// The text a store of `kind` holds in `raw`: js-cookie-decoded for a cookie (`None` when undecodable).
+fn stored_text(kind: StoreKind, raw: &str, decode: PercentDecode) -> Option<String> {
+    match kind {
+        StoreKind::Cookie => cookie_codec::decode_value(raw, decode),
+        StoreKind::LocalStorage | StoreKind::Memory => Some(raw.to_owned()),
+    }
+}
+
 /// The id held by stored text `raw` of a store of `kind` (whose `Store::percent_decode` is `decode`);
 /// `None` when absent or unreadable.
 pub fn decode_id(kind: StoreKind, raw: &str, decode: PercentDecode) -> Option<String> {
-    match kind {
-        StoreKind::Cookie => id_from_text(&cookie_codec::decode_value(raw, decode)?),
-        StoreKind::LocalStorage | StoreKind::Memory => id_from_text(raw),
-    }
+    id_from_text(&stored_text(kind, raw, decode)?)
 }
 
 /// The stored text for a traits object (`traits_json` must already be an object text).
@@ -116,10 +121,7 @@ pub fn encode_traits(kind: StoreKind, traits_json: &str) -> String {
 /// The traits object text held by `raw` (`decode` as for [`decode_id`]); `None` when absent or not a
 /// JSON object.
 pub fn decode_traits(kind: StoreKind, raw: &str, decode: PercentDecode) -> Option<String> {
-    let text = match kind {
-        StoreKind::Cookie => cookie_codec::decode_value(raw, decode)?,
-        StoreKind::LocalStorage | StoreKind::Memory => raw.to_owned(),
-    };
+    let text = stored_text(kind, raw, decode)?;
     json::is_object(&text).then(|| json::trim_ws(&text).to_owned())
 }
 
