@@ -10,11 +10,12 @@ use crate::core::text;
 /// The name of the probe cookie (set, read back and removed at once).
 pub const PROBE_NAME: &str = "__tld__";
 
-/// Candidates for `hostname` (as in `location.hostname`), shortest first:
-/// `www.shop.example.co.uk` → `co.uk`, `example.co.uk`, `shop.example.co.uk`, `www.shop.example.co.uk`.
+/// Candidates for `hostname` (as in `location.hostname`), shortest first, as the byte offsets where each
+/// starts in it: `www.shop.example.co.uk` → `co.uk`, `example.co.uk`, `shop.example.co.uk`,
+/// `www.shop.example.co.uk` (offsets, not `String`s: the probe slices the host, nothing is copied).
 /// `None` for single-label hosts (`localhost`), IPv4 and IPv6 addresses, and anything that is not a
 /// plain DNS name (empty labels, spaces, ports, non-ASCII).
-pub fn candidates(hostname: &str) -> Option<Vec<String>> {
+pub fn candidates(hostname: &str) -> Option<Vec<usize>> {
     let valid = text::split(hostname, b'.').all(|label| {
         !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     });
@@ -25,18 +26,18 @@ pub fn candidates(hostname: &str) -> Option<Vec<String>> {
     }
     // Every suffix that starts after a dot, except the top-level label alone (after the last dot),
     // shortest first, then the whole host.
-    let mut suffixes = Vec::new();
+    let mut starts = Vec::new();
     let mut after_last_dot = false;
     for (i, b) in hostname.bytes().enumerate().rev() {
         if b == b'.' {
             if after_last_dot {
-                suffixes.push(hostname.get(i + 1..).unwrap_or_default().to_owned());
+                starts.push(i + 1);
             }
             after_last_dot = true;
         }
     }
-    suffixes.push(hostname.to_owned());
-    Some(suffixes)
+    starts.push(0);
+    Some(starts)
 }
 
 #[cfg(test)]
@@ -66,7 +67,7 @@ mod tests {
             ("bücher.de", None),
         ];
         for (host, want) in table {
-            let got = candidates(host);
+            let got = candidates(host).map(|starts| starts.iter().map(|&i| host[i..].to_string()).collect::<Vec<_>>());
             let want: Option<Vec<String>> = want.map(|w| w.iter().map(|s| s.to_string()).collect());
             assert_eq!(got, want, "{host}");
         }
