@@ -16,12 +16,20 @@ pub const PROBE_NAME: &str = "__tld__";
 /// `None` for single-label hosts (`localhost`), IPv4 and IPv6 addresses, and anything that is not a
 /// plain DNS name (empty labels, spaces, ports, non-ASCII).
 pub fn candidates(hostname: &str) -> Option<Vec<usize>> {
-    let valid = text::split(hostname, b'.').all(|label| {
-        !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    });
+    // Labels of letters, digits, `-` and `_`, none empty (one byte loop, no iterator closures).
+    let mut label_empty = true;
+    for b in hostname.bytes() {
+        if b == b'.' && !label_empty {
+            label_empty = true;
+        } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            label_empty = false;
+        } else {
+            return None;
+        }
+    }
     let (_, last) = text::rsplit_once(hostname, b'.')?;
     // A numeric last label means an IPv4 address (no top-level domain is all digits).
-    if !valid || text::all_digits(last) {
+    if label_empty || text::all_digits(last) {
         return None;
     }
     // Every suffix that starts after a dot, except the top-level label alone (after the last dot),
@@ -61,6 +69,9 @@ mod tests {
             ("[2001:db8::1]", None),
             ("", None),
             ("example..com", None),
+            (".example.com", None),
+            (".", None),
+            ("a_b.example.com", Some(&["example.com", "a_b.example.com"])),
             ("example.com.", None),
             ("exa mple.com", None),
             ("example.com:8080", None),
