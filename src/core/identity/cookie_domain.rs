@@ -5,8 +5,6 @@
 //! on public suffixes). Hosts with no sensible shared domain get `None`: the cookie stays host-only.
 //! Owns only the candidate list; must not import platform crates.
 
-use crate::core::text;
-
 /// The name of the probe cookie (set, read back and removed at once).
 pub const PROBE_NAME: &str = "__tld__";
 
@@ -16,20 +14,20 @@ pub const PROBE_NAME: &str = "__tld__";
 /// `None` for single-label hosts (`localhost`), IPv4 and IPv6 addresses, and anything that is not a
 /// plain DNS name (empty labels, spaces, ports, non-ASCII).
 pub fn candidates(hostname: &str) -> Option<Vec<usize>> {
-    // Labels of letters, digits, `-` and `_`, none empty (one byte loop, no iterator closures).
-    let mut label_empty = true;
+    // Labels of letters, digits, `-` and `_`, none empty (one byte loop, no iterator closures), at least
+    // two; a numeric last label means an IPv4 address (no top-level domain is all digits).
+    let (mut label_empty, mut label_digits, mut dotted) = (true, true, false);
     for b in hostname.bytes() {
         if b == b'.' && !label_empty {
-            label_empty = true;
+            (label_empty, label_digits, dotted) = (true, true, true);
         } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
             label_empty = false;
+            label_digits &= b.is_ascii_digit();
         } else {
             return None;
         }
     }
-    let (_, last) = text::rsplit_once(hostname, b'.')?;
-    // A numeric last label means an IPv4 address (no top-level domain is all digits).
-    if label_empty || text::all_digits(last) {
+    if label_empty || label_digits || !dotted {
         return None;
     }
     // Every suffix that starts after a dot, except the top-level label alone (after the last dot),
@@ -72,6 +70,9 @@ mod tests {
             (".example.com", None),
             (".", None),
             ("a_b.example.com", Some(&["example.com", "a_b.example.com"])),
+            ("example.123", None),
+            ("123.example", Some(&["123.example"])),
+            ("1.2.example", Some(&["2.example", "1.2.example"])),
             ("example.com.", None),
             ("exa mple.com", None),
             ("example.com:8080", None),
