@@ -36,7 +36,7 @@ pub const LEGACY_USER: &str = "ajs_user";
 pub const LEGACY_SIO: &str = "_sio";
 
 /// What a JSON parse of a stored text yields, as far as ids care.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 enum Parsed {
     /// `JSON.parse` would throw (not valid JSON in full): the raw text is the value.
     NotJson,
@@ -87,10 +87,12 @@ pub fn admissible_id(id: &str) -> bool {
 
 /// The stored text for `id` in a store of `kind`.
 pub fn encode_id(kind: StoreKind, id: &str) -> String {
+    if kind == StoreKind::Cookie && (matches!(parse(id), Parsed::NotJson) || is_canonical_integer(id)) {
+        return cookie_codec::encode_value(id);
+    }
     let mut quoted = String::with_capacity(id.len() + 2);
     json::push_str(&mut quoted, id);
     match kind {
-        StoreKind::Cookie if parse(id) == Parsed::NotJson || is_canonical_integer(id) => cookie_codec::encode_value(id),
         StoreKind::Cookie => cookie_codec::encode_value(&quoted),
         StoreKind::LocalStorage | StoreKind::Memory => quoted,
     }
