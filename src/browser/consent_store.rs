@@ -36,7 +36,13 @@ pub fn erase(attributes: &CookieAttributes) {
     // Byte splits (`core::text`), as `cookie_codec::find_raw` reads the header: `str::split` and `trim_start`
     // pull the char searcher and the Unicode trim into the wasm (~700 B) for this one loop.
     let header = host::cookie();
-    for entry in text::split(&header, b';') {
+    let mut rest = Some(header.as_str());
+    while let Some(text) = rest {
+        let (entry, after) = match text::split_once(text, b';') {
+            Some((entry, after)) => (entry, Some(after)),
+            None => (text, None),
+        };
+        rest = after;
         let entry = entry.strip_prefix(' ').unwrap_or(entry);
         let name = text::split_once(entry, b'=').map_or(entry, |(name, _)| name);
         if consent::is_erased(name) {

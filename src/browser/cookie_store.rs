@@ -57,7 +57,8 @@ pub fn probe_domain() -> Option<String> {
     let expires = host::now_ms() + 60_000.0;
     // One set of attributes for every candidate (only the domain changes).
     let attributes = CookieAttributes::default();
-    for candidate in &cookie_domain::candidates(&hostname)? {
+    for &start in &cookie_domain::candidates(&hostname)? {
+        let candidate = hostname.get(start..).unwrap_or_default();
         let probe = cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "1", expires, &attributes, candidate);
         if !host::set_cookie(&probe) {
             return None;
@@ -65,7 +66,7 @@ pub fn probe_domain() -> Option<String> {
         if cookie_codec::find_raw(&host::cookie(), cookie_domain::PROBE_NAME, host::percent_decode) == Some("1") {
             // Its deletion: the same cookie, empty and expired at the epoch.
             host::set_cookie(&cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "", 0.0, &attributes, candidate));
-            return Some(candidate.clone());
+            return Some(candidate.to_owned());
         }
     }
     None

@@ -23,18 +23,14 @@ pub struct Choice {
 /// Reads the argument of `consent()` (as JSON text) over the previous choice. `None` for anything
 /// that is neither shorthand nor an object.
 pub fn given(raw: &str, categories: &[String], previous: Option<&Choice>) -> Option<Choice> {
-    let word = json::parse_str(raw);
-    let over = match word.as_deref() {
-        Some("granted") => every(categories, "true"),
-        Some("denied") => every(categories, "false"),
+    let (over, shorthand) = match json::parse_str(raw).as_deref() {
+        Some("granted") => (every(categories, "true"), Some(true)),
+        Some("denied") => (every(categories, "false"), Some(false)),
         Some(_) => return None,
-        None => booleans(raw)?,
+        None => (booleans(raw)?, None),
     };
     let preferences = json::merge_objects(previous.map_or("{}", |p| p.preferences.as_str()), &over);
-    let granted = match word.as_deref() {
-        Some(shorthand) => shorthand == "granted",
-        None => is_granted(&preferences, categories),
-    };
+    let granted = shorthand.unwrap_or_else(|| is_granted(&preferences, categories));
     Some(Choice { granted, preferences })
 }
 
@@ -86,9 +82,9 @@ pub fn encode(choice: &Choice) -> String {
 /// Reads a remembered choice; `None` when absent or unreadable, and for a grant that does not cover
 /// every current category (a site that adds a category asks again).
 pub fn decode(raw: &str, categories: &[String]) -> Option<Choice> {
-    let granted = match raw.get(..1)? {
-        "g" => true,
-        "d" => false,
+    let granted = match raw.as_bytes().first() {
+        Some(b'g') => true,
+        Some(b'd') => false,
         _ => return None,
     };
     let preferences = booleans(raw.get(1..)?)?;

@@ -90,12 +90,21 @@ pub fn decode_name(raw: &str, decode: PercentDecode) -> Option<String> {
 /// whose decoded name is `name` and whose value decodes (js-cookie skips undecodable entries).
 pub fn find_raw<'a>(cookie_header: &'a str, name: &str, decode: PercentDecode) -> Option<&'a str> {
     // Entries are separated by "; " (a cookie value never holds ';', so split on it and drop the space).
-    text::split(cookie_header, b';').find_map(|entry| {
+    // A `while let` over `split_once`, not `text::split`: with its three callers gone, the iterator leaves the wasm.
+    let mut rest = Some(cookie_header);
+    while let Some(text) = rest {
+        let (entry, after) = match text::split_once(text, b';') {
+            Some((entry, after)) => (entry, Some(after)),
+            None => (text, None),
+        };
+        rest = after;
         let entry = entry.strip_prefix(' ').unwrap_or(entry);
         let (raw_name, raw_value) = text::split_once(entry, b'=').unwrap_or((entry, ""));
-        let matches = decode_name(raw_name, decode).is_some_and(|n| n == name);
-        (matches && decode_value(raw_value, decode).is_some()).then_some(raw_value)
-    })
+        if decode_name(raw_name, decode).is_some_and(|n| n == name) && decode_value(raw_value, decode).is_some() {
+            return Some(raw_value);
+        }
+    }
+    None
 }
 
 /// An attribute value as js-cookie writes it (up to the first `;`), minus control characters (Unicode

@@ -5,38 +5,45 @@
 //! on public suffixes). Hosts with no sensible shared domain get `None`: the cookie stays host-only.
 //! Owns only the candidate list; must not import platform crates.
 
-use crate::core::text;
-
 /// The name of the probe cookie (set, read back and removed at once).
 pub const PROBE_NAME: &str = "__tld__";
 
-/// Candidates for `hostname` (as in `location.hostname`), shortest first:
-/// `www.shop.example.co.uk` → `co.uk`, `example.co.uk`, `shop.example.co.uk`, `www.shop.example.co.uk`.
+/// Candidates for `hostname` (as in `location.hostname`), shortest first, as the byte offsets where each
+/// starts in it: `www.shop.example.co.uk` → `co.uk`, `example.co.uk`, `shop.example.co.uk`,
+/// `www.shop.example.co.uk` (offsets, not `String`s: the probe slices the host, nothing is copied).
 /// `None` for single-label hosts (`localhost`), IPv4 and IPv6 addresses, and anything that is not a
 /// plain DNS name (empty labels, spaces, ports, non-ASCII).
-pub fn candidates(hostname: &str) -> Option<Vec<String>> {
-    let valid = text::split(hostname, b'.').all(|label| {
-        !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    });
-    let (_, last) = text::rsplit_once(hostname, b'.')?;
-    // A numeric last label means an IPv4 address (no top-level domain is all digits).
-    if !valid || text::all_digits(last) {
+pub fn candidates(hostname: &str) -> Option<Vec<usize>> {
+    // Labels of letters, digits, `-` and `_`, none empty (one byte loop, no iterator closures), at least
+    // two; a numeric last label means an IPv4 address (no top-level domain is all digits).
+    let (mut label_empty, mut label_digits, mut dotted) = (true, true, false);
+    for b in hostname.bytes() {
+        if b == b'.' && !label_empty {
+            (label_empty, label_digits, dotted) = (true, true, true);
+        } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            label_empty = false;
+            label_digits &= b.is_ascii_digit();
+        } else {
+            return None;
+        }
+    }
+    if label_empty || label_digits || !dotted {
         return None;
     }
     // Every suffix that starts after a dot, except the top-level label alone (after the last dot),
     // shortest first, then the whole host.
-    let mut suffixes = Vec::new();
+    let mut starts = Vec::new();
     let mut after_last_dot = false;
     for (i, b) in hostname.bytes().enumerate().rev() {
         if b == b'.' {
             if after_last_dot {
-                suffixes.push(hostname.get(i + 1..).unwrap_or_default().to_owned());
+                starts.push(i + 1);
             }
             after_last_dot = true;
         }
     }
-    suffixes.push(hostname.to_owned());
-    Some(suffixes)
+    starts.push(0);
+    Some(starts)
 }
 
 #[cfg(test)]
@@ -60,13 +67,19 @@ mod tests {
             ("[2001:db8::1]", None),
             ("", None),
             ("example..com", None),
+            (".example.com", None),
+            (".", None),
+            ("a_b.example.com", Some(&["example.com", "a_b.example.com"])),
+            ("example.123", None),
+            ("123.example", Some(&["123.example"])),
+            ("1.2.example", Some(&["2.example", "1.2.example"])),
             ("example.com.", None),
             ("exa mple.com", None),
             ("example.com:8080", None),
             ("bücher.de", None),
         ];
         for (host, want) in table {
-            let got = candidates(host);
+            let got = candidates(host).map(|starts| starts.iter().map(|&i| host[i..].to_string()).collect::<Vec<_>>());
             let want: Option<Vec<String>> = want.map(|w| w.iter().map(|s| s.to_string()).collect());
             assert_eq!(got, want, "{host}");
         }

@@ -142,7 +142,13 @@ fn push_stores(raw: &str, kinds: &mut Vec<StoreKind>) -> bool {
     if json::trim_ws(inner).is_empty() {
         return true;
     }
-    for element in text::split(inner, b',') {
+    let mut rest = Some(inner);
+    while let Some(text) = rest {
+        let (element, after) = match text::split_once(text, b',') {
+            Some((element, after)) => (element, Some(after)),
+            None => (text, None),
+        };
+        rest = after;
         let element = json::trim_ws(element);
         let Some(&(_, kind)) = STORE_NAMES.iter().find(|(name, _)| *name == element) else {
             return false;

@@ -36,7 +36,7 @@ pub const LEGACY_USER: &str = "ajs_user";
 pub const LEGACY_SIO: &str = "_sio";
 
 /// What a JSON parse of a stored text yields, as far as ids care.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 enum Parsed {
     /// `JSON.parse` would throw (not valid JSON in full): the raw text is the value.
     NotJson,
@@ -87,22 +87,29 @@ pub fn admissible_id(id: &str) -> bool {
 
 /// The stored text for `id` in a store of `kind`.
 pub fn encode_id(kind: StoreKind, id: &str) -> String {
+    if kind == StoreKind::Cookie && (matches!(parse(id), Parsed::NotJson) || is_canonical_integer(id)) {
+        return cookie_codec::encode_value(id);
+    }
     let mut quoted = String::with_capacity(id.len() + 2);
     json::push_str(&mut quoted, id);
     match kind {
-        StoreKind::Cookie if parse(id) == Parsed::NotJson || is_canonical_integer(id) => cookie_codec::encode_value(id),
         StoreKind::Cookie => cookie_codec::encode_value(&quoted),
         StoreKind::LocalStorage | StoreKind::Memory => quoted,
+    }
+}
+
+/// The text a store of `kind` holds in `raw`: js-cookie-decoded for a cookie (`None` when undecodable).
+fn stored_text(kind: StoreKind, raw: &str, decode: PercentDecode) -> Option<String> {
+    match kind {
+        StoreKind::Cookie => cookie_codec::decode_value(raw, decode),
+        StoreKind::LocalStorage | StoreKind::Memory => Some(raw.to_owned()),
     }
 }
 
 /// The id held by stored text `raw` of a store of `kind` (whose `Store::percent_decode` is `decode`);
 /// `None` when absent or unreadable.
 pub fn decode_id(kind: StoreKind, raw: &str, decode: PercentDecode) -> Option<String> {
-    match kind {
-        StoreKind::Cookie => id_from_text(&cookie_codec::decode_value(raw, decode)?),
-        StoreKind::LocalStorage | StoreKind::Memory => id_from_text(raw),
-    }
+    id_from_text(&stored_text(kind, raw, decode)?)
 }
 
 /// The stored text for a traits object (`traits_json` must already be an object text).
@@ -116,10 +123,7 @@ pub fn encode_traits(kind: StoreKind, traits_json: &str) -> String {
 /// The traits object text held by `raw` (`decode` as for [`decode_id`]); `None` when absent or not a
 /// JSON object.
 pub fn decode_traits(kind: StoreKind, raw: &str, decode: PercentDecode) -> Option<String> {
-    let text = match kind {
-        StoreKind::Cookie => cookie_codec::decode_value(raw, decode)?,
-        StoreKind::LocalStorage | StoreKind::Memory => raw.to_owned(),
-    };
+    let text = stored_text(kind, raw, decode)?;
     json::is_object(&text).then(|| json::trim_ws(&text).to_owned())
 }
 
