@@ -82,19 +82,17 @@ impl<W: Wire> Outbox<W> {
     /// created; persist before the next `poll_transmit`. Oversized events and queue overflow are
     /// reported as diagnostics, never as errors.
     pub fn enqueue(&mut self, message_id: String, mut body_json: String, now_ms: f64) {
-        self.observe_clock(now_ms);
         // A body is built with room to spare (up to twice its length): queued for minutes, it
         // keeps only what it needs (measured: 17.6 MB of wasm memory after 10,000 calls before).
         body_json.shrink_to_fit();
-        self.queue.expire(now_ms, self.config.retention_ms);
+        self.on_timeout(now_ms);
         self.queue.push(Item::new(message_id, body_json, now_ms, 0, now_ms), &self.config, now_ms);
         self.dirty = true;
     }
 
     /// The next request to send, if any is due in this mode. Call repeatedly until `None`.
     pub fn poll_transmit(&mut self, now_ms: f64, mode: Mode) -> Option<Transmit> {
-        self.observe_clock(now_ms);
-        self.queue.expire(now_ms, self.config.retention_ms);
+        self.on_timeout(now_ms);
         // A page hide ignores the network backoff (a navigation cancels the page's open fetches,
         // which look like network errors) but still honours the server's Retry-After.
         let gate = if matches!(mode, Mode::PageHide { .. }) { self.rate_gate_ms } else { self.rate_gate_ms.max(self.network_gate_ms) };
@@ -164,7 +162,8 @@ impl<W: Wire> Outbox<W> {
         Some(earliest?.max(self.rate_gate_ms).max(self.network_gate_ms))
     }
 
-    /// The timer armed from `poll_timeout` fired: applies retention. Then call `poll_transmit`.
+    /// The timer armed from `poll_timeout` fired: applies the clock rule and retention. Then call
+    /// `poll_transmit`. (Every input with the time starts with it.)
     pub fn on_timeout(&mut self, now_ms: f64) {
         self.observe_clock(now_ms);
         self.queue.expire(now_ms, self.config.retention_ms);

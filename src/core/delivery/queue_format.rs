@@ -48,7 +48,15 @@ pub fn tab_after_source(rest: &str) -> Option<&str> {
 
 /// The localStorage key of one tab's liveness lease: `wa:alive:v1:<writeKey>:<tabId>`.
 pub fn alive_key(write_key: &str, tab_id: &str) -> String {
-    key(&["wa:alive:v1:", write_key, ":", tab_id])
+    let mut key = alive_prefix(write_key);
+    key.push_str(tab_id);
+    key
+}
+
+/// The key prefix of the source's liveness leases: `wa:alive:v1:<writeKey>:`; a tab's
+/// [`alive_key`] is this prefix followed by its tab id.
+pub fn alive_prefix(write_key: &str) -> String {
+    key(&["wa:alive:v1:", write_key, ":"])
 }
 
 /// The localStorage key of the adoption lease (browsers without Web Locks) and the Web Locks

@@ -36,10 +36,15 @@ pub fn stamp(body: &str, sent_at_ms: f64, attempts: u32) -> String {
     let mut out = String::with_capacity(body.len() + 128);
     out.push_str(head);
     push_metadata(&mut out, attempts);
-    out.push_str(",\"sentAt\":");
-    json::push_str(&mut out, &time::iso8601(sent_at_ms));
+    push_sent_at(&mut out, sent_at_ms);
     out.push('}');
     out
+}
+
+/// Appends `,"sentAt":"…Z"`.
+fn push_sent_at(out: &mut String, sent_at_ms: f64) {
+    out.push_str(",\"sentAt\":");
+    json::push_str(out, &time::iso8601(sent_at_ms));
 }
 
 /// Batch mode: the body of one `/b` request. Call at send time; each event is a queued body and
@@ -63,8 +68,8 @@ pub fn batch(write_key: &str, events: &[(&str, u32)], sent_at_ms: f64) -> String
         push_metadata(&mut out, attempts);
         out.push('}');
     }
-    out.push_str("],\"sentAt\":");
-    json::push_str(&mut out, &time::iso8601(sent_at_ms));
+    out.push(']');
+    push_sent_at(&mut out, sent_at_ms);
     out.push_str(",\"writeKey\":");
     json::push_str(&mut out, write_key);
     out.push('}');

@@ -36,7 +36,8 @@ pub struct Step {
 /// One tab's leases for one source.
 #[derive(Debug)]
 pub struct TabLeases {
-    write_key: String,
+    /// [`queue_format::alive_prefix`] of the source: a tab's liveness key is it and the tab id.
+    alive_prefix: String,
     tab_id: String,
     liveness: LeasePolicy,
     lock: AdoptionLock,
@@ -57,7 +58,7 @@ impl TabLeases {
     /// engine offers). Call [`TabLeases::heartbeat`] at once.
     pub fn new(write_key: &str, tab_id: &str, liveness: LeasePolicy, lock: AdoptionLock) -> Self {
         TabLeases {
-            write_key: write_key.to_owned(),
+            alive_prefix: queue_format::alive_prefix(write_key),
             tab_id: tab_id.to_owned(),
             liveness,
             lock,
@@ -145,7 +146,7 @@ impl TabLeases {
                 continue;
             }
             seen.push(tab);
-            let alive = read_lease(store, &queue_format::alive_key(&self.write_key, tab));
+            let alive = read_lease(store, &self.alive_key_of(tab));
             if lease::is_orphan(tab, alive.as_ref(), &self.tab_id, now_ms) {
                 orphans.push(tab.to_owned());
             }
@@ -159,10 +160,17 @@ impl TabLeases {
     pub fn adopt(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
         let orphans = self.orphans(now_ms, store);
         for tab in &orphans {
-            store.set(&queue_format::alive_key(&self.write_key, tab), &lease::claim_record(&self.tab_id, now_ms, self.liveness));
+            store.set(&self.alive_key_of(tab), &lease::claim_record(&self.tab_id, now_ms, self.liveness));
             merge(tab);
         }
         orphans.len()
+    }
+
+    /// The liveness key of `tab` ([`queue_format::alive_key`]).
+    fn alive_key_of(&self, tab: &str) -> String {
+        let mut key = self.alive_prefix.clone();
+        key.push_str(tab);
+        key
     }
 
     /// Without Web Locks: writes this tab's claim on the adoption lease when it is free (another
