@@ -1,6 +1,7 @@
 //! The one way JavaScript calls back into the shell: Rust callbacks wait here under a numeric id, and
-//! `host.js` wakes them through a single wasm-bindgen closure, `wake(id, a, b)`. One closure type in
-//! all (instead of one per timer, fetch, listener and lock) keeps the glue and the wasm small.
+//! `host.js` wakes them through a single plain wasm export, `wake(id, a, b)` (numbers only: no
+//! wasm-bindgen closure, so no closure shims, reference count or destructor in the wasm or the glue). One
+//! entry in all (instead of one per timer, fetch, listener and lock) keeps the glue and the wasm small.
 //!
 //! A one-shot callback leaves the table before it runs; a repeating one leaves it while it runs (so
 //! a wake from inside itself is skipped, not re-entered) and comes back unless cancelled meanwhile. No borrow of the table is held while a callback runs, so
@@ -8,7 +9,6 @@
 //! import: the runtime or the core.
 
 use std::cell::{Cell, RefCell};
-use wasm_bindgen::prelude::Closure;
 
 use crate::browser::host;
 
@@ -33,11 +33,8 @@ fn register(slot: Slot) -> i32 {
     let id = NEXT_ID.0.get();
     NEXT_ID.0.set(id.wrapping_add(1));
     if id == 0 {
-        // `Fn`, not `FnMut`: wasm-bindgen refuses (throws) a re-entrant call of an `FnMut` closure, and a
-        // callback may synchronously cause another wake (an event dispatched from inside a listener).
-        let entry = Closure::<dyn Fn(i32, f64, f64)>::new(wake);
-        host::init(entry.as_ref());
-        entry.forget();
+        // The wasm's exports, where `host.js` finds `wake` (by that name: www/short-names.mjs keeps it).
+        host::init(&wasm_bindgen::exports());
     }
     if let Ok(mut slots) = SLOTS.0.try_borrow_mut() {
         slots.push((id, slot));
@@ -86,8 +83,11 @@ fn take(id: i32, to_run: bool) -> Option<Slot> {
     }
 }
 
-/// The entry `host.js` calls: runs the callback `id` with `(a, b)`.
-fn wake(id: i32, a: f64, b: f64) {
+/// The entry `host.js` calls: runs the callback `id` with `(a, b)`. A plain export (numbers in, nothing
+/// out, no glue) and re-entrant: a callback may synchronously cause another wake (an event dispatched from
+/// inside a listener).
+#[no_mangle]
+pub extern "C" fn wake(id: i32, a: f64, b: f64) {
     match take(id, true) {
         Some(Slot::Once(f)) => f(a, b),
         Some(Slot::Many(mut f)) => {
