@@ -35,14 +35,31 @@ impl Lone {
 /// Checks that `text` is exactly one JSON value nested at most `max_depth` levels (`{}` is one
 /// level). Tells whether it holds unpaired surrogate escapes ([`Lone`]).
 pub fn check(text: &str, max_depth: usize) -> Result<Lone, Invalid> {
-    scan(text, max_depth, &mut |_, _| {})
+    scan(text, max_depth, |_, _| {})
 }
 
 /// [`check`], calling `visit(raw_key, raw_value)` for each member of the outermost object or array
 /// as it passes (the key with its quotes, `""` in an array; both without surrounding whitespace).
 /// Members already visited stay visited when the text turns out invalid: decide on the result.
-/// One copy of the scanner serves every reader (`visit` is `dyn`, not generic).
-pub fn scan<'a>(text: &'a str, max_depth: usize, visit: &mut dyn FnMut(&'a str, &'a str)) -> Result<Lone, Invalid> {
+pub fn scan<'a>(text: &'a str, max_depth: usize, mut visit: impl FnMut(&'a str, &'a str)) -> Result<Lone, Invalid> {
+    scan_dyn(text, max_depth, &mut visit)
+}
+
+/// A visitor of [`scan`]: any `FnMut(raw_key, raw_value)`. Its own trait, not `dyn FnMut`, so each
+/// visitor's vtable holds just `visit` (a `dyn FnMut` vtable also needs a `call_once` shim per closure).
+pub trait Visit<'a> {
+    /// Called with one member: its raw key and raw value.
+    fn visit(&mut self, key: &'a str, value: &'a str);
+}
+
+impl<'a, F: FnMut(&'a str, &'a str)> Visit<'a> for F {
+    fn visit(&mut self, key: &'a str, value: &'a str) {
+        self(key, value)
+    }
+}
+
+/// The scanner itself: one copy serves every reader (`visit` is `dyn`, not generic).
+pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) -> Result<Lone, Invalid> {
     let b = text.as_bytes();
     let mut lone = Lone(false);
     // The open containers, innermost last: `{` or `[` (the closing byte is the opening one + 2).
@@ -100,7 +117,7 @@ pub fn scan<'a>(text: &'a str, max_depth: usize, visit: &mut dyn FnMut(&'a str, 
             };
             if open.len() == 1 {
                 // The key is still the key read for this value: a key is only read after a comma.
-                visit(key, text.get(start..end).unwrap_or_default());
+                visit.visit(key, text.get(start..end).unwrap_or_default());
             }
             match b.get(i) {
                 Some(b',') => {
