@@ -173,18 +173,18 @@ pub fn merge_objects(base: &str, over: &str) -> String {
     let mut entries = object_entries(base).unwrap_or_default();
     entries.append(&mut object_entries(over).unwrap_or_default());
     let mut out = String::from("{");
-    for (i, (key, _)) in entries.iter().enumerate() {
-        // Each key once, where it first appears, with the value it last has.
-        if entries.iter().take(i).any(|(k, _)| k == key) {
-            continue;
+    // Each key once, where it first appears, with the value it last has.
+    'keys: for (i, (key, _)) in entries.iter().enumerate() {
+        let mut value = "";
+        for (j, (k, v)) in entries.iter().enumerate() {
+            if k == key {
+                if j < i {
+                    continue 'keys;
+                }
+                value = v;
+            }
         }
-        let value = entries.iter().rev().find(|(k, _)| k == key).map_or("null", |(_, v)| *v);
-        if out.len() > 1 {
-            out.push(',');
-        }
-        push_str(&mut out, key);
-        out.push(':');
-        out.push_str(value);
+        push_member(&mut out, key, value);
     }
     out.push('}');
     out
@@ -193,16 +193,21 @@ pub fn merge_objects(base: &str, over: &str) -> String {
 /// Writes entries back out as a JSON object text.
 pub fn write_object(entries: &[(String, &str)]) -> String {
     let mut out = String::from("{");
-    for (i, (key, value)) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_str(&mut out, key);
-        out.push(':');
-        out.push_str(value);
+    for (key, value) in entries {
+        push_member(&mut out, key, value);
     }
     out.push('}');
     out
+}
+
+/// Appends `"key":value` to an object text `out` being written (a comma first unless `out` is just `{`).
+fn push_member(out: &mut String, key: &str, value: &str) {
+    if out.len() > 1 {
+        out.push(',');
+    }
+    push_str(out, key);
+    out.push(':');
+    out.push_str(value);
 }
 
 /// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every
