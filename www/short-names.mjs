@@ -118,7 +118,8 @@ function rewriteSections(wasm) {
       } else {
         const [field, afterField] = name(wasm, p);
         const [, descEnd] = leb(wasm, afterField + 1);
-        const short = field === 'memory' ? field : exportNames.next().value;
+        // `wake` keeps its name: src/browser/host.js calls it on the exports object (src/browser/callbacks.rs).
+        const short = field === 'memory' || field === 'wake' ? field : exportNames.next().value;
         exports.set(field, short);
         body.push(...encode(short), ...wasm.subarray(afterField, descEnd));
         p = descEnd;

@@ -73,21 +73,6 @@ export const TRIMS = [
   ['encodeInto polyfill', /\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{[\s\S]*?\n\}\n/g, '\n', 1],
   // Every call passes realloc, so the encode-then-copy branch never runs.
   ['passStringToWasm0 without realloc', /\n    if \(realloc === undefined\) \{[\s\S]*?\n    \}\n/g, '\n', 1],
-  // The one closure the wasm hands out (src/browser/callbacks.rs: `wake`, made once and forgotten) is never
-  // dropped, so its reference count and destructor registry never act: a plain forwarding function. Checked
-  // first: unref is spelled only inside makeClosure (no drop path of a closure anywhere else in the glue), and
-  // makeClosure is called exactly once.
-  ['closure unref only in makeClosure', /\b_wbg_cb_unref\b/g, (name) => name, 2],
-  ['one makeClosure call', /= makeClosure\(/g, (call) => call, 1],
-  ['makeClosure without reference count', /\nfunction makeClosure\(arg0, arg1, f\) \{\n[\s\S]*?\n    return real;\n\}\n/g,
-    '\nfunction makeClosure(arg0, arg1, f) {\n    return (...args) => f(arg0, arg1, ...args);\n}\n', 1],
-  // The closure calls the wasm's invoke export itself, not through the glue's function that only forwards to it.
-  ['closure calls the wasm export', /= makeClosure\(arg0, arg1, (\w+)\);/g, (call, name, _at, glue) => {
-    const forwarder = `\nfunction ${name}(arg0, arg1, arg2, arg3, arg4) {\n    wasm.${name}(arg0, arg1, arg2, arg3, arg4);\n}\n`;
-    if (!glue.includes(forwarder)) throw new Error(`trim-glue: ${name} is not a forwarding function of five arguments`);
-    return `= makeClosure(arg0, arg1, wasm.${name});`;
-  }, 1],
-  ['closure destructor registry', /\nconst CLOSURE_DTORS = [^;]*;\n/g, '\n', 1],
   // wasm-bindgen's loader (deprecated-argument warnings, Response/Request/bytes/Module forms, MIME warning).
   ['wasm-bindgen loader', /\nasync function __wbg_load\(module, imports\) \{[\s\S]*$/g, LOADER, 1],
   // Each import returning a `String` or `Option<String>` (host.js's storage, cookie and query readers) copies

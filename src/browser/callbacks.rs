@@ -1,6 +1,7 @@
 //! The one way JavaScript calls back into the shell: Rust callbacks wait here under a numeric id, and
-//! `host.js` wakes them through a single wasm-bindgen closure, `wake(id, a, b)`. One closure type in
-//! all (instead of one per timer, fetch, listener and lock) keeps the glue and the wasm small.
+//! `host.js` wakes them through a single plain wasm export, `wake(id, a, b)` (numbers only: no
+//! wasm-bindgen closure, so no closure shims, reference count or destructor in the wasm or the glue). One
+//! entry in all (instead of one per timer, fetch, listener and lock) keeps the glue and the wasm small.
 //!
 //! A one-shot callback leaves the table before it runs; a repeating one leaves it while it runs (so
 //! a wake from inside itself is skipped, not re-entered) and comes back unless cancelled meanwhile. No borrow of the table is held while a callback runs, so
@@ -8,15 +9,40 @@
 //! import: the runtime or the core.
 
 use std::cell::{Cell, RefCell};
-use wasm_bindgen::prelude::Closure;
 
 use crate::browser::host;
 
-enum Slot {
-    Once(Box<dyn FnOnce(f64, f64)>),
-    Many(Box<dyn FnMut(f64, f64)>),
-    /// A repeating callback that is running now.
-    Running,
+/// A waiting callback. Its own trait rather than `dyn FnOnce`/`dyn FnMut`: their vtables carry a
+/// `call_once` shim per closure, this one only `run`.
+trait Run {
+    fn run(&mut self, a: f64, b: f64);
+}
+
+/// A one-shot callback (taken out of the table before it runs, so it runs at most once).
+struct Once<F>(Option<F>);
+
+impl<F: FnOnce(f64, f64)> Run for Once<F> {
+    fn run(&mut self, a: f64, b: f64) {
+        if let Some(f) = self.0.take() {
+            f(a, b);
+        }
+    }
+}
+
+/// A repeating callback.
+struct Many<F>(F);
+
+impl<F: FnMut(f64, f64)> Run for Many<F> {
+    fn run(&mut self, a: f64, b: f64) {
+        (self.0)(a, b);
+    }
+}
+
+/// A registered callback; `f` is `None` while a repeating one runs.
+struct Slot {
+    id: i32,
+    repeat: bool,
+    f: Option<Box<dyn Run>>,
 }
 
 /// A `static` of the page's one wasm thread: `thread_local!` would add a lazy-init check and a
@@ -26,33 +52,30 @@ pub struct OneThread<T>(pub T);
 // SAFETY: wasm32-unknown-unknown without the atomics feature runs on one thread (see size_class_alloc).
 unsafe impl<T> Sync for OneThread<T> {}
 
-static SLOTS: OneThread<RefCell<Vec<(i32, Slot)>>> = OneThread(RefCell::new(Vec::new()));
+static SLOTS: OneThread<RefCell<Vec<Slot>>> = OneThread(RefCell::new(Vec::new()));
 static NEXT_ID: OneThread<Cell<i32>> = OneThread(Cell::new(0));
 
-fn register(slot: Slot) -> i32 {
+fn register(repeat: bool, f: Box<dyn Run>) -> i32 {
     let id = NEXT_ID.0.get();
     NEXT_ID.0.set(id.wrapping_add(1));
     if id == 0 {
-        // `Fn`, not `FnMut`: wasm-bindgen refuses (throws) a re-entrant call of an `FnMut` closure, and a
-        // callback may synchronously cause another wake (an event dispatched from inside a listener).
-        let entry = Closure::<dyn Fn(i32, f64, f64)>::new(wake);
-        host::init(entry.as_ref());
-        entry.forget();
+        // The wasm's exports, where `host.js` finds `wake` (by that name: www/short-names.mjs keeps it).
+        host::init(&wasm_bindgen::exports());
     }
     if let Ok(mut slots) = SLOTS.0.try_borrow_mut() {
-        slots.push((id, slot));
+        slots.push(Slot { id, repeat, f: Some(f) });
     }
     id
 }
 
 /// Registers `f` to run once when its id is woken; returns the id.
 pub fn once(f: impl FnOnce(f64, f64) + 'static) -> i32 {
-    register(Slot::Once(Box::new(f)))
+    register(false, Box::new(Once(Some(f))))
 }
 
 /// Registers `f` to run every time its id is woken, until [`cancel`]; returns the id.
 pub fn many(f: impl FnMut(f64, f64) + 'static) -> i32 {
-    register(Slot::Many(Box::new(f)))
+    register(true, Box::new(Many(f)))
 }
 
 /// Forgets the callback `id` (it will not run).
@@ -60,11 +83,12 @@ pub fn cancel(id: i32) {
     drop(take(id, false));
 }
 
-/// Puts a repeating callback back after its run, unless it was cancelled meanwhile.
-fn put_back(id: i32, f: Box<dyn FnMut(f64, f64)>) {
+/// Puts a repeating callback back after its run, unless it was cancelled meanwhile (a one-shot
+/// callback has no slot left: it is dropped here).
+fn put_back(id: i32, f: Box<dyn Run>) {
     if let Ok(mut slots) = SLOTS.0.try_borrow_mut() {
-        if let Some((_, slot @ Slot::Running)) = slots.iter_mut().find(|(key, _)| *key == id) {
-            *slot = Slot::Many(f);
+        if let Some(slot) = slots.iter_mut().find(|slot| slot.id == id) {
+            slot.f = Some(f);
         }
     }
 }
@@ -74,26 +98,24 @@ pub fn soon(f: impl FnOnce() + 'static) {
     host::soon(once(move |_, _| f()), 0.0, 0.0);
 }
 
-/// Removes callback `id` from the table; with `to_run`, a repeating one leaves [`Slot::Running`] in
-/// its place.
-fn take(id: i32, to_run: bool) -> Option<Slot> {
+/// Removes callback `id` from the table; with `to_run`, a repeating one leaves its slot behind, empty
+/// while it runs (`None`: it is running now).
+fn take(id: i32, to_run: bool) -> Option<Box<dyn Run>> {
     let mut slots = SLOTS.0.try_borrow_mut().ok()?;
-    let at = slots.iter().position(|(key, _)| *key == id)?;
+    let at = slots.iter().position(|slot| slot.id == id)?;
     match slots.get_mut(at) {
-        Some((_, slot @ Slot::Many(_))) if to_run => Some(std::mem::replace(slot, Slot::Running)),
-        Some((_, Slot::Running)) if to_run => None,
-        _ => Some(slots.swap_remove(at).1),
+        Some(slot) if to_run && slot.repeat => slot.f.take(),
+        _ => slots.swap_remove(at).f,
     }
 }
 
-/// The entry `host.js` calls: runs the callback `id` with `(a, b)`.
-fn wake(id: i32, a: f64, b: f64) {
-    match take(id, true) {
-        Some(Slot::Once(f)) => f(a, b),
-        Some(Slot::Many(mut f)) => {
-            f(a, b);
-            put_back(id, f);
-        }
-        Some(Slot::Running) | None => {}
+/// The entry `host.js` calls: runs the callback `id` with `(a, b)`. A plain export (numbers in, nothing
+/// out, no glue) and re-entrant: a callback may synchronously cause another wake (an event dispatched from
+/// inside a listener).
+#[no_mangle]
+pub extern "C" fn wake(id: i32, a: f64, b: f64) {
+    if let Some(mut f) = take(id, true) {
+        f.run(a, b);
+        put_back(id, f);
     }
 }

@@ -1,7 +1,7 @@
 // The browser calls the shell needs that take a callback: timers, microtasks, fetch (+ sendBeacon),
 // page lifecycle listeners and Web Locks. Every callback re-enters the wasm through ONE function,
-// `wake(id, a, b)` (numbers only), registered once by src/browser/callbacks.rs; `id` names the Rust
-// callback waiting for it. One entry instead of a wasm-bindgen closure type per use keeps the glue
+// `wake(id, a, b)` (numbers only), the wasm export src/browser/callbacks.rs hands over once; `id` names
+// the Rust callback waiting for it. One plain export instead of a wasm-bindgen closure keeps the glue
 // and the wasm small. Bound in src/browser/host.rs. Never throws into the page: every browser call
 // that can throw is caught here. No decisions: what to send and when is the core's.
 
@@ -16,10 +16,11 @@ function attempt(read, fallback) {
   }
 }
 
-/** Called once with the wasm's entry. Every wake goes through `attempt`: whatever happens inside the wasm
- * never surfaces in a timer, a fetch answer or a page listener as an error the site's monitoring sees. */
-export function hostInit(entry) {
-  wake = (id, a, b) => attempt(() => entry(id, a, b));
+/** Called once with the wasm's exports; its entry is the export `wake`. Every wake goes through `attempt`:
+ * whatever happens inside the wasm never surfaces in a timer, a fetch answer or a page listener as an error
+ * the site's monitoring sees. */
+export function hostInit(exports) {
+  wake = (id, a, b) => attempt(() => exports.wake(id, a, b));
 }
 
 /** Runs `wake(id, 0, 0)` after `ms`; returns the handle for `hostClear`. */

@@ -7,9 +7,9 @@ use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 
 #[wasm_bindgen(module = "/src/browser/host.js")]
 extern "C" {
-    /// Registers the wasm's one entry (`callbacks::wake`).
+    /// Registers the wasm's one entry: its export `wake` (`callbacks::wake`) out of its `exports`.
     #[wasm_bindgen(js_name = hostInit)]
-    pub fn init(entry: &JsValue);
+    pub fn init(exports: &JsValue);
     /// `setTimeout`: wakes `id` after `ms`; returns the handle for [`clear`].
     #[wasm_bindgen(js_name = hostTimer)]
     pub fn timer(id: i32, ms: f64) -> f64;

@@ -116,8 +116,13 @@ pub fn is_number(text: &str) -> bool {
 /// quotes). `None` when `raw` is not such a container or not valid JSON in full (then some members
 /// may have been visited). Every tracking call reads several option and page fields, so this walk
 /// is on the hot path; it is the grammar check itself, so there is one JSON scanner in the wasm.
-fn walk<'a>(raw: &'a str, open: u8, visit: &mut dyn FnMut(&'a str, &'a str)) -> Option<()> {
-    (trim_ws_start(raw).as_bytes().first() == Some(&open) && grammar::scan(raw, usize::MAX, visit).is_ok()).then_some(())
+fn walk<'a>(raw: &'a str, open: u8, mut visit: impl FnMut(&'a str, &'a str)) -> Option<()> {
+    walk_dyn(raw, open, &mut visit)
+}
+
+/// [`walk`], once for every visitor.
+fn walk_dyn<'a>(raw: &'a str, open: u8, visit: &mut dyn grammar::Visit<'a>) -> Option<()> {
+    (trim_ws_start(raw).as_bytes().first() == Some(&open) && grammar::scan_dyn(raw, usize::MAX, visit).is_ok()).then_some(())
 }
 
 /// The text between the quotes of a raw key.
@@ -135,14 +140,14 @@ pub fn key_is(raw_key: &str, key: &str) -> bool {
 /// `None` when `raw` is not a valid JSON object.
 pub fn object_entries(raw: &str) -> Option<Vec<(String, &str)>> {
     let mut entries = Vec::new();
-    walk(raw, b'{', &mut |key, value| entries.push((unescape(key_inner(key)), value)))?;
+    walk(raw, b'{', |key, value| entries.push((unescape(key_inner(key)), value)))?;
     Some(entries)
 }
 
 /// The value text for `key` in a JSON object, if present (last occurrence wins, as in JSON.parse).
 pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
     let mut found = None;
-    walk(raw, b'{', &mut |raw_key, value| {
+    walk(raw, b'{', |raw_key, value| {
         if key_is(raw_key, key) {
             found = Some(value);
         }
@@ -154,7 +159,7 @@ pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
 /// is not a valid JSON array.
 pub fn string_array(raw: &str) -> Option<Vec<String>> {
     let mut items = Vec::new();
-    walk(raw, b'[', &mut |_, value| {
+    walk(raw, b'[', |_, value| {
         if value.starts_with('"') {
             items.push(unescape(key_inner(value)));
         }
@@ -168,18 +173,18 @@ pub fn merge_objects(base: &str, over: &str) -> String {
     let mut entries = object_entries(base).unwrap_or_default();
     entries.append(&mut object_entries(over).unwrap_or_default());
     let mut out = String::from("{");
-    for (i, (key, _)) in entries.iter().enumerate() {
-        // Each key once, where it first appears, with the value it last has.
-        if entries.iter().take(i).any(|(k, _)| k == key) {
-            continue;
+    // Each key once, where it first appears, with the value it last has.
+    'keys: for (i, (key, _)) in entries.iter().enumerate() {
+        let mut value = "";
+        for (j, (k, v)) in entries.iter().enumerate() {
+            if k == key {
+                if j < i {
+                    continue 'keys;
+                }
+                value = v;
+            }
         }
-        let value = entries.iter().rev().find(|(k, _)| k == key).map_or("null", |(_, v)| *v);
-        if out.len() > 1 {
-            out.push(',');
-        }
-        push_str(&mut out, key);
-        out.push(':');
-        out.push_str(value);
+        push_member(&mut out, key, value);
     }
     out.push('}');
     out
@@ -188,16 +193,21 @@ pub fn merge_objects(base: &str, over: &str) -> String {
 /// Writes entries back out as a JSON object text.
 pub fn write_object(entries: &[(String, &str)]) -> String {
     let mut out = String::from("{");
-    for (i, (key, value)) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_str(&mut out, key);
-        out.push(':');
-        out.push_str(value);
+    for (key, value) in entries {
+        push_member(&mut out, key, value);
     }
     out.push('}');
     out
+}
+
+/// Appends `"key":value` to an object text `out` being written (a comma first unless `out` is just `{`).
+fn push_member(out: &mut String, key: &str, value: &str) {
+    if out.len() > 1 {
+        out.push(',');
+    }
+    push_str(out, key);
+    out.push(':');
+    out.push_str(value);
 }
 
 /// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every

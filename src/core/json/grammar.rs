@@ -19,20 +19,49 @@ pub enum Invalid {
     TooDeep,
 }
 
+/// Whether a valid text holds unpaired surrogate escapes (`\uD8xx` with no partner) for
+/// [`repair_surrogates`] to replace: a flag, not their offsets (the repair finds them again), so the
+/// scanner allocates nothing for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lone(bool);
+
+impl Lone {
+    /// True when the text has no unpaired surrogate escape (nothing to repair).
+    pub fn is_empty(&self) -> bool {
+        !self.0
+    }
+}
+
 /// Checks that `text` is exactly one JSON value nested at most `max_depth` levels (`{}` is one
-/// level). Returns the byte offsets of unpaired surrogate escapes (the `\` of each `\uD8xx`), in
-/// order: an empty list (no allocation) for the common clean text.
-pub fn check(text: &str, max_depth: usize) -> Result<Vec<usize>, Invalid> {
-    scan(text, max_depth, &mut |_, _| {})
+/// level). Tells whether it holds unpaired surrogate escapes ([`Lone`]).
+pub fn check(text: &str, max_depth: usize) -> Result<Lone, Invalid> {
+    scan(text, max_depth, |_, _| {})
 }
 
 /// [`check`], calling `visit(raw_key, raw_value)` for each member of the outermost object or array
 /// as it passes (the key with its quotes, `""` in an array; both without surrounding whitespace).
 /// Members already visited stay visited when the text turns out invalid: decide on the result.
-/// One copy of the scanner serves every reader (`visit` is `dyn`, not generic).
-pub fn scan<'a>(text: &'a str, max_depth: usize, visit: &mut dyn FnMut(&'a str, &'a str)) -> Result<Vec<usize>, Invalid> {
+pub fn scan<'a>(text: &'a str, max_depth: usize, mut visit: impl FnMut(&'a str, &'a str)) -> Result<Lone, Invalid> {
+    scan_dyn(text, max_depth, &mut visit)
+}
+
+/// A visitor of [`scan`]: any `FnMut(raw_key, raw_value)`. Its own trait, not `dyn FnMut`, so each
+/// visitor's vtable holds just `visit` (a `dyn FnMut` vtable also needs a `call_once` shim per closure).
+pub trait Visit<'a> {
+    /// Called with one member: its raw key and raw value.
+    fn visit(&mut self, key: &'a str, value: &'a str);
+}
+
+impl<'a, F: FnMut(&'a str, &'a str)> Visit<'a> for F {
+    fn visit(&mut self, key: &'a str, value: &'a str) {
+        self(key, value)
+    }
+}
+
+/// The scanner itself: one copy serves every reader (`visit` is `dyn`, not generic).
+pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) -> Result<Lone, Invalid> {
     let b = text.as_bytes();
-    let mut lone = Vec::new();
+    let mut lone = Lone(false);
     // The open containers, innermost last: `{` or `[` (the closing byte is the opening one + 2).
     let mut open: Vec<u8> = Vec::new();
     let (mut key, mut start) = ("", 0);
@@ -88,7 +117,7 @@ pub fn scan<'a>(text: &'a str, max_depth: usize, visit: &mut dyn FnMut(&'a str, 
             };
             if open.len() == 1 {
                 // The key is still the key read for this value: a key is only read after a comma.
-                visit(key, text.get(start..end).unwrap_or_default());
+                visit.visit(key, text.get(start..end).unwrap_or_default());
             }
             match b.get(i) {
                 Some(b',') => {
@@ -106,16 +135,27 @@ pub fn scan<'a>(text: &'a str, max_depth: usize, visit: &mut dyn FnMut(&'a str, 
     }
 }
 
-/// Replaces each unpaired surrogate escape `check` reported by `\ufffd` (same length).
-pub fn repair_surrogates(text: &mut String, lone: &[usize]) {
+/// Replaces each unpaired surrogate escape of a text [`check`] passed by `\ufffd` (same length);
+/// `_lone` is what `check` told (nothing to do when empty). In valid JSON every `\` starts an escape
+/// inside a string, so reading escape by escape from the start finds exactly the ones `check` saw.
+pub fn repair_surrogates(text: &mut String, _lone: &Lone) {
+    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for &at in lone {
-        // `get`, not `[..]` or `replace_range`: no panic path (its formatting costs ~4 KB of wasm);
-        // not bytes and `String::from_utf8`: its validation is ~700 B of wasm.
-        out.push_str(text.get(from..at + 2).unwrap_or_default());
-        out.push_str("fffd");
-        from = at + 6;
+    let (mut i, mut from) = (0, 0);
+    while let Some(&c) = b.get(i) {
+        if c != b'\\' {
+            i += 1;
+            continue;
+        }
+        let (point, next) = escape(b, i).unwrap_or((0, i + 2));
+        if (0xD800..0xE000).contains(&point) {
+            // `get`, not `[..]` or `replace_range`: no panic path (its formatting costs ~4 KB of wasm);
+            // not bytes and `String::from_utf8`: its validation is ~700 B of wasm.
+            out.push_str(text.get(from..i + 2).unwrap_or_default());
+            out.push_str("fffd");
+            from = next;
+        }
+        i = next;
     }
     out.push_str(text.get(from..).unwrap_or_default());
     *text = out;
@@ -194,7 +234,7 @@ pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
 }
 
 /// A string literal starting at `i` (the quote); returns the offset after its closing quote.
-fn string(b: &[u8], mut i: usize, lone: &mut Vec<usize>) -> Result<usize, Invalid> {
+fn string(b: &[u8], mut i: usize, lone: &mut Lone) -> Result<usize, Invalid> {
     i += 1;
     loop {
         match *b.get(i).ok_or(Invalid::Syntax)? {
@@ -202,7 +242,7 @@ fn string(b: &[u8], mut i: usize, lone: &mut Vec<usize>) -> Result<usize, Invali
             b'\\' => {
                 let (point, next) = escape(b, i).ok_or(Invalid::Syntax)?;
                 if (0xD800..0xE000).contains(&point) {
-                    lone.push(i);
+                    lone.0 = true;
                 }
                 i = next;
             }
@@ -238,26 +278,26 @@ mod tests {
             "{\"emoji\":\"\\ud83d\\ude00 😀\"}", "[[[[]]]]", "{\"a\" : 1 , \"b\" : -2 }",
         ];
         for text in valid {
-            assert_eq!(check(text, 64), Ok(vec![]), "{text:?}");
+            assert_eq!(check(text, 64), Ok(Lone(false)), "{text:?}");
         }
     }
 
     #[test]
     fn nesting_beyond_the_limit_is_too_deep_without_recursion() {
-        assert_eq!(check("[[[]]]", 3), Ok(vec![]));
+        assert_eq!(check("[[[]]]", 3), Ok(Lone(false)));
         assert_eq!(check("[[[[]]]]", 3), Err(Invalid::TooDeep));
         assert_eq!(check("{\"a\":{\"b\":{}}}", 2), Err(Invalid::TooDeep));
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
         assert_eq!(check(&deep, 64), Err(Invalid::TooDeep));
-        assert_eq!(check(&deep, usize::MAX), Ok(vec![]));
+        assert_eq!(check(&deep, usize::MAX), Ok(Lone(false)));
         let nested = |levels: usize| "{\"a\":[".repeat(levels / 2) + "{}" + &"]}".repeat(levels / 2);
         assert_eq!(check(&nested(63), 62), Err(Invalid::TooDeep));
-        assert_eq!(check(&nested(63), 63), Ok(vec![]));
-        assert_eq!(check("{\"a\":[{},[],{\"b\":[1]}],\"c\":{}}", 4), Ok(vec![]));
+        assert_eq!(check(&nested(63), 63), Ok(Lone(false)));
+        assert_eq!(check("{\"a\":[{},[],{\"b\":[1]}],\"c\":{}}", 4), Ok(Lone(false)));
         assert_eq!(check("{\"a\":[{},[],{\"b\":[1]}],\"c\":{}}", 3), Err(Invalid::TooDeep));
         // Arrays and objects are told apart at every level.
         let full = "[{\"a\":".repeat(100) + "1" + &"}]".repeat(100);
-        assert_eq!(check(&full, 200), Ok(vec![]));
+        assert_eq!(check(&full, 200), Ok(Lone(false)));
         let crossed = "[{\"a\":".repeat(100) + "1" + &"]}".repeat(100);
         assert_eq!(check(&crossed, 200), Err(Invalid::Syntax));
     }
@@ -278,7 +318,7 @@ mod tests {
             let mut repaired = text.to_owned();
             repair_surrogates(&mut repaired, &lone);
             assert_eq!(repaired, want);
-            assert_eq!(check(&repaired, 64), Ok(vec![]));
+            assert_eq!(check(&repaired, 64), Ok(Lone(false)));
         }
     }
 
