@@ -20,7 +20,7 @@
       // One of the first six methods (`>>> 0` makes indexOf's -1, a method not listed, a large number).
       if (analytics.methods.indexOf(method) >>> 0 < 6) {
         var canonical = document.querySelector("link[rel='canonical']");
-        args.push({ __t: 'bpc', c: (canonical && canonical.getAttribute('href')) || undefined,
+        args.push({ __t: 'bpc', c: canonical && canonical.getAttribute('href'),
           p: location.pathname, u: location.href, s: location.search, t: document.title,
           r: document.referrer, d: Date.now() });
       }

@@ -38,9 +38,9 @@ export function hostSoon(id, a, b) {
 /** `navigator.onLine`, true where unknown. */
 export const hostOnline = () => navigator.onLine !== false;
 
-/** `Retry-After` as whole seconds from now (delta-seconds or an HTTP date); -1 when absent or unreadable. */
+/** `Retry-After` as whole seconds from now (delta-seconds or an HTTP date); -1 when unreadable. Absent (null), it
+ * throws: the caller's `attempt` answers -1. */
 function retryAfter(raw) {
-  if (raw == null) return -1;
   raw = raw.trim();
   if (/^\+?\d+$/.test(raw)) return +raw;
   const at = Date.parse(raw);

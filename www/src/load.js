@@ -2,8 +2,10 @@
 // and replay calls that were made before it was ready (the snippet's queue, the npm proxy's queue,
 // and calls a previous page saved because the visitor left before the library, or its plugin module, arrived).
 
-import init, { create, build, call } from '../pkg/wasm_analytics.js';
+// The facade before the glue: the bundle keeps this order, and gzip packs it 24 B smaller (no module here runs
+// anything at import that another needs).
 import { Analytics } from './analytics.js';
+import init, { create, build, call } from '../pkg/wasm_analytics.js';
 import { browserFacts } from './page.js';
 import { toJson } from './serialize.js';
 import { NULL_CORE, isDisabled } from './null-core.js';

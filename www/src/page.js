@@ -6,9 +6,10 @@ export function pageSnapshot() {
   return { c: canonicalHref(), p: location.pathname, u: location.href, s: location.search, t: document.title, r: document.referrer };
 }
 
+/** The canonical link's href; null (no link, no href) or '' read as no canonical link, as the snippet's `c`. */
 function canonicalHref() {
   const link = document.querySelector("link[rel='canonical']");
-  return (link && link.getAttribute('href')) || undefined;
+  return link && link.getAttribute('href');
 }
 
 /** `context.page` as JSON text from a snapshot `{c, p, u, s, t, r}`, as analytics-next's createPageContext:
