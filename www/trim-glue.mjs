@@ -121,7 +121,6 @@ function passStringToWasm0(arg, malloc) {
   ['Date.now, Math.random as they are', /\n( +)(\w+): function\(\) \{\n +const ret = ((?:Date|Math)\.\w+)\(\);\n +return ret;\n +\},/g,
     (_, lead, name, fn) => `\n${lead}${name}: ${fn},`, SOME],
   // The imports as arrow functions (shorter once minified): none reads `this` or `arguments`.
-  ['comment lines', /\n +\/\/ [^\n]*/g, '', SOME],
   ['no this or arguments', /\b(this|arguments)\b/g, '', 0],
   ['imports as arrow functions', /\n( +)(\w+): function\(([^)]*)\) \{\n/g, (_, lead, name, args) => `\n${lead}${name}: (${args}) => {\n`, SOME],
   // The wasm looks up only the modules and fields the glue defines (short names, none on Object.prototype).
