@@ -39,6 +39,7 @@ pub enum Method {
 
 impl Method {
     /// The method of an analytics.js call name (`track`, `page`, …); `None` for any other name.
+    #[inline(always)]
     pub fn from_name(name: &str) -> Option<Method> {
         const METHODS: [(&str, Method); 6] = [
             ("track", Method::Track),
