@@ -100,13 +100,11 @@ pub fn is_iso8601(text: &str) -> bool {
     let byte = |at: usize| b.get(at).copied().unwrap_or(0);
     // `-MM-DDTHH:MM:SS` after the year: each field's separator and range.
     const FIELDS: [(u8, u8, u8); 5] = [(b'-', 1, 12), (b'-', 1, 31), (b'T', 0, 23), (b':', 0, 59), (b':', 0, 60)];
-    let mut at = 0;
-    while at < 4 {
-        if !byte(at).is_ascii_digit() {
-            return false;
-        }
-        at += 1;
+    // The year: two pairs of digits.
+    if !(field(b, 0, 0, 99) && field(b, 2, 0, 99)) {
+        return false;
     }
+    let mut at = 4;
     for &(separator, min, max) in &FIELDS {
         let c = byte(at);
         let separated = if separator == b'T' { matches!(c, b'T' | b't' | b' ') } else { c == separator };

@@ -351,6 +351,7 @@ impl Tracker {
     }
 
     /// Drops since the last call, for the `error` event and debug logs.
+    #[inline(always)]
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         let mut drops = std::mem::take(&mut self.evicted);
         // `append`, not `extend`: a by-value `extend` instantiates `vec::IntoIter` for the element type.

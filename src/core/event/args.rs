@@ -39,6 +39,7 @@ pub enum Method {
 
 impl Method {
     /// The method of an analytics.js call name (`track`, `page`, …); `None` for any other name.
+    #[inline(always)]
     pub fn from_name(name: &str) -> Option<Method> {
         const METHODS: [(&str, Method); 6] = [
             ("track", Method::Track),
@@ -273,16 +274,13 @@ fn alias(kinds: &[u8]) -> Resolved {
 /// Adds [`Warning::ArgumentIgnored`] when an argument that carries a value (not null/undefined)
 /// got no role and no other warning already explains it.
 fn warn_unclaimed(r: &mut Resolved, kinds: &[u8], method: Method) {
-    let roles = [
-        r.id,
-        r.previous_id,
-        r.event,
-        r.category,
-        r.name,
-        r.properties,
-        r.options,
-        r.callback,
-    ];
+    // The indexes given a role, as bits (indexes stay below `MAX_ARGS`, 32).
+    let mut claimed = 0u32;
+    for role in [r.id, r.previous_id, r.event, r.category, r.name, r.properties, r.options, r.callback] {
+        if let Some(i) = role {
+            claimed |= 1 << (i % 32);
+        }
+    }
     let explained = |i: usize| match method {
         Method::Track => {
             (i == 1 && r.warnings.contains(Warning::PropertiesNotObject))
@@ -293,7 +291,7 @@ fn warn_unclaimed(r: &mut Resolved, kinds: &[u8], method: Method) {
     };
     for i in 0..kinds.len() {
         let carries_value = !matches!(kind_at(kinds, i), Kind::Null | Kind::Undef);
-        if carries_value && !roles.contains(&Some(i as u8)) && !explained(i) {
+        if carries_value && claimed & (1 << (i % 32)) == 0 && !explained(i) {
             r.warnings.add(Warning::ArgumentIgnored);
             return;
         }

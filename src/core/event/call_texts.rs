@@ -35,6 +35,7 @@ pub struct CallTexts<'a> {
 
 /// The texts packed in `packed`; `None` when it is not in the format (a length that does not end on a
 /// character, more texts than kinds letters or fewer, more than [`MAX_ARGS`]): the call makes no event.
+#[inline(always)]
 pub fn unpack(packed: &str) -> Option<CallTexts<'_>> {
     let (method, rest) = split_once(packed, b' ')?;
     let (kinds, mut rest) = split_once(rest, b' ')?;
