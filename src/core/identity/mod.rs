@@ -139,7 +139,7 @@ impl Identity {
         }
         let previous = self.id(role);
         self.stores.sync(role.id, id);
-        if role == USER && previous.is_some() && id.is_some() && previous.as_deref() != id {
+        if role == USER && matches!((previous.as_deref(), id), (Some(previous), Some(id)) if previous != id) {
             self.stores.sync(Slot::AnonymousId, None);
         }
     }
@@ -220,7 +220,7 @@ impl Identity {
     /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage). The
     /// legacy cookies are not written: they are read only.
     pub fn persist(&mut self) {
-        for slot in Slot::ALL {
+        for &slot in &Slot::ALL {
             if slot == Slot::LegacyUser || slot == Slot::LegacySio {
                 continue;
             }
@@ -241,7 +241,7 @@ impl Identity {
     /// Logs out: removes anonymousId, user id and traits, group id and traits from every store,
     /// and the legacy `ajs_user` / `_sio` cookies (which would otherwise be adopted again).
     pub fn reset(&mut self) {
-        for slot in Slot::ALL {
+        for &slot in &Slot::ALL {
             self.stores.sync(slot, None);
         }
     }
