@@ -40,7 +40,7 @@ use crate::core::random::Random;
 use crate::core::identity::settings::{IdentitySettings, RoleSettings};
 use crate::core::store::Store;
 use crate::core::uuid;
-use sync::{Key, Scope, Slot, Stores};
+use sync::{Holds, Key, Scope, Slot, Stores};
 
 /// The visitor's identity over an ordered list of stores (see the module docs for the rules).
 pub struct Identity {
@@ -64,18 +64,20 @@ impl Identity {
     pub fn new(settings: &IdentitySettings, stores: Vec<Box<dyn Store>>) -> Self {
         let (user, group) = (&settings.user, &settings.group);
         // Ids live in cookies, localStorage (unless the role disables it) and memory; traits the same
-        // but never in a cookie; the legacy cookies only in cookies.
-        let ids = |role: &RoleSettings| Scope { cookie: true, local_storage: role.local_storage };
-        let traits = |role: &RoleSettings| Scope { cookie: false, local_storage: role.local_storage };
-        let legacy = Scope { cookie: true, local_storage: false };
+        // but never in a cookie; the legacy cookies and the server's id cookie are cookie texts, read
+        // from cookies only.
+        let ids = |role: &RoleSettings| Scope { holds: Holds::Id, local_storage: role.local_storage };
+        let traits = |role: &RoleSettings| Scope { holds: Holds::Traits, local_storage: role.local_storage };
+        let cookie_text = Scope { holds: Holds::CookieText, local_storage: false };
         let keys = [
             Key::new(storage_format::ANONYMOUS_ID, ids(user)),
             Key::new(&user.id_key, ids(user)),
             Key::new(&user.traits_key, traits(user)),
             Key::new(&group.id_key, ids(group)),
             Key::new(&group.traits_key, traits(group)),
-            Key::new(storage_format::LEGACY_USER, legacy),
-            Key::new(storage_format::LEGACY_SIO, legacy),
+            Key::new(storage_format::LEGACY_USER, cookie_text),
+            Key::new(storage_format::LEGACY_SIO, cookie_text),
+            Key::new(storage_format::ANONYMOUS_ID, cookie_text),
         ];
         let mut identity = Identity { stores: Stores::new(stores, keys), server_managed: settings.server_managed };
         identity.adopt_legacy_user();
@@ -91,7 +93,7 @@ impl Identity {
         if self.stores.read(Slot::UserId).is_some() {
             return;
         }
-        let Some(legacy) = self.stores.cookie_text(Slot::LegacyUser).and_then(|text| storage_format::decode_legacy_user(&text))
+        let Some(legacy) = self.stores.read(Slot::LegacyUser).and_then(|text| storage_format::decode_legacy_user(&text))
         else {
             return;
         };
@@ -108,7 +110,7 @@ impl Identity {
         if let Some(id) = self.stores.read_synced(Slot::AnonymousId) {
             return id;
         }
-        let legacy = self.stores.cookie_text(Slot::LegacySio).and_then(|text| storage_format::decode_legacy_sio(&text));
+        let legacy = self.stores.read(Slot::LegacySio).and_then(|text| storage_format::decode_legacy_sio(&text));
         let id = legacy.unwrap_or_else(|| uuid::v4(random));
         self.stores.sync(Slot::AnonymousId, Some(&id));
         id
@@ -234,7 +236,7 @@ impl Identity {
     /// With `cookie.serverManaged`: the anonymousId to report to the site's id endpoint when the
     /// server has not set the cookie (the id then lives in localStorage only), else `None`.
     pub fn unreported_server_id(&mut self, random: &mut dyn Random) -> Option<String> {
-        let missing = self.server_managed && self.stores.cookie_text(Slot::AnonymousId).is_none();
+        let missing = self.server_managed && self.stores.read(Slot::ServerId).is_none();
         missing.then(|| self.anonymous_id(random))
     }
 
