@@ -139,9 +139,20 @@ impl Identity {
         if id.is_some_and(|id| !storage_format::admissible_id(id)) {
             return;
         }
-        let previous = self.id(role);
+        let switching = self.switches(role, id);
+        self.write_id(role, id, switching);
+    }
+
+    /// Whether storing `id` switches `role` from one id to another.
+    fn switches(&mut self, role: Role, id: Option<&str>) -> bool {
+        matches!((self.id(role).as_deref(), id), (Some(current), Some(id)) if current != id)
+    }
+
+    /// Stores the id (`None` removes it); `switching` (see [`Identity::switches`]) the user forgets the
+    /// anonymousId.
+    fn write_id(&mut self, role: Role, id: Option<&str>, switching: bool) {
         self.stores.sync(role.id, id);
-        if role == USER && matches!((previous.as_deref(), id), (Some(previous), Some(id)) if previous != id) {
+        if role == USER && switching {
             self.stores.sync(Slot::AnonymousId, None);
         }
     }
@@ -159,11 +170,10 @@ impl Identity {
     fn update(&mut self, role: Role, id: Option<&str>, traits_json: Option<&str>) {
         let id = id.filter(|id| storage_format::admissible_id(id));
         let given = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
-        let current = self.id(role);
-        let switching = matches!((current.as_deref(), id), (Some(current), Some(id)) if current != id);
+        let switching = self.switches(role, id);
         let traits = if switching { json::trim_ws(given).to_owned() } else { json::merge_objects(&self.traits(role), given) };
         if id.is_some() {
-            self.set_id(role, id);
+            self.write_id(role, id, switching);
         }
         self.set_traits(role, Some(&traits));
     }
