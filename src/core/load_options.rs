@@ -101,8 +101,12 @@ fn endpoint(o: Options<'_>) -> String {
 /// `http://…`, `https://…`: letters, then `://`. Bytes, not `str::contains` (a substring searcher and its
 /// panic formatting cost ~6 KB of gzip wasm).
 fn has_scheme(host: &str) -> bool {
-    let letters = host.bytes().take_while(u8::is_ascii_alphabetic).count();
-    letters > 0 && host.as_bytes().get(letters..letters + 3) == Some(b"://".as_slice())
+    let b = host.as_bytes();
+    let mut letters = 0;
+    while b.get(letters).is_some_and(u8::is_ascii_alphabetic) {
+        letters += 1;
+    }
+    letters > 0 && b.get(letters..).is_some_and(|rest| rest.starts_with(b"://"))
 }
 
 #[cfg(test)]

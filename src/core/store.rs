@@ -80,7 +80,11 @@ impl Store for Gated {
         self.inner.kind()
     }
     fn get(&self, key: &str) -> Option<String> {
-        (self.reads || self.open.get()).then(|| self.inner.get(key)).flatten()
+        if self.reads || self.open.get() {
+            self.inner.get(key)
+        } else {
+            None
+        }
     }
     fn set(&mut self, key: &str, raw: &str) -> bool {
         self.open.get() && self.server_key != Some(key) && self.inner.set(key, raw)

@@ -40,7 +40,7 @@ use crate::core::random::Random;
 use crate::core::identity::settings::{IdentitySettings, RoleSettings};
 use crate::core::store::Store;
 use crate::core::uuid;
-use sync::{Key, Scope, Slot, Stores};
+use sync::{Holds, Key, Scope, Slot, Stores};
 
 /// The visitor's identity over an ordered list of stores (see the module docs for the rules).
 pub struct Identity {
@@ -64,18 +64,20 @@ impl Identity {
     pub fn new(settings: &IdentitySettings, stores: Vec<Box<dyn Store>>) -> Self {
         let (user, group) = (&settings.user, &settings.group);
         // Ids live in cookies, localStorage (unless the role disables it) and memory; traits the same
-        // but never in a cookie; the legacy cookies only in cookies.
-        let ids = |role: &RoleSettings| Scope { cookie: true, local_storage: role.local_storage };
-        let traits = |role: &RoleSettings| Scope { cookie: false, local_storage: role.local_storage };
-        let legacy = Scope { cookie: true, local_storage: false };
+        // but never in a cookie; the legacy cookies and the server's id cookie are cookie texts, read
+        // from cookies only.
+        let ids = |role: &RoleSettings| Scope { holds: Holds::Id, local_storage: role.local_storage };
+        let traits = |role: &RoleSettings| Scope { holds: Holds::Traits, local_storage: role.local_storage };
+        let cookie_text = Scope { holds: Holds::CookieText, local_storage: false };
         let keys = [
             Key::new(storage_format::ANONYMOUS_ID, ids(user)),
             Key::new(&user.id_key, ids(user)),
             Key::new(&user.traits_key, traits(user)),
             Key::new(&group.id_key, ids(group)),
             Key::new(&group.traits_key, traits(group)),
-            Key::new(storage_format::LEGACY_USER, legacy),
-            Key::new(storage_format::LEGACY_SIO, legacy),
+            Key::new(storage_format::LEGACY_USER, cookie_text),
+            Key::new(storage_format::LEGACY_SIO, cookie_text),
+            Key::new(storage_format::ANONYMOUS_ID, cookie_text),
         ];
         let mut identity = Identity { stores: Stores::new(stores, keys), server_managed: settings.server_managed };
         identity.adopt_legacy_user();
@@ -91,7 +93,7 @@ impl Identity {
         if self.stores.read(Slot::UserId).is_some() {
             return;
         }
-        let Some(legacy) = self.stores.cookie_text(Slot::LegacyUser).and_then(|text| storage_format::decode_legacy_user(&text))
+        let Some(legacy) = self.stores.read(Slot::LegacyUser).and_then(|text| storage_format::decode_legacy_user(&text))
         else {
             return;
         };
@@ -108,7 +110,7 @@ impl Identity {
         if let Some(id) = self.stores.read_synced(Slot::AnonymousId) {
             return id;
         }
-        let legacy = self.stores.cookie_text(Slot::LegacySio).and_then(|text| storage_format::decode_legacy_sio(&text));
+        let legacy = self.stores.read(Slot::LegacySio).and_then(|text| storage_format::decode_legacy_sio(&text));
         let id = legacy.unwrap_or_else(|| uuid::v4(random));
         self.stores.sync(Slot::AnonymousId, Some(&id));
         id
@@ -137,9 +139,20 @@ impl Identity {
         if id.is_some_and(|id| !storage_format::admissible_id(id)) {
             return;
         }
-        let previous = self.id(role);
+        let switching = self.switches(role, id);
+        self.write_id(role, id, switching);
+    }
+
+    /// Whether storing `id` switches `role` from one id to another.
+    fn switches(&mut self, role: Role, id: Option<&str>) -> bool {
+        matches!((self.id(role).as_deref(), id), (Some(current), Some(id)) if current != id)
+    }
+
+    /// Stores the id (`None` removes it); `switching` (see [`Identity::switches`]) the user forgets the
+    /// anonymousId.
+    fn write_id(&mut self, role: Role, id: Option<&str>, switching: bool) {
         self.stores.sync(role.id, id);
-        if role == USER && previous.is_some() && id.is_some() && previous.as_deref() != id {
+        if role == USER && switching {
             self.stores.sync(Slot::AnonymousId, None);
         }
     }
@@ -157,11 +170,10 @@ impl Identity {
     fn update(&mut self, role: Role, id: Option<&str>, traits_json: Option<&str>) {
         let id = id.filter(|id| storage_format::admissible_id(id));
         let given = traits_json.filter(|t| json::is_object(t)).unwrap_or("{}");
-        let current = self.id(role);
-        let switching = matches!((current.as_deref(), id), (Some(current), Some(id)) if current != id);
+        let switching = self.switches(role, id);
         let traits = if switching { json::trim_ws(given).to_owned() } else { json::merge_objects(&self.traits(role), given) };
         if id.is_some() {
-            self.set_id(role, id);
+            self.write_id(role, id, switching);
         }
         self.set_traits(role, Some(&traits));
     }
@@ -220,7 +232,7 @@ impl Identity {
     /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage). The
     /// legacy cookies are not written: they are read only.
     pub fn persist(&mut self) {
-        for slot in Slot::ALL {
+        for &slot in &Slot::ALL {
             if slot == Slot::LegacyUser || slot == Slot::LegacySio {
                 continue;
             }
@@ -234,14 +246,14 @@ impl Identity {
     /// With `cookie.serverManaged`: the anonymousId to report to the site's id endpoint when the
     /// server has not set the cookie (the id then lives in localStorage only), else `None`.
     pub fn unreported_server_id(&mut self, random: &mut dyn Random) -> Option<String> {
-        let missing = self.server_managed && self.stores.cookie_text(Slot::AnonymousId).is_none();
+        let missing = self.server_managed && self.stores.read(Slot::ServerId).is_none();
         missing.then(|| self.anonymous_id(random))
     }
 
     /// Logs out: removes anonymousId, user id and traits, group id and traits from every store,
     /// and the legacy `ajs_user` / `_sio` cookies (which would otherwise be adopted again).
     pub fn reset(&mut self) {
-        for slot in Slot::ALL {
+        for &slot in &Slot::ALL {
             self.stores.sync(slot, None);
         }
     }

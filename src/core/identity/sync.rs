@@ -15,41 +15,52 @@ use crate::core::json;
 use crate::core::identity::storage_format;
 use crate::core::store::{Store, StoreKind};
 
-/// Which kinds of store a key lives in (memory always), and so what it holds: an id lives in cookies,
-/// traits never do.
+/// What a key holds, which decides the stores it lives in and its codec.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Holds {
+    /// An id: in cookies, localStorage and memory.
+    Id,
+    /// A JSON object text (traits): in localStorage and memory, never in a cookie.
+    Traits,
+    /// A cookie's js-cookie-decoded text, read from cookies only (the legacy cookies, and whether the
+    /// server set the id cookie); never written, only removed.
+    CookieText,
+}
+
+/// Which kinds of store a key lives in, and what it holds.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Scope {
-    /// An id, held by cookie stores too; else a JSON object text (traits), never in a cookie.
-    pub cookie: bool,
-    /// localStorage stores (off with `localStorageFallbackDisabled`).
+    pub holds: Holds,
+    /// localStorage stores (off with `localStorageFallbackDisabled`, and for cookie texts).
     pub local_storage: bool,
 }
 
 impl Scope {
     fn holds(self, kind: StoreKind) -> bool {
         match kind {
-            StoreKind::Cookie => self.cookie,
+            StoreKind::Cookie => self.holds != Holds::Traits,
             StoreKind::LocalStorage => self.local_storage,
-            StoreKind::Memory => true,
+            StoreKind::Memory => self.holds != Holds::CookieText,
         }
     }
 
-    /// The value held by `raw` in `store` (`storage_format`'s codec of an id or of traits).
+    /// The value held by `raw` in `store` (`storage_format`'s codec of an id or of traits, or the
+    /// cookie's decoded text).
     fn decode(self, store: &dyn Store, raw: &str) -> Option<String> {
         let (kind, percent_decode) = (store.kind(), store.percent_decode());
-        if self.cookie {
-            storage_format::decode_id(kind, raw, percent_decode)
-        } else {
-            storage_format::decode_traits(kind, raw, percent_decode)
+        match self.holds {
+            Holds::Id => storage_format::decode_id(kind, raw, percent_decode),
+            Holds::Traits => storage_format::decode_traits(kind, raw, percent_decode),
+            Holds::CookieText => cookie_codec::decode_value(raw, percent_decode),
         }
     }
 
-    /// The stored text for `value` in a store of `kind`.
+    /// The stored text for `value` in a store of `kind` (cookie texts are never written).
     fn encode(self, kind: StoreKind, value: &str) -> String {
-        if self.cookie {
-            storage_format::encode_id(kind, value)
-        } else {
+        if self.holds == Holds::Traits {
             storage_format::encode_traits(kind, value)
+        } else {
+            storage_format::encode_id(kind, value)
         }
     }
 }
@@ -66,10 +77,13 @@ pub(super) enum Slot {
     LegacyUser,
     /// The `_sio` cookie (read and removed only).
     LegacySio,
+    /// The anonymousId cookie's text, as the server set it (`cookie.serverManaged`; read only).
+    ServerId,
 }
 
 impl Slot {
-    /// Every slot, in table order (the order `reset` removes them).
+    /// Every slot written or removed, in table order (the order `reset` removes them): all but
+    /// [`Slot::ServerId`], the anonymousId's key read another way.
     pub const ALL: [Slot; 7] =
         [Slot::AnonymousId, Slot::UserId, Slot::UserTraits, Slot::GroupId, Slot::GroupTraits, Slot::LegacyUser, Slot::LegacySio];
 }
@@ -77,7 +91,7 @@ impl Slot {
 /// The stores in read priority order, and by [`Slot`] each key's name, scope and what this page knows of it.
 pub(super) struct Stores {
     pub list: Vec<Box<dyn Store>>,
-    keys: [Key; 7],
+    keys: [Key; 8],
 }
 
 /// One identity key: its name and scope, and what this page knows of it. Two slots may name the same
@@ -105,7 +119,7 @@ impl Key {
 
 impl Stores {
     /// `list` (in read priority order) for the keys by [`Slot`].
-    pub fn new(list: Vec<Box<dyn Store>>, keys: [Key; 7]) -> Self {
+    pub fn new(list: Vec<Box<dyn Store>>, keys: [Key; 8]) -> Self {
         Stores { list, keys }
     }
 
@@ -148,27 +162,11 @@ impl Stores {
         first
     }
 
-    /// The text of the key's cookie in the first cookie store holding it, js-cookie-decoded (legacy cookies
-    /// are read from cookies only); `None` when absent or undecodable (a cookie store never returns
-    /// an undecodable raw text: `cookie_codec::find_raw` skips it).
-    pub fn cookie_text(&self, slot: Slot) -> Option<String> {
-        let name = &self.key(slot).name;
-        for store in &self.list {
-            if store.kind() != StoreKind::Cookie {
-                continue;
-            }
-            if let Some(raw) = store.get(name) {
-                return cookie_codec::decode_value(&raw, store.percent_decode());
-            }
-        }
-        None
-    }
-
     /// Makes every store in scope hold `value` (`None` removes it), touching only stores that
     /// differ, plus the cookie once per page per key.
     pub fn sync(&mut self, slot: Slot, value: Option<&str>) {
         let Key { name, scope, refreshed, .. } = &self.keys[slot as usize];
-        let (scope, refresh) = (*scope, value.is_some() && scope.cookie && !refreshed);
+        let (scope, refresh) = (*scope, value.is_some() && scope.holds == Holds::Id && !refreshed);
         let mut durable = false;
         for store in &mut self.list {
             let kind = store.kind();
