@@ -349,7 +349,7 @@ fn beat(shared: &Shared) {
 /// Feeds one input to the tab leases over localStorage (`merge` is `Tracker::adopt`), executes
 /// what they ask (hand over, ask for the Web Lock, send what was adopted) and re-arms their timer.
 fn lease_input(shared: &Shared, input: LeaseInput) {
-    let (step, lock_name) = {
+    let step = {
         let Ok(mut guard) = shared.try_borrow_mut() else { return };
         // No lease while consent keeps the page from storing (granting starts the beat).
         if !guard.tracker.is_storing() {
@@ -372,18 +372,20 @@ fn lease_input(shared: &Shared, input: LeaseInput) {
         let again = *shared;
         runtime.lease_timer =
             Timer::after(runtime.leases.poll_timeout() - now, move || lease_input(&again, LeaseInput::Timeout));
-        (step, runtime.leases.lock_name().to_owned())
+        if step.request_web_lock {
+            // Asked while borrowed: `host::lock` answers only later (a promise or a microtask), so
+            // the name is lent, not copied. A refused request (opaque origins) means storage is
+            // unusable too: nothing to adopt.
+            let holder = *shared;
+            let granted = callbacks::once(move |held, _| {
+                if held > 0.0 {
+                    lease_input(&holder, LeaseInput::Locked);
+                }
+            });
+            host::lock(granted, runtime.leases.lock_name());
+        }
+        step
     };
-    if step.request_web_lock {
-        // A refused request (opaque origins) means storage is unusable too: nothing to adopt.
-        let holder = *shared;
-        let granted = callbacks::once(move |held, _| {
-            if held > 0.0 {
-                lease_input(&holder, LeaseInput::Locked);
-            }
-        });
-        host::lock(granted, &lock_name);
-    }
     if step.adopted > 0 {
         drive(shared, Mode::Normal);
     }
