@@ -46,6 +46,8 @@ pub struct Runtime {
     pub random: CryptoRandom,
     transport: Transport,
     leases: TabLeases,
+    /// The tab leases' localStorage, opened once (like the queue's and the identity's stores).
+    lease_store: LocalStore,
     timer: Option<Timer>,
     lease_timer: Option<Timer>,
     drive_scheduled: bool,
@@ -111,6 +113,7 @@ pub fn start(options_json: &str) -> Shared {
         random,
         transport: Transport::new(&endpoint),
         leases,
+        lease_store: LocalStore::new(),
         timer: None,
         lease_timer: None,
         drive_scheduled: false,
@@ -308,9 +311,10 @@ fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
 fn on_page_event(shared: &Shared, event: PageEvent) {
     let reaction = page_lifecycle::reaction(event);
     let mode = {
-        let Ok(mut runtime) = shared.try_borrow_mut() else { return };
+        let Ok(mut guard) = shared.try_borrow_mut() else { return };
+        let runtime = &mut *guard;
         if reaction.release_lease {
-            runtime.leases.release(&mut LocalStore::new());
+            runtime.leases.release(&mut runtime.lease_store);
         }
         if let Some(online) = reaction.online {
             runtime.tracker.set_online(online);
@@ -357,7 +361,7 @@ fn lease_input(shared: &Shared, input: LeaseInput) {
         }
         let runtime = &mut *guard;
         let now = host::now_ms();
-        let (leases, tracker, store) = (&mut runtime.leases, &mut runtime.tracker, &mut LocalStore::new());
+        let (leases, tracker, store) = (&mut runtime.leases, &mut runtime.tracker, &mut runtime.lease_store);
         let merge = &mut |tab: &str| {
             tracker.adopt(tab, now);
         };
