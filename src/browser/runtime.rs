@@ -51,7 +51,9 @@ pub struct Runtime {
     timer: Option<Timer>,
     lease_timer: Option<Timer>,
     drive_scheduled: bool,
-    on_drop: Option<JsValue>,
+    /// Leaked when set (the facade sets it once per instance, which lives as long as the page), so
+    /// the drive loop copies a reference out of the borrow instead of cloning a `JsValue`.
+    on_drop: Option<&'static JsValue>,
     /// The line naming the init options this library does not support, until the facade takes it.
     unsupported: Option<String>,
     /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
@@ -136,7 +138,7 @@ pub fn start(options_json: &str) -> Shared {
 impl Runtime {
     /// Registers the JS function told about every dropped event (`(reason, messageId)`).
     pub fn set_drop_listener(&mut self, listener: Option<JsValue>) {
-        self.on_drop = listener;
+        self.on_drop = listener.map(|listener| &*Box::leak(Box::new(listener)));
     }
 
     /// Builds the event of one tracking call (see `Analytics::build`); with `enqueue` also queues
@@ -286,7 +288,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
             })
         });
         let drops = runtime.tracker.take_diagnostics();
-        (transmits, runtime.transport, runtime.on_drop.clone(), drops)
+        (transmits, runtime.transport, runtime.on_drop, drops)
     };
     if let Some(listener) = on_drop {
         // By reference, like `transmits`: a by-value loop instantiates a `vec::IntoIter` drop per element type.
