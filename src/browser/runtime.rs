@@ -46,10 +46,14 @@ pub struct Runtime {
     pub random: CryptoRandom,
     transport: Transport,
     leases: TabLeases,
+    /// The tab leases' localStorage, opened once (like the queue's and the identity's stores).
+    lease_store: LocalStore,
     timer: Option<Timer>,
     lease_timer: Option<Timer>,
     drive_scheduled: bool,
-    on_drop: Option<JsValue>,
+    /// Leaked when set (the facade sets it once per instance, which lives as long as the page), so
+    /// the drive loop copies a reference out of the borrow instead of cloning a `JsValue`.
+    on_drop: Option<&'static JsValue>,
     /// The line naming the init options this library does not support, until the facade takes it.
     unsupported: Option<String>,
     /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
@@ -111,6 +115,7 @@ pub fn start(options_json: &str) -> Shared {
         random,
         transport: Transport::new(&endpoint),
         leases,
+        lease_store: LocalStore::new(),
         timer: None,
         lease_timer: None,
         drive_scheduled: false,
@@ -133,7 +138,7 @@ pub fn start(options_json: &str) -> Shared {
 impl Runtime {
     /// Registers the JS function told about every dropped event (`(reason, messageId)`).
     pub fn set_drop_listener(&mut self, listener: Option<JsValue>) {
-        self.on_drop = listener;
+        self.on_drop = listener.map(|listener| &*Box::leak(Box::new(listener)));
     }
 
     /// Builds the event of one tracking call (see `Analytics::build`); with `enqueue` also queues
@@ -283,7 +288,7 @@ pub fn drive(shared: &Shared, mode: Mode) {
             })
         });
         let drops = runtime.tracker.take_diagnostics();
-        (transmits, runtime.transport, runtime.on_drop.clone(), drops)
+        (transmits, runtime.transport, runtime.on_drop, drops)
     };
     if let Some(listener) = on_drop {
         // By reference, like `transmits`: a by-value loop instantiates a `vec::IntoIter` drop per element type.
@@ -308,9 +313,10 @@ fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
 fn on_page_event(shared: &Shared, event: PageEvent) {
     let reaction = page_lifecycle::reaction(event);
     let mode = {
-        let Ok(mut runtime) = shared.try_borrow_mut() else { return };
+        let Ok(mut guard) = shared.try_borrow_mut() else { return };
+        let runtime = &mut *guard;
         if reaction.release_lease {
-            runtime.leases.release(&mut LocalStore::new());
+            runtime.leases.release(&mut runtime.lease_store);
         }
         if let Some(online) = reaction.online {
             runtime.tracker.set_online(online);
@@ -349,7 +355,7 @@ fn beat(shared: &Shared) {
 /// Feeds one input to the tab leases over localStorage (`merge` is `Tracker::adopt`), executes
 /// what they ask (hand over, ask for the Web Lock, send what was adopted) and re-arms their timer.
 fn lease_input(shared: &Shared, input: LeaseInput) {
-    let (step, lock_name) = {
+    let step = {
         let Ok(mut guard) = shared.try_borrow_mut() else { return };
         // No lease while consent keeps the page from storing (granting starts the beat).
         if !guard.tracker.is_storing() {
@@ -357,7 +363,7 @@ fn lease_input(shared: &Shared, input: LeaseInput) {
         }
         let runtime = &mut *guard;
         let now = host::now_ms();
-        let (leases, tracker, store) = (&mut runtime.leases, &mut runtime.tracker, &mut LocalStore::new());
+        let (leases, tracker, store) = (&mut runtime.leases, &mut runtime.tracker, &mut runtime.lease_store);
         let merge = &mut |tab: &str| {
             tracker.adopt(tab, now);
         };
@@ -372,18 +378,20 @@ fn lease_input(shared: &Shared, input: LeaseInput) {
         let again = *shared;
         runtime.lease_timer =
             Timer::after(runtime.leases.poll_timeout() - now, move || lease_input(&again, LeaseInput::Timeout));
-        (step, runtime.leases.lock_name().to_owned())
+        if step.request_web_lock {
+            // Asked while borrowed: `host::lock` answers only later (a promise or a microtask), so
+            // the name is lent, not copied. A refused request (opaque origins) means storage is
+            // unusable too: nothing to adopt.
+            let holder = *shared;
+            let granted = callbacks::once(move |held, _| {
+                if held > 0.0 {
+                    lease_input(&holder, LeaseInput::Locked);
+                }
+            });
+            host::lock(granted, runtime.leases.lock_name());
+        }
+        step
     };
-    if step.request_web_lock {
-        // A refused request (opaque origins) means storage is unusable too: nothing to adopt.
-        let holder = *shared;
-        let granted = callbacks::once(move |held, _| {
-            if held > 0.0 {
-                lease_input(&holder, LeaseInput::Locked);
-            }
-        });
-        host::lock(granted, &lock_name);
-    }
     if step.adopted > 0 {
         drive(shared, Mode::Normal);
     }

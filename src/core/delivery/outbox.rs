@@ -119,28 +119,26 @@ impl<W: Wire> Outbox<W> {
             return;
         };
         let kept_alive = self.flights.swap_remove(pos).keepalive_bytes > 0;
-        match (classify(outcome), outcome) {
-            (Verdict::Delivered, _) => {
-                self.delivered += self.queue.remove_where(Pick::InRequest(id), None, now_ms) as u64;
-                self.connection_works();
-            }
-            (Verdict::Drop, Outcome::Status(..)) if self.split(id, now_ms) => self.connection_works(),
-            (Verdict::Drop, Outcome::Status(code, _)) => {
-                self.queue.remove_where(Pick::InRequest(id), Some(DropReason::Rejected(code)), now_ms);
-                self.connection_works();
-            }
-            (Verdict::Retry, Outcome::Status(code, retry_after)) => {
-                self.retry_later(id, code, retry_after, now_ms, jitter);
-                self.connection_works();
-            }
-            (Verdict::Reconnect, _) => {
+        let verdict = classify(outcome);
+        let Outcome::Status(code, retry_after) = outcome else {
+            // No answer: `Reconnect` (a network error) or `Pause` (offline).
+            if verdict == Verdict::Reconnect {
                 self.network_failures = self.network_failures.saturating_add(1);
                 self.network_gate_ms = now_ms + self.config.backoff.delay_ms(self.network_failures, jitter);
-                self.release(id, kept_alive, now_ms);
-            }
-            _ => {
+            } else {
                 self.online = false;
-                self.release(id, false, now_ms);
+            }
+            return self.release(id, kept_alive && verdict == Verdict::Reconnect, now_ms);
+        };
+        // Any status proves the connection works (first: no verdict below reads the network gate).
+        self.connection_works();
+        match verdict {
+            Verdict::Delivered => self.delivered += self.queue.remove_where(Pick::InRequest(id), None, now_ms) as u64,
+            Verdict::Retry => self.retry_later(id, code, retry_after, now_ms, jitter),
+            _ => {
+                if !self.split(id, now_ms) {
+                    self.queue.remove_where(Pick::InRequest(id), Some(DropReason::Rejected(code)), now_ms);
+                }
             }
         }
     }

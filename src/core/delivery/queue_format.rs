@@ -98,7 +98,7 @@ pub fn decode_item(stored: &str) -> Option<Item> {
     let attempts = u32::try_from(json::whole_number(attempts)?).ok()?;
     let next_attempt_ms = json::whole_number(next_attempt_ms)? as f64;
     let message_id = json::parse_str(message_id)?;
-    if message_id.is_empty() || !(body_json.starts_with('{') && json::trim_ws(body_json).ends_with('}')) {
+    if message_id.is_empty() || !(body_json.starts_with('{') && json::trim_ws(body_json).as_bytes().last() == Some(&b'}')) {
         return None;
     }
     Some(Item::new(message_id, body_json.to_owned(), created_ms, attempts, next_attempt_ms))
