@@ -1,7 +1,7 @@
 //! wasm-analytics: analytics.js-compatible browser tracking in Rust/WebAssembly.
 //!
 //! `core` holds every rule and is tested on the host; `browser` is the thin shell over one JS host (`src/browser/host.js`); the
-//! `#[wasm_bindgen]` exports below are the only surface JavaScript sees.
+//! exports below (plain wasm functions that `host.js` wraps) are the only surface JavaScript sees.
 //! Holds no rule and no state: exports forward to `browser::runtime::Runtime` methods.
 #![deny(missing_docs)]
 
@@ -16,17 +16,19 @@ pub use js_contract::field;
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
-    //! The `#[wasm_bindgen]` surface: three functions over numbered instances (`create`, `build`,
-    //! `call`), thin forwards to [`Runtime`] methods (argument shapes only: no rule and no state
-    //! here besides the instance list). Few exports with plain arguments because each export costs a
-    //! wasm shim and generated glue; `www/src/load.js` turns them back into the core object the
-    //! facade calls (its `op` numbers: [`crate::js_contract::op`]). Every function is infallible:
+    //! The exported surface: three functions over numbered instances (`create`, `build`, `call`:
+    //! plain wasm exports, wrapped by the functions of the same names in `host.js`, which the glue
+    //! re-exports), thin forwards to [`Runtime`] methods (argument shapes only: no rule and no state
+    //! here besides the instance list and the texts in transit). Few exports with plain arguments
+    //! because each export costs wasm and glue; `www/src/load.js` turns them back into the core object
+    //! the facade calls (its `op` numbers: [`crate::js_contract::op`]). Every function is infallible:
     //! strings in and out, `None` for JavaScript `null`/`undefined`, nothing ever throws (a
     //! re-entrant call that finds the state busy, or a call on an unknown instance, answers `None`:
     //! `load.js` turns it into the neutral value).
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
 
     use crate::browser::callbacks::OneThread;
+    use crate::browser::host;
     use crate::browser::runtime::{self, Runtime, Shared};
     use crate::core::delivery::Mode;
     use crate::core::event::call_texts::{self, CallTexts};
@@ -128,10 +130,58 @@ mod exports {
         INSTANCES.0.try_borrow().ok()?.get(handle as usize).copied()
     }
 
-    /// Creates an instance ([`Analytics::new`]) whose delivery drops are told to `on_drop(reason,
-    /// messageId)`; returns its number for [`build`] and [`call`].
-    #[wasm_bindgen]
-    pub fn create(options_json: String, on_drop: JsValue) -> u32 {
+    // The three exports are plain wasm functions (`#[no_mangle]`, numbers in and out) and `host.js` passes
+    // the texts (`create`, `build`, `call` there, re-exported by the glue): a `#[wasm_bindgen]` export
+    // costs a wrapper that spills every argument to the stack for a closure (`maybe_catch_unwind`, not
+    // inlined at opt-level z), a multi-value shim and the glue's conversions, ~1.5 KB of wasm for three.
+    // A text goes in through [`alloc`] and is taken by the next export; an answer text stays here until
+    // the next answer, at the `[address, length]` the export returns (0 for none).
+
+    /// The text `host.js` last copied in, for the next export.
+    static INPUT: OneThread<Cell<Vec<u8>>> = OneThread(Cell::new(Vec::new()));
+    /// The last answer text, kept alive while `host.js` reads it.
+    static ANSWER: OneThread<Cell<String>> = OneThread(Cell::new(String::new()));
+    /// Where [`ANSWER`] lies: `[address, length]`.
+    static SPAN: OneThread<Cell<[usize; 2]>> = OneThread(Cell::new([0; 2]));
+
+    /// Room for `len` bytes of text, which `host.js` fills with UTF-8 (`TextEncoder`) before the next
+    /// export takes it.
+    #[no_mangle]
+    pub extern "C" fn alloc(len: usize) -> *mut u8 {
+        let mut bytes = vec![0; len];
+        let at = bytes.as_mut_ptr();
+        INPUT.0.set(bytes);
+        at
+    }
+
+    /// The text of the last [`alloc`].
+    fn input() -> String {
+        // SAFETY: host.js writes `TextEncoder` output (UTF-8) over the whole buffer; untouched, it is zeros
+        // (UTF-8 too). The same contract as wasm-bindgen's own string conversion.
+        unsafe { String::from_utf8_unchecked(INPUT.0.take()) }
+    }
+
+    /// Keeps `text` for `host.js` to read; returns where its `[address, length]` is, 0 for `None`.
+    fn answer(text: Option<String>) -> usize {
+        let Some(text) = text else { return 0 };
+        SPAN.0.set([text.as_ptr() as usize, text.len()]);
+        ANSWER.0.set(text);
+        SPAN.0.as_ptr() as usize
+    }
+
+    /// Registers the wasm's exports with `host.js` when the module starts (its `create`, `build`, `call`
+    /// and callbacks' `wake` call them).
+    #[wasm_bindgen(start)]
+    fn start() {
+        host::init(&wasm_bindgen::exports());
+    }
+
+    /// Creates an instance ([`Analytics::new`]) from the options text copied in, whose delivery drops are
+    /// told to the listener `host.js` holds for it; returns its number for [`build`] and [`call`].
+    #[no_mangle]
+    pub extern "C" fn create() -> u32 {
+        let options_json = input();
+        let on_drop = host::drop_listener();
         let analytics = Analytics::new(options_json);
         analytics.on_drop(on_drop);
         let Ok(mut instances) = INSTANCES.0.try_borrow_mut() else { return u32::MAX };
@@ -139,16 +189,18 @@ mod exports {
         instances.len() as u32 - 1
     }
 
-    /// [`Analytics::build`] on instance `handle`; `call` is the method, the kinds and the texts
-    /// packed into one string ([`call_texts`]: one string argument to copy in instead of seven).
-    #[wasm_bindgen]
-    pub fn build(handle: u32, call: &str, now_ms: f64, enqueue: bool) -> Option<String> {
-        instance(handle)?.build(&call_texts::unpack(call)?, now_ms, enqueue)
+    /// [`Analytics::build`] on instance `handle`; the text copied in is the method, the kinds and the texts
+    /// packed into one string ([`call_texts`]); `enqueue` is 0 or 1.
+    #[no_mangle]
+    pub extern "C" fn build(handle: u32, now_ms: f64, enqueue: u32) -> usize {
+        let call = input();
+        answer(instance(handle).and_then(|analytics| analytics.build(&call_texts::unpack(&call)?, now_ms, enqueue != 0)))
     }
 
-    /// [`Analytics::call`] on instance `handle`.
-    #[wasm_bindgen]
-    pub fn call(handle: u32, op: u32, field: u32, text: Option<String>) -> Option<String> {
-        instance(handle)?.call(op, field, text)
+    /// [`Analytics::call`] on instance `handle`, with the text copied in when `has_text` is 1.
+    #[no_mangle]
+    pub extern "C" fn call(handle: u32, op: u32, field: u32, has_text: u32) -> usize {
+        let text = input();
+        answer(instance(handle).and_then(|analytics| analytics.call(op, field, (has_text != 0).then_some(text))))
     }
 }

@@ -74,6 +74,10 @@ function* shortNames() {
   }
 }
 
+/** Exports that keep their names: `memory`, and the plain exports src/browser/host.js calls on the exports
+ * object (src/lib.rs, src/browser/callbacks.rs). */
+const KEEP_EXPORTS = ['memory', 'wake', 'alloc', 'create', 'build', 'call'];
+
 /** Rewrites the import (id 2) and export (id 7) sections; returns the new wasm and the renames. */
 function rewriteSections(wasm) {
   const imports = new Map();
@@ -118,8 +122,7 @@ function rewriteSections(wasm) {
       } else {
         const [field, afterField] = name(wasm, p);
         const [, descEnd] = leb(wasm, afterField + 1);
-        // `wake` keeps its name: src/browser/host.js calls it on the exports object (src/browser/callbacks.rs).
-        const short = field === 'memory' || field === 'wake' ? field : exportNames.next().value;
+        const short = KEEP_EXPORTS.includes(field) ? field : exportNames.next().value;
         exports.set(field, short);
         body.push(...encode(short), ...wasm.subarray(afterField, descEnd));
         p = descEnd;

@@ -6,6 +6,8 @@
 // that can throw is caught here. No decisions: what to send and when is the core's.
 
 let wake = () => {};
+/** The wasm's exports (`hostInit`). */
+let wasm;
 
 /** `read()`, or `fallback` when it throws. */
 function attempt(read, fallback) {
@@ -16,11 +18,57 @@ function attempt(read, fallback) {
   }
 }
 
-/** Called once with the wasm's exports; its entry is the export `wake`. Every wake goes through `attempt`:
- * whatever happens inside the wasm never surfaces in a timer, a fetch answer or a page listener as an error
- * the site's monitoring sees. */
+/** Called once, when the wasm starts, with its exports: `wake` (the one entry of every callback), and
+ * `alloc`, `create`, `build`, `call` (below). Every wake goes through `attempt`: whatever happens inside the
+ * wasm never surfaces in a timer, a fetch answer or a page listener as an error the site's monitoring sees. */
 export function hostInit(exports) {
-  wake = (id, a, b) => attempt(() => exports.wake(id, a, b));
+  wasm = exports;
+  wake = (id, a, b) => attempt(() => wasm.wake(id, a, b));
+}
+
+// The wasm's three plain exports (src/lib.rs), re-exported by the glue for www/src/load.js: a text goes in as
+// UTF-8 at the address `alloc(length)` gives (the next export takes it), an answer comes back as the address
+// of its `[address, length]` (0: none; it stays valid until the next call). Same conversions as wasm-bindgen's
+// glue: `TextEncoder` (a lone surrogate becomes U+FFFD), `TextDecoder` keeping a leading BOM.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function pass(text) {
+  const bytes = encoder.encode(text);
+  // alloc first: it may grow the memory, which detaches the buffer read before it.
+  const at = wasm.alloc(bytes.length) >>> 0;
+  new Uint8Array(wasm.memory.buffer, at, bytes.length).set(bytes);
+}
+
+function answer(at) {
+  if (at) {
+    const [address, length] = new Uint32Array(wasm.memory.buffer, at >>> 0, 2);
+    return decoder.decode(new Uint8Array(wasm.memory.buffer, address, length));
+  }
+}
+
+let dropListener;
+/** The listener of the instance `create` is making (src/browser/host.rs `drop_listener`). */
+export const hostDropListener = () => dropListener;
+
+/** A new instance from the options JSON text: its number. */
+export function create(optionsJson, onDrop) {
+  pass(optionsJson);
+  dropListener = onDrop;
+  return wasm.create() >>> 0;
+}
+
+/** One tracking call: the event body, or undefined. */
+export function build(handle, call, at, enqueue) {
+  pass(call);
+  return answer(wasm.build(handle, at, enqueue ? 1 : 0));
+}
+
+/** Any other operation by number: its answer text, or undefined. */
+export function call(handle, op, field, text) {
+  const some = text != null;
+  if (some) pass(text);
+  return answer(wasm.call(handle, op, field, some ? 1 : 0));
 }
 
 /** Runs `wake(id, 0, 0)` after `ms`; returns the handle for `hostClear`. */

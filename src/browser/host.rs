@@ -7,9 +7,13 @@ use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 
 #[wasm_bindgen(module = "/src/browser/host.js")]
 extern "C" {
-    /// Registers the wasm's one entry: its export `wake` (`callbacks::wake`) out of its `exports`.
+    /// Registers the wasm's exports (when it starts): `host.js` calls `wake` (`callbacks::wake`), `alloc`,
+    /// `create`, `build` and `call` (`crate::exports`) on them.
     #[wasm_bindgen(js_name = hostInit)]
     pub fn init(exports: &JsValue);
+    /// The drop listener `create` was given, for the instance being created.
+    #[wasm_bindgen(js_name = hostDropListener)]
+    pub fn drop_listener() -> JsValue;
     /// `setTimeout`: wakes `id` after `ms`; returns the handle for [`clear`].
     #[wasm_bindgen(js_name = hostTimer)]
     pub fn timer(id: i32, ms: f64) -> f64;
@@ -86,6 +90,21 @@ extern "C" {
     /// `listener(a, b)`, errors ignored.
     #[wasm_bindgen(js_name = hostNotify)]
     pub fn notify(listener: &JsValue, a: &str, b: &str);
+}
+
+/// The three functions `www/src/load.js` calls (the glue re-exports them from `host.js`): they copy the
+/// texts in and out of the wasm around its plain exports of the same names (`crate::exports`).
+#[wasm_bindgen(module = "/src/browser/host.js")]
+extern "C" {
+    /// Creates an instance from the options JSON text; `on_drop(reason, messageId)` hears its drops.
+    #[wasm_bindgen(reexport)]
+    pub fn create(options_json: &str, on_drop: &JsValue) -> u32;
+    /// One tracking call on instance `handle` (`crate::exports::build`).
+    #[wasm_bindgen(reexport)]
+    pub fn build(handle: u32, call: &str, now_ms: f64, enqueue: bool) -> Option<String>;
+    /// Everything else on instance `handle`, by operation number (`crate::exports::call`).
+    #[wasm_bindgen(reexport)]
+    pub fn call(handle: u32, op: u32, field: u32, text: Option<String>) -> Option<String>;
 }
 
 #[wasm_bindgen]
