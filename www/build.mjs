@@ -70,7 +70,7 @@ const TERSER = { compress: { pure_getters: false, side_effects: false, inline: 1
 for (const [name, options] of [['wasm-analytics.js', { module: true }], ['wa-plugins.js', { module: true }], ['snippet.min.js', { ecma: 5 }]]) {
   const file = join(www, 'dist', name);
   const map = existsSync(file + '.map') ? readFileSync(file + '.map', 'utf8') : undefined;
-  const out = await minify(readFileSync(file, 'utf8'), { ecma: 2020, ...options, ...TERSER, sourceMap: map && { content: map } });
+  const out = await minify(readFileSync(file, 'utf8'), { ecma: 2020, ...options, ...TERSER, sourceMap: map && { content: map, includeSources: true } });
   writeFileSync(file, out.code);
   if (map) writeFileSync(file + '.map', out.map);
 }

@@ -86,17 +86,18 @@ export const TRIMS = [
   ['storeString', /\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[\s\S]*?\n\}\n/g, STORE_STRING + TAKE_STRING, 1],
   ['no DataView cache to reset', /\n +cachedDataViewMemory0 = null;/g, '', 1],
   // A string crosses as the bytes TextEncoder.encode gives (what the glue's ASCII loop and encodeInto write,
-  // lone surrogates as U+FFFD), into an allocation of exactly their length, as the glue's last realloc left it.
+  // lone surrogates as U+FFFD), into an allocation of exactly their length, as the glue's last realloc left it
+  // (wasm.__wbindgen_malloc, which every call passed).
   ['passStringToWasm0 by encode', /\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n[\s\S]*?\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n\}\n/g, `
-function passStringToWasm0(arg, malloc) {
+function passStringToWasm0(arg) {
     const bytes = cachedTextEncoder.encode(arg);
-    const ptr = malloc(bytes.length, 1) >>> 0;
+    const ptr = wasm.__wbindgen_malloc(bytes.length, 1) >>> 0;
     getUint8ArrayMemory0().set(bytes, ptr);
     WASM_VECTOR_LEN = bytes.length;
     return ptr;
 }
 `, 1],
-  ['no realloc to pass', /(passStringToWasm0\(\w+, wasm\.__wbindgen_malloc), wasm\.__wbindgen_realloc\)/g, (_, call) => call + ')', SOME],
+  ['no allocator to pass', /(passStringToWasm0\(\w+), wasm\.__wbindgen_malloc, wasm\.__wbindgen_realloc\)/g, (_, call) => call + ')', SOME],
   ['realloc passed nowhere else', /__wbindgen_realloc/g, '', 0],
   // An export returning `Option<String>` takes it out of the wasm (copy, then free) through one function.
   ['string results taken by one function', /\n    let (v\d+);\n    if \(ret\[0\] !== 0\) \{\n        \1 = getStringFromWasm0\(ret\[0\], ret\[1\]\);\n        wasm\.__wbindgen_free\(ret\[0\], ret\[1\] \* 1, 1\);\n    \}\n    return \1;\n/g,
