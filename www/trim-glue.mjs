@@ -53,15 +53,6 @@ function storeString(at, text, optional) {
 `;
 
 /** The `Option<String>` an export returned (`[pointer, length]`, pointer 0 for `None`), freed in the wasm. */
-const TAKE_STRING = `
-function takeString(ret) {
-    if (ret[0] !== 0) {
-        const text = getStringFromWasm0(ret[0], ret[1]);
-        wasm.__wbindgen_free(ret[0], ret[1], 1);
-        return text;
-    }
-}
-`;
 
 /** A row's expected count: at least one match (a rewrite each match of which stands alone). */
 const SOME = 'some';
@@ -83,7 +74,7 @@ export const TRIMS = [
     String.raw` +getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 1, len1, true\);\n +getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 0, ptr1, true\);`, 'g'),
     (_, lead, value, optional) => `\n${lead}storeString(arg0, ${value}${optional ? ', true' : ''});`, SOME],
   ['getDataViewMemory0 used only by storeString', /\bgetDataViewMemory0\(\)/g, (call) => call, 1],
-  ['storeString', /\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[\s\S]*?\n\}\n/g, STORE_STRING + TAKE_STRING, 1],
+  ['storeString', /\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[\s\S]*?\n\}\n/g, STORE_STRING, 1],
   ['no DataView cache to reset', /\n +cachedDataViewMemory0 = null;/g, '', 1],
   // A string crosses as the bytes TextEncoder.encode gives (what the glue's ASCII loop and encodeInto write,
   // lone surrogates as U+FFFD), into an allocation of exactly their length, as the glue's last realloc left it
@@ -99,9 +90,6 @@ function passStringToWasm0(arg) {
 `, 1],
   ['no allocator to pass', /(passStringToWasm0\(\w+), wasm\.__wbindgen_malloc, wasm\.__wbindgen_realloc\)/g, (_, call) => call + ')', SOME],
   ['realloc passed nowhere else', /__wbindgen_realloc/g, '', 0],
-  // An export returning `Option<String>` takes it out of the wasm (copy, then free) through one function.
-  ['string results taken by one function', /\n    let (v\d+);\n    if \(ret\[0\] !== 0\) \{\n        \1 = getStringFromWasm0\(ret\[0\], ret\[1\]\);\n        wasm\.__wbindgen_free\(ret\[0\], ret\[1\] \* 1, 1\);\n    \}\n    return \1;\n/g,
-    '\n    return takeString(ret);\n', SOME],
   // The wasm call converts a number argument itself (ToInt32 / ToNumber of the value, as `+value` then ToInt32):
   // the exports pass their number arguments as they come.
   ['number arguments converted by the wasm call', /\nexport function \w+\([^)]*\) \{\n[\s\S]*?\n\}\n/g, (fn) => {
