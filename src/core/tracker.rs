@@ -154,6 +154,7 @@ impl Tracker {
 
     /// Puts the tracker under `consent`, whose effects open or close `storing` (the gate of the stores
     /// given to [`Tracker::new`]; build them closed when consent does not let the page store).
+    #[inline(always)]
     pub fn with_consent(mut self, consent: Consent, storing: Rc<Cell<bool>>) -> Self {
         storing.set(consent.effects().store);
         self.consent = consent;
@@ -385,8 +386,11 @@ impl Tracker {
     }
 
     fn note(&mut self, warnings: Warnings) {
-        for warning in warnings.iter() {
-            self.warn(warning.message());
+        // By reference over the table: `Warnings::iter`'s array `IntoIter` and filter closure cost more.
+        for warning in &args::Warning::ALL {
+            if warnings.contains(*warning) {
+                self.warn(warning.message());
+            }
         }
     }
 

@@ -159,6 +159,7 @@ fn nth(kinds: &[u8], limit: usize, set: Kinds, mut n: usize) -> Option<u8> {
 }
 
 /// Index of the first argument among the first `limit` whose kind is in `set`.
+#[inline(always)]
 fn first(kinds: &[u8], limit: usize, set: Kinds) -> Option<u8> {
     nth(kinds, limit, set, 0)
 }

@@ -234,7 +234,8 @@ fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, war
     // every queued event); 64 holds the prefix, a 13-digit ms time, '-' and the UUID (59 bytes).
     let mut id = String::with_capacity(64);
     id.push_str("ajs-next-");
-    json::push_u64(&mut id, call.now_ms.max(0.0) as u64);
+    // `as` saturates: a negative or NaN time writes 0.
+    json::push_u64(&mut id, call.now_ms as u64);
     id.push('-');
     id.push_str(call.uuid);
     json::push_str(out, &id);

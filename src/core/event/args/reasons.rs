@@ -30,7 +30,8 @@ pub enum Warning {
 }
 
 impl Warning {
-    const ALL: [Warning; 9] = [
+    /// Every warning, in declaration order.
+    pub const ALL: [Warning; 9] = [
         Warning::ArgumentIgnored,
         Warning::PropertiesNotObject,
         Warning::OptionsNotObject,
