@@ -177,7 +177,8 @@ pub fn host_only_deletion(name: &str, attrs: &CookieAttributes) -> Option<String
 /// The attributes of the host-only copy of a cookie written with `attrs`, which a domain cookie
 /// must remove: an older host-only cookie of the same name is listed first in `document.cookie`,
 /// so it would shadow ours on every read. `None` when `attrs` writes host-only itself (nothing can
-/// shadow it). Used when removing, and after a write that does not read back.
+/// shadow it). The rule [`host_only_deletion`] writes (without copying the attributes), which the
+/// cookie store uses when removing, and after a write that does not read back.
 pub fn shadowing_host_only(attrs: &CookieAttributes) -> Option<CookieAttributes> {
     attrs.domain.as_ref()?;
     Some(CookieAttributes { domain: None, ..attrs.clone() })

@@ -155,7 +155,7 @@ pub fn decode_legacy_sio(text: &str) -> Option<String> {
     let text = id_from_text(text)?;
     let b = text.as_bytes();
     let mut end = 0;
-    while end < b.len() && b.get(end..end + 4) != Some(b"----") {
+    while end < b.len() && !b.get(end..).is_some_and(|rest| rest.starts_with(b"----")) {
         end += 1;
     }
     let anonymous = text.get(..end).unwrap_or("");
