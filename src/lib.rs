@@ -134,32 +134,13 @@ mod exports {
     // the texts (`create`, `build`, `call` there, re-exported by the glue): a `#[wasm_bindgen]` export
     // costs a wrapper that spills every argument to the stack for a closure (`maybe_catch_unwind`, not
     // inlined at opt-level z), a multi-value shim and the glue's conversions, ~1.5 KB of wasm for three.
-    // A text goes in through [`alloc`] and is taken by the next export; an answer text stays here until
+    // A text goes in through `host::alloc` and is taken by the next export; an answer text stays here until
     // the next answer, at the `[address, length]` the export returns (0 for none).
 
-    /// The text `host.js` last copied in, for the next export.
-    static INPUT: OneThread<Cell<Vec<u8>>> = OneThread(Cell::new(Vec::new()));
     /// The last answer text, kept alive while `host.js` reads it.
     static ANSWER: OneThread<Cell<String>> = OneThread(Cell::new(String::new()));
     /// Where [`ANSWER`] lies: `[address, length]`.
     static SPAN: OneThread<Cell<[usize; 2]>> = OneThread(Cell::new([0; 2]));
-
-    /// Room for `len` bytes of text, which `host.js` fills with UTF-8 (`TextEncoder`) before the next
-    /// export takes it.
-    #[no_mangle]
-    pub extern "C" fn alloc(len: usize) -> *mut u8 {
-        let mut bytes = vec![0; len];
-        let at = bytes.as_mut_ptr();
-        INPUT.0.set(bytes);
-        at
-    }
-
-    /// The text of the last [`alloc`].
-    fn input() -> String {
-        // SAFETY: host.js writes `TextEncoder` output (UTF-8) over the whole buffer; untouched, it is zeros
-        // (UTF-8 too). The same contract as wasm-bindgen's own string conversion.
-        unsafe { String::from_utf8_unchecked(INPUT.0.take()) }
-    }
 
     /// Keeps `text` for `host.js` to read; returns where its `[address, length]` is, 0 for `None`.
     fn answer(text: Option<String>) -> usize {
@@ -173,14 +154,14 @@ mod exports {
     /// and callbacks' `wake` call them).
     #[wasm_bindgen(start)]
     fn start() {
-        host::init(&wasm_bindgen::exports());
+        host::ready();
     }
 
     /// Creates an instance ([`Analytics::new`]) from the options text copied in, whose delivery drops are
     /// told to the listener `host.js` holds for it; returns its number for [`build`] and [`call`].
     #[no_mangle]
     pub extern "C" fn create() -> u32 {
-        let options_json = input();
+        let options_json = host::take_text();
         let on_drop = host::drop_listener();
         let analytics = Analytics::new(options_json);
         analytics.on_drop(on_drop);
@@ -193,14 +174,14 @@ mod exports {
     /// packed into one string ([`call_texts`]); `enqueue` is 0 or 1.
     #[no_mangle]
     pub extern "C" fn build(handle: u32, now_ms: f64, enqueue: u32) -> usize {
-        let call = input();
+        let call = host::take_text();
         answer(instance(handle).and_then(|analytics| analytics.build(&call_texts::unpack(&call)?, now_ms, enqueue != 0)))
     }
 
     /// [`Analytics::call`] on instance `handle`, with the text copied in when `has_text` is 1.
     #[no_mangle]
     pub extern "C" fn call(handle: u32, op: u32, field: u32, has_text: u32) -> usize {
-        let text = input();
+        let text = host::take_text();
         answer(instance(handle).and_then(|analytics| analytics.call(op, field, (has_text != 0).then_some(text))))
     }
 }

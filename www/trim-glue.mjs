@@ -45,10 +45,6 @@ export { initSync, __wbg_init as default };
 /** [what, pattern, replacement (text, or a function of the match), expected matches]. Patterns are literal
  * strings unless RegExp. */
 export const TRIMS = [
-  // TextEncoder.encodeInto is in every browser that runs this wasm (reference types, bulk memory).
-  ['encodeInto polyfill', /\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{[\s\S]*?\n\}\n/g, '\n', 1],
-  // Every call passes realloc, so the encode-then-copy branch never runs.
-  ['passStringToWasm0 without realloc', /\n    if \(realloc === undefined\) \{[\s\S]*?\n    \}\n/g, '\n', 1],
   // wasm-bindgen's loader (deprecated-argument warnings, Response/Request/bytes/Module forms, MIME warning).
   ['wasm-bindgen loader', /\nasync function __wbg_load\(module, imports\) \{[\s\S]*$/g, LOADER, 1],
 ];
