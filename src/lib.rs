@@ -18,7 +18,7 @@ pub use js_contract::field;
 mod exports {
     //! The exported surface: three functions over numbered instances (`create`, `build`, `call`:
     //! plain wasm exports, wrapped by the functions of the same names in `host.js`, which the glue
-    //! re-exports), thin forwards to [`Runtime`] methods (argument shapes only: no rule and no state
+    //! re-exports), thin forwards to [`runtime::Runtime`] methods (argument shapes only: no rule and no state
     //! here besides the instance list and the texts in transit). Few exports with plain arguments
     //! because each export costs wasm and glue; `www/src/load.js` turns them back into the core object
     //! the facade calls (its `op` numbers: [`crate::js_contract::op`]). Every function is infallible:
@@ -29,7 +29,7 @@ mod exports {
 
     use crate::browser::callbacks::OneThread;
     use crate::browser::host;
-    use crate::browser::runtime::{self, Runtime, Shared};
+    use crate::browser::runtime::{self, Shared};
     use crate::core::delivery::Mode;
     use crate::core::event::call_texts::{self, CallTexts};
     use crate::js_contract::{field, op};
@@ -53,19 +53,15 @@ mod exports {
             Analytics { shared: runtime::start(&options_json) }
         }
 
-        fn with<T>(&self, busy: T, f: impl FnOnce(&mut Runtime) -> T) -> T {
-            match self.shared.try_borrow_mut() {
-                Ok(mut runtime) => f(&mut runtime),
-                Err(_) => busy,
-            }
-        }
-
         /// One tracking call: the method, the argument kinds and texts and the page snapshot
         /// `{c,p,u,s,t,r}` JSON ([`CallTexts`]), and the call time. Returns the event body, or `None`
         /// when the call produces no event (see `takeWarnings`). With `enqueue` the event is also
         /// queued (no source middleware to run first).
         pub fn build(&self, call: &CallTexts, now_ms: f64, enqueue: bool) -> Option<String> {
-            let body = self.with(None, |rt| rt.build(call.method, call.kinds, &call.args, call.page_json, now_ms, enqueue));
+            let body = match self.shared.try_borrow_mut() {
+                Ok(mut rt) => rt.build(call.method, call.kinds, &call.args, call.page_json, now_ms, enqueue),
+                Err(_) => None,
+            };
             if enqueue && body.is_some() {
                 runtime::schedule(&self.shared);
             }
@@ -85,29 +81,38 @@ mod exports {
         /// call), every operation answers `None` (`www/src/load.js` reads it as the neutral value).
         pub fn call(&self, op: u32, field: u32, text: Option<String>) -> Option<String> {
             match op {
-                op::FLUSH => runtime::drive(&self.shared, Mode::Flush),
-                op::ENQUEUE => {
-                    self.with((), |rt| rt.enqueue(text.unwrap_or_default()));
-                    runtime::schedule(&self.shared);
+                op::FLUSH => {
+                    runtime::drive(&self.shared, Mode::Flush);
+                    return None;
                 }
                 op::SET_IDENTITY if field == field::CONSENT => {
                     return runtime::choose_consent_digit(&self.shared, text.as_deref().unwrap_or_default());
                 }
-                _ => {
-                    return self.with(None, |rt| match op {
-                        op::IDENTITY => rt.identity(field),
-                        op::SET_IDENTITY => rt.set_identity(field, text.as_deref()),
-                        op::QUEUE_STATE => Some(rt.queue_state()),
-                        op::TAKE_WARNINGS => Some(rt.take_warnings()),
-                        op::RESET => {
-                            rt.reset();
-                            None
-                        }
-                        _ => None,
-                    });
-                }
+                _ => {}
             }
-            None
+            // One borrow for every other operation (busy: `None`), released before `schedule`.
+            let answer = match self.shared.try_borrow_mut() {
+                Ok(mut rt) => match op {
+                    op::ENQUEUE => {
+                        rt.enqueue(text.unwrap_or_default());
+                        None
+                    }
+                    op::IDENTITY => rt.identity(field),
+                    op::SET_IDENTITY => rt.set_identity(field, text.as_deref()),
+                    op::QUEUE_STATE => Some(rt.queue_state()),
+                    op::TAKE_WARNINGS => Some(rt.take_warnings()),
+                    op::RESET => {
+                        rt.reset();
+                        None
+                    }
+                    _ => None,
+                },
+                Err(_) => None,
+            };
+            if op == op::ENQUEUE {
+                runtime::schedule(&self.shared);
+            }
+            answer
         }
 
         /// One `user()`/`group()` value by [`field`] number (`call(IDENTITY, field)`).
@@ -122,7 +127,9 @@ mod exports {
 
         /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
         pub fn on_drop(&self, listener: JsValue) {
-            self.with((), |rt| rt.set_drop_listener(Some(listener)));
+            if let Ok(mut rt) = self.shared.try_borrow_mut() {
+                rt.set_drop_listener(Some(listener));
+            }
         }
     }
 
@@ -181,7 +188,8 @@ mod exports {
     /// [`Analytics::call`] on instance `handle`, with the text copied in when `has_text` is 1.
     #[no_mangle]
     pub extern "C" fn call(handle: u32, op: u32, field: u32, has_text: u32) -> usize {
-        let text = host::take_text();
-        answer(instance(handle).and_then(|analytics| analytics.call(op, field, (has_text != 0).then_some(text))))
+        // Without a text, host.js copied none in (every export and binding takes its own).
+        let text = (has_text != 0).then(host::take_text);
+        answer(instance(handle).and_then(|analytics| analytics.call(op, field, text)))
     }
 }
