@@ -18,7 +18,7 @@ pub use js_contract::field;
 mod exports {
     //! The exported surface: three functions over numbered instances (`create`, `build`, `call`:
     //! plain wasm exports, wrapped by the functions of the same names in `host.js`, which the glue
-    //! re-exports), thin forwards to [`Runtime`] methods (argument shapes only: no rule and no state
+    //! re-exports), thin forwards to [`runtime::Runtime`] methods (argument shapes only: no rule and no state
     //! here besides the instance list and the texts in transit). Few exports with plain arguments
     //! because each export costs wasm and glue; `www/src/load.js` turns them back into the core object
     //! the facade calls (its `op` numbers: [`crate::js_contract::op`]). Every function is infallible:
@@ -29,7 +29,7 @@ mod exports {
 
     use crate::browser::callbacks::OneThread;
     use crate::browser::host;
-    use crate::browser::runtime::{self, Runtime, Shared};
+    use crate::browser::runtime::{self, Shared};
     use crate::core::delivery::Mode;
     use crate::core::event::call_texts::{self, CallTexts};
     use crate::js_contract::{field, op};
@@ -53,19 +53,15 @@ mod exports {
             Analytics { shared: runtime::start(&options_json) }
         }
 
-        fn with<T>(&self, busy: T, f: impl FnOnce(&mut Runtime) -> T) -> T {
-            match self.shared.try_borrow_mut() {
-                Ok(mut runtime) => f(&mut runtime),
-                Err(_) => busy,
-            }
-        }
-
         /// One tracking call: the method, the argument kinds and texts and the page snapshot
         /// `{c,p,u,s,t,r}` JSON ([`CallTexts`]), and the call time. Returns the event body, or `None`
         /// when the call produces no event (see `takeWarnings`). With `enqueue` the event is also
         /// queued (no source middleware to run first).
         pub fn build(&self, call: &CallTexts, now_ms: f64, enqueue: bool) -> Option<String> {
-            let body = self.with(None, |rt| rt.build(call.method, call.kinds, &call.args, call.page_json, now_ms, enqueue));
+            let body = match self.shared.try_borrow_mut() {
+                Ok(mut rt) => rt.build(call.method, call.kinds, &call.args, call.page_json, now_ms, enqueue),
+                Err(_) => None,
+            };
             if enqueue && body.is_some() {
                 runtime::schedule(&self.shared);
             }
@@ -85,29 +81,38 @@ mod exports {
         /// call), every operation answers `None` (`www/src/load.js` reads it as the neutral value).
         pub fn call(&self, op: u32, field: u32, text: Option<String>) -> Option<String> {
             match op {
-                op::FLUSH => runtime::drive(&self.shared, Mode::Flush),
-                op::ENQUEUE => {
-                    self.with((), |rt| rt.enqueue(text.unwrap_or_default()));
-                    runtime::schedule(&self.shared);
+                op::FLUSH => {
+                    runtime::drive(&self.shared, Mode::Flush);
+                    return None;
                 }
                 op::SET_IDENTITY if field == field::CONSENT => {
                     return runtime::choose_consent_digit(&self.shared, text.as_deref().unwrap_or_default());
                 }
-                _ => {
-                    return self.with(None, |rt| match op {
-                        op::IDENTITY => rt.identity(field),
-                        op::SET_IDENTITY => rt.set_identity(field, text.as_deref()),
-                        op::QUEUE_STATE => Some(rt.queue_state()),
-                        op::TAKE_WARNINGS => Some(rt.take_warnings()),
-                        op::RESET => {
-                            rt.reset();
-                            None
-                        }
-                        _ => None,
-                    });
-                }
+                _ => {}
             }
-            None
+            // One borrow for every other operation (busy: `None`), released before `schedule`.
+            let answer = match self.shared.try_borrow_mut() {
+                Ok(mut rt) => match op {
+                    op::ENQUEUE => {
+                        rt.enqueue(text.unwrap_or_default());
+                        None
+                    }
+                    op::IDENTITY => rt.identity(field),
+                    op::SET_IDENTITY => rt.set_identity(field, text.as_deref()),
+                    op::QUEUE_STATE => Some(rt.queue_state()),
+                    op::TAKE_WARNINGS => Some(rt.take_warnings()),
+                    op::RESET => {
+                        rt.reset();
+                        None
+                    }
+                    _ => None,
+                },
+                Err(_) => None,
+            };
+            if op == op::ENQUEUE {
+                runtime::schedule(&self.shared);
+            }
+            answer
         }
 
         /// One `user()`/`group()` value by [`field`] number (`call(IDENTITY, field)`).
@@ -122,7 +127,9 @@ mod exports {
 
         /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
         pub fn on_drop(&self, listener: JsValue) {
-            self.with((), |rt| rt.set_drop_listener(Some(listener)));
+            if let Ok(mut rt) = self.shared.try_borrow_mut() {
+                rt.set_drop_listener(Some(listener));
+            }
         }
     }
 
@@ -134,32 +141,13 @@ mod exports {
     // the texts (`create`, `build`, `call` there, re-exported by the glue): a `#[wasm_bindgen]` export
     // costs a wrapper that spills every argument to the stack for a closure (`maybe_catch_unwind`, not
     // inlined at opt-level z), a multi-value shim and the glue's conversions, ~1.5 KB of wasm for three.
-    // A text goes in through [`alloc`] and is taken by the next export; an answer text stays here until
+    // A text goes in through `host::alloc` and is taken by the next export; an answer text stays here until
     // the next answer, at the `[address, length]` the export returns (0 for none).
 
-    /// The text `host.js` last copied in, for the next export.
-    static INPUT: OneThread<Cell<Vec<u8>>> = OneThread(Cell::new(Vec::new()));
     /// The last answer text, kept alive while `host.js` reads it.
     static ANSWER: OneThread<Cell<String>> = OneThread(Cell::new(String::new()));
     /// Where [`ANSWER`] lies: `[address, length]`.
     static SPAN: OneThread<Cell<[usize; 2]>> = OneThread(Cell::new([0; 2]));
-
-    /// Room for `len` bytes of text, which `host.js` fills with UTF-8 (`TextEncoder`) before the next
-    /// export takes it.
-    #[no_mangle]
-    pub extern "C" fn alloc(len: usize) -> *mut u8 {
-        let mut bytes = vec![0; len];
-        let at = bytes.as_mut_ptr();
-        INPUT.0.set(bytes);
-        at
-    }
-
-    /// The text of the last [`alloc`].
-    fn input() -> String {
-        // SAFETY: host.js writes `TextEncoder` output (UTF-8) over the whole buffer; untouched, it is zeros
-        // (UTF-8 too). The same contract as wasm-bindgen's own string conversion.
-        unsafe { String::from_utf8_unchecked(INPUT.0.take()) }
-    }
 
     /// Keeps `text` for `host.js` to read; returns where its `[address, length]` is, 0 for `None`.
     fn answer(text: Option<String>) -> usize {
@@ -173,14 +161,14 @@ mod exports {
     /// and callbacks' `wake` call them).
     #[wasm_bindgen(start)]
     fn start() {
-        host::init(&wasm_bindgen::exports());
+        host::ready();
     }
 
     /// Creates an instance ([`Analytics::new`]) from the options text copied in, whose delivery drops are
     /// told to the listener `host.js` holds for it; returns its number for [`build`] and [`call`].
     #[no_mangle]
     pub extern "C" fn create() -> u32 {
-        let options_json = input();
+        let options_json = host::take_text();
         let on_drop = host::drop_listener();
         let analytics = Analytics::new(options_json);
         analytics.on_drop(on_drop);
@@ -193,14 +181,15 @@ mod exports {
     /// packed into one string ([`call_texts`]); `enqueue` is 0 or 1.
     #[no_mangle]
     pub extern "C" fn build(handle: u32, now_ms: f64, enqueue: u32) -> usize {
-        let call = input();
+        let call = host::take_text();
         answer(instance(handle).and_then(|analytics| analytics.build(&call_texts::unpack(&call)?, now_ms, enqueue != 0)))
     }
 
     /// [`Analytics::call`] on instance `handle`, with the text copied in when `has_text` is 1.
     #[no_mangle]
     pub extern "C" fn call(handle: u32, op: u32, field: u32, has_text: u32) -> usize {
-        let text = input();
-        answer(instance(handle).and_then(|analytics| analytics.call(op, field, (has_text != 0).then_some(text))))
+        // Without a text, host.js copied none in (every export and binding takes its own).
+        let text = (has_text != 0).then(host::take_text);
+        answer(instance(handle).and_then(|analytics| analytics.call(op, field, text)))
     }
 }

@@ -22,7 +22,6 @@ const ARG = '[^\\x20-\\x7e]{1,4}';
 /** Constant data nothing reads once panics trap without a message: [what, its bytes (as latin1 text) as a
  * regular expression]. */
 export const DEAD_DATA = [
-  ['Vec::shrink_to panic message', /Tried to shrink to a larger capacity/g],
   ['raw_vec capacity_overflow panic message', /capacity overflow/g],
   ['integer Display digit pairs', new RegExp(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'g')],
   ['division by zero panic message', /attempt to divide by zero/g],

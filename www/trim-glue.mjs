@@ -42,73 +42,18 @@ async function __wbg_load(url) {
 export { initSync, __wbg_init as default };
 `;
 
-/** Writes `text` (copied into the wasm; `optional`: `undefined`/`null` is `None`, pointer 0) as pointer and length at `at`. */
-const STORE_STRING = `
-function storeString(at, text, optional) {
-    const ptr = optional && isLikeNone(text) ? 0 : passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const view = new DataView(wasm.memory.buffer);
-    view.setInt32((at >>> 0) + 4, WASM_VECTOR_LEN, true);
-    view.setInt32(at >>> 0, ptr, true);
-}
-`;
-
-/** The `Option<String>` an export returned (`[pointer, length]`, pointer 0 for `None`), freed in the wasm. */
-
 /** A row's expected count: at least one match (a rewrite each match of which stands alone). */
 const SOME = 'some';
 
 /** [what, pattern, replacement (text, or a function of the match), expected matches]. Patterns are literal
  * strings unless RegExp. */
 export const TRIMS = [
-  // TextEncoder.encodeInto is in every browser that runs this wasm (reference types, bulk memory).
-  ['encodeInto polyfill', /\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{[\s\S]*?\n\}\n/g, '\n', 1],
-  // Every call passes realloc, so the encode-then-copy branch never runs.
-  ['passStringToWasm0 without realloc', /\n    if \(realloc === undefined\) \{[\s\S]*?\n    \}\n/g, '\n', 1],
   // wasm-bindgen's loader (deprecated-argument warnings, Response/Request/bytes/Module forms, MIME warning).
   ['wasm-bindgen loader', /\nasync function __wbg_load\(module, imports\) \{[\s\S]*$/g, LOADER, 1],
-  // Each import returning a `String` or `Option<String>` (host.js's storage, cookie and query readers) copies
-  // it into the wasm and writes pointer and length at `arg0` in five lines of its own: one function instead,
-  // which writes the same two words (a `None` as pointer 0, the length word left as the last copy set it).
-  ['string results written by one function', new RegExp(String.raw`\n( +)const ret = ([^;\n]*);\n +(?:const|var) ptr1 = (isLikeNone\(ret\) \? 0 : )?` +
-    String.raw`passStringToWasm0\(ret, wasm\.__wbindgen_malloc, wasm\.__wbindgen_realloc\);\n +(?:const|var) len1 = WASM_VECTOR_LEN;\n` +
-    String.raw` +getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 1, len1, true\);\n +getDataViewMemory0\(\)\.setInt32\(\(arg0 >>> 0\) \+ 4 \* 0, ptr1, true\);`, 'g'),
-    (_, lead, value, optional) => `\n${lead}storeString(arg0, ${value}${optional ? ', true' : ''});`, SOME],
-  ['getDataViewMemory0 used only by storeString', /\bgetDataViewMemory0\(\)/g, (call) => call, 1],
-  ['storeString', /\nlet cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[\s\S]*?\n\}\n/g, STORE_STRING, 1],
-  ['no DataView cache to reset', /\n +cachedDataViewMemory0 = null;/g, '', 1],
-  // A string crosses as the bytes TextEncoder.encode gives (what the glue's ASCII loop and encodeInto write,
-  // lone surrogates as U+FFFD), into an allocation of exactly their length, as the glue's last realloc left it
-  // (wasm.__wbindgen_malloc, which every call passed).
-  ['passStringToWasm0 by encode', /\nfunction passStringToWasm0\(arg, malloc, realloc\) \{\n[\s\S]*?\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n\}\n/g, `
-function passStringToWasm0(arg) {
-    const bytes = cachedTextEncoder.encode(arg);
-    const ptr = wasm.__wbindgen_malloc(bytes.length, 1) >>> 0;
-    getUint8ArrayMemory0().set(bytes, ptr);
-    WASM_VECTOR_LEN = bytes.length;
-    return ptr;
-}
-`, 1],
-  ['no allocator to pass', /(passStringToWasm0\(\w+), wasm\.__wbindgen_malloc, wasm\.__wbindgen_realloc\)/g, (_, call) => call + ')', SOME],
   ['realloc passed nowhere else', /__wbindgen_realloc/g, '', 0],
-  // The wasm call converts a number argument itself (ToInt32 / ToNumber of the value, as `+value` then ToInt32):
-  // the exports pass their number arguments as they come.
-  ['number arguments converted by the wasm call', /\nexport function \w+\([^)]*\) \{\n[\s\S]*?\n\}\n/g, (fn) => {
-    for (const [line, local, name] of fn.matchAll(/\n    const (val\d+) = \+(\w+);/g)) {
-      fn = fn.replace(line, '').replace(new RegExp(`\\b${local}\\b`, 'g'), name);
-    }
-    return fn;
-  }, SOME],
-  ['no number conversion left', / = \+/g, '', 0],
-  // A view of the wasm memory made for each use (as storeString's DataView) rather than cached and re-made after growth.
-  ['memory view uncached', /\nlet cachedUint8ArrayMemory0 = null;\nfunction getUint8ArrayMemory0\(\) \{\n[\s\S]*?\n\}\n/g,
-    '\nfunction getUint8ArrayMemory0() {\n    return new Uint8Array(wasm.memory.buffer);\n}\n', 1],
-  ['no memory view to reset', /\n +cachedUint8ArrayMemory0 = null;/g, '', 1],
   // `instance` and `module` are kept by nothing.
   ['instance and module unkept', /\n +wasm(Instance = instance|Module = module);/g, '', 2],
   ['only wasm kept', /\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n', 1],
-  // `Date.now` and `Math.random` need no `this`: the wasm calls them directly.
-  ['Date.now, Math.random as they are', /\n( +)(\w+): function\(\) \{\n +const ret = ((?:Date|Math)\.\w+)\(\);\n +return ret;\n +\},/g,
-    (_, lead, name, fn) => `\n${lead}${name}: ${fn},`, SOME],
   // The imports as arrow functions (shorter once minified): none reads `this` or `arguments`.
   ['no this or arguments', /\b(this|arguments)\b/g, '', 0],
   ['imports as arrow functions', /\n( +)(\w+): function\(([^)]*)\) \{\n/g, (_, lead, name, args) => `\n${lead}${name}: (${args}) => {\n`, SOME],

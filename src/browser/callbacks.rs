@@ -58,11 +58,8 @@ static NEXT_ID: OneThread<Cell<i32>> = OneThread(Cell::new(0));
 fn register(repeat: bool, f: Box<dyn Run>) -> i32 {
     let id = NEXT_ID.0.get();
     NEXT_ID.0.set(id.wrapping_add(1));
-    if id == 0 {
-        // The wasm's exports, where `host.js` finds `wake`. The module's start hands them over too
-        // (`crate::exports`), but a test harness may not run it.
-        host::init(&wasm_bindgen::exports());
-    }
+    // `host.js` finds `wake` on the wasm's exports.
+    host::ready();
     if let Ok(mut slots) = SLOTS.0.try_borrow_mut() {
         slots.push(Slot { id, repeat, f: Some(f) });
     }

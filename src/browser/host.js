@@ -31,7 +31,18 @@ export function hostInit(exports) {
 // of its `[address, length]` (0: none; it stays valid until the next call). Same conversions as wasm-bindgen's
 // glue: `TextEncoder` (a lone surrogate becomes U+FFFD), `TextDecoder` keeping a leading BOM.
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+let decoder;
+let decoded = Infinity;
+
+/** UTF-8 bytes of the wasm's memory as text. A fresh decoder every ~2 GB decoded, as wasm-bindgen's glue does
+ * (Safari's TextDecoder fails past that). */
+function decode(address, length) {
+  if ((decoded += length) > 2e9) {
+    decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    decoded = length;
+  }
+  return decoder.decode(new Uint8Array(wasm.memory.buffer, address >>> 0, length));
+}
 
 function pass(text) {
   const bytes = encoder.encode(text);
@@ -43,9 +54,32 @@ function pass(text) {
 function answer(at) {
   if (at) {
     const [address, length] = new Uint32Array(wasm.memory.buffer, at >>> 0, 2);
-    return decoder.decode(new Uint8Array(wasm.memory.buffer, address, length));
+    return decode(address, length);
   }
 }
+
+// Texts as numbers: the wasm imports the functions below directly (no glue function per import, no string
+// helpers in the glue). A text from the wasm is its UTF-8 bytes' address and length; a text answer is copied in
+// (`pass`, taken by the wasm's caller right after) and the function answers 1, or 0 for null/undefined. Each
+// wraps the function of the same name without `At` (src/browser/host.rs keeps the Rust signatures).
+const give = (value) => (value == null ? 0 : (pass(value), 1));
+
+export const hostFetchAt = (id, u, un, b, bn, keepalive, timeout) => hostFetch(id, decode(u, un), decode(b, bn), !!keepalive, timeout);
+export const hostBeaconAt = (u, un, b, bn) => hostBeacon(decode(u, un), decode(b, bn));
+export const hostLockAt = (id, name, length) => hostLock(id, decode(name, length));
+export const hostGetItemAt = (key, length) => give(hostGetItem(decode(key, length)));
+export const hostSetItemAt = (key, length, value, valueLength) => hostSetItem(decode(key, length), decode(value, valueLength));
+export const hostRemoveItemAt = (key, length) => hostRemoveItem(decode(key, length));
+export const hostKeyAt = (index) => give(hostKey(index));
+export const hostCookieAt = () => give(hostCookie());
+export const hostSetCookieAt = (value, length) => hostSetCookie(decode(value, length));
+export const hostHostnameAt = () => give(hostHostname());
+export const hostRandomAt = (bytes, length, cryptographic) =>
+  hostRandom(new Uint8Array(wasm.memory.buffer, bytes >>> 0, length), cryptographic);
+export const hostQueryAt = (search, length) => give(hostQuery(decode(search, length)));
+export const hostDecodeAt = (value, length, strict) => give(hostDecode(decode(value, length), strict));
+export const hostNow = () => Date.now();
+export const hostMathRandom = () => Math.random();
 
 let dropListener;
 /** The listener of the instance `create` is making (src/browser/host.rs `drop_listener`). */
@@ -232,5 +266,5 @@ export function hostQuery(search) {
   return JSON.stringify({ campaign, referrer });
 }
 
-/** Calls `listener(a, b)`, ignoring what it throws. */
-export const hostNotify = (listener, a, b) => attempt(() => listener(a, b));
+/** Calls `listener(a, b)` (texts from the wasm), ignoring what it throws. */
+export const hostNotify = (listener, a, an, b, bn) => attempt(() => listener(decode(a, an), decode(b, bn)));

@@ -9,24 +9,19 @@ import { trimGlue } from '../../www/trim-glue.mjs';
 
 const GLUE = readFileSync(new URL('../../www/pkg/wasm_analytics.js', import.meta.url), 'utf8');
 
-test('the glue loses the polyfill and the loader it never uses, and holds no closure', () => {
+test('the glue loses the loader it never uses, and holds no closure and no string conversions', () => {
   const trimmed = trimGlue(GLUE);
-  for (const gone of ["'encodeInto' in", 'deprecated parameters', 'getDataViewMemory0', 'wasmInstance', '__proto__', ': function(']) {
+  for (const gone of ['deprecated parameters', 'wasmInstance', '__proto__', ': function(']) {
     assert.ok(!trimmed.includes(gone), `trimmed glue still holds ${gone}`);
   }
-  // No export takes two strings (src/core/event/call_texts.rs packs a call's texts into one), so no copy
-  // needs the glue's free-on-throw.
-  assert.ok(!/if \(ptr\d+\) \{ wasm\.__wbindgen_free/.test(trimmed), 'string copies without free-on-throw');
-  // Every string an import returns is written by storeString (a `String` always copied, an `Option` as 0 when absent).
-  assert.ok(trimmed.match(/storeString\(arg0, /g).length >= 2, 'string results written by storeString');
   // The wasm hands JavaScript no wasm-bindgen closure (host.js calls the export `wake`, src/browser/callbacks.rs),
-  // so the glue has no closure machinery to trim.
-  for (const gone of ['makeClosure', 'CLOSURE_DTORS', '_wbg_cb_unref', 'FinalizationRegistry']) {
+  // and every text crosses as numbers through host.js (src/browser/host.rs), so the glue has no closure
+  // machinery and no string helpers to trim.
+  for (const gone of ['makeClosure', 'CLOSURE_DTORS', 'FinalizationRegistry', 'passStringToWasm0', 'getStringFromWasm0', 'TextEncoder']) {
     assert.ok(!GLUE.includes(gone), `glue holds ${gone}`);
   }
 });
 
 test('a glue of another shape is refused, not half trimmed', () => {
-  assert.throws(() => trimGlue(GLUE.replace("if (!('encodeInto' in cachedTextEncoder))", 'if (!cachedTextEncoder.encodeInto)')), /encodeInto polyfill/);
   assert.throws(() => trimGlue(GLUE.replace('async function __wbg_load(module, imports)', 'async function __wbg_load(module)')), /wasm-bindgen loader/);
 });
