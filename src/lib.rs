@@ -33,7 +33,6 @@ mod exports {
     use crate::core::delivery::Mode;
     use crate::core::event::call_texts::{self, CallTexts};
     use crate::js_contract::{field, op};
-    use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 
     /// Every instance [`create`] made, by number (a page has one per write key; they live as long
     /// as the page).
@@ -124,13 +123,6 @@ mod exports {
         pub fn reset(&self) {
             self.call(op::RESET, 0, None);
         }
-
-        /// Registers `listener(reason, messageId)`, told about every event dropped by delivery.
-        pub fn on_drop(&self, listener: JsValue) {
-            if let Ok(mut rt) = self.shared.try_borrow_mut() {
-                rt.set_drop_listener(Some(listener));
-            }
-        }
     }
 
     fn instance(handle: u32) -> Option<Analytics> {
@@ -157,24 +149,20 @@ mod exports {
         SPAN.0.as_ptr() as usize
     }
 
-    /// Registers the wasm's exports with `host.js` when the module starts (its `create`, `build`, `call`
-    /// and callbacks' `wake` call them).
-    #[wasm_bindgen(start)]
-    fn start() {
-        host::ready();
-    }
-
-    /// Creates an instance ([`Analytics::new`]) from the options text copied in, whose delivery drops are
-    /// told to the listener `host.js` holds for it; returns its number for [`build`] and [`call`].
+    /// Creates an instance ([`Analytics::new`]) from the options text copied in; returns its number for
+    /// [`build`] and [`call`], under which `host.js` holds the listener its delivery drops are told to
+    /// (from then on: as before, none during the start itself).
     #[no_mangle]
     pub extern "C" fn create() -> u32 {
         let options_json = host::take_text();
-        let on_drop = host::drop_listener();
         let analytics = Analytics::new(options_json);
-        analytics.on_drop(on_drop);
         let Ok(mut instances) = INSTANCES.0.try_borrow_mut() else { return u32::MAX };
+        let handle = instances.len() as u32;
         instances.push(analytics);
-        instances.len() as u32 - 1
+        if let Ok(mut rt) = analytics.shared.try_borrow_mut() {
+            rt.set_drop_listener(handle);
+        }
+        handle
     }
 
     /// [`Analytics::build`] on instance `handle`; the text copied in is the method, the kinds and the texts

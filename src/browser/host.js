@@ -5,8 +5,7 @@
 // and the wasm small. Bound in src/browser/host.rs. Never throws into the page: every browser call
 // that can throw is caught here. No decisions: what to send and when is the core's.
 
-let wake = () => {};
-/** The wasm's exports (`hostInit`). */
+/** The wasm's exports (`create`; `hostInit` in debug builds). */
 let wasm;
 
 /** `read()`, or `fallback` when it throws. */
@@ -18,13 +17,14 @@ function attempt(read, fallback) {
   }
 }
 
-/** Called once, when the wasm starts, with its exports: `wake` (the one entry of every callback), and
- * `alloc`, `create`, `build`, `call` (below). Every wake goes through `attempt`: whatever happens inside the
- * wasm never surfaces in a timer, a fetch answer or a page listener as an error the site's monitoring sees. */
-export function hostInit(exports) {
-  wasm = exports;
-  wake = (id, a, b) => attempt(() => wasm.wake(id, a, b));
-}
+/** The wasm's exports: `wake` (the one entry of every callback), and `alloc`, `create`, `build`, `call`
+ * (below). `create` receives them from www/src/load.js (the loader's answer); Rust code run by a test harness
+ * (no loader) hands them over here (src/browser/host.rs `ready`, debug builds only). */
+export const hostInit = (exports) => (wasm = exports);
+
+/** Every wake goes through `attempt`: whatever happens inside the wasm never surfaces in a timer, a fetch
+ * answer or a page listener as an error the site's monitoring sees. */
+const wake = (id, a, b) => attempt(() => wasm.wake(id, a, b));
 
 // The wasm's three plain exports (src/lib.rs), re-exported by the glue for www/src/load.js: a text goes in as
 // UTF-8 at the address `alloc(length)` gives (the next export takes it), an answer comes back as the address
@@ -81,15 +81,17 @@ export const hostDecodeAt = (value, length, strict) => give(hostDecode(decode(va
 export const hostNow = () => Date.now();
 export const hostMathRandom = () => Math.random();
 
-let dropListener;
-/** The listener of the instance `create` is making (src/browser/host.rs `drop_listener`). */
-export const hostDropListener = () => dropListener;
+/** Each instance's drop listener, by instance number (`hostNotify`). */
+const dropListeners = [];
 
-/** A new instance from the options JSON text: its number. */
-export function create(optionsJson, onDrop) {
+/** A new instance of the wasm `exports` (what the loader answered) from the options JSON text: its number.
+ * `onDrop(reason, messageId)` hears the events its delivery drops. */
+export function create(exports, optionsJson, onDrop) {
+  wasm = exports;
   pass(optionsJson);
-  dropListener = onDrop;
-  return wasm.create() >>> 0;
+  const handle = wasm.create() >>> 0;
+  dropListeners[handle] = onDrop;
+  return handle;
 }
 
 /** One tracking call: the event body, or undefined. */
@@ -266,5 +268,5 @@ export function hostQuery(search) {
   return JSON.stringify({ campaign, referrer });
 }
 
-/** Calls `listener(a, b)` (texts from the wasm), ignoring what it throws. */
-export const hostNotify = (listener, a, an, b, bn) => attempt(() => listener(decode(a, an), decode(b, bn)));
+/** Calls instance `instance`'s drop listener with `(a, b)` (texts from the wasm), ignoring what it throws. */
+export const hostNotify = (instance, a, an, b, bn) => attempt(() => dropListeners[instance](decode(a, an), decode(b, bn)));

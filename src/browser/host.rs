@@ -2,24 +2,18 @@
 //! fetch, lifecycle listeners, Web Locks). Each takes the id of a callback registered in
 //! [`crate::browser::callbacks`]; the answer arrives there as `(a, b)` numbers. Nothing here throws:
 //! `host.js` catches every browser error. Texts cross as numbers (address and length; see `host.js`
-//! "Texts as numbers"), so no glue code sits between the wasm and `host.js`. No decisions; the only state
-//! is a text in transit and whether `host.js` has the wasm's exports.
+//! "Texts as numbers"), so no glue code sits between the wasm and `host.js`, and no JavaScript value is
+//! held here (release builds have no `JsValue` at all, so wasm-bindgen ships no externref table code). No
+//! decisions; the only state is a text in transit.
 
 use std::cell::Cell;
 
-use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::browser::callbacks::OneThread;
 
 #[wasm_bindgen(module = "/src/browser/host.js")]
 extern "C" {
-    /// Registers the wasm's exports (when it starts): `host.js` calls `wake` (`callbacks::wake`), `alloc`,
-    /// `create`, `build` and `call` (`crate::exports`) on them.
-    #[wasm_bindgen(js_name = hostInit)]
-    fn init(exports: &JsValue);
-    /// The drop listener `create` was given, for the instance being created.
-    #[wasm_bindgen(js_name = hostDropListener)]
-    pub fn drop_listener() -> JsValue;
     /// `setTimeout`: wakes `id` after `ms`; returns the handle for [`clear`].
     #[wasm_bindgen(js_name = hostTimer)]
     pub fn timer(id: i32, ms: f64) -> f64;
@@ -57,9 +51,9 @@ extern "C" {
     /// `Math.random()`.
     #[wasm_bindgen(js_name = hostMathRandom)]
     pub fn math_random() -> f64;
-    /// `listener(a, b)`, errors ignored.
+    /// The drop listener of instance `instance` (`host.js` `create`) told `(a, b)`, errors ignored.
     #[wasm_bindgen(js_name = hostNotify)]
-    fn notify_raw(listener: &JsValue, a: i32, a_len: i32, b: i32, b_len: i32);
+    fn notify_raw(instance: i32, a: i32, a_len: i32, b: i32, b_len: i32);
 }
 
 // The bindings below take and give texts as numbers (see `host.js` "Texts as numbers"), so the wasm imports
@@ -121,11 +115,24 @@ fn answer(given: i32) -> Option<String> {
     (given != 0).then(take_text)
 }
 
+// `host.js` needs the wasm's exports (to call `wake`, to read and copy texts). In a page, `www/src/load.js`
+// hands them to `host.js`'s `create` (from the loader's answer) before anything here runs, so a release
+// build passes no JavaScript value at all. Rust code run by a test harness (wasm-bindgen-test: debug builds,
+// no start function, no `create`) has no loader: there every binding hands them over first, once.
+#[cfg(debug_assertions)]
+#[wasm_bindgen(module = "/src/browser/host.js")]
+extern "C" {
+    /// Registers the wasm's exports.
+    #[wasm_bindgen(js_name = hostInit)]
+    fn init(exports: &wasm_bindgen::JsValue);
+}
+
+#[cfg(debug_assertions)]
 static READY: OneThread<Cell<bool>> = OneThread(Cell::new(false));
 
-/// Hands `host.js` the wasm's exports, once, before it needs them (to call `wake`, to read and copy
-/// texts): the module's start does it; a test harness runs no start, so every binding below asks too.
+/// Makes sure `host.js` has the wasm's exports (see above: only debug builds have to ask).
 pub fn ready() {
+    #[cfg(debug_assertions)]
     if !READY.0.replace(true) {
         init(&wasm_bindgen::exports());
     }
@@ -208,9 +215,9 @@ pub fn percent_decode(text: &str, strict: bool) -> Option<String> {
     answer(percent_decode_raw(at(text.as_bytes()), text.len() as i32, strict as i32))
 }
 
-/// `listener(a, b)`, errors ignored.
-pub fn notify(listener: &JsValue, a: &str, b: &str) {
-    notify_raw(listener, at(a.as_bytes()), a.len() as i32, at(b.as_bytes()), b.len() as i32)
+/// Tells instance `instance`'s drop listener (given to `host.js`'s `create`) `(a, b)`, errors ignored.
+pub fn notify(instance: u32, a: &str, b: &str) {
+    notify_raw(instance as i32, at(a.as_bytes()), a.len() as i32, at(b.as_bytes()), b.len() as i32)
 }
 
 /// The three functions `www/src/load.js` calls, re-exported by the glue from `host.js` (never called from
@@ -218,7 +225,7 @@ pub fn notify(listener: &JsValue, a: &str, b: &str) {
 /// names (`crate::exports`).
 #[wasm_bindgen(module = "/src/browser/host.js")]
 extern "C" {
-    /// `create(optionsJson, onDrop)`: a new instance's number.
+    /// `create(exports, optionsJson, onDrop)`: a new instance's number.
     #[wasm_bindgen(reexport)]
     pub fn create();
     /// `build(handle, call, at, enqueue)`: one tracking call's event body, or undefined.

@@ -31,7 +31,6 @@ use crate::core::uuid;
 use crate::core::event::args::Method;
 use crate::js_contract::field;
 use crate::browser::host;
-use wasm_bindgen::JsValue;
 
 /// The runtime shared by the exports, the transport callbacks, the timer and the listeners. It lives
 /// as long as the page (its listeners and heartbeat always hold it), so it is leaked once instead of
@@ -51,9 +50,8 @@ pub struct Runtime {
     timer: Option<Timer>,
     lease_timer: Option<Timer>,
     drive_scheduled: bool,
-    /// Leaked when set (the facade sets it once per instance, which lives as long as the page), so
-    /// the drive loop copies a reference out of the borrow instead of cloning a `JsValue`.
-    on_drop: Option<&'static JsValue>,
+    /// The exported instance number whose drop listener `host.js` holds (set once, by `create`).
+    on_drop: Option<u32>,
     /// The line naming the init options this library does not support, until the facade takes it.
     unsupported: Option<String>,
     /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
@@ -136,9 +134,10 @@ pub fn start(options_json: &str) -> Shared {
 }
 
 impl Runtime {
-    /// Registers the JS function told about every dropped event (`(reason, messageId)`).
-    pub fn set_drop_listener(&mut self, listener: Option<JsValue>) {
-        self.on_drop = listener.map(|listener| &*Box::leak(Box::new(listener)));
+    /// Tells every dropped event (`(reason, messageId)`) to the listener `host.js` holds for exported
+    /// instance `instance`.
+    pub fn set_drop_listener(&mut self, instance: u32) {
+        self.on_drop = Some(instance);
     }
 
     /// Builds the event of one tracking call (see `Analytics::build`); with `enqueue` also queues
@@ -290,10 +289,10 @@ pub fn drive(shared: &Shared, mode: Mode) {
         let drops = runtime.tracker.take_diagnostics();
         (transmits, runtime.transport, runtime.on_drop, drops)
     };
-    if let Some(listener) = on_drop {
+    if let Some(instance) = on_drop {
         // By reference, like `transmits`: a by-value loop instantiates a `vec::IntoIter` drop per element type.
         for drop in &drops {
-            host::notify(&listener, drop.reason.message(), &drop.message_id);
+            host::notify(instance, drop.reason.message(), &drop.message_id);
         }
     }
     for transmit in &transmits {

@@ -25,9 +25,9 @@ const RESET = 6;
 
 /** The core object the facade calls (the same methods as NULL_CORE) over one wasm instance: the wasm exports
  * three functions (`create`, `build`, `call` by operation number) because each export costs glue and wasm. */
-function wasmCore(optionsJson) {
+function wasmCore(exports, optionsJson) {
   let dropListener = () => {};
-  const handle = create(optionsJson, (reason, messageId) => dropListener(reason, messageId));
+  const handle = create(exports, optionsJson, (reason, messageId) => dropListener(reason, messageId));
   const op = (code, field, text) => call(handle, code, field, text);
   return {
     build_: (call, at, enqueue) => build(handle, call, at, enqueue),
@@ -72,10 +72,10 @@ async function startCore(settings, options, wasmUrl) {
   // change its URL while the wasm loads.
   const query = location.search || location.hash.replace(/.*\?/, '?');
   if (await isDisabled(options)) return new Analytics(NULL_CORE, settings);
-  await init(wasmUrl);
+  const exports = await init(wasmUrl);
   // The core parses the options (src/core/load_options.rs: endpoint, identity, delivery); the line naming
   // options it does not support is logged once, at debug level.
-  const core = wasmCore(toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
+  const core = wasmCore(exports, toJson(Object.assign({}, settings, { _env: browserFacts() })) || '{}');
   const unsupported = core.takeWarnings_();
   if (unsupported) console.debug('[wasm-analytics] ' + unsupported);
   const analytics = new Analytics(core, settings);
