@@ -78,8 +78,20 @@ export const hostRandomAt = (bytes, length, cryptographic) =>
   hostRandom(new Uint8Array(wasm.memory.buffer, bytes >>> 0, length), cryptographic);
 export const hostQueryAt = (search, length) => give(hostQuery(decode(search, length)));
 export const hostDecodeAt = (value, length, strict) => give(hostDecode(decode(value, length), strict));
-export const hostNow = () => Date.now();
-export const hostMathRandom = () => Math.random();
+
+/** The page's facts by number (src/browser/host.rs `NOW` …), one import for all: `Date.now()`,
+ * `Math.random()`, `navigator.onLine` (true where unknown), whether Web Locks exist (missing in old browsers
+ * and insecure contexts), whether `localStorage` can be opened, whether `crypto.getRandomValues` can be looked
+ * up. A boolean reaches the wasm as 1 or 0. */
+const FACTS = [
+  () => Date.now(),
+  () => Math.random(),
+  () => navigator.onLine !== false,
+  () => attempt(() => typeof navigator.locks == 'object' && !!navigator.locks, false),
+  () => attempt(() => !!localStorage, false),
+  () => attempt(() => typeof crypto.getRandomValues == 'function', false),
+];
+export const hostFact = (which) => FACTS[which]();
 
 /** Each instance's drop listener, by instance number (`hostNotify`). */
 const dropListeners = [];
@@ -119,8 +131,6 @@ export function hostSoon(id, a, b) {
   queueMicrotask(() => wake(id, a, b));
 }
 
-/** `navigator.onLine`, true where unknown. */
-export const hostOnline = () => navigator.onLine !== false;
 
 /** `Retry-After` as whole seconds from now (delta-seconds or an HTTP date); -1 when unreadable. Absent (null), it
  * throws: the caller's `attempt` answers -1. */
@@ -192,8 +202,6 @@ export function hostUnlisten(id) {
   if (handler) eachEvent(handler, 'removeEventListener');
 }
 
-/** Whether Web Locks exist (missing in old browsers and insecure contexts). */
-export const hostHasLocks = () => attempt(() => typeof navigator.locks == 'object' && !!navigator.locks, false);
 
 /** Asks for Web Lock `name` only if free: `wake(id, 1, 0)` while holding it, else `wake(id, 0, 0)`. */
 export function hostLock(id, name) {
@@ -204,8 +212,6 @@ export function hostLock(id, name) {
 // Storage, cookies, randomness: plain calls, every failure caught (sandboxed iframes, `file:` pages,
 // privacy modes, quota) and answered as "nothing there" (undefined: `None`) or `false`.
 
-/** Whether `localStorage` can be opened. */
-export const hostHasStorage = () => attempt(() => !!localStorage, false);
 export const hostGetItem = (key) => attempt(() => localStorage.getItem(key));
 /** `localStorage.setItem`; false when refused (quota, blocked). */
 export const hostSetItem = (key, value) => attempt(() => (localStorage.setItem(key, value), true), false);
@@ -217,8 +223,6 @@ export const hostCookie = () => attempt(() => document.cookie || '', '');
 /** `document.cookie = text`; false when it throws. */
 export const hostSetCookie = (text) => attempt(() => ((document.cookie = text), true), false);
 export const hostHostname = () => attempt(() => location.hostname, '');
-/** Whether `crypto.getRandomValues` can be looked up. */
-export const hostHasCrypto = () => attempt(() => typeof crypto.getRandomValues == 'function', false);
 
 let warned = false;
 

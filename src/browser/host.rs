@@ -23,34 +23,19 @@ extern "C" {
     /// `queueMicrotask`: wakes `id` with `(a, b)` after the current script.
     #[wasm_bindgen(js_name = hostSoon)]
     pub fn soon(id: i32, a: f64, b: f64);
-    /// `navigator.onLine`, true where unknown.
-    #[wasm_bindgen(js_name = hostOnline)]
-    pub fn online() -> bool;
     /// Lifecycle listeners: wakes `id` with `(event index, flag)` (see `host.js`).
     #[wasm_bindgen(js_name = hostListen)]
     pub fn listen(id: i32);
     /// Removes the listeners of [`listen`]`(id)`.
     #[wasm_bindgen(js_name = hostUnlisten)]
     pub fn unlisten(id: i32);
-    /// Whether `navigator.locks` exists.
-    #[wasm_bindgen(js_name = hostHasLocks)]
-    pub fn has_locks() -> bool;
 }
 
 #[wasm_bindgen(module = "/src/browser/host.js")]
 extern "C" {
-    /// Whether `localStorage` can be opened.
-    #[wasm_bindgen(js_name = hostHasStorage)]
-    pub fn has_storage() -> bool;
-    /// Whether `crypto.getRandomValues` exists.
-    #[wasm_bindgen(js_name = hostHasCrypto)]
-    pub fn has_crypto() -> bool;
-    /// `Date.now()`: epoch milliseconds.
-    #[wasm_bindgen(js_name = hostNow)]
-    pub fn now_ms() -> f64;
-    /// `Math.random()`.
-    #[wasm_bindgen(js_name = hostMathRandom)]
-    pub fn math_random() -> f64;
+    /// One fact of the page by number (see [`fact`]), as a number (a boolean as 1 or 0).
+    #[wasm_bindgen(js_name = hostFact)]
+    fn fact_raw(which: i32) -> f64;
     /// The drop listener of instance `instance` (`host.js` `create`) told `(a, b)`, errors ignored.
     #[wasm_bindgen(js_name = hostNotify)]
     fn notify_raw(instance: i32, a: i32, a_len: i32, b: i32, b_len: i32);
@@ -101,6 +86,45 @@ pub extern "C" fn alloc(len: usize) -> *mut u8 {
     let at = bytes.as_mut_ptr();
     INPUT.0.set(bytes);
     at
+}
+
+// The facts `hostFact` answers, by number: one import for the six (each import costs an entry in the wasm and
+// in the glue; `host.js` reads them from one array).
+const NOW: i32 = 0;
+const MATH_RANDOM: i32 = 1;
+const ONLINE: i32 = 2;
+const HAS_LOCKS: i32 = 3;
+const HAS_STORAGE: i32 = 4;
+const HAS_CRYPTO: i32 = 5;
+
+/// `Date.now()`: epoch milliseconds.
+pub fn now_ms() -> f64 {
+    fact_raw(NOW)
+}
+
+/// `Math.random()`.
+pub fn math_random() -> f64 {
+    fact_raw(MATH_RANDOM)
+}
+
+/// `navigator.onLine`, true where unknown.
+pub fn online() -> bool {
+    fact_raw(ONLINE) != 0.0
+}
+
+/// Whether `navigator.locks` exists.
+pub fn has_locks() -> bool {
+    fact_raw(HAS_LOCKS) != 0.0
+}
+
+/// Whether `localStorage` can be opened.
+pub fn has_storage() -> bool {
+    fact_raw(HAS_STORAGE) != 0.0
+}
+
+/// Whether `crypto.getRandomValues` exists.
+pub fn has_crypto() -> bool {
+    fact_raw(HAS_CRYPTO) != 0.0
 }
 
 /// The text of the last [`alloc`] (empty when none).
