@@ -65,19 +65,9 @@ function answer(at) {
 const give = (value) => (value == null ? 0 : (pass(value), 1));
 
 export const hostFetchAt = (id, u, un, b, bn, keepalive, timeout) => hostFetch(id, decode(u, un), decode(b, bn), !!keepalive, timeout);
-export const hostBeaconAt = (u, un, b, bn) => hostBeacon(decode(u, un), decode(b, bn));
 export const hostLockAt = (id, name, length) => hostLock(id, decode(name, length));
-export const hostGetItemAt = (key, length) => give(hostGetItem(decode(key, length)));
-export const hostSetItemAt = (key, length, value, valueLength) => hostSetItem(decode(key, length), decode(value, valueLength));
-export const hostRemoveItemAt = (key, length) => hostRemoveItem(decode(key, length));
-export const hostKeyAt = (index) => give(hostKey(index));
-export const hostCookieAt = () => give(hostCookie());
-export const hostSetCookieAt = (value, length) => hostSetCookie(decode(value, length));
-export const hostHostnameAt = () => give(hostHostname());
 export const hostRandomAt = (bytes, length, cryptographic) =>
   hostRandom(new Uint8Array(wasm.memory.buffer, bytes >>> 0, length), cryptographic);
-export const hostQueryAt = (search, length) => give(hostQuery(decode(search, length)));
-export const hostDecodeAt = (value, length, strict) => give(hostDecode(decode(value, length), strict));
 
 /** The page's facts by number (src/browser/host.rs `NOW` …), one import for all: `Date.now()`,
  * `Math.random()`, `navigator.onLine` (true where unknown), whether Web Locks exist (missing in old browsers
@@ -274,3 +264,12 @@ export function hostQuery(search) {
 
 /** Calls instance `instance`'s drop listener with `(a, b)` (texts from the wasm), ignoring what it throws. */
 export const hostNotify = (instance, a, an, b, bn) => attempt(() => dropListeners[instance](decode(a, an), decode(b, bn)));
+
+// The merged imports (after the functions they call: a `const` is not there before its line runs).
+
+/** By number (src/browser/host.rs `GET_ITEM` …): a text in (empty when unused) and a number, a text answer. */
+const TEXTS = [hostGetItem, (_, index) => hostKey(index), hostCookie, hostHostname, hostQuery, hostDecode];
+export const hostTextAt = (which, text, length, n) => give(TEXTS[which](decode(text, length), n));
+/** By number (src/browser/host.rs `SET_ITEM` …): two texts in (the second empty when unused). */
+const DOS = [hostSetItem, hostRemoveItem, hostSetCookie, hostBeacon];
+export const hostDoAt = (which, a, an, b, bn) => DOS[which](decode(a, an), decode(b, bn));

@@ -50,30 +50,14 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = hostFetchAt)]
     fn fetch_raw(id: i32, url: i32, url_len: i32, body: i32, body_len: i32, keepalive: i32, timeout_ms: f64) -> bool;
-    #[wasm_bindgen(js_name = hostBeaconAt)]
-    fn beacon_raw(url: i32, url_len: i32, body: i32, body_len: i32) -> bool;
     #[wasm_bindgen(js_name = hostLockAt)]
     fn lock_raw(id: i32, name: i32, name_len: i32);
-    #[wasm_bindgen(js_name = hostGetItemAt)]
-    fn get_item_raw(key: i32, key_len: i32) -> i32;
-    #[wasm_bindgen(js_name = hostSetItemAt)]
-    fn set_item_raw(key: i32, key_len: i32, value: i32, value_len: i32) -> bool;
-    #[wasm_bindgen(js_name = hostRemoveItemAt)]
-    fn remove_item_raw(key: i32, key_len: i32);
-    #[wasm_bindgen(js_name = hostKeyAt)]
-    fn key_raw(index: i32) -> i32;
-    #[wasm_bindgen(js_name = hostCookieAt)]
-    fn cookie_raw() -> i32;
-    #[wasm_bindgen(js_name = hostSetCookieAt)]
-    fn set_cookie_raw(text: i32, text_len: i32) -> bool;
-    #[wasm_bindgen(js_name = hostHostnameAt)]
-    fn hostname_raw() -> i32;
+    #[wasm_bindgen(js_name = hostTextAt)]
+    fn text_raw(which: i32, text: i32, text_len: i32, n: i32) -> i32;
+    #[wasm_bindgen(js_name = hostDoAt)]
+    fn do_raw(which: i32, a: i32, a_len: i32, b: i32, b_len: i32) -> bool;
     #[wasm_bindgen(js_name = hostRandomAt)]
     fn random_raw(bytes: i32, bytes_len: i32, cryptographic: i32) -> bool;
-    #[wasm_bindgen(js_name = hostQueryAt)]
-    fn read_query_raw(search: i32, search_len: i32) -> i32;
-    #[wasm_bindgen(js_name = hostDecodeAt)]
-    fn percent_decode_raw(text: i32, text_len: i32, strict: i32) -> i32;
 }
 
 /// The text `host.js` last copied in (`alloc`), for the next taker.
@@ -175,9 +159,34 @@ pub fn fetch(id: i32, url: &str, body: &str, keepalive: bool, timeout_ms: f64) -
     fetch_raw(id, at(url.as_bytes()), url.len() as i32, at(body.as_bytes()), body.len() as i32, keepalive as i32, timeout_ms)
 }
 
+// The calls `hostTextAt` makes by number (one import for six: each import costs an entry in the wasm and the
+// glue): a text in (empty when unused) and a number, a text answer.
+const GET_ITEM: i32 = 0;
+const KEY: i32 = 1;
+const COOKIE: i32 = 2;
+const HOSTNAME: i32 = 3;
+const QUERY: i32 = 4;
+const DECODE: i32 = 5;
+
+/// `hostTextAt(which, text, n)`: the answer text, `None` for null/undefined.
+fn text_op(which: i32, text: &str, n: i32) -> Option<String> {
+    answer(text_raw(which, at(text.as_bytes()), text.len() as i32, n))
+}
+
+// The calls `hostDoAt` makes by number: two texts in (the second empty when unused), whether it worked.
+const SET_ITEM: i32 = 0;
+const REMOVE_ITEM: i32 = 1;
+const SET_COOKIE: i32 = 2;
+const BEACON: i32 = 3;
+
+/// `hostDoAt(which, a, b)`.
+fn do_op(which: i32, a: &str, b: &str) -> bool {
+    do_raw(which, at(a.as_bytes()), a.len() as i32, at(b.as_bytes()), b.len() as i32)
+}
+
 /// `navigator.sendBeacon`: whether the browser queued the body.
 pub fn beacon(url: &str, body: &str) -> bool {
-    beacon_raw(at(url.as_bytes()), url.len() as i32, at(body.as_bytes()), body.len() as i32)
+    do_op(BEACON, url, body)
 }
 
 /// `navigator.locks.request(name, {ifAvailable: true}, …)`: wakes `id` with 1 while held, else 0.
@@ -187,40 +196,37 @@ pub fn lock(id: i32, name: &str) {
 
 /// `localStorage.getItem`; `None` when absent or blocked.
 pub fn get_item(key: &str) -> Option<String> {
-    answer(get_item_raw(at(key.as_bytes()), key.len() as i32))
+    text_op(GET_ITEM, key, 0)
 }
 
 /// `localStorage.setItem`; false when refused.
 pub fn set_item(key: &str, value: &str) -> bool {
-    set_item_raw(at(key.as_bytes()), key.len() as i32, at(value.as_bytes()), value.len() as i32)
+    do_op(SET_ITEM, key, value)
 }
 
 /// `localStorage.removeItem`.
 pub fn remove_item(key: &str) {
-    remove_item_raw(at(key.as_bytes()), key.len() as i32)
+    do_op(REMOVE_ITEM, key, "");
 }
 
 /// `localStorage.key(index)`; `None` past the end.
 pub fn key(index: u32) -> Option<String> {
-    ready();
-    answer(key_raw(index as i32))
+    text_op(KEY, "", index as i32)
 }
 
 /// `document.cookie`; empty when unreadable.
 pub fn cookie() -> String {
-    ready();
-    answer(cookie_raw()).unwrap_or_default()
+    text_op(COOKIE, "", 0).unwrap_or_default()
 }
 
 /// `document.cookie = text`; false when it throws.
 pub fn set_cookie(text: &str) -> bool {
-    set_cookie_raw(at(text.as_bytes()), text.len() as i32)
+    do_op(SET_COOKIE, text, "")
 }
 
 /// `location.hostname`.
 pub fn hostname() -> String {
-    ready();
-    answer(hostname_raw()).unwrap_or_default()
+    text_op(HOSTNAME, "", 0).unwrap_or_default()
 }
 
 /// Fills `bytes` from the CSPRNG (when `cryptographic`) or `Math.random`; true if the CSPRNG did.
@@ -230,13 +236,13 @@ pub fn random(bytes: &mut [u8], cryptographic: bool) -> bool {
 
 /// A page's query read as analytics.js does (`core::event::campaign::ReadQuery`).
 pub fn read_query(search: &str) -> String {
-    answer(read_query_raw(at(search.as_bytes()), search.len() as i32)).unwrap_or_default()
+    text_op(QUERY, search, 0).unwrap_or_default()
 }
 
 /// The browser's `%XX` decoder for cookie texts (`cookie_codec::PercentDecode`): `decodeURIComponent`
 /// when `strict`, else js-cookie's value reader; `None` where it throws.
 pub fn percent_decode(text: &str, strict: bool) -> Option<String> {
-    answer(percent_decode_raw(at(text.as_bytes()), text.len() as i32, strict as i32))
+    text_op(DECODE, text, strict as i32)
 }
 
 /// Tells instance `instance`'s drop listener (given to `host.js`'s `create`) `(a, b)`, errors ignored.
