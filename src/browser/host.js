@@ -65,11 +65,10 @@ function answer(at) {
 const give = (value) => (value == null ? 0 : (pass(value), 1));
 
 export const hostFetchAt = (id, u, un, b, bn, keepalive, timeout) => hostFetch(id, decode(u, un), decode(b, bn), !!keepalive, timeout);
-export const hostLockAt = (id, name, length) => hostLock(id, decode(name, length));
 export const hostRandomAt = (bytes, length, cryptographic) =>
   hostRandom(new Uint8Array(wasm.memory.buffer, bytes >>> 0, length), cryptographic);
 
-/** The page's facts by number (src/browser/host.rs `NOW` …), one import for all: `Date.now()`,
+/** The page's facts (`hostCall` past its callback calls; src/browser/host.rs `NOW` …): `Date.now()`,
  * `Math.random()`, `navigator.onLine` (true where unknown), whether Web Locks exist (missing in old browsers
  * and insecure contexts), whether `localStorage` can be opened, whether `crypto.getRandomValues` can be looked
  * up. A boolean reaches the wasm as 1 or 0. */
@@ -81,7 +80,6 @@ const FACTS = [
   () => attempt(() => !!localStorage, false),
   () => attempt(() => typeof crypto.getRandomValues == 'function', false),
 ];
-export const hostFact = (which) => FACTS[which]();
 
 /** Each instance's drop listener, by instance number (`hostNotify`). */
 const dropListeners = [];
@@ -109,12 +107,11 @@ export function call(handle, op, field, text) {
   return answer(wasm.call(handle, op, field, some ? 1 : 0));
 }
 
-/** Runs `wake(id, 0, 0)` after `ms`; returns the handle for `hostClear`. */
+/** Runs `wake(id, 0, 0)` after `ms`; returns the handle for `clearTimeout`. */
 export function hostTimer(id, ms) {
   return setTimeout(wake, ms, id, 0, 0);
 }
 
-export const hostClear = (handle) => clearTimeout(handle);
 
 /** Runs `wake(id, a, b)` in a microtask (after the current script, before the next task). */
 export function hostSoon(id, a, b) {
@@ -273,3 +270,7 @@ export const hostTextAt = (which, text, length, n) => give(TEXTS[which](decode(t
 /** By number (src/browser/host.rs `SET_ITEM` …): two texts in (the second empty when unused). */
 const DOS = [hostSetItem, hostRemoveItem, hostSetCookie, hostBeacon];
 export const hostDoAt = (which, a, an, b, bn) => DOS[which](decode(a, an), decode(b, bn));
+/** By number (src/browser/host.rs `TIMER` …): the calls that wake callback `id`, with two numbers (`hostLock`:
+ * the name's address and length), then the FACTS (no arguments); every answer reaches the wasm as a number. */
+const CALLS = [hostTimer, (id, handle) => clearTimeout(handle), hostSoon, hostListen, (id, at, length) => hostLock(id, decode(at, length)), ...FACTS];
+export const hostCall = (which, id, a, b) => CALLS[which](id, a, b);

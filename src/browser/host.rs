@@ -14,28 +14,13 @@ use crate::browser::callbacks::OneThread;
 
 #[wasm_bindgen(module = "/src/browser/host.js")]
 extern "C" {
-    /// `setTimeout`: wakes `id` after `ms`; returns the handle for [`clear`].
-    #[wasm_bindgen(js_name = hostTimer)]
-    pub fn timer(id: i32, ms: f64) -> f64;
-    /// `clearTimeout`.
-    #[wasm_bindgen(js_name = hostClear)]
-    pub fn clear(handle: f64);
-    /// `queueMicrotask`: wakes `id` with `(a, b)` after the current script.
-    #[wasm_bindgen(js_name = hostSoon)]
-    pub fn soon(id: i32, a: f64, b: f64);
-    /// Lifecycle listeners: wakes `id` with `(event index, flag)` (see `host.js`).
-    #[wasm_bindgen(js_name = hostListen)]
-    pub fn listen(id: i32);
-    /// Removes the listeners of [`listen`]`(id)`.
+    /// One of the calls that wake a callback, by number (`TIMER` …), with the callback's id and two numbers,
+    /// or one fact of the page (`NOW` …, no arguments): one import for all, answered as a number.
+    #[wasm_bindgen(js_name = hostCall)]
+    fn call_raw(which: i32, id: i32, a: f64, b: f64) -> f64;
+    /// Removes the listeners of [`listen`]`(id)` (its own import: no release build calls it).
     #[wasm_bindgen(js_name = hostUnlisten)]
     pub fn unlisten(id: i32);
-}
-
-#[wasm_bindgen(module = "/src/browser/host.js")]
-extern "C" {
-    /// One fact of the page by number (see [`fact`]), as a number (a boolean as 1 or 0).
-    #[wasm_bindgen(js_name = hostFact)]
-    fn fact_raw(which: i32) -> f64;
     /// The drop listener of instance `instance` (`host.js` `create`) told `(a, b)`, errors ignored.
     #[wasm_bindgen(js_name = hostNotify)]
     fn notify_raw(instance: i32, a: i32, a_len: i32, b: i32, b_len: i32);
@@ -50,8 +35,6 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = hostFetchAt)]
     fn fetch_raw(id: i32, url: i32, url_len: i32, body: i32, body_len: i32, keepalive: i32, timeout_ms: f64) -> bool;
-    #[wasm_bindgen(js_name = hostLockAt)]
-    fn lock_raw(id: i32, name: i32, name_len: i32);
     #[wasm_bindgen(js_name = hostTextAt)]
     fn text_raw(which: i32, text: i32, text_len: i32, n: i32) -> i32;
     #[wasm_bindgen(js_name = hostDoAt)]
@@ -72,14 +55,19 @@ pub extern "C" fn alloc(len: usize) -> *mut u8 {
     at
 }
 
-// The facts `hostFact` answers, by number: one import for the six (each import costs an entry in the wasm and
-// in the glue; `host.js` reads them from one array).
-const NOW: i32 = 0;
-const MATH_RANDOM: i32 = 1;
-const ONLINE: i32 = 2;
-const HAS_LOCKS: i32 = 3;
-const HAS_STORAGE: i32 = 4;
-const HAS_CRYPTO: i32 = 5;
+// The facts `hostCall` answers after its callback calls (`LOCK`), by number: one import for these and those
+// (each import costs an entry in the wasm and in the glue; `host.js` reads them from one array).
+const NOW: i32 = 5;
+const MATH_RANDOM: i32 = 6;
+const ONLINE: i32 = 7;
+const HAS_LOCKS: i32 = 8;
+const HAS_STORAGE: i32 = 9;
+const HAS_CRYPTO: i32 = 10;
+
+/// One fact of the page by number (`NOW` …), as a number (a boolean as 1 or 0): `hostCall` past its calls.
+fn fact_raw(which: i32) -> f64 {
+    call_raw(which, 0, 0.0, 0.0)
+}
 
 /// `Date.now()`: epoch milliseconds.
 pub fn now_ms() -> f64 {
@@ -189,9 +177,39 @@ pub fn beacon(url: &str, body: &str) -> bool {
     do_op(BEACON, url, body)
 }
 
-/// `navigator.locks.request(name, {ifAvailable: true}, …)`: wakes `id` with 1 while held, else 0.
+// The calls `hostCall` makes by number (numbers 0 to 4; the facts follow): each wakes (or stops waking) a callback
+// registered in `callbacks`.
+const TIMER: i32 = 0;
+const CLEAR: i32 = 1;
+const SOON: i32 = 2;
+const LISTEN: i32 = 3;
+const LOCK: i32 = 4;
+
+/// `setTimeout`: wakes `id` after `ms`; returns the handle for [`clear`].
+pub fn timer(id: i32, ms: f64) -> f64 {
+    call_raw(TIMER, id, ms, 0.0)
+}
+
+/// `clearTimeout`.
+pub fn clear(handle: f64) {
+    call_raw(CLEAR, 0, handle, 0.0);
+}
+
+/// `queueMicrotask`: wakes `id` with `(a, b)` after the current script.
+pub fn soon(id: i32, a: f64, b: f64) {
+    call_raw(SOON, id, a, b);
+}
+
+/// Lifecycle listeners: wakes `id` with `(event index, flag)` (see `host.js`).
+pub fn listen(id: i32) {
+    call_raw(LISTEN, id, 0.0, 0.0);
+}
+
+
+/// `navigator.locks.request(name, {ifAvailable: true}, …)`: wakes `id` with 1 while held, else 0 (the name's
+/// address and length as the two numbers).
 pub fn lock(id: i32, name: &str) {
-    lock_raw(id, at(name.as_bytes()), name.len() as i32)
+    call_raw(LOCK, id, at(name.as_bytes()) as u32 as f64, name.len() as f64);
 }
 
 /// `localStorage.getItem`; `None` when absent or blocked.
