@@ -71,14 +71,10 @@ impl<'a> Fields<'a> {
 
     /// Appends the object's JSON text to `out`.
     pub(super) fn write(&self, out: &mut String) {
+        let start = out.len();
         out.push('{');
-        for (i, (key, value)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json::push_str(out, key);
-            out.push(':');
-            out.push_str(value);
+        for (key, value) in &self.0 {
+            json::push_member(out, start, key, value);
         }
         out.push('}');
     }
