@@ -19,7 +19,7 @@ pub(super) fn push<'a>(
     call: &Call<'a>,
     who: &Identity<'_>,
     warnings: &mut Warnings,
-) -> Result<Option<Fields<'a>>, DropReason> {
+) -> Result<Option<Fields>, DropReason> {
     let r = call.resolved;
     let properties = call.arg(r.properties);
     let (traits, id) = match call.method {
@@ -94,7 +94,7 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
 
 /// Page properties: the page context, then the caller's properties, then `category` (when
 /// given) and `name` (when non-empty).
-fn page_properties<'a>(page: &'a str, own: Option<&'a str>, category: Option<&str>, name: Option<&str>) -> Fields<'a> {
+fn page_properties(page: &str, own: Option<&str>, category: Option<&str>, name: Option<&str>) -> Fields {
     let mut properties = Fields::parse(page).unwrap_or_default();
     if let Some(own) = own.and_then(Fields::parse) {
         properties.extend(own);
