@@ -3,8 +3,6 @@
 //! `traits`; group `groupId`/`traits`; alias `previousId`.
 //! Imports `core::json` and `core::event`'s own modules; must not import another part of the core.
 
-use std::borrow::Cow;
-
 use super::fields::Fields;
 use super::{Call, Identity};
 use crate::core::endpoint_limits::is_admissible_id;
@@ -81,9 +79,9 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
                 "{}"
             }
         };
-        (name.map(Cow::Owned), properties)
+        (name, properties)
     } else {
-        (event.map(Cow::Borrowed), call.arg(r.properties).unwrap_or("{}"))
+        (event.map(str::to_owned), call.arg(r.properties).unwrap_or("{}"))
     };
     let name = name.filter(|n| !n.is_empty()).ok_or(DropReason::EventMissing)?;
     push_text(out, ",\"event\":", Some(&name));
