@@ -10,8 +10,10 @@ use crate::core::store::{Store, StoreKind};
 /// The page's localStorage, or nothing when it is unavailable.
 pub struct LocalStore {
     available: bool,
-    /// Items read during the current task (`None`: read and absent); see [`TaskCache`].
-    read: TaskCache<Vec<(String, Option<String>)>>,
+    /// Items read during the current task, see [`TaskCache`]: each value as [`remembered`] writes
+    /// it (a `Vec<(String, String)>`, the element type the other stores use too: one copy of its
+    /// `Vec` code in the wasm).
+    read: TaskCache<Vec<(String, String)>>,
 }
 
 impl Default for LocalStore {
@@ -45,6 +47,21 @@ pub fn keys_with_prefix(prefix: &str) -> Vec<String> {
     keys
 }
 
+/// A read as the cache keeps it: `""` for an absent item, else `=` and the value.
+fn remembered(value: Option<&str>) -> String {
+    let mut kept = String::new();
+    if let Some(value) = value {
+        kept.push('=');
+        kept.push_str(value);
+    }
+    kept
+}
+
+/// The read [`remembered`] kept.
+fn recalled(kept: &str) -> Option<String> {
+    kept.strip_prefix('=').map(str::to_owned)
+}
+
 impl Store for LocalStore {
     fn kind(&self) -> StoreKind {
         StoreKind::LocalStorage
@@ -52,8 +69,10 @@ impl Store for LocalStore {
 
     fn get(&self, key: &str) -> Option<String> {
         if let Some(items) = self.read.current() {
-            if let Some((_, value)) = items.iter().find(|(k, _)| k == key) {
-                return value.clone();
+            for (k, value) in items.iter() {
+                if k == key {
+                    return recalled(value);
+                }
             }
         }
         if !self.available {
@@ -64,7 +83,7 @@ impl Store for LocalStore {
             self.read.remember(Vec::new());
         }
         if let Some(mut items) = self.read.current() {
-            items.push((key.to_owned(), value.clone()));
+            items.push((key.to_owned(), remembered(value.as_deref())));
         }
         value
     }
