@@ -1,19 +1,19 @@
 //! `window.localStorage` as a [`Store`]. Never throws: localStorage itself can throw (sandboxed
 //! iframes, `file:` pages, privacy modes, quota); every failure behaves as an empty store whose
 //! writes report `false` (`host.js` catches). Holds raw text only; formats belong to `core::identity::storage_format`.
-//! Must not import `browser::runtime` or hold any format or rule; imports `browser::{host, task_cache}` and `core::store`.
+//! Must not import `browser::runtime` or hold any format or rule; imports `browser::{host, task_cache}` and `core::{pairs, store}`.
 
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
+use crate::core::pairs::Pairs;
 use crate::core::store::{Store, StoreKind};
 
 /// The page's localStorage, or nothing when it is unavailable.
 pub struct LocalStore {
     available: bool,
     /// Items read during the current task, see [`TaskCache`]: each value as [`remembered`] writes
-    /// it (a `Vec<(String, String)>`, the element type the other stores use too: one copy of its
-    /// `Vec` code in the wasm).
-    read: TaskCache<Vec<(String, String)>>,
+    /// it (in [`Pairs`], the map the other stores use too: one copy of its code in the wasm).
+    read: TaskCache<Pairs>,
 }
 
 impl Default for LocalStore {
@@ -69,10 +69,8 @@ impl Store for LocalStore {
 
     fn get(&self, key: &str) -> Option<String> {
         if let Some(items) = self.read.current() {
-            for (k, value) in items.iter() {
-                if k == key {
-                    return recalled(value);
-                }
+            if let Some(kept) = items.get(key) {
+                return recalled(kept);
             }
         }
         if !self.available {
@@ -80,10 +78,10 @@ impl Store for LocalStore {
         }
         let value = host::get_item(key);
         if self.read.current().is_none() {
-            self.read.remember(Vec::new());
+            self.read.remember(Pairs::default());
         }
         if let Some(mut items) = self.read.current() {
-            items.push((key.to_owned(), remembered(value.as_deref())));
+            items.set(key.to_owned(), remembered(value.as_deref()));
         }
         value
     }

@@ -1,20 +1,21 @@
 //! An ordered list of object fields whose values are raw JSON: the one way the envelope edits an
 //! object (set, replace in place, remove) without building a JSON tree. Keys are written with
 //! `core::json::push_str`; values are spliced verbatim.
-//! Imports only `core::json`.
+//! Imports only `core::json` and `core::pairs`.
 
 use crate::core::json;
+use crate::core::pairs::Pairs;
 
-/// The fields of one JSON object, in output order. Owned `(String, String)` pairs: the element
-/// type the stores and the consent buffer use too, so the wasm holds one copy of its `Vec` code.
+/// The fields of one JSON object, in output order: [`Pairs`] (the map the stores use too, so the
+/// wasm holds one copy of its code).
 #[derive(Debug, Default)]
-pub(super) struct Fields(Vec<(String, String)>);
+pub(super) struct Fields(Pairs);
 
 impl Fields {
     /// The fields of `raw` when it is a JSON object.
     pub(super) fn parse(raw: &str) -> Option<Fields> {
         let mut entries = json::object_entries(raw)?;
-        let mut fields = Fields(Vec::with_capacity(entries.len()));
+        let mut fields = Fields(Pairs(Vec::with_capacity(entries.len())));
         // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
         for (key, value) in &mut entries {
             fields.set(std::mem::take(key), (*value).to_owned());
@@ -24,24 +25,13 @@ impl Fields {
 
     /// The raw value of `key`.
     pub(super) fn get(&self, key: &str) -> Option<&str> {
-        for (k, v) in &self.0 {
-            if k == key {
-                return Some(v);
-            }
-        }
-        None
+        self.0.get(key)
     }
 
     /// Sets `key` to the raw JSON `value`: replaced in place when present, appended otherwise
     /// (JavaScript property order).
     pub(super) fn set(&mut self, key: String, value: String) {
-        for slot in &mut self.0 {
-            if slot.0 == key {
-                slot.1 = value;
-                return;
-            }
-        }
-        self.0.push((key, value));
+        self.0.set(key, value);
     }
 
     /// [`Fields::set`] for a borrowed key and raw value.
@@ -63,24 +53,21 @@ impl Fields {
 
     /// Every field of `other` set over these (a shallow `{...self, ...other}`).
     pub(super) fn extend(&mut self, mut other: Fields) {
-        for (key, value) in &mut other.0 {
+        for (key, value) in &mut other.0 .0 {
             self.set(std::mem::take(key), std::mem::take(value));
         }
     }
 
     /// Removes `key` if present.
     pub(super) fn remove(&mut self, key: &str) {
-        // Keys are unique (`set` replaces): one `remove`, not a `retain` (its generic copy costs more).
-        if let Some(at) = self.0.iter().position(|(k, _)| k == key) {
-            self.0.remove(at);
-        }
+        self.0.remove(key);
     }
 
     /// Appends the object's JSON text to `out`.
     pub(super) fn write(&self, out: &mut String) {
         let start = out.len();
         out.push('{');
-        for (key, value) in &self.0 {
+        for (key, value) in &self.0 .0 {
             json::push_member(out, start, key, value);
         }
         out.push('}');
