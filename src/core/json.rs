@@ -34,7 +34,7 @@ pub fn push_str(out: &mut String, s: &str) {
             }
         }
     }
-    out.push_str(s.get(run..).unwrap_or_default());
+    out.push_str(s.get(run..s.len()).unwrap_or_default());
     out.push('"');
 }
 
@@ -78,7 +78,7 @@ fn unescape(inner: &str) -> String {
         i = next;
         run = next;
     }
-    out.push_str(inner.get(run..).unwrap_or_default());
+    out.push_str(inner.get(run..inner.len()).unwrap_or_default());
     out
 }
 

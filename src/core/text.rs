@@ -32,7 +32,7 @@ pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     while *b.get(at)? != sep {
         at += 1;
     }
-    Some((s.get(..at)?, s.get(at + 1..)?))
+    Some((s.get(0..at)?, s.get(at + 1..s.len())?))
 }
 
 /// The text before and after the last `sep` (`str::rsplit_once` with an ASCII char).
@@ -42,7 +42,7 @@ pub fn rsplit_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     loop {
         at = at.checked_sub(1)?;
         if b.get(at) == Some(&sep) {
-            return Some((s.get(..at)?, s.get(at + 1..)?));
+            return Some((s.get(0..at)?, s.get(at + 1..s.len())?));
         }
     }
 }
