@@ -11,7 +11,7 @@ impl Pairs {
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         for (k, v) in &self.0 {
-            if k == key {
+            if k.as_str() == key {
                 return Some(v);
             }
         }
@@ -33,7 +33,7 @@ impl Pairs {
     /// Removes `key` if present, keeping the order of the rest.
     pub fn remove(&mut self, key: &str) {
         // Keys are unique (`set` replaces): one `remove`, not a `retain` (its generic copy costs more).
-        if let Some(at) = self.0.iter().position(|(k, _)| k == key) {
+        if let Some(at) = self.0.iter().position(|(k, _)| k.as_str() == key) {
             self.0.remove(at);
         }
     }
