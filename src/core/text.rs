@@ -14,6 +14,16 @@ pub fn has_byte(bytes: &[u8], b: u8) -> bool {
     false
 }
 
+/// Whether `s` is in `list`: one plain loop for every caller, instead of `<[&str]>::contains`.
+pub fn is_one_of(list: &[&str], s: &str) -> bool {
+    for item in list {
+        if *item == s {
+            return true;
+        }
+    }
+    false
+}
+
 /// Whether every byte of `s` is an ASCII digit (true when empty): one loop instead of a
 /// `bytes().all(..)` copy at each caller.
 pub fn all_digits(s: &str) -> bool {
