@@ -58,7 +58,7 @@ pub fn probe_domain() -> Option<String> {
     // One set of attributes for every candidate (only the domain changes).
     let attributes = CookieAttributes::default();
     for &start in &cookie_domain::candidates(&hostname)? {
-        let candidate = hostname.get(start..).unwrap_or_default();
+        let candidate = hostname.get(start..hostname.len()).unwrap_or_default();
         let probe = cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "1", expires, &attributes, candidate);
         if !host::set_cookie(&probe) {
             return None;

@@ -1,17 +1,19 @@
 //! `window.localStorage` as a [`Store`]. Never throws: localStorage itself can throw (sandboxed
 //! iframes, `file:` pages, privacy modes, quota); every failure behaves as an empty store whose
 //! writes report `false` (`host.js` catches). Holds raw text only; formats belong to `core::identity::storage_format`.
-//! Must not import `browser::runtime` or hold any format or rule; imports `browser::{host, task_cache}` and `core::store`.
+//! Must not import `browser::runtime` or hold any format or rule; imports `browser::{host, task_cache}` and `core::{pairs, store}`.
 
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
+use crate::core::pairs::Pairs;
 use crate::core::store::{Store, StoreKind};
 
 /// The page's localStorage, or nothing when it is unavailable.
 pub struct LocalStore {
     available: bool,
-    /// Items read during the current task (`None`: read and absent); see [`TaskCache`].
-    read: TaskCache<Vec<(String, Option<String>)>>,
+    /// Items read during the current task, see [`TaskCache`]: each value as [`remembered`] writes
+    /// it (in [`Pairs`], the map the other stores use too: one copy of its code in the wasm).
+    read: TaskCache<Pairs>,
 }
 
 impl Default for LocalStore {
@@ -45,6 +47,21 @@ pub fn keys_with_prefix(prefix: &str) -> Vec<String> {
     keys
 }
 
+/// A read as the cache keeps it: `""` for an absent item, else `=` and the value.
+fn remembered(value: Option<&str>) -> String {
+    let mut kept = String::new();
+    if let Some(value) = value {
+        kept.push('=');
+        kept.push_str(value);
+    }
+    kept
+}
+
+/// The read [`remembered`] kept.
+fn recalled(kept: &str) -> Option<String> {
+    kept.strip_prefix('=').map(str::to_owned)
+}
+
 impl Store for LocalStore {
     fn kind(&self) -> StoreKind {
         StoreKind::LocalStorage
@@ -52,8 +69,8 @@ impl Store for LocalStore {
 
     fn get(&self, key: &str) -> Option<String> {
         if let Some(items) = self.read.current() {
-            if let Some((_, value)) = items.iter().find(|(k, _)| k == key) {
-                return value.clone();
+            if let Some(kept) = items.get(key) {
+                return recalled(kept);
             }
         }
         if !self.available {
@@ -61,10 +78,10 @@ impl Store for LocalStore {
         }
         let value = host::get_item(key);
         if self.read.current().is_none() {
-            self.read.remember(Vec::new());
+            self.read.remember(Pairs::default());
         }
         if let Some(mut items) = self.read.current() {
-            items.push((key.to_owned(), value.clone()));
+            items.set(key.to_owned(), remembered(value.as_deref()));
         }
         value
     }

@@ -31,7 +31,7 @@ impl Transport {
         while keep > 0 && bytes.get(keep - 1) == Some(&b'/') {
             keep -= 1;
         }
-        Transport { api_base: String::leak(api_base.get(..keep).unwrap_or_default().to_owned()) }
+        Transport { api_base: String::leak(api_base.get(0..keep).unwrap_or_default().to_owned()) }
     }
 
     /// The full URL for a path such as `/b`.

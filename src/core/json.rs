@@ -34,7 +34,7 @@ pub fn push_str(out: &mut String, s: &str) {
             }
         }
     }
-    out.push_str(s.get(run..).unwrap_or_default());
+    out.push_str(s.get(run..s.len()).unwrap_or_default());
     out.push('"');
 }
 
@@ -78,7 +78,7 @@ fn unescape(inner: &str) -> String {
         i = next;
         run = next;
     }
-    out.push_str(inner.get(run..).unwrap_or_default());
+    out.push_str(inner.get(run..inner.len()).unwrap_or_default());
     out
 }
 
@@ -172,8 +172,13 @@ pub fn string_array(raw: &str) -> Option<Vec<String>> {
 pub fn merge_objects(base: &str, over: &str) -> String {
     let mut entries = object_entries(base).unwrap_or_default();
     entries.append(&mut object_entries(over).unwrap_or_default());
+    write_object(&entries)
+}
+
+/// Writes entries out as a JSON object text: each key once, where it first appears, with the
+/// value it last has (JavaScript's rule for repeated keys, and `merge_objects`'s).
+pub fn write_object(entries: &[(String, &str)]) -> String {
     let mut out = String::from("{");
-    // Each key once, where it first appears, with the value it last has.
     'keys: for (i, (key, _)) in entries.iter().enumerate() {
         let mut value = "";
         for (j, (k, v)) in entries.iter().enumerate() {
@@ -184,25 +189,16 @@ pub fn merge_objects(base: &str, over: &str) -> String {
                 value = v;
             }
         }
-        push_member(&mut out, key, value);
+        push_member(&mut out, 0, key, value);
     }
     out.push('}');
     out
 }
 
-/// Writes entries back out as a JSON object text.
-pub fn write_object(entries: &[(String, &str)]) -> String {
-    let mut out = String::from("{");
-    for (key, value) in entries {
-        push_member(&mut out, key, value);
-    }
-    out.push('}');
-    out
-}
-
-/// Appends `"key":value` to an object text `out` being written (a comma first unless `out` is just `{`).
-fn push_member(out: &mut String, key: &str, value: &str) {
-    if out.len() > 1 {
+/// Appends `"key":value` to an object text being written into `out` from byte `start` (a comma
+/// first unless the object is just `{` so far). The one member writer of every object text.
+pub fn push_member(out: &mut String, start: usize, key: &str, value: &str) {
+    if out.len() > start + 1 {
         out.push(',');
     }
     push_str(out, key);

@@ -13,6 +13,7 @@ use crate::core::delivery::Config;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::json;
 use crate::core::options::Options;
+use crate::core::text;
 use crate::core::tracker::PageEnv;
 
 /// analytics-next's endpoint when none is given: `api.segment.io/v1` over https.
@@ -77,7 +78,7 @@ impl LoadOptions {
 fn unsupported_names(options_json: &str) -> String {
     let mut names = String::new();
     for (name, _) in &json::object_entries(options_json).unwrap_or_default() {
-        if !KNOWN.contains(&name.as_str()) {
+        if !text::is_one_of(&KNOWN, name) {
             if !names.is_empty() {
                 names.push_str(", ");
             }

@@ -8,7 +8,7 @@
 //!
 //! [`tracker`] joins them for one call and [`load_options`] parses the init options for all of them; `options`
 //! (the typed reads of the init options by path), `json`,
-//! `text`, `time`, `random`, `uuid`, `store` (the three-method storage contract) and `endpoint_limits` are the
+//! `text`, `time`, `random`, `uuid`, `pairs` (the one small ordered map), `store` (the three-method storage contract) and `endpoint_limits` are the
 //! small shared pieces
 //! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
@@ -23,6 +23,7 @@ pub mod identity;
 pub mod json;
 pub mod load_options;
 pub mod options;
+pub mod pairs;
 pub mod random;
 pub mod store;
 pub mod text;

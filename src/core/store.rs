@@ -5,10 +5,12 @@
 //! in `document.cookie`, a localStorage item's text). Encoding and decoding of those strings is
 //! owned by the persisted-format modules, never by adapters. Adapters must never panic or throw:
 //! a blocked or failing store reports `false` from `set` and behaves as empty on `get`.
-//! Imports nothing: every part of the core and every shell adapter may use it.
+//! Imports only `core::pairs`: every part of the core and every shell adapter may use it.
 
 use std::cell::Cell;
 use std::rc::Rc;
+
+use crate::core::pairs::Pairs;
 
 /// Which kind of browser storage a [`Store`] stands for; persisted-format rules differ per kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,8 +112,7 @@ impl Store for Gated {
 #[derive(Debug)]
 pub struct MemoryStore {
     kind: StoreKind,
-    /// A plain list: a handful of keys, and a `BTreeMap` costs ~4 KB gzip of wasm.
-    items: Vec<(String, String)>,
+    items: Pairs,
     /// When true every `set` fails, imitating a blocked or full browser store.
     pub refuse_writes: bool,
 }
@@ -119,7 +120,7 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// An empty store that answers as the given kind (tests use `Cookie` / `LocalStorage` twins).
     pub fn new(kind: StoreKind) -> Self {
-        MemoryStore { kind, items: Vec::new(), refuse_writes: false }
+        MemoryStore { kind, items: Pairs::default(), refuse_writes: false }
     }
 }
 
@@ -128,27 +129,21 @@ impl Store for MemoryStore {
         self.kind
     }
     fn get(&self, key: &str) -> Option<String> {
-        self.items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        self.items.get(key).map(str::to_owned)
     }
     fn set(&mut self, key: &str, raw: &str) -> bool {
         if self.refuse_writes {
             return false;
         }
-        match self.items.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => raw.clone_into(&mut slot.1),
-            None => self.items.push((key.to_owned(), raw.to_owned())),
-        }
+        self.items.set(key.to_owned(), raw.to_owned());
         true
     }
     fn remove(&mut self, key: &str) {
-        // Keys are unique (`set` replaces): one `remove`, not a `retain` (its generic copy costs more).
-        if let Some(at) = self.items.iter().position(|(k, _)| k == key) {
-            self.items.remove(at);
-        }
+        self.items.remove(key);
     }
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         let mut keys = Vec::new();
-        for (key, _) in &self.items {
+        for (key, _) in &self.items.0 {
             if key.starts_with(prefix) {
                 keys.push(key.clone());
             }

@@ -14,6 +14,16 @@ pub fn has_byte(bytes: &[u8], b: u8) -> bool {
     false
 }
 
+/// Whether `s` is in `list`: one plain loop for every caller, instead of `<[&str]>::contains`.
+pub fn is_one_of(list: &[&str], s: &str) -> bool {
+    for item in list {
+        if *item == s {
+            return true;
+        }
+    }
+    false
+}
+
 /// Whether every byte of `s` is an ASCII digit (true when empty): one loop instead of a
 /// `bytes().all(..)` copy at each caller.
 pub fn all_digits(s: &str) -> bool {
@@ -32,7 +42,7 @@ pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     while *b.get(at)? != sep {
         at += 1;
     }
-    Some((s.get(..at)?, s.get(at + 1..)?))
+    Some((s.get(0..at)?, s.get(at + 1..s.len())?))
 }
 
 /// The text before and after the last `sep` (`str::rsplit_once` with an ASCII char).
@@ -42,7 +52,7 @@ pub fn rsplit_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     loop {
         at = at.checked_sub(1)?;
         if b.get(at) == Some(&sep) {
-            return Some((s.get(..at)?, s.get(at + 1..)?));
+            return Some((s.get(0..at)?, s.get(at + 1..s.len())?));
         }
     }
 }

@@ -87,7 +87,7 @@ pub fn decode(raw: &str, categories: &[String]) -> Option<Choice> {
         Some(b'd') => false,
         _ => return None,
     };
-    let preferences = booleans(raw.get(1..)?)?;
+    let preferences = booleans(raw.get(1..raw.len())?)?;
     // A grant no longer covers every category when the site added one: ask again (no choice).
     (!granted || is_granted(&preferences, categories)).then_some(Choice { granted, preferences })
 }

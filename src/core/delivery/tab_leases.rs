@@ -13,12 +13,13 @@
 //! Inputs are the time (`now_ms`, read by the shell) and the origin's shared storage (a [`Store`]
 //! over localStorage; a shared [`crate::core::store::MemoryStore`] in tests). The one timer it needs
 //! is [`TabLeases::poll_timeout`]; the shell calls [`TabLeases::handle_timeout`] then. It never
-//! waits, reads a clock or touches the platform. May import `core::{store, json}` and delivery's
+//! waits, reads a clock or touches the platform. May import `core::{store, json, text}` and delivery's
 //! own modules; must not import `core::identity`, `core::event` or any platform crate.
 
 use crate::core::delivery::lease::{self, AdoptionLock, Lease, LeaseDecision, LeasePolicy};
 use crate::core::delivery::queue_format;
 use crate::core::store::Store;
+use crate::core::text;
 
 /// What the shell must do after an input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -142,7 +143,7 @@ impl TabLeases {
         let (mut seen, mut orphans): (Vec<&str>, Vec<String>) = (Vec::new(), Vec::new());
         for key in &keys {
             let Some(tab) = key.strip_prefix(self.source_prefix.as_str()).and_then(queue_format::tab_after_source) else { continue };
-            if seen.contains(&tab) {
+            if text::is_one_of(&seen, tab) {
                 continue;
             }
             seen.push(tab);

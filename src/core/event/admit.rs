@@ -23,7 +23,7 @@ pub fn admit(body: &mut String, warnings: &mut Warnings) -> Result<(), DropReaso
     }
     // One pass: the grammar check also picks up the top-level `type` and ids (last occurrence wins).
     let (mut kind, mut anonymous_id, mut user_id) = (None, None, None);
-    let scanned = grammar::scan(body, MAX_NESTING_DEPTH, &mut |key, value| {
+    let scanned = grammar::scan_dyn(body, MAX_NESTING_DEPTH, &mut |key, value| {
         if json::key_is(key, "type") {
             kind = Some(value);
         } else if json::key_is(key, "anonymousId") {

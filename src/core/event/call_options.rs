@@ -4,10 +4,11 @@
 //! go to the top level of the event; `integrations` is merged over the init integrations;
 //! `context` starts the event's context; **every other key** becomes a `context` key
 //! (`{ip:'1.2.3.4'}` → `context.ip`, `{traits:{…}}` → `context.traits`). Values stay raw JSON
-//! slices of the facade's `JSON.stringify` output. Pure; imports only `core::json`.
+//! slices of the facade's `JSON.stringify` output. Pure; imports only `core::{json, text, endpoint_limits}`.
 
 use crate::core::endpoint_limits::is_admissible_id;
 use crate::core::json;
+use crate::core::text;
 
 /// Option keys that are not copied into `context`.
 const NOT_CONTEXT: [&str; 6] = [
@@ -35,7 +36,7 @@ impl<'a> Options<'a> {
     /// The raw JSON value of `key` (the last one when repeated, as `JSON.parse` does), without
     /// surrounding whitespace.
     pub fn raw(&self, key: &str) -> Option<&'a str> {
-        self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+        self.entries.iter().rev().find(|(k, _)| k.as_str() == key).map(|(_, v)| *v)
     }
 
     /// `options.anonymousId` when it is a non-empty string. The shell stores it as the user's
@@ -80,7 +81,7 @@ impl<'a> Options<'a> {
     pub fn context_extras(&self) -> impl Iterator<Item = (&str, &'a str)> + '_ {
         self.entries
             .iter()
-            .filter(|(k, _)| !NOT_CONTEXT.contains(&k.as_str()))
+            .filter(|(k, _)| !text::is_one_of(&NOT_CONTEXT, k))
             .map(|(k, v)| (k.as_str(), *v))
     }
 }

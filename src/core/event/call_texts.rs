@@ -43,8 +43,8 @@ pub fn unpack(packed: &str) -> Option<CallTexts<'_>> {
     for text in texts.get_mut(..=kinds.len())? {
         let (length, after) = split_once(rest, b' ')?;
         let end = utf16_end(after, whole_number(length)?)?;
-        *text = after.get(..end)?;
-        rest = after.get(end..)?;
+        *text = after.get(0..end)?;
+        rest = after.get(end..after.len())?;
     }
     let [page_json, args @ ..] = texts;
     rest.is_empty().then_some(CallTexts { method, kinds, args, page_json })

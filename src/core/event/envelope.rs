@@ -128,8 +128,8 @@ pub fn integration_booleans(init: &str) -> String {
     for (_, raw) in &mut entries {
         *raw = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
     }
-    // Each key once, where it first appears, with its last value: `merge_objects`'s rule.
-    json::merge_objects(&json::write_object(&entries), "{}")
+    // Each key once, where it first appears, with its last value.
+    json::write_object(&entries)
 }
 
 fn type_name(method: Method) -> &'static str {

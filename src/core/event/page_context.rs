@@ -5,24 +5,21 @@
 //! `{path, referrer, search, title, url}`. This module only makes that text safe to splice into
 //! an event body. Pure; imports only `core::json`.
 
-use std::borrow::Cow;
-
 use crate::core::json::grammar;
 
 /// The facade's `context.page` text, checked: a flat JSON object as it is (an unpaired surrogate
 /// escape, from a title cut mid-emoji, becomes `\ufffd`); anything else (missing, not an object,
 /// nested) gives `{}`.
-pub fn checked(page_json: &str) -> Cow<'_, str> {
+pub fn checked(page_json: &str) -> String {
     match grammar::check(page_json, 1) {
         Ok(lone) if page_json.starts_with('{') => {
-            if lone.is_empty() {
-                return Cow::Borrowed(page_json);
-            }
             let mut repaired = page_json.to_owned();
-            grammar::repair_surrogates(&mut repaired, &lone);
-            Cow::Owned(repaired)
+            if !lone.is_empty() {
+                grammar::repair_surrogates(&mut repaired, &lone);
+            }
+            repaired
         }
-        _ => Cow::Borrowed("{}"),
+        _ => "{}".to_owned(),
     }
 }
 

@@ -75,7 +75,7 @@ pub fn encode_name(name: &str) -> String {
 /// ignores the cookie).
 pub fn decode_value(raw: &str, decode: PercentDecode) -> Option<String> {
     let unquoted = match raw.strip_prefix('"') {
-        Some(rest) => rest.get(..rest.len().saturating_sub(1)).unwrap_or(""),
+        Some(rest) => rest.get(0..rest.len().saturating_sub(1)).unwrap_or(""),
         None => raw,
     };
     decode(unquoted, false)
@@ -132,7 +132,7 @@ fn push_attribute(out: &mut String, label: &str, value: &str) {
         }
         i += width.max(1);
     }
-    out.push_str(value.get(run..).unwrap_or_default());
+    out.push_str(value.get(run..value.len()).unwrap_or_default());
 }
 
 /// The `document.cookie = …` text that stores `raw_value` (an encoded value, re-checked here)

@@ -66,7 +66,7 @@ impl IdentitySettings {
     /// page can open it, else memory (persistence off: `disableClientPersistence`, or `storage.stores`
     /// without `localStorage`; blocked storage).
     pub fn queue_store(&self, local_storage_available: bool) -> StoreKind {
-        if local_storage_available && self.stores.contains(&StoreKind::LocalStorage) {
+        if local_storage_available && lists(&self.stores, StoreKind::LocalStorage) {
             StoreKind::LocalStorage
         } else {
             StoreKind::Memory
@@ -126,7 +126,7 @@ fn stores(o: Options<'_>) -> Vec<StoreKind> {
         kinds.clear();
         kinds.extend_from_slice(&DEFAULT_STORES);
     }
-    if !kinds.contains(&StoreKind::Memory) {
+    if !lists(kinds.as_slice(), StoreKind::Memory) {
         kinds.push(StoreKind::Memory);
     }
     kinds
@@ -153,11 +153,21 @@ fn push_stores(raw: &str, kinds: &mut Vec<StoreKind>) -> bool {
         let Some(&(_, kind)) = STORE_NAMES.iter().find(|(name, _)| *name == element) else {
             return false;
         };
-        if !kinds.contains(&kind) {
+        if !lists(kinds, kind) {
             kinds.push(kind);
         }
     }
     true
+}
+
+/// Whether `kind` is in `kinds`. A plain loop: `<[StoreKind]>::contains` is a generic copy of its own.
+fn lists(kinds: &[StoreKind], kind: StoreKind) -> bool {
+    for listed in kinds {
+        if *listed == kind {
+            return true;
+        }
+    }
+    false
 }
 
 /// A JSON number without exponent (`7`, `0.5`, `-1`; at most 9 digits before and after the point) as

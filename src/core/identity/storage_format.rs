@@ -158,7 +158,7 @@ pub fn decode_legacy_sio(text: &str) -> Option<String> {
     while end < b.len() && !b.get(end..).is_some_and(|rest| rest.starts_with(b"----")) {
         end += 1;
     }
-    let anonymous = text.get(..end).unwrap_or("");
+    let anonymous = text.get(0..end).unwrap_or("");
     (!anonymous.is_empty()).then(|| anonymous.to_owned())
 }
 

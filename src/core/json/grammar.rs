@@ -157,7 +157,7 @@ pub fn repair_surrogates(text: &mut String, _lone: &Lone) {
         }
         i = next;
     }
-    out.push_str(text.get(from..).unwrap_or_default());
+    out.push_str(text.get(from..text.len()).unwrap_or_default());
     *text = out;
 }
 

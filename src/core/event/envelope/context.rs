@@ -4,8 +4,6 @@
 //! unless the call set it.
 //! Imports `core::json` and `core::event`'s own modules; must not import another part of the core.
 
-use std::borrow::Cow;
-
 use super::fields::Fields;
 use super::Env;
 use crate::core::event::args::{Warning, Warnings};
@@ -24,17 +22,15 @@ pub(super) fn push(
     out: &mut String,
     options: &Options<'_>,
     page: &str,
-    page_properties: Option<&Fields<'_>>,
+    page_properties: Option<&Fields>,
     env: &Env<'_>,
     warnings: &mut Warnings,
 ) -> Option<String> {
-    // Declared before `context`, which borrows the campaign from it.
-    let query;
     let mut context = from_options(options, warnings);
     let page = merged_page(page, page_properties, context.get("page"));
     let search = json::get(&page, "search").and_then(json::parse_str).unwrap_or_default();
-    context.set("page".into(), page);
-    query = QueryContext::read(&search, env.read_query);
+    context.put_owned("page", page);
+    let query = QueryContext::read(&search, env.read_query);
     enrich(&mut context, env, query.campaign());
     let referrer = query.ad_referrer().or(env.stored_referrer).map(str::to_string);
     if let Some(ad) = &referrer {
@@ -47,7 +43,7 @@ pub(super) fn push(
 }
 
 /// `options.context`, then every other option key (except the top-level ones) set into it.
-fn from_options<'a>(options: &'a Options<'_>, warnings: &mut Warnings) -> Fields<'a> {
+fn from_options(options: &Options<'_>, warnings: &mut Warnings) -> Fields {
     let mut context = match options.context() {
         None => Fields::default(),
         Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
@@ -65,9 +61,9 @@ fn from_options<'a>(options: &'a Options<'_>, warnings: &mut Warnings) -> Fields
 
 /// `{...pageContext, ...pageKeysOf(properties), ...options.context.page}` (the call-time page
 /// context as it is when nothing overrides it: the common case, kept cheap).
-fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_options: Option<&str>) -> Cow<'a, str> {
+fn merged_page(page: &str, page_properties: Option<&Fields>, from_options: Option<&str>) -> String {
     if page_properties.is_none() && from_options.is_none() {
-        return Cow::Borrowed(page);
+        return page.to_owned();
     }
     let mut merged = Fields::parse(page).unwrap_or_default();
     if let Some(properties) = page_properties {
@@ -80,13 +76,13 @@ fn merged_page<'a>(page: &'a str, page_properties: Option<&'a Fields<'_>>, from_
     if let Some(over) = from_options.and_then(Fields::parse) {
         merged.extend(over);
     }
-    Cow::Owned(merged.to_json())
+    merged.to_json()
 }
 
 /// Page Enrichment: `userAgent` and `userAgentData` always, `locale` when absent, `library` when
 /// absent or null, `campaign` (read from the page's query, when it has one) when no truthy campaign is
 /// set, `amp`.
-fn enrich<'a>(context: &mut Fields<'a>, env: &Env<'a>, campaign: Option<&'a str>) {
+fn enrich(context: &mut Fields, env: &Env<'_>, campaign: Option<&str>) {
     context.set_text("userAgent", Some(env.user_agent));
     match env.user_agent_data {
         Some(data) => context.put("userAgentData", data),

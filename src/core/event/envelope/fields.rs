@@ -1,84 +1,74 @@
 //! An ordered list of object fields whose values are raw JSON: the one way the envelope edits an
 //! object (set, replace in place, remove) without building a JSON tree. Keys are written with
 //! `core::json::push_str`; values are spliced verbatim.
-//! Imports only `core::json`.
-
-use std::borrow::Cow;
+//! Imports only `core::json` and `core::pairs`.
 
 use crate::core::json;
+use crate::core::pairs::Pairs;
 
-/// The fields of one JSON object, in output order.
+/// The fields of one JSON object, in output order: [`Pairs`] (the map the stores use too, so the
+/// wasm holds one copy of its code).
 #[derive(Debug, Default)]
-pub(super) struct Fields<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+pub(super) struct Fields(Pairs);
 
-impl<'a> Fields<'a> {
+impl Fields {
     /// The fields of `raw` when it is a JSON object.
-    pub(super) fn parse(raw: &'a str) -> Option<Fields<'a>> {
+    pub(super) fn parse(raw: &str) -> Option<Fields> {
         let mut entries = json::object_entries(raw)?;
-        let mut fields = Fields(Vec::with_capacity(entries.len()));
+        let mut fields = Fields(Pairs(Vec::with_capacity(entries.len())));
         // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
         for (key, value) in &mut entries {
-            fields.set(std::mem::take(key).into(), (*value).into());
+            fields.set(std::mem::take(key), (*value).to_owned());
         }
         Some(fields)
     }
 
     /// The raw value of `key`.
     pub(super) fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_ref())
+        self.0.get(key)
     }
 
     /// Sets `key` to the raw JSON `value`: replaced in place when present, appended otherwise
     /// (JavaScript property order).
-    pub(super) fn set(&mut self, key: Cow<'a, str>, value: Cow<'a, str>) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
-        }
+    pub(super) fn set(&mut self, key: String, value: String) {
+        self.0.set(key, value);
     }
 
-    /// [`Fields::set`] for a borrowed key and raw value (one copy of the `Cow` packing for every caller).
-    pub(super) fn put(&mut self, key: &'a str, value: &'a str) {
-        self.set(key.into(), value.into());
+    /// [`Fields::set`] for a borrowed key and raw value.
+    pub(super) fn put(&mut self, key: &str, value: &str) {
+        self.set(key.to_owned(), value.to_owned());
     }
 
     /// [`Fields::set`] for a borrowed key and a raw value built for it.
-    pub(super) fn put_owned(&mut self, key: &'a str, value: String) {
-        self.set(key.into(), value.into());
+    pub(super) fn put_owned(&mut self, key: &str, value: String) {
+        self.set(key.to_owned(), value);
     }
 
     /// Sets `key` to `text` as a JSON string, when given.
-    pub(super) fn set_text(&mut self, key: &'a str, text: Option<&str>) {
+    pub(super) fn set_text(&mut self, key: &str, text: Option<&str>) {
         if let Some(text) = text {
             self.put_owned(key, quoted(text));
         }
     }
 
     /// Every field of `other` set over these (a shallow `{...self, ...other}`).
-    pub(super) fn extend(&mut self, mut other: Fields<'a>) {
-        for (key, value) in &mut other.0 {
+    pub(super) fn extend(&mut self, mut other: Fields) {
+        for (key, value) in &mut other.0 .0 {
             self.set(std::mem::take(key), std::mem::take(value));
         }
     }
 
     /// Removes `key` if present.
     pub(super) fn remove(&mut self, key: &str) {
-        // Keys are unique (`set` replaces): one `remove`, not a `retain` (its generic copy costs more).
-        if let Some(at) = self.0.iter().position(|(k, _)| k == key) {
-            self.0.remove(at);
-        }
+        self.0.remove(key);
     }
 
     /// Appends the object's JSON text to `out`.
     pub(super) fn write(&self, out: &mut String) {
+        let start = out.len();
         out.push('{');
-        for (i, (key, value)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json::push_str(out, key);
-            out.push(':');
-            out.push_str(value);
+        for (key, value) in &self.0 .0 {
+            json::push_member(out, start, key, value);
         }
         out.push('}');
     }
@@ -106,14 +96,14 @@ mod tests {
     fn fields_set_replace_in_place_and_write_back() {
         let mut f = Fields::parse(r#"{"a":1,"b":{"x":[1]},"a":3}"#).unwrap();
         assert_eq!(f.to_json(), r#"{"a":3,"b":{"x":[1]}}"#);
-        f.set("c".into(), "null".into());
-        f.set("a".into(), quoted("q\"").into());
+        f.put("c", "null");
+        f.put_owned("a", quoted("q\""));
         f.remove("b");
         assert_eq!(f.to_json(), r#"{"a":"q\"","c":null}"#);
         assert_eq!(f.get("c"), Some("null"));
         let mut g = Fields::default();
-        g.set("c".into(), "2".into());
-        g.set("d".into(), "4".into());
+        g.put("c", "2");
+        g.put("d", "4");
         f.extend(g);
         assert_eq!(f.to_json(), r#"{"a":"q\"","c":2,"d":4}"#);
         assert!(Fields::parse("[]").is_none());

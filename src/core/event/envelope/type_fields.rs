@@ -3,8 +3,6 @@
 //! `traits`; group `groupId`/`traits`; alias `previousId`.
 //! Imports `core::json` and `core::event`'s own modules; must not import another part of the core.
 
-use std::borrow::Cow;
-
 use super::fields::Fields;
 use super::{Call, Identity};
 use crate::core::endpoint_limits::is_admissible_id;
@@ -19,7 +17,7 @@ pub(super) fn push<'a>(
     call: &Call<'a>,
     who: &Identity<'_>,
     warnings: &mut Warnings,
-) -> Result<Option<Fields<'a>>, DropReason> {
+) -> Result<Option<Fields>, DropReason> {
     let r = call.resolved;
     let properties = call.arg(r.properties);
     let (traits, id) = match call.method {
@@ -81,9 +79,9 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
                 "{}"
             }
         };
-        (name.map(Cow::Owned), properties)
+        (name, properties)
     } else {
-        (event.map(Cow::Borrowed), call.arg(r.properties).unwrap_or("{}"))
+        (event.map(str::to_owned), call.arg(r.properties).unwrap_or("{}"))
     };
     let name = name.filter(|n| !n.is_empty()).ok_or(DropReason::EventMissing)?;
     push_text(out, ",\"event\":", Some(&name));
@@ -94,7 +92,7 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
 
 /// Page properties: the page context, then the caller's properties, then `category` (when
 /// given) and `name` (when non-empty).
-fn page_properties<'a>(page: &'a str, own: Option<&'a str>, category: Option<&str>, name: Option<&str>) -> Fields<'a> {
+fn page_properties(page: &str, own: Option<&str>, category: Option<&str>, name: Option<&str>) -> Fields {
     let mut properties = Fields::parse(page).unwrap_or_default();
     if let Some(own) = own.and_then(Fields::parse) {
         properties.extend(own);
