@@ -95,6 +95,8 @@ extern "C" {
     fn read_query_raw(search: i32, search_len: i32) -> i32;
     #[wasm_bindgen(js_name = hostDecodeAt)]
     fn percent_decode_raw(text: i32, text_len: i32, strict: i32) -> i32;
+    #[wasm_bindgen(js_name = hostDateAt)]
+    fn format_date_raw(ms: f64, http: i32) -> i32;
 }
 
 /// The text `host.js` last copied in (`alloc`), for the next taker.
@@ -206,6 +208,13 @@ pub fn read_query(search: &str) -> String {
 /// when `strict`, else js-cookie's value reader; `None` where it throws.
 pub fn percent_decode(text: &str, strict: bool) -> Option<String> {
     answer(percent_decode_raw(at(text.as_bytes()), text.len() as i32, strict as i32))
+}
+
+/// The browser's date formatter (`core::time::FormatDate`): `new Date(ms).toUTCString()` when `http`, else
+/// `.toISOString()`; empty where it throws (never for the `ms` the core asks about: `time::clamp`).
+pub fn format_date(ms: f64, http: bool) -> String {
+    ready();
+    answer(format_date_raw(ms, http as i32)).unwrap_or_default()
 }
 
 /// `listener(a, b)`, errors ignored.
