@@ -42,12 +42,18 @@ pub fn clamp(ms: f64) -> f64 {
 impl FormatDate {
     /// `2026-11-23T00:16:33.123Z`: event `timestamp` and `sentAt`.
     pub fn iso8601(self, ms: f64) -> String {
-        (self.0)(clamp(ms), false)
+        self.write(ms, false)
     }
 
     /// `Mon, 23 Nov 2026 00:16:33 GMT`: cookie `expires`.
     pub fn http_date(self, ms: f64) -> String {
-        (self.0)(clamp(ms), true)
+        self.write(ms, true)
+    }
+
+    /// One copy of the clamp and the call for every caller (inlined, each caller carried its own).
+    #[inline(never)]
+    fn write(self, ms: f64, http: bool) -> String {
+        (self.0)(clamp(ms), http)
     }
 }
 
