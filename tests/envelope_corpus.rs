@@ -11,6 +11,12 @@
 
 use std::fmt::Write;
 
+#[path = "../src/core/time_reference.rs"]
+mod time_reference;
+
+use time_reference::format_date;
+use wasm_analytics::core::time::FormatDate;
+
 use wasm_analytics::core::event::args::{resolve, Method};
 use wasm_analytics::core::event::envelope::{build, integration_booleans, Call, Env, Identity};
 
@@ -80,6 +86,7 @@ fn envelope_bodies_are_unchanged() {
             amp_id: None,
             stored_referrer: None,
             read_query: Some(read_query),
+            format_date: FormatDate(format_date),
             anonymize_ip: false,
         },
         Env {
@@ -93,6 +100,7 @@ fn envelope_bodies_are_unchanged() {
             amp_id: Some("amp-x"),
             stored_referrer: Some(r#"{"type":"stored","id":"1"}"#),
             read_query: Some(read_query),
+            format_date: FormatDate(format_date),
             anonymize_ip: true,
         },
     ];

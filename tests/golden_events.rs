@@ -10,6 +10,13 @@
 
 use wasm_analytics::core::event::args::{resolve, Method};
 use wasm_analytics::core::delivery::stamp;
+use wasm_analytics::core::time::FormatDate;
+
+#[path = "../src/core/time_reference.rs"]
+mod time_reference;
+
+/// The Rust reference formatter (the browser's is held to it by tests/browser_date_format.rs).
+const REFERENCE: FormatDate = FormatDate(time_reference::format_date);
 use wasm_analytics::core::event::envelope::{build, integration_booleans, Call, Env, Identity};
 
 const NOW_MS: f64 = 1_795_393_993_123.0; // 2026-11-23T00:33:13.123Z
@@ -49,6 +56,7 @@ fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> Str
         stored_referrer: None,
         anonymize_ip: false,
         read_query: Some(read_query),
+        format_date: REFERENCE,
     };
     let resolved = resolve(method, kinds);
     let page = page();
@@ -61,7 +69,7 @@ fn render(method: Method, kinds: &str, args: &[&str], who: &Identity<'_>) -> Str
         page: &page,
     };
     let event = build(&call, who, &env).expect("fixture calls are valid");
-    stamp::stamp(&event.body, SENT_MS, 1)
+    stamp::stamp(&event.body, &REFERENCE.iso8601(SENT_MS), 1)
 }
 
 fn anonymous() -> Identity<'static> {

@@ -8,6 +8,7 @@
 use crate::core::identity::cookie_codec::{self, CookieAttributes, PercentDecode};
 use crate::core::identity::cookie_domain;
 use crate::core::store::{Store, StoreKind};
+use crate::core::time::FormatDate;
 use crate::browser::host;
 use crate::browser::task_cache::TaskCache;
 
@@ -54,18 +55,18 @@ impl CookieStore {
 /// keeps (deleting the probe cookie at once); `None` on localhost, IP hosts, or when cookies fail.
 pub fn probe_domain() -> Option<String> {
     let hostname = host::hostname();
-    let expires = host::now_ms() + 60_000.0;
+    let expires = FormatDate(host::format_date).http_date(host::now_ms() + 60_000.0);
     // One set of attributes for every candidate (only the domain changes).
     let attributes = CookieAttributes::default();
     for &start in &cookie_domain::candidates(&hostname)? {
         let candidate = hostname.get(start..hostname.len()).unwrap_or_default();
-        let probe = cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "1", expires, &attributes, candidate);
+        let probe = cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "1", &expires, &attributes, candidate);
         if !host::set_cookie(&probe) {
             return None;
         }
         if cookie_codec::find_raw(&host::cookie(), cookie_domain::PROBE_NAME, host::percent_decode) == Some("1") {
             // Its deletion: the same cookie, empty and expired at the epoch.
-            host::set_cookie(&cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "", 0.0, &attributes, candidate));
+            host::set_cookie(&cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "", cookie_codec::EXPIRED, &attributes, candidate));
             return Some(candidate.to_owned());
         }
     }
@@ -93,7 +94,7 @@ impl Store for CookieStore {
         self.probe();
         self.jar.forget();
         let expires = host::now_ms() + self.max_age_ms;
-        let text = cookie_codec::assignment(key, raw, expires, &self.attributes);
+        let text = cookie_codec::assignment(key, raw, expires, FormatDate(host::format_date), &self.attributes);
         if !host::set_cookie(&text) {
             return false;
         }

@@ -41,6 +41,8 @@ extern "C" {
     fn do_raw(which: i32, a: i32, a_len: i32, b: i32, b_len: i32) -> bool;
     #[wasm_bindgen(js_name = hostRandomAt)]
     fn random_raw(bytes: i32, bytes_len: i32, cryptographic: i32) -> bool;
+    #[wasm_bindgen(js_name = hostDateAt)]
+    fn format_date_raw(ms: f64, http: i32) -> i32;
 }
 
 /// The text `host.js` last copied in (`alloc`), for the next taker.
@@ -261,6 +263,13 @@ pub fn read_query(search: &str) -> String {
 /// when `strict`, else js-cookie's value reader; `None` where it throws.
 pub fn percent_decode(text: &str, strict: bool) -> Option<String> {
     text_op(DECODE, text, strict as i32)
+}
+
+/// The browser's date formatter (`core::time::FormatDate`): `new Date(ms).toUTCString()` when `http`, else
+/// `.toISOString()`; empty where it throws (never for the `ms` the core asks about: `time::clamp`).
+pub fn format_date(ms: f64, http: bool) -> String {
+    ready();
+    answer(format_date_raw(ms, http as i32)).unwrap_or_default()
 }
 
 /// Tells instance `instance`'s drop listener (given to `host.js`'s `create`) `(a, b)`, errors ignored.

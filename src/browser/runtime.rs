@@ -25,6 +25,7 @@ use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::identity::Identity;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::store::{Gated, MemoryStore, Store, StoreKind};
+use crate::core::time::FormatDate;
 use crate::core::load_options::LoadOptions;
 use crate::core::tracker::Tracker;
 use crate::core::uuid;
@@ -106,7 +107,7 @@ pub fn start(options_json: &str) -> Shared {
     }
     let storing = Rc::new(Cell::new(consent.effects().store));
     let identity = Identity::new(&settings, browser_stores(&settings, &storing));
-    let tracker = Tracker::new(env.with_query_reader(host::read_query), identity, config, queue_store(&settings, retry_queue, &storing), leases.tab_id(), host::now_ms())
+    let tracker = Tracker::new(env.with_query_reader(host::read_query).with_date_format(FormatDate(host::format_date)), identity, config, queue_store(&settings, retry_queue, &storing), leases.tab_id(), host::now_ms())
         .with_consent(consent, storing);
     let runtime = Runtime {
         tracker,

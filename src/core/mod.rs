@@ -12,7 +12,8 @@
 //! small shared pieces
 //! every part may use (they import no part).
 //! Must not import: `wasm_bindgen`, `web_sys`, `js_sys`, `gloo*`, `getrandom`. Time comes in as
-//! `now_ms: f64` arguments, randomness through [`random::Random`], storage through [`store::Store`].
+//! `now_ms: f64` arguments (written as dates by the platform's [`time::FormatDate`], the core choosing which
+//! milliseconds), randomness through [`random::Random`], storage through [`store::Store`].
 //! `scripts/check-core-purity` fails the build when this rule is broken.
 
 pub mod consent;

@@ -1,94 +1,60 @@
-//! Calendar formatting of epoch milliseconds: ISO-8601 for event timestamps, the HTTP date for
-//! cookie `expires`. The clock itself is an input (`now_ms`), never read here.
-//! Imports nothing; must not read a clock.
+//! Dates: which epoch milliseconds are formatted (ISO-8601 for event timestamps, the HTTP date for
+//! cookie `expires`) is decided here ([`clamp`]); the formatting itself is the platform's
+//! ([`FormatDate`]: the browser's `Date`, the Rust reference `time_reference.rs` in tests). The clock
+//! is an input too (`now_ms`), never read here. Imports nothing; must not read a clock.
 
-/// A UTC calendar time broken into fields.
-struct Civil {
-    year: i64,
-    month: u32,
-    day: u32,
-    weekday: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
-    millis: u32,
-}
+/// The platform's date formatter: `(ms, http)` gives `ms` as `Date.prototype.toUTCString` writes it
+/// when `http` (`Mon, 23 Nov 2026 00:16:33 GMT`), else as `toISOString` does
+/// (`2026-11-23T00:16:33.123Z`). It is only asked about what [`clamp`] gives (years 0–9999; a fraction
+/// is truncated toward zero). The browser's is `host.js` `hostDate`; the host tests give
+/// `time_reference::format_date`, which tests/browser_date_format.rs holds the browser's to. The
+/// default writes nothing (no platform formatter).
+#[derive(Clone, Copy, Debug)]
+pub struct FormatDate(pub fn(f64, bool) -> String);
 
-fn civil(ms: f64) -> Civil {
-    let ms = if ms.is_finite() { ms as i64 } else { 0 };
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000) as u32;
-    // Howard Hinnant's days-from-civil inverse.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Civil {
-        year,
-        month,
-        day,
-        weekday: (days + 4).rem_euclid(7) as u32,
-        hour: in_day / 3_600_000,
-        minute: in_day / 60_000 % 60,
-        second: in_day / 1000 % 60,
-        millis: in_day % 1000,
+impl Default for FormatDate {
+    fn default() -> Self {
+        FormatDate(unformatted)
     }
 }
 
-/// Appends `n` in exactly as many digits as `unit` has zeros plus one (`unit` 100: `007`); `n` is
-/// below `10 * unit`. No intermediate `String`, no digit buffer to index.
-fn push_padded(out: &mut String, n: u32, mut unit: u32) {
-    while unit > 0 {
-        out.push(char::from(b'0' + (n / unit % 10) as u8));
-        unit /= 10;
+fn unformatted(_: f64, _: bool) -> String {
+    String::new()
+}
+
+/// The first millisecond of year 0 (`0000-01-01T00:00:00.000Z`).
+pub const MIN_MS: f64 = -62_167_219_200_000.0;
+/// The last millisecond of year 9999 (`9999-12-31T23:59:59.999Z`).
+pub const MAX_MS: f64 = 253_402_300_799_999.0;
+
+/// The milliseconds actually formatted for `ms`: `ms` within years 0–9999 ([`MIN_MS`]`..=`[`MAX_MS`]),
+/// where `toISOString` and `toUTCString` agree on a four-digit year (outside, `toISOString` writes
+/// `+010000`/`-000001` and throws past ±8.64e15); the nearest edge beyond them; the epoch (0) for NaN
+/// and ±Infinity. Fractions are kept: `Date` truncates them toward zero, as the reference does.
+pub fn clamp(ms: f64) -> f64 {
+    if ms.is_finite() {
+        ms.clamp(MIN_MS, MAX_MS)
+    } else {
+        0.0
     }
 }
 
-/// Weekday and month abbreviations, three letters each (one text, no table of slices).
-const WEEKDAYS: &str = "SunMonTueWedThuFriSat";
-const MONTHS: &str = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-/// `ms` written after `template`: `y` the year (4 digits, clamped to 0–9999), `o` month, `d` day, `h`
-/// hour, `i` minute, `s` second (2 digits each), `l` milliseconds (3), `w` and `n` the weekday and
-/// month abbreviations; any other byte is itself.
-fn format(ms: f64, template: &[u8]) -> String {
-    let c = civil(ms);
-    let mut out = String::with_capacity(32);
-    let fields = [c.year.clamp(0, 9999) as u32, c.month, c.day, c.hour, c.minute, c.second, c.millis];
-    for &t in template {
-        let mut at = 0;
-        while at < FIELD_LETTERS.len() && FIELD_LETTERS[at] != t {
-            at += 1;
-        }
-        if let Some(&n) = fields.get(at) {
-            push_padded(&mut out, n, match at { 0 => 1000, 6 => 100, _ => 10 });
-        } else if t == b'w' || t == b'n' {
-            let (names, at) = if t == b'w' { (WEEKDAYS, c.weekday) } else { (MONTHS, c.month - 1) };
-            let at = at as usize * 3;
-            out.push_str(names.get(at..at + 3).unwrap_or_default());
-        } else {
-            out.push(char::from(t));
-        }
+impl FormatDate {
+    /// `2026-11-23T00:16:33.123Z`: event `timestamp` and `sentAt`.
+    pub fn iso8601(self, ms: f64) -> String {
+        self.write(ms, false)
     }
-    out
-}
 
-/// The numeric fields' template letters, in `format`'s field order.
-const FIELD_LETTERS: &[u8; 7] = b"yodhisl";
+    /// `Mon, 23 Nov 2026 00:16:33 GMT`: cookie `expires`.
+    pub fn http_date(self, ms: f64) -> String {
+        self.write(ms, true)
+    }
 
-/// `2026-11-23T00:16:33.123Z`, as `Date.prototype.toISOString` writes it (years 0–9999).
-pub fn iso8601(ms: f64) -> String {
-    format(ms, b"y-o-dTh:i:s.lZ")
-}
-
-/// `Mon, 23 Nov 2026 00:16:33 GMT`, as `Date.prototype.toUTCString` writes it (cookie `expires`).
-pub fn http_date(ms: f64) -> String {
-    format(ms, b"w, d n y h:i:s GMT")
+    /// One copy of the clamp and the call for every caller (inlined, each caller carried its own).
+    #[inline(never)]
+    fn write(self, ms: f64, http: bool) -> String {
+        (self.0)(clamp(ms), http)
+    }
 }
 
 /// True for the date-time forms Segment-compatible endpoints accept as `timestamp`:
@@ -141,6 +107,15 @@ fn field(b: &[u8], at: usize, min: u8, max: u8) -> bool {
     tens <= 9 && ones <= 9 && (min..=max).contains(&(tens * 10 + ones))
 }
 
+/// The reference formatter the host tests format dates with (see [`FormatDate`]).
+#[cfg(test)]
+#[path = "time_reference.rs"]
+pub mod time_reference;
+
+/// [`FormatDate`] with the Rust reference.
+#[cfg(test)]
+pub const REFERENCE: FormatDate = FormatDate(time_reference::format_date);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,9 +154,48 @@ mod tests {
             (f64::NAN, "1970-01-01T00:00:00.000Z", "Thu, 01 Jan 1970 00:00:00 GMT"),
         ];
         for &(ms, iso, http) in table {
-            assert_eq!(iso8601(ms), iso, "{ms}");
-            assert_eq!(http_date(ms), http, "{ms}");
+            assert_eq!(REFERENCE.iso8601(ms), iso, "{ms}");
+            assert_eq!(REFERENCE.http_date(ms), http, "{ms}");
         }
+    }
+
+    #[test]
+    fn the_core_formats_only_years_0_to_9999() {
+        // (ms, what the platform is asked to format)
+        let table: &[(f64, f64)] = &[
+            (0.0, 0.0),
+            (-1.0, -1.0),
+            (0.5, 0.5),
+            (-0.5, -0.5),
+            (MIN_MS, MIN_MS),
+            (MIN_MS - 1.0, MIN_MS),
+            (MIN_MS - 0.5, MIN_MS),
+            (MAX_MS, MAX_MS),
+            (MAX_MS + 0.5, MAX_MS),
+            (MAX_MS + 1.0, MAX_MS),
+            (8.64e15, MAX_MS),
+            (8.64e15 + 1.0, MAX_MS),
+            (-8.64e15 - 1.0, MIN_MS),
+            (f64::MAX, MAX_MS),
+            (f64::MIN, MIN_MS),
+            (f64::NAN, 0.0),
+            (f64::INFINITY, 0.0),
+            (f64::NEG_INFINITY, 0.0),
+        ];
+        for &(ms, asked) in table {
+            assert_eq!(clamp(ms).to_bits(), asked.to_bits(), "{ms}");
+        }
+        let edges = [
+            (MIN_MS, "0000-01-01T00:00:00.000Z", "Sat, 01 Jan 0000 00:00:00 GMT"),
+            (MAX_MS + 1.0, "9999-12-31T23:59:59.999Z", "Fri, 31 Dec 9999 23:59:59 GMT"),
+            (f64::NEG_INFINITY, "1970-01-01T00:00:00.000Z", "Thu, 01 Jan 1970 00:00:00 GMT"),
+            (f64::INFINITY, "1970-01-01T00:00:00.000Z", "Thu, 01 Jan 1970 00:00:00 GMT"),
+        ];
+        for (ms, iso, http) in edges {
+            assert_eq!(REFERENCE.iso8601(ms), iso, "{ms}");
+            assert_eq!(REFERENCE.http_date(ms), http, "{ms}");
+        }
+        assert_eq!(FormatDate::default().iso8601(0.0), "", "no platform formatter: nothing");
     }
 }
 

@@ -25,6 +25,7 @@ use crate::core::event::campaign::ReadQuery;
 use crate::core::event::page_context;
 use crate::core::random::Random;
 use crate::core::store::Store;
+use crate::core::time::FormatDate;
 use crate::core::{json, uuid};
 
 /// What stays the same for every event of a page, read once from the init options.
@@ -39,6 +40,7 @@ pub struct PageEnv {
     integrations: String,
     anonymize_ip: bool,
     read_query: Option<ReadQuery>,
+    format_date: FormatDate,
 }
 
 impl PageEnv {
@@ -58,6 +60,7 @@ impl PageEnv {
             integrations: envelope::integration_booleans(integrations.unwrap_or("{}")),
             anonymize_ip,
             read_query: None,
+            format_date: FormatDate::default(),
         }
     }
 
@@ -65,6 +68,12 @@ impl PageEnv {
     /// their page's query (the shell passes the browser's; without one there is no query enrichment).
     pub fn with_query_reader(mut self, read_query: ReadQuery) -> Self {
         self.read_query = Some(read_query);
+        self
+    }
+
+    /// With the platform's date formatter (event `timestamp`, `sentAt`); without one they are empty.
+    pub fn with_date_format(mut self, format_date: FormatDate) -> Self {
+        self.format_date = format_date;
         self
     }
 
@@ -84,6 +93,7 @@ impl PageEnv {
             integrations: &self.integrations,
             anonymize_ip: self.anonymize_ip,
             read_query: self.read_query,
+            format_date: self.format_date,
             ..Env::default()
         }
     }
@@ -133,7 +143,7 @@ impl Tracker {
     /// A tracker whose queue lives under tab `tab_id`'s keys in `queue_store`; events already
     /// stored there are restored (same messageId, body and attempts) and sent again.
     pub fn new(env: PageEnv, identity: Identity, config: Config, queue_store: Box<dyn Store>, tab_id: &str, now_ms: f64) -> Self {
-        let outbox = Outbox::new(config, SegmentWire::new(env.write_key()));
+        let outbox = Outbox::new(config, SegmentWire::new(env.write_key(), env.format_date));
         let queue_prefix = queue_format::event_key_prefix(env.write_key(), tab_id);
         let consent = Consent::new(ConsentSettings::parse("{}"), None);
         let mut tracker = Tracker {

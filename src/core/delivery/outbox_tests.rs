@@ -11,7 +11,7 @@ const PAGE_HIDE: Mode = Mode::PageHide { budget_bytes: 64 * 1024 };
 const WAITING: Config = Config { max_batch_count: 20, max_batch_bytes: 32 * 1024, flush_interval_ms: 1000.0, ..Config::DEFAULT };
 
 fn outbox(config: Config) -> Outbox<SegmentWire> {
-    Outbox::new(config, SegmentWire::new("WK"))
+    Outbox::new(config, SegmentWire::new("WK", crate::core::time::REFERENCE))
 }
 
 fn body(id: &str) -> String {

@@ -3,9 +3,9 @@
 //! A queued body never holds `sentAt` or `_metadata`; they are added per attempt, here:
 //! standard mode sends [`stamp`]ed bodies one per request, batch mode sends one [`batch`]
 //! (`{batch:[…], sentAt, writeKey}`, events without their own `sentAt`).
-//! Pure; imports only `core::{json, time}`; must not import `core::identity`, `core::event` or any platform crate.
+//! Pure; imports only `core::json` (the send time comes formatted, by the wire's `time::FormatDate`); must not import `core::identity`, `core::event` or any platform crate.
 
-use crate::core::{json, time};
+use crate::core::json;
 
 /// `_metadata` for every event: `Segment.io` is the one bundled destination; nothing is
 /// unbundled and no bundled configuration ids exist (there are no CDN settings).
@@ -28,28 +28,29 @@ fn open(body: &str) -> Option<&str> {
 }
 
 /// Standard mode: the body of one request. Call at send time, on every attempt; `attempts`
-/// counts this one (1 for the first send).
-pub fn stamp(body: &str, sent_at_ms: f64, attempts: u32) -> String {
+/// counts this one (1 for the first send); `sent_at` is the send time as ISO-8601
+/// (`time::FormatDate::iso8601`).
+pub fn stamp(body: &str, sent_at: &str, attempts: u32) -> String {
     let Some(head) = open(body) else {
         return body.to_string();
     };
     let mut out = String::with_capacity(body.len() + 128);
     out.push_str(head);
     push_metadata(&mut out, attempts);
-    push_sent_at(&mut out, sent_at_ms);
+    push_sent_at(&mut out, sent_at);
     out.push('}');
     out
 }
 
 /// Appends `,"sentAt":"…Z"`.
-fn push_sent_at(out: &mut String, sent_at_ms: f64) {
+fn push_sent_at(out: &mut String, sent_at: &str) {
     out.push_str(",\"sentAt\":");
-    json::push_str(out, &time::iso8601(sent_at_ms));
+    json::push_str(out, sent_at);
 }
 
 /// Batch mode: the body of one `/b` request. Call at send time; each event is a queued body and
-/// its attempt count (1 for the first send).
-pub fn batch(write_key: &str, events: &[(&str, u32)], sent_at_ms: f64) -> String {
+/// its attempt count (1 for the first send); `sent_at` as for [`stamp`].
+pub fn batch(write_key: &str, events: &[(&str, u32)], sent_at: &str) -> String {
     // A loop, not `map(..).sum()`: its `Map::fold` copy costs more wasm.
     let mut total = 96;
     for (body, _) in events {
@@ -69,7 +70,7 @@ pub fn batch(write_key: &str, events: &[(&str, u32)], sent_at_ms: f64) -> String
         out.push('}');
     }
     out.push(']');
-    push_sent_at(&mut out, sent_at_ms);
+    push_sent_at(&mut out, sent_at);
     out.push_str(",\"writeKey\":");
     json::push_str(&mut out, write_key);
     out.push('}');
@@ -80,7 +81,8 @@ pub fn batch(write_key: &str, events: &[(&str, u32)], sent_at_ms: f64) -> String
 mod tests {
     use super::*;
 
-    const T: f64 = 1_795_393_993_123.0;
+    /// `crate::core::time::REFERENCE.iso8601(1_795_393_993_123.0)`.
+    const T: &str = "2026-11-23T00:33:13.123Z";
 
     #[test]
     fn stamp_adds_metadata_and_sent_at() {

@@ -5,6 +5,7 @@
 
 use crate::core::delivery::stamp;
 use crate::core::json;
+use crate::core::time::FormatDate;
 
 /// Builds request bodies from queued event texts. Sizes must be upper bounds of what is added.
 pub trait Wire {
@@ -24,6 +25,7 @@ pub trait Wire {
 pub struct SegmentWire {
     write_key: String,
     batch_overhead: usize,
+    format_date: FormatDate,
 }
 
 /// Upper bound of what `delivery::stamp` adds to one event: `,"_metadata":{…,"retryCount":N}`
@@ -33,21 +35,21 @@ const EVENT_OVERHEAD: usize = 160;
 const BATCH_FRAME: usize = 10 + 11 + 26 + 12 + 1;
 
 impl SegmentWire {
-    /// The wire for the source `write_key`.
-    pub fn new(write_key: &str) -> Self {
+    /// The wire for the source `write_key`, `sentAt` written by `format_date`.
+    pub fn new(write_key: &str, format_date: FormatDate) -> Self {
         let mut quoted = String::new();
         json::push_str(&mut quoted, write_key);
-        SegmentWire { write_key: write_key.to_owned(), batch_overhead: BATCH_FRAME + quoted.len() }
+        SegmentWire { write_key: write_key.to_owned(), batch_overhead: BATCH_FRAME + quoted.len(), format_date }
     }
 }
 
 impl Wire for SegmentWire {
     fn single(&self, body_json: &str, attempt: u32, sent_at_ms: f64) -> String {
-        stamp::stamp(body_json, sent_at_ms, attempt)
+        stamp::stamp(body_json, &self.format_date.iso8601(sent_at_ms), attempt)
     }
 
     fn batch(&self, events: &[(&str, u32)], sent_at_ms: f64) -> String {
-        stamp::batch(&self.write_key, events, sent_at_ms)
+        stamp::batch(&self.write_key, events, &self.format_date.iso8601(sent_at_ms))
     }
 
     fn batch_overhead(&self) -> usize {
@@ -67,7 +69,7 @@ mod tests {
 
     #[test]
     fn stated_overheads_bound_the_real_bodies() {
-        let wire = SegmentWire::new("w\"k");
+        let wire = SegmentWire::new("w\"k", crate::core::time::REFERENCE);
         let body = r#"{"type":"track","event":"x"}"#;
         for attempt in [1, 2, 10, u32::MAX] {
             assert!(wire.single(body, attempt, T).len() <= body.len() + wire.event_overhead());
@@ -80,7 +82,7 @@ mod tests {
 
     #[test]
     fn retry_count_counts_this_attempt() {
-        let wire = SegmentWire::new("wk");
+        let wire = SegmentWire::new("wk", crate::core::time::REFERENCE);
         assert!(!wire.single("{}", 1, T).contains("retryCount"));
         assert!(wire.single("{}", 2, T).contains("\"retryCount\":2"));
         assert!(wire.batch(&[("{}", 3)], T).contains("\"retryCount\":3"));

@@ -38,7 +38,8 @@ use crate::core::event::args::{DropReason, Method, Resolved, Warning, Warnings};
 use crate::core::event::call_options::Options;
 use crate::core::event::campaign::ReadQuery;
 use crate::core::event::admit::admit;
-use crate::core::{json, time};
+use crate::core::time::{self, FormatDate};
+use crate::core::json;
 use crate::core::endpoint_limits::is_admissible_id as admissible_id;
 
 /// `context.library.version` for the script-tag build (analytics.js CDN naming, our version).
@@ -103,6 +104,8 @@ pub struct Env<'a> {
     pub stored_referrer: Option<&'a str>,
     /// The platform's reading of a page's query (`campaign`, ad `referrer`); none: no query enrichment.
     pub read_query: Option<ReadQuery>,
+    /// The platform's date formatter (`timestamp`); the default writes nothing.
+    pub format_date: FormatDate,
     /// The `anonymizeIp` init option: events carry `context.anonymizeIp: true` (the collector stores the
     /// address truncated).
     pub anonymize_ip: bool,
@@ -160,7 +163,7 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
             if given.is_some_and(|raw| raw != "null") {
                 warnings.add(Warning::TimestampInvalid);
             }
-            json::push_str(&mut body, &time::iso8601(call.now_ms));
+            json::push_str(&mut body, &env.format_date.iso8601(call.now_ms));
         }
     }
     body.push_str(",\"integrations\":");

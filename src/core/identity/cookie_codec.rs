@@ -11,7 +11,8 @@
 //! where and how it applies is ruled here.
 
 pub use crate::core::store::PercentDecode;
-use crate::core::{text, time};
+use crate::core::text;
+use crate::core::time::FormatDate;
 
 /// The attributes written with every identity cookie (the `cookie` init option after defaults).
 #[derive(Clone, Debug, PartialEq)]
@@ -136,14 +137,18 @@ fn push_attribute(out: &mut String, label: &str, value: &str) {
 }
 
 /// The `document.cookie = …` text that stores `raw_value` (an encoded value, re-checked here)
-/// under `name` until `expires_ms` (ms since the epoch), with `attrs`:
-/// `name=value; expires=<http date>; path=/; domain=…; SameSite=Lax[; Secure]`.
-pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes) -> String {
-    assignment_on(name, raw_value, expires_ms, attrs, attrs.domain.as_deref().unwrap_or(""))
+/// under `name` until `expires_ms` (ms since the epoch, written by the platform's `format_date`), with
+/// `attrs`: `name=value; expires=<http date>; path=/; domain=…; SameSite=Lax[; Secure]`.
+pub fn assignment(name: &str, raw_value: &str, expires_ms: f64, format_date: FormatDate, attrs: &CookieAttributes) -> String {
+    assignment_on(name, raw_value, &format_date.http_date(expires_ms), attrs, attrs.domain.as_deref().unwrap_or(""))
 }
 
-/// [`assignment`] with `domain` in place of `attrs.domain` (empty: host-only).
-pub fn assignment_on(name: &str, raw_value: &str, expires_ms: f64, attrs: &CookieAttributes, domain: &str) -> String {
+/// The epoch as an HTTP date: the `expires` of a deletion.
+pub const EXPIRED: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
+
+/// [`assignment`] with its `expires` date already written (`time::FormatDate::http_date`, or
+/// [`EXPIRED`]) and `domain` in place of `attrs.domain` (empty: host-only).
+pub fn assignment_on(name: &str, raw_value: &str, expires: &str, attrs: &CookieAttributes, domain: &str) -> String {
     let mut out = String::new();
     push_encoded(&mut out, name, NAME_BARE);
     out.push('=');
@@ -151,7 +156,7 @@ pub fn assignment_on(name: &str, raw_value: &str, expires_ms: f64, attrs: &Cooki
     // includes `%`) are percent-encoded (a no-op on `encode_value` output).
     push_encoded(&mut out, raw_value, RAW_VALUE_BARE);
     out.push_str("; expires=");
-    out.push_str(&time::http_date(expires_ms));
+    out.push_str(expires);
     push_attribute(&mut out, "path", &attrs.path);
     push_attribute(&mut out, "domain", domain);
     push_attribute(&mut out, "SameSite", &attrs.same_site);
@@ -164,14 +169,14 @@ pub fn assignment_on(name: &str, raw_value: &str, expires_ms: f64, attrs: &Cooki
 /// The `document.cookie = …` text that deletes cookie `name` written with `attrs`
 /// (empty value, expired at the epoch; domain, path and Secure must match the original).
 pub fn deletion(name: &str, attrs: &CookieAttributes) -> String {
-    assignment(name, "", 0.0, attrs)
+    assignment_on(name, "", EXPIRED, attrs, attrs.domain.as_deref().unwrap_or(""))
 }
 
 /// The [`deletion`] of the host-only copy of cookie `name` written with `attrs` (see
 /// [`shadowing_host_only`]); `None` when `attrs` writes host-only itself.
 pub fn host_only_deletion(name: &str, attrs: &CookieAttributes) -> Option<String> {
     attrs.domain.as_ref()?;
-    Some(assignment_on(name, "", 0.0, attrs, ""))
+    Some(assignment_on(name, "", EXPIRED, attrs, ""))
 }
 
 /// The attributes of the host-only copy of a cookie written with `attrs`, which a domain cookie

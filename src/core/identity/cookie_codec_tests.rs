@@ -3,6 +3,7 @@
 //! Rust reference decoder; tests/browser_percent_decode.rs holds the browser's to it.
 
 use super::percent_decode_reference::{percent_decode, push_utf8};
+use crate::core::time::REFERENCE;
 use super::*;
 
 /// `push_utf8` accepts and decodes exactly what `str::from_utf8` does: a table of edge forms, then
@@ -134,12 +135,13 @@ fn assignment_and_deletion_strings() {
         ),
     ];
     for (a, want) in table {
-        assert_eq!(assignment("ajs_anonymous_id", "v", year_ms, a), *want);
+        assert_eq!(assignment("ajs_anonymous_id", "v", year_ms, REFERENCE, a), *want);
     }
     assert_eq!(
         deletion("ajs_user_id", &attrs(Some("example.com"), false)),
         "ajs_user_id=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/; domain=example.com; SameSite=Lax"
     );
+    assert_eq!(EXPIRED, REFERENCE.http_date(0.0), "a deletion expires at the epoch");
 }
 
 /// Splits an assignment the way a browser does: the first `;` ends name=value, the rest are attributes.
@@ -164,7 +166,7 @@ fn no_input_can_inject_an_attribute_or_a_second_cookie() {
     ];
     let a = attrs(Some("example.com"), false);
     for attack in attacks {
-        for text in [assignment(attack, &encode_value(attack), 0.0, &a), assignment("k", attack, 0.0, &a)] {
+        for text in [assignment(attack, &encode_value(attack), 0.0, REFERENCE, &a), assignment("k", attack, 0.0, REFERENCE, &a)] {
             let (name, value, attributes) = browser_view(&text);
             assert!(!text.contains(['\r', '\n', '\0', '\t']), "{text:?}");
             assert!(!name.contains([' ', ',', '\n', '=']) && !value.contains([' ', ',', '\n', '"', '\\']), "{text:?}");
@@ -172,7 +174,7 @@ fn no_input_can_inject_an_attribute_or_a_second_cookie() {
             assert_eq!(labels, ["expires", "path", "domain", "SameSite"], "{text:?}");
         }
         let encoded = encode_value(attack);
-        let text = assignment("ajs_user_id", &encoded, 0.0, &a);
+        let text = assignment("ajs_user_id", &encoded, 0.0, REFERENCE, &a);
         let header = browser_view(&text);
         assert_eq!(decode_value(&header.1, percent_decode).as_deref(), Some(attack), "round trip of {attack:?}");
     }

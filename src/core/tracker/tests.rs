@@ -3,6 +3,7 @@
 use super::*;
 use crate::core::delivery::{Config, Mode, Outcome};
 use crate::core::random::CountingRandom;
+use crate::core::time::REFERENCE;
 use crate::core::load_options::LoadOptions;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::store::{MemoryStore, Store, StoreKind};
@@ -48,7 +49,7 @@ fn page_load(queue: &Shared, identity_store: &Shared) -> Page {
     let env = LoadOptions::parse(OPTIONS).page.with_query_reader(|search| {
         assert_eq!(search, "?utm_source=g");
         r#"{"campaign":{"source":"g"}}"#.to_string()
-    });
+    }).with_date_format(REFERENCE);
     let tracker = Tracker::new(env, identity, config, Box::new(queue.clone()), "tab-1", NOW);
     Page { tracker, random: CountingRandom::default(), identity_store: identity_store.clone() }
 }
@@ -169,7 +170,7 @@ fn an_orphaned_tab_queue_is_adopted_and_removed() {
     let settings = IdentitySettings::parse("{}");
     let identity = Identity::new(&settings, vec![Box::new(ids.clone())]);
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
-    let mut live = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue.clone()), "tab-2", NOW);
+    let mut live = Tracker::new(LoadOptions::parse(OPTIONS).page.with_date_format(REFERENCE), identity, config, Box::new(queue.clone()), "tab-2", NOW);
     assert_eq!(live.adopt("tab-1", NOW), 1);
     assert_eq!(live.adopt("old-tab", NOW), 0, "a development-only whole-queue item is not a queue");
     let keys = queue.0.borrow().keys_with_prefix("wa:");
@@ -285,7 +286,7 @@ fn host_timing_of_build_and_enqueue() {
             page.tracker.enqueue_built(event, NOW);
         }
         best_queue = best_queue.min(start.elapsed().as_secs_f64() * 1e6 / 2000.0);
-        page.tracker.outbox = Outbox::new(Config::DEFAULT, SegmentWire::new("wk"));
+        page.tracker.outbox = Outbox::new(Config::DEFAULT, SegmentWire::new("wk", REFERENCE));
     }
     println!("best of 15 rounds: build {best_build:.2} µs, enqueue {best_queue:.2} µs per call");
 }
@@ -304,7 +305,7 @@ fn user_agent_data_from_the_browser_facts_is_sent_when_it_is_an_object() {
         let (queue, ids) = (shared(), shared());
         let settings = IdentitySettings::parse("{}");
         let identity = Identity::new(&settings, vec![Box::new(ids.clone())]);
-        let mut tracker = Tracker::new(LoadOptions::parse(&options).page, identity, Config::DEFAULT, Box::new(queue.clone()), "t", NOW);
+        let mut tracker = Tracker::new(LoadOptions::parse(&options).page.with_date_format(REFERENCE), identity, Config::DEFAULT, Box::new(queue.clone()), "t", NOW);
         let body = tracker.build(Method::Track, "s", &["E"], PAGE, NOW, &mut CountingRandom::default()).unwrap().body;
         let context = field(&body, "context");
         assert_eq!(field(&context, "userAgentData"), *want, "{facts}");
@@ -336,7 +337,7 @@ fn consent_page(options: &str, remembered: Option<&str>, queue: &Shared, ids: &S
     let identity = Identity::new(&settings, vec![Box::new(identity_store), Box::new(MemoryStore::new(StoreKind::Memory))]);
     let config = Config { flush_interval_ms: 0.0, ..Config::DEFAULT };
     let queue_store = Gated::new(Box::new(queue.clone()), open.clone(), false, None);
-    let tracker = Tracker::new(LoadOptions::parse(OPTIONS).page, identity, config, Box::new(queue_store), "tab-1", NOW)
+    let tracker = Tracker::new(LoadOptions::parse(OPTIONS).page.with_date_format(REFERENCE), identity, config, Box::new(queue_store), "tab-1", NOW)
         .with_consent(consent, open);
     Page { tracker, random: CountingRandom::default(), identity_store: ids.clone() }
 }
@@ -416,7 +417,7 @@ fn grant_sends_the_buffer_in_call_order_with_original_times_then_stores_the_same
     let all = transmits.join("\n");
     let (one, two) = (all.find("\"One\"").unwrap(), all.find("\"Two\"").unwrap());
     assert!(one < two, "call order");
-    assert!(all.contains(&format!("\"timestamp\":\"{}\"", crate::core::time::iso8601(NOW))), "original time: {all}");
+    assert!(all.contains(&format!("\"timestamp\":\"{}\"", REFERENCE.iso8601(NOW))), "original time: {all}");
     assert!(all.contains(r#""consent":{"categoryPreferences":{"Analytics":true}}"#), "{all}");
     assert!(all.contains(&anonymous_id));
 }
@@ -451,7 +452,7 @@ fn anonymize_ip_marks_every_event_and_a_call_can_set_its_own_ip() {
     ];
     for (init, options, ip, anonymize) in table {
         let identity = Identity::new(&IdentitySettings::parse("{}"), vec![Box::new(MemoryStore::new(StoreKind::Memory))]);
-        let mut tracker = Tracker::new(LoadOptions::parse(init).page, identity, Config::DEFAULT, Box::new(MemoryStore::new(StoreKind::Memory)), "t", NOW);
+        let mut tracker = Tracker::new(LoadOptions::parse(init).page.with_date_format(REFERENCE), identity, Config::DEFAULT, Box::new(MemoryStore::new(StoreKind::Memory)), "t", NOW);
         let body = tracker.build(Method::Track, "soo", &["E", "{}", options], PAGE, NOW, &mut CountingRandom::default()).unwrap().body;
         let context = field(&body, "context");
         assert_eq!(json::get(&context, "ip").unwrap_or("<absent>"), *ip, "{init} {options}");

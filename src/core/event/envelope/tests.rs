@@ -39,6 +39,7 @@ fn case<'a>(method: Method, kinds: &'a str, args: &[&'a str]) -> Case<'a> {
             timezone: Some("UTC"),
             integrations: "{}",
             read_query: Some(read_query),
+            format_date: crate::core::time::REFERENCE,
             ..Env::default()
         },
     }
