@@ -13,8 +13,10 @@ use std::cell::{Cell, RefCell};
 use crate::browser::host;
 
 /// A waiting callback. Its own trait rather than `dyn FnOnce`/`dyn FnMut`: their vtables carry a
-/// `call_once` shim per closure, this one only `run`.
-trait Run {
+/// `call_once` shim per closure, this one only `run`. The runtime implements it once for all its
+/// callbacks (plain data naming what to do), instead of one closure type (one `run` copy) each.
+pub trait Run {
+    /// Runs the callback with the two numbers `host.js` passed to `wake`.
     fn run(&mut self, a: f64, b: f64);
 }
 
@@ -55,7 +57,9 @@ unsafe impl<T> Sync for OneThread<T> {}
 static SLOTS: OneThread<RefCell<Vec<Slot>>> = OneThread(RefCell::new(Vec::new()));
 static NEXT_ID: OneThread<Cell<i32>> = OneThread(Cell::new(0));
 
-fn register(repeat: bool, f: Box<dyn Run>) -> i32 {
+/// Registers `f` to run when its id is woken (every time with `repeat`, until [`cancel`]; else once);
+/// returns the id.
+pub fn register(repeat: bool, f: Box<dyn Run>) -> i32 {
     let id = NEXT_ID.0.get();
     NEXT_ID.0.set(id.wrapping_add(1));
     // `host.js` finds `wake` on the wasm's exports.

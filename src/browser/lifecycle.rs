@@ -13,7 +13,7 @@ pub use crate::core::delivery::page_lifecycle::PageEvent;
 /// The event `host.js` reports as `(index, flag)`: its index in `host.js`'s `EVENTS`
 /// ([`page_event::EVENTS`]), the flag being `persisted`
 /// or, for `visibilitychange`, "now hidden".
-fn page_event(index: f64, flag: f64) -> Option<PageEvent> {
+pub fn page_event(index: f64, flag: f64) -> Option<PageEvent> {
     let flag = flag > 0.0;
     Some(match index as u32 {
         page_event::PAGEHIDE => PageEvent::PageHide { persisted: flag },
@@ -35,11 +35,16 @@ impl Lifecycle {
     /// Starts listening; `on_event` receives every change. An event arriving while `on_event` is
     /// still running (a synchronous dispatch from inside it) is skipped rather than re-entered.
     pub fn listen(mut on_event: impl FnMut(PageEvent) + 'static) -> Lifecycle {
-        let id = callbacks::many(move |index, flag| {
+        Lifecycle::listen_with(callbacks::many(move |index, flag| {
             if let Some(event) = page_event(index, flag) {
                 on_event(event);
             }
-        });
+        }))
+    }
+
+    /// [`Lifecycle::listen`] for a callback already registered as repeating (see `callbacks::register`):
+    /// it is woken with `(index, flag)`, which [`page_event`] reads.
+    pub fn listen_with(id: i32) -> Lifecycle {
         host::listen(id);
         Lifecycle { id }
     }
@@ -62,7 +67,11 @@ pub struct Timer {
 impl Timer {
     /// Runs `f` once after `delay_ms` (clamped to what `setTimeout` accepts).
     pub fn after(delay_ms: f64, f: impl FnOnce() + 'static) -> Option<Timer> {
-        let id = callbacks::once(move |_, _| f());
+        Timer::after_with(delay_ms, callbacks::once(move |_, _| f()))
+    }
+
+    /// [`Timer::after`] for a callback already registered as one-shot (see `callbacks::register`).
+    pub fn after_with(delay_ms: f64, id: i32) -> Option<Timer> {
         Some(Timer { id, handle: host::timer(id, clamp_delay(delay_ms)) })
     }
 }

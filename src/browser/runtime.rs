@@ -12,12 +12,13 @@ use std::rc::Rc;
 use crate::browser::consent_store;
 use crate::browser::cookie_store::CookieStore;
 use crate::browser::crypto_random::CryptoRandom;
-use crate::browser::lifecycle::{Lifecycle, PageEvent, Timer};
+use crate::browser::lifecycle::{self, Lifecycle, PageEvent, Timer};
 use crate::browser::local_store::LocalStore;
 use crate::browser::callbacks;
 use crate::browser::transport::{self, Transport};
 use crate::core::consent::Consent;
 use crate::core::delivery::lease;
+use crate::core::delivery::send_route;
 use crate::core::delivery::tab_leases::{Step, TabLeases};
 use crate::core::delivery::page_lifecycle::{self, Drive};
 use crate::core::delivery::{Mode, Outcome};
@@ -126,7 +127,7 @@ pub fn start(options_json: &str) -> Shared {
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
     // The runtime lives as long as the page, and so do its listeners: never removed, so no guard is
     // kept (and no removal code ships).
-    std::mem::forget(Lifecycle::listen(move |event| on_page_event(&shared, event)));
+    std::mem::forget(Lifecycle::listen_with(wake(&shared, true, Wake::Page)));
     if let Ok(mut runtime) = shared.try_borrow_mut() {
         runtime.tracker.set_online(transport::is_online());
     }
@@ -261,8 +262,7 @@ pub fn schedule(shared: &Shared) {
         return;
     }
     runtime.drive_scheduled = true;
-    let again = *shared;
-    callbacks::soon(move || drive(&again, Mode::Normal));
+    host::soon(wake(shared, false, Wake::Drive), 0.0, 0.0);
 }
 
 /// Takes what the core releases in `mode`, persists (write-ahead: before any request starts),
@@ -278,15 +278,10 @@ pub fn drive(shared: &Shared, mode: Mode) {
         }
         runtime.tracker.persist();
         let next = runtime.tracker.poll_timeout();
-        let again = *shared;
-        runtime.timer = next.and_then(|at| {
-            Timer::after(at - now, move || {
-                if let Ok(mut runtime) = again.try_borrow_mut() {
-                    runtime.tracker.on_timeout(host::now_ms());
-                }
-                drive(&again, Mode::Normal);
-            })
-        });
+        runtime.timer = match next {
+            Some(at) => Timer::after_with(at - now, wake(shared, false, Wake::Timeout)),
+            None => None,
+        };
         let drops = runtime.tracker.take_diagnostics();
         (transmits, runtime.transport, runtime.on_drop, drops)
     };
@@ -297,9 +292,58 @@ pub fn drive(shared: &Shared, mode: Mode) {
         }
     }
     for transmit in &transmits {
-        let answered = *shared;
-        transport_base.send(transmit, move |id, outcome| on_answer(&answered, id, outcome));
+        transport_base.send_with(transmit, wake(shared, false, Wake::Answer(transmit.id)));
     }
+}
+
+/// What a runtime callback does when `host.js` wakes it (see [`Waker`]).
+#[derive(Clone, Copy)]
+enum Wake {
+    /// The microtask of [`schedule`]: drive.
+    Drive,
+    /// The delivery timer: the core's timeout, then drive.
+    Timeout,
+    /// A tab-lease input: their timer, or the Web Lock's answer (`Locked`, only when held).
+    Lease(LeaseInput),
+    /// The answer to the transmit with this id.
+    Answer(u64),
+    /// A page lifecycle event (repeating).
+    Page,
+}
+
+/// Every callback the runtime registers: plain data (the runtime and what to do), so one `run`
+/// serves them all instead of one closure type (one copy of `callbacks`' code) each.
+struct Waker {
+    shared: Shared,
+    what: Wake,
+}
+
+impl callbacks::Run for Waker {
+    fn run(&mut self, a: f64, b: f64) {
+        let shared = &self.shared;
+        match self.what {
+            Wake::Drive => drive(shared, Mode::Normal),
+            Wake::Timeout => {
+                if let Ok(mut runtime) = shared.try_borrow_mut() {
+                    runtime.tracker.on_timeout(host::now_ms());
+                }
+                drive(shared, Mode::Normal);
+            }
+            Wake::Lease(LeaseInput::Locked) if a <= 0.0 => {}
+            Wake::Lease(input) => lease_input(shared, input),
+            Wake::Answer(id) => on_answer(shared, id, send_route::outcome(a, b)),
+            Wake::Page => {
+                if let Some(event) = lifecycle::page_event(a, b) {
+                    on_page_event(shared, event);
+                }
+            }
+        }
+    }
+}
+
+/// Registers the callback doing `what` (see `callbacks::register`); returns its id.
+fn wake(shared: &Shared, repeat: bool, what: Wake) -> i32 {
+    callbacks::register(repeat, Box::new(Waker { shared: *shared, what }))
 }
 
 fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
@@ -375,20 +419,13 @@ fn lease_input(shared: &Shared, input: LeaseInput) {
         if step.handed_over {
             runtime.tracker.hand_over_all();
         }
-        let again = *shared;
         runtime.lease_timer =
-            Timer::after(runtime.leases.poll_timeout() - now, move || lease_input(&again, LeaseInput::Timeout));
+            Timer::after_with(runtime.leases.poll_timeout() - now, wake(shared, false, Wake::Lease(LeaseInput::Timeout)));
         if step.request_web_lock {
             // Asked while borrowed: `host::lock` answers only later (a promise or a microtask), so
             // the name is lent, not copied. A refused request (opaque origins) means storage is
             // unusable too: nothing to adopt.
-            let holder = *shared;
-            let granted = callbacks::once(move |held, _| {
-                if held > 0.0 {
-                    lease_input(&holder, LeaseInput::Locked);
-                }
-            });
-            host::lock(granted, runtime.leases.lock_name());
+            host::lock(wake(shared, false, Wake::Lease(LeaseInput::Locked)), runtime.leases.lock_name());
         }
         step
     };

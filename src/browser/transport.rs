@@ -47,8 +47,14 @@ impl Transport {
     /// task or microtask.
     pub fn send(&self, transmit: &Transmit, on_done: impl FnOnce(u64, Outcome) + 'static) {
         let id = transmit.id;
+        self.send_with(transmit, callbacks::once(move |status, retry_after| on_done(id, send_route::outcome(status, retry_after))));
+    }
+
+    /// [`Transport::send`] for a callback already registered as one-shot (see `callbacks::register`):
+    /// it is woken exactly once, in a later task or microtask, with `(status, retry_after)`, which
+    /// `send_route::outcome` reads.
+    pub fn send_with(&self, transmit: &Transmit, answer: i32) {
         let url = self.url(transmit.url_path);
-        let answer = callbacks::once(move |status, retry_after| on_done(id, send_route::outcome(status, retry_after)));
         let status = match send_route::first(host::online()) {
             SendStep::Fetch if host::fetch(answer, &url, &transmit.body, transmit.keepalive, transmit.timeout_ms) => return,
             SendStep::Fetch => send_route::after_beacon(host::beacon(&url, &transmit.body)),
