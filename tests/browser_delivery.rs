@@ -248,7 +248,7 @@ async fn adoption_takes_orphans_only_and_marks_them_adopted() {
     orphans.sort();
     assert_eq!(orphans, ["dead", "gone"]);
     let mut merged_tabs = Vec::new();
-    let merged = me.adopt(now, store, &mut |tab| merged_tabs.push(tab.to_owned()));
+    let merged = me.adopt(now, store, &mut |tab: &str| merged_tabs.push(tab.to_owned()));
     assert_eq!(merged, 2);
     merged_tabs.sort();
     assert_eq!(merged_tabs, ["dead", "gone"]);

@@ -19,7 +19,7 @@ use crate::browser::transport::{self, Transport};
 use crate::core::consent::Consent;
 use crate::core::delivery::lease;
 use crate::core::delivery::send_route;
-use crate::core::delivery::tab_leases::{Step, TabLeases};
+use crate::core::delivery::tab_leases::{Merge, Step, TabLeases};
 use crate::core::delivery::page_lifecycle::{self, Drive};
 use crate::core::delivery::{Mode, Outcome};
 use crate::core::identity::cookie_codec::CookieAttributes;
@@ -396,6 +396,18 @@ fn beat(shared: &Shared) {
     lease_input(shared, LeaseInput::Beat);
 }
 
+/// The tab leases' `merge`: `Tracker::adopt` at `now_ms`.
+struct Adopt<'a> {
+    tracker: &'a mut Tracker,
+    now_ms: f64,
+}
+
+impl Merge for Adopt<'_> {
+    fn merge(&mut self, tab: &str) {
+        self.tracker.adopt(tab, self.now_ms);
+    }
+}
+
 /// Feeds one input to the tab leases over localStorage (`merge` is `Tracker::adopt`), executes
 /// what they ask (hand over, ask for the Web Lock, send what was adopted) and re-arms their timer.
 fn lease_input(shared: &Shared, input: LeaseInput) {
@@ -408,9 +420,7 @@ fn lease_input(shared: &Shared, input: LeaseInput) {
         let runtime = &mut *guard;
         let now = host::now_ms();
         let (leases, tracker, store) = (&mut runtime.leases, &mut runtime.tracker, &mut runtime.lease_store);
-        let merge = &mut |tab: &str| {
-            tracker.adopt(tab, now);
-        };
+        let merge = &mut Adopt { tracker, now_ms: now };
         let step = match input {
             LeaseInput::Beat => leases.heartbeat(now, store),
             LeaseInput::Timeout => leases.handle_timeout(now, store, merge),

@@ -21,6 +21,20 @@ use crate::core::delivery::queue_format;
 use crate::core::store::Store;
 use crate::core::text;
 
+/// How adopting moves an orphan's events into this tab's outbox: `merge(tab)` (the shell's
+/// `Tracker::adopt`). A one-method trait rather than `dyn FnMut(&str)`, whose vtable carries a
+/// `call_once` shim too; any `FnMut(&str)` closure is one.
+pub trait Merge {
+    /// Merges the orphaned queue of `tab`.
+    fn merge(&mut self, tab: &str);
+}
+
+impl<F: FnMut(&str)> Merge for F {
+    fn merge(&mut self, tab: &str) {
+        self(tab);
+    }
+}
+
 /// What the shell must do after an input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Step {
@@ -91,7 +105,7 @@ impl TabLeases {
 
     /// Runs what is due at `now_ms`: reads back an adoption claim (adopting through `merge` when it
     /// survived) and beats.
-    pub fn handle_timeout(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> Step {
+    pub fn handle_timeout(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn Merge) -> Step {
         let mut adopted = 0;
         if self.settle_at_ms.is_some_and(|at| now_ms >= at) {
             adopted = self.settle(now_ms, store, merge);
@@ -158,11 +172,11 @@ impl TabLeases {
     /// Adopts every orphan: claims its liveness record, then `merge(tab)`. Call only while holding
     /// the adoption lock (the Web Lock of [`Step::request_web_lock`]; the lease path calls it itself).
     /// Returns how many tabs were adopted.
-    pub fn adopt(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
+    pub fn adopt(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn Merge) -> usize {
         let orphans = self.orphans(now_ms, store);
         for tab in &orphans {
             store.set(&self.alive_key_of(tab), &lease::claim_record(&self.tab_id, now_ms, self.liveness));
-            merge(tab);
+            merge.merge(tab);
         }
         orphans.len()
     }
@@ -190,7 +204,7 @@ impl TabLeases {
 
     /// Reads the adoption claim back after `settle_ms`: adopts and frees the lease only if the claim
     /// survived (localStorage has no compare-and-set; the last writer wins).
-    fn settle(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn FnMut(&str)) -> usize {
+    fn settle(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn Merge) -> usize {
         self.settle_at_ms = None;
         if !lease::holds(read_lease(store, &self.adoption_key).as_ref(), &self.tab_id, now_ms) {
             return 0;

@@ -9,7 +9,7 @@
 
 use super::lease::{AdoptionLock, LeasePolicy};
 use super::queue_format;
-use super::tab_leases::{Step, TabLeases};
+use super::tab_leases::{Merge, Step, TabLeases};
 use crate::core::store::{Store, StoreKind};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -161,7 +161,7 @@ impl Sim {
         }
     }
 
-    fn with_merge(&mut self, tab: usize, run: impl FnOnce(&mut TabLeases, f64, &mut View, &mut dyn FnMut(&str))) {
+    fn with_merge(&mut self, tab: usize, run: impl FnOnce(&mut TabLeases, f64, &mut View, &mut dyn Merge)) {
         let (origin, now, clock) = (self.origin.clone(), self.now, self.clock(tab));
         let Tab { leases, held, .. } = &mut self.tabs[tab];
         let mut merged = Vec::new();
