@@ -84,3 +84,73 @@ pub mod send_status {
     /// Network error: rejection, abort after the timeout, opaque answer.
     pub const NETWORK_ERROR: i32 = crate::core::delivery::send_route::NETWORK_ERROR;
 }
+
+/// The operations `host.js`'s merged imports choose by number (src/browser/host.rs): `hostCall` indexes its
+/// `CALLS` array (the calls that wake a callback, then the page's facts), `hostTextAt` its `TEXTS`, `hostDoAt`
+/// its `DOS`. Each `ALL` lists its array's entries in order with the `host.js` name each entry calls
+/// (tests/js_contract.rs checks the arrays against it).
+pub mod host_op {
+    /// `setTimeout`.
+    pub const TIMER: i32 = 0;
+    /// `clearTimeout`.
+    pub const CLEAR: i32 = 1;
+    /// `queueMicrotask`.
+    pub const SOON: i32 = 2;
+    /// The lifecycle listeners.
+    pub const LISTEN: i32 = 3;
+    /// The Web Lock request.
+    pub const LOCK: i32 = 4;
+    /// `Date.now()`.
+    pub const NOW: i32 = 5;
+    /// `Math.random()`.
+    pub const MATH_RANDOM: i32 = 6;
+    /// `navigator.onLine`.
+    pub const ONLINE: i32 = 7;
+    /// Whether Web Locks exist.
+    pub const HAS_LOCKS: i32 = 8;
+    /// Whether `localStorage` can be opened.
+    pub const HAS_STORAGE: i32 = 9;
+    /// Whether `crypto.getRandomValues` exists.
+    pub const HAS_CRYPTO: i32 = 10;
+    /// `hostCall`'s `CALLS` (then `FACTS`), in order.
+    pub const CALLS: [(i32, &str); 11] = [
+        (TIMER, "hostTimer"),
+        (CLEAR, "clearTimeout"),
+        (SOON, "hostSoon"),
+        (LISTEN, "hostListen"),
+        (LOCK, "hostLock"),
+        (NOW, "Date.now"),
+        (MATH_RANDOM, "Math.random"),
+        (ONLINE, "navigator.onLine"),
+        (HAS_LOCKS, "navigator.locks"),
+        (HAS_STORAGE, "localStorage"),
+        (HAS_CRYPTO, "crypto.getRandomValues"),
+    ];
+
+    /// `localStorage.getItem`.
+    pub const GET_ITEM: i32 = 0;
+    /// `localStorage.key`.
+    pub const KEY: i32 = 1;
+    /// `document.cookie`.
+    pub const COOKIE: i32 = 2;
+    /// `location.hostname`.
+    pub const HOSTNAME: i32 = 3;
+    /// The query reader.
+    pub const QUERY: i32 = 4;
+    /// The cookie `%XX` decoder.
+    pub const DECODE: i32 = 5;
+    /// `hostTextAt`'s `TEXTS`, in order.
+    pub const TEXTS: [(i32, &str); 6] =
+        [(GET_ITEM, "hostGetItem"), (KEY, "hostKey"), (COOKIE, "hostCookie"), (HOSTNAME, "hostHostname"), (QUERY, "hostQuery"), (DECODE, "hostDecode")];
+
+    /// `localStorage.setItem`.
+    pub const SET_ITEM: i32 = 0;
+    /// `localStorage.removeItem`.
+    pub const REMOVE_ITEM: i32 = 1;
+    /// `document.cookie = text`.
+    pub const SET_COOKIE: i32 = 2;
+    /// `navigator.sendBeacon`.
+    pub const BEACON: i32 = 3;
+    /// `hostDoAt`'s `DOS`, in order.
+    pub const DOS: [(i32, &str); 4] = [(SET_ITEM, "hostSetItem"), (REMOVE_ITEM, "hostRemoveItem"), (SET_COOKIE, "hostSetCookie"), (BEACON, "hostBeacon")];
+}

@@ -1,7 +1,7 @@
 //! Host test: the JavaScript files spell every number that crosses into the wasm exactly as
 //! `src/js_contract.rs` names it: identity field numbers (`www/src/user.js`), lifecycle event
 //! indices and the transport's non-HTTP statuses (`src/browser/host.js`), and use the names rather
-//! than bare numbers where they pass them; and the snippet's saved-calls key (`core::event::snippet_calls_format`).
+//! than bare numbers where they pass them; the order of `host.js`'s merged-import arrays (`js_contract::host_op`); and the snippet's saved-calls key (`core::event::snippet_calls_format`).
 //!
 //! Environment: host only (`cargo test --test js_contract`); reads the files as text.
 #![cfg(not(target_arch = "wasm32"))]
@@ -90,5 +90,41 @@ fn snippet_and_facade_spell_the_saved_calls_key() {
         let mentions = text.matches("wa:snippet-calls:").count();
         let exact = text.matches(snippet_calls_format::KEY).count();
         assert_eq!(mentions, exact, "{file} names another version of the key");
+    }
+}
+
+/// The entries of the top-level `const NAME = [ … ];` array in `host.js`, split at its top-level commas
+/// (an arrow function's parameter list stays whole); a `...SPREAD` entry is replaced by that array's entries.
+fn js_array(text: &str, name: &str) -> Vec<String> {
+    let list = js_const(text, "host.js", name);
+    let inner = list.strip_prefix('[').and_then(|l| l.strip_suffix(']')).unwrap_or_else(|| panic!("host.js {name} is not an array"));
+    let (mut entries, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                entries.push(inner[start..i].trim().to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    entries.push(inner[start..].trim().to_string());
+    entries.retain(|e| !e.is_empty());
+    entries.into_iter().flat_map(|e| match e.strip_prefix("...") { Some(spread) => js_array(text, spread), None => vec![e] }).collect()
+}
+
+#[test]
+fn host_js_lists_the_merged_operations_in_their_numbers_order() {
+    use wasm_analytics::js_contract::host_op;
+    let host = read("src/browser/host.js");
+    for (array, contract) in [("CALLS", &host_op::CALLS[..]), ("TEXTS", &host_op::TEXTS[..]), ("DOS", &host_op::DOS[..])] {
+        let entries = js_array(&host, array);
+        assert_eq!(entries.len(), contract.len(), "host.js {array}: {entries:?}");
+        for (index, (number, calls)) in contract.iter().enumerate() {
+            assert_eq!(*number, index as i32, "host_op {array}: numbers are the entries' indexes");
+            assert!(entries[index].contains(calls), "host.js {array}[{index}] should call {calls}: {}", entries[index]);
+        }
     }
 }

@@ -113,12 +113,10 @@ export function hostTimer(id, ms) {
   return setTimeout(wake, ms, id, 0, 0);
 }
 
-
 /** Runs `wake(id, a, b)` in a microtask (after the current script, before the next task). */
 export function hostSoon(id, a, b) {
   queueMicrotask(() => wake(id, a, b));
 }
-
 
 /** `Retry-After` as whole seconds from now (delta-seconds or an HTTP date); -1 when unreadable. Absent (null), it
  * throws: the caller's `attempt` answers -1. */
@@ -189,7 +187,6 @@ export function hostUnlisten(id) {
   listeners.delete(id);
   if (handler) eachEvent(handler, 'removeEventListener');
 }
-
 
 /** Asks for Web Lock `name` only if free: `wake(id, 1, 0)` while holding it, else `wake(id, 0, 0)`. */
 export function hostLock(id, name) {
@@ -270,13 +267,13 @@ export const hostNotify = (instance, a, an, b, bn) => attempt(() => dropListener
 
 // The merged imports (after the functions they call: a `const` is not there before its line runs).
 
-/** By number (src/browser/host.rs `GET_ITEM` …): a text in (empty when unused) and a number, a text answer. */
+/** By number (src/js_contract.rs `host_op::TEXTS`; tests/js_contract.rs checks the order): a text in (empty when unused) and a number, a text answer. */
 const TEXTS = [hostGetItem, (_, index) => hostKey(index), hostCookie, hostHostname, hostQuery, hostDecode];
 export const hostTextAt = (which, text, length, n) => give(TEXTS[which](decode(text, length), n));
-/** By number (src/browser/host.rs `SET_ITEM` …): two texts in (the second empty when unused). */
+/** By number (src/js_contract.rs `host_op::DOS`): two texts in (the second empty when unused). */
 const DOS = [hostSetItem, hostRemoveItem, hostSetCookie, hostBeacon];
 export const hostDoAt = (which, a, an, b, bn) => DOS[which](decode(a, an), decode(b, bn));
-/** By number (src/browser/host.rs `TIMER` …): the calls that wake callback `id`, with two numbers (`hostLock`:
+/** By number (src/js_contract.rs `host_op::CALLS`): the calls that wake callback `id`, with two numbers (`hostLock`:
  * the name's address and length), then the FACTS (no arguments); every answer reaches the wasm as a number. */
 const CALLS = [hostTimer, (id, handle) => clearTimeout(handle), hostSoon, hostListen, (id, at, length) => hostLock(id, decode(at, length)), ...FACTS];
 export const hostCall = (which, id, a, b) => CALLS[which](id, a, b);

@@ -11,6 +11,7 @@ use std::cell::Cell;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::browser::callbacks::OneThread;
+use crate::js_contract::host_op::*;
 
 #[wasm_bindgen(module = "/src/browser/host.js")]
 extern "C" {
@@ -57,15 +58,8 @@ pub extern "C" fn alloc(len: usize) -> *mut u8 {
     at
 }
 
-// The facts `hostCall` answers after its callback calls (`LOCK`), by number: one import for these and those
-// (each import costs an entry in the wasm and in the glue; `host.js` reads them from one array).
-const NOW: i32 = 5;
-const MATH_RANDOM: i32 = 6;
-const ONLINE: i32 = 7;
-const HAS_LOCKS: i32 = 8;
-const HAS_STORAGE: i32 = 9;
-const HAS_CRYPTO: i32 = 10;
-
+// The facts `hostCall` answers after its callback calls (`LOCK`), by number (`js_contract::host_op`): one
+// import for these and those (each import costs an entry in the wasm and in the glue).
 /// One fact of the page by number (`NOW` …), as a number (a boolean as 1 or 0): `hostCall` past its calls.
 fn fact_raw(which: i32) -> f64 {
     call_raw(which, 0, 0.0, 0.0)
@@ -149,26 +143,15 @@ pub fn fetch(id: i32, url: &str, body: &str, keepalive: bool, timeout_ms: f64) -
     fetch_raw(id, at(url.as_bytes()), url.len() as i32, at(body.as_bytes()), body.len() as i32, keepalive as i32, timeout_ms)
 }
 
-// The calls `hostTextAt` makes by number (one import for six: each import costs an entry in the wasm and the
-// glue): a text in (empty when unused) and a number, a text answer.
-const GET_ITEM: i32 = 0;
-const KEY: i32 = 1;
-const COOKIE: i32 = 2;
-const HOSTNAME: i32 = 3;
-const QUERY: i32 = 4;
-const DECODE: i32 = 5;
-
+// The calls `hostTextAt` makes by number (`js_contract::host_op::TEXTS`; one import for six): a text in (empty
+// when unused) and a number, a text answer.
 /// `hostTextAt(which, text, n)`: the answer text, `None` for null/undefined.
 fn text_op(which: i32, text: &str, n: i32) -> Option<String> {
     answer(text_raw(which, at(text.as_bytes()), text.len() as i32, n))
 }
 
-// The calls `hostDoAt` makes by number: two texts in (the second empty when unused), whether it worked.
-const SET_ITEM: i32 = 0;
-const REMOVE_ITEM: i32 = 1;
-const SET_COOKIE: i32 = 2;
-const BEACON: i32 = 3;
-
+// The calls `hostDoAt` makes by number (`js_contract::host_op::DOS`): two texts in (the second empty when
+// unused), whether it worked.
 /// `hostDoAt(which, a, b)`.
 fn do_op(which: i32, a: &str, b: &str) -> bool {
     do_raw(which, at(a.as_bytes()), a.len() as i32, at(b.as_bytes()), b.len() as i32)
@@ -179,14 +162,8 @@ pub fn beacon(url: &str, body: &str) -> bool {
     do_op(BEACON, url, body)
 }
 
-// The calls `hostCall` makes by number (numbers 0 to 4; the facts follow): each wakes (or stops waking) a callback
-// registered in `callbacks`.
-const TIMER: i32 = 0;
-const CLEAR: i32 = 1;
-const SOON: i32 = 2;
-const LISTEN: i32 = 3;
-const LOCK: i32 = 4;
-
+// The calls `hostCall` makes by number (`js_contract::host_op::CALLS`, the facts after them): each wakes (or
+// stops waking) a callback registered in `callbacks`.
 /// `setTimeout`: wakes `id` after `ms`; returns the handle for [`clear`].
 pub fn timer(id: i32, ms: f64) -> f64 {
     call_raw(TIMER, id, ms, 0.0)
@@ -206,7 +183,6 @@ pub fn soon(id: i32, a: f64, b: f64) {
 pub fn listen(id: i32) {
     call_raw(LISTEN, id, 0.0, 0.0);
 }
-
 
 /// `navigator.locks.request(name, {ifAvailable: true}, …)`: wakes `id` with 1 while held, else 0 (the name's
 /// address and length as the two numbers).
