@@ -236,8 +236,13 @@ pub fn read_query(search: &str) -> String {
 }
 
 /// The browser's `%XX` decoder for cookie texts (`cookie_codec::PercentDecode`): `decodeURIComponent`
-/// when `strict`, else js-cookie's value reader; `None` where it throws.
+/// when `strict`, else js-cookie's value reader; `None` where it throws. A text without `%` is its own
+/// decoding under both (neither throws on it: it is UTF-8, so no lone surrogate), so it does not cross:
+/// every cookie read decodes each name in the jar, once per event.
 pub fn percent_decode(text: &str, strict: bool) -> Option<String> {
+    if !crate::core::text::has_byte(text.as_bytes(), b'%') {
+        return Some(text.to_owned());
+    }
     text_op(DECODE, text, strict as i32)
 }
 
