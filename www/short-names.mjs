@@ -87,14 +87,10 @@ function rewriteSections(wasm) {
   const exportNames = shortNames();
   const parts = [wasm.subarray(0, 8)];
   let at = 8;
-  // Whether a function type names externref (0x6f). A byte search of the type section: a count that happens to
-  // be 0x6f reads as "yes", which only keeps the glue as it is.
-  let externrefTypes = false;
   while (at < wasm.length) {
     const id = wasm[at];
     const [size, start] = leb(wasm, at + 1);
     const end = start + size;
-    if (id === 1) externrefTypes = wasm.subarray(start, end).includes(0x6f);
     if (id !== 2 && id !== 7) {
       parts.push(wasm.subarray(at, end));
       at = end;
@@ -136,12 +132,8 @@ function rewriteSections(wasm) {
     parts.push(Uint8Array.from([id, ...lebBytes(body.length), ...body]));
     at = end;
   }
-  return { wasm: Buffer.concat(parts), imports, snippets, exports, externrefTypes };
+  return { wasm: Buffer.concat(parts), imports, snippets, exports };
 }
-
-/** wasm-bindgen's start-time fill of its externref table (slot 0 and the JsValue constants undefined, null, true,
- * false at 1024..1027). */
-const EXTERNREF_INIT = /(\n +__wbindgen_init_externref_table: \(\) => )\{\n +const table = wasm\.__wbindgen_externrefs;\n( +table\.set\(\d+, (undefined|null|true|false)\);\n){5} +\}/g;
 
 /** Replaces every match of `pattern` (global regex) and checks how many there were. */
 function replaceCounted(source, pattern, replacement, expected, what) {
@@ -161,14 +153,7 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * `wasm` its `_bg.wasm` bytes.
  */
 export function shortenNames(glue, wasmBytes) {
-  const { wasm, imports, snippets, exports, externrefTypes } = rewriteSections(wasmBytes);
-  // A wasm that no function type lets pass an externref (the library's release build: src/browser/host.rs keeps no
-  // JsValue) never hands a table slot to JavaScript nor takes one, so what the slots hold is never seen: the fill
-  // becomes an empty function (the wasm still imports it). Kept whenever a type names externref, or the glue
-  // touches the table anywhere else.
-  if (!externrefTypes && (glue.match(/__wbindgen_externrefs/g) || []).length === 1) {
-    glue = replaceCounted(glue, EXTERNREF_INIT, (_, head) => head + '{}', 1, 'externref table fill');
-  }
+  const { wasm, imports, snippets, exports } = rewriteSections(wasmBytes);
   for (const [module, { short, fields }] of snippets) {
     // wasm-bindgen lists the snippet once per direct import (`"<module>": importN,`, all the same
     // namespace): the first becomes an object of the imported functions under their short names (the
