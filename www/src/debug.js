@@ -1,0 +1,22 @@
+// The debug-mode log lines of the core's reasons, by number (src/core/event/args/reasons.rs: `Warning` 0-8,
+// `DropReason` 9-15; src/core/tracker.rs: `NOT_SAVED` 16; tests/debug_texts.rs checks). A module of its own,
+// fetched only when debug mode turns on (www/src/analytics.js `debug`): no page that does not debug loads them.
+export default [
+  'argument of unsupported type ignored',
+  'properties/traits not an object; sent {}',
+  'options not an object; ignored',
+  'options.context not an object; ignored',
+  'options.messageId not a string; ignored',
+  'options.integrations not an object; ignored',
+  'unpaired UTF-16 surrogate replaced with U+FFFD',
+  'options.timestamp not a Date or ISO-8601 text; call time sent',
+  'options.userId not a string or number, or too long; ignored',
+  'track: no event name; dropped',
+  'group: no group id; dropped',
+  'alias: no user id; dropped',
+  'event over 32 KB; dropped',
+  'event not a valid JSON object; dropped',
+  'event nested deeper than 64 levels; dropped',
+  'no consent; dropped',
+  'queue could not be saved (storage full or blocked); events kept in memory',
+];
