@@ -77,8 +77,16 @@ test('debug mode on: wa-debug.js is fetched; lines made before it arrives wait, 
   for (let i = 0; warnings(page).length < EXPECTED.length && i < 100; i++) await page.waitForTimeout(20);
   assert.deepEqual(warnings(page), EXPECTED);
   // Once loaded, a line prints at once.
-  await page.evaluate(() => { analytics.alias(); });
-  assert.deepEqual(warnings(page).slice(EXPECTED.length), ['[wasm-analytics] alias(): alias: no user id; dropped']);
+  await page.evaluate(() => {
+    analytics.alias();
+    analytics.track('debug-bigint', { big: 1n });
+    analytics.addSourceMiddleware('not a function');
+  });
+  assert.deepEqual(warnings(page).slice(EXPECTED.length), [
+    '[wasm-analytics] alias(): alias: no user id; dropped',
+    '[wasm-analytics] track(): BigInt converted to string',
+    '[wasm-analytics] addSourceMiddleware() needs a function',
+  ]);
   assert.equal(page.files.filter((f) => f.includes('wa-debug')).length, 1);
   assert.deepEqual(page.errors, []);
 });
@@ -96,7 +104,7 @@ test('debug mode when wa-debug.js cannot be fetched: the lines print the reason 
   assert.deepEqual(warnings(page), [
     '[wasm-analytics] track(): 4',
     '[wasm-analytics] track(): 9',
-    '[wasm-analytics] track(): circular reference dropped',
+    '[wasm-analytics] track(): 22',
     '[wasm-analytics] group(): 10',
   ]);
   assert.equal(await page.evaluate(() => window.rejections), 0);

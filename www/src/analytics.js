@@ -13,6 +13,8 @@ import { Context } from './context.js';
 const CONSENT = 6;
 const SERVER_REPORT = 5;
 const STORING = 7;
+// The number of 'addSourceMiddleware() needs a function' in www/src/debug.js (tests/debug_texts.rs checks).
+const NOT_A_FUNCTION = 23;
 
 export const VERSION = '0.1.0';
 
@@ -37,9 +39,9 @@ export class Analytics extends Emitter {
     });
   }
 
-  /** A debug-mode line: `message`, then the text of the core's reason number `code` if given (www/src/debug.js,
-   * fetched when debug mode turns on). Lines wait for it (at most 64) and print in order; if it cannot be loaded
-   * they print the number. */
+  /** A debug-mode line: `message`, then `code` if given: a text, or the number of one in www/src/debug.js (fetched
+   * when debug mode turns on). Lines wait for it (at most 64) and print in order; if it cannot be loaded they print
+   * the number. */
   warn_(message, code) {
     if (this.debug_ && message != null && this.lines_.length < 64) this.lines_.push([message, code]);
     const texts = this.texts_;
@@ -100,7 +102,7 @@ export class Analytics extends Emitter {
    * JSON (src/core/event/call_texts.rs: `type kinds `, then `length text` for the page and each argument).
    * `enqueue`: the core queues the event itself (no middleware or plugins to run first). */
   build_(type, args, count, page, at, enqueue) {
-    const warn = this.debug_ ? (why, code) => this.warn_(type + '(): ' + why, code) : undefined;
+    const warn = this.debug_ ? (why) => this.warn_(type + '(): ', why) : undefined;
     let kinds = '';
     let texts = page.length + ' ' + page;
     for (const a of args.slice(0, Math.min(count, 5))) {
@@ -115,7 +117,7 @@ export class Analytics extends Emitter {
     }
     const body = this.core_.build_(type + ' ' + kinds + ' ' + texts, at, enqueue);
     // The core's repairs and refusals: one character per reason number.
-    if (warn) for (const code of this.core_.takeWarnings_()) warn('', code.charCodeAt());
+    if (warn) for (const code of this.core_.takeWarnings_()) warn(code.charCodeAt());
     return body;
   }
 
@@ -139,7 +141,7 @@ export class Analytics extends Emitter {
   /** Runs `fn` on every later event before the plugins (www/src/plugins.js, fetched now). */
   addSourceMiddleware(fn) {
     if (typeof fn === 'function') return this.withPlugins_((p) => p.sourceMiddleware_.push(fn)).then(() => this);
-    this.warn_('addSourceMiddleware() needs a function');
+    this.warn_('', NOT_A_FUNCTION);
     return Promise.resolve(this);
   }
 

@@ -1,5 +1,6 @@
 // The debug-mode log lines of the core's reasons, by number (src/core/event/args/reasons.rs: `Warning` 0-8,
-// `DropReason` 9-15; src/core/tracker.rs: `NOT_SAVED` 16; tests/debug_texts.rs checks). A module of its own,
+// `DropReason` 9-15; src/core/tracker.rs: `NOT_SAVED` 16), then of the facade's repairs (www/src/serialize.js
+// 17-22); tests/debug_texts.rs checks. A module of its own,
 // fetched only when debug mode turns on (www/src/analytics.js `debug`): no page that does not debug loads them.
 export default [
   'argument of unsupported type ignored',
@@ -19,4 +20,11 @@ export default [
   'event nested deeper than 64 levels; dropped',
   'no consent; dropped',
   'queue could not be saved (storage full or blocked); events kept in memory',
+  'BigInt converted to string',
+  'function dropped',
+  'symbol dropped',
+  'DOM node dropped',
+  'window dropped',
+  'circular reference dropped',
+  'addSourceMiddleware() needs a function',
 ];
