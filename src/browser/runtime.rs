@@ -211,11 +211,7 @@ impl Runtime {
         if let Some(line) = self.unsupported.take() {
             return line;
         }
-        let mut codes = String::new();
-        for code in &self.tracker.take_warnings() {
-            codes.push(char::from(*code));
-        }
-        codes
+        self.tracker.take_warnings()
     }
 }
 

@@ -129,8 +129,9 @@ pub struct Tracker {
     outbox: Outbox<SegmentWire>,
     queue_store: Box<dyn Store>,
     queue_prefix: String,
-    /// Debug numbers of repairs and refusals (see `core::event::args::Warning`), oldest first.
-    warnings: Vec<u8>,
+    /// Debug numbers of repairs and refusals (see `core::event::args::Warning`), oldest first, one
+    /// character each (what the facade is handed).
+    warnings: String,
 }
 
 /// Most warnings held between two `take_warnings` calls: the facade drains them only in debug
@@ -157,7 +158,7 @@ impl Tracker {
             outbox,
             queue_store,
             queue_prefix,
-            warnings: Vec::new(),
+            warnings: String::new(),
         };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
         tracker.outbox.restore_from(&*tracker.queue_store, &keys, now_ms);
@@ -373,8 +374,8 @@ impl Tracker {
     }
 
     /// Repairs and refusals since the last call, as debug numbers (`args::Warning`, `args::DropReason`,
-    /// [`NOT_SAVED`]; `www/src/debug.js` holds their log lines).
-    pub fn take_warnings(&mut self) -> Vec<u8> {
+    /// [`NOT_SAVED`]), one character each (`char::from(number)`; `www/src/debug.js` holds their log lines).
+    pub fn take_warnings(&mut self) -> String {
         std::mem::take(&mut self.warnings)
     }
 
@@ -409,7 +410,7 @@ impl Tracker {
 
     fn warn(&mut self, code: u8) {
         if self.warnings.len() < MAX_WARNINGS {
-            self.warnings.push(code);
+            self.warnings.push(char::from(code));
         }
     }
 }
