@@ -39,11 +39,11 @@ mkdirSync(join(www, 'npm/dist'), { recursive: true });
 // the script's shortened member names (one mangleCache), and the script's dynamic imports of them are left
 // to the browser. The npm build keeps them inline.
 rmSync(join(www, 'dist'), { recursive: true, force: true });
-const APART = ['query-string', 'plugins'];
+const APART = ['query-string', 'plugins', 'debug'];
 const modulesApart = {
   name: 'modules-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(query-string|plugins)\.js$/ }, (args) => ({ path: './wa-' + args.path.slice(2), external: true }));
+    b.onResolve({ filter: /^\.\/(query-string|plugins|debug)\.js$/ }, (args) => ({ path: './wa-' + args.path.slice(2), external: true }));
   },
 };
 // The script tag's files keep ES2021 syntax (`??=`): every browser that runs the wasm (reference types:
@@ -88,7 +88,7 @@ for (const name of ['dist/snippet.min.js', 'dist/wasm-analytics.js', 'dist/wasm_
   total = total.map((t, i) => t + s[i]);
   console.log(`   ${name.padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli`);
 }
-const WHEN = { 'wa-query-string.js': 'only with ajs_ in the URL', 'wa-plugins.js': 'only when the site registers a plugin or middleware' };
+const WHEN = { 'wa-query-string.js': 'only with ajs_ in the URL', 'wa-plugins.js': 'only when the site registers a plugin or middleware', 'wa-debug.js': 'only in debug mode' };
 for (const name of readdirSync(join(www, 'dist')).filter((f) => WHEN[f])) {
   const s = sizes(join(www, 'dist', name));
   console.log(`   ${('dist/' + name).padEnd(32)} ${String(s[0]).padStart(7)} B raw ${String(s[1]).padStart(6)} B gzip ${String(s[2]).padStart(6)} B brotli  (${WHEN[name]})`);

@@ -205,18 +205,13 @@ impl Runtime {
         self.tracker.state_json()
     }
 
-    /// Debug-mode log lines since the last call, newline-separated.
+    /// The line naming unsupported init options, once (the facade asks at load); then the debug
+    /// numbers of repairs and refusals since the last call, one character each (`Tracker::take_warnings`).
     pub fn take_warnings(&mut self) -> String {
-        // A loop, not `join`: join's generic copy costs ~1 KB of wasm. The first call also takes the
-        // line naming unsupported init options (the facade asks at load).
-        let mut lines = self.unsupported.take().unwrap_or_default();
-        for line in &self.tracker.take_warnings() {
-            if !lines.is_empty() {
-                lines.push('\n');
-            }
-            lines.push_str(line);
+        if let Some(line) = self.unsupported.take() {
+            return line;
         }
-        lines
+        self.tracker.take_warnings()
     }
 }
 

@@ -129,15 +129,18 @@ pub struct Tracker {
     outbox: Outbox<SegmentWire>,
     queue_store: Box<dyn Store>,
     queue_prefix: String,
-    warnings: Vec<&'static str>,
+    /// Debug numbers of repairs and refusals (see `core::event::args::Warning`), oldest first, one
+    /// character each (what the facade is handed).
+    warnings: String,
 }
 
 /// Most warnings held between two `take_warnings` calls: the facade drains them only in debug
 /// mode, so without a cap a page that keeps sending bad input would grow them forever.
 const MAX_WARNINGS: usize = 64;
 
-/// Logged when the store refuses an event's write: that event lives in memory only.
-const NOT_SAVED: &str = "queue could not be saved (storage full or blocked); events kept in memory";
+/// Logged (by debug number, after `args::DropReason`'s) when the store refuses an event's write:
+/// that event lives in memory only.
+pub const NOT_SAVED: u8 = 16;
 
 impl Tracker {
     /// A tracker whose queue lives under tab `tab_id`'s keys in `queue_store`; events already
@@ -155,7 +158,7 @@ impl Tracker {
             outbox,
             queue_store,
             queue_prefix,
-            warnings: Vec::new(),
+            warnings: String::new(),
         };
         let keys = tracker.queue_store.keys_with_prefix(&tracker.queue_prefix);
         tracker.outbox.restore_from(&*tracker.queue_store, &keys, now_ms);
@@ -370,14 +373,15 @@ impl Tracker {
         drops
     }
 
-    /// Repairs and refusals since the last call, as debug-mode log lines.
-    pub fn take_warnings(&mut self) -> Vec<&'static str> {
+    /// Repairs and refusals since the last call, as debug numbers (`args::Warning`, `args::DropReason`,
+    /// [`NOT_SAVED`]), one character each (`char::from(number)`; `www/src/debug.js` holds their log lines).
+    pub fn take_warnings(&mut self) -> String {
         std::mem::take(&mut self.warnings)
     }
 
-    /// Records why a call produced no event, as a debug-mode log line.
+    /// Records why a call produced no event, for the debug-mode log.
     pub fn note_drop(&mut self, reason: DropReason) {
-        self.warn(reason.message());
+        self.warn(reason as u8);
     }
 
     /// [`Tracker::state`] as JSON: `{"pending":n,"inFlight":n,"delivered":n,"dropped":n,"offline":b}`.
@@ -399,14 +403,14 @@ impl Tracker {
         // By reference over the table: `Warnings::iter`'s array `IntoIter` and filter closure cost more.
         for warning in &args::Warning::ALL {
             if warnings.contains(*warning) {
-                self.warn(warning.message());
+                self.warn(*warning as u8);
             }
         }
     }
 
-    fn warn(&mut self, message: &'static str) {
+    fn warn(&mut self, code: u8) {
         if self.warnings.len() < MAX_WARNINGS {
-            self.warnings.push(message);
+            self.warnings.push(char::from(code));
         }
     }
 }

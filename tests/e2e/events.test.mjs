@@ -458,7 +458,10 @@ test('bad input before and after load: nothing thrown, the page script runs on, 
   assert.equal(named('bad-million-prop').length, 0, 'a million characters: dropped');
   assert.ok(events.every((e) => JSON.stringify(e).length < 33000), 'nothing over the limit went out');
   assert.ok(events.every((e) => e.type !== 'track' || (typeof e.event === 'string' && e.event.length > 0)), 'no nameless track');
-  const warnings = page.consoleLines.filter((l) => l.startsWith('warning:') && l.includes('[wasm-analytics]'));
+  // The lines print once wa-debug.js (fetched by debug(true)) has arrived, which may be after the events.
+  const debugLines = () => page.consoleLines.filter((l) => l.startsWith('warning:') && l.includes('[wasm-analytics]'));
+  for (let i = 0; debugLines().length < 5 && i < 250; i++) await page.waitForTimeout(20);
+  const warnings = debugLines();
   assert.ok(warnings.length >= 5, `debug mode warns about dropped/repaired input (${warnings.length} warnings)`);
   assert.deepEqual(page.errors, [], 'no uncaught error in the page');
 });

@@ -13,6 +13,8 @@ import { Context } from './context.js';
 const CONSENT = 6;
 const SERVER_REPORT = 5;
 const STORING = 7;
+// The number of 'addSourceMiddleware() needs a function' in www/src/debug.js (tests/debug_texts.rs checks).
+const NOT_A_FUNCTION = 23;
 
 export const VERSION = '0.1.0';
 
@@ -37,8 +39,13 @@ export class Analytics extends Emitter {
     });
   }
 
-  warn_(message) {
-    if (this.debug_) console.warn('[wasm-analytics] ' + message);
+  /** A debug-mode line: `message`, then `code` if given: a text, or the number of one in www/src/debug.js (fetched
+   * when debug mode turns on). Lines wait for it (at most 64) and print in order; if it cannot be loaded they print
+   * the number. */
+  warn_(message, code) {
+    if (this.debug_ && message != null && this.lines_.length < 64) this.lines_.push([message, code]);
+    const texts = this.texts_;
+    if (texts) for (const [m, c] of this.lines_.splice(0)) console.warn('[wasm-analytics] ' + m + (texts[c] ?? c ?? ''));
   }
 
   // track, page, screen, identify, alias: defined below the class, one line each.
@@ -95,7 +102,7 @@ export class Analytics extends Emitter {
    * JSON (src/core/event/call_texts.rs: `type kinds `, then `length text` for the page and each argument).
    * `enqueue`: the core queues the event itself (no middleware or plugins to run first). */
   build_(type, args, count, page, at, enqueue) {
-    const warn = this.debug_ ? (why) => this.warn_(type + '(): ' + why) : undefined;
+    const warn = this.debug_ ? (why) => this.warn_(type + '(): ', why) : undefined;
     let kinds = '';
     let texts = page.length + ' ' + page;
     for (const a of args.slice(0, Math.min(count, 5))) {
@@ -109,7 +116,8 @@ export class Analytics extends Emitter {
       texts += text.length + ' ' + text;
     }
     const body = this.core_.build_(type + ' ' + kinds + ' ' + texts, at, enqueue);
-    if (warn) this.core_.takeWarnings_().split('\n').forEach((line) => line && warn(line));
+    // The core's repairs and refusals: one character per reason number.
+    if (warn) for (const code of this.core_.takeWarnings_()) warn(code.charCodeAt());
     return body;
   }
 
@@ -133,7 +141,7 @@ export class Analytics extends Emitter {
   /** Runs `fn` on every later event before the plugins (www/src/plugins.js, fetched now). */
   addSourceMiddleware(fn) {
     if (typeof fn === 'function') return this.withPlugins_((p) => p.sourceMiddleware_.push(fn)).then(() => this);
-    this.warn_('addSourceMiddleware() needs a function');
+    this.warn_('', NOT_A_FUNCTION);
     return Promise.resolve(this);
   }
 
@@ -194,6 +202,14 @@ export class Analytics extends Emitter {
   debug(on) {
     this.debug_ = on !== false;
     if (!this.debug_) { try { localStorage.removeItem('debug'); } catch (e) { /* storage blocked */ } }
+    else if (!this.lines_) {
+      this.lines_ = [];
+      // Never rejects: without the module the lines print the reason numbers.
+      import('./debug.js').then((m) => m.default, () => []).then((texts) => {
+        this.texts_ = texts;
+        this.warn_();
+      }).catch(() => {});
+    }
     return this;
   }
 

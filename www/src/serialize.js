@@ -1,6 +1,15 @@
 // Turns caller-supplied values into JSON text for the wasm core, never throwing.
 // Cycles, BigInt, functions, symbols and DOM nodes are repaired (dropped or stringified) and
-// reported through `warn`, so bad input costs the event a field, never the page its script.
+// reported through `warn` (by number: www/src/debug.js holds the line), so bad input costs the event a field,
+// never the page its script.
+
+// The repairs' numbers in www/src/debug.js (after the core's; tests/debug_texts.rs checks).
+const BIGINT = 17;
+const FUNCTION = 18;
+const SYMBOL = 19;
+const NODE = 20;
+const WINDOW = 21;
+const CYCLE = 22;
 
 /** @returns {string|undefined} JSON text of a plain object, or undefined when it cannot be serialised.
  * Without `warn` (not debug mode) the browser's plain JSON.stringify is tried first, 4x faster than with
@@ -14,16 +23,16 @@ export function toJson(value, warn) {
     } catch (e) { /* repaired below */ }
   }
   const stack = [];
-  let repaired = '';
+  let repaired;
   const replacer = function (key, v) {
-    if (typeof v === 'bigint') { repaired = 'BigInt converted to string'; return v.toString(); }
-    if (typeof v === 'function' || typeof v === 'symbol') { repaired = typeof v + ' dropped'; return undefined; }
+    if (typeof v === 'bigint') { repaired = BIGINT; return v.toString(); }
+    if (typeof v === 'function' || typeof v === 'symbol') { repaired = typeof v === 'function' ? FUNCTION : SYMBOL; return undefined; }
     if (v !== null && typeof v === 'object') {
-      if (typeof Node !== 'undefined' && v instanceof Node) { repaired = 'DOM node dropped'; return undefined; }
-      if (typeof Window !== 'undefined' && v instanceof Window) { repaired = 'window dropped'; return undefined; }
+      if (typeof Node !== 'undefined' && v instanceof Node) { repaired = NODE; return undefined; }
+      if (typeof Window !== 'undefined' && v instanceof Window) { repaired = WINDOW; return undefined; }
       // `this` is the holder: unwind the ancestor stack to it, then check for a cycle.
       while (stack.length && stack[stack.length - 1] !== this) stack.pop();
-      if (stack.includes(v)) { repaired = 'circular reference dropped'; return undefined; }
+      if (stack.includes(v)) { repaired = CYCLE; return undefined; }
       stack.push(v);
     }
     return v;

@@ -188,7 +188,7 @@ fn a_full_store_keeps_what_it_holds_and_sends_the_rest_from_memory() {
     queue.0.borrow_mut().refuse_writes = true;
     let second = tracked(&mut page, "Memory only");
     assert!(!page.tracker.persist(), "the quota error is reported");
-    assert_eq!(page.tracker.take_warnings(), [NOT_SAVED]);
+    assert_eq!(page.tracker.take_warnings().as_bytes(), [NOT_SAVED]);
     assert!(queue.get(&format!("wa:q:v2:wk:tab-1:{first}")).is_some(), "already stored events stay stored");
     let sent = page.tracker.poll_transmit(NOW, Mode::Normal).expect("both are sent");
     assert_eq!(sent.message_ids, [first.clone(), second]);

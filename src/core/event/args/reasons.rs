@@ -1,7 +1,9 @@
 //! Why a call was repaired (a [`Warning`]) or dropped (a [`DropReason`]).
 //!
 //! Tracking calls never throw into the host page: bad input is repaired or dropped, the callback
-//! still fires, and in debug mode the shell logs [`Warning::message`] / [`DropReason::message`].
+//! still fires, and in debug mode the shell logs why. Each reason crosses to JavaScript as its
+//! number ([`Warning`] 0-8, [`DropReason`] 9-15, `tracker::NOT_SAVED` 16), whose log line is the entry of
+//! that index in `www/src/debug.js` (loaded only in debug mode; `tests/debug_texts.rs` checks it).
 //! Pure data; imports nothing.
 
 /// A repair made to a call; the event is still sent.
@@ -42,21 +44,6 @@ impl Warning {
         Warning::TimestampInvalid,
         Warning::UserIdInvalid,
     ];
-
-    /// The debug-mode log line for this repair.
-    pub fn message(&self) -> &'static str {
-        match self {
-            Warning::ArgumentIgnored => "argument of unsupported type ignored",
-            Warning::PropertiesNotObject => "properties/traits not an object; sent {}",
-            Warning::OptionsNotObject => "options not an object; ignored",
-            Warning::ContextNotObject => "options.context not an object; ignored",
-            Warning::MessageIdNotString => "options.messageId not a string; ignored",
-            Warning::IntegrationsNotObject => "options.integrations not an object; ignored",
-            Warning::SurrogateReplaced => "unpaired UTF-16 surrogate replaced with U+FFFD",
-            Warning::TimestampInvalid => "options.timestamp not a Date or ISO-8601 text; call time sent",
-            Warning::UserIdInvalid => "options.userId not a string or number, or too long; ignored",
-        }
-    }
 }
 
 /// The set of repairs made to one call (a bit set; no allocation).
@@ -85,11 +72,13 @@ impl Warnings {
     }
 }
 
-/// Why a call produced no event. The callback still fires.
+/// Why a call produced no event. The callback still fires. Numbered after [`Warning`]'s (one list
+/// of debug texts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum DropReason {
     /// `track` without a non-empty string event name (analytics.js throws "Event missing").
-    EventMissing,
+    EventMissing = 9,
     /// `group` without a group id, neither passed nor stored.
     GroupIdMissing,
     /// `alias` without a target id, neither passed nor stored.
@@ -106,18 +95,16 @@ pub enum DropReason {
 }
 
 impl DropReason {
-    /// The debug-mode log line for this drop.
-    pub fn message(&self) -> &'static str {
-        match self {
-            DropReason::EventMissing => "track: no event name; dropped",
-            DropReason::GroupIdMissing => "group: no group id; dropped",
-            DropReason::AliasToMissing => "alias: no user id; dropped",
-            DropReason::TooLarge => "event over 32 KB; dropped",
-            DropReason::InvalidJson => "event not a valid JSON object; dropped",
-            DropReason::TooDeep => "event nested deeper than 64 levels; dropped",
-            DropReason::NoConsent => "no consent; dropped",
-        }
-    }
+    /// Every drop reason, in declaration order.
+    pub const ALL: [DropReason; 7] = [
+        DropReason::EventMissing,
+        DropReason::GroupIdMissing,
+        DropReason::AliasToMissing,
+        DropReason::TooLarge,
+        DropReason::InvalidJson,
+        DropReason::TooDeep,
+        DropReason::NoConsent,
+    ];
 }
 
 #[cfg(test)]
@@ -137,23 +124,9 @@ mod tests {
     }
 
     #[test]
-    fn every_reason_has_a_distinct_message() {
-        let mut seen: Vec<&str> = Warning::ALL.iter().map(|w| w.message()).collect();
-        for d in [
-            DropReason::EventMissing,
-            DropReason::GroupIdMissing,
-            DropReason::AliasToMissing,
-            DropReason::TooLarge,
-            DropReason::InvalidJson,
-            DropReason::TooDeep,
-            DropReason::NoConsent,
-        ] {
-            seen.push(d.message());
-        }
-        let n = seen.len();
-        seen.sort();
-        seen.dedup();
-        assert_eq!(seen.len(), n);
-        assert!(seen.iter().all(|m| !m.is_empty()));
+    fn reasons_are_numbered_one_after_another() {
+        let mut numbers: Vec<u8> = Warning::ALL.iter().map(|w| *w as u8).collect();
+        numbers.extend(DropReason::ALL.iter().map(|d| *d as u8));
+        assert_eq!(numbers, (0..16).collect::<Vec<u8>>());
     }
 }
