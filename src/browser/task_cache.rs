@@ -6,11 +6,12 @@
 //! How: every cache shares one task counter, advanced by a single microtask scheduled on the first
 //! `remember` of a task; a value remembered under an older count is forgotten. One microtask per
 //! task, however many caches and reads.
-//! Must not import the runtime, the stores or the core; imports only `browser::callbacks`.
+//! Must not import the runtime, the stores or the core; imports only `browser::{callbacks, host}`.
 
 use std::cell::{Cell, RefCell, RefMut};
 
 use crate::browser::callbacks::{self, OneThread};
+use crate::browser::host;
 
 /// Advanced once per task in which something was remembered.
 static TASK: OneThread<Cell<u32>> = OneThread(Cell::new(0));
@@ -21,14 +22,21 @@ fn current_task() -> u32 {
     TASK.0.get()
 }
 
+/// The microtask that advances `TASK`: a plain `callbacks::Run` (no closure, so no `Once<F>` copy).
+struct Advance;
+
+impl callbacks::Run for Advance {
+    fn run(&mut self, _: f64, _: f64) {
+        QUEUED.0.set(false);
+        TASK.0.set(current_task().wrapping_add(1));
+    }
+}
+
 /// Queues the microtask that advances `TASK`, unless it is queued. Not generic (outside
-/// `TaskCache<T>`): one copy of its closure, not one per cached type.
+/// `TaskCache<T>`): one copy, not one per cached type.
 fn advance_after_task() {
     if !QUEUED.0.replace(true) {
-        callbacks::soon(|| {
-            QUEUED.0.set(false);
-            TASK.0.set(current_task().wrapping_add(1));
-        });
+        host::soon(callbacks::register(false, Box::new(Advance)), 0.0, 0.0);
     }
 }
 
