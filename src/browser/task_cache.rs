@@ -13,8 +13,8 @@ use std::cell::{Cell, RefCell, RefMut};
 use crate::browser::callbacks::{self, OneThread};
 use crate::browser::host;
 
-/// Advanced once per task in which something was remembered.
-static TASK: OneThread<Cell<u32>> = OneThread(Cell::new(0));
+/// Advanced once per task in which something was remembered; never 0 (a cache's "nothing remembered").
+static TASK: OneThread<Cell<u32>> = OneThread(Cell::new(1));
 /// Whether the microtask advancing `TASK` is queued.
 static QUEUED: OneThread<Cell<bool>> = OneThread(Cell::new(false));
 
@@ -28,7 +28,7 @@ struct Advance;
 impl callbacks::Run for Advance {
     fn run(&mut self, _: f64, _: f64) {
         QUEUED.0.set(false);
-        TASK.0.set(current_task().wrapping_add(1));
+        TASK.0.set(current_task().wrapping_add(1).max(1));
     }
 }
 
@@ -43,20 +43,21 @@ fn advance_after_task() {
 /// One remembered value, tagged with the task it was read in. The tag lives beside the value, so
 /// forgetting is one non-generic store (the value is dropped at the next `remember`).
 pub struct TaskCache<T> {
-    task: Cell<Option<u32>>,
+    /// The task the value was remembered in; 0 when forgotten (a plain number: no `Option` compare).
+    task: Cell<u32>,
     slot: RefCell<Option<T>>,
 }
 
 impl<T> TaskCache<T> {
     /// An empty cache.
     pub const fn new() -> Self {
-        TaskCache { task: Cell::new(None), slot: RefCell::new(None) }
+        TaskCache { task: Cell::new(0), slot: RefCell::new(None) }
     }
 
     /// The remembered value, if there is one from this task (`None` too while it is borrowed).
     /// A guard rather than a closure: one copy of this per cached type, not one per caller.
     pub fn current(&self) -> Option<RefMut<'_, T>> {
-        if self.task.get() != Some(current_task()) {
+        if self.task.get() != current_task() {
             return None;
         }
         RefMut::filter_map(self.slot.try_borrow_mut().ok()?, Option::as_mut).ok()
@@ -67,13 +68,13 @@ impl<T> TaskCache<T> {
         advance_after_task();
         if let Ok(mut slot) = self.slot.try_borrow_mut() {
             *slot = Some(value);
-            self.task.set(Some(current_task()));
+            self.task.set(current_task());
         }
     }
 
     /// Forgets the value now (after a write).
     pub fn forget(&self) {
-        self.task.set(None);
+        self.task.set(0);
     }
 }
 
