@@ -124,8 +124,10 @@ unsafe impl GlobalAlloc for SizeClassAlloc {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-        if class_of(&layout).is_some() && class_of(&layout) == class_of(&new_layout) {
-            return ptr; // still fits its block
+        if let (Some((old, _)), Some((new, _))) = (class_of(&layout), class_of(&new_layout)) {
+            if old == new {
+                return ptr; // still fits its block
+            }
         }
         let new = self.alloc(new_layout);
         if !new.is_null() {
