@@ -2,7 +2,9 @@
 //!
 //! Why: Rust's default wasm allocator (dlmalloc) is ~9 KB of code (~3.5 KB gzip), a large share of
 //! the library's byte budget. A tracker allocates small strings and vectors whose sizes repeat, so
-//! size classes serve it in O(1) for alloc, free and realloc, in a few hundred bytes of code.
+//! size classes serve it in O(1) for alloc and free, in a few hundred bytes of code. `realloc` is
+//! `GlobalAlloc`'s own (alloc, copy, free): an in-place answer for a new size in the same class
+//! saved a copy only in that rare case (growth by doubling changes the class) and cost ~100 B of wasm.
 //! Classes are `m × 2^k` bytes with `m` in 4..=7 (16, 20, 24, 28, 32, 40, 48, …), so a block wastes at
 //! most a quarter of itself; freed blocks are reused only by their own class (wasm memory never
 //! shrinks anyway).
@@ -120,20 +122,5 @@ unsafe impl GlobalAlloc for SizeClassAlloc {
             *(ptr as *mut usize) = state.free[class];
             state.free[class] = ptr as usize;
         }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-        if let (Some((old, _)), Some((new, _))) = (class_of(&layout), class_of(&new_layout)) {
-            if old == new {
-                return ptr; // still fits its block
-            }
-        }
-        let new = self.alloc(new_layout);
-        if !new.is_null() {
-            core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-            self.dealloc(ptr, layout);
-        }
-        new
     }
 }
