@@ -275,6 +275,7 @@ impl<W: Wire> Outbox<W> {
         self.next_id += 1;
         let room = self.config.keepalive_quota_bytes.saturating_sub(self.keepalive_used());
         let keepalive = body.len() <= room.min(keepalive_cap);
+        #[cfg(test)]
         let mut message_ids = Vec::new();
         let guard_ms = if keepalive { now_ms + self.config.request_timeout_ms } else { now_ms };
         let items = self.queue.items_mut();
@@ -285,15 +286,22 @@ impl<W: Wire> Outbox<W> {
                 item.flying_until_ms = guard_ms;
                 item.saved = false;
                 // Test builds only (see `Transmit::message_ids`).
-                if cfg!(test) {
-                    message_ids.push(item.message_id.clone());
-                }
+                #[cfg(test)]
+                message_ids.push(item.message_id.clone());
             }
         }
         self.dirty = true;
         let url_path = if chosen.len() > 1 { "/b" } else { path_for(&body) };
         self.flights.push(Flight { id, keepalive_bytes: if keepalive { body.len() } else { 0 } });
-        Transmit { id, url_path, body, keepalive, timeout_ms: self.config.request_timeout_ms, message_ids }
+        Transmit {
+            id,
+            url_path,
+            body,
+            keepalive,
+            timeout_ms: self.config.request_timeout_ms,
+            #[cfg(test)]
+            message_ids,
+        }
     }
 
     /// Split-and-resend: a request of several events rejected for good is no verdict on any one
