@@ -311,7 +311,10 @@ impl<W: Wire> Outbox<W> {
     /// is dropped: one bad event among n costs about 2·log2(n) extra requests. No attempt is
     /// consumed. Returns false for a request of one event (then it is dropped).
     fn split(&mut self, id: u64, now_ms: f64) -> bool {
-        let count = self.queue.items().iter().filter(|item| item.in_flight == Some(id)).count();
+        let mut count = 0;
+        for item in self.queue.items() {
+            count += usize::from(item.in_flight == Some(id));
+        }
         if count < 2 {
             return false;
         }
