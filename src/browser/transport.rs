@@ -24,14 +24,13 @@ pub struct Transport {
 impl Transport {
     /// A transport posting to `api_base` + the transmit's path.
     pub fn new(api_base: &str) -> Self {
-        // A byte loop, not `trim_end_matches('/')` (str's reverse char searcher) nor a `rev().take_while()`
-        // chain (its generic `try_fold`).
-        let bytes = api_base.as_bytes();
-        let mut keep = bytes.len();
-        while keep > 0 && bytes.get(keep - 1) == Some(&b'/') {
-            keep -= 1;
+        // A `strip_suffix` loop (its char copy is shared), not `trim_end_matches('/')` (str's reverse
+        // char searcher) nor a `rev().take_while()` chain (its generic `try_fold`).
+        let mut base = api_base;
+        while let Some(shorter) = base.strip_suffix('/') {
+            base = shorter;
         }
-        Transport { api_base: String::leak(api_base.get(0..keep).unwrap_or_default().to_owned()) }
+        Transport { api_base: String::leak(base.to_owned()) }
     }
 
     /// The full URL for a path such as `/b`.
