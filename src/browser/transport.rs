@@ -35,8 +35,7 @@ impl Transport {
 
     /// The full URL for a path such as `/b`.
     pub fn url(&self, path: &str) -> String {
-        let mut url = String::with_capacity(self.api_base.len() + path.len());
-        url.push_str(self.api_base);
+        let mut url = self.api_base.to_owned();
         url.push_str(path);
         url
     }
