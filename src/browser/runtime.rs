@@ -22,7 +22,6 @@ use crate::core::delivery::send_route;
 use crate::core::delivery::tab_leases::{Merge, Step, TabLeases};
 use crate::core::delivery::page_lifecycle::{self, Drive};
 use crate::core::delivery::{Mode, Outcome};
-use crate::core::identity::cookie_codec::CookieAttributes;
 use crate::core::identity::Identity;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::store::{Gated, MemoryStore, Store, StoreKind};
@@ -56,9 +55,9 @@ pub struct Runtime {
     on_drop: Option<u32>,
     /// The line naming the init options this library does not support, until the facade takes it.
     unsupported: Option<String>,
-    /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
-    cookie: CookieAttributes,
-    cookie_max_age_ms: f64,
+    /// The identity settings: the consent cookie and erasure use the cookie's attributes and
+    /// lifetime (kept whole: moved here, nothing of them is dropped at start).
+    settings: IdentitySettings,
 }
 
 /// The stores of `settings.stores`, in order, as browser adapters behind the consent gate `storing`
@@ -121,8 +120,7 @@ pub fn start(options_json: &str) -> Shared {
         drive_scheduled: false,
         on_drop: None,
         unsupported,
-        cookie_max_age_ms: settings.cookie_max_age_ms,
-        cookie: settings.cookie,
+        settings,
     };
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
     // The runtime lives as long as the page, and so do its listeners: never removed, so no guard is
@@ -234,10 +232,11 @@ pub fn choose_consent(shared: &Shared, raw: &str) -> u32 {
     let flags = {
         let Ok(mut runtime) = shared.try_borrow_mut() else { return 0 };
         let Some(change) = runtime.tracker.choose_consent(raw, host::now_ms()) else { return 0 };
+        let cookie = &runtime.settings.cookie;
         if change.erase {
-            consent_store::erase(&runtime.cookie);
+            consent_store::erase(cookie);
         }
-        consent_store::remember(&change.remember, &runtime.cookie, runtime.cookie_max_age_ms);
+        consent_store::remember(&change.remember, cookie, runtime.settings.cookie_max_age_ms);
         u32::from(change.announce) * consent_flags::ANNOUNCE + u32::from(change.opened) * consent_flags::OPENED
     };
     if flags & consent_flags::OPENED != 0 {
