@@ -112,7 +112,7 @@ pub fn start(options_json: &str) -> Shared {
     let runtime = Runtime {
         tracker,
         random,
-        transport: Transport::new(&endpoint),
+        transport: Transport::with_base(String::leak(endpoint)),
         leases,
         lease_store: LocalStore::new(),
         timer: None,

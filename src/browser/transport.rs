@@ -24,13 +24,19 @@ pub struct Transport {
 impl Transport {
     /// A transport posting to `api_base` + the transmit's path.
     pub fn new(api_base: &str) -> Self {
+        Transport::with_base(String::leak(api_base.to_owned()))
+    }
+
+    /// [`Transport::new`] for a base that lives as long as the page (the runtime leaks its endpoint
+    /// text once: no copy).
+    pub fn with_base(api_base: &'static str) -> Self {
         // A `strip_suffix` loop (its char copy is shared), not `trim_end_matches('/')` (str's reverse
         // char searcher) nor a `rev().take_while()` chain (its generic `try_fold`).
         let mut base = api_base;
         while let Some(shorter) = base.strip_suffix('/') {
             base = shorter;
         }
-        Transport { api_base: String::leak(base.to_owned()) }
+        Transport { api_base: base }
     }
 
     /// The full URL for a path such as `/b`.
