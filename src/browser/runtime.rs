@@ -84,9 +84,9 @@ fn browser_stores(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Vec<
 /// The delivery queue's store, of the kind `IdentitySettings::queue_store` picks (memory when the init
 /// option `retryQueue` is false); read and written only while consent lets the page store.
 fn queue_store(settings: &IdentitySettings, retry_queue: bool, storing: &Rc<Cell<bool>>) -> Box<dyn Store> {
-    let local = LocalStore::new();
-    match settings.queue_store(retry_queue && local.is_available()) {
-        StoreKind::LocalStorage => Box::new(Gated::new(Box::new(local), storing.clone(), false, None)),
+    // `host::has_storage` is `LocalStore::is_available`: no store is made (and dropped) for a memory queue.
+    match settings.queue_store(retry_queue && host::has_storage()) {
+        StoreKind::LocalStorage => Box::new(Gated::new(Box::new(LocalStore::new()), storing.clone(), false, None)),
         kind => Box::new(MemoryStore::new(kind)),
     }
 }
