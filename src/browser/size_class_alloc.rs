@@ -29,6 +29,9 @@ const PAGE: usize = 65_536;
 const MAX_ALIGN: usize = 4_096;
 /// Four classes per power of two, `k` from 2 (16-byte blocks hold the free-list link) to 31.
 const CLASSES: usize = 128;
+// The largest class index `class_of` can answer: `k` ≤ `usize::BITS - 3`, plus one when `m` is 8,
+// with `m - 4` ≤ 3. Below `CLASSES`, so masking an index with `CLASSES - 1` never changes it.
+const _: () = assert!(4 * (usize::BITS as usize - 2) + 3 < CLASSES);
 
 extern "C" {
     /// Defined by the wasm linker (lld): its address is the first byte after the stack and the static
@@ -107,6 +110,9 @@ impl State {
 unsafe impl GlobalAlloc for SizeClassAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let Some((class, block)) = class_of(&layout) else { return null_mut() };
+        // Below `CLASSES` already (see the assertion at the top): the mask only lets the compiler
+        // drop the bounds check (and its panic path).
+        let class = class & (CLASSES - 1);
         let state = &mut *self.0.get();
         let head = state.free[class];
         if head == 0 {
@@ -118,6 +124,7 @@ unsafe impl GlobalAlloc for SizeClassAlloc {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if let Some((class, _)) = class_of(&layout) {
+            let class = class & (CLASSES - 1); // see `alloc`
             let state = &mut *self.0.get();
             *(ptr as *mut usize) = state.free[class];
             state.free[class] = ptr as usize;
