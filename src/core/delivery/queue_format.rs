@@ -25,7 +25,10 @@ const EVENT_KEY_PREFIX: &str = "wa:q:v2:";
 /// The key prefix of one tab's per-event items (layout v2): `wa:q:v2:<writeKey>:<tabId>:`; an
 /// event's key is this prefix followed by its `messageId`.
 pub fn event_key_prefix(write_key: &str, tab_id: &str) -> String {
-    key(&[EVENT_KEY_PREFIX, write_key, ":", tab_id, ":"])
+    let mut key = event_source_prefix(write_key);
+    key.push_str(tab_id);
+    key.push(':');
+    key
 }
 
 /// The key prefix of every per-event item of one source: `wa:q:v2:<writeKey>:`.
