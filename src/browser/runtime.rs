@@ -21,7 +21,7 @@ use crate::core::delivery::lease;
 use crate::core::delivery::send_route;
 use crate::core::delivery::tab_leases::{Merge, Step, TabLeases};
 use crate::core::delivery::page_lifecycle::{self, Drive};
-use crate::core::delivery::{Mode, Outcome};
+use crate::core::delivery::Mode;
 use crate::core::identity::Identity;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::store::{Gated, MemoryStore, Store, StoreKind};
@@ -322,15 +322,19 @@ impl callbacks::Run for Waker {
         let shared = &self.shared;
         match self.what {
             Wake::Drive => drive(shared, Mode::Normal),
-            Wake::Timeout => {
+            // One borrow and one drive for both: the core's input at the current time, then drive.
+            Wake::Timeout | Wake::Answer(_) => {
                 if let Ok(mut runtime) = shared.try_borrow_mut() {
-                    runtime.tracker.on_timeout(host::now_ms());
+                    let now = host::now_ms();
+                    match self.what {
+                        Wake::Answer(id) => runtime.tracker.on_response(id, send_route::outcome(a, b), now, host::math_random()),
+                        _ => runtime.tracker.on_timeout(now),
+                    }
                 }
                 drive(shared, Mode::Normal);
             }
             Wake::Lease(LeaseInput::Locked) if a <= 0.0 => {}
             Wake::Lease(input) => lease_input(shared, input),
-            Wake::Answer(id) => on_answer(shared, id, send_route::outcome(a, b)),
             Wake::Page => {
                 if let Some(event) = lifecycle::page_event(a, b) {
                     on_page_event(shared, event);
@@ -343,13 +347,6 @@ impl callbacks::Run for Waker {
 /// Registers the callback doing `what` (see `callbacks::register`); returns its id.
 fn wake(shared: &Shared, repeat: bool, what: Wake) -> i32 {
     callbacks::register(repeat, Box::new(Waker { shared: *shared, what }))
-}
-
-fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
-    if let Ok(mut runtime) = shared.try_borrow_mut() {
-        runtime.tracker.on_response(id, outcome, host::now_ms(), host::math_random());
-    }
-    drive(shared, Mode::Normal);
 }
 
 /// Carries out the core's [`page_lifecycle::reaction`] to a lifecycle change.
