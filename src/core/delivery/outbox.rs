@@ -388,10 +388,11 @@ impl<W: Wire> Outbox<W> {
         if now_ms < self.clock_ms {
             let horizon = self.clock_horizon_ms();
             self.dirty |= self.queue.clamp_future(now_ms, horizon);
-            for gate in [&mut self.rate_gate_ms, &mut self.network_gate_ms] {
-                if *gate > now_ms + horizon {
-                    *gate = now_ms;
-                }
+            if self.rate_gate_ms > now_ms + horizon {
+                self.rate_gate_ms = now_ms;
+            }
+            if self.network_gate_ms > now_ms + horizon {
+                self.network_gate_ms = now_ms;
             }
         }
         self.clock_ms = now_ms;
