@@ -131,16 +131,22 @@ impl Queue {
     /// (the stored copies must then be rewritten). Age order is kept: the clamp is monotonic.
     pub fn clamp_future(&mut self, now_ms: f64, horizon_ms: f64) -> bool {
         let mut changed = false;
+        // Each clamp moves its time (the horizon is never negative): a flag per item, no before/after compare.
         for item in &mut self.items {
-            let before = (item.created_ms, item.next_attempt_ms, item.flying_until_ms);
-            item.created_ms = item.created_ms.min(now_ms);
+            let mut moved = false;
+            if item.created_ms > now_ms {
+                item.created_ms = now_ms;
+                moved = true;
+            }
             if item.next_attempt_ms > now_ms + horizon_ms {
                 item.next_attempt_ms = now_ms;
+                moved = true;
             }
             if item.flying_until_ms > now_ms + horizon_ms {
                 item.flying_until_ms = now_ms;
+                moved = true;
             }
-            if before != (item.created_ms, item.next_attempt_ms, item.flying_until_ms) {
+            if moved {
                 item.saved = false;
                 changed = true;
             }
