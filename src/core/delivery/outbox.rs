@@ -345,13 +345,13 @@ impl<W: Wire> Outbox<W> {
     /// for split, retry and release). Returns the latest `next_attempt_ms` it set for a retry.
     fn land(&mut self, id: u64, how: Landing, now_ms: f64, jitter: f64) -> f64 {
         let backoff = self.config.backoff;
+        let keeps_guard = matches!(how, Landing::Release { may_still_fly: true });
         let mut latest = 0.0_f64;
         for item in self.queue.items_mut() {
             if item.in_flight != Some(id) {
                 continue;
             }
             item.in_flight = None;
-            let keeps_guard = matches!(how, Landing::Release { may_still_fly: true });
             item.saved &= keeps_guard;
             if !keeps_guard {
                 item.flying_until_ms = 0.0;
