@@ -178,6 +178,7 @@ mod exports {
     pub extern "C" fn call(handle: u32, op: u32, field: u32, has_text: u32) -> usize {
         // Without a text, host.js copied none in (every export and binding takes its own).
         let text = (has_text != 0).then(host::take_text);
-        answer(instance(handle).and_then(|analytics| analytics.call(op, field, text)))
+        let Some(analytics) = instance(handle) else { return 0 };
+        answer(analytics.call(op, field, text))
     }
 }
