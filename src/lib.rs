@@ -170,7 +170,9 @@ mod exports {
     #[no_mangle]
     pub extern "C" fn build(handle: u32, now_ms: f64, enqueue: u32) -> usize {
         let call = host::take_text();
-        answer(instance(handle).and_then(|analytics| analytics.build(&call_texts::unpack(&call)?, now_ms, enqueue != 0)))
+        let Some(analytics) = instance(handle) else { return 0 };
+        let Some(texts) = call_texts::unpack(&call) else { return 0 };
+        answer(analytics.build(&texts, now_ms, enqueue != 0))
     }
 
     /// [`Analytics::call`] on instance `handle`, with the text copied in when `has_text` is 1.
@@ -178,6 +180,7 @@ mod exports {
     pub extern "C" fn call(handle: u32, op: u32, field: u32, has_text: u32) -> usize {
         // Without a text, host.js copied none in (every export and binding takes its own).
         let text = (has_text != 0).then(host::take_text);
-        answer(instance(handle).and_then(|analytics| analytics.call(op, field, text)))
+        let Some(analytics) = instance(handle) else { return 0 };
+        answer(analytics.call(op, field, text))
     }
 }

@@ -46,7 +46,6 @@ fn transmit(keepalive: bool) -> Transmit {
         body: "{\"batch\":[]}".to_owned(),
         keepalive,
         timeout_ms: 5000.0,
-        message_ids: vec!["m1".to_owned()],
     }
 }
 

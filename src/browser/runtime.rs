@@ -21,8 +21,7 @@ use crate::core::delivery::lease;
 use crate::core::delivery::send_route;
 use crate::core::delivery::tab_leases::{Merge, Step, TabLeases};
 use crate::core::delivery::page_lifecycle::{self, Drive};
-use crate::core::delivery::{Mode, Outcome};
-use crate::core::identity::cookie_codec::CookieAttributes;
+use crate::core::delivery::Mode;
 use crate::core::identity::Identity;
 use crate::core::identity::settings::IdentitySettings;
 use crate::core::store::{Gated, MemoryStore, Store, StoreKind};
@@ -56,9 +55,9 @@ pub struct Runtime {
     on_drop: Option<u32>,
     /// The line naming the init options this library does not support, until the facade takes it.
     unsupported: Option<String>,
-    /// The identity cookie's attributes and lifetime (the consent cookie and erasure use them).
-    cookie: CookieAttributes,
-    cookie_max_age_ms: f64,
+    /// The identity settings: the consent cookie and erasure use the cookie's attributes and
+    /// lifetime (kept whole: moved here, nothing of them is dropped at start).
+    settings: IdentitySettings,
 }
 
 /// The stores of `settings.stores`, in order, as browser adapters behind the consent gate `storing`
@@ -85,9 +84,9 @@ fn browser_stores(settings: &IdentitySettings, storing: &Rc<Cell<bool>>) -> Vec<
 /// The delivery queue's store, of the kind `IdentitySettings::queue_store` picks (memory when the init
 /// option `retryQueue` is false); read and written only while consent lets the page store.
 fn queue_store(settings: &IdentitySettings, retry_queue: bool, storing: &Rc<Cell<bool>>) -> Box<dyn Store> {
-    let local = LocalStore::new();
-    match settings.queue_store(retry_queue && local.is_available()) {
-        StoreKind::LocalStorage => Box::new(Gated::new(Box::new(local), storing.clone(), false, None)),
+    // `host::has_storage` is `LocalStore::is_available`: no store is made (and dropped) for a memory queue.
+    match settings.queue_store(retry_queue && host::has_storage()) {
+        StoreKind::LocalStorage => Box::new(Gated::new(Box::new(LocalStore::new()), storing.clone(), false, None)),
         kind => Box::new(MemoryStore::new(kind)),
     }
 }
@@ -113,7 +112,7 @@ pub fn start(options_json: &str) -> Shared {
     let runtime = Runtime {
         tracker,
         random,
-        transport: Transport::new(&endpoint),
+        transport: Transport::with_base(String::leak(endpoint)),
         leases,
         lease_store: LocalStore::new(),
         timer: None,
@@ -121,8 +120,7 @@ pub fn start(options_json: &str) -> Shared {
         drive_scheduled: false,
         on_drop: None,
         unsupported,
-        cookie_max_age_ms: settings.cookie_max_age_ms,
-        cookie: settings.cookie,
+        settings,
     };
     let shared: Shared = Box::leak(Box::new(RefCell::new(runtime)));
     // The runtime lives as long as the page, and so do its listeners: never removed, so no guard is
@@ -229,10 +227,11 @@ pub fn choose_consent(shared: &Shared, raw: &str) -> u32 {
     let flags = {
         let Ok(mut runtime) = shared.try_borrow_mut() else { return 0 };
         let Some(change) = runtime.tracker.choose_consent(raw, host::now_ms()) else { return 0 };
+        let cookie = &runtime.settings.cookie;
         if change.erase {
-            consent_store::erase(&runtime.cookie);
+            consent_store::erase(cookie);
         }
-        consent_store::remember(&change.remember, &runtime.cookie, runtime.cookie_max_age_ms);
+        consent_store::remember(&change.remember, cookie, runtime.settings.cookie_max_age_ms);
         u32::from(change.announce) * consent_flags::ANNOUNCE + u32::from(change.opened) * consent_flags::OPENED
     };
     if flags & consent_flags::OPENED != 0 {
@@ -318,15 +317,19 @@ impl callbacks::Run for Waker {
         let shared = &self.shared;
         match self.what {
             Wake::Drive => drive(shared, Mode::Normal),
-            Wake::Timeout => {
+            // One borrow and one drive for both: the core's input at the current time, then drive.
+            Wake::Timeout | Wake::Answer(_) => {
                 if let Ok(mut runtime) = shared.try_borrow_mut() {
-                    runtime.tracker.on_timeout(host::now_ms());
+                    let now = host::now_ms();
+                    match self.what {
+                        Wake::Answer(id) => runtime.tracker.on_response(id, send_route::outcome(a, b), now, host::math_random()),
+                        _ => runtime.tracker.on_timeout(now),
+                    }
                 }
                 drive(shared, Mode::Normal);
             }
             Wake::Lease(LeaseInput::Locked) if a <= 0.0 => {}
             Wake::Lease(input) => lease_input(shared, input),
-            Wake::Answer(id) => on_answer(shared, id, send_route::outcome(a, b)),
             Wake::Page => {
                 if let Some(event) = lifecycle::page_event(a, b) {
                     on_page_event(shared, event);
@@ -339,13 +342,6 @@ impl callbacks::Run for Waker {
 /// Registers the callback doing `what` (see `callbacks::register`); returns its id.
 fn wake(shared: &Shared, repeat: bool, what: Wake) -> i32 {
     callbacks::register(repeat, Box::new(Waker { shared: *shared, what }))
-}
-
-fn on_answer(shared: &Shared, id: u64, outcome: Outcome) {
-    if let Ok(mut runtime) = shared.try_borrow_mut() {
-        runtime.tracker.on_response(id, outcome, host::now_ms(), host::math_random());
-    }
-    drive(shared, Mode::Normal);
 }
 
 /// Carries out the core's [`page_lifecycle::reaction`] to a lifecycle change.

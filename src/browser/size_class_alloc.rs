@@ -2,7 +2,9 @@
 //!
 //! Why: Rust's default wasm allocator (dlmalloc) is ~9 KB of code (~3.5 KB gzip), a large share of
 //! the library's byte budget. A tracker allocates small strings and vectors whose sizes repeat, so
-//! size classes serve it in O(1) for alloc, free and realloc, in a few hundred bytes of code.
+//! size classes serve it in O(1) for alloc and free, in a few hundred bytes of code. `realloc` is
+//! `GlobalAlloc`'s own (alloc, copy, free): an in-place answer for a new size in the same class
+//! saved a copy only in that rare case (growth by doubling changes the class) and cost ~100 B of wasm.
 //! Classes are `m × 2^k` bytes with `m` in 4..=7 (16, 20, 24, 28, 32, 40, 48, …), so a block wastes at
 //! most a quarter of itself; freed blocks are reused only by their own class (wasm memory never
 //! shrinks anyway).
@@ -27,6 +29,9 @@ const PAGE: usize = 65_536;
 const MAX_ALIGN: usize = 4_096;
 /// Four classes per power of two, `k` from 2 (16-byte blocks hold the free-list link) to 31.
 const CLASSES: usize = 128;
+// The largest class index `class_of` can answer: `k` ≤ `usize::BITS - 3`, plus one when `m` is 8,
+// with `m - 4` ≤ 3. Below `CLASSES`, so masking an index with `CLASSES - 1` never changes it.
+const _: () = assert!(4 * (usize::BITS as usize - 2) + 3 < CLASSES);
 
 extern "C" {
     /// Defined by the wasm linker (lld): its address is the first byte after the stack and the static
@@ -105,6 +110,9 @@ impl State {
 unsafe impl GlobalAlloc for SizeClassAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let Some((class, block)) = class_of(&layout) else { return null_mut() };
+        // Below `CLASSES` already (see the assertion at the top): the mask only lets the compiler
+        // drop the bounds check (and its panic path).
+        let class = class & (CLASSES - 1);
         let state = &mut *self.0.get();
         let head = state.free[class];
         if head == 0 {
@@ -116,22 +124,10 @@ unsafe impl GlobalAlloc for SizeClassAlloc {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if let Some((class, _)) = class_of(&layout) {
+            let class = class & (CLASSES - 1); // see `alloc`
             let state = &mut *self.0.get();
             *(ptr as *mut usize) = state.free[class];
             state.free[class] = ptr as usize;
         }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-        if class_of(&layout).is_some() && class_of(&layout) == class_of(&new_layout) {
-            return ptr; // still fits its block
-        }
-        let new = self.alloc(new_layout);
-        if !new.is_null() {
-            core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-            self.dealloc(ptr, layout);
-        }
-        new
     }
 }

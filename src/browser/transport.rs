@@ -24,20 +24,24 @@ pub struct Transport {
 impl Transport {
     /// A transport posting to `api_base` + the transmit's path.
     pub fn new(api_base: &str) -> Self {
-        // A byte loop, not `trim_end_matches('/')` (str's reverse char searcher) nor a `rev().take_while()`
-        // chain (its generic `try_fold`).
-        let bytes = api_base.as_bytes();
-        let mut keep = bytes.len();
-        while keep > 0 && bytes.get(keep - 1) == Some(&b'/') {
-            keep -= 1;
+        Transport::with_base(String::leak(api_base.to_owned()))
+    }
+
+    /// [`Transport::new`] for a base that lives as long as the page (the runtime leaks its endpoint
+    /// text once: no copy).
+    pub fn with_base(api_base: &'static str) -> Self {
+        // A `strip_suffix` loop (its char copy is shared), not `trim_end_matches('/')` (str's reverse
+        // char searcher) nor a `rev().take_while()` chain (its generic `try_fold`).
+        let mut base = api_base;
+        while let Some(shorter) = base.strip_suffix('/') {
+            base = shorter;
         }
-        Transport { api_base: String::leak(api_base.get(0..keep).unwrap_or_default().to_owned()) }
+        Transport { api_base: base }
     }
 
     /// The full URL for a path such as `/b`.
     pub fn url(&self, path: &str) -> String {
-        let mut url = String::with_capacity(self.api_base.len() + path.len());
-        url.push_str(self.api_base);
+        let mut url = self.api_base.to_owned();
         url.push_str(path);
         url
     }

@@ -162,7 +162,10 @@ fn record(tab_id: &str, expires_ms: f64) -> String {
 pub fn decode(raw: &str) -> Option<Lease> {
     let tab_id = json::parse_str(json::get(raw, "tabId")?)?;
     let expires_ms = json::whole_number(json::get(raw, "expiresMs")?)? as f64;
-    (!tab_id.is_empty()).then_some(Lease { tab_id, expires_ms })
+    if tab_id.is_empty() {
+        return None;
+    }
+    Some(Lease { tab_id, expires_ms })
 }
 
 #[cfg(test)]

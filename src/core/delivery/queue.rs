@@ -87,13 +87,15 @@ impl Queue {
     /// flight (possibly the new one: an adopted event older than all others). The body is kept
     /// as given (each stored value holds one event, so raw newlines need no repair).
     pub fn push(&mut self, item: Item, config: &Config, now_ms: f64) {
-        if item.body_json.len() > config.max_event_bytes {
-            self.removed.push(item.message_id.clone());
-            self.log.add(item.message_id, DropReason::TooLarge, now_ms);
-            return;
-        }
+        let too_large = item.body_json.len() > config.max_event_bytes;
         self.bytes += item.body_json.len();
         self.items.push(item);
+        if too_large {
+            // Out again through `remove_where` (one copy of the drop bookkeeping): it is the only
+            // item over the limit, and at the end.
+            self.remove_where(Pick::Larger(config.max_event_bytes), Some(DropReason::TooLarge), now_ms);
+            return;
+        }
         // Age order: the new item moves before every item younger than it (none, for a fresh event).
         // Pairs by `get_mut`, not indexing: no bounds-check panic path in the wasm.
         let mut end = self.items.len();
@@ -129,16 +131,22 @@ impl Queue {
     /// (the stored copies must then be rewritten). Age order is kept: the clamp is monotonic.
     pub fn clamp_future(&mut self, now_ms: f64, horizon_ms: f64) -> bool {
         let mut changed = false;
+        // Each clamp moves its time (the horizon is never negative): a flag per item, no before/after compare.
         for item in &mut self.items {
-            let before = (item.created_ms, item.next_attempt_ms, item.flying_until_ms);
-            item.created_ms = item.created_ms.min(now_ms);
+            let mut moved = false;
+            if item.created_ms > now_ms {
+                item.created_ms = now_ms;
+                moved = true;
+            }
             if item.next_attempt_ms > now_ms + horizon_ms {
                 item.next_attempt_ms = now_ms;
+                moved = true;
             }
             if item.flying_until_ms > now_ms + horizon_ms {
                 item.flying_until_ms = now_ms;
+                moved = true;
             }
-            if before != (item.created_ms, item.next_attempt_ms, item.flying_until_ms) {
+            if moved {
                 item.saved = false;
                 changed = true;
             }

@@ -25,12 +25,15 @@ const EVENT_KEY_PREFIX: &str = "wa:q:v2:";
 /// The key prefix of one tab's per-event items (layout v2): `wa:q:v2:<writeKey>:<tabId>:`; an
 /// event's key is this prefix followed by its `messageId`.
 pub fn event_key_prefix(write_key: &str, tab_id: &str) -> String {
-    key(&[EVENT_KEY_PREFIX, write_key, ":", tab_id, ":"])
+    let mut key = event_source_prefix(write_key);
+    key.push_str(tab_id);
+    key.push(':');
+    key
 }
 
 /// The key prefix of every per-event item of one source: `wa:q:v2:<writeKey>:`.
 pub fn event_source_prefix(write_key: &str) -> String {
-    key(&[EVENT_KEY_PREFIX, write_key, ":"])
+    key(EVENT_KEY_PREFIX, write_key, ":")
 }
 
 /// The tab id of a per-event queue key of this source (`wa:q:v2:<writeKey>:<tabId>:<messageId>`),
@@ -56,20 +59,20 @@ pub fn alive_key(write_key: &str, tab_id: &str) -> String {
 /// The key prefix of the source's liveness leases: `wa:alive:v1:<writeKey>:`; a tab's
 /// [`alive_key`] is this prefix followed by its tab id.
 pub fn alive_prefix(write_key: &str) -> String {
-    key(&["wa:alive:v1:", write_key, ":"])
+    key("wa:alive:v1:", write_key, ":")
 }
 
 /// The localStorage key of the adoption lease (browsers without Web Locks) and the Web Locks
 /// name of the adoption lock: `wa:adopt:v1:<writeKey>`.
 pub fn adoption_key(write_key: &str) -> String {
-    key(&["wa:adopt:v1:", write_key])
+    key("wa:adopt:v1:", write_key, "")
 }
 
-fn key(parts: &[&str]) -> String {
-    let mut key = String::new();
-    for part in parts {
-        key.push_str(part);
-    }
+/// `head`, the write key and `tail`, joined.
+fn key(head: &str, write_key: &str, tail: &str) -> String {
+    let mut key = String::from(head);
+    key.push_str(write_key);
+    key.push_str(tail);
     key
 }
 

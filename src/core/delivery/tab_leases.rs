@@ -174,8 +174,10 @@ impl TabLeases {
     /// Returns how many tabs were adopted.
     pub fn adopt(&mut self, now_ms: f64, store: &mut dyn Store, merge: &mut dyn Merge) -> usize {
         let orphans = self.orphans(now_ms, store);
+        // The same claim for every orphan: written once.
+        let claim = lease::claim_record(&self.tab_id, now_ms, self.liveness);
         for tab in &orphans {
-            store.set(&self.alive_key_of(tab), &lease::claim_record(&self.tab_id, now_ms, self.liveness));
+            store.set(&self.alive_key_of(tab), &claim);
             merge.merge(tab);
         }
         orphans.len()

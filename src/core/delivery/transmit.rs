@@ -33,8 +33,10 @@ pub struct Transmit {
     pub keepalive: bool,
     /// Abort and report [`Outcome::NetworkError`](super::Outcome::NetworkError) after this many ms without an answer.
     pub timeout_ms: f64,
-    /// The `messageId`s inside, oldest first: filled in test builds only (the outbox's and the
-    /// tracker's tests read it; the shell never did, so the shipped wasm copies no ids per request).
+    /// The `messageId`s inside, oldest first: a field of test builds only (the outbox's and the
+    /// tracker's tests read it; the shell never did, so the shipped wasm neither copies ids per
+    /// request nor drops an empty list per transmit).
+    #[cfg(test)]
     pub message_ids: Vec<String>,
 }
 

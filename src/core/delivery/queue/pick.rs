@@ -25,6 +25,8 @@ pub enum Pick {
         /// Body bytes still to shed.
         bytes: usize,
     },
+    /// Items whose body is larger than this many bytes (only a new item can be).
+    Larger(usize),
     /// Every item.
     All,
 }
@@ -45,6 +47,7 @@ impl Pick {
                 *bytes = bytes.saturating_sub(item.body_json.len());
                 true
             }
+            Pick::Larger(max) => item.body_json.len() > *max,
             Pick::All => true,
         }
     }
