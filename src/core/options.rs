@@ -31,6 +31,12 @@ impl<'a> Options<'a> {
         }
     }
 
+    /// The options under `path`, to read several paths below it (absent or not an object: nothing).
+    #[inline(never)]
+    pub fn at(self, path: &str) -> Options<'a> {
+        Options(self.raw(path).unwrap_or_default())
+    }
+
     /// The value at `path` is JSON `true` (anything else, or absence, is false).
     #[inline(never)]
     pub fn flag(self, path: &str) -> bool {
@@ -85,6 +91,8 @@ mod tests {
         assert_eq!((o.text_or("a/t", "d"), o.text_or("a/s", "d"), o.text_or("zz", "")), ("xy".into(), "d".into(), String::new()));
         assert_eq!((o.number("a/n", 1, 42), o.number("a/n", 43, 50), o.number("a/w", 0, 9)), (Some(42), None, None));
         assert_eq!((o.raw("arr/0"), o.raw("a/n/x"), o.raw("")), (None, None, None));
+        assert_eq!((o.at("a").raw("b.c/d"), o.at("a/b.c").raw("d"), o.at("a").text("t").as_deref()), (Some("true"), Some("true"), Some("xy")));
+        assert_eq!((o.at("zz").raw("d"), o.at("a/n").raw("d"), o.at("arr").raw("0")), (None, None, None));
         for hostile in ["", "null", "[]", "7", "{", "{\"a\":", "not json", "{\"a\":{\"b.c\":[}}"] {
             let o = Options(hostile);
             assert!(o.raw("a").is_none() || hostile.starts_with("{\"a\":{"), "{hostile}");

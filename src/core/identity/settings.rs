@@ -84,8 +84,8 @@ impl IdentitySettings {
             },
             cookie_max_age_ms: o.raw("cookie/maxage").and_then(parse_decimal).unwrap_or(DEFAULT_MAX_AGE_DAYS) * DAY_MS,
             stores: stores(o),
-            user: role(o, USER_PATHS, storage_format::USER_ID, storage_format::USER_TRAITS),
-            group: role(o, GROUP_PATHS, storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
+            user: role(o.at("user"), storage_format::USER_ID, storage_format::USER_TRAITS),
+            group: role(o.at("group"), storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
             server_managed: o.flag("cookie/serverManaged"),
         }
     }
@@ -104,16 +104,12 @@ impl IdentitySettings {
     }
 }
 
-/// A role's option paths: its id key, its traits key, `localStorageFallbackDisabled`.
-type RolePaths = [&'static str; 3];
-const USER_PATHS: RolePaths = ["user/cookie/key", "user/localStorage/key", "user/localStorageFallbackDisabled"];
-const GROUP_PATHS: RolePaths = ["group/cookie/key", "group/localStorage/key", "group/localStorageFallbackDisabled"];
-
-fn role(o: Options<'_>, [id, traits, no_local]: RolePaths, id_key: &str, traits_key: &str) -> RoleSettings {
+/// A role's keys and localStorage use from its options (`user` or `group`).
+fn role(o: Options<'_>, id_key: &str, traits_key: &str) -> RoleSettings {
     RoleSettings {
-        id_key: o.text_or(id, id_key),
-        traits_key: o.text_or(traits, traits_key),
-        local_storage: !o.flag(no_local),
+        id_key: o.text_or("cookie/key", id_key),
+        traits_key: o.text_or("localStorage/key", traits_key),
+        local_storage: !o.flag("localStorageFallbackDisabled"),
     }
 }
 
