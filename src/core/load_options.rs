@@ -49,7 +49,7 @@ impl LoadOptions {
     /// Reads the init options JSON text; never fails (malformed values fall back to analytics-next's defaults).
     pub fn parse(options_json: &str) -> LoadOptions {
         let o = Options(options_json);
-        let retry_queue = !o.is_false("retryQueue");
+        let retry_queue = o.raw("retryQueue") != Some("false");
         LoadOptions {
             identity: IdentitySettings::from_options(o),
             page: PageEnv::new(

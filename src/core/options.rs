@@ -43,12 +43,6 @@ impl<'a> Options<'a> {
         self.raw(path) == Some("true")
     }
 
-    /// The value at `path` is JSON `false` (for options that default to true).
-    #[inline(never)]
-    pub fn is_false(self, path: &str) -> bool {
-        self.raw(path) == Some("false")
-    }
-
     /// The value at `path` is the JSON string `word` (not empty).
     #[inline(never)]
     pub fn is(self, path: &str, word: &str) -> bool {
@@ -84,7 +78,7 @@ mod tests {
         let o = Options(r#"{"a":{"b.c":{"d":true},"n":42,"w":"drop","s":"","t":"x\u0079"},"f":false,"arr":[1]}"#);
         assert_eq!(o.raw("a/b.c/d"), Some("true"));
         assert!(o.flag("a/b.c/d") && !o.flag("a/n") && !o.flag("zz") && !o.flag("f"));
-        assert!(o.is_false("f") && !o.is_false("a/b.c/d") && !o.is_false("zz"));
+        assert!(o.raw("f") == Some("false") && o.raw("a/b.c/d") != Some("false") && o.raw("zz").is_none());
         assert!(o.is("a/w", "drop") && !o.is("a/w", "dro") && !o.is("a/n", "42") && !o.is("zz", "drop") && o.is("a/t", "xy"));
         assert_eq!(o.text("a/t").as_deref(), Some("xy"));
         assert_eq!((o.text("a/s"), o.text("a/n"), o.text("a/w/x")), (None, None, None));

@@ -83,7 +83,7 @@ impl ConsentSettings {
             categories: o.raw("consent/categories").and_then(json::string_array).unwrap_or_default(),
             pre_consent: if o.is("consent/preConsent", "drop") { PreConsent::Drop } else { PreConsent::Buffer },
             on_denied: if o.is("consent/onDenied", "cookieless") { OnDenied::Cookieless } else { OnDenied::Drop },
-            gpc: o.flag("_env/gpc") && !o.is_false("consent/honorGlobalPrivacyControl"),
+            gpc: o.flag("_env/gpc") && o.raw("consent/honorGlobalPrivacyControl") != Some("false"),
             dnt: o.flag("_env/dnt") && o.flag("consent/honorDoNotTrack"),
         }
     }
