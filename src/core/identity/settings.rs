@@ -120,7 +120,9 @@ fn stores(o: Options<'_>) -> Vec<StoreKind> {
     let mut kinds = Vec::new();
     if !listed.is_some_and(|raw| push_stores(raw, &mut kinds)) {
         kinds.clear();
-        kinds.extend_from_slice(&DEFAULT_STORES);
+        for &kind in &DEFAULT_STORES {
+            kinds.push(kind);
+        }
     }
     if !lists(kinds.as_slice(), StoreKind::Memory) {
         kinds.push(StoreKind::Memory);
