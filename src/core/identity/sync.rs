@@ -44,10 +44,10 @@ impl Scope {
         }
     }
 
-    /// The value held by `raw` in `store` (`storage_format`'s codec of an id or of traits, or the
+    /// The value held by `raw` in `store`, of `kind` (`storage_format`'s codec of an id or of traits, or the
     /// cookie's decoded text).
-    fn decode(self, store: &dyn Store, raw: &str) -> Option<String> {
-        let (kind, percent_decode) = (store.kind(), store.percent_decode());
+    fn decode(self, kind: StoreKind, store: &dyn Store, raw: &str) -> Option<String> {
+        let percent_decode = store.percent_decode();
         match self.holds {
             Holds::Id => storage_format::decode_id(kind, raw, percent_decode),
             Holds::Traits => storage_format::decode_traits(kind, raw, percent_decode),
@@ -151,7 +151,7 @@ impl Stores {
             if !scope.holds(kind) || (kind == StoreKind::Memory && *durable) {
                 continue;
             }
-            let Some(value) = store.get(name).and_then(|raw| scope.decode(&**store, &raw)) else {
+            let Some(value) = store.get(name).and_then(|raw| scope.decode(kind, &**store, &raw)) else {
                 continue;
             };
             if kind == StoreKind::Cookie {
