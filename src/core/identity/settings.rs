@@ -173,25 +173,22 @@ fn lists(kinds: &[StoreKind], kind: StoreKind) -> bool {
 fn parse_decimal(raw: &str) -> Option<f64> {
     let raw = json::trim_ws(raw);
     let (negative, digits) = raw.strip_prefix('-').map_or((false, raw), |rest| (true, rest));
-    let (mut value, mut scale, mut count) = (0.0, 0.0, 0);
-    for b in digits.bytes() {
-        if b == b'.' && scale == 0.0 && count > 0 {
-            (scale, count) = (1.0, 0);
-            continue;
-        }
+    let (whole, fraction) = text::split_once(digits, b'.').unwrap_or((digits, ""));
+    if whole.len() > 9 || fraction.len() > 9 {
+        return None;
+    }
+    // At most 9 digits: exact in an f64.
+    let mut value = json::whole_number(whole)? as f64;
+    let mut scale = 1.0;
+    for b in fraction.bytes() {
         let digit = b.wrapping_sub(b'0');
-        count += 1;
-        if digit > 9 || count > 9 {
+        if digit > 9 {
             return None;
         }
-        if scale == 0.0 {
-            value = value * 10.0 + f64::from(digit);
-        } else {
-            scale /= 10.0;
-            value += f64::from(digit) * scale;
-        }
+        scale /= 10.0;
+        value += f64::from(digit) * scale;
     }
-    (count > 0 || scale != 0.0).then_some(if negative { -value } else { value })
+    Some(if negative { -value } else { value })
 }
 
 #[cfg(test)]
