@@ -131,23 +131,26 @@ fn stores(o: Options<'_>) -> Vec<StoreKind> {
 }
 
 /// Pushes the kinds of `["cookie","memory"]` in order, once each; `false` (ignore the option) when it is
-/// not an array or names an unknown store. Elements are compared as JSON text (a store name has nothing
-/// to escape).
+/// not an array or names an unknown store. `raw` is valid JSON (`Options::raw` reads only texts that pass
+/// the grammar check), so an array is `[`, elements between `,`s, `]`, and only `[]` has an empty element;
+/// an element holding a `,` (in a string or a nested container) splits into pieces that name no store.
+/// Elements are compared as JSON text (a store name has nothing to escape).
 fn push_stores(raw: &str, kinds: &mut Vec<StoreKind>) -> bool {
-    let Some(inner) = json::trim_ws(raw).strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) else {
+    let Some(inner) = raw.strip_prefix('[') else {
         return false;
     };
-    if json::trim_ws(inner).is_empty() {
-        return true;
-    }
     let mut rest = Some(inner);
     while let Some(text) = rest {
         let (element, after) = match text::split_once(text, b',') {
             Some((element, after)) => (element, Some(after)),
-            None => (text, None),
+            // The last element, before the closing `]`.
+            None => (text.get(0..text.len().saturating_sub(1)).unwrap_or_default(), None),
         };
         rest = after;
         let element = json::trim_ws(element);
+        if element.is_empty() {
+            continue;
+        }
         let Some(&(_, kind)) = STORE_NAMES.iter().find(|(name, _)| *name == element) else {
             return false;
         };
