@@ -100,12 +100,18 @@ impl Store for CookieStore {
         if !host::set_cookie(&text) {
             return false;
         }
-        if self.get(key).as_deref() == Some(raw) {
-            return true;
+        let mut retried = false;
+        loop {
+            if self.get(key).as_deref() == Some(raw) {
+                return true;
+            }
+            if retried {
+                return false;
+            }
+            retried = true;
+            self.remove_host_only(key);
+            self.jar.forget();
         }
-        self.remove_host_only(key);
-        self.jar.forget();
-        self.get(key).as_deref() == Some(raw)
     }
 
     /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.
