@@ -232,10 +232,7 @@ impl Identity {
     /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage). The
     /// legacy cookies are not written: they are read only.
     pub fn persist(&mut self) {
-        for &slot in &Slot::ALL {
-            if slot == Slot::LegacyUser || slot == Slot::LegacySio {
-                continue;
-            }
+        for &slot in &[Slot::AnonymousId, Slot::UserId, Slot::UserTraits, Slot::GroupId, Slot::GroupTraits] {
             let value = self.stores.read(slot);
             if value.is_some() {
                 self.stores.sync(slot, value.as_deref());
