@@ -69,7 +69,7 @@ impl Identity {
         let ids = |role: &RoleSettings| Scope { holds: Holds::Id, local_storage: role.local_storage };
         let traits = |role: &RoleSettings| Scope { holds: Holds::Traits, local_storage: role.local_storage };
         let cookie_text = Scope { holds: Holds::CookieText, local_storage: false };
-        let keys = [
+        let stores = Stores::new(stores, [
             Key::new(storage_format::ANONYMOUS_ID, ids(user)),
             Key::new(&user.id_key, ids(user)),
             Key::new(&user.traits_key, traits(user)),
@@ -78,8 +78,8 @@ impl Identity {
             Key::new(storage_format::LEGACY_USER, cookie_text),
             Key::new(storage_format::LEGACY_SIO, cookie_text),
             Key::new(storage_format::ANONYMOUS_ID, cookie_text),
-        ];
-        let mut identity = Identity { stores: Stores::new(stores, keys), server_managed: settings.server_managed };
+        ]);
+        let mut identity = Identity { stores, server_managed: settings.server_managed };
         identity.adopt_legacy_user();
         identity
     }
