@@ -196,6 +196,7 @@ pub struct Consent {
 
 impl Consent {
     /// From the settings and the remembered text (`wa_consent`), read before anything else.
+    #[inline(never)]
     pub fn new(settings: ConsentSettings, remembered: Option<&str>) -> Self {
         let choice = remembered.and_then(|raw| choice::decode(raw, &settings.categories));
         Consent { settings, choice, buffer: Vec::new() }

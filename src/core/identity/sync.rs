@@ -36,6 +36,7 @@ pub(super) struct Scope {
 }
 
 impl Scope {
+    #[inline(never)]
     fn holds(self, kind: StoreKind) -> bool {
         match kind {
             StoreKind::Cookie => self.holds != Holds::Traits,
@@ -56,6 +57,7 @@ impl Scope {
     }
 
     /// The stored text for `value` in a store of `kind` (cookie texts are never written).
+    #[inline(never)]
     fn encode(self, kind: StoreKind, value: &str) -> String {
         if self.holds == Holds::Traits {
             storage_format::encode_traits(kind, value)
@@ -119,6 +121,7 @@ impl Key {
 
 impl Stores {
     /// `list` (in read priority order) for the keys by [`Slot`].
+    #[inline(never)]
     pub fn new(list: Vec<Box<dyn Store>>, keys: [Key; 8]) -> Self {
         Stores { list, keys }
     }
