@@ -9,7 +9,6 @@ use crate::browser::local_store::keys_with_prefix;
 use crate::core::consent::{self, REMEMBER_KEY};
 use crate::core::identity::cookie_codec::{self, CookieAttributes};
 use crate::core::store::Store;
-use crate::core::text;
 
 /// The remembered choice's text: the cookie's (a js-cookie value), else localStorage's.
 pub fn remembered() -> Option<String> {
@@ -33,18 +32,10 @@ pub fn erase(attributes: &CookieAttributes) {
     }
     // The identity cookie store's removal deletes the domain cookie and a host-only copy.
     let mut cookies = CookieStore::new(attributes.clone(), 0.0);
-    // Byte splits (`core::text`), as `cookie_codec::find_raw` reads the header: `str::split` and `trim_start`
-    // pull the char searcher and the Unicode trim into the wasm (~700 B) for this one loop.
+    // `cookie_codec::next_entry` reads the header as `find_raw` does (byte splits, no char searcher).
     let header = host::cookie();
     let mut rest = Some(header.as_str());
-    while let Some(text) = rest {
-        let (entry, after) = match text::split_once(text, b';') {
-            Some((entry, after)) => (entry, Some(after)),
-            None => (text, None),
-        };
-        rest = after;
-        let entry = entry.strip_prefix(' ').unwrap_or(entry);
-        let name = text::split_once(entry, b'=').map_or(entry, |(name, _)| name);
+    while let Some((name, _)) = cookie_codec::next_entry(&mut rest) {
         if consent::is_erased(name) {
             cookies.remove(name);
         }

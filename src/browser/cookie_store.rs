@@ -58,7 +58,9 @@ pub fn probe_domain() -> Option<String> {
     let expires = FormatDate(host::format_date).http_date(host::now_ms() + 60_000.0);
     // One set of attributes for every candidate (only the domain changes).
     let attributes = CookieAttributes::default();
-    for &start in &cookie_domain::candidates(&hostname)? {
+    let mut n = 0;
+    while let Some(start) = cookie_domain::candidate(&hostname, n) {
+        n += 1;
         let candidate = hostname.get(start..hostname.len()).unwrap_or_default();
         let probe = cookie_codec::assignment_on(cookie_domain::PROBE_NAME, "1", &expires, &attributes, candidate);
         if !host::set_cookie(&probe) {
@@ -98,12 +100,18 @@ impl Store for CookieStore {
         if !host::set_cookie(&text) {
             return false;
         }
-        if self.get(key).as_deref() == Some(raw) {
-            return true;
+        let mut retried = false;
+        loop {
+            if self.get(key).as_deref() == Some(raw) {
+                return true;
+            }
+            if retried {
+                return false;
+            }
+            retried = true;
+            self.remove_host_only(key);
+            self.jar.forget();
         }
-        self.remove_host_only(key);
-        self.jar.forget();
-        self.get(key).as_deref() == Some(raw)
     }
 
     /// Deletes the cookie with our attributes, and a host-only copy too when we write a domain.

@@ -38,12 +38,7 @@ pub fn given(raw: &str, categories: &[String], previous: Option<&Choice>) -> Opt
 fn every(categories: &[String], value: &str) -> String {
     let mut out = String::from("{");
     for category in categories {
-        if out.len() > 1 {
-            out.push(',');
-        }
-        json::push_str(&mut out, category);
-        out.push(':');
-        out.push_str(value);
+        json::push_member(&mut out, 0, category, value);
     }
     out.push('}');
     out
@@ -53,11 +48,7 @@ fn every(categories: &[String], value: &str) -> String {
 fn booleans(raw: &str) -> Option<String> {
     let mut out = String::from("{");
     for (key, value) in &json::object_entries(raw)? {
-        if out.len() > 1 {
-            out.push(',');
-        }
-        json::push_str(&mut out, &key);
-        out.push_str(if json::trim_ws(value) == "true" { ":true" } else { ":false" });
+        json::push_member(&mut out, 0, key, if json::trim_ws(value) == "true" { "true" } else { "false" });
     }
     out.push('}');
     Some(out)
@@ -66,9 +57,19 @@ fn booleans(raw: &str) -> Option<String> {
 /// Every configured category true (or, with none configured, every given one).
 fn is_granted(preferences: &str, categories: &[String]) -> bool {
     if categories.is_empty() {
-        return json::object_entries(preferences).unwrap_or_default().iter().all(|(_, v)| *v == "true");
+        for (_, value) in &json::object_entries(preferences).unwrap_or_default() {
+            if *value != "true" {
+                return false;
+            }
+        }
+        return true;
     }
-    categories.iter().all(|c| json::get(preferences, c) == Some("true"))
+    for category in categories {
+        if json::get(preferences, category) != Some("true") {
+            return false;
+        }
+    }
+    true
 }
 
 /// The remembered text of a choice: `g` (granted) or `d` (denied), then the preferences JSON. The

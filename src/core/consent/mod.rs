@@ -83,7 +83,7 @@ impl ConsentSettings {
             categories: o.raw("consent/categories").and_then(json::string_array).unwrap_or_default(),
             pre_consent: if o.is("consent/preConsent", "drop") { PreConsent::Drop } else { PreConsent::Buffer },
             on_denied: if o.is("consent/onDenied", "cookieless") { OnDenied::Cookieless } else { OnDenied::Drop },
-            gpc: o.flag("_env/gpc") && !o.is_false("consent/honorGlobalPrivacyControl"),
+            gpc: o.flag("_env/gpc") && o.raw("consent/honorGlobalPrivacyControl") != Some("false"),
             dnt: o.flag("_env/dnt") && o.flag("consent/honorDoNotTrack"),
         }
     }
@@ -196,6 +196,7 @@ pub struct Consent {
 
 impl Consent {
     /// From the settings and the remembered text (`wa_consent`), read before anything else.
+    #[inline(never)]
     pub fn new(settings: ConsentSettings, remembered: Option<&str>) -> Self {
         let choice = remembered.and_then(|raw| choice::decode(raw, &settings.categories));
         Consent { settings, choice, buffer: Vec::new() }

@@ -112,12 +112,10 @@ impl Config {
         if o.is("integrations/Segment.io/deliveryStrategy/strategy", "standard") {
             config.batching = false;
         }
-        if let Some(size) = o.number("integrations/Segment.io/deliveryStrategy/config/size", 1, 500) {
-            config.max_batch_count = size as usize;
-        }
-        if let Some(timeout) = o.number("integrations/Segment.io/deliveryStrategy/config/timeout", 0, 60_000) {
-            config.flush_interval_ms = timeout as f64;
-        }
+        config.max_batch_count =
+            o.number_or("integrations/Segment.io/deliveryStrategy/config/size", 1, 500, config.max_batch_count as f64) as usize;
+        config.flush_interval_ms =
+            o.number_or("integrations/Segment.io/deliveryStrategy/config/timeout", 0, 60_000, config.flush_interval_ms);
         config
     }
 
@@ -126,18 +124,15 @@ impl Config {
     /// `tabLeaseMs` (1,000–600,000) and `tabHeartbeatMs` (100 up to a third of the lease).
     /// Out-of-range values are ignored.
     fn apply_delivery_knobs(mut self, o: Options<'_>) -> Config {
-        if let Some(bytes) = o.number("_delivery/maxBatchBytes", 1_000, 480_000) {
-            self.max_batch_bytes = bytes as usize;
-        }
-        if let Some(ms) = o.number("_delivery/requestTimeoutMs", 500, 60_000) {
-            self.request_timeout_ms = ms as f64;
-        }
-        if let Some(lease) = o.number("_delivery/tabLeaseMs", 1_000, 600_000) {
-            self.liveness.duration_ms = lease as f64;
-            self.liveness.heartbeat_ms = self.liveness.heartbeat_ms.min(lease as f64 / 3.0);
-        }
-        if let Some(beat) = o.number("_delivery/tabHeartbeatMs", 100, 200_000).filter(|n| *n as f64 * 3.0 <= self.liveness.duration_ms) {
-            self.liveness.heartbeat_ms = beat as f64;
+        self.max_batch_bytes = o.number_or("_delivery/maxBatchBytes", 1_000, 480_000, self.max_batch_bytes as f64) as usize;
+        self.request_timeout_ms = o.number_or("_delivery/requestTimeoutMs", 500, 60_000, self.request_timeout_ms);
+        let lease = &mut self.liveness;
+        lease.duration_ms = o.number_or("_delivery/tabLeaseMs", 1_000, 600_000, lease.duration_ms);
+        // Without `tabLeaseMs` this changes nothing: the default heartbeat is at most a third of the default lease.
+        lease.heartbeat_ms = lease.heartbeat_ms.min(lease.duration_ms / 3.0);
+        let beat = o.number_or("_delivery/tabHeartbeatMs", 100, 200_000, lease.heartbeat_ms);
+        if beat * 3.0 <= lease.duration_ms {
+            lease.heartbeat_ms = beat;
         }
         self
     }

@@ -87,20 +87,26 @@ pub fn decode_name(raw: &str, decode: PercentDecode) -> Option<String> {
     decode(raw, true)
 }
 
+/// The next entry of a `document.cookie` string as its raw name and value (undecoded; no `=`: all
+/// name), moving `rest` past it (`None` after the last). Entries are separated by "; " (a cookie value
+/// never holds ';', so split on it and drop the space). A `while let` over `split_once`, not
+/// `text::split`: the iterator would be one more copy in the wasm; every reader of the header calls this.
+pub fn next_entry<'a>(rest: &mut Option<&'a str>) -> Option<(&'a str, &'a str)> {
+    let text = (*rest)?;
+    let (entry, after) = match text::split_once(text, b';') {
+        Some((entry, after)) => (entry, Some(after)),
+        None => (text, None),
+    };
+    *rest = after;
+    let entry = entry.strip_prefix(' ').unwrap_or(entry);
+    Some(text::split_once(entry, b'=').unwrap_or((entry, "")))
+}
+
 /// The raw value of cookie `name` in a `document.cookie` string: the first `; `-separated entry
 /// whose decoded name is `name` and whose value decodes (js-cookie skips undecodable entries).
 pub fn find_raw<'a>(cookie_header: &'a str, name: &str, decode: PercentDecode) -> Option<&'a str> {
-    // Entries are separated by "; " (a cookie value never holds ';', so split on it and drop the space).
-    // A `while let` over `split_once`, not `text::split`: with its three callers gone, the iterator leaves the wasm.
     let mut rest = Some(cookie_header);
-    while let Some(text) = rest {
-        let (entry, after) = match text::split_once(text, b';') {
-            Some((entry, after)) => (entry, Some(after)),
-            None => (text, None),
-        };
-        rest = after;
-        let entry = entry.strip_prefix(' ').unwrap_or(entry);
-        let (raw_name, raw_value) = text::split_once(entry, b'=').unwrap_or((entry, ""));
+    while let Some((raw_name, raw_value)) = next_entry(&mut rest) {
         if decode_name(raw_name, decode).is_some_and(|n| n == name) && decode_value(raw_value, decode).is_some() {
             return Some(raw_value);
         }

@@ -8,12 +8,13 @@
 /// The name of the probe cookie (set, read back and removed at once).
 pub const PROBE_NAME: &str = "__tld__";
 
-/// Candidates for `hostname` (as in `location.hostname`), shortest first, as the byte offsets where each
-/// starts in it: `www.shop.example.co.uk` → `co.uk`, `example.co.uk`, `shop.example.co.uk`,
-/// `www.shop.example.co.uk` (offsets, not `String`s: the probe slices the host, nothing is copied).
-/// `None` for single-label hosts (`localhost`), IPv4 and IPv6 addresses, and anything that is not a
-/// plain DNS name (empty labels, spaces, ports, non-ASCII).
-pub fn candidates(hostname: &str) -> Option<Vec<usize>> {
+/// Candidate `n` (from 0) for `hostname` (as in `location.hostname`), shortest first, as the byte offset
+/// where it starts in it: `www.shop.example.co.uk` → `co.uk`, `example.co.uk`, `shop.example.co.uk`,
+/// `www.shop.example.co.uk`, then `None` (offsets, not `String`s, and one at a time, not a `Vec`: the
+/// probe slices the host, nothing is copied or collected). `None` for single-label hosts (`localhost`),
+/// IPv4 and IPv6 addresses, and anything that is not a plain DNS name (empty labels, spaces, ports,
+/// non-ASCII).
+pub fn candidate(hostname: &str, n: usize) -> Option<usize> {
     // Labels of letters, digits, `-` and `_`, none empty (one byte loop, no iterator closures), at least
     // two; a numeric last label means an IPv4 address (no top-level domain is all digits).
     let (mut label_empty, mut label_digits, mut dotted) = (true, true, false);
@@ -31,19 +32,17 @@ pub fn candidates(hostname: &str) -> Option<Vec<usize>> {
         return None;
     }
     // Every suffix that starts after a dot, except the top-level label alone (after the last dot),
-    // shortest first, then the whole host.
-    let mut starts = Vec::new();
-    let mut after_last_dot = false;
+    // shortest first, then the whole host: candidate `n` starts after the (n + 2)th dot from the end.
+    let mut dots = 0;
     for (i, b) in hostname.bytes().enumerate().rev() {
         if b == b'.' {
-            if after_last_dot {
-                starts.push(i + 1);
+            if dots == n + 1 {
+                return Some(i + 1);
             }
-            after_last_dot = true;
+            dots += 1;
         }
     }
-    starts.push(0);
-    Some(starts)
+    (dots == n + 1).then_some(0)
 }
 
 #[cfg(test)]
@@ -79,7 +78,8 @@ mod tests {
             ("bücher.de", None),
         ];
         for (host, want) in table {
-            let got = candidates(host).map(|starts| starts.iter().map(|&i| host[i..].to_string()).collect::<Vec<_>>());
+            let all = (0..).map_while(|n| candidate(host, n)).map(|i| host[i..].to_string()).collect::<Vec<_>>();
+            let got = (!all.is_empty()).then_some(all);
             let want: Option<Vec<String>> = want.map(|w| w.iter().map(|s| s.to_string()).collect());
             assert_eq!(got, want, "{host}");
         }

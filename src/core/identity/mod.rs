@@ -69,7 +69,7 @@ impl Identity {
         let ids = |role: &RoleSettings| Scope { holds: Holds::Id, local_storage: role.local_storage };
         let traits = |role: &RoleSettings| Scope { holds: Holds::Traits, local_storage: role.local_storage };
         let cookie_text = Scope { holds: Holds::CookieText, local_storage: false };
-        let keys = [
+        let stores = Stores::new(stores, [
             Key::new(storage_format::ANONYMOUS_ID, ids(user)),
             Key::new(&user.id_key, ids(user)),
             Key::new(&user.traits_key, traits(user)),
@@ -78,8 +78,8 @@ impl Identity {
             Key::new(storage_format::LEGACY_USER, cookie_text),
             Key::new(storage_format::LEGACY_SIO, cookie_text),
             Key::new(storage_format::ANONYMOUS_ID, cookie_text),
-        ];
-        let mut identity = Identity { stores: Stores::new(stores, keys), server_managed: settings.server_managed };
+        ]);
+        let mut identity = Identity { stores, server_managed: settings.server_managed };
         identity.adopt_legacy_user();
         identity
     }
@@ -232,10 +232,7 @@ impl Identity {
     /// traits) to every store, as usual (a server-set id cookie is mirrored to localStorage). The
     /// legacy cookies are not written: they are read only.
     pub fn persist(&mut self) {
-        for &slot in &Slot::ALL {
-            if slot == Slot::LegacyUser || slot == Slot::LegacySio {
-                continue;
-            }
+        for &slot in &[Slot::AnonymousId, Slot::UserId, Slot::UserTraits, Slot::GroupId, Slot::GroupTraits] {
             let value = self.stores.read(slot);
             if value.is_some() {
                 self.stores.sync(slot, value.as_deref());

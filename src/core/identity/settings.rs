@@ -84,8 +84,8 @@ impl IdentitySettings {
             },
             cookie_max_age_ms: o.raw("cookie/maxage").and_then(parse_decimal).unwrap_or(DEFAULT_MAX_AGE_DAYS) * DAY_MS,
             stores: stores(o),
-            user: role(o, USER_PATHS, storage_format::USER_ID, storage_format::USER_TRAITS),
-            group: role(o, GROUP_PATHS, storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
+            user: role(o.at("user"), storage_format::USER_ID, storage_format::USER_TRAITS),
+            group: role(o.at("group"), storage_format::GROUP_ID, storage_format::GROUP_PROPERTIES),
             server_managed: o.flag("cookie/serverManaged"),
         }
     }
@@ -104,16 +104,12 @@ impl IdentitySettings {
     }
 }
 
-/// A role's option paths: its id key, its traits key, `localStorageFallbackDisabled`.
-type RolePaths = [&'static str; 3];
-const USER_PATHS: RolePaths = ["user/cookie/key", "user/localStorage/key", "user/localStorageFallbackDisabled"];
-const GROUP_PATHS: RolePaths = ["group/cookie/key", "group/localStorage/key", "group/localStorageFallbackDisabled"];
-
-fn role(o: Options<'_>, [id, traits, no_local]: RolePaths, id_key: &str, traits_key: &str) -> RoleSettings {
+/// A role's keys and localStorage use from its options (`user` or `group`).
+fn role(o: Options<'_>, id_key: &str, traits_key: &str) -> RoleSettings {
     RoleSettings {
-        id_key: o.text_or(id, id_key),
-        traits_key: o.text_or(traits, traits_key),
-        local_storage: !o.flag(no_local),
+        id_key: o.text_or("cookie/key", id_key),
+        traits_key: o.text_or("localStorage/key", traits_key),
+        local_storage: !o.flag("localStorageFallbackDisabled"),
     }
 }
 
@@ -124,7 +120,9 @@ fn stores(o: Options<'_>) -> Vec<StoreKind> {
     let mut kinds = Vec::new();
     if !listed.is_some_and(|raw| push_stores(raw, &mut kinds)) {
         kinds.clear();
-        kinds.extend_from_slice(&DEFAULT_STORES);
+        for &kind in &DEFAULT_STORES {
+            kinds.push(kind);
+        }
     }
     if !lists(kinds.as_slice(), StoreKind::Memory) {
         kinds.push(StoreKind::Memory);
@@ -133,23 +131,26 @@ fn stores(o: Options<'_>) -> Vec<StoreKind> {
 }
 
 /// Pushes the kinds of `["cookie","memory"]` in order, once each; `false` (ignore the option) when it is
-/// not an array or names an unknown store. Elements are compared as JSON text (a store name has nothing
-/// to escape).
+/// not an array or names an unknown store. `raw` is valid JSON (`Options::raw` reads only texts that pass
+/// the grammar check), so an array is `[`, elements between `,`s, `]`, and only `[]` has an empty element;
+/// an element holding a `,` (in a string or a nested container) splits into pieces that name no store.
+/// Elements are compared as JSON text (a store name has nothing to escape).
 fn push_stores(raw: &str, kinds: &mut Vec<StoreKind>) -> bool {
-    let Some(inner) = json::trim_ws(raw).strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) else {
+    let Some(inner) = raw.strip_prefix('[') else {
         return false;
     };
-    if json::trim_ws(inner).is_empty() {
-        return true;
-    }
     let mut rest = Some(inner);
     while let Some(text) = rest {
         let (element, after) = match text::split_once(text, b',') {
             Some((element, after)) => (element, Some(after)),
-            None => (text, None),
+            // The last element, before the closing `]`.
+            None => (text.get(0..text.len().saturating_sub(1)).unwrap_or_default(), None),
         };
         rest = after;
         let element = json::trim_ws(element);
+        if element.is_empty() {
+            continue;
+        }
         let Some(&(_, kind)) = STORE_NAMES.iter().find(|(name, _)| *name == element) else {
             return false;
         };
@@ -175,25 +176,22 @@ fn lists(kinds: &[StoreKind], kind: StoreKind) -> bool {
 fn parse_decimal(raw: &str) -> Option<f64> {
     let raw = json::trim_ws(raw);
     let (negative, digits) = raw.strip_prefix('-').map_or((false, raw), |rest| (true, rest));
-    let (mut value, mut scale, mut count) = (0.0, 0.0, 0);
-    for b in digits.bytes() {
-        if b == b'.' && scale == 0.0 && count > 0 {
-            (scale, count) = (1.0, 0);
-            continue;
-        }
+    let (whole, fraction) = text::split_once(digits, b'.').unwrap_or((digits, ""));
+    if whole.len() > 9 || fraction.len() > 9 {
+        return None;
+    }
+    // At most 9 digits: exact in an f64.
+    let mut value = json::whole_number(whole)? as f64;
+    let mut scale = 1.0;
+    for b in fraction.bytes() {
         let digit = b.wrapping_sub(b'0');
-        count += 1;
-        if digit > 9 || count > 9 {
+        if digit > 9 {
             return None;
         }
-        if scale == 0.0 {
-            value = value * 10.0 + f64::from(digit);
-        } else {
-            scale /= 10.0;
-            value += f64::from(digit) * scale;
-        }
+        scale /= 10.0;
+        value += f64::from(digit) * scale;
     }
-    (count > 0 || scale != 0.0).then_some(if negative { -value } else { value })
+    Some(if negative { -value } else { value })
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ pub(super) struct Scope {
 }
 
 impl Scope {
+    #[inline(never)]
     fn holds(self, kind: StoreKind) -> bool {
         match kind {
             StoreKind::Cookie => self.holds != Holds::Traits,
@@ -44,10 +45,10 @@ impl Scope {
         }
     }
 
-    /// The value held by `raw` in `store` (`storage_format`'s codec of an id or of traits, or the
+    /// The value held by `raw` in `store`, of `kind` (`storage_format`'s codec of an id or of traits, or the
     /// cookie's decoded text).
-    fn decode(self, store: &dyn Store, raw: &str) -> Option<String> {
-        let (kind, percent_decode) = (store.kind(), store.percent_decode());
+    fn decode(self, kind: StoreKind, store: &dyn Store, raw: &str) -> Option<String> {
+        let percent_decode = store.percent_decode();
         match self.holds {
             Holds::Id => storage_format::decode_id(kind, raw, percent_decode),
             Holds::Traits => storage_format::decode_traits(kind, raw, percent_decode),
@@ -56,6 +57,7 @@ impl Scope {
     }
 
     /// The stored text for `value` in a store of `kind` (cookie texts are never written).
+    #[inline(never)]
     fn encode(self, kind: StoreKind, value: &str) -> String {
         if self.holds == Holds::Traits {
             storage_format::encode_traits(kind, value)
@@ -119,6 +121,7 @@ impl Key {
 
 impl Stores {
     /// `list` (in read priority order) for the keys by [`Slot`].
+    #[inline(never)]
     pub fn new(list: Vec<Box<dyn Store>>, keys: [Key; 8]) -> Self {
         Stores { list, keys }
     }
@@ -151,7 +154,7 @@ impl Stores {
             if !scope.holds(kind) || (kind == StoreKind::Memory && *durable) {
                 continue;
             }
-            let Some(value) = store.get(name).and_then(|raw| scope.decode(&**store, &raw)) else {
+            let Some(value) = store.get(name).and_then(|raw| scope.decode(kind, &**store, &raw)) else {
                 continue;
             };
             if kind == StoreKind::Cookie {
