@@ -156,7 +156,8 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     let mut warnings = r.warnings;
     let options = Options::parse(call.arg(r.options));
     let mut body = String::with_capacity(512 + call.page.len() * 2);
-    body.push_str("{\"timestamp\":");
+    body.push('{');
+    key(&mut body, "timestamp");
     match options.timestamp() {
         Some(raw) if json::parse_str(raw).is_some_and(|t| time::is_iso8601(&t)) => body.push_str(raw),
         given => {
@@ -166,21 +167,20 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
             json::push_str(&mut body, &env.format_date.iso8601(call.now_ms));
         }
     }
-    body.push_str(",\"integrations\":");
+    key(&mut body, "integrations");
     push_integrations(&mut body, env.integrations, &options, &mut warnings);
-    body.push_str(",\"userId\":");
+    key(&mut body, "userId");
     push_user_id(&mut body, call, who, &options, &mut warnings)?;
-    body.push_str(",\"anonymousId\":");
+    key(&mut body, "anonymousId");
     json::push_str(&mut body, who.anonymous_id);
-    body.push_str(",\"type\":\"");
-    body.push_str(type_name(call.method));
-    body.push('"');
+    key(&mut body, "type");
+    json::push_str(&mut body, type_name(call.method));
     let page_properties = type_fields::push(&mut body, call, who, &mut warnings)?;
-    body.push_str(",\"context\":");
+    key(&mut body, "context");
     let referrer = context::push(&mut body, &options, call.page, page_properties.as_ref(), env, &mut warnings);
-    body.push_str(",\"messageId\":");
+    key(&mut body, "messageId");
     let message_id = push_message_id(&mut body, call, &options, &mut warnings);
-    body.push_str(",\"writeKey\":");
+    key(&mut body, "writeKey");
     json::push_str(&mut body, env.write_key);
     body.push('}');
     admit(&mut body, &mut warnings)?;
@@ -190,6 +190,12 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
         warnings,
         referrer,
     })
+}
+
+/// Appends `,"key":` (no comma right after the opening `{`) to the object being written into `out`:
+/// the keys are kept as bare names, which the wasm's data shares with the readers of the same keys.
+pub(super) fn key(out: &mut String, key: &str) {
+    json::push_member(out, 0, key, "");
 }
 
 impl<'a> Call<'a> {

@@ -25,9 +25,9 @@ pub(super) fn push<'a>(
         Method::Page | Method::Screen => {
             let category = call.arg(r.category);
             let name = call.arg(r.name);
-            push_text(out, ",\"category\":", category);
-            push_text(out, ",\"name\":", name);
-            out.push_str(",\"properties\":");
+            push_text(out, "category", category);
+            push_text(out, "name", name);
+            super::key(out, "properties");
             if call.method == Method::Screen {
                 out.push_str(object_or_empty(properties));
                 return Ok(None);
@@ -40,21 +40,21 @@ pub(super) fn push<'a>(
         Method::Group => (who.group_traits, Some(who.group_id.ok_or(DropReason::GroupIdMissing)?)),
         Method::Alias => {
             let from = call.arg(r.previous_id).filter(|from| is_admissible_id(from));
-            push_text(out, ",\"previousId\":", from.or(who.user_id).or(Some(who.anonymous_id)));
+            push_text(out, "previousId", from.or(who.user_id).or(Some(who.anonymous_id)));
             return Ok(None);
         }
     };
-    push_text(out, ",\"groupId\":", id);
-    out.push_str(",\"traits\":");
+    push_text(out, "groupId", id);
+    super::key(out, "traits");
     out.push_str(object_or_empty(Some(traits)));
     Ok(None)
 }
 
-/// `key` (with its punctuation) and `text` as a JSON string, when given.
+/// `key` and `text` as a JSON string, when given.
 #[inline(always)]
 fn push_text(out: &mut String, key: &str, text: Option<&str>) {
     if let Some(text) = text {
-        out.push_str(key);
+        super::key(out, key);
         json::push_str(out, text);
     }
 }
@@ -84,8 +84,8 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
         (event.map(str::to_owned), call.arg(r.properties).unwrap_or("{}"))
     };
     let name = name.filter(|n| !n.is_empty()).ok_or(DropReason::EventMissing)?;
-    push_text(out, ",\"event\":", Some(&name));
-    out.push_str(",\"properties\":");
+    push_text(out, "event", Some(&name));
+    super::key(out, "properties");
     out.push_str(properties);
     Ok(())
 }
