@@ -92,7 +92,10 @@ fn enrich(context: &mut Fields, env: &Env<'_>, campaign: Option<&str>) {
         context.set_text("locale", env.locale);
     }
     if context.get("library").is_none_or(|raw| raw == "null") {
-        context.put_owned("library", one_text_object("{\"name\":\"analytics.js\",\"version\":", env.library_version));
+        let mut library = Fields::default();
+        library.set_text("name", Some("analytics.js"));
+        library.set_text("version", Some(env.library_version));
+        context.put_owned("library", library.to_json());
     }
     if let Some(campaign) = campaign.filter(|_| context.get("campaign").is_none_or(is_falsy)) {
         context.put("campaign", campaign);
@@ -101,14 +104,8 @@ fn enrich(context: &mut Fields, env: &Env<'_>, campaign: Option<&str>) {
         context.put("anonymizeIp", "true");
     }
     if let Some(id) = env.amp_id {
-        context.put_owned("amp", one_text_object("{\"id\":", id));
+        let mut amp = Fields::default();
+        amp.set_text("id", Some(id));
+        context.put_owned("amp", amp.to_json());
     }
-}
-
-/// `head` (an object's opening up to its last key's colon), `text` as a JSON string, then `}`.
-fn one_text_object(head: &str, text: &str) -> String {
-    let mut object = String::from(head);
-    json::push_str(&mut object, text);
-    object.push('}');
-    object
 }
