@@ -146,12 +146,17 @@ pub fn object_entries(raw: &str) -> Option<Vec<(String, &str)>> {
 
 /// The value text for `key` in a JSON object, if present (last occurrence wins, as in JSON.parse).
 pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
+    find(&object_entries(raw)?, key)
+}
+
+/// The value of the last of `entries` (as [`object_entries`] reads them) whose key is `key`.
+pub fn find<'a>(entries: &[(String, &'a str)], key: &str) -> Option<&'a str> {
     let mut found = None;
-    walk(raw, b'{', |raw_key, value| {
-        if key_is(raw_key, key) {
-            found = Some(value);
+    for (k, value) in entries {
+        if k == key {
+            found = Some(*value);
         }
-    })?;
+    }
     found
 }
 

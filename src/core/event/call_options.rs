@@ -36,7 +36,7 @@ impl<'a> Options<'a> {
     /// The raw JSON value of `key` (the last one when repeated, as `JSON.parse` does), without
     /// surrounding whitespace.
     pub fn raw(&self, key: &str) -> Option<&'a str> {
-        self.entries.iter().rev().find(|(k, _)| k.as_str() == key).map(|(_, v)| *v)
+        json::find(&self.entries, key)
     }
 
     /// `options.anonymousId` when it is a non-empty string. The shell stores it as the user's
