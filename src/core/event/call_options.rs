@@ -79,11 +79,20 @@ impl<'a> Options<'a> {
     /// Every other key with its raw value, in order: these become `context` keys. Dotted keys
     /// (`'a.b'`, which analytics.js expands with `dset`) are kept as literal keys.
     pub fn context_extras(&self) -> impl Iterator<Item = (&str, &'a str)> + '_ {
-        self.entries
-            .iter()
-            .filter(|(k, _)| !text::is_one_of(&NOT_CONTEXT, k))
-            .map(|(k, v)| (k.as_str(), *v))
+        self.entries.iter().filter(|(k, _)| is_context_key(k)).map(|(k, v)| (k.as_str(), *v))
     }
+
+    /// Every option key with its raw value, in order (repeated keys included). The envelope reads the
+    /// context keys from it with a plain loop over [`is_context_key`]: the adapter chain of
+    /// [`Options::context_extras`] costs its closures' copies in the wasm.
+    pub fn entries(&self) -> &[(String, &'a str)] {
+        &self.entries
+    }
+}
+
+/// True for an option key that becomes a `context` key ([`Options::context_extras`]).
+pub fn is_context_key(key: &str) -> bool {
+    !text::is_one_of(&NOT_CONTEXT, key)
 }
 
 /// [`Options::anonymous_id`] read straight from the options JSON (`None`: `{}`), without

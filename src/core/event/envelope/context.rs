@@ -7,7 +7,7 @@
 use super::fields::Fields;
 use super::Env;
 use crate::core::event::args::{Warning, Warnings};
-use crate::core::event::call_options::{is_falsy, Options};
+use crate::core::event::call_options::{is_context_key, is_falsy, Options};
 use crate::core::event::campaign::QueryContext;
 use crate::core::json;
 
@@ -53,8 +53,10 @@ fn from_options(options: &Options<'_>, warnings: &mut Warnings) -> Fields {
             Fields::default()
         }),
     };
-    for (key, value) in options.context_extras() {
-        context.put(key, value);
+    for (key, value) in options.entries() {
+        if is_context_key(key) {
+            context.put(key, value);
+        }
     }
     context
 }
