@@ -44,15 +44,12 @@ pub(super) fn push(
 
 /// `options.context`, then every other option key (except the top-level ones) set into it.
 fn from_options(options: &Options<'_>, warnings: &mut Warnings) -> Fields {
-    let mut context = match options.context() {
-        None => Fields::default(),
-        Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
-            if raw != "null" {
-                warnings.add(Warning::ContextNotObject);
-            }
-            Fields::default()
-        }),
-    };
+    let raw = options.context();
+    let mut context = Fields::parse_or_empty(raw);
+    // Not an object: nothing was read (an empty object reads as no fields too, and is no warning).
+    if context.is_empty() && raw.is_some_and(|raw| raw != "null" && !json::is_object(raw)) {
+        warnings.add(Warning::ContextNotObject);
+    }
     for (key, value) in options.entries() {
         if is_context_key(key) {
             context.put(key, value);
@@ -67,7 +64,7 @@ fn merged_page(page: &str, page_properties: Option<&Fields>, from_options: Optio
     if page_properties.is_none() && from_options.is_none() {
         return page.to_owned();
     }
-    let mut merged = Fields::parse(page).unwrap_or_default();
+    let mut merged = Fields::parse_or_empty(Some(page));
     if let Some(properties) = page_properties {
         for &key in &PAGE_KEYS {
             if let Some(value) = properties.get(key) {
@@ -75,9 +72,7 @@ fn merged_page(page: &str, page_properties: Option<&Fields>, from_options: Optio
             }
         }
     }
-    if let Some(over) = from_options.and_then(Fields::parse) {
-        merged.extend(over);
-    }
+    merged.extend(Fields::parse_or_empty(from_options));
     merged.to_json()
 }
 

@@ -23,6 +23,16 @@ impl Fields {
         Some(fields)
     }
 
+    /// The fields of `raw`; none when it is absent or not a JSON object.
+    pub(super) fn parse_or_empty(raw: Option<&str>) -> Fields {
+        raw.and_then(Fields::parse).unwrap_or_default()
+    }
+
+    /// True when there are no fields.
+    pub(super) fn is_empty(&self) -> bool {
+        self.0 .0.is_empty()
+    }
+
     /// The raw value of `key`.
     pub(super) fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key)

@@ -93,10 +93,8 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
 /// Page properties: the page context, then the caller's properties, then `category` (when
 /// given) and `name` (when non-empty).
 fn page_properties(page: &str, own: Option<&str>, category: Option<&str>, name: Option<&str>) -> Fields {
-    let mut properties = Fields::parse(page).unwrap_or_default();
-    if let Some(own) = own.and_then(Fields::parse) {
-        properties.extend(own);
-    }
+    let mut properties = Fields::parse_or_empty(Some(page));
+    properties.extend(Fields::parse_or_empty(own));
     properties.set_text("category", category);
     properties.set_text("name", name.filter(|n| !n.is_empty()));
     properties
