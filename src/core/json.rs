@@ -144,6 +144,11 @@ pub fn object_entries(raw: &str) -> Option<Vec<(String, &str)>> {
     Some(entries)
 }
 
+/// [`object_entries`], none when `raw` is not a valid JSON object.
+pub fn entries_or_empty(raw: &str) -> Vec<(String, &str)> {
+    object_entries(raw).unwrap_or_default()
+}
+
 /// The value text for `key` in a JSON object, if present (last occurrence wins, as in JSON.parse).
 pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
     find(&object_entries(raw)?, key)
@@ -175,8 +180,8 @@ pub fn string_array(raw: &str) -> Option<Vec<String>> {
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
 /// keys only `over` has, in their order. A non-object on either side counts as `{}`.
 pub fn merge_objects(base: &str, over: &str) -> String {
-    let mut entries = object_entries(base).unwrap_or_default();
-    entries.append(&mut object_entries(over).unwrap_or_default());
+    let mut entries = entries_or_empty(base);
+    entries.append(&mut entries_or_empty(over));
     write_object(&entries)
 }
 

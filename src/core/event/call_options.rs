@@ -29,7 +29,7 @@ pub struct Options<'a> {
 impl<'a> Options<'a> {
     /// Reads the options JSON (`None`, or text that is not an object, reads as `{}`).
     pub fn parse(raw: Option<&'a str>) -> Options<'a> {
-        let entries = raw.and_then(json::object_entries).unwrap_or_default();
+        let entries = json::entries_or_empty(raw.unwrap_or("{}"));
         Options { entries }
     }
 

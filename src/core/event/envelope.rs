@@ -127,7 +127,7 @@ pub struct Event {
 /// The init `integrations` with every value turned into a boolean (`{A:{x:1}}` → `{"A":true}`).
 /// Call once at load; pass the result as [`Env::integrations`].
 pub fn integration_booleans(init: &str) -> String {
-    let mut entries = json::object_entries(init).unwrap_or_default();
+    let mut entries = json::entries_or_empty(init);
     for (_, raw) in &mut entries {
         *raw = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
     }

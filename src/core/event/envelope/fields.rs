@@ -13,19 +13,20 @@ pub(super) struct Fields(Pairs);
 
 impl Fields {
     /// The fields of `raw` when it is a JSON object.
+    #[cfg(test)]
     pub(super) fn parse(raw: &str) -> Option<Fields> {
-        let mut entries = json::object_entries(raw)?;
+        json::object_entries(raw).map(|_| Fields::parse_or_empty(Some(raw)))
+    }
+
+    /// The fields of `raw`; none when it is absent or not a JSON object.
+    pub(super) fn parse_or_empty(raw: Option<&str>) -> Fields {
+        let mut entries = json::entries_or_empty(raw.unwrap_or("{}"));
         let mut fields = Fields(Pairs(Vec::with_capacity(entries.len())));
         // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
         for (key, value) in &mut entries {
             fields.set(std::mem::take(key), (*value).to_owned());
         }
-        Some(fields)
-    }
-
-    /// The fields of `raw`; none when it is absent or not a JSON object.
-    pub(super) fn parse_or_empty(raw: Option<&str>) -> Fields {
-        raw.and_then(Fields::parse).unwrap_or_default()
+        fields
     }
 
     /// True when there are no fields.
