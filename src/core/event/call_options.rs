@@ -58,8 +58,9 @@ impl<'a> Options<'a> {
     }
 
     /// `options.messageId`: `Some(Ok((raw, decoded)))` for a string (sent verbatim), `Some(Err(()))`
-    /// for any other value (ignored with a warning), `None` when absent.
-    #[inline(always)]
+    /// for any other value (ignored with a warning), `None` when absent. The envelope reads the same
+    /// from [`Options::raw`] in place (its nested `Option<Result<..>>` cost code to build and take apart).
+    #[cfg(test)]
     pub fn message_id(&self) -> Option<Result<(&'a str, String), ()>> {
         let raw = self.raw("messageId")?;
         // `parse_str` answers only for a string literal.

@@ -231,13 +231,13 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
 
 /// `options.messageId` verbatim when it is a string, else `ajs-next-<ms>-<uuid>`; returns it decoded.
 fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, warnings: &mut Warnings) -> String {
-    match options.message_id() {
-        Some(Ok((raw, id))) => {
+    if let Some(raw) = options.raw("messageId") {
+        // `parse_str` answers only for a string literal.
+        if let Some(id) = json::parse_str(raw) {
             out.push_str(raw);
             return id;
         }
-        Some(Err(())) => warnings.add(Warning::MessageIdNotString),
-        None => {}
+        warnings.add(Warning::MessageIdNotString);
     }
     // Capacity 64 up front: grown push by push it ended at 72 (an 80-byte allocator block, kept with
     // every queued event); 64 holds the prefix, a 13-digit ms time, '-' and the UUID (59 bytes).
