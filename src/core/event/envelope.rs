@@ -175,9 +175,10 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     json::push_str(&mut body, who.anonymous_id);
     key(&mut body, "type");
     json::push_str(&mut body, type_name(call.method));
-    let page_properties = type_fields::push(&mut body, call, who, &mut warnings)?;
+    let mut page_properties = fields::Fields::default();
+    type_fields::push(&mut body, call, who, &mut warnings, &mut page_properties)?;
     key(&mut body, "context");
-    let referrer = context::push(&mut body, &options, call.page, page_properties.as_ref(), env, &mut warnings);
+    let referrer = context::push(&mut body, &options, call.page, (call.method == Method::Page).then_some(&page_properties), env, &mut warnings);
     key(&mut body, "messageId");
     let message_id = push_message_id(&mut body, call, &options, &mut warnings);
     key(&mut body, "writeKey");

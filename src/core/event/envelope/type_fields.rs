@@ -10,18 +10,19 @@ use crate::core::event::args::{DropReason, Method, Warning, Warnings};
 use crate::core::json;
 
 /// Appends the type-specific fields of `call` as `,"key":value` pairs, or answers the reason it
-/// carries no event. Page events answer their final properties (their page keys also override
-/// `context.page`).
+/// carries no event. Page events leave their final properties in `page` (their page keys also
+/// override `context.page`); other calls leave it empty.
 pub(super) fn push<'a>(
     out: &mut String,
     call: &Call<'a>,
     who: &Identity<'_>,
     warnings: &mut Warnings,
-) -> Result<Option<Fields>, DropReason> {
+    page: &mut Fields,
+) -> Result<(), DropReason> {
     let r = call.resolved;
     let properties = call.arg(r.properties);
     let (traits, id) = match call.method {
-        Method::Track => return track(out, call, warnings).map(|()| None),
+        Method::Track => return track(out, call, warnings),
         Method::Page | Method::Screen => {
             let category = call.arg(r.category);
             let name = call.arg(r.name);
@@ -30,24 +31,24 @@ pub(super) fn push<'a>(
             super::key(out, "properties");
             if call.method == Method::Screen {
                 out.push_str(object_or_empty(properties));
-                return Ok(None);
+                return Ok(());
             }
-            let page = page_properties(call.page, properties, category, name);
+            *page = page_properties(call.page, properties, category, name);
             page.write(out);
-            return Ok(Some(page));
+            return Ok(());
         }
         Method::Identify => (who.user_traits, None),
         Method::Group => (who.group_traits, Some(who.group_id.ok_or(DropReason::GroupIdMissing)?)),
         Method::Alias => {
             let from = call.arg(r.previous_id).filter(|from| is_admissible_id(from));
             push_text(out, "previousId", from.or(who.user_id).or(Some(who.anonymous_id)));
-            return Ok(None);
+            return Ok(());
         }
     };
     push_text(out, "groupId", id);
     super::key(out, "traits");
     out.push_str(object_or_empty(Some(traits)));
-    Ok(None)
+    Ok(())
 }
 
 /// `key` and `text` as a JSON string, when given.
