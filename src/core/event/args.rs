@@ -37,19 +37,28 @@ pub enum Method {
     Alias,
 }
 
+/// Every method with its analytics.js name (the event `type` too).
+const METHODS: [(&str, Method); 6] = [
+    ("track", Method::Track),
+    ("page", Method::Page),
+    ("screen", Method::Screen),
+    ("identify", Method::Identify),
+    ("group", Method::Group),
+    ("alias", Method::Alias),
+];
+
 impl Method {
     /// The method of an analytics.js call name (`track`, `page`, …); `None` for any other name.
     #[inline(always)]
     pub fn from_name(name: &str) -> Option<Method> {
-        const METHODS: [(&str, Method); 6] = [
-            ("track", Method::Track),
-            ("page", Method::Page),
-            ("screen", Method::Screen),
-            ("identify", Method::Identify),
-            ("group", Method::Group),
-            ("alias", Method::Alias),
-        ];
         METHODS.iter().find(|(known, _)| *known == name).map(|(_, method)| *method)
+    }
+
+    /// The method's name (`track`, `page`, …), which is also its event `type`: read from the same
+    /// table as [`Method::from_name`].
+    pub fn name(self) -> &'static str {
+        // The table lists the methods in declaration order.
+        METHODS.get(self as usize).map_or("", |(name, _)| name)
     }
 }
 

@@ -135,17 +135,6 @@ pub fn integration_booleans(init: &str) -> String {
     json::write_object(&entries)
 }
 
-fn type_name(method: Method) -> &'static str {
-    match method {
-        Method::Track => "track",
-        Method::Page => "page",
-        Method::Identify => "identify",
-        Method::Group => "group",
-        Method::Alias => "alias",
-        Method::Screen => "screen",
-    }
-}
-
 /// Builds the event body for `call` (step 4 of the flow). `Err` means nothing is sent; the
 /// callback still fires. Every field is written straight into the body, in wire order.
 pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event, DropReason> {
@@ -174,7 +163,7 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     key(&mut body, "anonymousId");
     json::push_str(&mut body, who.anonymous_id);
     key(&mut body, "type");
-    json::push_str(&mut body, type_name(call.method));
+    json::push_str(&mut body, call.method.name());
     let mut page_properties = fields::Fields::default();
     type_fields::push(&mut body, call, who, &mut warnings, &mut page_properties)?;
     key(&mut body, "context");
