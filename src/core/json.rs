@@ -122,7 +122,7 @@ fn walk<'a>(raw: &'a str, open: u8, mut visit: impl FnMut(&'a str, &'a str)) -> 
 
 /// [`walk`], once for every visitor.
 fn walk_dyn<'a>(raw: &'a str, open: u8, visit: &mut dyn grammar::Visit<'a>) -> Option<()> {
-    (trim_ws_start(raw).as_bytes().first() == Some(&open) && grammar::scan_dyn(raw, usize::MAX, visit).is_ok()).then_some(())
+    (matches!(trim_ws_start(raw).as_bytes().first(), Some(&c) if c == open) && grammar::scan_dyn(raw, usize::MAX, visit).is_ok()).then_some(())
 }
 
 /// The text between the quotes of a raw key.

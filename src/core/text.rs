@@ -51,7 +51,7 @@ pub fn rsplit_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     let mut at = b.len();
     loop {
         at = at.checked_sub(1)?;
-        if b.get(at) == Some(&sep) {
+        if matches!(b.get(at), Some(&c) if c == sep) {
             return Some((s.get(0..at)?, s.get(at + 1..s.len())?));
         }
     }

@@ -70,7 +70,7 @@ pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) 
     'value: loop {
         if expect_key {
             let at = i;
-            if b.get(i) != Some(&b'"') {
+            if !matches!(b.get(i), Some(b'"')) {
                 return Err(Invalid::Syntax);
             }
             i = string(b, i, &mut lone)?;
@@ -78,7 +78,7 @@ pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) 
                 key = text.get(at..i).unwrap_or_default();
             }
             i = ws(b, i);
-            if b.get(i) != Some(&b':') {
+            if !matches!(b.get(i), Some(b':')) {
                 return Err(Invalid::Syntax);
             }
             i = ws(b, i + 1);
@@ -93,7 +93,7 @@ pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) 
                 }
                 open.push(c);
                 i = ws(b, i + 1);
-                if b.get(i) == Some(&(c + 2)) {
+                if matches!(b.get(i), Some(&close) if close == c + 2) {
                     open.pop();
                     i += 1;
                 } else {
@@ -186,11 +186,11 @@ fn digits(b: &[u8], mut i: usize) -> Option<usize> {
 
 /// The offset after the JSON number at `i`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
 pub fn number(b: &[u8], mut i: usize) -> Option<usize> {
-    if b.get(i) == Some(&b'-') {
+    if matches!(b.get(i), Some(b'-')) {
         i += 1;
     }
-    i = if b.get(i) == Some(&b'0') { i + 1 } else { digits(b, i)? };
-    if b.get(i) == Some(&b'.') {
+    i = if matches!(b.get(i), Some(b'0')) { i + 1 } else { digits(b, i)? };
+    if matches!(b.get(i), Some(b'.')) {
         i = digits(b, i + 1)?;
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
