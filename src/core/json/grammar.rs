@@ -217,7 +217,7 @@ pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
     let simple = match *b.get(i + 1)? {
         b'u' => {
             let unit = hex4(b, i + 2)?;
-            if (0xD800..0xDC00).contains(&unit) && b.get(i + 6..i + 8) == Some(b"\\u") {
+            if (0xD800..0xDC00).contains(&unit) && matches!(b.get(i + 6..i + 8), Some(b"\\u")) {
                 if let Some(low) = hex4(b, i + 8).filter(|low| (0xDC00..0xE000).contains(low)) {
                     return Some((0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), i + 12));
                 }
