@@ -155,16 +155,24 @@ pub fn resolve(method: Method, kinds: &str) -> Resolved {
 const MAX_ARGS: usize = 32;
 
 /// Index of the `n`-th (from 0) argument among the first `limit` whose kind is in `set`.
-fn nth(kinds: &[u8], limit: usize, set: Kinds, mut n: usize) -> Option<u8> {
+/// (The search answers a plain index, `u8::MAX` for none: an `Option<u8>` answer goes through memory.)
+#[inline(always)]
+fn nth(kinds: &[u8], limit: usize, set: Kinds, n: usize) -> Option<u8> {
+    let at = nth_index(kinds, limit, set, n);
+    (at != u8::MAX).then_some(at)
+}
+
+/// [`nth`]'s search.
+fn nth_index(kinds: &[u8], limit: usize, set: Kinds, mut n: usize) -> u8 {
     for i in 0..kinds.len().min(limit) {
         if is(kinds, i, set) {
             if n == 0 {
-                return Some(i as u8);
+                return i as u8;
             }
             n -= 1;
         }
     }
-    None
+    u8::MAX
 }
 
 /// Index of the first argument among the first `limit` whose kind is in `set`.
