@@ -176,31 +176,52 @@ fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Invalid> {
     }
 }
 
-fn digits(b: &[u8], mut i: usize) -> Option<usize> {
-    let start = i;
+/// The offset after the digits at `i` (`i` itself when there are none).
+fn digits(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(u8::is_ascii_digit) {
         i += 1;
     }
-    (i > start).then_some(i)
+    i
 }
 
 /// The offset after the JSON number at `i`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-pub fn number(b: &[u8], mut i: usize) -> Option<usize> {
+#[inline(always)]
+pub fn number(b: &[u8], i: usize) -> Option<usize> {
+    let end = number_end(b, i);
+    (end != 0).then_some(end)
+}
+
+/// [`number`]'s scan, answering 0 for no number (a number's end is never 0): an `Option<usize>`
+/// answer goes through memory.
+fn number_end(b: &[u8], mut i: usize) -> usize {
     if matches!(b.get(i), Some(b'-')) {
         i += 1;
     }
-    i = if matches!(b.get(i), Some(b'0')) { i + 1 } else { digits(b, i)? };
+    // Each part needs a digit: `digits` answering where it started means none.
+    let mut at = i;
+    i = if matches!(b.get(i), Some(b'0')) { i + 1 } else { digits(b, i) };
     if matches!(b.get(i), Some(b'.')) {
-        i = digits(b, i + 1)?;
+        if i == at {
+            return 0;
+        }
+        at = i + 1;
+        i = digits(b, at);
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
+        if i == at {
+            return 0;
+        }
         i += 1;
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        i = digits(b, i)?;
+        at = i;
+        i = digits(b, at);
     }
-    Some(i)
+    if i == at {
+        return 0;
+    }
+    i
 }
 
 fn hex4(b: &[u8], i: usize) -> Option<u32> {
