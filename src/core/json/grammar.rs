@@ -70,10 +70,10 @@ pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) 
     'value: loop {
         if expect_key {
             let at = i;
-            if !matches!(b.get(i), Some(b'"')) {
+            i = string(b, i, &mut lone);
+            if i == 0 {
                 return Err(Invalid::Syntax);
             }
-            i = string(b, i, &mut lone)?;
             if open.len() == 1 {
                 key = text.get(at..i).unwrap_or_default();
             }
@@ -101,12 +101,16 @@ pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) 
                     continue 'value;
                 }
             }
-            Some(b'"') => i = string(b, i, &mut lone)?,
-            Some(b't') => i = literal(b, i, b"true")?,
-            Some(b'f') => i = literal(b, i, b"false")?,
-            Some(b'n') => i = literal(b, i, b"null")?,
-            Some(_) => i = number(b, i).ok_or(Invalid::Syntax)?,
-            None => return Err(Invalid::Syntax),
+            // Each scan answers the offset after its value, 0 for none (never the end of a value).
+            Some(b'"') => i = string(b, i, &mut lone),
+            Some(b't') => i = literal(b, i, b"true"),
+            Some(b'f') => i = literal(b, i, b"false"),
+            Some(b'n') => i = literal(b, i, b"null"),
+            Some(_) => i = number_end(b, i),
+            None => i = 0,
+        }
+        if i == 0 {
+            return Err(Invalid::Syntax);
         }
         // After a value: close containers until one expects another member.
         loop {
@@ -169,10 +173,11 @@ pub fn ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Invalid> {
+/// The offset after `word` at `i`; 0 when it is not there.
+fn literal(b: &[u8], i: usize, word: &[u8]) -> usize {
     match b.get(i..i + word.len()) {
-        Some(found) if found == word => Ok(i + word.len()),
-        _ => Err(Invalid::Syntax),
+        Some(found) if found == word => i + word.len(),
+        _ => 0,
     }
 }
 
@@ -254,21 +259,27 @@ pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
     Some((u32::from(simple), i + 2))
 }
 
-/// A string literal starting at `i` (the quote); returns the offset after its closing quote.
-fn string(b: &[u8], mut i: usize, lone: &mut Lone) -> Result<usize, Invalid> {
+/// A string literal starting at `i` (the quote); returns the offset after its closing quote, 0 when
+/// there is no valid string literal there (answers through memory cost code at each call).
+fn string(b: &[u8], mut i: usize, lone: &mut Lone) -> usize {
+    if !matches!(b.get(i), Some(b'"')) {
+        return 0;
+    }
     i += 1;
     loop {
-        match *b.get(i).ok_or(Invalid::Syntax)? {
-            b'"' => return Ok(i + 1),
-            b'\\' => {
-                let (point, next) = escape(b, i).ok_or(Invalid::Syntax)?;
+        match b.get(i) {
+            Some(b'"') => return i + 1,
+            Some(b'\\') => {
+                let Some((point, next)) = escape(b, i) else {
+                    return 0;
+                };
                 if (0xD800..0xE000).contains(&point) {
                     lone.0 = true;
                 }
                 i = next;
             }
-            c if c < 0x20 => return Err(Invalid::Syntax),
-            _ => i += 1,
+            Some(&c) if c >= 0x20 => i += 1,
+            _ => return 0,
         }
     }
 }
