@@ -229,22 +229,37 @@ fn number_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-fn hex4(b: &[u8], i: usize) -> Option<u32> {
+/// The four hex digits at `i` as a number; `NO_HEX` when they are not there (a plain answer: an
+/// `Option<u32>` one goes through memory).
+fn hex4(b: &[u8], i: usize) -> u32 {
+    let Some(digits) = b.get(i..i + 4) else {
+        return NO_HEX;
+    };
     let mut n = 0;
-    for &c in b.get(i..i + 4)? {
-        n = n * 16 + char::from(c).to_digit(16)?;
+    for &c in digits {
+        let Some(digit) = char::from(c).to_digit(16) else {
+            return NO_HEX;
+        };
+        n = n * 16 + digit;
     }
-    Some(n)
+    n
 }
+
+/// [`hex4`]'s answer for no hex digits (above any four-digit value).
+const NO_HEX: u32 = u32::MAX;
 
 /// The escape whose `\` is at `i`: the code point it stands for (a `\u` surrogate pair joined, an
 /// unpaired surrogate as itself) and the offset after it; `None` when it is not a JSON escape.
 pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
     let simple = match *b.get(i + 1)? {
         b'u' => {
-            let unit = hex4(b, i + 2)?;
+            let unit = hex4(b, i + 2);
+            if unit == NO_HEX {
+                return None;
+            }
             if (0xD800..0xDC00).contains(&unit) && matches!(b.get(i + 6..i + 8), Some(b"\\u")) {
-                if let Some(low) = hex4(b, i + 8).filter(|low| (0xDC00..0xE000).contains(low)) {
+                let low = hex4(b, i + 8);
+                if (0xDC00..0xE000).contains(&low) {
                     return Some((0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), i + 12));
                 }
             }
