@@ -73,7 +73,11 @@ fn unescape(inner: &str) -> String {
             continue;
         }
         out.push_str(inner.get(run..i).unwrap_or_default());
-        let (point, next) = grammar::escape(b, i).unwrap_or((0xFFFD, i + 2));
+        let mut point = 0xFFFD;
+        let next = match grammar::escape(b, i, &mut point) {
+            0 => i + 2,
+            next => next,
+        };
         out.push(char::from_u32(point).unwrap_or('\u{FFFD}'));
         i = next;
         run = next;

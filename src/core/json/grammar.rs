@@ -151,7 +151,11 @@ pub fn repair_surrogates(text: &mut String, _lone: &Lone) {
             i += 1;
             continue;
         }
-        let (point, next) = escape(b, i).unwrap_or((0, i + 2));
+        let mut point = 0;
+        let next = match escape(b, i, &mut point) {
+            0 => i + 2,
+            next => next,
+        };
         if (0xD800..0xE000).contains(&point) {
             // `get`, not `[..]` or `replace_range`: no panic path (its formatting costs ~4 KB of wasm);
             // not bytes and `String::from_utf8`: its validation is ~700 B of wasm.
@@ -248,30 +252,37 @@ fn hex4(b: &[u8], i: usize) -> u32 {
 /// [`hex4`]'s answer for no hex digits (above any four-digit value).
 const NO_HEX: u32 = u32::MAX;
 
-/// The escape whose `\` is at `i`: the code point it stands for (a `\u` surrogate pair joined, an
-/// unpaired surrogate as itself) and the offset after it; `None` when it is not a JSON escape.
-pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
-    let simple = match *b.get(i + 1)? {
-        b'u' => {
+/// The escape whose `\` is at `i`: the offset after it, with the code point it stands for (a `\u`
+/// surrogate pair joined, an unpaired surrogate as itself) put in `point`; 0 when it is not a JSON
+/// escape (`point` left as it was). Plain answers: an `Option<(u32, usize)>` one goes through memory.
+pub fn escape(b: &[u8], i: usize, point: &mut u32) -> usize {
+    match b.get(i + 1) {
+        Some(b'u') => {
             let unit = hex4(b, i + 2);
             if unit == NO_HEX {
-                return None;
+                return 0;
             }
             if (0xD800..0xDC00).contains(&unit) && matches!(b.get(i + 6..i + 8), Some(b"\\u")) {
                 let low = hex4(b, i + 8);
                 if (0xDC00..0xE000).contains(&low) {
-                    return Some((0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), i + 12));
+                    *point = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                    return i + 12;
                 }
             }
-            return Some((unit, i + 6));
+            *point = unit;
+            i + 6
         }
-        c => {
+        Some(&c) => {
             // The one-letter escapes and what each stands for, at the same index.
-            let at = b"\"\\/bfnrt".iter().position(|&e| e == c)?;
-            *b"\"\\/\x08\x0c\n\r\t".get(at)?
+            let at = b"\"\\/bfnrt".iter().position(|&e| e == c);
+            let Some(&simple) = at.and_then(|at| b"\"\\/\x08\x0c\n\r\t".get(at)) else {
+                return 0;
+            };
+            *point = u32::from(simple);
+            i + 2
         }
-    };
-    Some((u32::from(simple), i + 2))
+        None => 0,
+    }
 }
 
 /// A string literal starting at `i` (the quote); returns the offset after its closing quote, 0 when
@@ -285,13 +296,14 @@ fn string(b: &[u8], mut i: usize, lone: &mut Lone) -> usize {
         match b.get(i) {
             Some(b'"') => return i + 1,
             Some(b'\\') => {
-                let Some((point, next)) = escape(b, i) else {
+                let mut point = 0;
+                i = escape(b, i, &mut point);
+                if i == 0 {
                     return 0;
-                };
+                }
                 if (0xD800..0xE000).contains(&point) {
                     lone.0 = true;
                 }
-                i = next;
             }
             Some(&c) if c >= 0x20 => i += 1,
             _ => return 0,
