@@ -98,7 +98,15 @@ pub fn trim_ws(s: &str) -> &str {
     s.get(start..end).unwrap_or_default()
 }
 
+/// The first byte of `raw` after JSON whitespace, 0 when there is none: what kind of value it opens
+/// (no slicing, no `Option` answer through memory).
+fn opening(raw: &str) -> u8 {
+    let b = raw.as_bytes();
+    b.get(grammar::ws(b, 0)).copied().unwrap_or(0)
+}
+
 /// `s` without leading JSON whitespace.
+#[cfg(test)]
 fn trim_ws_start(s: &str) -> &str {
     s.get(grammar::ws(s.as_bytes(), 0)..).unwrap_or_default()
 }
@@ -107,7 +115,7 @@ fn trim_ws_start(s: &str) -> &str {
 /// `endpoint_limits::MAX_NESTING_DEPTH` levels), so it may be spliced into an event body. Stored
 /// and foreign texts (traits from storage, a legacy cookie) are checked with it.
 pub fn is_object(raw: &str) -> bool {
-    trim_ws_start(raw).starts_with('{') && grammar::check(raw, crate::core::endpoint_limits::MAX_NESTING_DEPTH).is_ok()
+    opening(raw) == b'{' && grammar::check(raw, crate::core::endpoint_limits::MAX_NESTING_DEPTH).is_ok()
 }
 
 /// True when `text` is exactly one JSON number (no whitespace): `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -126,7 +134,7 @@ fn walk<'a>(raw: &'a str, open: u8, mut visit: impl FnMut(&'a str, &'a str)) -> 
 
 /// [`walk`], once for every visitor.
 fn walk_dyn<'a>(raw: &'a str, open: u8, visit: &mut dyn grammar::Visit<'a>) -> Option<()> {
-    (matches!(trim_ws_start(raw).as_bytes().first(), Some(&c) if c == open) && grammar::scan_dyn(raw, usize::MAX, visit).is_ok()).then_some(())
+    (opening(raw) == open && grammar::scan_dyn(raw, usize::MAX, visit).is_ok()).then_some(())
 }
 
 /// The text between the quotes of a raw key.
