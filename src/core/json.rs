@@ -230,19 +230,27 @@ pub fn push_member(out: &mut String, start: usize, key: &str, value: &str) {
 
 /// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every
 /// such text fits in a `u64`, and epoch milliseconds need 13. Stored numbers and integer options are read with it.
+#[inline(always)]
 pub fn whole_number(text: &str) -> Option<u64> {
+    let n = whole_number_or_max(text);
+    (n != u64::MAX).then_some(n)
+}
+
+/// [`whole_number`]'s reading, `u64::MAX` (above any 19 digits) for none: a plain answer, as an
+/// `Option<u64>` one goes through memory.
+fn whole_number_or_max(text: &str) -> u64 {
     if text.is_empty() || text.len() > 19 {
-        return None;
+        return u64::MAX;
     }
     let mut n: u64 = 0;
     for byte in text.bytes() {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
-            return None;
+            return u64::MAX;
         }
         n = n * 10 + u64::from(digit);
     }
-    Some(n)
+    n
 }
 
 #[cfg(test)]
