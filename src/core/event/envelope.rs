@@ -190,6 +190,7 @@ pub(super) fn key(out: &mut String, key: &str) {
 
 impl<'a> Call<'a> {
     /// The text of the argument playing a role (`Resolved`'s index), if that role was given.
+    #[inline(always)]
     fn arg(&self, index: Option<u8>) -> Option<&'a str> {
         Resolved::text(index, self.args)
     }
