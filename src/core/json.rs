@@ -198,23 +198,26 @@ pub fn merge_objects(base: &str, over: &str) -> String {
 }
 
 /// Writes entries out as a JSON object text: each key once, where it first appears, with the
-/// value it last has (JavaScript's rule for repeated keys, and `merge_objects`'s).
+/// value it last has (JavaScript's rule for repeated keys, and `merge_objects`'s): `Pairs::set`'s rule.
 pub fn write_object(entries: &[(String, &str)]) -> String {
-    let mut out = String::from("{");
-    'keys: for (i, (key, _)) in entries.iter().enumerate() {
-        let mut value = "";
-        for (j, (k, v)) in entries.iter().enumerate() {
-            if k == key {
-                if j < i {
-                    continue 'keys;
-                }
-                value = v;
-            }
-        }
-        push_member(&mut out, 0, key, value);
+    let mut pairs = crate::core::pairs::Pairs::default();
+    for (key, value) in entries {
+        pairs.set(key.clone(), (*value).to_owned());
+    }
+    let mut out = String::new();
+    write_members(&mut out, &pairs.0);
+    out
+}
+
+/// Appends the object of `members` (keys as JSON strings, values raw) to `out`: the one writer of
+/// an object from its members.
+pub fn write_members(out: &mut String, members: &[(String, String)]) {
+    let start = out.len();
+    out.push('{');
+    for (key, value) in members {
+        push_member(out, start, key, value);
     }
     out.push('}');
-    out
 }
 
 /// Appends `"key":value` to an object text being written into `out` from byte `start` (a comma

@@ -76,12 +76,7 @@ impl Fields {
 
     /// Appends the object's JSON text to `out`.
     pub(super) fn write(&self, out: &mut String) {
-        let start = out.len();
-        out.push('{');
-        for (key, value) in &self.0 .0 {
-            json::push_member(out, start, key, value);
-        }
-        out.push('}');
+        json::write_members(out, &self.0 .0);
     }
 
     /// The object's JSON text.
