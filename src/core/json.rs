@@ -9,6 +9,8 @@
 
 pub mod grammar;
 
+use crate::core::pairs::Pairs;
+
 /// Appends `s` as a JSON string literal (quoted, with the escapes JSON requires). Runs of bytes
 /// that need no escape are copied whole (the common case is one copy).
 pub fn push_str(out: &mut String, s: &str) {
@@ -192,21 +194,27 @@ pub fn string_array(raw: &str) -> Option<Vec<String>> {
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
 /// keys only `over` has, in their order. A non-object on either side counts as `{}`.
 pub fn merge_objects(base: &str, over: &str) -> String {
-    let mut entries = entries_or_empty(base);
-    entries.append(&mut entries_or_empty(over));
-    write_object(&entries)
+    let mut members = object_members(base);
+    add_members(&mut members, over);
+    let mut out = String::new();
+    write_members(&mut out, &members.0);
+    out
 }
 
-/// Writes entries out as a JSON object text: each key once, where it first appears, with the
-/// value it last has (JavaScript's rule for repeated keys, and `merge_objects`'s): `Pairs::set`'s rule.
-pub fn write_object(entries: &[(String, &str)]) -> String {
-    let mut pairs = crate::core::pairs::Pairs::default();
-    for (key, value) in entries {
-        pairs.set(key.clone(), (*value).to_owned());
+/// The members of the JSON object `raw` (none when it is not a valid object), values raw: each key
+/// once, where it first appears, with the value it last has (JavaScript's rule for repeated keys).
+pub fn object_members(raw: &str) -> Pairs {
+    let mut members = Pairs::default();
+    add_members(&mut members, raw);
+    members
+}
+
+/// Sets every member of the JSON object `raw` (none when it is not a valid object) over `members`.
+fn add_members(members: &mut Pairs, raw: &str) {
+    // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
+    for (key, value) in &mut entries_or_empty(raw) {
+        members.set(std::mem::take(key), (*value).to_owned());
     }
-    let mut out = String::new();
-    write_members(&mut out, &pairs.0);
-    out
 }
 
 /// Appends the object of `members` (keys as JSON strings, values raw) to `out`: the one writer of

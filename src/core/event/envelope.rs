@@ -127,12 +127,15 @@ pub struct Event {
 /// The init `integrations` with every value turned into a boolean (`{A:{x:1}}` → `{"A":true}`).
 /// Call once at load; pass the result as [`Env::integrations`].
 pub fn integration_booleans(init: &str) -> String {
-    let mut entries = json::entries_or_empty(init);
-    for (_, raw) in &mut entries {
-        *raw = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
-    }
     // Each key once, where it first appears, with its last value.
-    json::write_object(&entries)
+    let mut members = json::object_members(init);
+    for (_, raw) in &mut members.0 {
+        let boolean = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
+        *raw = boolean.to_owned();
+    }
+    let mut out = String::new();
+    json::write_members(&mut out, &members.0);
+    out
 }
 
 /// Builds the event body for `call` (step 4 of the flow). `Err` means nothing is sent; the

@@ -20,13 +20,7 @@ impl Fields {
 
     /// The fields of `raw`; none when it is absent or not a JSON object.
     pub(super) fn parse_or_empty(raw: Option<&str>) -> Fields {
-        let mut entries = json::entries_or_empty(raw.unwrap_or("{}"));
-        let mut fields = Fields(Pairs(Vec::with_capacity(entries.len())));
-        // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
-        for (key, value) in &mut entries {
-            fields.set(std::mem::take(key), (*value).to_owned());
-        }
-        fields
+        Fields(json::object_members(raw.unwrap_or("{}")))
     }
 
     /// True when there are no fields.
