@@ -200,7 +200,7 @@ impl<'a> Call<'a> {
 }
 
 /// Init booleans with `options.integrations` spread on top (objects kept as given).
-fn push_integrations(out: &mut String, init: &str, options: &Options<'_>, warnings: &mut Warnings) {
+fn push_integrations(out: &mut String, init: &str, options: &Options, warnings: &mut Warnings) {
     match options.integrations() {
         Some(raw) if json::is_object(raw) => return out.push_str(&json::merge_objects(init, raw)),
         Some(raw) if raw != "null" => warnings.add(Warning::IntegrationsNotObject),
@@ -211,7 +211,7 @@ fn push_integrations(out: &mut String, init: &str, options: &Options<'_>, warnin
 
 /// `options.userId` when it is a string or number (strings up to `MAX_ID_CHARS`), with a warning
 /// for anything else (an object or `true` would make the endpoint reject the event).
-fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<&'a str> {
+fn option_user_id<'a>(options: &'a Options, warnings: &mut Warnings) -> Option<&'a str> {
     let raw = options.user_id()?;
     let ok = match json::parse_str(raw) {
         Some(text) => admissible_id(&text),
@@ -224,7 +224,7 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
 }
 
 /// `options.messageId` verbatim when it is a string, else `ajs-next-<ms>-<uuid>`; returns it decoded.
-fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, warnings: &mut Warnings) -> String {
+fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options, warnings: &mut Warnings) -> String {
     if let Some(raw) = options.raw("messageId") {
         // `parse_str` answers only for a string literal.
         if let Some(id) = json::parse_str(raw) {
@@ -248,7 +248,7 @@ fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, war
 /// The top-level `userId` as JSON. alias: `to`, else the stored id, else `options.userId`
 /// (`Err`: nothing to alias). Others: the stored id, else a truthy `options.userId`, else `null`.
 /// An empty (or over-long) alias id counts as absent (the endpoint rejects `""`).
-fn push_user_id(out: &mut String, call: &Call<'_>, who: &Identity<'_>, options: &Options<'_>, warnings: &mut Warnings) -> Result<(), DropReason> {
+fn push_user_id(out: &mut String, call: &Call<'_>, who: &Identity<'_>, options: &Options, warnings: &mut Warnings) -> Result<(), DropReason> {
     let alias = call.method == Method::Alias;
     let to = call.arg(call.resolved.id).filter(|to| alias && admissible_id(to));
     if let Some(id) = to.or(who.user_id) {

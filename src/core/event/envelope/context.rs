@@ -20,7 +20,7 @@ pub(super) const PAGE_KEYS: [&str; 5] = ["path", "referrer", "search", "title", 
 /// overrides both).
 pub(super) fn push(
     out: &mut String,
-    options: &Options<'_>,
+    options: &Options,
     page: &str,
     page_properties: Option<&Fields>,
     env: &Env<'_>,
@@ -43,7 +43,7 @@ pub(super) fn push(
 }
 
 /// `options.context`, then every other option key (except the top-level ones) set into it.
-fn from_options(options: &Options<'_>, warnings: &mut Warnings) -> Fields {
+fn from_options(options: &Options, warnings: &mut Warnings) -> Fields {
     let raw = options.context();
     let mut context = Fields::parse_or_empty(raw);
     // Not an object: nothing was read (an empty object reads as no fields too, and is no warning).
