@@ -231,6 +231,7 @@ fn object_or_warn(warnings: &mut Warnings, kinds: &[u8], i: usize) -> Option<u8>
 
 /// The first two "object slots" among the first `limit` arguments: plain objects, and nulls when
 /// `null_counts` (a null then stands for an empty object in that position).
+#[inline(always)]
 fn object_slots(kinds: &[u8], limit: usize, null_counts: bool) -> (Option<u8>, Option<u8>) {
     let set = if null_counts { OBJ | NULL } else { OBJ };
     let object = |slot: Option<u8>| slot.filter(|&i| is(kinds, usize::from(i), OBJ));
