@@ -25,11 +25,15 @@ pub fn from_bytes(mut bytes: [u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             text.push('-');
         }
-        for &nibble in &[b >> 4, b & 0x0f] {
-            text.push(char::from(if nibble < 10 { b'0' + nibble } else { b'a' - 10 + nibble }));
-        }
+        text.push(hex_digit(b >> 4));
+        text.push(hex_digit(b & 0x0f));
     }
     text
+}
+
+/// The lowercase hex digit of `nibble` (0 to 15).
+fn hex_digit(nibble: u8) -> char {
+    char::from(if nibble < 10 { b'0' + nibble } else { b'a' - 10 + nibble })
 }
 
 #[cfg(test)]
