@@ -32,7 +32,7 @@ pub fn push_str(out: &mut String, s: &str) {
             b'\t' => out.push('t'),
             _ => {
                 out.push_str(if b < 0x10 { "u000" } else { "u001" });
-                out.push(char::from(*b"0123456789abcdef".get(usize::from(b & 0xf)).unwrap_or(&b'0')));
+                out.push(crate::core::text::hex_digit(b & 0xf));
             }
         }
     }
