@@ -31,7 +31,8 @@ pub fn push_str(out: &mut String, s: &str) {
             b'\r' => out.push('r'),
             b'\t' => out.push('t'),
             _ => {
-                out.push_str(if b < 0x10 { "u000" } else { "u001" });
+                out.push_str("u00");
+                out.push(crate::core::text::hex_digit(b >> 4));
                 out.push(crate::core::text::hex_digit(b & 0xf));
             }
         }
