@@ -211,7 +211,7 @@ pub fn object_members(raw: &str) -> Pairs {
 }
 
 /// Sets every member of the JSON object `raw` (none when it is not a valid object) over `members`.
-fn add_members(members: &mut Pairs, raw: &str) {
+pub fn add_members(members: &mut Pairs, raw: &str) {
     // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
     for (key, value) in &mut entries_or_empty(raw) {
         members.set(std::mem::take(key), (*value).to_owned());

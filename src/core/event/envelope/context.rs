@@ -72,7 +72,7 @@ fn merged_page(page: &str, page_properties: Option<&Fields>, from_options: Optio
             }
         }
     }
-    merged.extend(Fields::parse_or_empty(from_options));
+    merged.extend_json(from_options);
     merged.to_json()
 }
 

@@ -56,7 +56,14 @@ impl Fields {
         }
     }
 
+    /// Every field of the JSON object `raw` set over these (a shallow `{...self, ...raw}`); nothing
+    /// when it is absent or not an object.
+    pub(super) fn extend_json(&mut self, raw: Option<&str>) {
+        json::add_members(&mut self.0, raw.unwrap_or("{}"));
+    }
+
     /// Every field of `other` set over these (a shallow `{...self, ...other}`).
+    #[cfg(test)]
     pub(super) fn extend(&mut self, mut other: Fields) {
         for (key, value) in &mut other.0 .0 {
             self.set(std::mem::take(key), std::mem::take(value));

@@ -95,7 +95,7 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
 /// given) and `name` (when non-empty).
 fn page_properties(page: &str, own: Option<&str>, category: Option<&str>, name: Option<&str>) -> Fields {
     let mut properties = Fields::parse_or_empty(Some(page));
-    properties.extend(Fields::parse_or_empty(own));
+    properties.extend_json(own);
     properties.set_text("category", category);
     properties.set_text("name", name.filter(|n| !n.is_empty()));
     properties
