@@ -128,13 +128,12 @@ pub struct Event {
 /// Call once at load; pass the result as [`Env::integrations`].
 pub fn integration_booleans(init: &str) -> String {
     // Each key once, where it first appears, with its last value.
-    let mut members = json::object_members(init);
-    for (_, raw) in &mut members.0 {
+    let mut out = String::from("{");
+    for (key, raw) in &json::object_members(init).0 {
         let boolean = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
-        *raw = boolean.to_owned();
+        json::push_member(&mut out, 0, key, boolean);
     }
-    let mut out = String::new();
-    json::write_members(&mut out, &members.0);
+    out.push('}');
     out
 }
 
