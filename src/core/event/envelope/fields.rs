@@ -90,7 +90,8 @@ impl Fields {
 
 /// `s` as a JSON string literal.
 pub(super) fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+    // `push_str` reserves what it writes.
+    let mut out = String::new();
     json::push_str(&mut out, s);
     out
 }
