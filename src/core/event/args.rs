@@ -295,8 +295,8 @@ fn alias(kinds: &[u8]) -> Resolved {
 fn warn_unclaimed(r: &mut Resolved, kinds: &[u8], method: Method) {
     // The indexes given a role, as bits (indexes stay below `MAX_ARGS`, 32).
     let mut claimed = 0u32;
-    for role in [r.id, r.previous_id, r.event, r.category, r.name, r.properties, r.options, r.callback] {
-        if let Some(i) = role {
+    for role in &[r.id, r.previous_id, r.event, r.category, r.name, r.properties, r.options, r.callback] {
+        if let Some(i) = *role {
             claimed |= 1 << (i % 32);
         }
     }
