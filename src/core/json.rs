@@ -9,6 +9,8 @@
 
 pub mod grammar;
 
+use crate::core::pairs::Pairs;
+
 /// Appends `s` as a JSON string literal (quoted, with the escapes JSON requires). Runs of bytes
 /// that need no escape are copied whole (the common case is one copy).
 pub fn push_str(out: &mut String, s: &str) {
@@ -29,8 +31,9 @@ pub fn push_str(out: &mut String, s: &str) {
             b'\r' => out.push('r'),
             b'\t' => out.push('t'),
             _ => {
-                out.push_str(if b < 0x10 { "u000" } else { "u001" });
-                out.push(char::from(*b"0123456789abcdef".get(usize::from(b & 0xf)).unwrap_or(&b'0')));
+                out.push_str("u00");
+                out.push(crate::core::text::hex_digit(b >> 4));
+                out.push(crate::core::text::hex_digit(b & 0xf));
             }
         }
     }
@@ -73,7 +76,11 @@ fn unescape(inner: &str) -> String {
             continue;
         }
         out.push_str(inner.get(run..i).unwrap_or_default());
-        let (point, next) = grammar::escape(b, i).unwrap_or((0xFFFD, i + 2));
+        let mut point = 0xFFFD;
+        let next = match grammar::escape(b, i, &mut point) {
+            0 => i + 2,
+            next => next,
+        };
         out.push(char::from_u32(point).unwrap_or('\u{FFFD}'));
         i = next;
         run = next;
@@ -94,7 +101,15 @@ pub fn trim_ws(s: &str) -> &str {
     s.get(start..end).unwrap_or_default()
 }
 
+/// The first byte of `raw` after JSON whitespace, 0 when there is none: what kind of value it opens
+/// (no slicing, no `Option` answer through memory).
+fn opening(raw: &str) -> u8 {
+    let b = raw.as_bytes();
+    b.get(grammar::ws(b, 0)).copied().unwrap_or(0)
+}
+
 /// `s` without leading JSON whitespace.
+#[cfg(test)]
 fn trim_ws_start(s: &str) -> &str {
     s.get(grammar::ws(s.as_bytes(), 0)..).unwrap_or_default()
 }
@@ -103,7 +118,7 @@ fn trim_ws_start(s: &str) -> &str {
 /// `endpoint_limits::MAX_NESTING_DEPTH` levels), so it may be spliced into an event body. Stored
 /// and foreign texts (traits from storage, a legacy cookie) are checked with it.
 pub fn is_object(raw: &str) -> bool {
-    trim_ws_start(raw).starts_with('{') && grammar::check(raw, crate::core::endpoint_limits::MAX_NESTING_DEPTH).is_ok()
+    opening(raw) == b'{' && grammar::check(raw, crate::core::endpoint_limits::MAX_NESTING_DEPTH).is_ok()
 }
 
 /// True when `text` is exactly one JSON number (no whitespace): `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -122,7 +137,7 @@ fn walk<'a>(raw: &'a str, open: u8, mut visit: impl FnMut(&'a str, &'a str)) -> 
 
 /// [`walk`], once for every visitor.
 fn walk_dyn<'a>(raw: &'a str, open: u8, visit: &mut dyn grammar::Visit<'a>) -> Option<()> {
-    (trim_ws_start(raw).as_bytes().first() == Some(&open) && grammar::scan_dyn(raw, usize::MAX, visit).is_ok()).then_some(())
+    (opening(raw) == open && grammar::scan_dyn(raw, usize::MAX, visit).is_ok()).then_some(())
 }
 
 /// The text between the quotes of a raw key.
@@ -144,14 +159,24 @@ pub fn object_entries(raw: &str) -> Option<Vec<(String, &str)>> {
     Some(entries)
 }
 
+/// [`object_entries`], none when `raw` is not a valid JSON object.
+pub fn entries_or_empty(raw: &str) -> Vec<(String, &str)> {
+    object_entries(raw).unwrap_or_default()
+}
+
 /// The value text for `key` in a JSON object, if present (last occurrence wins, as in JSON.parse).
 pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
+    find(&object_entries(raw)?, key)
+}
+
+/// The value of the last of `entries` (as [`object_entries`] reads them) whose key is `key`.
+pub fn find<'a>(entries: &[(String, &'a str)], key: &str) -> Option<&'a str> {
     let mut found = None;
-    walk(raw, b'{', |raw_key, value| {
-        if key_is(raw_key, key) {
-            found = Some(value);
+    for (k, value) in entries {
+        if k == key {
+            found = Some(*value);
         }
-    })?;
+    }
     found
 }
 
@@ -170,29 +195,38 @@ pub fn string_array(raw: &str) -> Option<Vec<String>> {
 /// Shallow merge: every key of `base`, with values from `over` where both have the key, then the
 /// keys only `over` has, in their order. A non-object on either side counts as `{}`.
 pub fn merge_objects(base: &str, over: &str) -> String {
-    let mut entries = object_entries(base).unwrap_or_default();
-    entries.append(&mut object_entries(over).unwrap_or_default());
-    write_object(&entries)
+    let mut members = object_members(base);
+    add_members(&mut members, over);
+    let mut out = String::new();
+    write_members(&mut out, &members.0);
+    out
 }
 
-/// Writes entries out as a JSON object text: each key once, where it first appears, with the
-/// value it last has (JavaScript's rule for repeated keys, and `merge_objects`'s).
-pub fn write_object(entries: &[(String, &str)]) -> String {
-    let mut out = String::from("{");
-    'keys: for (i, (key, _)) in entries.iter().enumerate() {
-        let mut value = "";
-        for (j, (k, v)) in entries.iter().enumerate() {
-            if k == key {
-                if j < i {
-                    continue 'keys;
-                }
-                value = v;
-            }
-        }
-        push_member(&mut out, 0, key, value);
+/// The members of the JSON object `raw` (none when it is not a valid object), values raw: each key
+/// once, where it first appears, with the value it last has (JavaScript's rule for repeated keys).
+pub fn object_members(raw: &str) -> Pairs {
+    let mut members = Pairs::default();
+    add_members(&mut members, raw);
+    members
+}
+
+/// Sets every member of the JSON object `raw` (none when it is not a valid object) over `members`.
+pub fn add_members(members: &mut Pairs, raw: &str) {
+    // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
+    for (key, value) in &mut entries_or_empty(raw) {
+        members.set(std::mem::take(key), (*value).to_owned());
+    }
+}
+
+/// Appends the object of `members` (keys as JSON strings, values raw) to `out`: the one writer of
+/// an object from its members.
+pub fn write_members(out: &mut String, members: &[(String, String)]) {
+    let start = out.len();
+    out.push('{');
+    for (key, value) in members {
+        push_member(out, start, key, value);
     }
     out.push('}');
-    out
 }
 
 /// Appends `"key":value` to an object text being written into `out` from byte `start` (a comma
@@ -208,19 +242,27 @@ pub fn push_member(out: &mut String, start: usize, key: &str, value: &str) {
 
 /// A whole number in 1 to 19 plain decimal digits (`"20"`; not `""`, `"2.5"`, `"-1"`, `"+1"`): every
 /// such text fits in a `u64`, and epoch milliseconds need 13. Stored numbers and integer options are read with it.
+#[inline(always)]
 pub fn whole_number(text: &str) -> Option<u64> {
+    let n = whole_number_or_max(text);
+    (n != u64::MAX).then_some(n)
+}
+
+/// [`whole_number`]'s reading, `u64::MAX` (above any 19 digits) for none: a plain answer, as an
+/// `Option<u64>` one goes through memory.
+fn whole_number_or_max(text: &str) -> u64 {
     if text.is_empty() || text.len() > 19 {
-        return None;
+        return u64::MAX;
     }
     let mut n: u64 = 0;
     for byte in text.bytes() {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
-            return None;
+            return u64::MAX;
         }
         n = n * 10 + u64::from(digit);
     }
-    Some(n)
+    n
 }
 
 #[cfg(test)]

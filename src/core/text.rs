@@ -2,7 +2,7 @@
 //! settings, numbers). Same results as `str::split_once` / `rsplit_once` / `split` / `lines` with an
 //! ASCII `char`, without `str`'s pattern searchers: those pull `memchr`, `memrchr` and the char
 //! searcher into the wasm (~1.5 KB), where a byte scan does the same job (an ASCII byte is always a
-//! char boundary). Shared by every part of the core; imports nothing.
+//! char boundary), and the one lowercase hex digit writer. Shared by every part of the core; imports nothing.
 
 /// Whether `bytes` holds `b` (`<[u8]>::contains`, without the `memchr` it calls: ~300 B of wasm).
 pub fn has_byte(bytes: &[u8], b: u8) -> bool {
@@ -35,6 +35,11 @@ pub fn all_digits(s: &str) -> bool {
     true
 }
 
+/// The lowercase hex digit of `nibble` (0 to 15): UUIDs and JSON's `\u00XX` escapes.
+pub fn hex_digit(nibble: u8) -> char {
+    char::from(if nibble < 10 { b'0' + nibble } else { b'a' - 10 + nibble })
+}
+
 /// The text before and after the first `sep` (`str::split_once` with an ASCII char).
 pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     let b = s.as_bytes();
@@ -51,7 +56,7 @@ pub fn rsplit_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     let mut at = b.len();
     loop {
         at = at.checked_sub(1)?;
-        if b.get(at) == Some(&sep) {
+        if matches!(b.get(at), Some(&c) if c == sep) {
             return Some((s.get(0..at)?, s.get(at + 1..s.len())?));
         }
     }

@@ -64,20 +64,24 @@ impl FormatDate {
 pub fn is_iso8601(text: &str) -> bool {
     let b = text.as_bytes();
     let byte = |at: usize| b.get(at).copied().unwrap_or(0);
-    // `-MM-DDTHH:MM:SS` after the year: each field's separator and range.
-    const FIELDS: [(u8, u8, u8); 5] = [(b'-', 1, 12), (b'-', 1, 31), (b'T', 0, 23), (b':', 0, 59), (b':', 0, 60)];
-    // The year: two pairs of digits.
-    if !(field(b, 0, 0, 99) && field(b, 2, 0, 99)) {
-        return false;
-    }
-    let mut at = 4;
+    // `YYYY-MM-DDTHH:MM:SS`: each two-digit field's separator before it (none: the year's two pairs
+    // of digits) and range.
+    const FIELDS: [(u8, u8, u8); 7] =
+        [(0, 0, 99), (0, 0, 99), (b'-', 1, 12), (b'-', 1, 31), (b'T', 0, 23), (b':', 0, 59), (b':', 0, 60)];
+    let mut at = 0;
     for &(separator, min, max) in &FIELDS {
-        let c = byte(at);
-        let separated = if separator == b'T' { matches!(c, b'T' | b't' | b' ') } else { c == separator };
-        if !separated || !field(b, at + 1, min, max) {
+        if separator != 0 {
+            let c = byte(at);
+            let separated = if separator == b'T' { matches!(c, b'T' | b't' | b' ') } else { c == separator };
+            if !separated {
+                return false;
+            }
+            at += 1;
+        }
+        if !field(b, at, min, max) {
             return false;
         }
-        at += 3;
+        at += 2;
     }
     if byte(at) == b'.' {
         at += 1;

@@ -6,6 +6,7 @@
 //! platform crates.
 
 use crate::core::random::Random;
+use crate::core::text;
 
 /// A fresh lowercase UUID v4 (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`) drawn from `random`.
 pub fn v4(random: &mut dyn Random) -> String {
@@ -25,9 +26,8 @@ pub fn from_bytes(mut bytes: [u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             text.push('-');
         }
-        for &nibble in &[b >> 4, b & 0x0f] {
-            text.push(char::from(if nibble < 10 { b'0' + nibble } else { b'a' - 10 + nibble }));
-        }
+        text.push(text::hex_digit(b >> 4));
+        text.push(text::hex_digit(b & 0x0f));
     }
     text
 }

@@ -37,19 +37,28 @@ pub enum Method {
     Alias,
 }
 
+/// Every method with its analytics.js name (the event `type` too).
+const METHODS: [(&str, Method); 6] = [
+    ("track", Method::Track),
+    ("page", Method::Page),
+    ("screen", Method::Screen),
+    ("identify", Method::Identify),
+    ("group", Method::Group),
+    ("alias", Method::Alias),
+];
+
 impl Method {
     /// The method of an analytics.js call name (`track`, `page`, …); `None` for any other name.
     #[inline(always)]
     pub fn from_name(name: &str) -> Option<Method> {
-        const METHODS: [(&str, Method); 6] = [
-            ("track", Method::Track),
-            ("page", Method::Page),
-            ("screen", Method::Screen),
-            ("identify", Method::Identify),
-            ("group", Method::Group),
-            ("alias", Method::Alias),
-        ];
         METHODS.iter().find(|(known, _)| *known == name).map(|(_, method)| *method)
+    }
+
+    /// The method's name (`track`, `page`, …), which is also its event `type`: read from the same
+    /// table as [`Method::from_name`].
+    pub fn name(self) -> &'static str {
+        // The table lists the methods in declaration order.
+        METHODS.get(self as usize).map_or("", |(name, _)| name)
     }
 }
 
@@ -146,16 +155,24 @@ pub fn resolve(method: Method, kinds: &str) -> Resolved {
 const MAX_ARGS: usize = 32;
 
 /// Index of the `n`-th (from 0) argument among the first `limit` whose kind is in `set`.
-fn nth(kinds: &[u8], limit: usize, set: Kinds, mut n: usize) -> Option<u8> {
+/// (The search answers a plain index, `u8::MAX` for none: an `Option<u8>` answer goes through memory.)
+#[inline(always)]
+fn nth(kinds: &[u8], limit: usize, set: Kinds, n: usize) -> Option<u8> {
+    let at = nth_index(kinds, limit, set, n);
+    (at != u8::MAX).then_some(at)
+}
+
+/// [`nth`]'s search.
+fn nth_index(kinds: &[u8], limit: usize, set: Kinds, mut n: usize) -> u8 {
     for i in 0..kinds.len().min(limit) {
         if is(kinds, i, set) {
             if n == 0 {
-                return Some(i as u8);
+                return i as u8;
             }
             n -= 1;
         }
     }
-    None
+    u8::MAX
 }
 
 /// Index of the first argument among the first `limit` whose kind is in `set`.
@@ -214,6 +231,7 @@ fn object_or_warn(warnings: &mut Warnings, kinds: &[u8], i: usize) -> Option<u8>
 
 /// The first two "object slots" among the first `limit` arguments: plain objects, and nulls when
 /// `null_counts` (a null then stands for an empty object in that position).
+#[inline(always)]
 fn object_slots(kinds: &[u8], limit: usize, null_counts: bool) -> (Option<u8>, Option<u8>) {
     let set = if null_counts { OBJ | NULL } else { OBJ };
     let object = |slot: Option<u8>| slot.filter(|&i| is(kinds, usize::from(i), OBJ));
@@ -277,8 +295,8 @@ fn alias(kinds: &[u8]) -> Resolved {
 fn warn_unclaimed(r: &mut Resolved, kinds: &[u8], method: Method) {
     // The indexes given a role, as bits (indexes stay below `MAX_ARGS`, 32).
     let mut claimed = 0u32;
-    for role in [r.id, r.previous_id, r.event, r.category, r.name, r.properties, r.options, r.callback] {
-        if let Some(i) = role {
+    for role in &[r.id, r.previous_id, r.event, r.category, r.name, r.properties, r.options, r.callback] {
+        if let Some(i) = *role {
             claimed |= 1 << (i % 32);
         }
     }

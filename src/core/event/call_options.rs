@@ -8,6 +8,7 @@
 
 use crate::core::endpoint_limits::is_admissible_id;
 use crate::core::json;
+use crate::core::pairs::Pairs;
 use crate::core::text;
 
 /// Option keys that are not copied into `context`.
@@ -22,21 +23,21 @@ const NOT_CONTEXT: [&str; 6] = [
 
 /// One call's options, as top-level entries of its JSON text.
 #[derive(Debug, Default)]
-pub struct Options<'a> {
-    entries: Vec<(String, &'a str)>,
+pub struct Options {
+    /// Each key once, where it first appears, with its last value (`json::object_members`).
+    entries: Pairs,
 }
 
-impl<'a> Options<'a> {
+impl Options {
     /// Reads the options JSON (`None`, or text that is not an object, reads as `{}`).
-    pub fn parse(raw: Option<&'a str>) -> Options<'a> {
-        let entries = raw.and_then(json::object_entries).unwrap_or_default();
-        Options { entries }
+    pub fn parse(raw: Option<&str>) -> Options {
+        Options { entries: json::object_members(raw.unwrap_or("{}")) }
     }
 
     /// The raw JSON value of `key` (the last one when repeated, as `JSON.parse` does), without
     /// surrounding whitespace.
-    pub fn raw(&self, key: &str) -> Option<&'a str> {
-        self.entries.iter().rev().find(|(k, _)| k.as_str() == key).map(|(_, v)| *v)
+    pub fn raw(&self, key: &str) -> Option<&str> {
+        self.entries.get(key)
     }
 
     /// `options.anonymousId` when it is a non-empty string. The shell stores it as the user's
@@ -48,42 +49,52 @@ impl<'a> Options<'a> {
 
     /// `options.userId` as raw JSON when truthy; used only when no user id is stored.
     #[inline(always)]
-    pub fn user_id(&self) -> Option<&'a str> {
+    pub fn user_id(&self) -> Option<&str> {
         self.raw("userId").filter(|raw| !is_falsy(raw))
     }
 
     /// `options.timestamp` as raw JSON (sent verbatim in place of the call time).
-    pub fn timestamp(&self) -> Option<&'a str> {
+    pub fn timestamp(&self) -> Option<&str> {
         self.raw("timestamp")
     }
 
     /// `options.messageId`: `Some(Ok((raw, decoded)))` for a string (sent verbatim), `Some(Err(()))`
-    /// for any other value (ignored with a warning), `None` when absent.
-    #[inline(always)]
-    pub fn message_id(&self) -> Option<Result<(&'a str, String), ()>> {
+    /// for any other value (ignored with a warning), `None` when absent. The envelope reads the same
+    /// from [`Options::raw`] in place (its nested `Option<Result<..>>` cost code to build and take apart).
+    #[cfg(test)]
+    pub fn message_id(&self) -> Option<Result<(&str, String), ()>> {
         let raw = self.raw("messageId")?;
         // `parse_str` answers only for a string literal.
         Some(json::parse_str(raw).map(|id| (raw, id)).ok_or(()))
     }
 
     /// `options.integrations` as raw JSON, if given.
-    pub fn integrations(&self) -> Option<&'a str> {
+    pub fn integrations(&self) -> Option<&str> {
         self.raw("integrations")
     }
 
     /// `options.context` as raw JSON, if given.
-    pub fn context(&self) -> Option<&'a str> {
+    pub fn context(&self) -> Option<&str> {
         self.raw("context")
     }
 
     /// Every other key with its raw value, in order: these become `context` keys. Dotted keys
     /// (`'a.b'`, which analytics.js expands with `dset`) are kept as literal keys.
-    pub fn context_extras(&self) -> impl Iterator<Item = (&str, &'a str)> + '_ {
-        self.entries
-            .iter()
-            .filter(|(k, _)| !text::is_one_of(&NOT_CONTEXT, k))
-            .map(|(k, v)| (k.as_str(), *v))
+    pub fn context_extras(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.entries.0.iter().filter(|(k, _)| is_context_key(k)).map(|(k, v)| (k.as_str(), v.as_str()))
     }
+
+    /// Every option key with its raw value, in order (a repeated key once, with its last value). The
+    /// envelope reads the context keys from it with a plain loop over [`is_context_key`]: the adapter
+    /// chain of [`Options::context_extras`] costs its closures' copies in the wasm.
+    pub fn entries(&self) -> &[(String, String)] {
+        &self.entries.0
+    }
+}
+
+/// True for an option key that becomes a `context` key ([`Options::context_extras`]).
+pub fn is_context_key(key: &str) -> bool {
+    !text::is_one_of(&NOT_CONTEXT, key)
 }
 
 /// [`Options::anonymous_id`] read straight from the options JSON (`None`: `{}`), without

@@ -42,7 +42,8 @@ pub fn unpack(packed: &str) -> Option<CallTexts<'_>> {
     let mut texts = [""; MAX_ARGS + 1];
     for text in texts.get_mut(..=kinds.len())? {
         let (length, after) = split_once(rest, b' ')?;
-        let end = utf16_end(after, whole_number(length)?)?;
+        // `utf16_end`'s `usize::MAX` (no such offset) makes `get` answer `None`.
+        let end = utf16_end(after, whole_number(length)?);
         *text = after.get(0..end)?;
         rest = after.get(end..after.len())?;
     }
@@ -50,20 +51,25 @@ pub fn unpack(packed: &str) -> Option<CallTexts<'_>> {
     rest.is_empty().then_some(CallTexts { method, kinds, args, page_json })
 }
 
-/// The byte offset in `s` after its first `units` UTF-16 code units; `None` when `s` is shorter or
-/// the offset would split a character (half of an astral one). Counts from the UTF-8 lead bytes: one
-/// unit per character, two for a four-byte one.
-fn utf16_end(s: &str, units: u64) -> Option<usize> {
+/// The byte offset in `s` after its first `units` UTF-16 code units; `usize::MAX` when `s` is shorter
+/// or the offset would split a character (half of an astral one): a plain answer, as an
+/// `Option<usize>` one goes through memory. Counts from the UTF-8 lead bytes: one unit per character,
+/// two for a four-byte one.
+fn utf16_end(s: &str, units: u64) -> usize {
     let mut seen = 0;
     for (at, &byte) in s.as_bytes().iter().enumerate() {
         if byte & 0xc0 != 0x80 {
             if seen == units {
-                return Some(at);
+                return at;
             }
             seen += if byte >= 0xf0 { 2 } else { 1 };
         }
     }
-    (seen == units).then_some(s.len())
+    if seen == units {
+        s.len()
+    } else {
+        usize::MAX
+    }
 }
 
 #[cfg(test)]

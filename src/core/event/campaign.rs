@@ -5,9 +5,10 @@
 //! with analytics.js's splitting and `decodeURIComponent` for its `+`-as-space graceful decoding;
 //! its table is `tests/e2e/query-context.test.mjs`). The core decides when it applies
 //! (`envelope::context`: a page with a query, no campaign set by the caller, the stored referrer
-//! otherwise). Pure; imports only `core::json`.
+//! otherwise). Pure; imports only `core::{json, pairs}`.
 
 use crate::core::json;
+use crate::core::pairs::Pairs;
 
 /// Reads a non-empty page `search` (leading `?` optional) into the JSON text
 /// `{"campaign":{…},"referrer":{"id":…,"type":…}}`: `campaign` always (every key containing `utm_`
@@ -17,28 +18,28 @@ use crate::core::json;
 /// `=`), absent when neither is in the query.
 pub type ReadQuery = fn(&str) -> String;
 
-/// What a page's query adds to `context`, as [`ReadQuery`] read it.
+/// What a page's query adds to `context`, as [`ReadQuery`] read it: the members of its JSON text.
 #[derive(Debug, Default)]
-pub struct QueryContext(String);
+pub struct QueryContext(Pairs);
 
 impl QueryContext {
     /// Reads `search` with `read`; nothing for an empty `search` (analytics.js reads no campaign
     /// then) or without a reader.
     pub fn read(search: &str, read: Option<ReadQuery>) -> Self {
         match read {
-            Some(read) if !search.is_empty() => QueryContext(read(search)),
+            Some(read) if !search.is_empty() => QueryContext(json::object_members(&read(search))),
             _ => QueryContext::default(),
         }
     }
 
     /// `context.campaign`'s JSON object, when the page has a query.
     pub fn campaign(&self) -> Option<&str> {
-        json::get(&self.0, "campaign")
+        self.0.get("campaign")
     }
 
     /// `context.referrer`'s ad part `{"id":…,"type":…}`, when the query names one.
     pub fn ad_referrer(&self) -> Option<&str> {
-        json::get(&self.0, "referrer")
+        self.0.get("referrer")
     }
 }
 

@@ -127,23 +127,14 @@ pub struct Event {
 /// The init `integrations` with every value turned into a boolean (`{A:{x:1}}` → `{"A":true}`).
 /// Call once at load; pass the result as [`Env::integrations`].
 pub fn integration_booleans(init: &str) -> String {
-    let mut entries = json::object_entries(init).unwrap_or_default();
-    for (_, raw) in &mut entries {
-        *raw = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
-    }
     // Each key once, where it first appears, with its last value.
-    json::write_object(&entries)
-}
-
-fn type_name(method: Method) -> &'static str {
-    match method {
-        Method::Track => "track",
-        Method::Page => "page",
-        Method::Identify => "identify",
-        Method::Group => "group",
-        Method::Alias => "alias",
-        Method::Screen => "screen",
+    let mut out = String::from("{");
+    for (key, raw) in &json::object_members(init).0 {
+        let boolean = if crate::core::event::call_options::is_falsy(raw) { "false" } else { "true" };
+        json::push_member(&mut out, 0, key, boolean);
     }
+    out.push('}');
+    out
 }
 
 /// Builds the event body for `call` (step 4 of the flow). `Err` means nothing is sent; the
@@ -156,7 +147,8 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     let mut warnings = r.warnings;
     let options = Options::parse(call.arg(r.options));
     let mut body = String::with_capacity(512 + call.page.len() * 2);
-    body.push_str("{\"timestamp\":");
+    body.push('{');
+    key(&mut body, "timestamp");
     match options.timestamp() {
         Some(raw) if json::parse_str(raw).is_some_and(|t| time::is_iso8601(&t)) => body.push_str(raw),
         given => {
@@ -166,21 +158,21 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
             json::push_str(&mut body, &env.format_date.iso8601(call.now_ms));
         }
     }
-    body.push_str(",\"integrations\":");
+    key(&mut body, "integrations");
     push_integrations(&mut body, env.integrations, &options, &mut warnings);
-    body.push_str(",\"userId\":");
+    key(&mut body, "userId");
     push_user_id(&mut body, call, who, &options, &mut warnings)?;
-    body.push_str(",\"anonymousId\":");
+    key(&mut body, "anonymousId");
     json::push_str(&mut body, who.anonymous_id);
-    body.push_str(",\"type\":\"");
-    body.push_str(type_name(call.method));
-    body.push('"');
-    let page_properties = type_fields::push(&mut body, call, who, &mut warnings)?;
-    body.push_str(",\"context\":");
-    let referrer = context::push(&mut body, &options, call.page, page_properties.as_ref(), env, &mut warnings);
-    body.push_str(",\"messageId\":");
+    key(&mut body, "type");
+    json::push_str(&mut body, call.method.name());
+    let mut page_properties = fields::Fields::default();
+    type_fields::push(&mut body, call, who, &mut warnings, &mut page_properties)?;
+    key(&mut body, "context");
+    let referrer = context::push(&mut body, &options, call.page, (call.method == Method::Page).then_some(&page_properties), env, &mut warnings);
+    key(&mut body, "messageId");
     let message_id = push_message_id(&mut body, call, &options, &mut warnings);
-    body.push_str(",\"writeKey\":");
+    key(&mut body, "writeKey");
     json::push_str(&mut body, env.write_key);
     body.push('}');
     admit(&mut body, &mut warnings)?;
@@ -192,15 +184,22 @@ pub fn build(call: &Call<'_>, who: &Identity<'_>, env: &Env<'_>) -> Result<Event
     })
 }
 
+/// Appends `,"key":` (no comma right after the opening `{`) to the object being written into `out`:
+/// the keys are kept as bare names, which the wasm's data shares with the readers of the same keys.
+pub(super) fn key(out: &mut String, key: &str) {
+    json::push_member(out, 0, key, "");
+}
+
 impl<'a> Call<'a> {
     /// The text of the argument playing a role (`Resolved`'s index), if that role was given.
+    #[inline(always)]
     fn arg(&self, index: Option<u8>) -> Option<&'a str> {
         Resolved::text(index, self.args)
     }
 }
 
 /// Init booleans with `options.integrations` spread on top (objects kept as given).
-fn push_integrations(out: &mut String, init: &str, options: &Options<'_>, warnings: &mut Warnings) {
+fn push_integrations(out: &mut String, init: &str, options: &Options, warnings: &mut Warnings) {
     match options.integrations() {
         Some(raw) if json::is_object(raw) => return out.push_str(&json::merge_objects(init, raw)),
         Some(raw) if raw != "null" => warnings.add(Warning::IntegrationsNotObject),
@@ -211,7 +210,7 @@ fn push_integrations(out: &mut String, init: &str, options: &Options<'_>, warnin
 
 /// `options.userId` when it is a string or number (strings up to `MAX_ID_CHARS`), with a warning
 /// for anything else (an object or `true` would make the endpoint reject the event).
-fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<&'a str> {
+fn option_user_id<'a>(options: &'a Options, warnings: &mut Warnings) -> Option<&'a str> {
     let raw = options.user_id()?;
     let ok = match json::parse_str(raw) {
         Some(text) => admissible_id(&text),
@@ -224,14 +223,14 @@ fn option_user_id<'a>(options: &Options<'a>, warnings: &mut Warnings) -> Option<
 }
 
 /// `options.messageId` verbatim when it is a string, else `ajs-next-<ms>-<uuid>`; returns it decoded.
-fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, warnings: &mut Warnings) -> String {
-    match options.message_id() {
-        Some(Ok((raw, id))) => {
+fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options, warnings: &mut Warnings) -> String {
+    if let Some(raw) = options.raw("messageId") {
+        // `parse_str` answers only for a string literal.
+        if let Some(id) = json::parse_str(raw) {
             out.push_str(raw);
             return id;
         }
-        Some(Err(())) => warnings.add(Warning::MessageIdNotString),
-        None => {}
+        warnings.add(Warning::MessageIdNotString);
     }
     // Capacity 64 up front: grown push by push it ended at 72 (an 80-byte allocator block, kept with
     // every queued event); 64 holds the prefix, a 13-digit ms time, '-' and the UUID (59 bytes).
@@ -248,7 +247,7 @@ fn push_message_id(out: &mut String, call: &Call<'_>, options: &Options<'_>, war
 /// The top-level `userId` as JSON. alias: `to`, else the stored id, else `options.userId`
 /// (`Err`: nothing to alias). Others: the stored id, else a truthy `options.userId`, else `null`.
 /// An empty (or over-long) alias id counts as absent (the endpoint rejects `""`).
-fn push_user_id(out: &mut String, call: &Call<'_>, who: &Identity<'_>, options: &Options<'_>, warnings: &mut Warnings) -> Result<(), DropReason> {
+fn push_user_id(out: &mut String, call: &Call<'_>, who: &Identity<'_>, options: &Options, warnings: &mut Warnings) -> Result<(), DropReason> {
     let alias = call.method == Method::Alias;
     let to = call.arg(call.resolved.id).filter(|to| alias && admissible_id(to));
     if let Some(id) = to.or(who.user_id) {

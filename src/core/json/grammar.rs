@@ -70,15 +70,15 @@ pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) 
     'value: loop {
         if expect_key {
             let at = i;
-            if b.get(i) != Some(&b'"') {
+            i = string(b, i, &mut lone);
+            if i == 0 {
                 return Err(Invalid::Syntax);
             }
-            i = string(b, i, &mut lone)?;
             if open.len() == 1 {
                 key = text.get(at..i).unwrap_or_default();
             }
             i = ws(b, i);
-            if b.get(i) != Some(&b':') {
+            if !matches!(b.get(i), Some(b':')) {
                 return Err(Invalid::Syntax);
             }
             i = ws(b, i + 1);
@@ -93,7 +93,7 @@ pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) 
                 }
                 open.push(c);
                 i = ws(b, i + 1);
-                if b.get(i) == Some(&(c + 2)) {
+                if matches!(b.get(i), Some(&close) if close == c + 2) {
                     open.pop();
                     i += 1;
                 } else {
@@ -101,12 +101,16 @@ pub fn scan_dyn<'a>(text: &'a str, max_depth: usize, visit: &mut dyn Visit<'a>) 
                     continue 'value;
                 }
             }
-            Some(b'"') => i = string(b, i, &mut lone)?,
-            Some(b't') => i = literal(b, i, b"true")?,
-            Some(b'f') => i = literal(b, i, b"false")?,
-            Some(b'n') => i = literal(b, i, b"null")?,
-            Some(_) => i = number(b, i).ok_or(Invalid::Syntax)?,
-            None => return Err(Invalid::Syntax),
+            // Each scan answers the offset after its value, 0 for none (never the end of a value).
+            Some(b'"') => i = string(b, i, &mut lone),
+            Some(b't') => i = literal(b, i, b"true"),
+            Some(b'f') => i = literal(b, i, b"false"),
+            Some(b'n') => i = literal(b, i, b"null"),
+            Some(_) => i = number_end(b, i),
+            None => i = 0,
+        }
+        if i == 0 {
+            return Err(Invalid::Syntax);
         }
         // After a value: close containers until one expects another member.
         loop {
@@ -147,7 +151,11 @@ pub fn repair_surrogates(text: &mut String, _lone: &Lone) {
             i += 1;
             continue;
         }
-        let (point, next) = escape(b, i).unwrap_or((0, i + 2));
+        let mut point = 0;
+        let next = match escape(b, i, &mut point) {
+            0 => i + 2,
+            next => next,
+        };
         if (0xD800..0xE000).contains(&point) {
             // `get`, not `[..]` or `replace_range`: no panic path (its formatting costs ~4 KB of wasm);
             // not bytes and `String::from_utf8`: its validation is ~700 B of wasm.
@@ -169,85 +177,136 @@ pub fn ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Invalid> {
+/// The offset after `word` at `i`; 0 when it is not there.
+fn literal(b: &[u8], i: usize, word: &[u8]) -> usize {
     match b.get(i..i + word.len()) {
-        Some(found) if found == word => Ok(i + word.len()),
-        _ => Err(Invalid::Syntax),
+        Some(found) if found == word => i + word.len(),
+        _ => 0,
     }
 }
 
-fn digits(b: &[u8], mut i: usize) -> Option<usize> {
-    let start = i;
+/// The offset after the digits at `i` (`i` itself when there are none).
+fn digits(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(u8::is_ascii_digit) {
         i += 1;
     }
-    (i > start).then_some(i)
+    i
 }
 
 /// The offset after the JSON number at `i`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-pub fn number(b: &[u8], mut i: usize) -> Option<usize> {
-    if b.get(i) == Some(&b'-') {
+#[inline(always)]
+pub fn number(b: &[u8], i: usize) -> Option<usize> {
+    let end = number_end(b, i);
+    (end != 0).then_some(end)
+}
+
+/// [`number`]'s scan, answering 0 for no number (a number's end is never 0): an `Option<usize>`
+/// answer goes through memory.
+fn number_end(b: &[u8], mut i: usize) -> usize {
+    if matches!(b.get(i), Some(b'-')) {
         i += 1;
     }
-    i = if b.get(i) == Some(&b'0') { i + 1 } else { digits(b, i)? };
-    if b.get(i) == Some(&b'.') {
-        i = digits(b, i + 1)?;
+    // Each part needs a digit: `digits` answering where it started means none.
+    let mut at = i;
+    i = if matches!(b.get(i), Some(b'0')) { i + 1 } else { digits(b, i) };
+    if matches!(b.get(i), Some(b'.')) {
+        if i == at {
+            return 0;
+        }
+        at = i + 1;
+        i = digits(b, at);
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
+        if i == at {
+            return 0;
+        }
         i += 1;
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        i = digits(b, i)?;
+        at = i;
+        i = digits(b, at);
     }
-    Some(i)
+    if i == at {
+        return 0;
+    }
+    i
 }
 
-fn hex4(b: &[u8], i: usize) -> Option<u32> {
+/// The four hex digits at `i` as a number; `NO_HEX` when they are not there (a plain answer: an
+/// `Option<u32>` one goes through memory).
+fn hex4(b: &[u8], i: usize) -> u32 {
+    let Some(digits) = b.get(i..i + 4) else {
+        return NO_HEX;
+    };
     let mut n = 0;
-    for &c in b.get(i..i + 4)? {
-        n = n * 16 + char::from(c).to_digit(16)?;
+    for &c in digits {
+        let Some(digit) = char::from(c).to_digit(16) else {
+            return NO_HEX;
+        };
+        n = n * 16 + digit;
     }
-    Some(n)
+    n
 }
 
-/// The escape whose `\` is at `i`: the code point it stands for (a `\u` surrogate pair joined, an
-/// unpaired surrogate as itself) and the offset after it; `None` when it is not a JSON escape.
-pub fn escape(b: &[u8], i: usize) -> Option<(u32, usize)> {
-    let simple = match *b.get(i + 1)? {
-        b'u' => {
-            let unit = hex4(b, i + 2)?;
-            if (0xD800..0xDC00).contains(&unit) && b.get(i + 6..i + 8) == Some(b"\\u") {
-                if let Some(low) = hex4(b, i + 8).filter(|low| (0xDC00..0xE000).contains(low)) {
-                    return Some((0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), i + 12));
+/// [`hex4`]'s answer for no hex digits (above any four-digit value).
+const NO_HEX: u32 = u32::MAX;
+
+/// The escape whose `\` is at `i`: the offset after it, with the code point it stands for (a `\u`
+/// surrogate pair joined, an unpaired surrogate as itself) put in `point`; 0 when it is not a JSON
+/// escape (`point` left as it was). Plain answers: an `Option<(u32, usize)>` one goes through memory.
+pub fn escape(b: &[u8], i: usize, point: &mut u32) -> usize {
+    match b.get(i + 1) {
+        Some(b'u') => {
+            let unit = hex4(b, i + 2);
+            if unit == NO_HEX {
+                return 0;
+            }
+            if (0xD800..0xDC00).contains(&unit) && matches!(b.get(i + 6..i + 8), Some(b"\\u")) {
+                let low = hex4(b, i + 8);
+                if (0xDC00..0xE000).contains(&low) {
+                    *point = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                    return i + 12;
                 }
             }
-            return Some((unit, i + 6));
+            *point = unit;
+            i + 6
         }
-        c => {
+        Some(&c) => {
             // The one-letter escapes and what each stands for, at the same index.
-            let at = b"\"\\/bfnrt".iter().position(|&e| e == c)?;
-            *b"\"\\/\x08\x0c\n\r\t".get(at)?
+            let at = b"\"\\/bfnrt".iter().position(|&e| e == c);
+            let Some(&simple) = at.and_then(|at| b"\"\\/\x08\x0c\n\r\t".get(at)) else {
+                return 0;
+            };
+            *point = u32::from(simple);
+            i + 2
         }
-    };
-    Some((u32::from(simple), i + 2))
+        None => 0,
+    }
 }
 
-/// A string literal starting at `i` (the quote); returns the offset after its closing quote.
-fn string(b: &[u8], mut i: usize, lone: &mut Lone) -> Result<usize, Invalid> {
+/// A string literal starting at `i` (the quote); returns the offset after its closing quote, 0 when
+/// there is no valid string literal there (answers through memory cost code at each call).
+fn string(b: &[u8], mut i: usize, lone: &mut Lone) -> usize {
+    if !matches!(b.get(i), Some(b'"')) {
+        return 0;
+    }
     i += 1;
     loop {
-        match *b.get(i).ok_or(Invalid::Syntax)? {
-            b'"' => return Ok(i + 1),
-            b'\\' => {
-                let (point, next) = escape(b, i).ok_or(Invalid::Syntax)?;
+        match b.get(i) {
+            Some(b'"') => return i + 1,
+            Some(b'\\') => {
+                let mut point = 0;
+                i = escape(b, i, &mut point);
+                if i == 0 {
+                    return 0;
+                }
                 if (0xD800..0xE000).contains(&point) {
                     lone.0 = true;
                 }
-                i = next;
             }
-            c if c < 0x20 => return Err(Invalid::Syntax),
-            _ => i += 1,
+            Some(&c) if c >= 0x20 => i += 1,
+            _ => return 0,
         }
     }
 }

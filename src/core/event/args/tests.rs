@@ -359,3 +359,13 @@ fn method_names_table() {
         assert_eq!(Method::from_name(name), *want, "{name:?}");
     }
 }
+
+#[test]
+fn method_names_round_trip() {
+    let names = ["track", "page", "screen", "identify", "group", "alias"];
+    for name in names {
+        let method = Method::from_name(name).unwrap();
+        assert_eq!(method.name(), name);
+    }
+    assert_eq!(Method::from_name("Track"), None);
+}

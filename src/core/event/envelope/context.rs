@@ -7,7 +7,7 @@
 use super::fields::Fields;
 use super::Env;
 use crate::core::event::args::{Warning, Warnings};
-use crate::core::event::call_options::{is_falsy, Options};
+use crate::core::event::call_options::{is_context_key, is_falsy, Options};
 use crate::core::event::campaign::QueryContext;
 use crate::core::json;
 
@@ -20,7 +20,7 @@ pub(super) const PAGE_KEYS: [&str; 5] = ["path", "referrer", "search", "title", 
 /// overrides both).
 pub(super) fn push(
     out: &mut String,
-    options: &Options<'_>,
+    options: &Options,
     page: &str,
     page_properties: Option<&Fields>,
     env: &Env<'_>,
@@ -43,18 +43,17 @@ pub(super) fn push(
 }
 
 /// `options.context`, then every other option key (except the top-level ones) set into it.
-fn from_options(options: &Options<'_>, warnings: &mut Warnings) -> Fields {
-    let mut context = match options.context() {
-        None => Fields::default(),
-        Some(raw) => Fields::parse(raw).unwrap_or_else(|| {
-            if raw != "null" {
-                warnings.add(Warning::ContextNotObject);
-            }
-            Fields::default()
-        }),
-    };
-    for (key, value) in options.context_extras() {
-        context.put(key, value);
+fn from_options(options: &Options, warnings: &mut Warnings) -> Fields {
+    let raw = options.context();
+    let mut context = Fields::parse_or_empty(raw);
+    // Not an object: nothing was read (an empty object reads as no fields too, and is no warning).
+    if context.is_empty() && raw.is_some_and(|raw| raw != "null" && !json::is_object(raw)) {
+        warnings.add(Warning::ContextNotObject);
+    }
+    for (key, value) in options.entries() {
+        if is_context_key(key) {
+            context.put(key, value);
+        }
     }
     context
 }
@@ -65,7 +64,7 @@ fn merged_page(page: &str, page_properties: Option<&Fields>, from_options: Optio
     if page_properties.is_none() && from_options.is_none() {
         return page.to_owned();
     }
-    let mut merged = Fields::parse(page).unwrap_or_default();
+    let mut merged = Fields::parse_or_empty(Some(page));
     if let Some(properties) = page_properties {
         for &key in &PAGE_KEYS {
             if let Some(value) = properties.get(key) {
@@ -73,9 +72,7 @@ fn merged_page(page: &str, page_properties: Option<&Fields>, from_options: Optio
             }
         }
     }
-    if let Some(over) = from_options.and_then(Fields::parse) {
-        merged.extend(over);
-    }
+    merged.extend_json(from_options);
     merged.to_json()
 }
 
@@ -92,7 +89,10 @@ fn enrich(context: &mut Fields, env: &Env<'_>, campaign: Option<&str>) {
         context.set_text("locale", env.locale);
     }
     if context.get("library").is_none_or(|raw| raw == "null") {
-        context.put_owned("library", one_text_object("{\"name\":\"analytics.js\",\"version\":", env.library_version));
+        let mut library = Fields::default();
+        library.set_text("name", Some("analytics.js"));
+        library.set_text("version", Some(env.library_version));
+        context.put_owned("library", library.to_json());
     }
     if let Some(campaign) = campaign.filter(|_| context.get("campaign").is_none_or(is_falsy)) {
         context.put("campaign", campaign);
@@ -101,14 +101,8 @@ fn enrich(context: &mut Fields, env: &Env<'_>, campaign: Option<&str>) {
         context.put("anonymizeIp", "true");
     }
     if let Some(id) = env.amp_id {
-        context.put_owned("amp", one_text_object("{\"id\":", id));
+        let mut amp = Fields::default();
+        amp.set_text("id", Some(id));
+        context.put_owned("amp", amp.to_json());
     }
-}
-
-/// `head` (an object's opening up to its last key's colon), `text` as a JSON string, then `}`.
-fn one_text_object(head: &str, text: &str) -> String {
-    let mut object = String::from(head);
-    json::push_str(&mut object, text);
-    object.push('}');
-    object
 }

@@ -13,14 +13,19 @@ pub(super) struct Fields(Pairs);
 
 impl Fields {
     /// The fields of `raw` when it is a JSON object.
+    #[cfg(test)]
     pub(super) fn parse(raw: &str) -> Option<Fields> {
-        let mut entries = json::object_entries(raw)?;
-        let mut fields = Fields(Pairs(Vec::with_capacity(entries.len())));
-        // Keys taken by reference, not a by-value loop: `vec::IntoIter` has a generic copy per element type.
-        for (key, value) in &mut entries {
-            fields.set(std::mem::take(key), (*value).to_owned());
-        }
-        Some(fields)
+        json::object_entries(raw).map(|_| Fields::parse_or_empty(Some(raw)))
+    }
+
+    /// The fields of `raw`; none when it is absent or not a JSON object.
+    pub(super) fn parse_or_empty(raw: Option<&str>) -> Fields {
+        Fields(json::object_members(raw.unwrap_or("{}")))
+    }
+
+    /// True when there are no fields.
+    pub(super) fn is_empty(&self) -> bool {
+        self.0 .0.is_empty()
     }
 
     /// The raw value of `key`.
@@ -51,7 +56,14 @@ impl Fields {
         }
     }
 
+    /// Every field of the JSON object `raw` set over these (a shallow `{...self, ...raw}`); nothing
+    /// when it is absent or not an object.
+    pub(super) fn extend_json(&mut self, raw: Option<&str>) {
+        json::add_members(&mut self.0, raw.unwrap_or("{}"));
+    }
+
     /// Every field of `other` set over these (a shallow `{...self, ...other}`).
+    #[cfg(test)]
     pub(super) fn extend(&mut self, mut other: Fields) {
         for (key, value) in &mut other.0 .0 {
             self.set(std::mem::take(key), std::mem::take(value));
@@ -65,12 +77,7 @@ impl Fields {
 
     /// Appends the object's JSON text to `out`.
     pub(super) fn write(&self, out: &mut String) {
-        let start = out.len();
-        out.push('{');
-        for (key, value) in &self.0 .0 {
-            json::push_member(out, start, key, value);
-        }
-        out.push('}');
+        json::write_members(out, &self.0 .0);
     }
 
     /// The object's JSON text.
@@ -83,7 +90,8 @@ impl Fields {
 
 /// `s` as a JSON string literal.
 pub(super) fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+    // `push_str` reserves what it writes.
+    let mut out = String::new();
     json::push_str(&mut out, s);
     out
 }

@@ -10,51 +10,52 @@ use crate::core::event::args::{DropReason, Method, Warning, Warnings};
 use crate::core::json;
 
 /// Appends the type-specific fields of `call` as `,"key":value` pairs, or answers the reason it
-/// carries no event. Page events answer their final properties (their page keys also override
-/// `context.page`).
+/// carries no event. Page events leave their final properties in `page` (their page keys also
+/// override `context.page`); other calls leave it empty.
 pub(super) fn push<'a>(
     out: &mut String,
     call: &Call<'a>,
     who: &Identity<'_>,
     warnings: &mut Warnings,
-) -> Result<Option<Fields>, DropReason> {
+    page: &mut Fields,
+) -> Result<(), DropReason> {
     let r = call.resolved;
     let properties = call.arg(r.properties);
     let (traits, id) = match call.method {
-        Method::Track => return track(out, call, warnings).map(|()| None),
+        Method::Track => return track(out, call, warnings),
         Method::Page | Method::Screen => {
             let category = call.arg(r.category);
             let name = call.arg(r.name);
-            push_text(out, ",\"category\":", category);
-            push_text(out, ",\"name\":", name);
-            out.push_str(",\"properties\":");
+            push_text(out, "category", category);
+            push_text(out, "name", name);
+            super::key(out, "properties");
             if call.method == Method::Screen {
                 out.push_str(object_or_empty(properties));
-                return Ok(None);
+                return Ok(());
             }
-            let page = page_properties(call.page, properties, category, name);
+            *page = page_properties(call.page, properties, category, name);
             page.write(out);
-            return Ok(Some(page));
+            return Ok(());
         }
         Method::Identify => (who.user_traits, None),
         Method::Group => (who.group_traits, Some(who.group_id.ok_or(DropReason::GroupIdMissing)?)),
         Method::Alias => {
             let from = call.arg(r.previous_id).filter(|from| is_admissible_id(from));
-            push_text(out, ",\"previousId\":", from.or(who.user_id).or(Some(who.anonymous_id)));
-            return Ok(None);
+            push_text(out, "previousId", from.or(who.user_id).or(Some(who.anonymous_id)));
+            return Ok(());
         }
     };
-    push_text(out, ",\"groupId\":", id);
-    out.push_str(",\"traits\":");
+    push_text(out, "groupId", id);
+    super::key(out, "traits");
     out.push_str(object_or_empty(Some(traits)));
-    Ok(None)
+    Ok(())
 }
 
-/// `key` (with its punctuation) and `text` as a JSON string, when given.
+/// `key` and `text` as a JSON string, when given.
 #[inline(always)]
 fn push_text(out: &mut String, key: &str, text: Option<&str>) {
     if let Some(text) = text {
-        out.push_str(key);
+        super::key(out, key);
         json::push_str(out, text);
     }
 }
@@ -84,8 +85,8 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
         (event.map(str::to_owned), call.arg(r.properties).unwrap_or("{}"))
     };
     let name = name.filter(|n| !n.is_empty()).ok_or(DropReason::EventMissing)?;
-    push_text(out, ",\"event\":", Some(&name));
-    out.push_str(",\"properties\":");
+    push_text(out, "event", Some(&name));
+    super::key(out, "properties");
     out.push_str(properties);
     Ok(())
 }
@@ -93,10 +94,8 @@ fn track(out: &mut String, call: &Call<'_>, warnings: &mut Warnings) -> Result<(
 /// Page properties: the page context, then the caller's properties, then `category` (when
 /// given) and `name` (when non-empty).
 fn page_properties(page: &str, own: Option<&str>, category: Option<&str>, name: Option<&str>) -> Fields {
-    let mut properties = Fields::parse(page).unwrap_or_default();
-    if let Some(own) = own.and_then(Fields::parse) {
-        properties.extend(own);
-    }
+    let mut properties = Fields::parse_or_empty(Some(page));
+    properties.extend_json(own);
     properties.set_text("category", category);
     properties.set_text("name", name.filter(|n| !n.is_empty()));
     properties
