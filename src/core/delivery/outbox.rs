@@ -311,7 +311,7 @@ impl<W: Wire> Outbox<W> {
     fn split(&mut self, id: u64, now_ms: f64) -> bool {
         let mut count = 0;
         for item in self.queue.items() {
-            count += usize::from(item.in_flight == Some(id));
+            count += usize::from(matches!(item.in_flight, Some(x) if x == id));
         }
         if count < 2 {
             return false;

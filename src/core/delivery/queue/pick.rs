@@ -36,7 +36,7 @@ impl Pick {
     pub(super) fn takes(&mut self, item: &Item) -> bool {
         let waiting = item.in_flight.is_none();
         match self {
-            Pick::InRequest(id) => item.in_flight == Some(*id),
+            Pick::InRequest(id) => matches!(item.in_flight, Some(x) if x == *id),
             Pick::Expired { now_ms, retention_ms } => waiting && *now_ms - item.created_ms >= *retention_ms,
             Pick::OutOfAttempts(max) => waiting && item.attempts >= *max,
             Pick::OldestWaiting { items, bytes } => {
