@@ -74,10 +74,12 @@ mod exports {
         /// `ANONYMOUS_ID`, the consent flags digit for `CONSENT`), `ENQUEUE` (a built, possibly
         /// middleware-modified event body, persisted and sent at the end of the current task),
         /// `FLUSH` (`analytics.flush()`: send what is queued now), `QUEUE_STATE` (JSON
-        /// `{pending, inFlight, delivered, dropped, offline}`), `TAKE_WARNINGS` (debug-mode log lines
-        /// since the last call, newline-separated; the first call also names unsupported init
-        /// options) and `RESET` (`reset()`: forget the identity in every store). Busy (a re-entrant
-        /// call), every operation answers `None` (`www/src/load.js` reads it as the neutral value).
+        /// `{pending, inFlight, delivered, dropped, offline}`), `TAKE_WARNINGS` (the line naming
+        /// unsupported init options, once, when there are any: the facade asks at load; otherwise
+        /// the debug reason numbers of repairs and refusals since the last call, one character per
+        /// reason, not lines: `www/src/analytics.js` reads each character's code) and `RESET`
+        /// (`reset()`: forget the identity in every store). Busy (a re-entrant call), every
+        /// operation answers `None` (`www/src/load.js` reads it as the neutral value).
         pub fn call(&self, op: u32, field: u32, text: Option<String>) -> Option<String> {
             match op {
                 op::FLUSH => {
