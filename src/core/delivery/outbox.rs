@@ -346,7 +346,7 @@ impl<W: Wire> Outbox<W> {
         let keeps_guard = matches!(how, Landing::Release { may_still_fly: true });
         let mut latest = 0.0_f64;
         for item in self.queue.items_mut() {
-            if item.in_flight != Some(id) {
+            if !matches!(item.in_flight, Some(x) if x == id) {
                 continue;
             }
             item.in_flight = None;
