@@ -40,21 +40,26 @@ pub struct Transmit {
     pub message_ids: Vec<String>,
 }
 
-/// Standard-mode path per event type (first match on the `type` field; unknown types use `/t`).
-const TYPE_PATHS: [(&str, &str); 6] =
-    [("track", "/t"), ("page", "/p"), ("identify", "/i"), ("group", "/g"), ("alias", "/a"), ("screen", "/s")];
+/// Standard-mode path per event type (first match on the `type` field; unknown types use `/t`): the
+/// path is `/` and the type's first letter, so each name's path is two bytes of [`PATHS`] at its index.
+const TYPE_NAMES: [&str; 6] = ["track", "page", "identify", "group", "alias", "screen"];
+/// The paths of [`TYPE_NAMES`], in order.
+const PATHS: &str = "/t/p/i/g/a/s";
 
 /// The standard-mode path (`/t`, `/p`, …) from the event's `type` field.
 pub fn path_for(body: &str) -> &'static str {
     // The raw value compared as a key (`json::key_is`: decoded only when it holds an escape), not
     // parsed into a new String; a value that is no string matches no type name either way.
     let kind = json::get(body, "type").unwrap_or_default();
-    for (name, path) in &TYPE_PATHS {
+    let mut at = 0;
+    for name in &TYPE_NAMES {
         if json::key_is(kind, name) {
-            return path;
+            break;
         }
+        at += 2;
     }
-    "/t"
+    // Past the table (no match): `/t`.
+    PATHS.get(at..at + 2).unwrap_or("/t")
 }
 
 #[cfg(test)]
