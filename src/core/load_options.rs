@@ -79,7 +79,7 @@ impl LoadOptions {
 #[inline(never)]
 fn unsupported_names(options_json: &str) -> String {
     let mut names = String::new();
-    for (name, _) in &json::object_entries(options_json).unwrap_or_default() {
+    for (name, _) in &json::entries_or_empty(options_json) {
         if !text::is_one_of(&KNOWN, name) {
             if !names.is_empty() {
                 names.push_str(", ");
