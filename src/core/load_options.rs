@@ -47,6 +47,7 @@ pub struct LoadOptions {
 
 impl LoadOptions {
     /// Reads the init options JSON text; never fails (malformed values fall back to analytics-next's defaults).
+    #[inline(always)]
     pub fn parse(options_json: &str) -> LoadOptions {
         let o = Options(options_json);
         let retry_queue = o.raw("retryQueue") != Some("false");
