@@ -47,6 +47,7 @@ pub struct LoadOptions {
 
 impl LoadOptions {
     /// Reads the init options JSON text; never fails (malformed values fall back to analytics-next's defaults).
+    #[inline(always)]
     pub fn parse(options_json: &str) -> LoadOptions {
         let o = Options(options_json);
         let retry_queue = o.raw("retryQueue") != Some("false");
@@ -79,7 +80,7 @@ impl LoadOptions {
 #[inline(never)]
 fn unsupported_names(options_json: &str) -> String {
     let mut names = String::new();
-    for (name, _) in &json::object_entries(options_json).unwrap_or_default() {
+    for (name, _) in &json::entries_or_empty(options_json) {
         if !text::is_one_of(&KNOWN, name) {
             if !names.is_empty() {
                 names.push_str(", ");

@@ -57,7 +57,7 @@ fn booleans(raw: &str) -> Option<String> {
 /// Every configured category true (or, with none configured, every given one).
 fn is_granted(preferences: &str, categories: &[String]) -> bool {
     if categories.is_empty() {
-        for (_, value) in &json::object_entries(preferences).unwrap_or_default() {
+        for (_, value) in &json::entries_or_empty(preferences) {
             if *value != "true" {
                 return false;
             }
