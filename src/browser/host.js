@@ -74,8 +74,8 @@ export const hostDateAt = (ms, http) => give(hostDate(ms, http));
  * and insecure contexts), whether `localStorage` can be opened, whether `crypto.getRandomValues` can be looked
  * up. A boolean reaches the wasm as 1 or 0. */
 const FACTS = [
-  () => Date.now(),
-  () => Math.random(),
+  Date.now,
+  Math.random,
   () => navigator.onLine !== false,
   () => attempt(() => typeof navigator.locks == 'object' && !!navigator.locks, false),
   () => attempt(() => !!localStorage, false),
@@ -188,8 +188,10 @@ export function hostUnlisten(id) {
   if (handler) eachEvent(handler, 'removeEventListener');
 }
 
-/** Asks for Web Lock `name` only if free: `wake(id, 1, 0)` while holding it, else `wake(id, 0, 0)`. */
-export function hostLock(id, name) {
+/** Asks for the Web Lock named by the text at `at` (`length` bytes) only if free: `wake(id, 1, 0)` while holding
+ * it, else `wake(id, 0, 0)`. */
+export function hostLock(id, at, length) {
+  const name = decode(at, length);
   const got = (lock) => wake(id, lock ? 1 : 0, 0);
   if (!attempt(() => navigator.locks.request(name, { ifAvailable: true }, got).catch(() => got()))) queueMicrotask(got);
 }
@@ -201,8 +203,8 @@ export const hostGetItem = (key) => attempt(() => localStorage.getItem(key));
 /** `localStorage.setItem`; false when refused (quota, blocked). */
 export const hostSetItem = (key, value) => attempt(() => (localStorage.setItem(key, value), true), false);
 export const hostRemoveItem = (key) => attempt(() => localStorage.removeItem(key));
-/** `localStorage.key(index)`: null past the end. */
-export const hostKey = (index) => attempt(() => localStorage.key(index));
+/** `localStorage.key(index)`: null past the end (the first argument, a text, is unused: `hostTextAt` passes one). */
+export const hostKey = (_, index) => attempt(() => localStorage.key(index));
 /** `document.cookie`; '' when it throws or there is no document. */
 export const hostCookie = () => attempt(() => document.cookie || '', '');
 /** `document.cookie = text`; false when it throws. */
@@ -268,12 +270,12 @@ export const hostNotify = (instance, a, an, b, bn) => attempt(() => dropListener
 // The merged imports (after the functions they call: a `const` is not there before its line runs).
 
 /** By number (src/js_contract.rs `host_op::TEXTS`; tests/js_contract.rs checks the order): a text in (empty when unused) and a number, a text answer. */
-const TEXTS = [hostGetItem, (_, index) => hostKey(index), hostCookie, hostHostname, hostQuery, hostDecode];
+const TEXTS = [hostGetItem, hostKey, hostCookie, hostHostname, hostQuery, hostDecode];
 export const hostTextAt = (which, text, length, n) => give(TEXTS[which](decode(text, length), n));
 /** By number (src/js_contract.rs `host_op::DOS`): two texts in (the second empty when unused). */
 const DOS = [hostSetItem, hostRemoveItem, hostSetCookie, hostBeacon];
 export const hostDoAt = (which, a, an, b, bn) => DOS[which](decode(a, an), decode(b, bn));
 /** By number (src/js_contract.rs `host_op::CALLS`): the calls that wake callback `id`, with two numbers (`hostLock`:
- * the name's address and length), then the FACTS (no arguments); every answer reaches the wasm as a number. */
-const CALLS = [hostTimer, (id, handle) => clearTimeout(handle), hostSoon, hostListen, (id, at, length) => hostLock(id, decode(at, length)), ...FACTS];
+ * the name's address and length), then the FACTS (arguments ignored); every answer reaches the wasm as a number. */
+const CALLS = [hostTimer, (id, handle) => clearTimeout(handle), hostSoon, hostListen, hostLock, ...FACTS];
 export const hostCall = (which, id, a, b) => CALLS[which](id, a, b);
