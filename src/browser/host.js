@@ -64,7 +64,6 @@ function answer(at) {
 // wraps the function of the same name without `At` (src/browser/host.rs keeps the Rust signatures).
 const give = (value) => (value == null ? 0 : (pass(value), 1));
 
-export const hostFetchAt = (id, u, un, b, bn, keepalive, timeout) => hostFetch(id, decode(u, un), decode(b, bn), !!keepalive, timeout);
 export const hostRandomAt = (bytes, length, cryptographic) =>
   hostRandom(new Uint8Array(wasm.memory.buffer, bytes >>> 0, length), cryptographic);
 export const hostDateAt = (ms, http) => give(hostDate(ms, http));
@@ -131,16 +130,18 @@ function retryAfter(raw) {
 const NETWORK_ERROR = 0;
 
 /**
- * POSTs `body` as text/plain (a CORS simple request) with `keepalive`, aborted after `timeout` ms, and
+ * POSTs `body` to `url` (texts from the wasm: address and length) as text/plain (a CORS simple request) with
+ * `keepalive` (1 or 0), aborted after `timeout` ms, and
  * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: an HTTP status, or
  * NETWORK_ERROR for a rejection, abort or opaque answer. Returns false, and never answers, when fetch is
  * missing or throws. The answer waits for the response body to be read: Chromium counts an unread keepalive
  * body against the page's 64 KiB keepalive budget. Whether to send at all, and what to try when fetch
  * cannot start, is the core's (send_route.rs).
  */
-export function hostFetch(id, url, body, keepalive, timeout) {
+export function hostFetchAt(id, url, urlLength, body, bodyLength, keepalive, timeout) {
+  url = decode(url, urlLength);
   // No AbortSignal.timeout (old browsers): `signal: undefined`, which fetch reads as no signal.
-  const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive, signal: attempt(() => AbortSignal.timeout(timeout)) };
+  const init = { method: 'POST', body: decode(body, bodyLength), headers: { 'Content-Type': 'text/plain' }, keepalive: !!keepalive, signal: attempt(() => AbortSignal.timeout(timeout)) };
   let request;
   try {
     request = fetch(url, init);
