@@ -66,7 +66,6 @@ const give = (value) => (value == null ? 0 : (pass(value), 1));
 
 export const hostRandomAt = (bytes, length, cryptographic) =>
   hostRandom(new Uint8Array(wasm.memory.buffer, bytes >>> 0, length), cryptographic);
-export const hostDateAt = (ms, http) => give(hostDate(ms, http));
 
 /** The page's facts (`hostCall` past its callback calls; src/browser/host.rs `NOW` …): `Date.now()`,
  * `Math.random()`, `navigator.onLine` (true where unknown), whether Web Locks exist (missing in old browsers
@@ -235,9 +234,9 @@ export const hostDecode = (text, strict) =>
   attempt(() => (strict ? decodeURIComponent(text) : text.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent)));
 
 /** `ms` as `new Date(ms).toUTCString()` writes it when `http`, else `.toISOString()` (src/core/time.rs
- * `FormatDate`: the core clamps `ms` to years 0–9999 first); undefined where it throws (`toISOString` of an
- * invalid date). tests/browser_date_format.rs checks it against the Rust reference. */
-export const hostDate = (ms, http) => attempt(() => (http ? new Date(ms).toUTCString() : new Date(ms).toISOString()));
+ * `FormatDate`: the core clamps `ms` to years 0–9999 first), passed in as `give` does; 0 (none) where it throws
+ * (`toISOString` of an invalid date). tests/browser_date_format.rs checks it against the Rust reference. */
+export const hostDateAt = (ms, http) => give(attempt(() => (http ? new Date(ms).toUTCString() : new Date(ms).toISOString())));
 
 /** `+` as a space, then `decodeURIComponent`; a malformed escape leaves `value` as it was (analytics.js's
  * gracefulDecodeURIComponent). */
