@@ -65,12 +65,16 @@ await build({ entryPoints: [join(www, 'snippet.js')], outfile: join(www, 'dist/s
 // simplest functions and names variables for gzip: -~400 B gzip. Its safe transforms only (no `unsafe*` option;
 // `pure_getters: false`: a property read is never assumed free of side effects; `side_effects: false`: no
 // statement is dropped as free of them); `inline: 1` (functions of one return only) and these came out smallest
-// (measured: default inlining +47 B gzip). The script's source map is carried through.
-const TERSER = { compress: { pure_getters: false, side_effects: false, inline: 1, passes: 2, hoist_funs: true }, format: { comments: false } };
-for (const [name, options] of [['wasm-analytics.js', { module: true }], ['wa-plugins.js', { module: true }], ['snippet.min.js', { ecma: 5 }]]) {
+// (measured: default inlining +47 B gzip; function declarations left where they are, 3 passes and no comma
+// sequences -14 B gzip). The snippet's `if`/loop bodies keep their braces (-2 B gzip there, +15 on the script).
+// The script's source map is carried through.
+const TERSER = { compress: { pure_getters: false, side_effects: false, inline: 1, passes: 3, hoist_funs: false, sequences: false } };
+for (const [name, options, braces] of [['wasm-analytics.js', { module: true }], ['wa-plugins.js', { module: true }], ['snippet.min.js', { ecma: 5 }, true]]) {
   const file = join(www, 'dist', name);
   const map = existsSync(file + '.map') ? readFileSync(file + '.map', 'utf8') : undefined;
-  const out = await minify(readFileSync(file, 'utf8'), { ecma: 2020, ...options, ...TERSER, sourceMap: map && { content: map, includeSources: true } });
+  const out = await minify(readFileSync(file, 'utf8'), {
+    ecma: 2020, ...options, ...TERSER, format: { comments: false, braces }, sourceMap: map && { content: map, includeSources: true },
+  });
   writeFileSync(file, out.code);
   if (map) writeFileSync(file + '.map', out.map);
 }

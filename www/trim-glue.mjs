@@ -10,7 +10,8 @@
 /** The loader that replaces wasm-bindgen's `__wbg_load` / `__wbg_init` / `initSync`. The library passes the
  * wasm's URL (or nothing: the file next to the script): one instance per page however often it is
  * called, retried after a failure; streaming compile, bytes when the server sends the wasm with another MIME
- * type; a failure names the URL and the HTTP status (a 404, or an HTML fallback page, is not "magic word"). `initSync({module})` is kept for the build's link check. */
+ * type; a failure names the URL and the HTTP status (a 404, or an HTML fallback page, is not "magic word"). It answers the
+ * instance's exports itself (nothing reads the glue's own `wasm` variable that `__wbg_finalize_init` sets). `initSync({module})` is kept for the build's link check. */
 const LOADER = `
 function initSync({ module }) {
     const instance = new WebAssembly.Instance(module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module), __wbg_get_imports());
@@ -36,7 +37,7 @@ async function __wbg_load(url) {
     if (bytes && new Uint8Array(bytes)[0] !== 0) fail(why + ', not wasm');
     const result = await (bytes ? WebAssembly.instantiate(bytes, imports) : WebAssembly.instantiateStreaming(response, imports))
         .catch((e) => fail(why + ': ' + e.message));
-    return __wbg_finalize_init(result.instance, result.module);
+    return result.instance.exports;
 }
 
 export { initSync, __wbg_init as default };

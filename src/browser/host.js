@@ -64,18 +64,16 @@ function answer(at) {
 // wraps the function of the same name without `At` (src/browser/host.rs keeps the Rust signatures).
 const give = (value) => (value == null ? 0 : (pass(value), 1));
 
-export const hostFetchAt = (id, u, un, b, bn, keepalive, timeout) => hostFetch(id, decode(u, un), decode(b, bn), !!keepalive, timeout);
 export const hostRandomAt = (bytes, length, cryptographic) =>
   hostRandom(new Uint8Array(wasm.memory.buffer, bytes >>> 0, length), cryptographic);
-export const hostDateAt = (ms, http) => give(hostDate(ms, http));
 
 /** The page's facts (`hostCall` past its callback calls; src/browser/host.rs `NOW` …): `Date.now()`,
  * `Math.random()`, `navigator.onLine` (true where unknown), whether Web Locks exist (missing in old browsers
  * and insecure contexts), whether `localStorage` can be opened, whether `crypto.getRandomValues` can be looked
  * up. A boolean reaches the wasm as 1 or 0. */
 const FACTS = [
-  () => Date.now(),
-  () => Math.random(),
+  Date.now,
+  Math.random,
   () => navigator.onLine !== false,
   () => attempt(() => typeof navigator.locks == 'object' && !!navigator.locks, false),
   () => attempt(() => !!localStorage, false),
@@ -131,16 +129,18 @@ function retryAfter(raw) {
 const NETWORK_ERROR = 0;
 
 /**
- * POSTs `body` as text/plain (a CORS simple request) with `keepalive`, aborted after `timeout` ms, and
+ * POSTs `body` to `url` (texts from the wasm: address and length) as text/plain (a CORS simple request) with
+ * `keepalive` (1 or 0), aborted after `timeout` ms, and
  * answers `wake(id, status, retryAfterSeconds)` once, always asynchronously: an HTTP status, or
  * NETWORK_ERROR for a rejection, abort or opaque answer. Returns false, and never answers, when fetch is
  * missing or throws. The answer waits for the response body to be read: Chromium counts an unread keepalive
  * body against the page's 64 KiB keepalive budget. Whether to send at all, and what to try when fetch
  * cannot start, is the core's (send_route.rs).
  */
-export function hostFetch(id, url, body, keepalive, timeout) {
+export function hostFetchAt(id, url, urlLength, body, bodyLength, keepalive, timeout) {
+  url = decode(url, urlLength);
   // No AbortSignal.timeout (old browsers): `signal: undefined`, which fetch reads as no signal.
-  const init = { method: 'POST', body, headers: { 'Content-Type': 'text/plain' }, keepalive, signal: attempt(() => AbortSignal.timeout(timeout)) };
+  const init = { method: 'POST', body: decode(body, bodyLength), headers: { 'Content-Type': 'text/plain' }, keepalive: !!keepalive, signal: attempt(() => AbortSignal.timeout(timeout)) };
   let request;
   try {
     request = fetch(url, init);
@@ -188,8 +188,10 @@ export function hostUnlisten(id) {
   if (handler) eachEvent(handler, 'removeEventListener');
 }
 
-/** Asks for Web Lock `name` only if free: `wake(id, 1, 0)` while holding it, else `wake(id, 0, 0)`. */
-export function hostLock(id, name) {
+/** Asks for the Web Lock named by the text at `at` (`length` bytes) only if free: `wake(id, 1, 0)` while holding
+ * it, else `wake(id, 0, 0)`. */
+export function hostLock(id, at, length) {
+  const name = decode(at, length);
   const got = (lock) => wake(id, lock ? 1 : 0, 0);
   if (!attempt(() => navigator.locks.request(name, { ifAvailable: true }, got).catch(() => got()))) queueMicrotask(got);
 }
@@ -201,8 +203,8 @@ export const hostGetItem = (key) => attempt(() => localStorage.getItem(key));
 /** `localStorage.setItem`; false when refused (quota, blocked). */
 export const hostSetItem = (key, value) => attempt(() => (localStorage.setItem(key, value), true), false);
 export const hostRemoveItem = (key) => attempt(() => localStorage.removeItem(key));
-/** `localStorage.key(index)`: null past the end. */
-export const hostKey = (index) => attempt(() => localStorage.key(index));
+/** `localStorage.key(index)`: null past the end (the first argument, a text, is unused: `hostTextAt` passes one). */
+export const hostKey = (_, index) => attempt(() => localStorage.key(index));
 /** `document.cookie`; '' when it throws or there is no document. */
 export const hostCookie = () => attempt(() => document.cookie || '', '');
 /** `document.cookie = text`; false when it throws. */
@@ -232,9 +234,9 @@ export const hostDecode = (text, strict) =>
   attempt(() => (strict ? decodeURIComponent(text) : text.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent)));
 
 /** `ms` as `new Date(ms).toUTCString()` writes it when `http`, else `.toISOString()` (src/core/time.rs
- * `FormatDate`: the core clamps `ms` to years 0–9999 first); undefined where it throws (`toISOString` of an
- * invalid date). tests/browser_date_format.rs checks it against the Rust reference. */
-export const hostDate = (ms, http) => attempt(() => (http ? new Date(ms).toUTCString() : new Date(ms).toISOString()));
+ * `FormatDate`: the core clamps `ms` to years 0–9999 first), passed in as `give` does; 0 (none) where it throws
+ * (`toISOString` of an invalid date). tests/browser_date_format.rs checks it against the Rust reference. */
+export const hostDateAt = (ms, http) => give(attempt(() => (http ? new Date(ms).toUTCString() : new Date(ms).toISOString())));
 
 /** `+` as a space, then `decodeURIComponent`; a malformed escape leaves `value` as it was (analytics.js's
  * gracefulDecodeURIComponent). */
@@ -268,12 +270,12 @@ export const hostNotify = (instance, a, an, b, bn) => attempt(() => dropListener
 // The merged imports (after the functions they call: a `const` is not there before its line runs).
 
 /** By number (src/js_contract.rs `host_op::TEXTS`; tests/js_contract.rs checks the order): a text in (empty when unused) and a number, a text answer. */
-const TEXTS = [hostGetItem, (_, index) => hostKey(index), hostCookie, hostHostname, hostQuery, hostDecode];
+const TEXTS = [hostGetItem, hostKey, hostCookie, hostHostname, hostQuery, hostDecode];
 export const hostTextAt = (which, text, length, n) => give(TEXTS[which](decode(text, length), n));
 /** By number (src/js_contract.rs `host_op::DOS`): two texts in (the second empty when unused). */
 const DOS = [hostSetItem, hostRemoveItem, hostSetCookie, hostBeacon];
 export const hostDoAt = (which, a, an, b, bn) => DOS[which](decode(a, an), decode(b, bn));
 /** By number (src/js_contract.rs `host_op::CALLS`): the calls that wake callback `id`, with two numbers (`hostLock`:
- * the name's address and length), then the FACTS (no arguments); every answer reaches the wasm as a number. */
-const CALLS = [hostTimer, (id, handle) => clearTimeout(handle), hostSoon, hostListen, (id, at, length) => hostLock(id, decode(at, length)), ...FACTS];
+ * the name's address and length), then the FACTS (arguments ignored); every answer reaches the wasm as a number. */
+const CALLS = [hostTimer, (id, handle) => clearTimeout(handle), hostSoon, hostListen, hostLock, ...FACTS];
 export const hostCall = (which, id, a, b) => CALLS[which](id, a, b);
