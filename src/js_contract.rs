@@ -1,6 +1,6 @@
 //! The numbers that cross between JavaScript and the wasm, by name, in one place: the operations
 //! of the `call` export (`www/src/load.js`), the identity field numbers (`www/src/user.js`; the consent ones in `www/src/analytics.js`), the page lifecycle events by index (`host.js`'s `EVENTS`)
-//! and the transport's non-HTTP statuses (`host.js`'s `hostFetch`). `tests/js_contract.rs` reads
+//! and the transport's non-HTTP statuses (`host.js`'s `hostFetchAt`). `tests/js_contract.rs` reads
 //! those JS files and fails when they spell a number differently. Plain constants: imports nothing.
 
 /// The operations of the `call` export (`Analytics::call`), as `www/src/load.js` spells them.
@@ -79,7 +79,7 @@ pub mod page_event {
     pub const VISIBILITYCHANGE: u32 = 4;
 }
 
-/// The status `hostFetch` answers besides HTTP ones (its meaning: `core::delivery::send_route`).
+/// The status `hostFetchAt` answers besides HTTP ones (its meaning: `core::delivery::send_route`).
 pub mod send_status {
     /// Network error: rejection, abort after the timeout, opaque answer.
     pub const NETWORK_ERROR: i32 = crate::core::delivery::send_route::NETWORK_ERROR;

@@ -1,4 +1,4 @@
-//! The browser's date formatter (`host.js` `hostDate`: `new Date(ms).toISOString()` / `.toUTCString()`),
+//! The browser's date formatter (`host.js` `hostDateAt`: `new Date(ms).toISOString()` / `.toUTCString()`),
 //! which the wasm writes event `timestamp`, `sentAt` and cookie `expires` with, against the Rust reference
 //! the host tests format with (src/core/time_reference.rs): through the core (`core::time::FormatDate`,
 //! which clamps `ms` to years 0–9999 and writes NaN/±Infinity as the epoch), a hostile table then seeded

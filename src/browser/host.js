@@ -125,7 +125,7 @@ function retryAfter(raw) {
   return at === at ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : -1;
 }
 
-// The non-HTTP status `hostFetch` answers (src/js_contract.rs `send_status`; tests/js_contract.rs checks).
+// The non-HTTP status `hostFetchAt` answers (src/js_contract.rs `send_status`; tests/js_contract.rs checks).
 const NETWORK_ERROR = 0;
 
 /**

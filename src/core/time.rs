@@ -6,7 +6,7 @@
 /// The platform's date formatter: `(ms, http)` gives `ms` as `Date.prototype.toUTCString` writes it
 /// when `http` (`Mon, 23 Nov 2026 00:16:33 GMT`), else as `toISOString` does
 /// (`2026-11-23T00:16:33.123Z`). It is only asked about what [`clamp`] gives (years 0–9999; a fraction
-/// is truncated toward zero). The browser's is `host.js` `hostDate`; the host tests give
+/// is truncated toward zero). The browser's is `host.js` `hostDateAt`; the host tests give
 /// `time_reference::format_date`, which tests/browser_date_format.rs holds the browser's to. The
 /// default writes nothing (no platform formatter).
 #[derive(Clone, Copy, Debug)]

@@ -1,4 +1,4 @@
-//! The Rust reference for `core::time::FormatDate`: what the browser's formatter (`host.js` `hostDate`:
+//! The Rust reference for `core::time::FormatDate`: what the browser's formatter (`host.js` `hostDateAt`:
 //! `new Date(ms).toISOString()` / `.toUTCString()`) must answer for every `ms` the core hands it (see
 //! `core::time::clamp`), as plain Rust. Test support only: the host tests format dates with it, and
 //! tests/browser_date_format.rs, tests/envelope_corpus.rs and tests/golden_events.rs include this file by
