@@ -148,7 +148,12 @@ fn key_inner(raw_key: &str) -> &str {
 /// True when the raw key (with quotes) decodes to `key`; the common escape-free key is compared, not decoded.
 pub fn key_is(raw_key: &str, key: &str) -> bool {
     let inner = key_inner(raw_key);
-    inner == key || (crate::core::text::has_byte(inner.as_bytes(), b'\\') && unescape(inner) == key)
+    // Exactly the decoded key (a raw key with an escape is decoded even when its raw text equals `key`).
+    if crate::core::text::has_byte(inner.as_bytes(), b'\\') {
+        unescape(inner) == key
+    } else {
+        inner == key
+    }
 }
 
 /// The top-level entries of a JSON object, keys decoded and values as raw JSON slices.
@@ -166,7 +171,14 @@ pub fn entries_or_empty(raw: &str) -> Vec<(String, &str)> {
 
 /// The value text for `key` in a JSON object, if present (last occurrence wins, as in JSON.parse).
 pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
-    find(&object_entries(raw)?, key)
+    // One walk comparing keys in place: no entries list, no decoded key Strings.
+    let mut found = None;
+    walk(raw, b'{', |k, value| {
+        if key_is(k, key) {
+            found = Some(value);
+        }
+    })?;
+    found
 }
 
 /// The value of the last of `entries` (as [`object_entries`] reads them) whose key is `key`.
@@ -268,6 +280,16 @@ fn whole_number_or_max(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn get_matches_the_decoded_key_only() {
+        assert_eq!(get(r#"{"a\n":1,"b":2,"b":3}"#, r"a\n"), None);
+        assert_eq!(get(r#"{"a\n":1}"#, "a\n"), Some("1"));
+        assert_eq!(get(r#"{"a\\n":1}"#, "a\\n"), Some("1"));
+        assert_eq!(get(r#"{"\u0062":2,"b":3}"#, "b"), Some("3"));
+        assert_eq!(get(r#"{"b":3,"\u0062":2}"#, "b"), Some("2"));
+        assert_eq!(get(r#"{"b":3"#, "b"), None);
+    }
 
     #[test]
     fn whole_numbers_are_plain_digits_within_u64() {

@@ -97,8 +97,9 @@ pub fn is_iso8601(text: &str) -> bool {
         b'Z' | b'z' => b.len() == at + 1,
         b'+' | b'-' if field(b, at + 1, 0, 23) => {
             // `±HH`, `±HHMM` or `±HH:MM`.
-            let minutes = if b.len() == at + 6 && byte(at + 3) == b':' { at + 4 } else { at + 3 };
-            b.len() == at + 3 || (b.len() == minutes + 2 && field(b, minutes, 0, 59))
+            // What follows the hours (the field check above means at least `at + 3` bytes).
+            let rest = b.len().wrapping_sub(at + 3);
+            rest == 0 || (rest == 2 && field(b, at + 3, 0, 59)) || (rest == 3 && byte(at + 3) == b':' && field(b, at + 4, 0, 59))
         }
         _ => false,
     }

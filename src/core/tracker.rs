@@ -244,7 +244,8 @@ impl Tracker {
         let uuid = uuid::v4(random);
         let call = Call { method, resolved: &resolved, args, now_ms, uuid: &uuid, page: &page };
         let event = envelope::build(&call, &who, &self.env.envelope_env())?;
-        self.note(event.warnings);
+        // The event's warnings start from the resolution's, recorded above (also when the envelope drops the call).
+        self.note(event.warnings.without(resolved.warnings));
         Ok(Built { body: self.consent.stamp(event.body), message_id: event.message_id })
     }
 

@@ -22,14 +22,15 @@ pub fn admit(body: &mut String, warnings: &mut Warnings) -> Result<(), DropReaso
         return Err(DropReason::InvalidJson);
     }
     // One pass: the grammar check also picks up the top-level `type` and ids (last occurrence wins).
-    let (mut kind, mut anonymous_id, mut user_id) = (None, None, None);
+    // "" for absent (a JSON value is never empty): plain texts, not `Option`s, in the closure.
+    let (mut kind, mut anonymous_id, mut user_id) = ("", "", "");
     let scanned = grammar::scan_dyn(body, MAX_NESTING_DEPTH, &mut |key, value| {
         if json::key_is(key, "type") {
-            kind = Some(value);
+            kind = value;
         } else if json::key_is(key, "anonymousId") {
-            anonymous_id = Some(value);
+            anonymous_id = value;
         } else if json::key_is(key, "userId") {
-            user_id = Some(value);
+            user_id = value;
         }
     });
     let lone = match scanned {
@@ -38,8 +39,8 @@ pub fn admit(body: &mut String, warnings: &mut Warnings) -> Result<(), DropReaso
         Err(Invalid::Syntax) => return Err(DropReason::InvalidJson),
     };
     // Middleware may return anything: an event needs its type and an id to be accepted anywhere.
-    let given = |id: Option<&str>| id.is_some_and(|raw| raw != "null" && raw != "\"\"");
-    if !kind.is_some_and(|raw: &str| raw.starts_with('"')) || !(given(anonymous_id) || given(user_id)) {
+    let given = |raw: &str| !matches!(raw, "" | "null" | "\"\"");
+    if !kind.starts_with('"') || !(given(anonymous_id) || given(user_id)) {
         return Err(DropReason::InvalidJson);
     }
     if !lone.is_empty() {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::core::delivery::{Config, Mode, Outcome};
+use crate::core::event::args::Warning;
 use crate::core::random::CountingRandom;
 use crate::core::time::REFERENCE;
 use crate::core::load_options::LoadOptions;
@@ -197,6 +198,18 @@ fn a_full_store_keeps_what_it_holds_and_sends_the_rest_from_memory() {
     page.tracker.on_response(sent.id, Outcome::Status(200, None), NOW + 5.0, 0.0);
     page.tracker.persist();
     assert!(queue.0.borrow().keys_with_prefix("wa:q:").is_empty(), "removals work on a full store");
+}
+
+#[test]
+fn an_argument_repair_is_reported_once_per_call() {
+    let (queue, ids) = (shared(), shared());
+    let mut page = page_load(&queue, &ids);
+    assert!(call(&mut page, Method::Track, "ss", &["Named", "not properties"]).is_ok());
+    assert_eq!(page.tracker.take_warnings().as_bytes(), [Warning::PropertiesNotObject as u8]);
+    // Also when the envelope then drops the call.
+    let huge = format!(r#"{{"blob":"{}"}}"#, "x".repeat(40_000));
+    assert_eq!(call(&mut page, Method::Track, "sos", &["Big", &huge, "not options"]), Err(DropReason::TooLarge));
+    assert_eq!(page.tracker.take_warnings().as_bytes(), [Warning::OptionsNotObject as u8]);
 }
 
 #[test]

@@ -61,6 +61,11 @@ impl Warnings {
         self.0 & (1 << warning as u16) != 0
     }
 
+    /// The warnings recorded here and not in `other`.
+    pub fn without(self, other: Warnings) -> Warnings {
+        Warnings(self.0 & !other.0)
+    }
+
     /// True when nothing was repaired.
     pub fn is_empty(&self) -> bool {
         self.0 == 0
