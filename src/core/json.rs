@@ -181,17 +181,6 @@ pub fn get<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
     found
 }
 
-/// The value of the last of `entries` (as [`object_entries`] reads them) whose key is `key`.
-pub fn find<'a>(entries: &[(String, &'a str)], key: &str) -> Option<&'a str> {
-    let mut found = None;
-    for (k, value) in entries {
-        if k == key {
-            found = Some(*value);
-        }
-    }
-    found
-}
-
 /// The string elements of a JSON array, decoded, in order (other elements skipped); `None` when `raw`
 /// is not a valid JSON array.
 pub fn string_array(raw: &str) -> Option<Vec<String>> {
