@@ -49,12 +49,12 @@ export const TRIMS = [
   // wasm-bindgen's loader (deprecated-argument warnings, Response/Request/bytes/Module forms, MIME warning).
   ['wasm-bindgen loader', /\nasync function __wbg_load\(module, imports\) \{[\s\S]*$/g, LOADER, 1],
   ['realloc passed nowhere else', /__wbindgen_realloc/g, '', 0],
-  // `instance` and `module` are kept by nothing.
   // The externref table's fill and the start call: www/drop-bindgen-leftovers.mjs removed the table, the start
   // export and this import from the wasm (the build's link check fails if the wasm still imports it).
   ['externref table import', /\n    const import0 = \{\n        __proto__: null,\n        __wbindgen_init_externref_table: function\(\) \{\n            const table = wasm\.__wbindgen_externrefs;\n(            table\.set\(\d+, (undefined|null|true|false)\);\n){5}        \},\n    \};/g, '', 1],
   ['externref table import module', /\n        "\.\/wasm_analytics_bg\.js": import0,/g, '', 1],
   ['start call', /\n    wasm\.__wbindgen_start\(\);/g, '', 1],
+  // `instance` and `module` are kept by nothing.
   ['instance and module unkept', /\n +wasm(Instance = instance|Module = module);/g, '', 2],
   ['only wasm kept', /\nlet wasmModule, wasmInstance, wasm;\n/g, '\nlet wasm;\n', 1],
   // No import is a glue function left: each is a host.js function the wasm imports as it is.
